@@ -1,0 +1,84 @@
+// Loads an OpenAPI document from openapi/ and bundles it: every reference into another file
+// (`./components/common.yaml#/components/schemas/X`) is copied into this document's own
+// components under the same name, so the result is self-contained (`#/components/...` only).
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+export const OPENAPI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../openapi')
+
+/** The HTTP interfaces of GridIM, one OpenAPI document each. */
+export const DOCUMENTS = ['user-server', 'region', 'client', 'admin', 'gateway'] as const
+export type DocumentName = typeof DOCUMENTS[number]
+
+export type OpenApiDocument = {
+  openapi: string
+  info: { title: string, version: string }
+  paths: Record<string, Record<string, any>>
+  components?: Record<string, Record<string, any>>
+  [key: string]: unknown
+}
+
+const cache = new Map<string, OpenApiDocument>()
+
+export function loadDocument (name: DocumentName, dir = OPENAPI_DIR): OpenApiDocument {
+  const file = resolve(dir, `${name}.yaml`)
+  let doc = cache.get(file)
+  if (doc === undefined) {
+    doc = bundle(file)
+    cache.set(file, doc)
+  }
+  return doc
+}
+
+function readYaml (file: string): any {
+  return parse(readFileSync(file, 'utf8'))
+}
+
+function bundle (file: string): OpenApiDocument {
+  const root = readYaml(file) as OpenApiDocument
+  const files = new Map<string, any>([[file, root]])
+  const load = (f: string): any => {
+    if (!files.has(f)) files.set(f, readYaml(f))
+    return files.get(f)
+  }
+  root.components ??= {}
+
+  // Copy `pointer` from `source` into root.components (same kind and name), once.
+  const adopt = (source: string, pointer: string): string => {
+    const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    if (parts[0] !== 'components' || parts.length !== 3) {
+      throw new Error(`${file}: only references to components are supported, got ${source}#${pointer}`)
+    }
+    const [, kind, name] = parts as [string, string, string]
+    const target = (root.components![kind] ??= {})
+    if (!(name in target)) {
+      const value = load(source).components?.[kind]?.[name]
+      if (value === undefined) throw new Error(`${file}: unresolved reference ${source}#${pointer}`)
+      target[name] = structuredClone(value)
+      target[name] = walk(target[name], source)
+    }
+    return `#/components/${kind}/${name}`
+  }
+
+  const walk = (node: any, base: string): any => {
+    if (Array.isArray(node)) return node.map((item) => walk(item, base))
+    if (node === null || typeof node !== 'object') return node
+    const out: Record<string, any> = {}
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') {
+        const [path, pointer = ''] = value.split('#')
+        const source = path === '' ? base : resolve(dirname(base), path!)
+        out[key] = source === file ? `#${pointer}` : adopt(source, pointer)
+      } else {
+        out[key] = walk(value, base)
+      }
+    }
+    return out
+  }
+
+  const bundled = walk(root, file) as OpenApiDocument
+  bundled.components = root.components
+  return bundled
+}

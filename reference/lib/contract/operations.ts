@@ -1,0 +1,118 @@
+// The operations of a bundled OpenAPI document, with ready-compiled validators for their
+// parameters, request bodies and responses. Reference servers validate at the edge with
+// these; the conformance runner checks the traffic it sees with the same ones.
+import type { ValidateFunction } from 'ajv'
+import { createAjv, type Ajv } from './ajv.ts'
+import { DOCUMENTS, loadDocument, type DocumentName, type OpenApiDocument } from './load-openapi.ts'
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const
+
+export type Operation = {
+  document: DocumentName
+  operationId: string
+  method: string
+  path: string
+  /** hapi path syntax: `/users/{userId}` is the same in both. */
+  security: string[]
+  requestBody?: ValidateFunction
+  requestContentType?: string
+  params: Record<'path' | 'query' | 'header', Array<{ name: string, required: boolean, validate: ValidateFunction }>>
+  responses: Map<string, { contentType?: string, validate?: ValidateFunction }>
+}
+
+const ajvByDoc = new Map<DocumentName, Ajv>()
+
+/** `#/components/schemas/X` → the schema registered for that document. */
+function schemaId (doc: DocumentName): string {
+  return `urn:gridim:openapi:${doc}`
+}
+
+function rewriteRefs (node: any, base: string): any {
+  if (Array.isArray(node)) return node.map((n) => rewriteRefs(n, base))
+  if (node === null || typeof node !== 'object') return node
+  const out: Record<string, any> = {}
+  for (const [k, v] of Object.entries(node)) {
+    out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/')
+      ? `${base}#/$defs/${v.slice('#/components/schemas/'.length)}`
+      : rewriteRefs(v, base)
+  }
+  return out
+}
+
+export function ajvFor (doc: DocumentName): Ajv {
+  let ajv = ajvByDoc.get(doc)
+  if (ajv === undefined) {
+    ajv = createAjv()
+    const schemas = loadDocument(doc).components?.schemas ?? {}
+    ajv.addSchema({ $id: schemaId(doc), $defs: rewriteRefs(schemas, schemaId(doc)) })
+    ajvByDoc.set(doc, ajv)
+  }
+  return ajv
+}
+
+/** Compile a schema taken from `doc` (its `$ref`s point into the document's components). */
+export function compileSchema (doc: DocumentName, schema: unknown): ValidateFunction {
+  return ajvFor(doc).compile(rewriteRefs(schema, schemaId(doc)))
+}
+
+function deref (doc: OpenApiDocument, node: any): any {
+  while (node && typeof node.$ref === 'string') {
+    const parts = node.$ref.slice(2).split('/')
+    node = parts.reduce((acc: any, key: string) => acc?.[key], doc)
+  }
+  return node
+}
+
+function firstContent (content: Record<string, any> | undefined): [string, any] | undefined {
+  if (!content) return undefined
+  const entries = Object.entries(content)
+  return entries.find(([type]) => type.includes('json')) ?? entries[0]
+}
+
+export function listOperations (name: DocumentName): Operation[] {
+  const doc = loadDocument(name)
+  const out: Operation[] = []
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = item[method]
+      if (!op) continue
+      const params: Operation['params'] = { path: [], query: [], header: [] }
+      for (const raw of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
+        const p = deref(doc, raw)
+        if (p.in in params) {
+          params[p.in as 'path'].push({ name: p.name, required: p.required === true, validate: compileSchema(name, p.schema ?? {}) })
+        }
+      }
+      const body = deref(doc, op.requestBody)
+      const [requestContentType, media] = firstContent(body?.content) ?? []
+      const responses = new Map<string, { contentType?: string, validate?: ValidateFunction }>()
+      for (const [status, rawResponse] of Object.entries(op.responses ?? {})) {
+        const [contentType, m] = firstContent(deref(doc, rawResponse)?.content) ?? []
+        responses.set(status, {
+          contentType,
+          validate: m?.schema && contentType?.includes('json') ? compileSchema(name, m.schema) : undefined
+        })
+      }
+      const security = (op.security ?? doc.security ?? []) as Array<Record<string, unknown>>
+      out.push({
+        document: name,
+        operationId: op.operationId,
+        method: method.toUpperCase(),
+        path,
+        security: security.flatMap((s) => Object.keys(s)),
+        requestBody: media?.schema && requestContentType?.includes('json') ? compileSchema(name, media.schema) : undefined,
+        requestContentType,
+        params,
+        responses
+      })
+    }
+  }
+  return out
+}
+
+/** Every operation of every GridIM document, by operationId. */
+export function allOperations (): Map<string, Operation> {
+  const map = new Map<string, Operation>()
+  for (const doc of DOCUMENTS) for (const op of listOperations(doc)) map.set(op.operationId, op)
+  return map
+}

@@ -1,0 +1,36 @@
+import t from 'tap'
+import { ERROR_CODES, GridImError, PROBLEM_TYPE_PREFIX, isErrorCode, type ErrorCode } from './index.ts'
+
+t.test('every code maps to an HTTP status and an RFC 6120 stanza error condition', async (t) => {
+  const conditions = new Set(['bad-request', 'conflict', 'feature-not-implemented', 'forbidden', 'gone', 'internal-server-error',
+    'item-not-found', 'jid-malformed', 'not-acceptable', 'not-allowed', 'not-authorized', 'policy-violation', 'recipient-unavailable',
+    'redirect', 'registration-required', 'remote-server-not-found', 'remote-server-timeout', 'resource-constraint',
+    'service-unavailable', 'subscription-required', 'undefined-condition', 'unexpected-request'])
+  for (const [code, info] of Object.entries(ERROR_CODES)) {
+    t.ok(info.status >= 400 && info.status < 600, `${code} has an error status`)
+    t.ok(conditions.has(info.xmpp.condition), `${code} maps to a defined condition (${info.xmpp.condition})`)
+  }
+})
+
+t.test('a problem carries the type URN, the status and the stable code', async (t) => {
+  const table: Array<[ErrorCode, number]> = [['agent-not-here', 404], ['bad-signature', 401], ['message-too-long', 400], ['group-session-closed', 410]]
+  for (const [code, status] of table) {
+    const p = new GridImError(code, 'why').toProblem('/x')
+    t.same(p, { type: PROBLEM_TYPE_PREFIX + code, title: ERROR_CODES[code].title, status, code, detail: 'why', instance: '/x' })
+  }
+})
+
+t.test('a 5xx problem never exposes its detail', async (t) => {
+  const p = new GridImError('internal', 'database file locked at /secret/path').toProblem()
+  t.equal(p.detail, undefined)
+  t.equal(p.status, 500)
+})
+
+t.test('a problem read back from the wire gives the same code', async (t) => {
+  const e = GridImError.fromProblem(new GridImError('not-your-agent', 'no').toProblem())
+  t.equal(e?.code, 'not-your-agent')
+  t.equal(GridImError.fromProblem({ code: 'no-such-code' }), undefined)
+  t.equal(GridImError.fromProblem(null), undefined)
+  t.ok(isErrorCode('internal'))
+  t.notOk(isErrorCode('toString'))
+})

@@ -1,0 +1,82 @@
+// Service-to-service HTTP calls by operationId (GRIDIM-SEC: every one signed). The path comes
+// from the contract; a problem-details answer becomes the GridImError it names; a network
+// failure or timeout becomes `unavailable`, which callers may retry with the same message id.
+import { GridImError } from '../errors/index.ts'
+import { allOperations, type Operation } from '../contract/operations.ts'
+
+export type OutgoingRequest = { method: string, url: string, headers: Record<string, string>, body?: string }
+/** Returns the headers that sign the request (Signature-Input, Signature, Content-Digest). */
+export type Signer = (req: OutgoingRequest) => Record<string, string>
+
+export type CallOptions = {
+  params?: Record<string, string>
+  query?: Record<string, string | number | undefined>
+  body?: unknown
+  timeoutMs?: number
+}
+
+export type CallResult<T = any> = { status: number, body: T }
+
+export type PeerClientOptions = {
+  signer?: Signer
+  timeoutMs?: number
+  /** Called once per request sent, for metrics ("requests per sign-on"). */
+  onRequest?: (operationId: string, url: string) => void
+}
+
+let operations: Map<string, Operation> | undefined
+
+function operation (operationId: string): Operation {
+  operations ??= allOperations()
+  const op = operations.get(operationId)
+  if (op === undefined) throw new Error(`unknown operationId ${operationId}`)
+  return op
+}
+
+export function buildUrl (baseUrl: string, op: Operation, options: CallOptions): string {
+  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = options.params?.[name]
+    if (value === undefined) throw new Error(`${op.operationId}: missing path parameter ${name}`)
+    return encodeURIComponent(value)
+  })
+  const url = new URL(baseUrl.replace(/\/$/, '') + path)
+  for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v))
+  return url.href
+}
+
+export class PeerClient {
+  readonly #options: PeerClientOptions
+
+  constructor (options: PeerClientOptions = {}) {
+    this.#options = options
+  }
+
+  async call<T = any> (baseUrl: string, operationId: string, options: CallOptions = {}): Promise<CallResult<T>> {
+    const op = operation(operationId)
+    const url = buildUrl(baseUrl, op, options)
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body)
+    const headers: Record<string, string> = { accept: 'application/json, application/problem+json' }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    const request: OutgoingRequest = { method: op.method, url, headers, body }
+    if (this.#options.signer && op.security.includes('gridimSignature')) Object.assign(headers, this.#options.signer(request))
+    this.#options.onRequest?.(operationId, url)
+
+    let response: Response
+    try {
+      response = await fetch(url, { method: op.method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? this.#options.timeoutMs ?? 10_000) })
+    } catch (err) {
+      throw new GridImError('unavailable', `${operationId} to ${new URL(url).host} failed: ${(err as Error).message}`)
+    }
+    const text = await response.text()
+    let parsed: any
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text)
+    } catch {
+      throw new GridImError('unavailable', `${operationId}: answer is not JSON (status ${response.status})`)
+    }
+    if (response.status >= 400) {
+      throw GridImError.fromProblem(parsed) ?? new GridImError(response.status >= 500 ? 'unavailable' : 'invalid-request', `${operationId}: status ${response.status}`)
+    }
+    return { status: response.status, body: parsed as T }
+  }
+}

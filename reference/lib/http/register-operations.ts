@@ -1,0 +1,150 @@
+// Registers the operations of one OpenAPI document on a hapi server. The route table comes
+// from the contract, not from hand-written paths: each operation's parameters and body are
+// validated from its schemas (GRIDIM-ERR: bad input is refused before a handler runs, so it
+// changes nothing), its security scheme is enforced, and its response is checked on the way out.
+import type { Request, ResponseToolkit, RouteDefMethods, Server } from '@hapi/hapi'
+import type { Readable } from 'node:stream'
+import type { ValidateFunction } from 'ajv'
+import { GridImError } from '../errors/index.ts'
+import { listOperations, type Operation } from '../contract/operations.ts'
+import type { DocumentName } from '../contract/load-openapi.ts'
+
+export type Principal =
+  | { kind: 'peer', keyId: string }
+  | { kind: 'client', token: string }
+  | { kind: 'admin' }
+  | { kind: 'anonymous' }
+
+export type SecurityScheme = 'gridimSignature' | 'sessionSecret' | 'adminToken'
+
+/** What an authenticator sees: enough to verify a signature over the exact bytes received. */
+export type RawRequest = { method: string, url: string, headers: Record<string, string | string[] | undefined>, body: Buffer }
+
+export type Authenticator = (req: RawRequest) => Promise<Principal> | Principal
+
+export type OperationInput<P extends Principal = Principal> = {
+  params: Record<string, string>
+  query: Record<string, any>
+  headers: Record<string, string | string[] | undefined>
+  body: any
+  principal: P
+  request: Request
+}
+
+export type OperationResult =
+  | { status?: number, body?: unknown, headers?: Record<string, string> }
+  | { status?: number, stream: Readable, contentType: string, headers?: Record<string, string> }
+
+export type OperationHandler = (input: OperationInput<any>) => Promise<OperationResult> | OperationResult
+
+export type RegisterOptions = {
+  document: DocumentName
+  handlers: Record<string, OperationHandler>
+  authenticators: Partial<Record<SecurityScheme, Authenticator>>
+  /** Largest request body accepted (GRIDIM-LIM). */
+  maxBodyBytes?: number
+  /** Check every JSON response against the contract; a mismatch is a 500 (a bug in the server). */
+  validateResponses?: boolean
+}
+
+function describe (errors: ValidateFunction['errors']): string {
+  return (errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '(root)'} ${e.message}`).join('; ')
+}
+
+/** Query strings are text; coerce to what the parameter's schema says before validating. */
+function coerce (value: string, validate: ValidateFunction): unknown {
+  const type = (validate.schema as { type?: unknown }).type
+  if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(value)) return Number(value)
+  if (type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true'
+  return value
+}
+
+function checkParams (op: Operation, where: 'path' | 'query' | 'header', values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = where === 'path' ? { ...values } : {}
+  for (const p of op.params[where]) {
+    const key = where === 'header' ? p.name.toLowerCase() : p.name
+    const raw = values[key]
+    if (raw === undefined || raw === '') {
+      if (p.required) throw new GridImError('invalid-request', `missing ${where} parameter ${p.name}`)
+      continue
+    }
+    const value = typeof raw === 'string' ? coerce(raw, p.validate) : raw
+    if (!p.validate(value)) throw new GridImError('invalid-request', `${where} parameter ${p.name}: ${describe(p.validate.errors)}`)
+    out[p.name] = value
+  }
+  return out
+}
+
+function parseBody (op: Operation, raw: Buffer): unknown {
+  if (op.requestBody === undefined) return undefined
+  let body: unknown
+  try {
+    body = JSON.parse(raw.toString('utf8'))
+  } catch {
+    throw new GridImError('invalid-request', 'the body is not JSON')
+  }
+  if (!op.requestBody(body)) throw new GridImError('invalid-request', `body: ${describe(op.requestBody.errors)}`)
+  return body
+}
+
+async function authenticate (op: Operation, request: Request, raw: Buffer, authenticators: RegisterOptions['authenticators']): Promise<Principal> {
+  if (op.security.length === 0) return { kind: 'anonymous' }
+  const scheme = op.security[0] as SecurityScheme
+  const authenticator = authenticators[scheme]
+  if (!authenticator) throw new Error(`${op.operationId}: no authenticator for security scheme ${scheme}`)
+  return await authenticator({ method: request.method.toUpperCase(), url: request.url.href, headers: request.headers as RawRequest["headers"], body: raw })
+}
+
+function respond (op: Operation, h: ResponseToolkit, result: OperationResult, validateResponses: boolean) {
+  const status = result.status ?? 200
+  if ('stream' in result) {
+    const response = h.response(result.stream).code(status).type(result.contentType)
+    for (const [k, v] of Object.entries(result.headers ?? {})) response.header(k, v)
+    return response
+  }
+  const spec = op.responses.get(String(status))
+  if (validateResponses) {
+    if (spec === undefined) throw new Error(`${op.operationId}: status ${status} is not in the contract`)
+    if (spec.validate && !spec.validate(result.body)) {
+      throw new Error(`${op.operationId}: response ${status} breaks the contract: ${describe(spec.validate.errors)}`)
+    }
+  }
+  const response = result.body === undefined ? h.response().code(status) : h.response(result.body as object).code(status)
+  if (result.body !== undefined && spec?.contentType) response.type(spec.contentType)
+  for (const [k, v] of Object.entries(result.headers ?? {})) response.header(k, v)
+  return response
+}
+
+export function registerOperations (server: Server, options: RegisterOptions): Operation[] {
+  const { document, handlers, authenticators, maxBodyBytes = 64 * 1024, validateResponses = true } = options
+  const operations = listOperations(document).filter((op) => op.operationId in handlers)
+  const unknown = Object.keys(handlers).filter((id) => !operations.some((op) => op.operationId === id))
+  if (unknown.length > 0) throw new Error(`${document}: handlers for operations not in the contract: ${unknown.join(', ')}`)
+
+  for (const op of operations) {
+    const handler = handlers[op.operationId]!
+    const hasBody = op.method !== 'GET' && op.method !== 'HEAD' && op.method !== 'DELETE'
+    server.route({
+      method: op.method as RouteDefMethods,
+      path: op.path,
+      options: {
+        id: op.operationId,
+        payload: hasBody ? { parse: false, output: 'data', maxBytes: maxBodyBytes } : undefined,
+        handler: async (request, h) => {
+          const raw = Buffer.isBuffer(request.payload) ? request.payload : Buffer.alloc(0)
+          const principal = await authenticate(op, request, raw, authenticators)
+          const input: OperationInput = {
+            params: checkParams(op, 'path', request.params) as Record<string, string>,
+            query: checkParams(op, 'query', request.query as Record<string, unknown>),
+            headers: request.headers as RawRequest["headers"],
+            body: hasBody ? parseBody(op, raw) : undefined,
+            principal,
+            request
+          }
+          return respond(op, h, await handler(input), validateResponses)
+        }
+      }
+    })
+  }
+  return operations
+}

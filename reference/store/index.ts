@@ -1,0 +1,7 @@
+export type * from './store.ts'
+export { defaultSettings } from './rows.ts'
+export { configureConnection, migrate, migrations } from './migrations.ts'
+export type { Migration, MigrationResult } from './migrations.ts'
+export { hashPassword, verifyPassword } from './password.ts'
+export type { PasswordHash } from './password.ts'
+export { openSqliteStore } from './sqlite-store.ts'

@@ -1,0 +1,156 @@
+/**
+ * Schema migrations, applied in order, each in its own transaction, tracked with
+ * `PRAGMA user_version` (= the number of migrations applied). Append new migrations;
+ * never edit one that has shipped.
+ */
+import type { Database } from 'better-sqlite3'
+
+export interface Migration {
+  /** What the step does, for error messages. */
+  name: string
+  sql: string
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE users (
+        user_id       TEXT PRIMARY KEY,
+        first_name    TEXT NOT NULL COLLATE NOCASE,
+        last_name     TEXT NOT NULL COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        password_salt TEXT NOT NULL,
+        created_at    INTEGER NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX users_by_name ON users (first_name, last_name);
+
+      CREATE TABLE regions (
+        region_id        TEXT PRIMARY KEY,
+        name             TEXT NOT NULL,
+        kind             TEXT NOT NULL CHECK (kind IN ('region', 'gateway')),
+        public_key       TEXT NOT NULL,
+        url              TEXT,
+        lease_expires_at INTEGER
+      ) STRICT;
+      CREATE INDEX regions_by_lease ON regions (lease_expires_at) WHERE lease_expires_at IS NOT NULL;
+
+      CREATE TABLE sessions (
+        session_id  TEXT PRIMARY KEY,
+        user_id     TEXT NOT NULL UNIQUE REFERENCES users,
+        secret_hash TEXT NOT NULL,
+        region_id   TEXT NOT NULL REFERENCES regions,
+        started_at  INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX sessions_by_region ON sessions (region_id);
+
+      -- One row per direction: rights = what user_id grants friend_id.
+      CREATE TABLE friend_rights (
+        user_id   TEXT NOT NULL REFERENCES users,
+        friend_id TEXT NOT NULL REFERENCES users,
+        rights    INTEGER NOT NULL CHECK (rights BETWEEN 0 AND 7),
+        PRIMARY KEY (user_id, friend_id),
+        CHECK (user_id <> friend_id)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE friendship_offers (
+        offer_id     TEXT PRIMARY KEY,
+        from_user_id TEXT NOT NULL REFERENCES users,
+        to_user_id   TEXT NOT NULL REFERENCES users,
+        message      TEXT,
+        created_at   INTEGER NOT NULL,
+        UNIQUE (from_user_id, to_user_id)
+      ) STRICT;
+      CREATE INDEX friendship_offers_to ON friendship_offers (to_user_id, created_at);
+
+      -- seq gives insertion order among messages with the same sent_at.
+      CREATE TABLE offline_messages (
+        seq          INTEGER PRIMARY KEY,
+        message_id   TEXT NOT NULL UNIQUE,
+        to_user_id   TEXT NOT NULL REFERENCES users,
+        from_user_id TEXT NOT NULL,
+        from_name    TEXT NOT NULL,
+        body         TEXT NOT NULL,
+        sent_at      INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX offline_messages_inbox ON offline_messages (to_user_id, sent_at, seq);
+
+      CREATE TABLE groups (
+        group_id TEXT PRIMARY KEY,
+        name     TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE group_members (
+        group_id TEXT NOT NULL REFERENCES groups,
+        user_id  TEXT NOT NULL REFERENCES users,
+        PRIMARY KEY (group_id, user_id)
+      ) STRICT;
+
+      CREATE TABLE group_sessions (
+        group_session_id TEXT PRIMARY KEY,
+        name             TEXT NOT NULL,
+        group_id         TEXT REFERENCES groups,
+        started_by       TEXT NOT NULL REFERENCES users,
+        created_at       INTEGER NOT NULL,
+        last_activity_at INTEGER NOT NULL,
+        closed_at        INTEGER,
+        close_reason     TEXT CHECK (close_reason IN ('idle', 'ended'))
+      ) STRICT;
+      CREATE INDEX group_sessions_open ON group_sessions (last_activity_at) WHERE closed_at IS NULL;
+      CREATE TABLE group_session_members (
+        group_session_id TEXT NOT NULL REFERENCES group_sessions,
+        user_id          TEXT NOT NULL REFERENCES users,
+        left_session     INTEGER NOT NULL DEFAULT 0 CHECK (left_session IN (0, 1)),
+        PRIMARY KEY (group_session_id, user_id)
+      ) STRICT;
+
+      CREATE TABLE settings (
+        id                    INTEGER PRIMARY KEY CHECK (id = 1),
+        lease_seconds         INTEGER NOT NULL CHECK (lease_seconds > 0),
+        group_idle_seconds    INTEGER NOT NULL CHECK (group_idle_seconds > 0),
+        replay_window_seconds INTEGER NOT NULL CHECK (replay_window_seconds > 0)
+      ) STRICT;
+      INSERT INTO settings VALUES (1, 30, 600, 60);
+    `,
+  },
+]
+
+/**
+ * Connection settings every open needs. WAL lets readers proceed while one writer commits;
+ * busy_timeout makes a second process wait for the lock instead of failing at once.
+ * synchronous stays at SQLite's default (FULL): a stored offline message that was
+ * answered 201 must survive a power cut, not only a crash ("nothing lost").
+ */
+export function configureConnection(db: Database): void {
+  db.pragma('journal_mode = WAL')
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+}
+
+export interface MigrationResult {
+  from: number
+  to: number
+}
+
+/** Brings the schema up to date; a no-op when it already is. */
+export function migrate(db: Database, steps: readonly Migration[] = migrations): MigrationResult {
+  const from = db.pragma('user_version', { simple: true }) as number
+  if (from > steps.length) {
+    throw new Error(
+      `database schema version ${from} is newer than this server knows (${steps.length}); refusing to open it`,
+    )
+  }
+  for (let version = from + 1; version <= steps.length; version++) {
+    const step = steps[version - 1]!
+    try {
+      db.transaction(() => {
+        // Another process may have applied it between our read and our write lock.
+        if ((db.pragma('user_version', { simple: true }) as number) >= version) return
+        db.exec(step.sql)
+        db.pragma(`user_version = ${version}`)
+      }).immediate()
+    } catch (error) {
+      throw new Error(`migration ${version} (${step.name}) failed: ${(error as Error).message}`, { cause: error })
+    }
+  }
+  return { from, to: steps.length }
+}

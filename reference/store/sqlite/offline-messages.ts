@@ -1,0 +1,33 @@
+import type { Database } from 'better-sqlite3'
+import type { OfflineMessageRow, OfflineMessageStore } from '../store.ts'
+
+const columns = `message_id AS messageId, from_user_id AS fromUserId, from_name AS fromName,
+  to_user_id AS toUserId, body, sent_at AS sentAt`
+
+/** GRIDIM-OFFL: held until the recipient's side acknowledges them, never deleted on read. */
+export function sqliteOfflineMessageStore(db: Database): OfflineMessageStore {
+  const insert = db.prepare<OfflineMessageRow>(
+    `INSERT INTO offline_messages (message_id, to_user_id, from_user_id, from_name, body, sent_at)
+     VALUES (@messageId, @toUserId, @fromUserId, @fromName, @body, @sentAt)
+     ON CONFLICT (message_id) DO NOTHING`,
+  )
+  const page = db.prepare<[string, number], OfflineMessageRow>(
+    `SELECT ${columns} FROM offline_messages WHERE to_user_id = ? ORDER BY sent_at, seq LIMIT ?`,
+  )
+  const remove = db.prepare<[string, string]>(
+    `DELETE FROM offline_messages
+     WHERE to_user_id = ? AND message_id IN (SELECT value FROM json_each(?))`,
+  )
+
+  return {
+    storeOffline: (message) => (insert.run(message).changes === 1 ? 'stored' : 'duplicate'),
+    listOffline: (userId, limit) => {
+      // One row past the page tells whether more are waiting.
+      const rows = page.all(userId, limit + 1)
+      const more = rows.length > limit
+      return { messages: more ? rows.slice(0, limit) : rows, more }
+    },
+    acknowledge: (userId, messageIds) =>
+      messageIds.length === 0 ? 0 : remove.run(userId, JSON.stringify(messageIds)).changes,
+  }
+}

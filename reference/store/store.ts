@@ -1,0 +1,142 @@
+/**
+ * The user server's storage interface. Synchronous on purpose: the SQLite implementation
+ * (better-sqlite3) is, and a synchronous store makes `transaction(fn)` airtight — no other
+ * request can interleave inside it. Each area is its own interface so a component can ask
+ * for only what it uses (e.g. `SessionStore & RegionStore`).
+ *
+ * Conventions: expected outcomes (name taken, already friends, duplicate message) are
+ * return values, never exceptions. Referring to a user, region or group that does not
+ * exist is a caller bug and throws (foreign keys are enforced).
+ */
+import type {
+  FriendRow,
+  FriendshipRow,
+  GroupRow,
+  GroupSessionCloseReason,
+  GroupSessionMembers,
+  GroupSessionRow,
+  NewGroupSession,
+  NewRegion,
+  OfferRow,
+  OfflineMessageRow,
+  OfflinePage,
+  RegionRow,
+  SessionRow,
+  Settings,
+  UserRow,
+} from './rows.ts'
+
+export * from './rows.ts'
+
+export interface UserStore {
+  /** False (and nothing stored) when the id or the name, ignoring case, is taken. */
+  createUser(user: UserRow): boolean
+  getUser(userId: string): UserRow | null
+  /** Case-insensitive match on both names (GRIDIM-ID). */
+  findUserByName(firstName: string, lastName: string): UserRow | null
+}
+
+export interface RegionStore {
+  /** Creates the region, or updates name, kind and key of an existing one (its lease is kept). */
+  provisionRegion(region: NewRegion): RegionRow
+  getRegion(regionId: string): RegionRow | null
+  listRegions(): RegionRow[]
+  /** Null when the region was never provisioned (GRIDIM-LEASE). */
+  renewLease(regionId: string, url: string, expiresAt: number): RegionRow | null
+  /** True when the region held a lease. */
+  endLease(regionId: string): boolean
+  /** Regions whose lease has lapsed (expiresAt <= now) and was not yet ended. */
+  listExpiredLeases(now: number): RegionRow[]
+}
+
+export interface SessionStore {
+  /** A new sign-on replaces the user's current one, which is returned (GRIDIM-SIGN). */
+  createSession(session: SessionRow): SessionRow | null
+  getSession(sessionId: string): SessionRow | null
+  getSessionByUser(userId: string): SessionRow | null
+  /** Border crossing or teleport; returns the updated session, null when unknown. */
+  moveSession(sessionId: string, regionId: string): SessionRow | null
+  /** Returns the ended session, null when unknown. */
+  endSession(sessionId: string): SessionRow | null
+  /** Ends every session hosted by the region (lease lapsed or ended) and returns them. */
+  endSessionsAtRegion(regionId: string): SessionRow[]
+  /** The sessions of those of `userIds` who are online. */
+  listOnlineUsers(userIds: readonly string[]): SessionRow[]
+}
+
+export interface FriendshipStore {
+  /** rightsAB = what a grants b. False (nothing changed) when already friends. */
+  createFriendship(a: string, b: string, rightsAB: number, rightsBA: number): boolean
+  /** Seen from a's side; null when not friends. */
+  getFriendship(a: string, b: string): FriendshipRow | null
+  listFriends(userId: string): FriendRow[]
+  /** Sets what granter grants grantee; false when they are not friends. */
+  setRights(granter: string, grantee: string, rights: number): boolean
+  /** Removes both directions; false when they were not friends. */
+  endFriendship(a: string, b: string): boolean
+}
+
+export interface OfferStore {
+  /** Stores the offer, unless one from the same user to the same user is open: that one is returned. */
+  createOffer(offer: OfferRow): OfferRow
+  getOffer(offerId: string): OfferRow | null
+  deleteOffer(offerId: string): boolean
+  findOpenOffer(fromUserId: string, toUserId: string): OfferRow | null
+  /** Offers waiting for the user's answer, oldest first. */
+  listOpenOffers(toUserId: string): OfferRow[]
+}
+
+export interface OfflineMessageStore {
+  /** Idempotent by messageId (GRIDIM-OFFL): a repeat changes nothing. */
+  storeOffline(message: OfflineMessageRow): 'stored' | 'duplicate'
+  /** Oldest first: by sentAt, then in the order stored. */
+  listOffline(userId: string, limit: number): OfflinePage
+  /** Deletes the listed messages addressed to userId, ignoring others; returns how many. */
+  acknowledge(userId: string, messageIds: readonly string[]): number
+}
+
+export interface GroupStore {
+  createGroup(group: GroupRow): void
+  getGroup(groupId: string): GroupRow | null
+}
+
+export interface GroupSessionStore {
+  /** lastActivityAt starts at createdAt. */
+  createGroupSession(session: NewGroupSession): void
+  getGroupSession(groupSessionId: string): GroupSessionRow | null
+  /** Joins or rejoins; true when membership changed. */
+  addMember(groupSessionId: string, userId: string): boolean
+  /** Marks the member as left; true when they were a current member. */
+  removeMember(groupSessionId: string, userId: string): boolean
+  listMembers(groupSessionId: string): GroupSessionMembers
+  /** Records activity, which postpones the idle timeout. */
+  touch(groupSessionId: string, lastActivityAt: number): void
+  /** Open sessions with no activity since before `olderThan`. */
+  listIdleGroupSessions(olderThan: number): GroupSessionRow[]
+  /** True when the session was open. */
+  closeGroupSession(groupSessionId: string, reason: GroupSessionCloseReason, closedAt: number): boolean
+}
+
+export interface SettingsStore {
+  getSettings(): Settings
+  /** Applies the given fields (positive integers) and returns the result. */
+  updateSettings(patch: Partial<Settings>): Settings
+}
+
+export interface Store
+  extends UserStore,
+    RegionStore,
+    SessionStore,
+    FriendshipStore,
+    OfferStore,
+    OfflineMessageStore,
+    GroupStore,
+    GroupSessionStore,
+    SettingsStore {
+  /**
+   * Runs fn atomically: all of its store calls commit together or, if it throws, none do.
+   * Nests (inner calls become savepoints). fn must be synchronous.
+   */
+  transaction<T>(fn: () => T): T
+  close(): void
+}

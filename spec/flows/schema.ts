@@ -1,0 +1,141 @@
+// The shape of a flow file (spec/flows/*.yaml): the seed's thirteen steps, its four assumptions
+// and the behaviours users expect, written as data. A flow is documentation first; the `do` and
+// `expect` members make it executable by the conformance runner, which interprets them.
+import { Type, type Static } from '@sinclair/typebox'
+
+const Name = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$', description: 'An actor name used in this flow, e.g. A, R1, gateway.' })
+const RequirementId = Type.String({ pattern: '^GRIDIM-[A-Z]+-[0-9]+$' })
+const OperationId = Type.String({ pattern: '^[a-z][A-Za-z0-9]*$', description: 'An operationId from openapi/*.yaml.' })
+
+/** Values may reference flow state: `$A.userId`, `$A.name`, `$R1.regionId`, `$last.messageId`. */
+const Args = Type.Record(Type.String(), Type.Unknown())
+
+export const Actor = Type.Object({
+  kind: Type.Union([
+    Type.Literal('user'), Type.Literal('xmpp-user'), Type.Literal('region'),
+    Type.Literal('gateway'), Type.Literal('user-server'), Type.Literal('jabber-server')
+  ]),
+  at: Type.Optional(Type.String({ description: 'For a user: the region (or gateway / jabber-server) it signs on at.' })),
+  description: Type.Optional(Type.String())
+}, { additionalProperties: false })
+
+export const Friendship = Type.Object({
+  between: Type.Array(Name, { minItems: 2, maxItems: 2, uniqueItems: true }),
+  rights: Type.Optional(Type.Object({
+    ab: Type.Integer({ minimum: 0, maximum: 7, description: 'What the first grants the second.' }),
+    ba: Type.Integer({ minimum: 0, maximum: 7, description: 'What the second grants the first.' })
+  }, { additionalProperties: false }))
+}, { additionalProperties: false })
+
+export const Setup = Type.Object({
+  users: Type.Optional(Type.Array(Name)),
+  friendships: Type.Optional(Type.Array(Friendship)),
+  groups: Type.Optional(Type.Array(Type.Object({
+    name: Name, members: Type.Array(Name, { minItems: 1 })
+  }, { additionalProperties: false }))),
+  signedOn: Type.Optional(Type.Array(Name, { description: 'Users signed on (at their `at`) before step 1, in this order.' })),
+  settings: Type.Optional(Type.Object({
+    leaseSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+    groupIdleSeconds: Type.Optional(Type.Integer({ minimum: 1 }))
+  }, { additionalProperties: false }))
+}, { additionalProperties: false })
+
+/** An action the runner performs: a client or admin operation, or a runner-level action. */
+export const Action = Type.Object({
+  call: Type.String({ description: 'An operationId (client or admin interface), or a runner action: signOn, signOff, killRegion, restartUserServer, wait-idle.' }),
+  as: Type.Optional(Name),
+  args: Type.Optional(Args),
+  save: Type.Optional(Type.String({ description: 'Name under which the response body is kept, e.g. offer.' }))
+}, { additionalProperties: false })
+
+export const Exchange = Type.Object({
+  operation: Type.Optional(OperationId),
+  stanza: Type.Optional(Type.String({ description: 'A stanza schema name from openapi/stanzas.' })),
+  from: Name,
+  to: Name,
+  note: Type.Optional(Type.String())
+}, { additionalProperties: false })
+
+const EventExpectation = Type.Object({
+  kind: Type.Literal('event'),
+  for: Name,
+  type: Type.String({ description: 'A ClientEvent type.' }),
+  match: Type.Optional(Args)
+}, { additionalProperties: false })
+
+const NoEventExpectation = Type.Object({
+  kind: Type.Literal('no-event'),
+  for: Name,
+  type: Type.String(),
+  match: Type.Optional(Args),
+  description: Type.Optional(Type.String({ description: 'Checked once the step\'s positive expectations have been seen, so no fixed sleep is needed.' }))
+}, { additionalProperties: false })
+
+const ResponseExpectation = Type.Object({
+  kind: Type.Literal('response'),
+  status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+  match: Type.Optional(Args)
+}, { additionalProperties: false })
+
+const StateExpectation = Type.Object({
+  kind: Type.Literal('state'),
+  of: Name,
+  match: Args
+}, { additionalProperties: false })
+
+const ExchangeExpectation = Type.Object({
+  kind: Type.Literal('exchange'),
+  operation: OperationId,
+  from: Name,
+  to: Name,
+  count: Type.Optional(Type.Integer({ minimum: 0 }))
+}, { additionalProperties: false })
+
+const StanzaExpectation = Type.Object({
+  kind: Type.Literal('stanza'),
+  for: Name,
+  stanza: Type.String(),
+  match: Type.Optional(Args)
+}, { additionalProperties: false })
+
+export const Expectation = Type.Union([
+  EventExpectation, NoEventExpectation, ResponseExpectation,
+  StateExpectation, ExchangeExpectation, StanzaExpectation
+])
+
+export const Outcome = Type.Object({
+  text: Type.String({ minLength: 1 }),
+  requirements: Type.Array(RequirementId, { minItems: 1 }),
+  expect: Type.Optional(Expectation)
+}, { additionalProperties: false })
+
+export const Step = Type.Object({
+  id: Type.String({ pattern: '^[0-9]+(\\.[0-9]+)*$' }),
+  actor: Name,
+  action: Type.String({ minLength: 1 }),
+  do: Type.Optional(Action),
+  exchanges: Type.Optional(Type.Array(Exchange)),
+  outcomes: Type.Array(Outcome)
+}, { additionalProperties: false })
+
+export const Flow = Type.Object({
+  id: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' }),
+  title: Type.String({ minLength: 1 }),
+  source: Type.Object({
+    kind: Type.Union([Type.Literal('seed-step'), Type.Literal('seed-assumption'), Type.Literal('expected')]),
+    ref: Type.String({ description: 'Seed step or assumption number, or a short reason for an expected-behaviour flow.' })
+  }, { additionalProperties: false }),
+  summary: Type.String({ minLength: 1 }),
+  needs: Type.Optional(Type.Array(Type.Union([
+    Type.Literal('xmpp'), Type.Literal('jabber-server'), Type.Literal('gateway'),
+    Type.Literal('kill-region'), Type.Literal('restart-user-server'), Type.Literal('admin-settings')
+  ]))),
+  actors: Type.Record(Name, Actor),
+  setup: Type.Optional(Setup),
+  steps: Type.Array(Step, { minItems: 1 })
+}, { $id: 'urn:gridim:flow', additionalProperties: false })
+
+export type Flow = Static<typeof Flow>
+export type Step = Static<typeof Step>
+export type Outcome = Static<typeof Outcome>
+export type Expectation = Static<typeof Expectation>

@@ -1,0 +1,28 @@
+// GRIDIM contract tests: the spec, the flows and the OpenAPI documents agree with each other.
+import t from 'tap'
+import { contractReport, formatReport } from './report.ts'
+
+const report = contractReport()
+// The coverage figure is part of the test output on purpose: CI logs show it on every run.
+t.comment(formatReport(report).split('\n').filter((l) => !l.startsWith('problem:')).join('\n'))
+
+t.test('the normative text parses: ids unique, keywords only inside requirements', async (t) => {
+  t.ok(report.requirements.length > 0, 'there are requirements')
+  t.same(report.specProblems, [])
+})
+
+t.test('every flow file validates against the flow schema', async (t) => {
+  t.ok(report.flowCount >= 13 + 4, 'the thirteen seed flows and the four assumptions at least')
+  t.same(report.flowProblems, [])
+})
+
+t.test('every requirement id and operationId a flow names exists', async (t) => {
+  t.same(report.coverage.unknownReferences, [])
+  t.same(report.coverage.unknownOperations, [])
+})
+
+t.test('every MUST is proved by a flow step or listed as uncovered, and the list is not stale', async (t) => {
+  t.same(report.coverage.missing, [], 'MUSTs neither proved nor listed')
+  t.same(report.coverage.staleUncovered, [], 'listed as uncovered but proved')
+  t.same(report.coverage.unknownUncovered, [], 'uncovered list names unknown ids')
+})

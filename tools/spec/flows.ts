@@ -1,0 +1,33 @@
+// Loads the flows (spec/flows/*.yaml) and checks each against the flow schema.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { createAjv } from '../../reference/lib/contract/ajv.ts'
+import { Flow } from '../../spec/flows/schema.ts'
+import { SPEC_DIR } from './requirements.ts'
+
+export const FLOWS_DIR = join(SPEC_DIR, 'flows')
+
+export type LoadedFlow = { file: string, flow: Flow }
+export type FlowProblem = { file: string, message: string }
+
+export function loadFlows (dir = FLOWS_DIR): { flows: LoadedFlow[], problems: FlowProblem[] } {
+  const validate = createAjv().compile(Flow)
+  const flows: LoadedFlow[] = []
+  const problems: FlowProblem[] = []
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    let data: unknown
+    try {
+      data = parse(readFileSync(join(dir, file), 'utf8'))
+    } catch (err) {
+      problems.push({ file, message: `not YAML: ${(err as Error).message}` })
+      continue
+    }
+    if (!validate(data)) {
+      for (const e of validate.errors ?? []) problems.push({ file, message: `${e.instancePath || '/'} ${e.message}` })
+      continue
+    }
+    flows.push({ file, flow: data as Flow })
+  }
+  return { flows, problems }
+}
