@@ -35,10 +35,12 @@ function renderSpec (): Output {
   return { path: 'spec/generated/html/index.html', content: page('GridIM specification', 'spec/protocol/*.md', parts.join('\n')) }
 }
 
-function renderExamples (content: Record<string, any> | undefined): string {
+type Deref = (node: any) => any
+
+function renderExamples (content: Record<string, any> | undefined, deref: Deref): string {
   if (!content) return ''
   return Object.entries(content).map(([type, media]) => {
-    const examples = Object.entries(media.examples ?? {}) as Array<[string, any]>
+    const examples = Object.entries(media.examples ?? {}).map(([name, ex]) => [name, deref(ex)]) as Array<[string, any]>
     return examples.map(([name, ex]) =>
       `<p><code>${escapeHtml(type)}</code> — ${escapeHtml(ex.summary ?? name)}</p><pre>${escapeHtml(
         typeof ex.value === 'string' ? ex.value : JSON.stringify(ex.value, null, 2))}</pre>`).join('\n')
@@ -47,6 +49,7 @@ function renderExamples (content: Record<string, any> | undefined): string {
 
 function renderDocument (name: DocumentName): Output {
   const doc = loadDocument(name)
+  const deref: Deref = (node) => node?.$ref ? node.$ref.slice(2).split('/').reduce((a: any, k: string) => a?.[k], doc) : node
   const sections: string[] = [`<h1>${escapeHtml(doc.info.title)} <small>${escapeHtml(doc.info.version)}</small></h1>`,
     marked.parse(String((doc.info as any).description ?? ''), { async: false }) as string]
   const rows: string[] = []
@@ -56,12 +59,12 @@ function renderDocument (name: DocumentName): Output {
       if (typeof op !== 'object' || op === null || !('operationId' in op)) continue
       rows.push(`<tr><td><a href="#${op.operationId}">${op.operationId}</a></td><td class="method">${method}</td><td><code>${escapeHtml(path)}</code></td><td>${escapeHtml(op.summary ?? '')}</td></tr>`)
       const responses = Object.entries(op.responses ?? {}).map(([status, r]: [string, any]) => {
-        const resolved = r.$ref ? doc.components?.responses?.[r.$ref.split('/').pop()] : r
-        return `<h4>${status} ${escapeHtml(resolved?.description ?? '')}</h4>${renderExamples(resolved?.content)}`
+        const resolved = deref(r)
+        return `<h4>${status} ${escapeHtml(resolved?.description ?? '')}</h4>${renderExamples(resolved?.content, deref)}`
       }).join('\n')
       details.push(`<h3 id="${op.operationId}"><span class="method">${method}</span> <code>${escapeHtml(path)}</code> — ${op.operationId}</h3>\n` +
         (marked.parse(String(op.description ?? op.summary ?? ''), { async: false }) as string) +
-        (op.requestBody ? `<h4>Request</h4>${renderExamples(op.requestBody.content)}` : '') + responses)
+        (op.requestBody ? `<h4>Request</h4>${renderExamples(deref(op.requestBody).content, deref)}` : '') + responses)
     }
   }
   sections.push('<h2>Operations</h2><table><tr><th>operationId</th><th>method</th><th>path</th><th>summary</th></tr>',

@@ -4,8 +4,8 @@ import t from 'tap'
 import { DOCUMENTS, loadDocument } from './load-openapi.ts'
 import { compileSchema, allOperations } from './operations.ts'
 
-function examplesOf (media: any): Array<[string, unknown]> {
-  const out: Array<[string, unknown]> = Object.entries(media?.examples ?? {}).map(([name, ex]: [string, any]) => [name, ex.value])
+function examplesOf (media: any, deref: (node: any) => any): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = Object.entries(media?.examples ?? {}).map(([name, ex]: [string, any]) => [name, deref(ex).value])
   if (media && 'example' in media) out.push(['example', media.example])
   return out
 }
@@ -26,7 +26,7 @@ for (const name of DOCUMENTS) {
         for (const [where, m] of media) {
           if (!String(where).includes('json') || !m.schema) continue
           const validate = compileSchema(name, m.schema)
-          for (const [exName, value] of examplesOf(m)) {
+          for (const [exName, value] of examplesOf(m, deref)) {
             count++
             t.ok(validate(value), `${method.toUpperCase()} ${path} ${where} example ${exName}`, { errors: validate.errors })
           }

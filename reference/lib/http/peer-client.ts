@@ -12,6 +12,8 @@ export type CallOptions = {
   params?: Record<string, string>
   query?: Record<string, string | number | undefined>
   body?: unknown
+  /** Extra request headers, e.g. a bearer token for the client or admin interface. */
+  headers?: Record<string, string>
   timeoutMs?: number
 }
 
@@ -25,6 +27,20 @@ export type PeerClientOptions = {
 }
 
 let operations: Map<string, Operation> | undefined
+
+/** One request seen by an observer: who signed it (if signed), what, where, and the answer. */
+export type ObservedExchange = {
+  operationId: string
+  method: string
+  url: string
+  keyId?: string
+  requestBody?: unknown
+  status: number
+  responseBody?: unknown
+  at: number
+}
+
+const observers = new Set<(exchange: ObservedExchange) => void>()
 
 function operation (operationId: string): Operation {
   operations ??= allOperations()
@@ -47,6 +63,15 @@ export function buildUrl (baseUrl: string, op: Operation, options: CallOptions):
 export class PeerClient {
   readonly #options: PeerClientOptions
 
+  /**
+   * Sees every exchange any PeerClient in this process makes (the conformance runner watches an
+   * embedded grid's traffic this way). Returns the function that stops observing.
+   */
+  static observe (observer: (exchange: ObservedExchange) => void): () => void {
+    observers.add(observer)
+    return () => observers.delete(observer)
+  }
+
   constructor (options: PeerClientOptions = {}) {
     this.#options = options
   }
@@ -55,16 +80,23 @@ export class PeerClient {
     const op = operation(operationId)
     const url = buildUrl(baseUrl, op, options)
     const body = options.body === undefined ? undefined : JSON.stringify(options.body)
-    const headers: Record<string, string> = { accept: 'application/json, application/problem+json' }
+    const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...options.headers }
     if (body !== undefined) headers['content-type'] = 'application/json'
     const request: OutgoingRequest = { method: op.method, url, headers, body }
     if (this.#options.signer && op.security.includes('gridimSignature')) Object.assign(headers, this.#options.signer(request))
     this.#options.onRequest?.(operationId, url)
+    const report = (status: number, responseBody?: unknown): void => {
+      if (observers.size === 0) return
+      const keyId = /keyid="([^"]*)"/.exec(headers['Signature-Input'] ?? headers['signature-input'] ?? '')?.[1]
+      const exchange: ObservedExchange = { operationId, method: op.method, url, keyId, requestBody: options.body, status, responseBody, at: Date.now() }
+      for (const observer of observers) observer(exchange)
+    }
 
     let response: Response
     try {
       response = await fetch(url, { method: op.method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? this.#options.timeoutMs ?? 10_000) })
     } catch (err) {
+      report(0)
       throw new GridImError('unavailable', `${operationId} to ${new URL(url).host} failed: ${(err as Error).message}`)
     }
     const text = await response.text()
@@ -74,6 +106,7 @@ export class PeerClient {
     } catch {
       throw new GridImError('unavailable', `${operationId}: answer is not JSON (status ${response.status})`)
     }
+    report(response.status, parsed)
     if (response.status >= 400) {
       throw GridImError.fromProblem(parsed) ?? new GridImError(response.status >= 500 ? 'unavailable' : 'invalid-request', `${operationId}: status ${response.status}`)
     }

@@ -1,0 +1,113 @@
+// `gridim-conformance` (`npm run conformance`): replays the GridIM flows against an
+// implementation and reports, requirement by requirement, what passes.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { parse } from 'yaml'
+import { loadFlows } from '../../tools/spec/flows.ts'
+import { toHtml } from '../report/html.ts'
+import { toJson } from '../report/json.ts'
+import { toJunit } from '../report/junit.ts'
+import { toTap } from '../report/tap.ts'
+import { countByStatus, runPassed, type Check } from '../runner/results.ts'
+import { runSuite, type ExpectedFailure } from '../runner/run-suite.ts'
+import { startEmbeddedTarget } from '../target/embedded.ts'
+import { loadTargetFile } from '../target/target-file.ts'
+import type { Target } from '../target/target.ts'
+
+const HELP = `gridim-conformance — replay the GridIM flows against an implementation
+
+Usage: gridim-conformance [options]
+
+  --target FILE        what to test (YAML/JSON: user server URL and admin token, region URLs,
+                       capabilities, expected failures). Without it, the embedded reference
+                       grid is started in this process and tested.
+  --flow ID            run only this flow (repeatable); a failure's report names this command
+  --list               list the flows and exit
+  --reporter NAME      what goes to stdout: summary (default), tap, json, junit
+  --out DIR            also write report.tap, report.json, report.junit.xml and report.html to DIR
+  --expectations FILE  expected failures (YAML list of {flow, step, requirement, reason})
+  --timeout MS         how long to wait for each expected event (default 8000)
+  -h, --help           this text
+
+Each check is one flow outcome, tagged with the requirement ids it proves. Results: pass, fail,
+impossible (the target lacks what the flow needs), skip (documented, not executable),
+xfail (an expected failure), xpass (listed as expected to fail, but passed). Exit status 0 when
+nothing failed unexpectedly and no expected failure passed, 1 otherwise.`
+
+const SYMBOL: Record<Check['status'], string> = { pass: '.', fail: 'F', impossible: 'i', skip: 's', xfail: 'x', xpass: 'X' }
+
+export async function main (argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      target: { type: 'string' },
+      flow: { type: 'string', multiple: true },
+      list: { type: 'boolean' },
+      reporter: { type: 'string', default: 'summary' },
+      out: { type: 'string' },
+      expectations: { type: 'string' },
+      timeout: { type: 'string', default: '8000' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  })
+  if (values.help) { console.log(HELP); return 0 }
+  if (values.list) {
+    for (const { flow } of loadFlows().flows) console.log(`${flow.id.padEnd(44)} ${flow.title}`)
+    return 0
+  }
+  if (!['summary', 'tap', 'json', 'junit'].includes(values.reporter!)) throw new Error(`unknown reporter ${values.reporter}`)
+
+  let target: Target
+  let expectedFailures: ExpectedFailure[] = []
+  if (values.target) ({ target, expectedFailures } = loadTargetFile(resolve(values.target)))
+  else target = await startEmbeddedTarget()
+  if (values.expectations) expectedFailures = [...expectedFailures, ...(parse(readFileSync(values.expectations, 'utf8')) ?? [])]
+
+  // Progress on stderr, so stdout stays a clean report.
+  const progress = (s: string): void => { process.stderr.write(s) }
+  let run
+  try {
+    run = await runSuite(target, {
+      flows: values.flow,
+      expectedFailures,
+      eventTimeoutMs: Number(values.timeout),
+      onFlowStart: ({ flow }) => progress(`${flow.id} `),
+      onFlowEnd: (r) => progress(`${r.checks.map((c) => SYMBOL[c.status]).join('')} ${r.durationMs} ms\n`)
+    })
+  } finally {
+    await target.close()
+  }
+
+  const counts = countByStatus(run)
+  const reports = { tap: toTap(run), json: toJson(run), junit: toJunit(run) }
+  if (values.out) {
+    const dir = resolve(values.out)
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'report.tap'), reports.tap)
+    writeFileSync(join(dir, 'report.json'), reports.json)
+    writeFileSync(join(dir, 'report.junit.xml'), reports.junit)
+    writeFileSync(join(dir, 'report.html'), toHtml(run))
+  }
+  if (values.reporter === 'summary') {
+    for (const f of run.flows) {
+      for (const c of f.checks.filter((c) => c.status === 'fail' || c.status === 'xpass')) {
+        console.log(`FAIL ${c.flow} step ${c.step} [${c.requirements.join(', ')}] ${c.outcome}\n     ${c.message}\n     re-run: npx gridim-conformance --flow ${c.flow}`)
+      }
+    }
+    const requirements = new Set(run.flows.flatMap((f) => f.checks.filter((c) => c.status === 'pass').flatMap((c) => c.requirements)))
+    console.log(`\nGridIM conformance — ${run.target}`)
+    console.log(`flows: ${run.flows.length}  checks: ${Object.values(counts).reduce((a, b) => a + b, 0)}  ` +
+      Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join('  '))
+    console.log(`requirements passed: ${requirements.size}  time: ${(run.durationMs / 1000).toFixed(1)} s`)
+    console.log(runPassed(run) ? 'RESULT: PASS' : 'RESULT: FAIL')
+  } else {
+    process.stdout.write(reports[values.reporter as 'tap' | 'json' | 'junit'])
+  }
+  return runPassed(run) ? 0 : 1
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err: Error) => {
+  console.error(`gridim-conformance: ${err.message}`)
+  process.exitCode = 2
+})

@@ -1,0 +1,86 @@
+// A user's client, as the conformance runner and the end-to-end tests drive it: logged in at a
+// region, calling the client interface with its session secret, and reading its event log.
+// Every event ever read is kept, so "B never saw C" can be checked over the whole history.
+import { PeerClient, type CallOptions, type CallResult } from '../../reference/lib/http/index.ts'
+
+export type ClientEvent = { id: string, type: string, at: string, data: any }
+
+export type LoginAnswer = { sessionId: string, sessionSecret: string, userId: string, name: string, friends: any[], regionId: string }
+
+export class ClientSession {
+  readonly events: ClientEvent[] = []
+  #cursor: string | undefined
+  #regionUrl: string
+  readonly #peer: PeerClient
+  readonly login: LoginAnswer
+
+  private constructor (peer: PeerClient, regionUrl: string, login: LoginAnswer) {
+    this.#peer = peer
+    this.#regionUrl = regionUrl
+    this.login = login
+  }
+
+  static async login (regionUrl: string, firstName: string, lastName: string, password: string, peer = new PeerClient()): Promise<ClientSession> {
+    const res = await peer.call<LoginAnswer>(regionUrl, 'clientLogin', { body: { firstName, lastName, password } })
+    return new ClientSession(peer, regionUrl, res.body)
+  }
+
+  get userId (): string { return this.login.userId }
+  get regionUrl (): string { return this.#regionUrl }
+
+  /** After a teleport the client talks to its new region. */
+  moveTo (regionUrl: string): void { this.#regionUrl = regionUrl }
+
+  async call<T = any> (operationId: string, options: CallOptions = {}): Promise<T> {
+    return (await this.request<T>(operationId, options)).body
+  }
+
+  /** Like call, with the status too. */
+  async request<T = any> (operationId: string, options: CallOptions = {}): Promise<CallResult<T>> {
+    return await this.#peer.call<T>(this.#regionUrl, operationId, {
+      ...options, headers: { authorization: `Bearer ${this.login.sessionSecret}`, ...options.headers }
+    })
+  }
+
+  /** Reads what is new in the event log (long-polling up to waitSeconds). */
+  async poll (waitSeconds = 0): Promise<ClientEvent[]> {
+    const page = await this.call<{ events: ClientEvent[], cursor?: string }>('clientListEvents', {
+      query: { after: this.#cursor, wait: waitSeconds }, timeoutMs: (waitSeconds + 10) * 1000
+    })
+    this.events.push(...page.events)
+    if (page.cursor !== undefined) this.#cursor = page.cursor
+    else if (page.events.length > 0) this.#cursor = page.events[page.events.length - 1]!.id
+    return page.events
+  }
+
+  /**
+   * Waits until an event matching `predicate` has been seen (including earlier ones), polling
+   * the log; bounded by timeoutMs. No fixed sleeps: each poll returns as soon as events arrive.
+   */
+  async waitFor (predicate: (e: ClientEvent) => boolean, timeoutMs = 10_000, what = 'event'): Promise<ClientEvent> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const found = this.events.find(predicate)
+      if (found) return found
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; saw ${JSON.stringify(this.events.map((e) => e.type))}`)
+      await this.poll(Math.max(0, Math.min(5, Math.floor(left / 1000))))
+    }
+  }
+
+  seen (predicate: (e: ClientEvent) => boolean): ClientEvent[] {
+    return this.events.filter(predicate)
+  }
+}
+
+/** Predicates for the usual events. */
+export const is = {
+  presence: (userId: string, status: 'online' | 'offline') => (e: ClientEvent) =>
+    e.type === 'presence' && e.data.userId === userId && e.data.status === status,
+  presenceAbout: (userId: string) => (e: ClientEvent) => e.type === 'presence' && e.data.userId === userId,
+  message: (fromUserId: string, body?: string) => (e: ClientEvent) =>
+    e.type === 'instantMessage' && e.data.fromUserId === fromUserId && (body === undefined || e.data.body === body),
+  groupMessage: (groupSessionId: string, body?: string) => (e: ClientEvent) =>
+    e.type === 'groupMessage' && e.data.groupSessionId === groupSessionId && (body === undefined || e.data.body === body),
+  type: (type: string) => (e: ClientEvent) => e.type === type
+}

@@ -1,0 +1,81 @@
+// Checking an outcome's `expect` against what the target did. Positive expectations wait (with
+// a bound, never a fixed sleep); negative ones are checked after the step's positives are seen.
+import type { ObservedExchange } from '../../reference/lib/http/index.ts'
+import type { Expectation } from '../../spec/flows/schema.ts'
+import type { ActionResult } from './actions.ts'
+import type { FlowContext } from './flow-context.ts'
+import { matches, mismatch } from './match.ts'
+import { resolveValue } from './vars.ts'
+
+export class Impossible extends Error {}
+
+export type StepState = { response?: ActionResult, exchanges: ObservedExchange[] }
+
+function roleName (ctx: FlowContext, url: string | undefined): string | undefined {
+  if (url === undefined) return undefined
+  const origin = new URL(url).origin
+  if (new URL(ctx.target.userServerUrl).origin === origin) return 'US'
+  for (const [name, r] of ctx.regions) if (new URL(r.url).origin === origin) return name
+  return undefined
+}
+
+function exchangeCount (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>): number {
+  return state.exchanges.filter((x) => x.operationId === e.operation &&
+    roleName(ctx, x.url) === e.to &&
+    roleName(ctx, x.keyId === undefined ? undefined : ctx.target.keyIdUrl?.(x.keyId)) === e.from).length
+}
+
+/** Resolves when the expectation holds; throws an Error saying what was seen when it does not. */
+export async function check (ctx: FlowContext, expect: Expectation, state: StepState): Promise<void> {
+  switch (expect.kind) {
+    case 'event': {
+      const match = resolveValue(expect.match ?? {}, ctx.scope)
+      await ctx.session(expect.for).waitFor((e) => e.type === expect.type && matches(e.data, match), ctx.eventTimeoutMs, `${expect.for} ${expect.type} ${JSON.stringify(match)}`)
+      return
+    }
+    case 'no-event': {
+      const match = resolveValue(expect.match ?? {}, ctx.scope)
+      const session = ctx.session(expect.for)
+      await session.poll(0)
+      const seen = session.seen((e) => e.type === expect.type && matches(e.data, match))
+      if (seen.length > 0) throw new Error(`${expect.for} received ${expect.type} it must not: ${JSON.stringify(seen[0])}`)
+      return
+    }
+    case 'response': {
+      if (!state.response) throw new Error('the step has no `do` whose response could be checked')
+      if (expect.status !== undefined && state.response.status !== expect.status) {
+        throw new Error(`expected status ${expect.status}, got ${state.response.status}: ${JSON.stringify(state.response.body)}`)
+      }
+      const m = expect.match === undefined ? undefined : mismatch(state.response.body, resolveValue(expect.match, ctx.scope))
+      if (m) throw new Error(`response ${m}`)
+      return
+    }
+    case 'state': {
+      const userId = ctx.users.get(expect.of)?.userId
+      if (!userId) throw new Error(`${expect.of} is not a user of this flow`)
+      const expected = resolveValue(expect.match, ctx.scope)
+      const deadline = Date.now() + ctx.eventTimeoutMs
+      for (;;) {
+        const user = await ctx.admin('adminGetUser', { params: { userId } })
+        const m = mismatch(user, expected)
+        if (!m) return
+        if (Date.now() > deadline) throw new Error(`${expect.of}: ${m}`)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    }
+    case 'exchange': {
+      if (!ctx.target.observe) throw new Impossible('this target does not let the runner observe service-to-service traffic')
+      const deadline = Date.now() + ctx.eventTimeoutMs
+      for (;;) {
+        const n = exchangeCount(ctx, state, expect)
+        if (expect.count === undefined ? n > 0 : n === expect.count) return
+        if (Date.now() > deadline || (expect.count !== undefined && n > expect.count)) {
+          throw new Error(`expected ${expect.count ?? 'at least one'} ${expect.operation} from ${expect.from} to ${expect.to}, saw ${n}`)
+        }
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    }
+    case 'stanza':
+      throw new Impossible('XMPP stanza checks need a gateway and a Jabber server in the target')
+  }
+}

@@ -1,0 +1,61 @@
+// What a run produces: one check per flow outcome, with its requirements and the traffic of
+// the flow it belongs to.
+export type CheckStatus =
+  | 'pass'
+  | 'fail'
+  /** The target declares it lacks what the flow needs. */
+  | 'impossible'
+  /** Documented in the flow but not executable (no `expect`), or skipped by a filter. */
+  | 'skip'
+  /** Failed, as the implementer's expectations file says it will. */
+  | 'xfail'
+  /** Listed as an expected failure, but passed: the expectations file is out of date. */
+  | 'xpass'
+
+export type TraceEntry = {
+  at: number
+  kind: 'client' | 'admin' | 'peer' | 'runner'
+  operationId: string
+  from: string
+  to: string
+  status?: number
+  request?: unknown
+  response?: unknown
+}
+
+export type Check = {
+  flow: string
+  step: string
+  outcome: string
+  requirements: string[]
+  status: CheckStatus
+  message?: string
+}
+
+export type FlowResult = {
+  flow: string
+  title: string
+  file: string
+  checks: Check[]
+  trace: TraceEntry[]
+  durationMs: number
+}
+
+export type RunResult = {
+  target: string
+  startedAt: string
+  durationMs: number
+  flows: FlowResult[]
+}
+
+export function countByStatus (run: RunResult): Record<CheckStatus, number> {
+  const counts: Record<CheckStatus, number> = { pass: 0, fail: 0, impossible: 0, skip: 0, xfail: 0, xpass: 0 }
+  for (const f of run.flows) for (const c of f.checks) counts[c.status]++
+  return counts
+}
+
+/** A run passes when nothing failed unexpectedly and no expected failure passed. */
+export function runPassed (run: RunResult): boolean {
+  const c = countByStatus(run)
+  return c.fail === 0 && c.xpass === 0
+}

@@ -1,0 +1,40 @@
+// The embedded target: the reference grid started in this process (user server with an SQLite
+// file in a temporary folder, three regions), with every optional ability the runner can use.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createLogger, PeerClient } from '../../reference/lib/http/index.ts'
+import { startGrid } from '../../reference/grid/start-grid.ts'
+import type { Target } from './target.ts'
+
+export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 3 }: { regionCount?: number, leaseSeconds?: number } = {}): Promise<Target> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gridim-conformance-'))
+  const grid = await startGrid({
+    dataDir,
+    regionCount,
+    logger: createLogger({ role: 'embedded' }),
+    // Short leases so "a region dies" flows finish in seconds; flows set other values they need.
+    settings: { leaseSeconds }
+  })
+  const killed = new Set<number>()
+  return {
+    name: 'embedded reference grid',
+    userServerUrl: grid.userServerUrl,
+    adminToken: grid.adminToken,
+    regions: grid.regionInfo.map((r) => ({ name: r.name, regionId: r.regionId, url: r.url })),
+    capabilities: new Set(['admin-settings', 'kill-region', 'restart-user-server', 'observe-traffic']),
+    async killRegion (index) {
+      killed.add(index)
+      await grid.regions[index]!.kill()
+    },
+    restartUserServer: () => grid.restartUserServer(),
+    observe: (observer) => PeerClient.observe(observer),
+    keyIdUrl: (keyId) => keyId === 'user-server' ? grid.userServerUrl : grid.regionInfo.find((r) => r.regionId === keyId)?.url,
+    async close () {
+      await Promise.all(grid.regions.map(async (r, i) => { if (!killed.has(i)) await r.stop() }))
+      await grid.userServer.stop()
+      grid.store.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }
+}

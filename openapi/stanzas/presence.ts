@@ -1,0 +1,43 @@
+// RFC 6121 §4: availability presence, GridIM's online/offline presence notices.
+import { Type, type Static } from '@sinclair/typebox'
+import { BareJid, Jid } from './jid.ts'
+import { StanzaId, Text } from './common.ts'
+
+/** RFC 6121 §4.7.2.1: the availability sub-states; absent means plain "available". */
+export const Show = Type.Union([
+  Type.Literal('away'), Type.Literal('chat'), Type.Literal('dnd'), Type.Literal('xa')
+], { description: 'Availability sub-state (RFC 6121 §4.7.2.1).' })
+export type Show = Static<typeof Show>
+
+/**
+ * RFC 6121 §4.2 and §4.4: presence with no type. Without `to` it is broadcast to the
+ * sender's subscribers (§4.2.1); with `to` it is directed presence (§4.6).
+ */
+export const PresenceAvailable = Type.Object({
+  kind: Type.Literal('presenceAvailable'),
+  from: Jid,
+  to: Type.Optional(Jid),
+  id: Type.Optional(StanzaId),
+  show: Type.Optional(Show),
+  status: Type.Optional(Text)
+}, { $id: 'urn:gridim:stanza:presence-available', additionalProperties: false })
+export type PresenceAvailable = Static<typeof PresenceAvailable>
+
+/** RFC 6121 §4.5: presence of type unavailable, broadcast (no `to`) or directed. */
+export const PresenceUnavailable = Type.Object({
+  kind: Type.Literal('presenceUnavailable'),
+  from: Jid,
+  to: Type.Optional(Jid),
+  id: Type.Optional(StanzaId),
+  status: Type.Optional(Text)
+}, { $id: 'urn:gridim:stanza:presence-unavailable', additionalProperties: false })
+export type PresenceUnavailable = Static<typeof PresenceUnavailable>
+
+/** RFC 6121 §4.3: a server asks for a contact's current presence; addressed to a bare JID. */
+export const PresenceProbe = Type.Object({
+  kind: Type.Literal('presenceProbe'),
+  from: Jid,
+  to: BareJid,
+  id: Type.Optional(StanzaId)
+}, { $id: 'urn:gridim:stanza:presence-probe', additionalProperties: false })
+export type PresenceProbe = Static<typeof PresenceProbe>

@@ -1,0 +1,121 @@
+// `gridim`: run the reference grid. `gridim grid` is everything in one process; `gridim
+// user-server` and `gridim region` run one role each. Each role prints one JSON line on stdout
+// when it is ready ({"ready": ...}), which scripts and the end-to-end tests wait for.
+import { randomUUID } from 'node:crypto'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { GridImError } from '../lib/errors/index.ts'
+import { createLogger, PeerClient } from '../lib/http/index.ts'
+import { exportPublicKey, importPublicKey } from '../lib/signatures/index.ts'
+import { openSqliteStore } from '../store/index.ts'
+import { createUserServer } from '../user-server/index.ts'
+import { createRegion } from '../region/index.ts'
+import { seedDemo } from '../grid/demo.ts'
+import { loadOrCreateKeyPair } from '../grid/keys.ts'
+import { startGrid } from '../grid/start-grid.ts'
+
+const HELP = `gridim — the GridIM reference grid
+
+Usage:
+  gridim grid         [--data DIR] [--regions N] [--host H] [--port P] [--admin-token T]
+  gridim user-server  [--data DIR] [--host H] [--port P] [--admin-token T]
+  gridim region       --user-server URL [--name NAME] [--region-id UUID] [--key-file FILE]
+                      [--host H] [--port P] [--admin-token T]
+  gridim help
+
+grid         user server (SQLite under --data, default ./data) and --regions regions (default 3)
+             on loopback, with demo users; prints the URLs, the users and the admin token.
+user-server  the user server alone. --admin-token (or GRIDIM_ADMIN_TOKEN) guards /admin.
+region       one region. With --admin-token it provisions itself at the user server first;
+             otherwise an operator provisions its public key (printed at start) beforehand.
+Port 0 picks a free port. Each role prints {"ready": ...} as one JSON line when listening.
+Logs are JSON lines on stderr; GRIDIM_LOG=debug|info|warn|error|silent.`
+
+const options = {
+  data: { type: 'string', default: process.env.GRIDIM_DATA ?? './data' },
+  regions: { type: 'string', default: '3' },
+  host: { type: 'string', default: process.env.GRIDIM_HOST ?? '127.0.0.1' },
+  port: { type: 'string', default: process.env.GRIDIM_PORT ?? '0' },
+  'admin-token': { type: 'string', default: process.env.GRIDIM_ADMIN_TOKEN },
+  'user-server': { type: 'string', default: process.env.GRIDIM_USER_SERVER },
+  name: { type: 'string' },
+  'region-id': { type: 'string' },
+  'key-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+function int (value: string, flag: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} must be a whole number, got ${value}`)
+  return n
+}
+
+function onSignal (stop: () => Promise<void>): void {
+  const handler = (): void => { stop().then(() => process.exit(0), () => process.exit(1)) }
+  process.once('SIGINT', handler)
+  process.once('SIGTERM', handler)
+}
+
+async function grid (v: Record<string, any>): Promise<void> {
+  const g = await startGrid({ dataDir: resolve(v.data), regionCount: int(v.regions, 'regions'), host: v.host, basePort: int(v.port, 'port'), adminToken: v['admin-token'] })
+  const users = await seedDemo(new PeerClient(), g.userServerUrl, g.adminToken)
+  onSignal(g.stop)
+  console.log(JSON.stringify({ ready: { role: 'grid', userServer: g.userServerUrl, regions: g.regionInfo } }))
+  console.error([
+    '', 'GridIM grid is running.',
+    `  user server  ${g.userServerUrl}  (admin token: ${g.adminToken})`,
+    ...g.regionInfo.map((r) => `  ${r.name.padEnd(11)}  ${r.url}  (client interface under ${r.url}/client)`),
+    '  demo users (first last / password):',
+    ...users.map((u) => `    ${u.key}: ${u.firstName} ${u.lastName} / ${u.password}`),
+    `  data in ${resolve(v.data)}. Ctrl-C stops it.`, ''
+  ].join('\n'))
+}
+
+async function userServer (v: Record<string, any>): Promise<void> {
+  const dataDir = resolve(v.data)
+  const token = v['admin-token'] ?? (() => { throw new Error('--admin-token (or GRIDIM_ADMIN_TOKEN) is required') })()
+  const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
+  const keys = loadOrCreateKeyPair(join(dataDir, 'keys', 'user-server.pem'))
+  const server = createUserServer({ store, ...keys, adminToken: token, host: v.host, port: int(v.port, 'port'), logger: createLogger({ role: 'user-server' }) })
+  const url = await server.start()
+  onSignal(async () => { await server.stop(); store.close() })
+  console.log(JSON.stringify({ ready: { role: 'user-server', url, publicKey: exportPublicKey(keys.publicKey) } }))
+}
+
+async function region (v: Record<string, any>): Promise<void> {
+  const userServerUrl = v['user-server'] ?? (() => { throw new Error('--user-server URL is required') })()
+  const regionId = v['region-id'] ?? randomUUID()
+  const name = v.name ?? `Region ${regionId.slice(0, 8)}`
+  const keys = loadOrCreateKeyPair(resolve(v['key-file'] ?? join(v.data, 'keys', `${regionId}.pem`)))
+  const peer = new PeerClient()
+  if (v['admin-token']) {
+    await peer.call(userServerUrl, 'adminProvisionRegion', {
+      headers: { authorization: `Bearer ${v['admin-token']}` },
+      body: { regionId, name, kind: 'region', publicKey: exportPublicKey(keys.publicKey) }
+    }).catch((err: unknown) => { if (!(err instanceof GridImError && err.status === 409)) throw err })
+  }
+  const directory = await peer.call(userServerUrl, 'getDirectory')
+  const r = createRegion({
+    regionId, name, ...keys, userServerUrl, userServerKey: importPublicKey(directory.body.publicKey),
+    host: v.host, port: int(v.port, 'port'), logger: createLogger({ role: 'region', region: name })
+  })
+  const url = await r.start()
+  onSignal(() => r.stop())
+  console.log(JSON.stringify({ ready: { role: 'region', url, regionId, name, publicKey: exportPublicKey(keys.publicKey) } }))
+}
+
+export async function main (argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true })
+  const command = positionals[0] ?? 'help'
+  if (values.help || command === 'help') { console.log(HELP); return 0 }
+  const commands: Record<string, (v: Record<string, any>) => Promise<void>> = { grid, 'user-server': userServer, region }
+  const run = commands[command]
+  if (!run) { console.error(`gridim: unknown command ${command}\n\n${HELP}`); return 2 }
+  await run(values)
+  return 0
+}
+
+main(process.argv.slice(2)).then((code) => { if (code !== 0) process.exit(code) }, (err: Error) => {
+  console.error(`gridim: ${err.message}`)
+  process.exit(1)
+})

@@ -1,0 +1,75 @@
+// A grid of separate processes for the end-to-end tests: one user server and N regions, each
+// its own `gridim` process talking real, signed HTTP on loopback.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PeerClient, type CallOptions } from '../lib/http/index.ts'
+import { ClientSession } from '../../conformance/lib/client-session.ts'
+import { startRole, type RoleProcess } from './processes.ts'
+
+export type TestUser = { firstName: string, lastName: string, password: string, userId: string }
+
+export type ProcessGrid = {
+  dataDir: string
+  adminToken: string
+  userServer: RoleProcess
+  userServerUrl: string
+  regions: RoleProcess[]
+  admin: <T = any>(operationId: string, options?: CallOptions) => Promise<T>
+  createUser: (label: string) => Promise<TestUser>
+  login: (user: TestUser, region: number) => Promise<ClientSession>
+  restartUserServer: () => Promise<void>
+  stop: () => Promise<void>
+}
+
+export async function startProcessGrid ({ regions = 3, leaseSeconds, groupIdleSeconds }: { regions?: number, leaseSeconds?: number, groupIdleSeconds?: number } = {}): Promise<ProcessGrid> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gridim-e2e-'))
+  const adminToken = randomBytes(16).toString('hex')
+  const userServerArgs = ['user-server', '--data', dataDir, '--admin-token', adminToken]
+  const started: RoleProcess[] = []
+  const peer = new PeerClient()
+  let userServer = await startRole([...userServerArgs, '--port', '0'])
+  const userServerUrl: string = userServer.ready.url
+  const port = new URL(userServerUrl).port
+  const admin = async <T = any>(operationId: string, options: CallOptions = {}): Promise<T> =>
+    (await peer.call<T>(userServerUrl, operationId, { ...options, headers: { authorization: `Bearer ${adminToken}` } })).body
+  try {
+    const settings: Record<string, number> = {}
+    if (leaseSeconds) settings.leaseSeconds = leaseSeconds
+    if (groupIdleSeconds) settings.groupIdleSeconds = groupIdleSeconds
+    if (Object.keys(settings).length > 0) await admin('adminUpdateSettings', { body: settings })
+    for (let i = 0; i < regions; i++) {
+      started.push(await startRole(['region', '--user-server', userServerUrl, '--admin-token', adminToken,
+        '--name', `E2E Region ${i + 1}`, '--data', dataDir, '--port', '0']))
+    }
+  } catch (err) {
+    for (const r of started) await r.kill()
+    await userServer.kill()
+    throw err
+  }
+  const tag = randomBytes(3).toString('hex')
+  return {
+    dataDir,
+    adminToken,
+    get userServer () { return userServer },
+    userServerUrl,
+    regions: started,
+    admin,
+    async createUser (label) {
+      const user = { firstName: `${label}${tag}`, lastName: 'Endtoend', password: randomBytes(9).toString('base64url') }
+      const created = await admin('adminCreateUser', { body: user })
+      return { ...user, userId: created.userId }
+    },
+    login: (user, region) => ClientSession.login(started[region]!.ready.url, user.firstName, user.lastName, user.password),
+    async restartUserServer () {
+      await userServer.stop()
+      userServer = await startRole([...userServerArgs, '--port', port])
+    },
+    async stop () {
+      for (const r of started) await r.stop()
+      await userServer.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }
+}

@@ -1,0 +1,74 @@
+// End to end, separate processes, real signed HTTP: the seed's flows 1–3, 5–9 and the grid side
+// of 12. A on region 1, B on region 2, C on region 3; A–B and A–C friends, B and C not.
+import t from 'tap'
+import { is } from '../../conformance/lib/client-session.ts'
+import { startProcessGrid } from './process-grid.ts'
+
+const grid = await startProcessGrid({ regions: 3 })
+t.teardown(() => grid.stop())
+
+const [A, B, C] = [await grid.createUser('Ann'), await grid.createUser('Ben'), await grid.createUser('Cal')]
+await grid.admin('adminCreateFriendship', { body: { userIds: [A.userId, B.userId], rights: { ab: 1, ba: 1 } } })
+await grid.admin('adminCreateFriendship', { body: { userIds: [A.userId, C.userId], rights: { ab: 1, ba: 1 } } })
+const group = await grid.admin('adminCreateGroup', { body: { name: 'Seed group', memberIds: [A.userId, B.userId, C.userId] } })
+
+const a = await grid.login(A, 0)
+
+t.test('flow 1: A signs on and nobody is told, because no friend is online', async (t) => {
+  const user = await grid.admin('adminGetUser', { params: { userId: A.userId } })
+  t.equal(user.online, true)
+  t.same(a.login.friends.filter((f: any) => f.online), [], 'no friend online in the sign-on answer')
+})
+
+const b = await grid.login(B, 1)
+
+t.test('flow 2: B signs on; B learns A is online and A learns B is online', async (t) => {
+  t.ok(b.login.friends.some((f: any) => f.userId === A.userId && f.online === true), 'B\'s sign-on answer lists A online')
+  await a.waitFor(is.presence(B.userId, 'online'), 10_000, 'A told B is online')
+})
+
+const c = await grid.login(C, 2)
+
+t.test('flow 3: C signs on; A and C learn of each other, and B never learns of C', async (t) => {
+  t.ok(c.login.friends.some((f: any) => f.userId === A.userId && f.online === true))
+  await a.waitFor(is.presence(C.userId, 'online'), 10_000, 'A told C is online')
+  await b.poll(0)
+  t.same(b.seen(is.presenceAbout(C.userId)), [], 'B saw nothing about C')
+})
+
+t.test('flow 6: A signs off; B and C are told, each through its own region', async (t) => {
+  await a.call('clientLogout')
+  await b.waitFor(is.presence(A.userId, 'offline'), 10_000, 'B told A is offline')
+  await c.waitFor(is.presence(A.userId, 'offline'), 10_000, 'C told A is offline')
+})
+
+const a2 = await grid.login(A, 0)
+
+t.test('flow 8: A signs on again; B and C see A online again', async (t) => {
+  const onlineNow = (e: any) => e.type === 'presence' && e.data.userId === A.userId && e.data.status === 'online'
+  await b.waitFor(onlineNow, 10_000, 'B told A is online')
+  await c.waitFor(onlineNow, 10_000, 'C told A is online')
+  t.equal(a2.login.friends.filter((f: any) => f.online).length, 2, 'A\'s sign-on answer lists B and C online')
+})
+
+t.test('flow 9: A sends B a message, region to region, and B receives it once', async (t) => {
+  const sent = await a2.call('clientSendInstantMessage', { body: { toUserId: B.userId, body: 'Hello B, from region 1' } })
+  t.equal(sent.outcome, 'delivered')
+  const got = await b.waitFor(is.message(A.userId, 'Hello B, from region 1'), 10_000, 'B gets the message')
+  t.equal(got.data.messageId, sent.messageId, 'the message id is kept end to end')
+  // The same message id again is a retry: delivered at most once.
+  const again = await a2.call('clientSendInstantMessage', { body: { toUserId: B.userId, body: 'Hello B, from region 1', messageId: sent.messageId } })
+  t.equal(again.messageId, sent.messageId)
+  await b.poll(0)
+  t.equal(b.seen(is.message(A.userId, 'Hello B, from region 1')).length, 1, 'no duplicate')
+})
+
+t.test('flow 12, grid side: B opens a group session; A and C are invited and receive B\'s message', async (t) => {
+  const session = await b.call('clientStartGroupSession', { body: { groupId: group.groupId } })
+  const id = session.groupSessionId
+  await a2.waitFor((e) => e.type === 'groupSessionInvitation' && e.data.groupSessionId === id, 10_000, 'A invited')
+  await c.waitFor((e) => e.type === 'groupSessionInvitation' && e.data.groupSessionId === id, 10_000, 'C invited')
+  await b.call('clientSendGroupMessage', { params: { groupSessionId: id }, body: { body: 'Hello group' } })
+  await a2.waitFor(is.groupMessage(id, 'Hello group'), 10_000, 'A gets the group message')
+  await c.waitFor(is.groupMessage(id, 'Hello group'), 10_000, 'C gets the group message')
+})

@@ -1,0 +1,101 @@
+// The embedded default: one call starts a whole grid — user server with an SQLite file, N
+// regions — in one process on loopback. Keys and the database live in dataDir, so a restart
+// keeps users, friendships, stored messages and region identities.
+import { randomBytes, randomUUID } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { GridImError } from '../lib/errors/index.ts'
+import { createLogger, PeerClient, type Logger } from '../lib/http/index.ts'
+import { exportPublicKey } from '../lib/signatures/index.ts'
+import { openSqliteStore } from '../store/index.ts'
+import { createUserServer } from '../user-server/index.ts'
+import { createRegion } from '../region/index.ts'
+import { loadOrCreateKeyPair } from './keys.ts'
+
+export type GridOptions = {
+  dataDir: string
+  regionCount?: number
+  host?: string
+  /** First port; the user server takes it and regions the next ones. 0 = any free ports. */
+  basePort?: number
+  adminToken?: string
+  logger?: Logger
+  settings?: { leaseSeconds?: number, groupIdleSeconds?: number, replayWindowSeconds?: number }
+}
+
+export type RegionInfo = { regionId: string, name: string, url: string }
+
+type GridState = { adminToken: string, regions: Array<{ regionId: string, name: string }> }
+
+function loadState (dataDir: string, regionCount: number, adminToken?: string): GridState {
+  const file = join(dataDir, 'grid.json')
+  const state: GridState = existsSync(file)
+    ? JSON.parse(readFileSync(file, 'utf8'))
+    : { adminToken: adminToken ?? randomBytes(24).toString('base64url'), regions: [] }
+  if (adminToken) state.adminToken = adminToken
+  while (state.regions.length < regionCount) {
+    state.regions.push({ regionId: randomUUID(), name: `Region ${state.regions.length + 1}` })
+  }
+  writeFileSync(file, JSON.stringify(state, null, 2), { mode: 0o600 })
+  return state
+}
+
+export async function startGrid (options: GridOptions) {
+  const { dataDir, regionCount = 3, host = '127.0.0.1', basePort = 0 } = options
+  const logger = options.logger ?? createLogger({ grid: dataDir })
+  mkdirSync(dataDir, { recursive: true })
+  const state = loadState(dataDir, regionCount, options.adminToken)
+  const adminHeaders = { authorization: `Bearer ${state.adminToken}` }
+
+  const userServerKeys = loadOrCreateKeyPair(join(dataDir, 'keys', 'user-server.pem'))
+  const openUserServer = async (port: number) => {
+    const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
+    const server = createUserServer({
+      store, ...userServerKeys, adminToken: state.adminToken, host, port, logger: logger.child({ role: 'user-server' })
+    })
+    const url = await server.start()
+    return { store, server, url }
+  }
+  let us = await openUserServer(basePort)
+  if (options.settings) us.store.updateSettings(options.settings)
+  const userServerUrl = us.url
+
+  const admin = new PeerClient()
+  const regions = []
+  for (const [index, r] of state.regions.slice(0, regionCount).entries()) {
+    const keys = loadOrCreateKeyPair(join(dataDir, 'keys', `${r.regionId}.pem`))
+    await admin.call(userServerUrl, 'adminProvisionRegion', {
+      headers: adminHeaders,
+      body: { regionId: r.regionId, name: r.name, kind: 'region', publicKey: exportPublicKey(keys.publicKey) }
+    }).catch((err: unknown) => { if (!(err instanceof GridImError && err.status === 409)) throw err })
+    const region = createRegion({
+      regionId: r.regionId, name: r.name, ...keys, userServerUrl, userServerKey: userServerKeys.publicKey,
+      host, port: basePort === 0 ? 0 : basePort + 1 + index, logger: logger.child({ role: 'region', region: r.name })
+    })
+    await region.start()
+    regions.push(region)
+  }
+
+  const regionInfo: RegionInfo[] = regions.map((region, i) => ({ ...state.regions[i]!, url: region.url }))
+  return {
+    get userServer () { return us.server },
+    get store () { return us.store },
+    userServerUrl,
+    regions,
+    regionInfo,
+    adminToken: state.adminToken,
+    /** Stops the user server and starts it again on the same address, from the same file. */
+    async restartUserServer () {
+      await us.server.stop()
+      us.store.close()
+      us = await openUserServer(Number(new URL(userServerUrl).port))
+    },
+    async stop () {
+      for (const region of regions) await region.stop()
+      await us.server.stop()
+      us.store.close()
+    }
+  }
+}
+
+export type Grid = Awaited<ReturnType<typeof startGrid>>

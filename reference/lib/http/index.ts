@@ -1,0 +1,5 @@
+export * from './create-server.ts'
+export * from './logger.ts'
+export * from './peer-auth.ts'
+export * from './peer-client.ts'
+export * from './register-operations.ts'

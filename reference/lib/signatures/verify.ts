@@ -1,0 +1,93 @@
+// RFC 9421 §3.2: verifying a signature, with GridIM's profile on top (GRIDIM-SEC): alg
+// "ed25519", created + keyid + nonce required, the contract's components covered, created
+// within ±window, and each nonce accepted once per window.
+import type { KeyObject } from 'node:crypto'
+import { verifyContentDigest } from './content-digest.ts'
+import { ALG, verifyBase } from './ed25519.ts'
+import { BadSignatureError, ReplayedRequestError, UnknownKeyError } from './errors.ts'
+import { fieldValue, type HttpRequest } from './http-message.ts'
+import type { NonceCache } from './nonce-cache.ts'
+import { DEFAULT_LABEL, defaultComponents, hasBody } from './sign.ts'
+import { signatureBase } from './signature-base.ts'
+import { labelledSignature } from './signature-fields.ts'
+import { readSignatureInput, type SignatureParams } from './signature-params.ts'
+
+export type VerifyOptions = {
+  /** The key for a keyid, or null when there is none (→ unknown-key). */
+  resolveKey: (keyId: string) => Promise<KeyObject | null>
+  nonceCache: NonceCache
+  /** UNIX seconds; default now. */
+  now?: number
+  /** Admin setting replayWindowSeconds; default 60. */
+  windowSeconds?: number
+  /** Default: the contract's "@method" "@target-uri" (+ "content-digest" with a body). */
+  requiredComponents?: readonly string[]
+  label?: string
+}
+
+export type VerifiedRequest = {
+  keyId: string
+  created: number
+  components: string[]
+}
+
+type ProfileParams = Required<Pick<SignatureParams, 'created' | 'keyid' | 'alg' | 'nonce'>> & Pick<SignatureParams, 'expires'>
+
+/**
+ * RFC 9421 §3.2: resolves with the verified keyid, or rejects with a SignatureError whose code
+ * is unauthenticated, bad-signature, unknown-key or replayed-request. The nonce is remembered
+ * only once the signature verifies, so a forged request cannot use up a genuine one's nonce.
+ * https://www.rfc-editor.org/rfc/rfc9421.html#section-3.2
+ */
+export async function verifyRequest (request: HttpRequest, options: VerifyOptions): Promise<VerifiedRequest> {
+  const now = options.now ?? Math.floor(Date.now() / 1000)
+  const windowSeconds = options.windowSeconds ?? 60
+  const { input, signature } = labelledSignature(request.headers, options.label ?? DEFAULT_LABEL)
+  const { components, params } = readSignatureInput(input)
+  const profile = profileParams(params)
+
+  const withBody = hasBody(request)
+  const required = options.requiredComponents ?? defaultComponents(withBody)
+  // GRIDIM-SEC: a body is only trusted through a covered Content-Digest.
+  for (const name of withBody ? [...required, 'content-digest'] : required) {
+    if (!components.includes(name)) throw new BadSignatureError(`the signature does not cover ${name}`)
+  }
+  checkFreshness(profile, now, windowSeconds)
+
+  const key = await options.resolveKey(profile.keyid)
+  if (key === null) throw new UnknownKeyError(`no key ${profile.keyid}`)
+
+  if (components.includes('content-digest')) {
+    const digest = fieldValue(request.headers, 'content-digest')
+    if (digest === undefined) throw new BadSignatureError('the covered Content-Digest field is missing')
+    if (!verifyContentDigest(digest, request.body ?? '')) {
+      throw new BadSignatureError('Content-Digest does not match the body')
+    }
+  }
+  if (!verifyBase(signatureBase(request, input), signature, key)) {
+    throw new BadSignatureError('the signature does not verify')
+  }
+  // Nonces are per signer; "\n" cannot occur in a structured field string, so keys cannot collide.
+  if (!options.nonceCache.remember(`${profile.keyid}\n${profile.nonce}`, profile.created + windowSeconds, now)) {
+    throw new ReplayedRequestError('this nonce was already used')
+  }
+  return { keyId: profile.keyid, created: profile.created, components }
+}
+
+/** RFC 9421 §3.2.1 (application requirements): GridIM requires alg, created, keyid and nonce. */
+function profileParams (params: Partial<SignatureParams>): ProfileParams {
+  const { created, keyid, alg, nonce, expires } = params
+  if (alg !== ALG) throw new BadSignatureError(`alg must be ${ALG}`)
+  if (created === undefined) throw new BadSignatureError('the signature has no created parameter')
+  if (keyid === undefined || keyid === '') throw new BadSignatureError('the signature has no keyid parameter')
+  if (nonce === undefined || nonce === '') throw new BadSignatureError('the signature has no nonce parameter')
+  return { created, keyid, alg, nonce, ...(expires === undefined ? {} : { expires }) }
+}
+
+/** RFC 9421 §3.2.1: refuse signatures too old, from the future (clock skew), or expired. */
+function checkFreshness (params: ProfileParams, now: number, windowSeconds: number): void {
+  if (Math.abs(now - params.created) > windowSeconds) {
+    throw new ReplayedRequestError(`created is more than ${windowSeconds} s from now`)
+  }
+  if (params.expires !== undefined && now > params.expires) throw new ReplayedRequestError('the signature has expired')
+}
