@@ -1,0 +1,50 @@
+import t from 'tap'
+import { Parser } from 'tap-parser'
+import { toHtml, sequenceDiagram } from './html.ts'
+import { toJunit } from './junit.ts'
+import { toJson } from './json.ts'
+import { toTap } from './tap.ts'
+import type { RunResult } from '../runner/results.ts'
+
+const run: RunResult = {
+  target: 'test <target>',
+  startedAt: '2026-11-24T00:00:00.000Z',
+  durationMs: 12,
+  flows: [{
+    flow: 'x-flow', title: 'A flow', file: 'x.yaml', durationMs: 5,
+    trace: [{ at: 1, kind: 'client', operationId: 'clientSendInstantMessage', from: 'A', to: 'R1', status: 200 },
+      { at: 2, kind: 'peer', operationId: 'deliverInstantMessage', from: 'R1', to: 'R2', status: 404 }],
+    checks: [
+      { flow: 'x-flow', step: '1', outcome: 'B gets it', requirements: ['GRIDIM-IM-1'], status: 'pass' },
+      { flow: 'x-flow', step: '2', outcome: 'stored # really', requirements: ['GRIDIM-OFFL-1'], status: 'fail', message: 'timed out' },
+      { flow: 'x-flow', step: '3', outcome: 'needs xmpp', requirements: ['GRIDIM-XMPP-1'], status: 'impossible', message: 'no gateway' }
+    ]
+  }]
+}
+
+t.test('the TAP report parses, counts the failure, and says how to re-run the flow', async (t) => {
+  const tap = toTap(run)
+  const result: any = await new Promise((resolve) => { const p = new Parser(resolve); p.end(tap) })
+  t.equal(result.ok, false)
+  t.equal(result.count, 1)
+  t.match(tap, /npx gridim-conformance --flow x-flow/)
+  t.match(tap, /stored \\# really/)
+  t.match(tap, /# SKIP impossible: no gateway/)
+})
+
+t.test('the JUnit report has one failure and one skipped case, escaped', async (t) => {
+  const xml = toJunit(run)
+  t.match(xml, /tests="3" failures="1" skipped="1"/)
+  t.match(xml, /test &lt;target&gt;/)
+})
+
+t.test('the JSON report carries the summary', async (t) => {
+  t.same(JSON.parse(toJson(run)).summary, { pass: 1, fail: 1, impossible: 1, skip: 0, xfail: 0, xpass: 0 })
+})
+
+t.test('the HTML report has a requirements table and a sequence diagram per flow', async (t) => {
+  const html = toHtml(run)
+  t.match(html, /GRIDIM-OFFL-1<\/td><td>0\/1/)
+  t.match(html, /<svg/)
+  t.match(sequenceDiagram(run.flows[0]!.trace), /deliverInstantMessage 404/)
+})
