@@ -109,7 +109,7 @@ export const migrations: readonly Migration[] = [
         group_idle_seconds    INTEGER NOT NULL CHECK (group_idle_seconds > 0),
         replay_window_seconds INTEGER NOT NULL CHECK (replay_window_seconds > 0)
       ) STRICT;
-      INSERT INTO settings VALUES (1, 30, 600, 60);
+      INSERT INTO settings VALUES (1, 60, 1800, 60);
     `,
   },
 ]

@@ -139,7 +139,7 @@ export interface Settings {
 }
 
 export const defaultSettings: Readonly<Settings> = Object.freeze({
-  leaseSeconds: 30,
-  groupIdleSeconds: 600,
+  leaseSeconds: 60,
+  groupIdleSeconds: 1800,
   replayWindowSeconds: 60,
 })

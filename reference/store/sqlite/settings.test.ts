@@ -10,8 +10,8 @@ t.test('a new store has the default settings', (t) => {
 t.test('updates apply only the given fields', (t) => {
   const store = memoryStore(t)
   const steps: [Partial<Settings>, Settings][] = [
-    [{ leaseSeconds: 5 }, { leaseSeconds: 5, groupIdleSeconds: 600, replayWindowSeconds: 60 }],
-    [{}, { leaseSeconds: 5, groupIdleSeconds: 600, replayWindowSeconds: 60 }],
+    [{ leaseSeconds: 5 }, { leaseSeconds: 5, groupIdleSeconds: 1800, replayWindowSeconds: 60 }],
+    [{}, { leaseSeconds: 5, groupIdleSeconds: 1800, replayWindowSeconds: 60 }],
     [{ groupIdleSeconds: 2, replayWindowSeconds: 120 }, { leaseSeconds: 5, groupIdleSeconds: 2, replayWindowSeconds: 120 }],
   ]
   for (const [patch, expected] of steps) {
