@@ -75,7 +75,7 @@ export interface paths {
         get: operations["adminGetSettings"];
         /**
          * Replace grid settings
-         * @description Replaces all settings; they apply from the next lease renewal, group message and signed request. The conformance runner shortens them to test lease expiry (no ghosts) and idle group sessions (seed assumption 3) quickly.
+         * @description Replaces all settings (ranges and defaults: GRIDIM-LIM-15; a value out of range is `400 invalid-request`). A changed `leaseSeconds` applies from each lease's next renewal, a changed `groupIdleSeconds` to every open session at once (GRIDIM-LIM-16). The conformance runner shortens them to test lease expiry (no ghosts) and idle group sessions (seed assumption 3) quickly.
          */
         put: operations["adminUpdateSettings"];
         post?: never;
@@ -96,7 +96,7 @@ export interface paths {
         put?: never;
         /**
          * Create a user
-         * @description Creates an account. Names are unique case-insensitively; a taken name is rejected with `400 invalid-request` and changes nothing.
+         * @description Creates an account. Names are unique ignoring ASCII case; a taken name is refused with `400 invalid-request` and changes nothing (GRIDIM-ID-8, GRIDIM-ID-9).
          */
         post: operations["adminCreateUser"];
         delete?: never;
@@ -156,7 +156,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AdminUser: {
-            name: components["schemas"]["DisplayName"];
+            name: components["schemas"]["UserName"];
             online: boolean;
             /** @description Present when online. */
             regionId?: components["schemas"]["Uuid"];
@@ -201,7 +201,7 @@ export interface components {
         /** @description A 1:1 instant message. `messageId` is chosen by the sender (client or its region); every receiver de-duplicates by it, so retries are safe. */
         InstantMessage: {
             body: components["schemas"]["MessageBody"];
-            fromName: components["schemas"]["DisplayName"];
+            fromName: components["schemas"]["UserName"];
             fromUserId: components["schemas"]["Uuid"];
             messageId: components["schemas"]["Uuid"];
             sentAt: components["schemas"]["Timestamp"];
@@ -209,9 +209,9 @@ export interface components {
         };
         /** @description Last part of a user name; 1–31 characters of `[A-Za-z0-9]`. */
         LastName: string;
-        /** @description Text of an instant or group message: 1–1023 characters, and servers also enforce at most 1023 bytes of UTF-8 (as in Second Life); a longer body is rejected with `400 message-too-long`. */
+        /** @description Text of an instant or group message: 1–1023 characters, and servers also enforce at most 1023 bytes of UTF-8 (as in Second Life, GRIDIM-LIM-1); a longer body is refused with `400 message-too-long`, an empty one with `400 invalid-request`. */
         MessageBody: string;
-        /** @description Stored messages, oldest first. `more` is true when further messages wait beyond this page; they follow once the returned ones are acknowledged. */
+        /** @description Stored messages, oldest first, at most 50 (GRIDIM-LIM-10). `more` is true when further messages wait beyond this page; they follow once the returned ones are acknowledged. */
         OfflineMessages: {
             messages: components["schemas"]["InstantMessage"][];
             more: boolean;
@@ -268,18 +268,20 @@ export interface components {
         /** @description Bitmask of rights one user grants another (OpenSimulator's friend rights): `1` CanSeeOnline, `2` CanSeeOnMap, `4` CanModifyObjects. */
         Rights: number;
         Settings: {
-            /** @description A group session without messages for this long closes (default 1800). */
+            /** @description Idle time after which a group session closes (default 1800). */
             groupIdleSeconds: number;
-            /** @description How long a lease lasts; a region that does not renew in time is gone (default 60). */
+            /** @description Lifetime of a region lease; a region that does not renew in time is gone (default 60). */
             leaseSeconds: number;
-            /** @description Allowed clock skew of signatures' `created`, and nonce memory (default 60). */
+            /** @description Clock tolerance of signatures' `created`, and nonce memory (default 60). */
             replayWindowSeconds: number;
         };
         /**
          * Format: date-time
-         * @description An RFC 3339 timestamp in UTC.
+         * @description An RFC 3339 date-time in UTC with the `Z` suffix (GRIDIM-ID-16).
          */
         Timestamp: string;
+        /** @description A user's name as reported in lists, notices and messages: `First Last` for a grid user, the normalised bare JID for a foreign (XMPP) user (GRIDIM-ID-15). */
+        UserName: string;
         /**
          * Format: uuid
          * @description A UUID in its canonical lower-case textual form (RFC 9562).
@@ -296,7 +298,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `body-too-large`: the request body exceeds the server's limit. Nothing changed. */
+        /** @description `body-too-large`: the request body exceeds 65 536 bytes (GRIDIM-LIM-4). Nothing changed. */
         ContentTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -305,9 +307,20 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed) and `503 unavailable` (a service the request needs is unreachable; safe to retry). */
+        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-5) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
         Error: {
             headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `rate-limited`: slow down and retry after `Retry-After` seconds (GRIDIM-LIM-12, GRIDIM-LIM-13). */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -338,7 +351,10 @@ export interface components {
         UserIdPath: components["schemas"]["Uuid"];
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Seconds to wait before retrying (RFC 9110 §10.2.3). */
+        RetryAfter: number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -378,6 +394,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -407,6 +424,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["UnknownUser"];
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -444,6 +462,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -467,6 +486,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -495,6 +515,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -523,6 +544,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -550,6 +572,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["UnknownUser"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -577,6 +600,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["UnknownUser"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };

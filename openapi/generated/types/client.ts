@@ -12,7 +12,7 @@ export interface paths {
         put?: never;
         /**
          * Send a typing notification
-         * @description XEP-0085 chat state, best effort: delivered if the recipient is online and may be told, never stored, never reported back as failed.
+         * @description XEP-0085 chat state, best effort: delivered if the recipient can be reached, never stored or retried (GRIDIM-IM-20, -21). The answer is 204 whether or not it could be delivered, so that it reveals nothing about the recipient's presence (GRIDIM-CLI-20).
          */
         post: operations["clientSendChatState"];
         delete?: never;
@@ -30,7 +30,7 @@ export interface paths {
         };
         /**
          * Read events after a cursor (long poll)
-         * @description Returns the session's events after `after` (from the start of the log when absent), oldest first. When there are none it waits up to `wait` seconds for one. Reading deletes nothing: pass the returned `cursor` as the next `after`; moving past offline messages acknowledges them to the user server. Unlike long-poll queues that delete on read, a client that lost a response just asks again.
+         * @description Returns the session's events after `after` (from the start of the log when absent), oldest first. When there are none it waits up to `wait` seconds for one (GRIDIM-CLI-9). Reading deletes nothing (GRIDIM-CLI-8): pass the returned `cursor` as the next `after`, which acknowledges everything up to it (GRIDIM-CLI-10) — including stored offline messages. Unlike long-poll queues that delete on read, a client that lost a response just asks again. An `after` the region never issued or has discarded is `400 invalid-request`: the client missed events and resynchronises (GRIDIM-CLI-12). After a teleport the old region still answers this for 60 s with the events from before the hand-over (GRIDIM-CLI-22).
          */
         get: operations["clientListEvents"];
         put?: never;
@@ -50,7 +50,7 @@ export interface paths {
         };
         /**
          * Stream events (server-sent events)
-         * @description The same log as `clientListEvents`, pushed as server-sent events (WHATWG HTML §9.2, `text/event-stream`). Each event has `id:` = the event's cursor, `event:` = its `type`, and one `data:` line holding the ClientEvent as JSON. On reconnect the client sends `Last-Event-ID` (browsers' EventSource does so itself) and the stream resumes after it; without it the stream starts at the beginning of the log. Comment lines (`:`) are sent as keep-alives.
+         * @description The same log as `clientListEvents`, pushed as server-sent events (WHATWG HTML §9.2, `text/event-stream`). Each event has `id:` = the event's cursor, `event:` = its `type`, and one `data:` line holding the ClientEvent as JSON. On reconnect the client sends `Last-Event-ID` (browsers' EventSource does so itself) and the stream resumes after it; without it the stream starts with all retained events (GRIDIM-CLI-14). A comment line (`:`) is sent whenever 15 s pass without an event (GRIDIM-CLI-15). Sending `Last-Event-ID` acknowledges the events up to it (GRIDIM-CLI-10).
          */
         get: operations["clientStreamEvents"];
         put?: never;
@@ -270,7 +270,7 @@ export interface paths {
         put?: never;
         /**
          * Send an instant message
-         * @description Seed steps 9 and 10. The region finds the recipient (cached or `locateUser`) and delivers straight to the recipient's region or the gateway; on `agent-not-here` it looks up again and retries once. An offline recipient gets the message stored. `outcome`: `delivered` — handed to the recipient's region; `stored` — kept for the next sign-on; `accepted` — taken on, but the sender may not learn which, because the recipient does not grant it CanSeeOnline (the answer would leak presence). A later failure arrives as a `deliveryFailed` event. Retries with the same `messageId` are safe.
+         * @description Seed steps 9 and 10. The region finds the recipient (cached or `locateUser`) and delivers straight to the recipient's region or the gateway; on `agent-not-here` it looks up again and retries once. An offline recipient gets the message stored. `outcome`: `delivered` — handed to the recipient's region; `stored` — kept for the next sign-on; `accepted` — taken on, but the sender may not learn which, because the recipient does not grant it CanSeeOnline (the answer would leak presence, GRIDIM-IM-17). The answer comes only once the message is delivered or durably stored (GRIDIM-IM-19); when it can be neither, the answer is the error (e.g. `503 unavailable`) and a `deliveryFailed` event follows (GRIDIM-CLI-19). A repeat with the same `messageId` gets the first outcome and sends nothing again (GRIDIM-CLI-18). A message to oneself is `400 invalid-request`.
          */
         post: operations["clientSendInstantMessage"];
         delete?: never;
@@ -347,8 +347,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Find a user by name
-         * @description Resolves `First Last` through the user server (`lookupUser`).
+         * Find a user by name or JID
+         * @description Resolves a grid user's name `First Last`, or a bare JID for an XMPP address, through the user server (`lookupUser`). Exactly one of `name` and `jid` must be given.
          */
         get: operations["clientLookupUser"];
         put?: never;
@@ -363,9 +363,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A bare JID `local@domain` (RFC 7622), without resource. */
+        BareJid: string;
         /** @description A typing notification (XEP-0085 chat state). Best effort; never stored offline. */
         ChatState: {
-            fromName: components["schemas"]["DisplayName"];
+            fromName: components["schemas"]["UserName"];
             fromUserId: components["schemas"]["Uuid"];
             state: components["schemas"]["ChatStateValue"];
             toUserId: components["schemas"]["Uuid"];
@@ -418,8 +420,8 @@ export interface components {
         FirstName: string;
         /** @description One row of a user's friend list. `online` is present only when the friend grants this user CanSeeOnline (`rightsReceived` has bit 1): presence never leaks past rights. */
         Friend: {
-            name: components["schemas"]["DisplayName"];
-            /** @description Whether the friend is signed on; only when `rightsReceived` includes 1. */
+            name: components["schemas"]["UserName"];
+            /** @description Whether the friend is signed on; present exactly when `rightsReceived` has bit 1 (GRIDIM-PRES-2). */
             online?: boolean;
             /** @description What this user grants the friend. */
             rightsGranted: components["schemas"]["Rights"];
@@ -432,7 +434,7 @@ export interface components {
             at: components["schemas"]["Timestamp"];
             data: {
                 friendId: components["schemas"]["Uuid"];
-                friendName: components["schemas"]["DisplayName"];
+                friendName: components["schemas"]["UserName"];
                 noticeId: components["schemas"]["Uuid"];
                 offerId: components["schemas"]["Uuid"];
             };
@@ -476,7 +478,7 @@ export interface components {
         FriendshipOfferEvent: {
             at: components["schemas"]["Timestamp"];
             data: {
-                fromName: components["schemas"]["DisplayName"];
+                fromName: components["schemas"]["UserName"];
                 fromUserId: components["schemas"]["Uuid"];
                 message?: string;
                 noticeId: components["schemas"]["Uuid"];
@@ -491,13 +493,13 @@ export interface components {
         };
         /** @description A member of a group session. */
         GroupMember: {
-            name: components["schemas"]["DisplayName"];
+            name: components["schemas"]["UserName"];
             userId: components["schemas"]["Uuid"];
         };
         /** @description A message in a group session, as a member's client receives it. */
         GroupMessage: {
             body: components["schemas"]["MessageBody"];
-            fromName: components["schemas"]["DisplayName"];
+            fromName: components["schemas"]["UserName"];
             fromUserId: components["schemas"]["Uuid"];
             groupSessionId: components["schemas"]["Uuid"];
             messageId: components["schemas"]["Uuid"];
@@ -581,7 +583,7 @@ export interface components {
         /** @description A 1:1 instant message. `messageId` is chosen by the sender (client or its region); every receiver de-duplicates by it, so retries are safe. */
         InstantMessage: {
             body: components["schemas"]["MessageBody"];
-            fromName: components["schemas"]["DisplayName"];
+            fromName: components["schemas"]["UserName"];
             fromUserId: components["schemas"]["Uuid"];
             messageId: components["schemas"]["Uuid"];
             sentAt: components["schemas"]["Timestamp"];
@@ -614,7 +616,7 @@ export interface components {
             sessionSecret: components["schemas"]["SessionSecret"];
             userId: components["schemas"]["Uuid"];
         };
-        /** @description Text of an instant or group message: 1–1023 characters, and servers also enforce at most 1023 bytes of UTF-8 (as in Second Life); a longer body is rejected with `400 message-too-long`. */
+        /** @description Text of an instant or group message: 1–1023 characters, and servers also enforce at most 1023 bytes of UTF-8 (as in Second Life, GRIDIM-LIM-1); a longer body is refused with `400 message-too-long`, an empty one with `400 invalid-request`. */
         MessageBody: string;
         OfferCreated: {
             offerId: components["schemas"]["Uuid"];
@@ -629,7 +631,7 @@ export interface components {
         PresenceEvent: {
             at: components["schemas"]["Timestamp"];
             data: {
-                name: components["schemas"]["DisplayName"];
+                name: components["schemas"]["UserName"];
                 noticeId: components["schemas"]["Uuid"];
                 /** @enum {string} */
                 status: "online" | "offline";
@@ -715,7 +717,7 @@ export interface components {
         } & ({
             groupId: components["schemas"]["Uuid"];
         } | {
-            participantIds: unknown[];
+            participantIds: components["schemas"]["Uuid"][];
         });
         TeleportRequest: {
             regionId: components["schemas"]["Uuid"];
@@ -730,13 +732,16 @@ export interface components {
         };
         /**
          * Format: date-time
-         * @description An RFC 3339 timestamp in UTC.
+         * @description An RFC 3339 date-time in UTC with the `Z` suffix (GRIDIM-ID-16).
          */
         Timestamp: string;
-        /** @description A user as found by name. */
+        /** @description A user's name as reported in lists, notices and messages: `First Last` for a grid user, the normalised bare JID for a foreign (XMPP) user (GRIDIM-ID-15). */
+        UserName: string;
+        /** @description A user as found by name or JID. `firstName` and `lastName` are present for grid users and absent for foreign users, whose `name` is their bare JID. */
         UserSummary: {
-            firstName: components["schemas"]["FirstName"];
-            lastName: components["schemas"]["LastName"];
+            firstName?: components["schemas"]["FirstName"];
+            lastName?: components["schemas"]["LastName"];
+            name: components["schemas"]["UserName"];
             userId: components["schemas"]["Uuid"];
         };
         /**
@@ -764,7 +769,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `body-too-large`: the request body exceeds the server's limit. Nothing changed. */
+        /** @description `body-too-large`: the request body exceeds 65 536 bytes (GRIDIM-LIM-4). Nothing changed. */
         ContentTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -773,9 +778,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed) and `503 unavailable` (a service the request needs is unreachable; safe to retry). */
+        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-5) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
         Error: {
             headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -791,16 +797,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `lease-expired`: the region involved holds no current lease. */
-        LeaseExpired: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description `rate-limited`: slow down and retry after `Retry-After` seconds. */
+        /** @description `rate-limited`: slow down and retry after `Retry-After` seconds (GRIDIM-LIM-12, GRIDIM-LIM-13). */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -812,15 +809,6 @@ export interface components {
         };
         /** @description `unauthenticated`: missing, malformed or unknown bearer credentials. */
         Unauthenticated: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description `unknown-region`: no such region or gateway is provisioned. */
-        UnknownRegion: {
             headers: {
                 [name: string]: unknown;
             };
@@ -843,9 +831,11 @@ export interface components {
         FriendIdPath: components["schemas"]["Uuid"];
         /** @description The group session's id. */
         GroupSessionIdPath: components["schemas"]["Uuid"];
+        /** @description A bare JID instead of `name` (GRIDIM-ID-14): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
+        JidQuery: components["schemas"]["BareJid"];
         /** @description The friendship offer's id. */
         OfferIdPath: components["schemas"]["Uuid"];
-        /** @description The display name `First Last` (one space). Matching is case-insensitive. */
+        /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-8). Give exactly one of `name` and `jid`. */
         UserNameQuery: components["schemas"]["DisplayName"];
     };
     requestBodies: never;
@@ -879,7 +869,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
-            404: components["responses"]["UnknownUser"];
             413: components["responses"]["ContentTooLarge"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
@@ -961,6 +950,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -994,6 +984,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1034,6 +1025,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1050,6 +1042,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description An offer to this user was already pending; it is returned (GRIDIM-FRND-7). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferCreated"];
+                };
+            };
             /** @description The offer is pending. */
             201: {
                 headers: {
@@ -1059,7 +1060,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferCreated"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["BadMessage"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["UnknownUser"];
             /** @description `already-friends`. */
@@ -1126,6 +1127,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1168,6 +1170,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1184,6 +1187,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A session for this group was already open; this user is now a member of it (GRIDIM-GRP-5). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSession"];
+                };
+            };
             /** @description The group session. */
             201: {
                 headers: {
@@ -1204,7 +1216,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unknown-group` or `unknown-user` (a participant). */
+            /** @description `unknown-group`, `unknown-user` (a participant), or `not-friends` when a participant is not a friend of this user (GRIDIM-GRP-4). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1258,6 +1270,7 @@ export interface operations {
                 };
             };
             410: components["responses"]["GroupSessionClosed"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1397,6 +1410,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1424,8 +1438,24 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
-            404: components["responses"]["UnknownRegion"];
-            409: components["responses"]["LeaseExpired"];
+            /** @description `not-your-agent`: the entering region refused the hand-over; the agent stays here (GRIDIM-CLI-21). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unknown-region`: the target is not provisioned or holds no current lease. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["ContentTooLarge"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
@@ -1433,9 +1463,11 @@ export interface operations {
     };
     clientLookupUser: {
         parameters: {
-            query: {
-                /** @description The display name `First Last` (one space). Matching is case-insensitive. */
-                name: components["parameters"]["UserNameQuery"];
+            query?: {
+                /** @description A bare JID instead of `name` (GRIDIM-ID-14): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
+                jid?: components["parameters"]["JidQuery"];
+                /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-8). Give exactly one of `name` and `jid`. */
+                name?: components["parameters"]["UserNameQuery"];
             };
             header?: never;
             path?: never;

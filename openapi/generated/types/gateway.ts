@@ -18,13 +18,17 @@ export interface paths {
          *     carry `sid` and a `rid` one higher than the previous. The gateway holds a request open up
          *     to `wait` seconds until it has stanzas for the client.
          *
-         *     Errors inside a session are reported the BOSH way: HTTP `200` with
-         *     `<body type='terminate' condition='…'/>` (XEP-0124 §17.2, e.g. `item-not-found` for an
-         *     unknown `sid`, `policy-violation` for too many requests). A request that is not a
-         *     well-formed, DTD-free `<body/>` element in the httpbind namespace gets `400
-         *     invalid-request`; one over the size limit gets `413 body-too-large`.
+         *     Errors are reported the BOSH way, as HTTP `200` with
+         *     `<body type='terminate' condition='…'/>` (XEP-0124 §17.2): `item-not-found` for an
+         *     unknown `sid` or a `rid` outside the window, `bad-request` for a body that is not
+         *     well-formed or not valid XEP-0124 (GRIDIM-XMPP-14, -58), `policy-violation` for a body
+         *     over 131 072 bytes (GRIDIM-LIM-11). Document type declarations, entity declarations,
+         *     comments and processing instructions end the stream with `restricted-xml`
+         *     (GRIDIM-XMPP-55 to -57). HTTP-level rate limiting answers `429` problem details.
          *
-         *     Authentication is SASL inside the stream (RFC 6120 §6), not an HTTP scheme.
+         *     Authentication is SASL PLAIN inside the stream (RFC 6120 §6, RFC 4616; GRIDIM-XMPP-9),
+         *     not an HTTP scheme; the gateway signs the user on with `signOn` and off when the stream
+         *     ends or the BOSH `inactivity` period passes (GRIDIM-XMPP-13).
          */
         post: operations["boshRequest"];
         delete?: never;
@@ -64,7 +68,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description One XML `<body/>` element in the `http://jabber.org/protocol/httpbind` namespace (XEP-0124 §4), UTF-8, without DTD or entity declarations, wrapping zero or more XMPP stanzas in the `jabber:client` namespace (XEP-0206). */
+        /** @description One XML `<body/>` element in the `http://jabber.org/protocol/httpbind` namespace (XEP-0124 §4), UTF-8, without DTD or entity declarations, wrapping zero or more XMPP stanzas in the `jabber:client` namespace (XEP-0206). At most 131 072 bytes (GRIDIM-LIM-11). */
         BoshBody: string;
         /** @description An error, as RFC 9457 problem details (`application/problem+json`). A request that gets a problem changed nothing. Extension members other than `code` may appear and must be ignored by receivers that do not know them. */
         Problem: {
@@ -87,34 +91,17 @@ export interface components {
         ProblemCode: "invalid-request" | "message-too-long" | "body-too-large" | "unauthenticated" | "bad-signature" | "replayed-request" | "unknown-key" | "invalid-credentials" | "forbidden" | "not-your-agent" | "not-a-member" | "unknown-user" | "unknown-region" | "unknown-session" | "unknown-offer" | "unknown-group" | "unknown-group-session" | "not-friends" | "agent-not-here" | "already-friends" | "lease-expired" | "group-session-closed" | "rate-limited" | "unavailable" | "internal";
     };
     responses: {
-        /** @description `invalid-request`: the request does not match its schema (or is otherwise malformed). Nothing changed. */
-        BadRequest: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description `body-too-large`: the request body exceeds the server's limit. Nothing changed. */
-        ContentTooLarge: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed) and `503 unavailable` (a service the request needs is unreachable; safe to retry). */
+        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-5) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
         Error: {
             headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `rate-limited`: slow down and retry after `Retry-After` seconds. */
+        /** @description `rate-limited`: slow down and retry after `Retry-After` seconds (GRIDIM-LIM-12, GRIDIM-LIM-13). */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -159,8 +146,6 @@ export interface operations {
                     "text/xml": components["schemas"]["BoshBody"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            413: components["responses"]["ContentTooLarge"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };

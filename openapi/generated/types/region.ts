@@ -17,7 +17,7 @@ export interface paths {
         put?: never;
         /**
          * Take over an agent from another region
-         * @description Border crossing or teleport. After `updateLocation` (user-server.yaml) has moved the session here, the agent's previous region hands it over, signed with its own key. The receiving region checks with the user server that the session now lives here, then hosts the agent; the client keeps its `sessionSecret` and continues against this region.
+         * @description Border crossing or teleport. After `updateLocation` (user-server.yaml) has placed the session here, the region the agent leaves hands it over, signed with its own key (GRIDIM-LOC-15). The receiving region confirms with `locateUser` that the user is placed here (GRIDIM-LOC-16), then hosts the agent: the client keeps its `sessionSecret` and continues against this region (GRIDIM-LOC-17), and stored offline messages are fetched at once (GRIDIM-LOC-18).
          */
         post: operations["acceptAgent"];
         delete?: never;
@@ -42,7 +42,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver a typing notification to an agent here
-         * @description Signed by the sender's region (or gateway), which must host `fromUserId`. Chat states (XEP-0085) are best effort: never stored offline, never retried after `agent-not-here`.
+         * @description Signed by the sender's region (or gateway), under the same location, sender-verification and `agent-not-here` rules as an instant message (GRIDIM-IM-20). Chat states (XEP-0085) are best effort: never stored offline nor delivered late (GRIDIM-IM-21).
          */
         post: operations["deliverChatState"];
         delete?: never;
@@ -67,7 +67,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver a group message to members here
-         * @description Seed steps 12.4 and 13.2–13.3. Signed by the user server only. One request per destination region, naming the members it hosts (`toUserIds`); the region hands the message to each of them (the gateway: to the XEP-0045 room). Receivers de-duplicate by `messageId`; members no longer here are listed in `notHere`.
+         * @description Seed steps 12.4 and 13.2–13.3. Signed by the user server only. One request per destination region, naming the members it hosts (`toUserIds`); the region hands the message to each of them as a `groupMessage` event (the gateway: to the XEP-0045 room), once per `messageId` (GRIDIM-GRP-24); members not hosted here are listed in `notHere` (GRIDIM-GRP-25). Other signers get `403 forbidden` (GRIDIM-GRP-23). Group messages are never stored offline.
          */
         post: operations["deliverGroupMessage"];
         delete?: never;
@@ -92,7 +92,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver an instant message to an agent here
-         * @description Seed steps 9.2–9.3, 10 and 11. Signed by the sender's region (or the gateway), which must host `fromUserId`. The receiving region hands the message to the recipient's client (a client event; on the gateway, an XMPP message stanza) and may cache the sender's region as the sender's location. Receivers de-duplicate by `messageId`: a repeat answers `duplicate` and is not shown twice.
+         * @description Seed steps 9.2–9.3, 10 and 11. Signed by the sender's region (or the gateway), which must host `fromUserId` — checked against the cache or a fresh `locateUser`, else `403 not-your-agent` (GRIDIM-IM-12) — or by the user server redelivering a stored message (GRIDIM-IM-14). The receiving region appends an `instantMessage` event for the recipient (on the gateway: an XMPP message stanza) and caches the sender's location (GRIDIM-IM-13). Receivers de-duplicate by `messageId` for 24 hours: a repeat answers `duplicate` and is not shown twice (GRIDIM-IM-16). A recipient not hosted here gets `404 agent-not-here` (GRIDIM-IM-11).
          */
         post: operations["deliverInstantMessage"];
         delete?: never;
@@ -117,7 +117,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver a batch of notices to agents here
-         * @description Signed by the user server only (`keyid` = `user-server`). One request carries every notice for agents of this region (seed steps 2–4, 6, 8, 12: "sends a notice through the simulator that they are in"). Each notice goes to its `toUserId` as a client event (on the gateway: presence, subscription or MUC invitation stanzas). Notices for users not here are listed in `notHere`, so the user server can correct its records. Receivers de-duplicate by `noticeId`.
+         * @description Signed by the user server only (`keyid` = `user-server`). One request carries every notice for agents of this region (seed steps 2–4, 6, 8, 12: "sends a notice through the simulator that they are in"). Each notice goes to its `toUserId` as a client event (on the gateway: presence, subscription or MUC invitation stanzas). Notices for users not here are listed in `notHere`, so the user server can look them up again and re-route (GRIDIM-SIGN-20, -21). Receivers act on a `noticeId` once (GRIDIM-SIGN-22). An `offline` presence notice about an agent addressed to that same agent means its session was replaced elsewhere: the region drops the agent (GRIDIM-SIGN-10). At most 1000 notices per request (GRIDIM-LIM-6); only the user server may send them (GRIDIM-SEC-14).
          */
         post: operations["deliverNotices"];
         delete?: never;
@@ -165,7 +165,7 @@ export interface components {
         };
         /** @description A typing notification (XEP-0085 chat state). Best effort; never stored offline. */
         ChatState: {
-            fromName: components["schemas"]["DisplayName"];
+            fromName: components["schemas"]["UserName"];
             fromUserId: components["schemas"]["Uuid"];
             state: components["schemas"]["ChatStateValue"];
             toUserId: components["schemas"]["Uuid"];
@@ -190,8 +190,8 @@ export interface components {
         DisplayName: string;
         /** @description One row of a user's friend list. `online` is present only when the friend grants this user CanSeeOnline (`rightsReceived` has bit 1): presence never leaks past rights. */
         Friend: {
-            name: components["schemas"]["DisplayName"];
-            /** @description Whether the friend is signed on; only when `rightsReceived` includes 1. */
+            name: components["schemas"]["UserName"];
+            /** @description Whether the friend is signed on; present exactly when `rightsReceived` has bit 1 (GRIDIM-PRES-2). */
             online?: boolean;
             /** @description What this user grants the friend. */
             rightsGranted: components["schemas"]["Rights"];
@@ -202,7 +202,7 @@ export interface components {
         /** @description The offeree accepted `toUserId`'s offer. */
         FriendshipAcceptedNotice: {
             friendId: components["schemas"]["Uuid"];
-            friendName: components["schemas"]["DisplayName"];
+            friendName: components["schemas"]["UserName"];
             noticeId: components["schemas"]["Uuid"];
             offerId: components["schemas"]["Uuid"];
             toUserId: components["schemas"]["Uuid"];
@@ -237,8 +237,9 @@ export interface components {
         };
         /** @description Someone offers friendship to `toUserId`. */
         FriendshipOfferNotice: {
-            fromName: components["schemas"]["DisplayName"];
+            fromName: components["schemas"]["UserName"];
             fromUserId: components["schemas"]["Uuid"];
+            /** @description Optional note with the offer; at most 1023 bytes of UTF-8 (GRIDIM-LIM-3). */
             message?: string;
             noticeId: components["schemas"]["Uuid"];
             offerId: components["schemas"]["Uuid"];
@@ -251,7 +252,7 @@ export interface components {
         };
         /** @description A member of a group session. */
         GroupMember: {
-            name: components["schemas"]["DisplayName"];
+            name: components["schemas"]["UserName"];
             userId: components["schemas"]["Uuid"];
         };
         GroupMessageDelivered: {
@@ -260,7 +261,7 @@ export interface components {
         };
         GroupMessageDelivery: {
             body: components["schemas"]["MessageBody"];
-            fromName: components["schemas"]["DisplayName"];
+            fromName: components["schemas"]["UserName"];
             fromUserId: components["schemas"]["Uuid"];
             groupSessionId: components["schemas"]["Uuid"];
             messageId: components["schemas"]["Uuid"];
@@ -311,13 +312,13 @@ export interface components {
         /** @description A 1:1 instant message. `messageId` is chosen by the sender (client or its region); every receiver de-duplicates by it, so retries are safe. */
         InstantMessage: {
             body: components["schemas"]["MessageBody"];
-            fromName: components["schemas"]["DisplayName"];
+            fromName: components["schemas"]["UserName"];
             fromUserId: components["schemas"]["Uuid"];
             messageId: components["schemas"]["Uuid"];
             sentAt: components["schemas"]["Timestamp"];
             toUserId: components["schemas"]["Uuid"];
         };
-        /** @description Text of an instant or group message: 1–1023 characters, and servers also enforce at most 1023 bytes of UTF-8 (as in Second Life); a longer body is rejected with `400 message-too-long`. */
+        /** @description Text of an instant or group message: 1–1023 characters, and servers also enforce at most 1023 bytes of UTF-8 (as in Second Life, GRIDIM-LIM-1); a longer body is refused with `400 message-too-long`, an empty one with `400 invalid-request`. */
         MessageBody: string;
         /** @description A notice from the user server for one user hosted by the receiving region. Discriminated by `type`. */
         Notice: components["schemas"]["PresenceNotice"] | components["schemas"]["FriendshipOfferNotice"] | components["schemas"]["FriendshipAcceptedNotice"] | components["schemas"]["FriendshipDeclinedNotice"] | components["schemas"]["FriendshipEndedNotice"] | components["schemas"]["RightsChangedNotice"] | components["schemas"]["GroupSessionInvitationNotice"] | components["schemas"]["GroupSessionMemberLeftNotice"] | components["schemas"]["GroupSessionClosedNotice"];
@@ -332,7 +333,7 @@ export interface components {
         };
         /** @description A friend came online or went offline (seed steps 2–4, 6, 8). */
         PresenceNotice: {
-            name: components["schemas"]["DisplayName"];
+            name: components["schemas"]["UserName"];
             noticeId: components["schemas"]["Uuid"];
             /** @enum {string} */
             status: "online" | "offline";
@@ -394,9 +395,11 @@ export interface components {
         SessionSecret: string;
         /**
          * Format: date-time
-         * @description An RFC 3339 timestamp in UTC.
+         * @description An RFC 3339 date-time in UTC with the `Z` suffix (GRIDIM-ID-16).
          */
         Timestamp: string;
+        /** @description A user's name as reported in lists, notices and messages: `First Last` for a grid user, the normalised bare JID for a foreign (XMPP) user (GRIDIM-ID-15). */
+        UserName: string;
         /**
          * Format: uuid
          * @description A UUID in its canonical lower-case textual form (RFC 9562).
@@ -431,7 +434,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `body-too-large`: the request body exceeds the server's limit. Nothing changed. */
+        /** @description `body-too-large`: the request body exceeds 65 536 bytes (GRIDIM-LIM-4). Nothing changed. */
         ContentTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -440,9 +443,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed) and `503 unavailable` (a service the request needs is unreachable; safe to retry). */
+        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-5) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
         Error: {
             headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -467,19 +471,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `rate-limited`: slow down and retry after `Retry-After` seconds. */
+        /** @description `rate-limited`: slow down and retry after `Retry-After` seconds (GRIDIM-LIM-12, GRIDIM-LIM-13). */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description `unknown-session`: no such session, or it has ended. */
-        UnknownSession: {
-            headers: {
                 [name: string]: unknown;
             };
             content: {
@@ -521,7 +516,7 @@ export interface operations {
         };
         responses: {
             /** @description The agent is now hosted here. */
-            201: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -531,7 +526,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["SignatureRejected"];
-            /** @description `forbidden`: the user server does not place this session here, or the signer is not a region. */
+            /** @description `not-your-agent`: a `locateUser` made by this region does not show the agent placed here (GRIDIM-LOC-16). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -540,8 +535,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            404: components["responses"]["UnknownSession"];
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -620,6 +615,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -698,6 +694,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -720,6 +717,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };

@@ -242,13 +242,13 @@ export interface paths {
         get?: never;
         /**
          * Take or renew a region's lease
-         * @description Signed by the region itself (`keyid` = `regionId`), which must have been provisioned by an operator (`adminProvisionRegion`). Records the region's URL and returns when the lease expires; the region renews well before then. A region whose lease lapses is treated as gone: its agents go offline and their friends are told (no ghosts).
+         * @description Signed by the region itself (`keyid` = `regionId`), which must have been provisioned by an operator (`adminProvisionRegion`) — an unprovisioned region has no key, so it gets `401 unknown-key`. Records the region's URL and name and returns when the lease expires (GRIDIM-LEASE-3); the region renews after half the lease. A region whose lease lapses is treated as gone: its agents go offline and their friends are told (no ghosts, GRIDIM-LEASE-7). This is the one signed operation a region without a current lease may call.
          */
         put: operations["renewRegionLease"];
         post?: never;
         /**
          * End a region's lease (graceful shutdown)
-         * @description Signed by the region itself. Its agents go offline at once and their friends are told, with presence notices sent one request per destination region.
+         * @description Signed by the region itself. Ends the lease at once with the effects of a lapse (GRIDIM-LEASE-13): its agents go offline and their friends are told, one `deliverNotices` request per destination region.
          */
         delete: operations["endRegionLease"];
         options?: never;
@@ -321,7 +321,7 @@ export interface paths {
         get?: never;
         /**
          * Move an agent to another region
-         * @description Border crossing or teleport (seed assumption 4). Signed by the region *currently* hosting the session; the target region must hold a current lease. Afterwards the current region hands the agent over with `acceptAgent` (region.yaml). Location caches elsewhere are not pushed; they heal on the next `agent-not-here`.
+         * @description Border crossing or teleport (seed assumption 4). Signed by the region *currently* hosting the session (GRIDIM-LOC-10); the target region must hold a current lease (GRIDIM-LOC-11). The session keeps its id, secret, friends and memberships, and no notice is sent (GRIDIM-LOC-13). Afterwards the leaving region hands the agent over with `acceptAgent` (region.yaml) at the target's URL (`getRegion`). Location caches elsewhere are not pushed; they heal on the next `agent-not-here`. Within 60 s one move back to the leaving region is accepted from it, to undo a refused hand-over (GRIDIM-LOC-19).
          */
         put: operations["updateLocation"];
         post?: never;
@@ -342,8 +342,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Find a user by name
-         * @description Resolves a display name `First Last` (case-insensitive) to the user's id.
+         * Find a user by name or JID
+         * @description Resolves a grid user's name `First Last` (ignoring case, GRIDIM-ID-8), or a bare JID (GRIDIM-ID-14), to the user's id. Exactly one of `name` and `jid` must be given, else `400 invalid-request`. A JID at the gateway domain names a grid user; any other bare JID names a foreign user, created on first use — this is how the gateway resolves XMPP subscription targets.
          */
         get: operations["lookupUser"];
         put?: never;
@@ -451,7 +451,7 @@ export interface paths {
         };
         /**
          * Find where a user is
-         * @description Seed step 9.1 and assumption 4: the sender's region asks where the recipient is, on behalf of one of its agents (`for`), then delivers straight to that region and caches the answer. `canSeeOnline` says whether `userId` grants `for` CanSeeOnline (right 1); when it is false the caller must not reveal the user's online status to its agent (a client then sees the outcome `accepted`, never `delivered`).
+         * @description Seed step 9.1 and assumption 4: the sender's region asks where the recipient is, on behalf of one of its agents (`for`, which it must host — GRIDIM-LOC-2), then delivers straight to that region and caches the answer. `regionId`, `regionUrl` and `kind` are present exactly when the user can be reached (GRIDIM-LOC-3, -4, -5). `canSeeOnline` says whether `userId` grants `for` CanSeeOnline (right 1); when false the caller must not reveal the user's presence to its agent (the message outcome is then `accepted`, GRIDIM-IM-17).
          */
         get: operations["locateUser"];
         put?: never;
@@ -518,6 +518,8 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A bare JID `local@domain` (RFC 7622), without resource. */
+        BareJid: string;
         Directory: {
             /**
              * Format: hostname
@@ -539,8 +541,8 @@ export interface components {
         FirstName: string;
         /** @description One row of a user's friend list. `online` is present only when the friend grants this user CanSeeOnline (`rightsReceived` has bit 1): presence never leaks past rights. */
         Friend: {
-            name: components["schemas"]["DisplayName"];
-            /** @description Whether the friend is signed on; only when `rightsReceived` includes 1. */
+            name: components["schemas"]["UserName"];
+            /** @description Whether the friend is signed on; present exactly when `rightsReceived` has bit 1 (GRIDIM-PRES-2). */
             online?: boolean;
             /** @description What this user grants the friend. */
             rightsGranted: components["schemas"]["Rights"];
@@ -559,7 +561,7 @@ export interface components {
         };
         /** @description A member of a group session. */
         GroupMember: {
-            name: components["schemas"]["DisplayName"];
+            name: components["schemas"]["UserName"];
             userId: components["schemas"]["Uuid"];
         };
         GroupMessageSent: {
@@ -585,7 +587,7 @@ export interface components {
         /** @description A 1:1 instant message. `messageId` is chosen by the sender (client or its region); every receiver de-duplicates by it, so retries are safe. */
         InstantMessage: {
             body: components["schemas"]["MessageBody"];
-            fromName: components["schemas"]["DisplayName"];
+            fromName: components["schemas"]["UserName"];
             fromUserId: components["schemas"]["Uuid"];
             messageId: components["schemas"]["Uuid"];
             sentAt: components["schemas"]["Timestamp"];
@@ -610,7 +612,7 @@ export interface components {
             /** @description The region the agent moves to. */
             regionId: components["schemas"]["Uuid"];
         };
-        /** @description Text of an instant or group message: 1–1023 characters, and servers also enforce at most 1023 bytes of UTF-8 (as in Second Life); a longer body is rejected with `400 message-too-long`. */
+        /** @description Text of an instant or group message: 1–1023 characters, and servers also enforce at most 1023 bytes of UTF-8 (as in Second Life, GRIDIM-LIM-1); a longer body is refused with `400 message-too-long`, an empty one with `400 invalid-request`. */
         MessageBody: string;
         OfferAnswer: {
             /** @description The offeree. */
@@ -622,7 +624,7 @@ export interface components {
         OfflineDeleted: {
             deleted: number;
         };
-        /** @description Stored messages, oldest first. `more` is true when further messages wait beyond this page; they follow once the returned ones are acknowledged. */
+        /** @description Stored messages, oldest first, at most 50 (GRIDIM-LIM-10). `more` is true when further messages wait beyond this page; they follow once the returned ones are acknowledged. */
         OfflineMessages: {
             messages: components["schemas"]["InstantMessage"][];
             more: boolean;
@@ -679,16 +681,6 @@ export interface components {
             fromUserId: components["schemas"]["Uuid"];
             messageId: components["schemas"]["Uuid"];
         };
-        SessionLocation: {
-            regionId: components["schemas"]["Uuid"];
-            /**
-             * Format: uri
-             * @description Where to hand the agent over (`acceptAgent`).
-             */
-            regionUrl: string;
-            sessionId: components["schemas"]["Uuid"];
-            userId: components["schemas"]["Uuid"];
-        };
         /** @description Opaque bearer secret of one sign-on (base64url, at least 32 characters). Known only to the user server, the hosting region and the client. */
         SessionSecret: string;
         SignOnRequest: {
@@ -720,7 +712,7 @@ export interface components {
         } & ({
             groupId: components["schemas"]["Uuid"];
         } | {
-            participantIds: unknown[];
+            participantIds: components["schemas"]["Uuid"][];
         });
         Stored: {
             /** @constant */
@@ -728,28 +720,32 @@ export interface components {
         };
         /**
          * Format: date-time
-         * @description An RFC 3339 timestamp in UTC.
+         * @description An RFC 3339 date-time in UTC with the `Z` suffix (GRIDIM-ID-16).
          */
         Timestamp: string;
         UserLocation: {
             /** @description Whether `userId` grants the `for` user CanSeeOnline (right 1). */
             canSeeOnline: boolean;
-            /** @description Present when online. */
+            /** @description Kind of that region; present with `regionId`. */
             kind?: components["schemas"]["RegionKind"];
+            /** @description Whether the user is signed on. A foreign user is reachable at the gateway even when not online (GRIDIM-LOC-5). */
             online: boolean;
-            /** @description Present when online. */
+            /** @description Present exactly when the user can be reached at a region (GRIDIM-LOC-3). */
             regionId?: components["schemas"]["Uuid"];
             /**
              * Format: uri
-             * @description Present when online.
+             * @description Base URL of that region; present with `regionId`.
              */
             regionUrl?: string;
             userId: components["schemas"]["Uuid"];
         };
-        /** @description A user as found by name. */
+        /** @description A user's name as reported in lists, notices and messages: `First Last` for a grid user, the normalised bare JID for a foreign (XMPP) user (GRIDIM-ID-15). */
+        UserName: string;
+        /** @description A user as found by name or JID. `firstName` and `lastName` are present for grid users and absent for foreign users, whose `name` is their bare JID. */
         UserSummary: {
-            firstName: components["schemas"]["FirstName"];
-            lastName: components["schemas"]["LastName"];
+            firstName?: components["schemas"]["FirstName"];
+            lastName?: components["schemas"]["LastName"];
+            name: components["schemas"]["UserName"];
             userId: components["schemas"]["Uuid"];
         };
         /**
@@ -777,7 +773,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `body-too-large`: the request body exceeds the server's limit. Nothing changed. */
+        /** @description `body-too-large`: the request body exceeds 65 536 bytes (GRIDIM-LIM-4). Nothing changed. */
         ContentTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -786,9 +782,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed) and `503 unavailable` (a service the request needs is unreachable; safe to retry). */
+        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-5) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
         Error: {
             headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -804,7 +801,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `lease-expired`: the region involved holds no current lease. */
+        /** @description `lease-expired`: the signing region holds no current lease (GRIDIM-LEASE-9); it renews (`renewRegionLease`) before sending anything else. */
         LeaseExpired: {
             headers: {
                 [name: string]: unknown;
@@ -831,7 +828,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `rate-limited`: slow down and retry after `Retry-After` seconds. */
+        /** @description `rate-limited`: slow down and retry after `Retry-After` seconds (GRIDIM-LIM-12, GRIDIM-LIM-13). */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -876,6 +873,8 @@ export interface components {
         FriendIdPath: components["schemas"]["Uuid"];
         /** @description The group session's id. */
         GroupSessionIdPath: components["schemas"]["Uuid"];
+        /** @description A bare JID instead of `name` (GRIDIM-ID-14): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
+        JidQuery: components["schemas"]["BareJid"];
         /** @description The friendship offer's id. */
         OfferIdPath: components["schemas"]["Uuid"];
         /** @description The region's (or gateway's) id. */
@@ -886,7 +885,7 @@ export interface components {
         SignatureInput: string;
         /** @description The user's id. */
         UserIdPath: components["schemas"]["Uuid"];
-        /** @description The display name `First Last` (one space). Matching is case-insensitive. */
+        /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-8). Give exactly one of `name` and `jid`. */
         UserNameQuery: components["schemas"]["DisplayName"];
     };
     requestBodies: never;
@@ -917,6 +916,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -938,6 +938,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description An offer from the same user to the same user was already pending; it is returned and no second offer is made (GRIDIM-FRND-7). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FriendshipOfferCreated"];
+                };
+            };
             /** @description The offer is pending. */
             201: {
                 headers: {
@@ -947,11 +956,11 @@ export interface operations {
                     "application/json": components["schemas"]["FriendshipOfferCreated"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["BadMessage"];
             401: components["responses"]["SignatureRejected"];
             403: components["responses"]["NotYourAgent"];
             404: components["responses"]["UnknownUser"];
-            /** @description `already-friends`. */
+            /** @description `already-friends` (GRIDIM-FRND-6), or `lease-expired` for a signer without a current lease. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1015,7 +1024,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `already-friends`. */
+            /** @description `already-friends`, or `lease-expired` for a signer without a current lease. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1025,6 +1034,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1076,7 +1086,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            409: components["responses"]["LeaseExpired"];
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1098,6 +1110,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A session for this group was already open; `startedBy` is now a member of it (GRIDIM-GRP-5). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSession"];
+                };
+            };
             /** @description The group session. */
             201: {
                 headers: {
@@ -1118,7 +1139,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unknown-group` or `unknown-user` (a participant). */
+            /** @description `unknown-group`, `unknown-user` (a participant), or `not-friends` when a participant is not a friend of `startedBy` (GRIDIM-GRP-4). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1127,6 +1148,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            409: components["responses"]["LeaseExpired"];
             413: components["responses"]["ContentTooLarge"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
@@ -1178,7 +1200,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            409: components["responses"]["LeaseExpired"];
             410: components["responses"]["GroupSessionClosed"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1226,7 +1250,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            409: components["responses"]["LeaseExpired"];
             410: components["responses"]["GroupSessionClosed"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1280,6 +1306,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            409: components["responses"]["LeaseExpired"];
             410: components["responses"]["GroupSessionClosed"];
             413: components["responses"]["ContentTooLarge"];
             429: components["responses"]["TooManyRequests"];
@@ -1326,6 +1353,7 @@ export interface operations {
             401: components["responses"]["SignatureRejected"];
             403: components["responses"]["NotYourAgent"];
             404: components["responses"]["UnknownUser"];
+            409: components["responses"]["LeaseExpired"];
             413: components["responses"]["ContentTooLarge"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
@@ -1358,6 +1386,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["SignatureRejected"];
             404: components["responses"]["UnknownRegion"];
+            409: components["responses"]["LeaseExpired"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1393,7 +1423,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["SignatureRejected"];
-            /** @description `forbidden`: the signer is not the region named in the path. */
+            /** @description `forbidden`: the signer is not the region named in the path (GRIDIM-LEASE-1), `kind` differs from the provisioned kind (GRIDIM-LEASE-2), or another gateway holds a current lease (GRIDIM-ROLE-5). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1402,8 +1432,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            404: components["responses"]["UnknownRegion"];
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1440,7 +1470,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            404: components["responses"]["UnknownRegion"];
+            409: components["responses"]["LeaseExpired"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1523,6 +1554,8 @@ export interface operations {
             401: components["responses"]["SignatureRejected"];
             403: components["responses"]["NotYourAgent"];
             404: components["responses"]["UnknownSession"];
+            409: components["responses"]["LeaseExpired"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1547,19 +1580,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The session now lives on the target region. */
-            200: {
+            /** @description The session is now placed at the target region (GRIDIM-LOC-12). */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["SessionLocation"];
-                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["SignatureRejected"];
             403: components["responses"]["NotYourAgent"];
-            /** @description `unknown-session` or `unknown-region` (the target). */
+            /** @description `unknown-session`, or `unknown-region` when the target is not provisioned or holds no current lease (GRIDIM-LOC-11). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1570,14 +1601,17 @@ export interface operations {
             };
             409: components["responses"]["LeaseExpired"];
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
     lookupUser: {
         parameters: {
-            query: {
-                /** @description The display name `First Last` (one space). Matching is case-insensitive. */
-                name: components["parameters"]["UserNameQuery"];
+            query?: {
+                /** @description A bare JID instead of `name` (GRIDIM-ID-14): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
+                jid?: components["parameters"]["JidQuery"];
+                /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-8). Give exactly one of `name` and `jid`. */
+                name?: components["parameters"]["UserNameQuery"];
             };
             header: {
                 /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
@@ -1600,6 +1634,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["SignatureRejected"];
             404: components["responses"]["UnknownUser"];
+            409: components["responses"]["LeaseExpired"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1631,6 +1667,8 @@ export interface operations {
             401: components["responses"]["SignatureRejected"];
             403: components["responses"]["NotYourAgent"];
             404: components["responses"]["UnknownUser"];
+            409: components["responses"]["LeaseExpired"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1670,6 +1708,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            409: components["responses"]["LeaseExpired"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1717,7 +1757,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            409: components["responses"]["LeaseExpired"];
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1752,6 +1794,8 @@ export interface operations {
             401: components["responses"]["SignatureRejected"];
             403: components["responses"]["NotYourAgent"];
             404: components["responses"]["UnknownUser"];
+            409: components["responses"]["LeaseExpired"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1783,6 +1827,8 @@ export interface operations {
             401: components["responses"]["SignatureRejected"];
             403: components["responses"]["NotYourAgent"];
             404: components["responses"]["UnknownUser"];
+            409: components["responses"]["LeaseExpired"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -1820,7 +1866,9 @@ export interface operations {
             401: components["responses"]["SignatureRejected"];
             403: components["responses"]["NotYourAgent"];
             404: components["responses"]["UnknownUser"];
+            409: components["responses"]["LeaseExpired"];
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
