@@ -9,7 +9,7 @@ import { createLogger, PeerClient, type Logger } from '../lib/http/index.ts'
 import { exportPublicKey } from '../lib/signatures/index.ts'
 import { openSqliteStore } from '../store/index.ts'
 import { createUserServer } from '../user-server/index.ts'
-import { createRegion } from '../region/index.ts'
+import { createRegion, type Region } from '../region/index.ts'
 import { loadOrCreateKeyPair } from './keys.ts'
 
 export type GridOptions = {
@@ -61,7 +61,7 @@ export async function startGrid (options: GridOptions) {
   const userServerUrl = us.url
 
   const admin = new PeerClient()
-  const regions = []
+  const regions: Region[] = []
   for (const [index, r] of state.regions.slice(0, regionCount).entries()) {
     const keys = loadOrCreateKeyPair(join(dataDir, 'keys', `${r.regionId}.pem`))
     await admin.call(userServerUrl, 'adminProvisionRegion', {

@@ -83,7 +83,13 @@ function parseBody (op: Operation, raw: Buffer): unknown {
   } catch {
     throw new GridImError('invalid-request', 'the body is not JSON')
   }
-  if (!op.requestBody(body)) throw new GridImError('invalid-request', `body: ${describe(op.requestBody.errors)}`)
+  if (!op.requestBody(body)) {
+    const errors = op.requestBody.errors ?? []
+    // GRIDIM-LIM-1, -2: message text over the limit is `message-too-long`, not a shape error,
+    // even when the schema's maxLength (characters) is what caught it.
+    const tooLong = errors.length > 0 && errors.every((e) => e.keyword === 'maxLength' && /\/(body|message)$/.test(e.instancePath))
+    throw new GridImError(tooLong ? 'message-too-long' : 'invalid-request', `body: ${describe(errors)}`)
+  }
   return body
 }
 

@@ -1,0 +1,163 @@
+// The agents this region hosts: one signed-on session each, found by session secret (client
+// requests) or by user id (deliveries). Each has its own event log.
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { EventLog, type EventLogOptions } from './event-log.ts'
+import type { Friend } from './types.ts'
+
+export type AgentState = {
+  sessionId: string
+  sessionSecret: string
+  userId: string
+  name: string
+  friends: Friend[]
+}
+
+export type Agent = AgentState & {
+  log: EventLog
+  /** Milliseconds since the epoch of the client's last request or stream activity. */
+  lastActive: number
+  /** Open event streams (SSE); an agent with one is never idle. */
+  streams: number
+  /** Offline messages put in the log and not yet acknowledged to the user server. */
+  unacknowledged: Array<{ cursor: string, messageId: string }>
+  /** The user server holds more offline messages than it has handed over. */
+  moreOffline: boolean
+  /** GRIDIM-IM-16: what this agent last learned of who grants it CanSeeOnline, newest wins. */
+  seesOnline: Map<string, boolean>
+  /** GRIDIM-CLI-17: outcomes of messages accepted from this session, by messageId. */
+  sent: Map<string, Promise<unknown>>
+}
+
+/** GRIDIM-CLI-21: how long a handed-over session may still read its old log here. */
+export const DEPARTED_MS = 60_000
+
+// GRIDIM-SEC-10: secrets are found by their digest and then compared in constant time, so the
+// time taken does not depend on how much of a guessed secret is right.
+const digest = (secret: string): string => createHash('sha256').update(secret).digest('base64url')
+const sameSecret = (a: string, b: string): boolean => {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+export class Agents {
+  readonly #now: () => number
+  readonly #logOptions: EventLogOptions
+  readonly #bySecret = new Map<string, Agent>()
+  readonly #byUser = new Map<string, Agent>()
+  readonly #reserved = new Map<string, EventLog>()
+  readonly #departed = new Map<string, { agent: Agent, until: number }>()
+
+  constructor ({ now = Date.now, retention }: { now?: () => number, retention?: number } = {}) {
+    this.#now = now
+    this.#logOptions = { now, retention }
+  }
+
+  get size (): number {
+    return this.#byUser.size
+  }
+
+  list (): Agent[] {
+    return [...this.#byUser.values()]
+  }
+
+  bySecret (secret: string): Agent | undefined {
+    const agent = this.#bySecret.get(digest(secret))
+    return agent !== undefined && sameSecret(agent.sessionSecret, secret) ? agent : undefined
+  }
+
+  /** A session handed over in the last minute, which may still read its old log (GRIDIM-CLI-21). */
+  departedBySecret (secret: string): Agent | undefined {
+    const entry = this.#departed.get(digest(secret))
+    if (entry === undefined || !sameSecret(entry.agent.sessionSecret, secret)) return undefined
+    if (entry.until > this.#now()) return entry.agent
+    this.#departed.delete(digest(secret))
+    return undefined
+  }
+
+  byUserId (userId: string): Agent | undefined {
+    return this.#byUser.get(userId)
+  }
+
+  /**
+   * GRIDIM-SIGN-5: from the moment this region sends signOn for a user, deliveries for that user
+   * are accepted into the log the session will have. Call `release` when the sign-on is over.
+   */
+  reserve (userId: string): { log: EventLog, release: () => void } {
+    const log = new EventLog(this.#logOptions)
+    this.#reserved.set(userId, log)
+    return {
+      log,
+      release: () => {
+        if (this.#reserved.get(userId) === log) this.#reserved.delete(userId)
+        if (this.#byUser.get(userId)?.log !== log) log.close()
+      }
+    }
+  }
+
+  /** The log deliveries for userId go to: its session's, or the one reserved while it signs on. */
+  logFor (userId: string): EventLog | undefined {
+    return this.#byUser.get(userId)?.log ?? this.#reserved.get(userId)
+  }
+
+  /** Hosts a session; an earlier session of the same user here is dropped. */
+  admit (state: AgentState, log?: EventLog): Agent {
+    const previous = this.#byUser.get(state.userId)
+    if (previous !== undefined) this.drop(previous)
+    if (log !== undefined && this.#reserved.get(state.userId) === log) this.#reserved.delete(state.userId)
+    const agent: Agent = {
+      ...state,
+      friends: state.friends.map((f) => ({ ...f })),
+      log: log ?? new EventLog(this.#logOptions),
+      lastActive: this.#now(),
+      streams: 0,
+      unacknowledged: [],
+      moreOffline: false,
+      seesOnline: new Map(),
+      sent: new Map()
+    }
+    this.#attach(agent)
+    return agent
+  }
+
+  /** Stops hosting the agent: its secret stops working and its streams and long polls end. */
+  drop (agent: Agent): void {
+    this.detach(agent)
+    agent.log.close()
+  }
+
+  /** Deliveries and client requests stop finding the agent, its log stays open (a hand-over begins). */
+  detach (agent: Agent): void {
+    if (this.#byUser.get(agent.userId) === agent) this.#byUser.delete(agent.userId)
+    if (this.#bySecret.get(digest(agent.sessionSecret)) === agent) this.#bySecret.delete(digest(agent.sessionSecret))
+  }
+
+  /** Undoes detach (a hand-over that failed), unless the user has meanwhile signed on again here. */
+  reattach (agent: Agent): boolean {
+    if (this.#byUser.has(agent.userId)) return false
+    this.#attach(agent)
+    return true
+  }
+
+  /** The hand-over is done: the log takes no more events, and is readable for a minute. */
+  depart (agent: Agent): void {
+    this.detach(agent)
+    agent.log.close()
+    for (const [key, entry] of this.#departed) if (entry.until <= this.#now()) this.#departed.delete(key)
+    this.#departed.set(digest(agent.sessionSecret), { agent, until: this.#now() + DEPARTED_MS })
+  }
+
+  /** Agents whose client has made no request and held no stream since `before` (GRIDIM-SIGN-13). */
+  idleSince (before: number): Agent[] {
+    return this.list().filter((a) => a.streams === 0 && a.lastActive < before)
+  }
+
+  touch (agent: Agent): void {
+    agent.lastActive = this.#now()
+  }
+
+  #attach (agent: Agent): void {
+    this.#bySecret.set(digest(agent.sessionSecret), agent)
+    this.#byUser.set(agent.userId, agent)
+  }
+}

@@ -1,0 +1,61 @@
+// Client interface, events (openapi/client.yaml, spec chapter 10): the session's log read by
+// cursor, as a long poll (clientListEvents) or as server-sent events (clientStreamEvents).
+// Reading deletes nothing; a cursor the client sends acknowledges everything up to it
+// (GRIDIM-CLI-10), which is when stored offline messages are acknowledged to the user server.
+import { GridImError } from '../lib/errors/index.ts'
+import type { OperationHandler } from '../lib/http/index.ts'
+import type { Agent } from './agents.ts'
+import { agentOf, readerOf } from './client-auth.ts'
+import type { RegionContext } from './context.ts'
+import { openEventStream } from './sse.ts'
+
+/** Longest long poll, whatever the client asks (the contract's maximum for `wait`). */
+const MAX_WAIT_SECONDS = 30
+/** Events per page; the client asks again from the returned cursor for more. */
+const PAGE_SIZE = 500
+
+/** GRIDIM-CLI-12: a cursor this session's log never issued, or has discarded, is refused. */
+function checkCursor (agent: Agent, cursor: unknown, where: string): string | undefined {
+  if (cursor === undefined) return undefined
+  const value = String(cursor)
+  if (!agent.log.knows(value)) {
+    throw new GridImError('invalid-request', `${where}: ${value} names no event of this session; resynchronise with clientListFriends`)
+  }
+  return value
+}
+
+export function eventHandlers (ctx: RegionContext): Record<string, OperationHandler> {
+  const readThrough = async (agent: Agent, cursor: string | undefined): Promise<void> => {
+    if (cursor !== undefined && ctx.agents.byUserId(agent.userId) === agent) await ctx.offline.readThrough(agent, cursor)
+  }
+
+  return {
+    // GRIDIM-CLI-7, -9; a session handed over in the last minute still reads here (GRIDIM-CLI-21).
+    clientListEvents: async (input) => {
+      const agent = readerOf(ctx.agents, input)
+      const after = checkCursor(agent, input.query.after, 'query parameter after')
+      const wait = Math.min(Number(input.query.wait ?? 0), MAX_WAIT_SECONDS)
+      await readThrough(agent, after)
+      await agent.log.waitAfter(after, wait * 1000)
+      return { body: agent.log.after(after, PAGE_SIZE) }
+    },
+
+    // GRIDIM-CLI-13, -14, -15: resumes after Last-Event-ID, keep-alive comments every 15 s.
+    clientStreamEvents: async (input) => {
+      const agent = agentOf(ctx.agents, input)
+      const header = input.headers['last-event-id']
+      const after = checkCursor(agent, Array.isArray(header) ? header[0] : header, 'header Last-Event-ID')
+      await readThrough(agent, after)
+      agent.streams++
+      const { stream, close } = openEventStream(agent.log, after, {
+        heartbeatMs: ctx.heartbeatSeconds * 1000,
+        onClose: () => {
+          agent.streams--
+          ctx.agents.touch(agent)
+        }
+      })
+      input.request.raw.res.once('close', close)
+      return { stream, contentType: 'text/event-stream', headers: { 'cache-control': 'no-cache' } }
+    }
+  }
+}

@@ -1,0 +1,28 @@
+// Everything a region's operation handlers share. Built once by createRegion.
+import type { Logger } from '../lib/http/index.ts'
+import type { Agents } from './agents.ts'
+import type { DeliveryDeps } from './delivery.ts'
+import type { Inbox } from './inbox.ts'
+import type { LocationCache } from './location-cache.ts'
+import type { OfflineMessages } from './offline-messages.ts'
+import type { RegionKind } from './types.ts'
+import type { Peer, RegionMetrics, UserServer } from './upstream.ts'
+
+export type RegionContext = {
+  regionId: string
+  name: string
+  kind: RegionKind
+  agents: Agents
+  inbox: Inbox
+  cache: LocationCache
+  offline: OfflineMessages
+  peer: Peer
+  userServer: UserServer
+  metrics: RegionMetrics
+  logger: Logger
+  now: () => number
+  /** Retry and timeout settings for sendInstantMessage. */
+  delivery: Pick<DeliveryDeps, 'attempts' | 'backoffMs' | 'timeoutMs' | 'sleep'>
+  /** Seconds between keep-alive comments on an event stream. */
+  heartbeatSeconds: number
+}

@@ -1,0 +1,102 @@
+// Sending a 1:1 instant message (seed step 9, spec chapter 7): no central relay. Find the
+// recipient (this region, the location cache, else locateUser), deliver straight to the region
+// or gateway where it can be reached (GRIDIM-IM-1), and never drop a message silently:
+// - not reachable anywhere: store it at the user server (GRIDIM-IM-3);
+// - `agent-not-here`: evict, exactly one fresh lookup, exactly one more attempt, else store
+//   (GRIDIM-IM-4, GRIDIM-LOC-5);
+// - a transient failure: retry the same messageId at least twice, then store (GRIDIM-IM-5);
+// - any other refusal: no retry, no store — the caller reports the code (GRIDIM-IM-7).
+// The outcome is masked as `accepted` when the recipient does not grant the sender
+// CanSeeOnline, so that it never reveals presence (GRIDIM-IM-15).
+import { GridImError } from '../lib/errors/index.ts'
+import type { CachedLocation, LocationCache } from './location-cache.ts'
+import type { InstantMessage, UserLocation } from './types.ts'
+import type { Peer, UserServer } from './upstream.ts'
+
+export type Outcome = 'delivered' | 'stored' | 'accepted'
+export type LocalResult = 'delivered' | 'duplicate'
+
+/** Refusals worth repeating with the same messageId (GRIDIM-IM-5); a timeout is `unavailable`. */
+const TRANSIENT = new Set(['unavailable', 'rate-limited', 'internal'])
+
+export type DeliveryDeps = {
+  regionId: string
+  peer: Peer
+  userServer: UserServer
+  cache: LocationCache
+  /** Hands the message to an agent hosted here; null when the recipient is not here. */
+  deliverLocally: (im: InstantMessage) => LocalResult | null
+  /** Sends per destination while it fails transiently (default 3: two retries). */
+  attempts?: number
+  /** Pause before a repeated send, doubled each time (default 100 ms). */
+  backoffMs?: number
+  timeoutMs?: number
+  sleep?: (ms: number) => Promise<void>
+}
+
+export type SendResult = {
+  outcome: Outcome
+  result: 'delivered' | 'stored'
+  /** What a locateUser made for this message said about CanSeeOnline, if one was made. */
+  learned?: boolean
+}
+
+type Attempt = 'delivered' | 'stale' | 'exhausted'
+
+const pause = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
+
+/**
+ * Delivers `im` from an agent hosted here. `canSeeOnline` is what the sender knows from its
+ * friend list (the recipient grants it right 1); a locateUser answer overrides it.
+ */
+export async function sendInstantMessage (im: InstantMessage, canSeeOnline: boolean, deps: DeliveryDeps): Promise<SendResult> {
+  let canSee = canSeeOnline
+  let learned: boolean | undefined
+  const finish = (result: 'delivered' | 'stored'): SendResult =>
+    ({ outcome: canSee ? result : 'accepted', result, ...(learned === undefined ? {} : { learned }) })
+
+  if (deps.deliverLocally(im) !== null) return finish('delivered')
+
+  let location = deps.cache.get(im.toUserId)
+  for (let round = 0; round < 2; round++) {
+    if (location === undefined) {
+      const found = await locate(im, deps)
+      canSee = learned = found.canSeeOnline
+      // Reachable means a region is named: a foreign user is reachable at the gateway even
+      // while offline (GRIDIM-LOC-4).
+      if (found.regionId === undefined || found.regionUrl === undefined) break
+      location = { regionId: found.regionId, url: found.regionUrl, ...(found.kind ? { kind: found.kind } : {}) }
+      deps.cache.set(im.toUserId, location)
+    }
+    const result = await attempt(im, location, deps)
+    if (result === 'delivered') return finish('delivered')
+    deps.cache.evict(im.toUserId)
+    if (result === 'exhausted') break
+    location = undefined
+  }
+  await deps.userServer('storeOfflineMessage', { body: im })
+  return finish('stored')
+}
+
+async function locate (im: InstantMessage, deps: DeliveryDeps): Promise<UserLocation> {
+  return await deps.userServer<UserLocation>('locateUser', { params: { userId: im.toUserId }, query: { for: im.fromUserId } })
+}
+
+/** One destination: `delivered`, `stale` after agent-not-here, `exhausted` after transient failures. */
+async function attempt (im: InstantMessage, location: CachedLocation, deps: DeliveryDeps): Promise<Attempt> {
+  if (location.regionId === deps.regionId) return deps.deliverLocally(im) === null ? 'stale' : 'delivered'
+  const attempts = deps.attempts ?? 3
+  const sleep = deps.sleep ?? pause
+  for (let n = 1; ; n++) {
+    try {
+      await deps.peer.call(location.url, 'deliverInstantMessage', { body: im, timeoutMs: deps.timeoutMs })
+      return 'delivered'
+    } catch (err) {
+      if (!(err instanceof GridImError)) throw err
+      if (err.code === 'agent-not-here') return 'stale'
+      if (!TRANSIENT.has(err.code)) throw err
+      if (n >= attempts) return 'exhausted'
+      await sleep((deps.backoffMs ?? 100) * 2 ** (n - 1))
+    }
+  }
+}

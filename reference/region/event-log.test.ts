@@ -1,0 +1,105 @@
+import t from 'tap'
+import { EventLog } from './event-log.ts'
+
+function clock (start = 1_700_000_000_000) {
+  let ms = start
+  return { now: () => ms, advance: (d: number) => { ms += d } }
+}
+
+t.test('GRIDIM-CLI-7, GRIDIM-CLI-8: events are read after a cursor, oldest first, and reading deletes nothing', async (t) => {
+  const log = new EventLog({ now: clock().now })
+  const a = log.append('instantMessage', { n: 1 })
+  const b = log.append('presence', { n: 2 })
+  const c = log.append('chatState', { n: 3 })
+  t.same(log.after().events.map((e) => e.id), [a.id, b.id, c.id])
+  t.same(log.after(a.id).events.map((e) => e.data), [{ n: 2 }, { n: 3 }])
+  t.same(log.after(a.id).events.map((e) => e.data), [{ n: 2 }, { n: 3 }], 'the same read again returns the same events')
+  t.equal(log.after(a.id).cursor, c.id, 'the cursor is the last event returned')
+  t.same(log.after(c.id), { events: [], cursor: c.id }, 'nothing after the head')
+})
+
+t.test('GRIDIM-CLI-6: cursors increase strictly even when events share a clock tick, and carry an RFC 3339 time', async (t) => {
+  const log = new EventLog({ now: clock().now })
+  const ids = [1, 2, 3].map((n) => Number(log.append('x', n).id))
+  t.ok(ids[0]! < ids[1]! && ids[1]! < ids[2]!)
+  t.match(log.after().events[0]!.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/)
+  t.equal(new EventLog().head, '0', 'an empty log has cursor 0')
+  t.same(new EventLog().after(), { events: [], cursor: '0' })
+})
+
+t.test('a client resumes from its cursor and gets exactly what it missed', async (t) => {
+  const c = clock()
+  const log = new EventLog({ now: c.now })
+  log.append('a', 1)
+  const seen = log.after().cursor
+  c.advance(5000)
+  log.append('b', 2)
+  log.append('c', 3)
+  t.same(log.after(seen).events.map((e) => e.type), ['b', 'c'])
+  t.same(log.after(seen, 1).events.map((e) => e.type), ['b'], 'a page limit returns the oldest first')
+})
+
+t.test('GRIDIM-CLI-12: a cursor the log never issued, or has discarded, is refused', async (t) => {
+  const c = clock()
+  const log = new EventLog({ retention: 2, maxAgeMs: 60_000, now: c.now })
+  const first = log.append('a', 1).id
+  t.ok(log.knows('0'), "'0' is the start of a log that has lost nothing")
+  t.same(log.after('0').events.map((e) => e.type), ['a'])
+  const foreign = new EventLog({ now: clock(1_800_000_000_000).now }).append('x', 0).id
+  for (const bad of [foreign, String(Number(first) + 1), '', 'abc', '-1', '1.5']) {
+    t.throws(() => log.after(bad), RangeError, `refuses ${JSON.stringify(bad)}`)
+  }
+  c.advance(61_000)
+  log.append('b', 2)
+  log.append('c', 3)
+  t.notOk(log.knows(first), 'the discarded event is no longer a valid cursor')
+  t.notOk(log.knows('0'), 'nor is the start, since something was lost')
+  t.throws(() => log.after(first), RangeError)
+})
+
+t.test('GRIDIM-CLI-11: an event is discarded only when older than the limit and not among the newest', async (t) => {
+  const c = clock()
+  const log = new EventLog({ retention: 3, maxAgeMs: 10 * 60_000, now: c.now })
+  for (let i = 0; i < 5; i++) log.append('n', i)
+  t.equal(log.size, 5, 'young events are all kept, beyond the count')
+  c.advance(10 * 60_000 + 1)
+  log.append('n', 5)
+  t.same(log.after().events.map((e) => e.data), [3, 4, 5], 'old events beyond the newest three go')
+  t.throws(() => new EventLog({ retention: 0 }), RangeError)
+})
+
+t.test('GRIDIM-CLI-9, GRIDIM-CLI-16: a long poll wakes on the next event, on close, or after its time', async (t) => {
+  const log = new EventLog()
+  const head = log.head
+  const woken = log.waitAfter(head, 5000)
+  log.append('x', 1)
+  await woken
+  t.equal(log.after(head).events.length, 1)
+
+  const start = Date.now()
+  await log.waitAfter(log.head, 30)
+  t.ok(Date.now() - start >= 25, 'times out when nothing comes')
+  await log.waitAfter(undefined, 5000)
+  t.pass('returns at once when events are already there')
+
+  const closing = log.waitAfter(log.head, 5000)
+  log.close()
+  await closing
+  t.ok(log.closed)
+  t.throws(() => log.append('y', 2), /closed/)
+})
+
+t.test('subscribers see each new event, and null when the log closes', async (t) => {
+  const log = new EventLog()
+  const got: Array<string | null> = []
+  const unsubscribe = log.subscribe((e) => got.push(e?.type ?? null))
+  log.append('a', 1)
+  unsubscribe()
+  log.append('b', 2)
+  const again: Array<string | null> = []
+  log.subscribe((e) => again.push(e?.type ?? null))
+  log.close()
+  log.subscribe((e) => again.push(e?.type ?? null))
+  t.same(got, ['a'])
+  t.same(again, [null, null])
+})

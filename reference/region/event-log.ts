@@ -1,0 +1,127 @@
+// One client session's event log (spec chapter 10): append-only, read by cursor, never deleted
+// on read (GRIDIM-CLI-8), so a client that lost a response or a stream asks again from its last
+// cursor. Retention is bounded: an event is discarded only once it is older than 10 minutes and
+// not among the 1000 newest (GRIDIM-CLI-11).
+//
+// Cursors are decimal integers that grow with wall-clock time (microseconds, bumped by one when
+// two events share a tick), so they order within the session (GRIDIM-CLI-6) and a cursor from
+// another session or region is very unlikely to name an event here. '0' names the start of a log
+// from which nothing has been discarded.
+
+export type ClientEvent = { id: string, type: string, at: string, data: unknown }
+export type EventPage = { events: ClientEvent[], cursor: string }
+
+export type EventLogOptions = {
+  /** Events always kept, newest first. */
+  retention?: number
+  /** Older events beyond `retention` are discarded after this many milliseconds. */
+  maxAgeMs?: number
+  /** Milliseconds since the epoch. */
+  now?: () => number
+}
+
+/** Memory bound under a flood, far above what rate limits let through in 10 minutes. */
+const HARD_CAP = 100_000
+
+type Listener = (event: ClientEvent | null) => void
+
+export class EventLog {
+  readonly #retention: number
+  readonly #maxAgeMs: number
+  readonly #now: () => number
+  readonly #events: Array<{ seq: number, event: ClientEvent, ms: number }> = []
+  readonly #listeners = new Set<Listener>()
+  #last = 0
+  #discarded = false
+  #closed = false
+
+  constructor ({ retention = 1000, maxAgeMs = 10 * 60_000, now = Date.now }: EventLogOptions = {}) {
+    if (!Number.isInteger(retention) || retention < 1) throw new RangeError('retention must be a positive integer')
+    this.#retention = retention
+    this.#maxAgeMs = maxAgeMs
+    this.#now = now
+  }
+
+  get closed (): boolean {
+    return this.#closed
+  }
+
+  /** The cursor of the newest event, or '0' for an empty log. */
+  get head (): string {
+    return String(this.#last)
+  }
+
+  get size (): number {
+    return this.#events.length
+  }
+
+  append (type: string, data: unknown): ClientEvent {
+    if (this.#closed) throw new Error('the event log is closed')
+    const ms = this.#now()
+    const seq = Math.max(this.#last + 1, ms * 1000)
+    this.#last = seq
+    const event: ClientEvent = { id: String(seq), type, at: new Date(ms).toISOString(), data }
+    this.#events.push({ seq, event, ms })
+    this.#discard(ms)
+    for (const listener of [...this.#listeners]) listener(event)
+    return event
+  }
+
+  /** True when `cursor` names a retained event, or the start of a log that has lost nothing. */
+  knows (cursor: string): boolean {
+    if (cursor === '0') return !this.#discarded
+    return this.#events.some((e) => e.event.id === cursor)
+  }
+
+  /**
+   * GRIDIM-CLI-7: the retained events after `cursor` (all when absent), oldest first, up to
+   * `limit`; the page's cursor is the last event's id, else `cursor`, else the head. Throws
+   * RangeError for a cursor this log does not know (GRIDIM-CLI-12).
+   */
+  after (cursor?: string, limit = Number.MAX_SAFE_INTEGER): EventPage {
+    if (cursor !== undefined && !this.knows(cursor)) throw new RangeError(`no event ${cursor} in this log`)
+    const from = cursor === undefined ? 0 : Number(cursor)
+    const events = this.#events.filter((e) => e.seq > from).slice(0, limit).map((e) => e.event)
+    return { events, cursor: events.at(-1)?.id ?? cursor ?? this.head }
+  }
+
+  /** Calls listener with each new event, and with null when the log closes. */
+  subscribe (listener: Listener): () => void {
+    if (this.#closed) {
+      listener(null)
+      return () => {}
+    }
+    this.#listeners.add(listener)
+    return () => { this.#listeners.delete(listener) }
+  }
+
+  /** Resolves when an event after `cursor` exists, the log closes, or `ms` pass. */
+  async waitAfter (cursor: string | undefined, ms: number): Promise<void> {
+    if (ms <= 0 || this.#closed || this.#last > Number(cursor ?? 0)) return
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        unsubscribe()
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      const unsubscribe = this.subscribe(done)
+    })
+  }
+
+  /** Ends every subscription (SSE streams, long polls); the log takes no more events. */
+  close (): void {
+    if (this.#closed) return
+    this.#closed = true
+    for (const listener of [...this.#listeners]) listener(null)
+    this.#listeners.clear()
+  }
+
+  #discard (now: number): void {
+    let drop = Math.max(0, this.#events.length - HARD_CAP)
+    while (this.#events.length - drop > this.#retention && this.#events[drop]!.ms < now - this.#maxAgeMs) drop++
+    if (drop === 0) return
+    this.#events.splice(0, drop)
+    this.#discarded = true
+  }
+}

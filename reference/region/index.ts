@@ -1,0 +1,7 @@
+export * from './region.ts'
+export * from './agents.ts'
+export * from './delivery.ts'
+export * from './event-log.ts'
+export * from './location-cache.ts'
+export * from './upstream.ts'
+export type * from './types.ts'

@@ -1,0 +1,106 @@
+// Spec chapter 5: a region holds a lease at the user server and renews it well before it
+// expires (every third of leaseSeconds, GRIDIM-LEASE-5). A region that dies stops renewing, the
+// lease lapses and its agents go offline (no ghosts). A graceful stop ends the lease at once.
+import type { CallOptions, CallResult, Logger } from '../lib/http/index.ts'
+import { GridImError } from '../lib/errors/index.ts'
+import type { RegionKind } from './types.ts'
+import type { UserServer } from './upstream.ts'
+
+export type LeaseOptions = {
+  regionId: string
+  userServer: UserServer
+  logger: Logger
+  now: () => number
+  /** What renewRegionLease registers: this region's base URL, kind and name. */
+  registration: () => { url: string, kind: RegionKind, name: string }
+  /** The lease lapsed: the user server has ended every session placed here. */
+  onLapsed: () => void
+}
+
+type Lease = { leaseSeconds: number, expiresAt: string }
+
+export class LeaseKeeper {
+  readonly #options: LeaseOptions
+  #timer: NodeJS.Timeout | undefined
+  #expiresAt: number | undefined
+  #leaseSeconds = 60
+  #running = false
+  #recovering: Promise<void> | undefined
+
+  constructor (options: LeaseOptions) {
+    this.#options = options
+  }
+
+  /** The first renewal; throws when the user server refuses (e.g. the region is not provisioned). */
+  async start (): Promise<void> {
+    this.#running = true
+    await this.renew()
+    this.#schedule(this.#leaseSeconds / 3)
+  }
+
+  async renew (): Promise<void> {
+    const { regionId, userServer, now } = this.#options
+    const lease = await userServer<Lease>('renewRegionLease', { params: { regionId }, body: this.#options.registration() })
+    if (this.#expiresAt !== undefined && now() > this.#expiresAt && this.#recovering === undefined) {
+      this.#options.logger.warn('the lease had lapsed; agents were signed off by the user server', { regionId })
+      this.#options.onLapsed()
+    }
+    this.#leaseSeconds = lease.leaseSeconds
+    this.#expiresAt = Date.parse(lease.expiresAt)
+  }
+
+  /**
+   * GRIDIM-LEASE-8: calls through the returned UserServer that meet `lease-expired` make the
+   * region treat its agents as signed off and renew, and later calls wait for that renewal.
+   */
+  guard (inner: UserServer): UserServer {
+    const withStatus = async <T>(operationId: string, options?: CallOptions): Promise<CallResult<T>> => {
+      await this.#recovering
+      try {
+        return await inner.withStatus<T>(operationId, options)
+      } catch (err) {
+        if (err instanceof GridImError && err.code === 'lease-expired') this.#recover()
+        throw err
+      }
+    }
+    return Object.assign(async <T>(operationId: string, options?: CallOptions) => (await withStatus<T>(operationId, options)).body, { withStatus })
+  }
+
+  #recover (): void {
+    if (this.#recovering !== undefined) return
+    this.#options.logger.warn('the lease has lapsed; agents are signed off', { regionId: this.#options.regionId })
+    this.#options.onLapsed()
+    this.#recovering = this.renew()
+      .catch((err: Error) => { this.#options.logger.warn('lease renewal failed', { error: err.message }) })
+      .finally(() => { this.#recovering = undefined })
+  }
+
+  /** Stops renewing, without telling the user server (a crash looks like this). */
+  stop (): void {
+    this.#running = false
+    clearTimeout(this.#timer)
+  }
+
+  /** Stops renewing and ends the lease: the user server signs the agents off now. */
+  async end (): Promise<void> {
+    this.stop()
+    try {
+      await this.#options.userServer('endRegionLease', { params: { regionId: this.#options.regionId } })
+    } catch (err) {
+      this.#options.logger.warn('endRegionLease failed; the lease will lapse instead', { error: (err as Error).message })
+    }
+  }
+
+  #schedule (seconds: number): void {
+    if (!this.#running) return
+    this.#timer = setTimeout(() => {
+      this.renew().then(
+        () => { this.#schedule(this.#leaseSeconds / 3) },
+        (err: Error) => {
+          this.#options.logger.warn('lease renewal failed; retrying', { error: err.message })
+          this.#schedule(Math.max(1, this.#leaseSeconds / 6))
+        })
+    }, Math.max(0.05, seconds) * 1000)
+    this.#timer.unref()
+  }
+}

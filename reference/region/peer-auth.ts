@@ -1,0 +1,25 @@
+// Verifying the grid's signed requests (RFC 9421) the way chapter 12 asks of a receiver:
+// `@target-uri` is formed from this region's advertised base URL and the request's path and
+// query, so a proxy in front does not break verification (GRIDIM-SEC-4); and a key from the
+// cache that fails is fetched again, once, before the request is refused (GRIDIM-SEC-7).
+import { GridImError } from '../lib/errors/index.ts'
+import { signatureAuthenticator, type Authenticator } from '../lib/http/index.ts'
+import type { KeyResolver } from './peer-keys.ts'
+
+export function peerAuthenticator (keys: KeyResolver, baseUrl: () => string): Authenticator {
+  const verify = signatureAuthenticator({ resolveKey: keys.resolve })
+  return async (raw) => {
+    const base = baseUrl()
+    const target = new URL(raw.url)
+    const request = base === '' ? raw : { ...raw, url: base.replace(/\/$/, '') + target.pathname + target.search }
+    try {
+      return await verify(request)
+    } catch (err) {
+      if (!(err instanceof GridImError) || (err.code !== 'bad-signature' && err.code !== 'unknown-key')) throw err
+      const input = raw.headers['signature-input']
+      const keyId = /keyid="([^"]+)"/.exec(Array.isArray(input) ? input.join(',') : input ?? '')?.[1]
+      if (keyId === undefined || !await keys.refresh(keyId)) throw err
+      return await verify(request)
+    }
+  }
+}

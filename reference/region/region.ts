@@ -1,0 +1,160 @@
+// The reference region: serves openapi/region.yaml (signed, to the grid) and openapi/client.yaml
+// (bearer, to its agents' clients) on one hapi server, holds a lease at the user server, and
+// delivers 1:1 messages straight to other regions (seed step 9).
+import type { KeyObject } from 'node:crypto'
+import { GridImError } from '../lib/errors/index.ts'
+import { createServer, PeerClient, registerOperations, signerFor, type Logger } from '../lib/http/index.ts'
+import { Agents } from './agents.ts'
+import { bearerAuthenticator } from './client-auth.ts'
+import { eventHandlers } from './client-events.ts'
+import { messagingHandlers } from './client-messaging.ts'
+import { relayHandlers } from './client-relay.ts'
+import { sessionHandlers } from './client-session.ts'
+import type { RegionContext } from './context.ts'
+import { Inbox } from './inbox.ts'
+import { LeaseKeeper } from './lease.ts'
+import { LocationCache } from './location-cache.ts'
+import { OfflineMessages } from './offline-messages.ts'
+import { peerAuthenticator } from './peer-auth.ts'
+import { createKeyResolver } from './peer-keys.ts'
+import { regionHandlers } from './region-api.ts'
+import type { RegionKind } from './types.ts'
+import { countingPeer, createMetrics, userServerCaller, type Peer } from './upstream.ts'
+
+export type RegionOptions = {
+  regionId: string
+  name: string
+  kind?: RegionKind
+  privateKey: KeyObject
+  publicKey: KeyObject
+  userServerUrl: string
+  /** The user server's key; read from getDirectory when absent. */
+  userServerKey?: KeyObject
+  logger: Logger
+  host?: string
+  port?: number
+  /** The base URL registered with the lease; default the listening address. */
+  publicUrl?: string
+  /** Milliseconds since the epoch. */
+  now?: () => number
+  /** Outgoing calls; default a PeerClient signing as this region. Tests pass a fake. */
+  peer?: Peer
+  /** GRIDIM-SIGN-13: sign off agents idle this long (default 120 s; 0 never). */
+  idleSeconds?: number
+  /** Keep-alive comments on event streams (default 15 s). */
+  heartbeatSeconds?: number
+  delivery?: RegionContext['delivery']
+}
+
+export function createRegion (options: RegionOptions) {
+  const { regionId, name, kind = 'region', logger, now = Date.now, idleSeconds = 120 } = options
+  const metrics = createMetrics()
+  const peer = countingPeer(options.peer ?? new PeerClient({ signer: signerFor(regionId, options.privateKey) }), metrics)
+  const agents = new Agents({ now })
+  const cache = new LocationCache()
+  const inbox = new Inbox(agents, cache, metrics, now)
+  const server = createServer({ host: options.host, port: options.port, logger })
+  let url = options.publicUrl ?? ''
+
+  const dropAll = (): void => { for (const agent of agents.list()) agents.drop(agent) }
+  const lease = new LeaseKeeper({
+    regionId, userServer: userServerCaller(peer, options.userServerUrl), logger, now, registration: () => ({ url, kind, name }), onLapsed: dropAll
+  })
+  const userServer = lease.guard(userServerCaller(peer, options.userServerUrl))
+
+  const ctx: RegionContext & { url: () => string } = {
+    regionId,
+    name,
+    kind,
+    agents,
+    inbox,
+    cache,
+    offline: new OfflineMessages(inbox, userServer, logger),
+    peer,
+    userServer,
+    metrics,
+    logger,
+    now,
+    delivery: { ...options.delivery },
+    heartbeatSeconds: options.heartbeatSeconds ?? 15,
+    url: () => url
+  }
+
+  registerOperations(server, {
+    document: 'region',
+    handlers: regionHandlers(ctx),
+    authenticators: { gridimSignature: peerAuthenticator(createKeyResolver(userServer, options.userServerKey), () => url) }
+  })
+  // Chapter 1: the gateway serves everything a region serves except the client interface.
+  if (kind === 'region') {
+    registerOperations(server, {
+      document: 'client',
+      handlers: { ...sessionHandlers(ctx), ...messagingHandlers(ctx), ...eventHandlers(ctx), ...relayHandlers(ctx) },
+      authenticators: { sessionSecret: bearerAuthenticator(agents) }
+    })
+  }
+
+  // GRIDIM-SIGN-13: a client that neither asks nor listens for two minutes has gone.
+  const signOffIdle = async (): Promise<void> => {
+    for (const agent of agents.idleSince(now() - idleSeconds * 1000)) {
+      try {
+        await userServer('signOff', { params: { sessionId: agent.sessionId } })
+      } catch (err) {
+        if (!(err instanceof GridImError) || err.code === 'unavailable') continue
+      }
+      agents.drop(agent)
+      logger.info('signed off an idle agent', { userId: agent.userId })
+    }
+  }
+  let idleTimer: NodeJS.Timeout | undefined
+  let halted = false
+
+  const halt = async (): Promise<void> => {
+    halted = true
+    clearInterval(idleTimer)
+    dropAll()
+    await server.stop({ timeout: 2000 })
+  }
+
+  return {
+    server,
+    agents,
+    metrics,
+    /** The context the handlers share; for tests and embedding (e.g. the gateway). */
+    context: ctx,
+    get url (): string {
+      return url
+    },
+    /** Listens, then takes the lease; resolves with the base URL. */
+    async start (): Promise<string> {
+      await server.start()
+      url = options.publicUrl ?? server.info.uri
+      try {
+        await lease.start()
+      } catch (err) {
+        await server.stop()
+        throw err
+      }
+      if (idleSeconds > 0) {
+        idleTimer = setInterval(() => { void signOffIdle() }, Math.min(30, idleSeconds) * 1000)
+        idleTimer.unref()
+      }
+      logger.info('region started', { regionId, name, url })
+      return url
+    },
+    /** Graceful: ends the lease (the user server signs the agents off), then closes. */
+    async stop (): Promise<void> {
+      if (halted) return
+      await lease.end()
+      await halt()
+    },
+    /** Stops without ending the lease, as a crash would: the lease lapses on its own. */
+    async kill (): Promise<void> {
+      lease.stop()
+      await halt()
+    },
+    signOffIdle
+  }
+}
+
+export type Region = ReturnType<typeof createRegion>

@@ -1,0 +1,27 @@
+// A region speaks only for agents it hosts. An instant message or chat state signed by region R
+// for sender S is believed when this region's location cache already places S at R, otherwise
+// when a fresh locateUser (on behalf of the recipient) does (GRIDIM-IM-10); that answer is cached,
+// which is how the recipient's region learns where the sender is (seed step 9.3, GRIDIM-IM-11).
+import { GridImError } from '../lib/errors/index.ts'
+import type { RegionContext } from './context.ts'
+import { USER_SERVER_KEY_ID } from './peer-keys.ts'
+import type { UserLocation } from './types.ts'
+
+/** Throws not-your-agent unless `signer` hosts `fromUserId`; `forUserId` is the agent here it concerns. */
+export async function checkSender (ctx: RegionContext, signer: string, fromUserId: string, forUserId: string): Promise<void> {
+  // GRIDIM-IM-12: the user server redelivering a stored message speaks for no region.
+  if (signer === USER_SERVER_KEY_ID) return
+  if (ctx.cache.get(fromUserId)?.regionId === signer) return
+  const refused = new GridImError('not-your-agent', `User ${fromUserId} is not hosted by the signing region ${signer}.`)
+  let found: UserLocation
+  try {
+    found = await ctx.userServer<UserLocation>('locateUser', { params: { userId: fromUserId }, query: { for: forUserId } })
+  } catch (err) {
+    if (err instanceof GridImError && err.code === 'unknown-user') throw refused
+    throw err
+  }
+  // A foreign user is reachable at the gateway while offline (GRIDIM-LOC-4): `regionId` decides.
+  // A refusal changes nothing here, not even the cache (GRIDIM-ERR-5).
+  if (found.regionId !== signer || found.regionUrl === undefined) throw refused
+  ctx.cache.set(fromUserId, { regionId: found.regionId, url: found.regionUrl, ...(found.kind ? { kind: found.kind } : {}) })
+}
