@@ -1,0 +1,57 @@
+// Reads a server-sent event stream (WHATWG HTML §9.2) for a bounded time: until it has been
+// quiet for quietMs after the last event, or maxMs in all. Each event's data is JSON.
+export type SseEvent = { id?: string, event?: string, data: unknown }
+
+export function parseSse (text: string): SseEvent[] {
+  const events: SseEvent[] = []
+  for (const block of text.split(/\r?\n\r?\n/)) {
+    let id: string | undefined
+    let event: string | undefined
+    const data: string[] = []
+    for (const line of block.split(/\r?\n/)) {
+      if (line === '' || line.startsWith(':')) continue
+      const i = line.indexOf(':')
+      const field = i === -1 ? line : line.slice(0, i)
+      const value = i === -1 ? '' : line.slice(i + 1).replace(/^ /, '')
+      if (field === 'id') id = value
+      else if (field === 'event') event = value
+      else if (field === 'data') data.push(value)
+    }
+    if (data.length === 0) continue
+    let parsed: unknown = data.join('\n')
+    try { parsed = JSON.parse(parsed as string) } catch {}
+    events.push({ id, event, data: parsed })
+  }
+  return events
+}
+
+export async function readSse (url: string, headers: Record<string, string>, { quietMs = 500, maxMs = 5000 } = {}): Promise<{ status: number, events: SseEvent[], body?: unknown }> {
+  const controller = new AbortController()
+  const hardStop = setTimeout(() => controller.abort(), maxMs)
+  try {
+    const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal })
+    if (!res.ok || !res.body) {
+      const text = await res.text()
+      let body: unknown = text
+      try { body = JSON.parse(text) } catch {}
+      return { status: res.status, events: [], body }
+    }
+    const reader = res.body.getReader()
+    const decoder = new TextDecoder()
+    let text = ''
+    for (;;) {
+      let quiet: NodeJS.Timeout | undefined
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<null>((resolve) => { quiet = setTimeout(() => resolve(null), quietMs) })
+      ]).catch(() => null)
+      clearTimeout(quiet)
+      if (chunk === null || chunk.done) break
+      text += decoder.decode(chunk.value, { stream: true })
+    }
+    controller.abort()
+    return { status: res.status, events: parseSse(text) }
+  } finally {
+    clearTimeout(hardStop)
+  }
+}
