@@ -1,44 +1,43 @@
-// A step's `do`: a client operation as a user, an admin operation, or a runner action.
-// Flat arguments are split by the contract: path and query parameters by name, the rest is the body.
-import { GridImError } from '../../reference/lib/errors/index.ts'
+// A step's `do`: an operation of any GridIM interface, or a runner action. Client operations
+// go as the user `as` (or with no credentials when `as` is absent); user-server and region
+// operations as the simulated role `as` (or unsigned), to the role named by `to`; admin ones
+// with the admin token. Flat arguments are split by the contract into path, query and header
+// parameters; the rest is the JSON body.
 import { allOperations, type Operation } from '../../reference/lib/contract/operations.ts'
+import { buildUrl } from '../../reference/lib/http/index.ts'
 import type { Step } from '../../spec/flows/schema.ts'
+import { readSse } from '../lib/sse.ts'
 import type { FlowContext } from './flow-context.ts'
+import { peerCall, SIGNATURE_MODES, type PeerRequest, type SignatureMode } from './peer-call.ts'
 import { resolveValue } from './vars.ts'
 
 export type ActionResult = { status: number, body: unknown }
 
 let operations: Map<string, Operation> | undefined
 
-function split (op: Operation, args: Record<string, unknown>) {
-  const params: Record<string, string> = {}
-  const query: Record<string, string> = {}
+function split (op: Operation, args: Record<string, unknown>): PeerRequest {
+  const req: PeerRequest = { params: {}, query: {}, headers: {} }
   const body: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(args)) {
-    if (op.params.path.some((p) => p.name === k)) params[k] = String(v)
-    else if (op.params.query.some((p) => p.name === k)) query[k] = String(v)
+    if (op.params.path.some((p) => p.name === k)) req.params[k] = String(v)
+    else if (op.params.query.some((p) => p.name === k)) req.query[k] = String(v)
+    else if (op.params.header.some((p) => p.name.toLowerCase() === k.toLowerCase())) req.headers[k] = String(v)
     else body[k] = v
   }
-  return { params, query, body: op.requestBody ? body : undefined }
+  if (op.requestBody || op.requestContentType) req.body = body
+  return req
 }
 
-async function runnerAction (ctx: FlowContext, call: string, as: string | undefined, args: Record<string, unknown>): Promise<ActionResult> {
+async function runnerAction (ctx: FlowContext, call: string, args: Record<string, unknown>): Promise<ActionResult> {
   const { target } = ctx
   switch (call) {
-    case 'signOn': {
-      const s = await ctx.signOn(as!)
-      return { status: 200, body: s.login }
-    }
-    case 'signOff': {
-      await ctx.session(as!).call('clientLogout')
-      ctx.sessions.delete(as!)
-      return { status: 204, body: undefined }
-    }
     case 'killRegion': {
-      const region = ctx.regions.get(String(args.region ?? as))
+      const name = String(args.region)
+      const region = ctx.regions.get(name)
       if (!region || !target.killRegion) throw new Error('this target cannot kill a region')
       await target.killRegion(region.index)
-      ctx.record({ kind: 'runner', operationId: 'killRegion', from: 'runner', to: String(args.region ?? as) })
+      ctx.killed.add(region.index)
+      ctx.record({ kind: 'runner', operationId: 'killRegion', from: 'runner', to: name })
       return { status: 200, body: undefined }
     }
     case 'restartUserServer': {
@@ -47,33 +46,66 @@ async function runnerAction (ctx: FlowContext, call: string, as: string | undefi
       ctx.record({ kind: 'runner', operationId: 'restartUserServer', from: 'runner', to: 'US' })
       return { status: 200, body: undefined }
     }
-    case 'wait-idle':
+    case 'wait-idle': {
+      // Time passing is what these steps test (idle timeouts, lease renewal): bounded, on purpose.
+      const seconds = Math.min(30, Math.max(0, Number(args.seconds ?? 0)))
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
       return { status: 200, body: undefined }
+    }
     default:
       throw new Error(`unknown runner action ${call}`)
   }
 }
 
+async function clientCall (ctx: FlowContext, op: Operation, as: string | undefined, args: Record<string, unknown>, mode: SignatureMode): Promise<ActionResult> {
+  if (op.operationId === 'clientLogin' && as !== undefined && Object.keys(args).length === 0) {
+    const session = await ctx.signOn(as)
+    return { status: 200, body: session.login }
+  }
+  const req = split(op, args)
+  const session = as === undefined ? undefined : ctx.session(as)
+  const baseUrl = session?.regionUrl ?? ctx.regionUrlOf(String(args.at ?? as ?? ''))
+  if (session && mode !== 'none') req.headers.authorization = `Bearer ${session.login.sessionSecret}`
+  if (op.operationId === 'clientStreamEvents') {
+    const read = await readSse(buildUrl(baseUrl, op, req), req.headers)
+    return { status: read.status, body: read.body ?? { events: read.events.map((e) => e.data) } }
+  }
+  const result = await peerCall(baseUrl, op, req, undefined, 'none')
+  if (result.status < 300 && session) {
+    if (op.operationId === 'clientLogout') ctx.sessions.delete(as!)
+    const regionUrl = (result.body as { regionUrl?: unknown } | undefined)?.regionUrl
+    if (op.operationId === 'clientTeleport' && typeof regionUrl === 'string') session.moveTo(regionUrl)
+  }
+  return result
+}
+
 export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>): Promise<ActionResult> {
-  const args = (resolveValue(action.args ?? {}, ctx.scope) ?? {}) as Record<string, unknown>
+  const resolved = (resolveValue(action.args ?? {}, ctx.scope) ?? {}) as Record<string, unknown>
+  const { to, signature = 'valid', ...args } = resolved
+  if (!SIGNATURE_MODES.includes(signature as SignatureMode)) throw new Error(`unknown signature mode ${String(signature)}`)
+  const mode = signature as SignatureMode
   operations ??= allOperations()
   const op = operations.get(action.call)
-  if (op === undefined) return await runnerAction(ctx, action.call, action.as, args)
-  const { params, query, body } = split(op, args)
-  try {
-    if (op.document === 'admin') return { status: 200, body: await ctx.admin(action.call, { params, query, body }) }
-    if (op.document !== 'client') throw new Error(`${action.call} is not a client or admin operation; the runner does not call it directly`)
-    if (action.call === 'clientLogin') return await runnerAction(ctx, 'signOn', action.as, args)
-    const session = ctx.session(action.as!)
-    const { status, body: response } = await session.request(action.call, { params, query, body })
-    ctx.record({ kind: 'client', operationId: action.call, from: action.as!, to: ctx.flow.actors[action.as!]?.at ?? '?', status, request: body, response })
-    if (action.call === 'clientLogout') ctx.sessions.delete(action.as!)
-    if (action.call === 'clientTeleport' && typeof (response as any)?.regionUrl === 'string') session.moveTo((response as any).regionUrl)
-    return { status, body: response }
-  } catch (err) {
-    if (!(err instanceof GridImError)) throw err
-    const problem = err.toProblem()
-    ctx.record({ kind: 'client', operationId: action.call, from: action.as ?? 'runner', to: '?', status: err.status, request: body, response: problem })
-    return { status: err.status, body: problem }
+  if (op === undefined) return await runnerAction(ctx, action.call, resolved)
+
+  let result: ActionResult
+  let from = action.as ?? 'runner'
+  let toName: string
+  if (op.document === 'client') {
+    toName = ctx.flow.actors[action.as ?? '']?.at ?? 'R1'
+    result = await clientCall(ctx, op, action.as, args, mode)
+  } else if (op.document === 'admin') {
+    toName = 'US'
+    const req = split(op, args)
+    if (mode !== 'none') req.headers.authorization = `Bearer ${ctx.target.adminToken}`
+    result = await peerCall(ctx.target.userServerUrl, op, req, undefined, 'none')
+  } else {
+    toName = op.document === 'user-server' ? 'US' : String(to ?? 'R1')
+    const sim = action.as === undefined ? undefined : ctx.simulated.get(action.as)
+    if (action.as !== undefined && sim === undefined) throw new Error(`${action.as} is not a role the runner plays; mark it simulated`)
+    from = action.as ?? 'runner'
+    result = await peerCall(ctx.urlOf(toName), op, split(op, args), sim, mode)
   }
+  ctx.record({ kind: op.document === 'client' ? 'client' : op.document === 'admin' ? 'admin' : 'peer', operationId: op.operationId, from, to: toName, status: result.status, request: args, response: result.body })
+  return result
 }

@@ -1,12 +1,13 @@
 // The state of one flow being replayed: its actors bound to real users and regions of the
 // target, the client sessions, saved responses, and the trace of everything exchanged.
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import type { Flow } from '../../spec/flows/schema.ts'
 import { PeerClient, type CallOptions } from '../../reference/lib/http/index.ts'
 import { ClientSession } from '../lib/client-session.ts'
 import type { Target } from '../target/target.ts'
 import type { TraceEntry } from './results.ts'
 import type { Scope } from './vars.ts'
+import { startSimulatedRegion, type SimulatedRegion } from './simulated-region.ts'
 
 export type UserActor = { name: string, firstName: string, lastName: string, password: string, userId: string, at?: string }
 
@@ -15,15 +16,24 @@ export class FlowContext {
   readonly users = new Map<string, UserActor>()
   readonly regions = new Map<string, { index: number, url: string, regionId?: string }>()
   readonly sessions = new Map<string, ClientSession>()
+  readonly simulated = new Map<string, SimulatedRegion>()
+  /** Target regions this flow crashed; the runner asks the target to bring them back after it. */
+  readonly killed = new Set<number>()
   readonly trace: TraceEntry[] = []
   readonly peer: PeerClient
   readonly runTag = randomBytes(4).toString('hex')
 
   constructor (readonly flow: Flow, readonly target: Target, readonly eventTimeoutMs: number) {
     this.peer = new PeerClient({ timeoutMs: 30_000 })
+    // `$fresh.x`: a new UUID the first time x is named in this flow, the same one after that.
+    const fresh = new Map<string, string>()
+    this.scope.fresh = new Proxy({}, {
+      has: () => true,
+      get: (_, key: string) => { if (!fresh.has(key)) fresh.set(key, randomUUID()); return fresh.get(key) }
+    })
     let index = 0
     for (const [name, actor] of Object.entries(flow.actors)) {
-      if (actor.kind !== 'region') continue
+      if (actor.kind !== 'region' || actor.simulated) continue
       const region = target.regions[index]
       if (region) {
         this.regions.set(name, { index, url: region.url, regionId: region.regionId })
@@ -31,6 +41,28 @@ export class FlowContext {
       }
       index++
     }
+  }
+
+  /** Starts the roles this flow has the runner play. */
+  async startSimulated (): Promise<void> {
+    for (const [name, actor] of Object.entries(this.flow.actors)) {
+      if (!actor.simulated || (actor.kind !== 'region' && actor.kind !== 'gateway')) continue
+      const sim = await startSimulatedRegion(name, actor.kind)
+      this.simulated.set(name, sim)
+      this.scope[name] = { regionId: sim.regionId, url: sim.url, publicKey: sim.publicKey, nextPublicKey: sim.nextPublicKey, name: sim.name }
+    }
+  }
+
+  async stopSimulated (): Promise<void> {
+    for (const sim of this.simulated.values()) await sim.stop()
+  }
+
+  /** The base URL of a role named in a flow: the user server, a target region or a simulated one. */
+  urlOf (actor: string): string {
+    if (actor === 'US' || this.flow.actors[actor]?.kind === 'user-server') return this.target.userServerUrl
+    const url = this.regions.get(actor)?.url ?? this.simulated.get(actor)?.url
+    if (url === undefined) throw new Error(`${actor} is not a role this target or the runner provides`)
+    return url
   }
 
   /** The client interface URL where a user actor signs on. */

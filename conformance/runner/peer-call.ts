@@ -2,7 +2,7 @@
 // deliberately wrong (GRIDIM-SEC negative checks): `signature` picks how.
 import { randomUUID } from 'node:crypto'
 import type { Operation } from '../../reference/lib/contract/operations.ts'
-import { buildUrl } from '../../reference/lib/http/index.ts'
+import { buildUrl, fetchFresh } from '../../reference/lib/http/index.ts'
 import { generateKeyPair, signRequest } from '../../reference/lib/signatures/index.ts'
 import type { SimulatedRegion } from './simulated-region.ts'
 
@@ -25,7 +25,7 @@ function sign (sim: SimulatedRegion, mode: SignatureMode, method: string, url: s
 }
 
 async function send (method: string, url: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number, body: unknown }> {
-  const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(15_000) })
+  const res = await fetchFresh(url, { method, headers, body }, 15_000)
   const text = await res.text()
   let parsed: unknown
   try { parsed = text === '' ? undefined : JSON.parse(text) } catch { parsed = text }

@@ -69,6 +69,8 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     stopObserving?.()
     for (const [user, session] of ctx.sessions) await session.call('clientLogout').catch(() => { ctx.sessions.delete(user) })
     await restore().catch(() => {})
+    for (const index of ctx.killed) await target.reviveRegion?.(index)
+    await ctx.stopSimulated()
   }
   return result()
 }

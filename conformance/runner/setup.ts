@@ -6,6 +6,7 @@ import type { FlowContext } from './flow-context.ts'
 export async function applySetup (ctx: FlowContext): Promise<() => Promise<void>> {
   const { flow } = ctx
   const setup = flow.setup ?? {}
+  await ctx.startSimulated()
   const userNames = new Set([...(setup.users ?? []), ...Object.entries(flow.actors).filter(([, a]) => a.kind === 'user').map(([n]) => n)])
   for (const name of userNames) {
     const firstName = `${name.replace(/[^A-Za-z0-9]/g, '')}${ctx.runTag}`.slice(0, 31)
@@ -14,7 +15,7 @@ export async function applySetup (ctx: FlowContext): Promise<() => Promise<void>
     const created = await ctx.admin('adminCreateUser', { body: { firstName, lastName, password } })
     const user = { name, firstName, lastName, password, userId: created.userId, at: flow.actors[name]?.at }
     ctx.users.set(name, user)
-    ctx.scope[name] = { userId: user.userId, firstName, lastName, name: `${firstName} ${lastName}` }
+    ctx.scope[name] = { userId: user.userId, firstName, lastName, password, name: `${firstName} ${lastName}` }
   }
   for (const f of setup.friendships ?? []) {
     const [a, b] = f.between.map((n) => ctx.users.get(n)?.userId)
@@ -27,7 +28,7 @@ export async function applySetup (ctx: FlowContext): Promise<() => Promise<void>
   let restore = async (): Promise<void> => {}
   if (setup.settings) {
     const before = await ctx.admin('adminGetSettings')
-    await ctx.admin('adminUpdateSettings', { body: setup.settings })
+    await ctx.admin('adminUpdateSettings', { body: { ...before, ...setup.settings } })
     restore = async () => { await ctx.admin('adminUpdateSettings', { body: before }) }
   }
   for (const name of setup.signedOn ?? []) await ctx.signOn(name)

@@ -27,6 +27,10 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 3 }
       killed.add(index)
       await grid.regions[index]!.kill()
     },
+    async reviveRegion (index) {
+      await grid.reviveRegion(index)
+      killed.delete(index)
+    },
     restartUserServer: () => grid.restartUserServer(),
     observe: (observer) => PeerClient.observe(observer),
     keyIdUrl: (keyId) => keyId === 'user-server' ? grid.userServerUrl : grid.regionInfo.find((r) => r.regionId === keyId)?.url,

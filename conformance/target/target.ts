@@ -14,6 +14,8 @@ export type Target = {
   capabilities: Set<string>
   /** Crash a region without a graceful sign-off (capability kill-region). */
   killRegion?: (index: number) => Promise<void>
+  /** Start a killed region again, same identity and address, so later flows have it. */
+  reviveRegion?: (index: number) => Promise<void>
   /** Stop and start the user server on the same address (capability restart-user-server). */
   restartUserServer?: () => Promise<void>
   /** Watch service-to-service traffic (capability observe-traffic): returns the stop function. */

@@ -61,6 +61,16 @@ export async function startGrid (options: GridOptions) {
   const userServerUrl = us.url
 
   const admin = new PeerClient()
+  const openRegion = async (index: number, port: number): Promise<Region> => {
+    const r = state.regions[index]!
+    const keys = loadOrCreateKeyPair(join(dataDir, 'keys', `${r.regionId}.pem`))
+    const region = createRegion({
+      regionId: r.regionId, name: r.name, ...keys, userServerUrl, userServerKey: userServerKeys.publicKey,
+      host, port, logger: logger.child({ role: 'region', region: r.name })
+    })
+    await region.start()
+    return region
+  }
   const regions: Region[] = []
   for (const [index, r] of state.regions.slice(0, regionCount).entries()) {
     const keys = loadOrCreateKeyPair(join(dataDir, 'keys', `${r.regionId}.pem`))
@@ -68,12 +78,7 @@ export async function startGrid (options: GridOptions) {
       headers: adminHeaders,
       body: { regionId: r.regionId, name: r.name, kind: 'region', publicKey: exportPublicKey(keys.publicKey) }
     }).catch((err: unknown) => { if (!(err instanceof GridImError && err.status === 409)) throw err })
-    const region = createRegion({
-      regionId: r.regionId, name: r.name, ...keys, userServerUrl, userServerKey: userServerKeys.publicKey,
-      host, port: basePort === 0 ? 0 : basePort + 1 + index, logger: logger.child({ role: 'region', region: r.name })
-    })
-    await region.start()
-    regions.push(region)
+    regions.push(await openRegion(index, basePort === 0 ? 0 : basePort + 1 + index))
   }
 
   const regionInfo: RegionInfo[] = regions.map((region, i) => ({ ...state.regions[i]!, url: region.url }))
@@ -89,6 +94,11 @@ export async function startGrid (options: GridOptions) {
       await us.server.stop()
       us.store.close()
       us = await openUserServer(Number(new URL(userServerUrl).port))
+    },
+    /** Starts region `index` again (after a crash), with its identity and address. */
+    async reviveRegion (index: number) {
+      await regions[index]!.kill()
+      regions[index] = await openRegion(index, Number(new URL(regions[index]!.url).port))
     },
     async stop () {
       for (const region of regions) await region.stop()

@@ -10,6 +10,9 @@ class EventStream extends PassThrough {
 
   setCompressor (compressor: { flush: () => void }): void {
     this.#compressor = compressor
+    // What was written before hapi piped us (the backlog) reaches the compressor once piping
+    // starts, on a later tick; flush after that, or a resumed stream shows nothing until the next event.
+    setImmediate(() => compressor.flush())
   }
 
   send (text: string): void {

@@ -7,7 +7,13 @@ const Name = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$', description: 'An
 const RequirementId = Type.String({ pattern: '^GRIDIM-[A-Z]+-[0-9]+$' })
 const OperationId = Type.String({ pattern: '^[a-z][A-Za-z0-9]*$', description: 'An operationId from openapi/*.yaml.' })
 
-/** Values may reference flow state: `$A.userId`, `$A.name`, `$R1.regionId`, `$last.messageId`. */
+/**
+ * Values may reference flow state: `$A.userId`, `$A.name`, `$A.password`, `$R1.regionId`,
+ * `$last.messageId` (the last response), `$<save>.x` (a saved response), `$fresh.<name>` (a new
+ * UUID per name and flow). In `do.args`, `to: <actor>` names the role a region-interface request
+ * goes to, and `signature: none | foreign-key | unknown-key | stale | bad-digest | replay |
+ * next-key` spoils the request's signature on purpose; neither is sent as a member.
+ */
 const Args = Type.Record(Type.String(), Type.Unknown())
 
 export const Actor = Type.Object({
@@ -16,6 +22,9 @@ export const Actor = Type.Object({
     Type.Literal('gateway'), Type.Literal('user-server'), Type.Literal('jabber-server')
   ]),
   at: Type.Optional(Type.String({ description: 'For a user: the region (or gateway / jabber-server) it signs on at.' })),
+  simulated: Type.Optional(Type.Boolean({
+    description: 'For a region or gateway: the conformance runner plays it (own regionId, Ed25519 key pair and a "next" key, a loopback URL; it hosts nobody and records what it receives). Scope: $RX.regionId, $RX.url, $RX.publicKey, $RX.nextPublicKey.'
+  })),
   description: Type.Optional(Type.String())
 }, { additionalProperties: false })
 
@@ -42,7 +51,7 @@ export const Setup = Type.Object({
 
 /** An action the runner performs: a client or admin operation, or a runner-level action. */
 export const Action = Type.Object({
-  call: Type.String({ description: 'An operationId (client or admin interface), or a runner action: signOn, signOff, killRegion, restartUserServer, wait-idle.' }),
+  call: Type.String({ description: 'An operationId, or a runner action: killRegion, restartUserServer, wait-idle. Client operations are made as the user `as`, or without credentials when `as` is absent; user-server and region operations as the simulated role `as`, or unsigned.' }),
   as: Type.Optional(Name),
   args: Type.Optional(Args),
   save: Type.Optional(Type.String({ description: 'Name under which the response body is kept, e.g. offer.' }))

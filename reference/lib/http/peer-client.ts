@@ -40,6 +40,8 @@ export type ObservedExchange = {
   at: number
 }
 
+const STALE_CONNECTION = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'])
+
 const observers = new Set<(exchange: ObservedExchange) => void>()
 
 function operation (operationId: string): Operation {
@@ -47,6 +49,19 @@ function operation (operationId: string): Operation {
   const op = operations.get(operationId)
   if (op === undefined) throw new Error(`unknown operationId ${operationId}`)
   return op
+}
+
+/**
+ * fetch, once more on a fresh connection when a kept-alive one turns out closed (the peer
+ * restarted): that failure comes before any byte of the request was answered.
+ */
+export async function fetchFresh (url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+  } catch (err) {
+    if (!STALE_CONNECTION.has((err as { cause?: { code?: string } }).cause?.code ?? '')) throw err
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+  }
 }
 
 export function buildUrl (baseUrl: string, op: Operation, options: CallOptions): string {
@@ -94,7 +109,7 @@ export class PeerClient {
 
     let response: Response
     try {
-      response = await fetch(url, { method: op.method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? this.#options.timeoutMs ?? 10_000) })
+      response = await fetchFresh(url, { method: op.method, headers, body }, options.timeoutMs ?? this.#options.timeoutMs ?? 10_000)
     } catch (err) {
       report(0)
       throw new GridImError('unavailable', `${operationId} to ${new URL(url).host} failed: ${(err as Error).message}`)
