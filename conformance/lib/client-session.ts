@@ -28,8 +28,11 @@ export class ClientSession {
   get userId (): string { return this.login.userId }
   get regionUrl (): string { return this.#regionUrl }
 
-  /** After a teleport the client talks to its new region. */
-  moveTo (regionUrl: string): void { this.#regionUrl = regionUrl }
+  /** After a teleport the client talks to its new region; cursors do not carry over (GRIDIM-CLI-12). */
+  moveTo (regionUrl: string): void {
+    this.#regionUrl = regionUrl
+    this.#cursor = undefined
+  }
 
   async call<T = any> (operationId: string, options: CallOptions = {}): Promise<T> {
     return (await this.request<T>(operationId, options)).body

@@ -7,13 +7,13 @@ import { createLogger, PeerClient } from '../../reference/lib/http/index.ts'
 import { startGrid } from '../../reference/grid/start-grid.ts'
 import type { Target } from './target.ts'
 
-export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 3 }: { regionCount?: number, leaseSeconds?: number } = {}): Promise<Target> {
+export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 10 }: { regionCount?: number, leaseSeconds?: number } = {}): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridim-conformance-'))
   const grid = await startGrid({
     dataDir,
     regionCount,
     logger: createLogger({ role: 'embedded' }),
-    // Short leases so "a region dies" flows finish in seconds; flows set other values they need.
+    // Leases short enough that a crashed region is noticed soon; flows that test lapses set shorter ones.
     settings: { leaseSeconds }
   })
   const killed = new Set<number>()

@@ -38,7 +38,7 @@ export async function startProcessGrid ({ regions = 3, leaseSeconds, groupIdleSe
     const settings: Record<string, number> = {}
     if (leaseSeconds) settings.leaseSeconds = leaseSeconds
     if (groupIdleSeconds) settings.groupIdleSeconds = groupIdleSeconds
-    if (Object.keys(settings).length > 0) await admin('adminUpdateSettings', { body: settings })
+    if (Object.keys(settings).length > 0) await admin('adminUpdateSettings', { body: { ...await admin('adminGetSettings'), ...settings } })
     for (let i = 0; i < regions; i++) {
       started.push(await startRole(['region', '--user-server', userServerUrl, '--admin-token', adminToken,
         '--name', `E2E Region ${i + 1}`, '--data', dataDir, '--port', '0']))

@@ -5,7 +5,7 @@ import t from 'tap'
 import { is } from '../../conformance/lib/client-session.ts'
 import { startProcessGrid } from './process-grid.ts'
 
-const grid = await startProcessGrid({ regions: 3, leaseSeconds: 2, groupIdleSeconds: 2 })
+const grid = await startProcessGrid({ regions: 3, leaseSeconds: 4, groupIdleSeconds: 2 })
 t.teardown(() => grid.stop())
 
 const friends = async (x: { userId: string }, y: { userId: string }) =>
@@ -36,8 +36,16 @@ t.test('a message to an offline user is stored and delivered at the next sign-on
   t.equal(stored.messages.length, 1, 'the user server holds it')
   const o = await grid.login(O, 2)
   await o.waitFor(is.message(S.userId, 'while you were out'), 10_000, 'delivered at sign-on')
-  const after = await grid.admin('adminListOfflineMessages', { params: { userId: O.userId } })
-  t.equal(after.messages.length, 0, 'deleted once the region acknowledged it')
+  const still = await grid.admin('adminListOfflineMessages', { params: { userId: O.userId } })
+  t.equal(still.messages.length, 1, 'kept until the client has read past it (GRIDIM-OFFL-8)')
+  await o.poll(0) // reading on from the cursor past the message is the acknowledgement
+  const deadline = Date.now() + 10_000
+  let left = still.messages.length
+  while (left > 0 && Date.now() < deadline) {
+    left = (await grid.admin('adminListOfflineMessages', { params: { userId: O.userId } })).messages.length
+    if (left > 0) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  t.equal(left, 0, 'deleted once the region acknowledged it')
 })
 
 t.test('a killed region leaves no ghosts: its agents go offline when the lease lapses', async (t) => {
@@ -54,6 +62,7 @@ t.test('a killed region leaves no ghosts: its agents go offline when the lease l
 
 t.test('an idle group session times out and its members are told', async (t) => {
   const [G, H] = [await grid.createUser('Gus'), await grid.createUser('Hal')]
+  await friends(G, H) // an ad-hoc session may include only the starter's friends (GRIDIM-GRP-4)
   const g = await grid.login(G, 0)
   const h = await grid.login(H, 2)
   const session = await g.call('clientStartGroupSession', { body: { participantIds: [H.userId] } })

@@ -19,6 +19,8 @@ export type LeaseOptions = {
 
 type Lease = { leaseSeconds: number, expiresAt: string }
 
+const RETRY_AFTER_RENEWAL = new Set(['lookupUser', 'signOn'])
+
 export class LeaseKeeper {
   readonly #options: LeaseOptions
   #timer: NodeJS.Timeout | undefined
@@ -59,8 +61,12 @@ export class LeaseKeeper {
       try {
         return await inner.withStatus<T>(operationId, options)
       } catch (err) {
-        if (err instanceof GridImError && err.code === 'lease-expired') this.#recover()
-        throw err
+        if (!(err instanceof GridImError) || err.code !== 'lease-expired') throw err
+        this.#recover()
+        // A login acts for nobody this region hosted: once the lease is renewed it can go ahead.
+        if (!RETRY_AFTER_RENEWAL.has(operationId)) throw err
+        await this.#recovering
+        return await inner.withStatus<T>(operationId, options)
       }
     }
     return Object.assign(async <T>(operationId: string, options?: CallOptions) => (await withStatus<T>(operationId, options)).body, { withStatus })

@@ -1,0 +1,34 @@
+// What every route and sweeper of the user server shares. Built once by createUserServer.
+import type { KeyObject } from 'node:crypto'
+import type { Logger } from '../lib/http/index.ts'
+import type { Store } from '../store/index.ts'
+import type { Courier } from './notices/courier.ts'
+import type { Locate } from './notices/locator.ts'
+import type { NoticeBatch } from './notices/notice-batch.ts'
+import type { Redelivery } from './offline/redelivery.ts'
+import type { RecentMap } from './recent.ts'
+
+export type GroupMessageSent = { messageId: string, destinations: number }
+
+/** GRIDIM-LOC-15: the region a session left, which may place it back once. */
+export type Handover = { fromRegionId: string }
+
+export type UserServerContext = {
+  store: Store
+  /** Epoch milliseconds. */
+  now: () => number
+  logger: Logger
+  publicKey: KeyObject
+  gatewayDomain: string
+  courier: Courier
+  locate: Locate
+  /** Starts the notices of one change (GRIDIM-SIGN-14). */
+  batch: () => NoticeBatch
+  redelivery: Redelivery
+  /** messageIds deleted on acknowledgement in the last 24 hours (GRIDIM-OFFL-2). */
+  acknowledged: RecentMap<true>
+  /** First answers to group messages, by `groupSessionId messageId` (GRIDIM-GRP-15). */
+  groupReplies: RecentMap<GroupMessageSent>
+  /** By sessionId (GRIDIM-LOC-15). */
+  handovers: RecentMap<Handover>
+}

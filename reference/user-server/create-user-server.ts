@@ -1,0 +1,99 @@
+// The GridIM user server: user-server.yaml and admin.yaml on one hapi server, over a Store.
+// Nothing here is protocol logic; it wires the routes, the authenticators, the courier that
+// talks to regions, and the sweepers.
+import type { KeyObject } from 'node:crypto'
+import { createServer, PeerClient, registerOperations, signerFor, type Logger } from '../lib/http/index.ts'
+import type { Store } from '../store/index.ts'
+import { adminTokenAuthenticator } from './auth/admin-token.ts'
+import { withLeaseCheck } from './auth/lease-check.ts'
+import { regionSignatureAuthenticator } from './auth/region-signature.ts'
+import type { UserServerContext } from './context.ts'
+import { Metrics } from './metrics.ts'
+import { Courier, type Peer } from './notices/courier.ts'
+import { locator } from './notices/locator.ts'
+import { NoticeBatch } from './notices/notice-batch.ts'
+import { Redelivery } from './offline/redelivery.ts'
+import { DAY_MS, RecentMap } from './recent.ts'
+import { USER_SERVER_KEY_ID } from './routes/get-directory.ts'
+import { adminRoutes, handlers, userServerRoutes } from './routes/index.ts'
+import { startSweeper, sweep, type SweepResult } from './sweepers/sweep.ts'
+
+export type UserServerOptions = {
+  store: Store
+  privateKey: KeyObject
+  publicKey: KeyObject
+  adminToken: string
+  logger: Logger
+  host?: string
+  port?: number
+  /** Epoch milliseconds; tests pass a clock they move. */
+  now?: () => number
+  /** Domain of grid users' XMPP addresses (getDirectory). */
+  gatewayDomain?: string
+  /** Sends requests to regions; default a PeerClient signing as `user-server`. */
+  peer?: Peer
+  /** GRIDIM-SEC-4: the base URL regions use; signatures are checked against it when set. */
+  publicUrl?: string
+  /** How often the lease and idle sweepers run; default 1 s. */
+  sweepIntervalMs?: number
+  /** Pauses before retrying a group message to a region that failed (default 0.5 s, 2 s). */
+  groupRetryDelaysMs?: readonly number[]
+}
+
+export type UserServer = ReturnType<typeof createUserServer>
+
+export function createUserServer (options: UserServerOptions) {
+  const { store, logger } = options
+  const now = options.now ?? Date.now
+  const metrics = new Metrics()
+  const peer = options.peer ?? new PeerClient({ signer: signerFor(USER_SERVER_KEY_ID, options.privateKey) })
+  const locate = locator(store, now)
+  const courier = new Courier(peer, metrics, logger, locate, { groupRetryDelaysMs: options.groupRetryDelaysMs })
+  const acknowledged = new RecentMap<true>(DAY_MS)
+  const ctx: UserServerContext = {
+    store,
+    now,
+    logger,
+    publicKey: options.publicKey,
+    gatewayDomain: options.gatewayDomain ?? 'grid.localhost',
+    courier,
+    locate,
+    batch: () => new NoticeBatch(courier, locate),
+    redelivery: new Redelivery({ store, courier, locate, acknowledged, now, logger }),
+    acknowledged,
+    groupReplies: new RecentMap(DAY_MS),
+    handovers: new RecentMap(60_000)
+  }
+
+  const server = createServer({ host: options.host, port: options.port, logger })
+  const authenticators = {
+    gridimSignature: withLeaseCheck(regionSignatureAuthenticator({ store, publicUrl: options.publicUrl }), server, ctx),
+    adminToken: adminTokenAuthenticator(options.adminToken)
+  }
+  registerOperations(server, { document: 'user-server', handlers: handlers(userServerRoutes, ctx, metrics), authenticators })
+  registerOperations(server, { document: 'admin', handlers: handlers(adminRoutes, ctx, metrics), authenticators })
+
+  let stopSweeper: (() => void) | undefined
+  return {
+    server,
+    metrics,
+    get url (): string {
+      return server.info.uri
+    },
+    async start (): Promise<string> {
+      await server.start()
+      stopSweeper = startSweeper(ctx, options.sweepIntervalMs ?? 1000)
+      logger.info('user server started', { url: server.info.uri })
+      return server.info.uri
+    },
+    async stop (): Promise<void> {
+      stopSweeper?.()
+      ctx.redelivery.stop()
+      await server.stop()
+    },
+    /** Runs the lease and idle sweepers once, as the timer does. */
+    sweep: (at: number = now()): SweepResult => sweep(ctx, at),
+    /** Resolves when every request queued for regions has been answered (or has failed). */
+    idle: (): Promise<void> => courier.idle()
+  }
+}

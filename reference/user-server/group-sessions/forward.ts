@@ -1,0 +1,28 @@
+// GRIDIM-GRP-13, GRIDIM-GRP-17: a group message goes once to each region hosting members,
+// naming the members there — the sender included, so its own client sees the message in the
+// session's order — and never to a user who is not a member when the message is accepted.
+import type { GroupSessionRow, UserRow } from '../../store/index.ts'
+import type { UserServerContext } from '../context.ts'
+import { groupByRegion } from '../notices/routing.ts'
+import { displayName } from '../wire.ts'
+
+export type GroupMessage = { messageId: string, body: string, sentAt: string }
+
+/** Queues the forwards; returns the number of destination regions (GRIDIM-GRP-14). */
+export function forwardGroupMessage (ctx: UserServerContext, session: GroupSessionRow, sender: UserRow, message: GroupMessage): number {
+  const { members } = ctx.store.listMembers(session.groupSessionId)
+  const located = ctx.locate(members)
+  const destinations = groupByRegion(members, (userId) => located.get(userId))
+  for (const { target, items } of destinations) {
+    ctx.courier.deliverGroupMessage(target, {
+      groupSessionId: session.groupSessionId,
+      messageId: message.messageId,
+      fromUserId: sender.userId,
+      fromName: displayName(sender),
+      body: message.body,
+      sentAt: message.sentAt,
+      toUserIds: items
+    })
+  }
+  return destinations.length
+}

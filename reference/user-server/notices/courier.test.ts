@@ -1,0 +1,113 @@
+import t from 'tap'
+import { GridImError } from '../../lib/errors/index.ts'
+import type { CallOptions } from '../../lib/http/index.ts'
+import { createLogger } from '../../lib/http/index.ts'
+import { Metrics } from '../metrics.ts'
+import type { Notice } from '../wire.ts'
+import { Courier } from './courier.ts'
+import type { Target } from './routing.ts'
+
+const r1: Target = { regionId: 'r1', url: 'http://r1' }
+const r2: Target = { regionId: 'r2', url: 'http://r2' }
+const notice = (toUserId: string, status: 'online' | 'offline' = 'online'): Notice =>
+  ({ type: 'presence', noticeId: `${toUserId}-${status}`, toUserId, userId: 'a', name: 'A A', status })
+
+function recorder (answer: (url: string, operationId: string, body: any) => Promise<unknown> | unknown) {
+  const log: string[] = []
+  const calls: Array<{ url: string, operationId: string, body: any }> = []
+  const peer = {
+    async call (url: string, operationId: string, options: CallOptions = {}) {
+      calls.push({ url, operationId, body: options.body })
+      log.push(`start ${url}`)
+      const body = await answer(url, operationId, options.body)
+      log.push(`end ${url}`)
+      return { status: 200, body: body as any }
+    }
+  }
+  return { peer, log, calls }
+}
+
+t.test('GRIDIM-SIGN-16: requests to one region go one at a time, in order; regions proceed in parallel', async (t) => {
+  const gates: Array<() => void> = []
+  const { peer, log, calls } = recorder((url) => url === r1.url
+    ? new Promise((resolve) => gates.push(() => resolve({ accepted: 1, notHere: [] })))
+    : { accepted: 1, notHere: [] })
+  const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map())
+  courier.deliverNotices(r1, [notice('b')])
+  courier.deliverNotices(r1, [notice('b', 'offline')])
+  courier.deliverNotices(r2, [notice('c')])
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(log, ['start http://r1', 'start http://r2', 'end http://r2'], 'the second request to r1 waits; r2 does not')
+  gates.shift()!()
+  await new Promise((resolve) => setImmediate(resolve))
+  gates.shift()!()
+  await courier.idle()
+  t.same(calls.filter((c) => c.url === r1.url).map((c) => c.body.notices[0].status), ['online', 'offline'])
+})
+
+t.test('a region that fails is logged and nothing else breaks', async (t) => {
+  const lines: string[] = []
+  const logger = createLogger({}, (line) => lines.push(line))
+  const { peer } = recorder((url) => {
+    if (url === r1.url) throw new GridImError('unavailable', 'connection refused')
+    return { accepted: 1, notHere: [] }
+  })
+  const metrics = new Metrics()
+  const courier = new Courier(peer, metrics, logger, () => new Map())
+  courier.deliverNotices(r1, [notice('b')])
+  courier.deliverNotices(r2, [notice('c')])
+  await courier.idle()
+  t.same(metrics.sent, { deliverNotices: 2 })
+  if (process.env.GRIDIM_LOG !== 'silent' && lines.length > 0) t.match(lines[0], /region did not accept a request/)
+})
+
+t.test('GRIDIM-SIGN-17, GRIDIM-GRP-18: users not here are looked up once and sent where they are now', async (t) => {
+  const { peer, calls } = recorder((url, operationId, body) => {
+    if (url !== r1.url) return operationId === 'deliverNotices' ? { accepted: body.notices.length, notHere: [] } : { delivered: body.toUserIds, notHere: [] }
+    return operationId === 'deliverNotices' ? { accepted: 1, notHere: ['c', 'd'] } : { delivered: ['b'], notHere: ['c', 'd'] }
+  })
+  // c moved to r2; d is still placed at r1 (nothing to do) — and a second notHere is not chased.
+  const courier = new Courier(peer, new Metrics(), createLogger(), (ids) => new Map(ids.flatMap((id) => id === 'c' ? [[id, r2]] : id === 'd' ? [[id, r1]] : [])))
+  courier.deliverNotices(r1, [notice('b'), notice('c'), notice('d')])
+  courier.deliverGroupMessage(r1, { groupSessionId: 'g', messageId: 'm', fromUserId: 'a', fromName: 'A A', body: 'hi', sentAt: '2024-01-01T00:00:00.000Z', toUserIds: ['b', 'c', 'd'] })
+  await courier.idle()
+  t.same(calls.filter((c) => c.url === r1.url).map((c) => c.operationId), ['deliverNotices', 'deliverGroupMessage'])
+  const moved = calls.filter((c) => c.url === r2.url)
+  t.same(moved.map((c) => c.operationId), ['deliverNotices', 'deliverGroupMessage'], 'one retry each, in order')
+  t.same(moved[0]!.body.notices.map((n: Notice) => n.toUserId), ['c'])
+  t.same(moved[1]!.body.toUserIds, ['c'])
+})
+
+t.test('GRIDIM-LIM-6: a batch over the limit is split', async (t) => {
+  const { peer, calls } = recorder((_url, _op, body) => ({ accepted: body.notices.length, notHere: [] }))
+  const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map())
+  courier.deliverNotices(r1, Array.from({ length: 501 }, (_, i) => notice(`u${i}`)))
+  await courier.idle()
+  t.same(calls.map((c) => c.body.notices.length), [500, 1])
+})
+
+t.test('GRIDIM-OFFL-10: an instant message redelivery reports its outcome', async (t) => {
+  const message = { messageId: 'm', fromUserId: 'a', fromName: 'A A', toUserId: 'b', body: 'hi', sentAt: '2024-01-01T00:00:00.000Z' }
+  const answers: Array<() => unknown> = [
+    () => ({ status: 'delivered' }), () => ({ status: 'duplicate' }),
+    () => { throw new GridImError('agent-not-here') }, () => { throw new GridImError('unavailable') }
+  ]
+  const outcomes = []
+  for (const answer of answers) {
+    const { peer } = recorder(answer)
+    outcomes.push(await new Courier(peer, new Metrics(), createLogger(), () => new Map()).deliverInstantMessage(r1, message))
+  }
+  t.same(outcomes, ['delivered', 'duplicate', 'agent-not-here', 'failed'])
+})
+
+t.test('GRIDIM-GRP-19: a group message is retried twice on a transient failure, not on a permanent one', async (t) => {
+  const delivery = { groupSessionId: 'g', messageId: 'm', fromUserId: 'a', fromName: 'A A', body: 'hi', sentAt: '2024-01-01T00:00:00.000Z', toUserIds: ['b'] }
+  for (const [code, expected] of [['unavailable', 3], ['forbidden', 1]] as const) {
+    const { peer, calls } = recorder(() => { throw new GridImError(code) })
+    const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map(), { groupRetryDelaysMs: [1, 1] })
+    courier.deliverGroupMessage(r1, delivery)
+    await courier.idle()
+    t.equal(calls.length, expected, code)
+    t.ok(calls.every((c) => c.body.messageId === 'm'), 'the same messageId')
+  }
+})

@@ -1,0 +1,136 @@
+// Sends the user server's requests to regions: notices, group messages and redelivered
+// instant messages. Requests to one region go one at a time, in the order they were queued
+// (GRIDIM-SIGN-16, GRIDIM-GRP-16); different regions proceed in parallel. A region that does
+// not answer is logged and otherwise ignored: its lease will lapse and its agents go offline.
+import type { Logger, PeerClient } from '../../lib/http/index.ts'
+import { GridImError } from '../../lib/errors/index.ts'
+import { MAX_NOTICES_PER_REQUEST } from '../limits.ts'
+import type { Metrics } from '../metrics.ts'
+import type { GroupMessageDelivery, InstantMessage, Notice } from '../wire.ts'
+import type { Locate } from './locator.ts'
+import { chunk, reroutes, type Target } from './routing.ts'
+
+/** What the courier needs of a PeerClient; tests pass a recorder. */
+export type Peer = Pick<PeerClient, 'call'>
+
+export type DeliveryOutcome = 'delivered' | 'duplicate' | 'agent-not-here' | 'failed'
+
+/** Codes chapter 14 marks transient; a network failure or timeout is `unavailable` (GRIDIM-LIM-16). */
+const TRANSIENT = new Set(['unavailable', 'internal', 'rate-limited'])
+
+export type CourierOptions = {
+  /** Pauses before the retries of a group message (GRIDIM-GRP-19: at least two). */
+  groupRetryDelaysMs?: readonly number[]
+}
+
+export class Courier {
+  readonly #tails = new Map<string, Promise<void>>()
+  readonly #pending = new Set<Promise<void>>()
+
+  readonly #groupRetryDelaysMs: readonly number[]
+
+  constructor (
+    private readonly peer: Peer,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    private readonly locate: Locate,
+    options: CourierOptions = {}
+  ) {
+    this.#groupRetryDelaysMs = options.groupRetryDelaysMs ?? [500, 2000]
+  }
+
+  /**
+   * GRIDIM-SIGN-14, GRIDIM-LIM-6: one request per region (split only past the size limit).
+   * GRIDIM-SIGN-17: notices for users the region says are not there follow them once, unless
+   * `reroutable` says a notice is meant for this region only.
+   */
+  deliverNotices (target: Target, notices: Notice[], reroutable: (notice: Notice) => boolean = () => true): void {
+    for (const part of chunk(notices, MAX_NOTICES_PER_REQUEST)) {
+      this.#enqueue(target.regionId, async () => {
+        const answer = await this.#send(target, 'deliverNotices', { notices: part })
+        const notHere: string[] = answer?.notHere ?? []
+        if (notHere.length === 0) return
+        for (const { target: next, userIds } of reroutes(notHere, target.regionId, this.#regionOf(notHere))) {
+          const ids = new Set(userIds)
+          const follow = part.filter((n) => ids.has(n.toUserId) && reroutable(n))
+          if (follow.length > 0) this.deliverNotices(next, follow, () => false)
+        }
+      })
+    }
+  }
+
+  /**
+   * GRIDIM-GRP-13, GRIDIM-GRP-18, GRIDIM-GRP-19: one request per region, retried with the same
+   * messageId on a transient failure; members found elsewhere are followed once.
+   */
+  deliverGroupMessage (target: Target, delivery: GroupMessageDelivery, reroute = true): void {
+    this.#enqueue(target.regionId, async () => {
+      const answer = await this.#send(target, 'deliverGroupMessage', delivery, this.#groupRetryDelaysMs)
+      if (!reroute || !answer?.notHere?.length) return
+      for (const { target: next, userIds } of reroutes(answer.notHere, target.regionId, this.#regionOf(answer.notHere))) {
+        this.deliverGroupMessage(next, { ...delivery, toUserIds: userIds }, false)
+      }
+    })
+  }
+
+  /** GRIDIM-OFFL-10: the one case in which the user server carries a 1:1 message. */
+  deliverInstantMessage (target: Target, message: InstantMessage): Promise<DeliveryOutcome> {
+    return new Promise((resolve) => {
+      this.#enqueue(target.regionId, async () => {
+        this.metrics.countSent('deliverInstantMessage')
+        try {
+          const { body } = await this.peer.call(target.url, 'deliverInstantMessage', { body: message })
+          resolve(body?.status === 'duplicate' ? 'duplicate' : 'delivered')
+        } catch (error) {
+          if (error instanceof GridImError && error.code === 'agent-not-here') return resolve('agent-not-here')
+          this.#failed(target, 'deliverInstantMessage', error)
+          resolve('failed')
+        }
+      })
+    })
+  }
+
+  /** Resolves once every queued request, including re-routed ones, has been answered. */
+  async idle (): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending])
+  }
+
+  #regionOf (userIds: readonly string[]): (userId: string) => Target | undefined {
+    const located = this.locate(userIds)
+    return (userId) => located.get(userId)
+  }
+
+  async #send (target: Target, operationId: string, body: unknown, retryDelaysMs: readonly number[] = []): Promise<any> {
+    for (let attempt = 0; ; attempt++) {
+      this.metrics.countSent(operationId)
+      try {
+        return (await this.peer.call(target.url, operationId, { body })).body
+      } catch (error) {
+        const transient = error instanceof GridImError ? TRANSIENT.has(error.code) : true
+        if (!transient || attempt >= retryDelaysMs.length) {
+          this.#failed(target, operationId, error)
+          return undefined
+        }
+        await new Promise((resolve) => setTimeout(resolve, retryDelaysMs[attempt]))
+      }
+    }
+  }
+
+  #failed (target: Target, operationId: string, error: unknown): void {
+    this.logger.warn('region did not accept a request', {
+      regionId: target.regionId, url: target.url, operationId, error: (error as Error).message
+    })
+  }
+
+  #enqueue (regionId: string, task: () => Promise<void>): void {
+    const tail = (this.#tails.get(regionId) ?? Promise.resolve()).then(task).catch((error: unknown) => {
+      this.logger.error('delivery task failed', { regionId, error: (error as Error).message })
+    })
+    this.#tails.set(regionId, tail)
+    this.#pending.add(tail)
+    void tail.finally(() => {
+      this.#pending.delete(tail)
+      if (this.#tails.get(regionId) === tail) this.#tails.delete(regionId)
+    })
+  }
+}

@@ -1,0 +1,35 @@
+import t from 'tap'
+import { GridImError } from '../../lib/errors/index.ts'
+import { harness } from '../test-support.ts'
+import { retryDelay } from './redelivery.ts'
+
+t.test('GRIDIM-OFFL-10: retries grow to at most 5 minutes', async (t) => {
+  t.same([0, 1, 2, 3, 8, 9, 20].map(retryDelay), [1000, 2000, 4000, 8000, 256_000, 300_000, 300_000])
+})
+
+t.test('GRIDIM-OFFL-10: a failed redelivery is retried while the recipient can be reached', async (t) => {
+  const h = harness(t)
+  const [home, away] = [h.region(), h.region()]
+  const [ada, bob] = [await h.user('Ada'), await h.user('Bob')]
+  await h.signOn(ada, home)
+  await h.signOn(bob, away)
+  let failures = 1
+  h.respondWith(({ operationId }) => {
+    if (operationId === 'deliverInstantMessage' && failures-- > 0) throw new GridImError('unavailable')
+  })
+  const messageId = crypto.randomUUID()
+  await h.signed(home, 'POST', '/offline-messages', { messageId, fromUserId: ada.userId, fromName: ada.name, toUserId: bob.userId, body: 'hi', sentAt: '2024-01-01T00:00:00Z' })
+  for (let i = 0; i < 40 && h.store.listOffline(bob.userId, 10).messages.length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+  t.same(h.store.listOffline(bob.userId, 10).messages, [], 'delivered on the retry, then deleted')
+  t.equal((await h.delivered('deliverInstantMessage')).length, 2)
+})
+
+t.test('no redelivery once the recipient is offline: the next sign-on brings the message', async (t) => {
+  const h = harness(t)
+  const home = h.region()
+  const [ada, bob] = [await h.user('Ada'), await h.user('Bob')]
+  await h.signOn(ada, home)
+  await h.signed(home, 'POST', '/offline-messages', { messageId: crypto.randomUUID(), fromUserId: ada.userId, fromName: ada.name, toUserId: bob.userId, body: 'hi', sentAt: '2024-01-01T00:00:00Z' })
+  t.same(await h.delivered('deliverInstantMessage'), [])
+  t.equal((await h.signOn(bob, home)).offlineMessages.length, 1)
+})

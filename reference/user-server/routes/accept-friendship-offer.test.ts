@@ -1,0 +1,61 @@
+import t from 'tap'
+import { expectRefusals, harness, noticesIn } from '../test-support.ts'
+
+t.test('GRIDIM-FRND-8: acceptance grants CanSeeOnline both ways; the offerer gets accepted and presence in one request', async (t) => {
+  const h = harness(t)
+  const [home, away] = [h.region(), h.region()]
+  const ada = await h.user('Ada')
+  const bob = await h.user('Bob')
+  await h.signOn(ada, home)
+  await h.signOn(bob, away)
+  const { offerId } = (await h.signed(home, 'POST', '/friendship-offers', { fromUserId: ada.userId, toUserId: bob.userId })).body
+  await h.us.idle()
+  h.clearSent()
+  const res = await h.signed(away, 'POST', `/friendship-offers/${offerId}/accept`, { userId: bob.userId })
+  t.equal(res.statusCode, 200)
+  t.same(res.body, { userId: ada.userId, name: 'Ada Tester', rightsGranted: 1, rightsReceived: 1, online: true })
+  t.same(h.store.getFriendship(ada.userId, bob.userId), { userId: ada.userId, friendId: bob.userId, rightsGranted: 1, rightsReceived: 1 })
+  t.equal(h.store.getOffer(offerId), null)
+  const requests = await h.delivered()
+  t.same(requests.map((r) => r.url), [home.url], 'one request, to the offerer\'s region')
+  t.match(noticesIn(requests), [
+    { type: 'friendshipAccepted', toUserId: ada.userId, offerId, friendId: bob.userId, friendName: 'Bob Tester' },
+    { type: 'presence', toUserId: ada.userId, userId: bob.userId, status: 'online' }
+  ])
+})
+
+t.test('an offer the other way is settled by the acceptance', async (t) => {
+  const h = harness(t)
+  const region = h.region()
+  const ada = await h.user('Ada')
+  const bob = await h.user('Bob')
+  await h.signOn(ada, region)
+  await h.signOn(bob, region)
+  const { offerId } = (await h.signed(region, 'POST', '/friendship-offers', { fromUserId: ada.userId, toUserId: bob.userId })).body
+  await h.signed(region, 'POST', '/friendship-offers', { fromUserId: bob.userId, toUserId: ada.userId })
+  t.equal((await h.signed(region, 'POST', `/friendship-offers/${offerId}/accept`, { userId: bob.userId })).statusCode, 200)
+  t.same(h.store.listOpenOffers(ada.userId), [])
+})
+
+t.test('acceptFriendshipOffer refusals', async (t) => {
+  const h = harness(t)
+  const [home, away] = [h.region(), h.region()]
+  const ada = await h.user('Ada')
+  const bob = await h.user('Bob')
+  const cy = await h.user('Cy')
+  await h.signOn(ada, home)
+  await h.signOn(bob, away)
+  await h.signOn(cy, away)
+  const { offerId } = (await h.signed(home, 'POST', '/friendship-offers', { fromUserId: ada.userId, toUserId: bob.userId })).body
+  const stale = (await h.signed(home, 'POST', '/friendship-offers', { fromUserId: ada.userId, toUserId: cy.userId })).body.offerId
+  h.friends(ada, cy)
+  const accept = (signer: typeof home | null, id: string, body: unknown) => () => h.signed(signer, 'POST', `/friendship-offers/${id}/accept`, body)
+  await expectRefusals(t, h, [
+    ['schema-invalid body', accept(away, offerId, { userId: 'bob' }), 400, 'invalid-request'],
+    ['unsigned', accept(null, offerId, { userId: bob.userId }), 401, 'unauthenticated'],
+    ['not hosted by the signer', accept(home, offerId, { userId: bob.userId }), 403, 'not-your-agent'],
+    ['GRIDIM-FRND-6: not the offeree', accept(away, offerId, { userId: cy.userId }), 403, 'forbidden'],
+    ['GRIDIM-FRND-7: unknown offer', accept(away, crypto.randomUUID(), { userId: bob.userId }), 404, 'unknown-offer'],
+    ['already friends', accept(away, stale, { userId: cy.userId }), 409, 'already-friends']
+  ], () => [h.store.getOffer(offerId), h.store.getOffer(stale), h.store.getFriendship(ada.userId, bob.userId)])
+})

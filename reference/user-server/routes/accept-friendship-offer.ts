@@ -1,0 +1,39 @@
+// acceptFriendshipOffer — GRIDIM-FRND-8: both sides grant CanSeeOnline; the
+// offerer gets `friendshipAccepted` and the offeree's `online` presence in one request, and the
+// offeree learns the offerer's presence from the answer's `online`.
+import { GridImError } from '../../lib/errors/index.ts'
+import type { OperationHandler } from '../../lib/http/index.ts'
+import { requireUser } from '../auth/acting-for.ts'
+import type { UserServerContext } from '../context.ts'
+import { RIGHTS_ON_ACCEPT } from '../presence/rights.ts'
+import { friendView, presenceOnNewFriendship } from '../presence/rules.ts'
+import { onlineAmong, presenceNotice, reachableAmong } from '../sessions/online.ts'
+import { displayName } from '../wire.ts'
+import { pendingOfferFor } from './answer-offer.ts'
+
+export function acceptFriendshipOffer (ctx: UserServerContext): OperationHandler {
+  const { store } = ctx
+  return (input) => {
+    const { offer, offeree } = pendingOfferFor(ctx, input)
+    const offerer = requireUser(ctx, offer.fromUserId)
+    if (store.getFriendship(offerer.userId, offeree.userId) !== null) throw new GridImError('already-friends', 'the users are already friends')
+    store.transaction(() => {
+      store.createFriendship(offerer.userId, offeree.userId, RIGHTS_ON_ACCEPT, RIGHTS_ON_ACCEPT)
+      store.deleteOffer(offer.offerId)
+      // An offer the other way is settled too.
+      const reverse = store.findOpenOffer(offeree.userId, offerer.userId)
+      if (reverse !== null) store.deleteOffer(reverse.offerId)
+    })
+    const isOnline = onlineAmong(store, [offerer.userId, offeree.userId])
+    const batch = ctx.batch().add(offerer.userId, {
+      type: 'friendshipAccepted', offerId: offer.offerId, friendId: offeree.userId, friendName: displayName(offeree)
+    })
+    const isReachable = reachableAmong(ctx, [offerer.userId])
+    for (const change of presenceOnNewFriendship(offerer.userId, offeree.userId, RIGHTS_ON_ACCEPT, RIGHTS_ON_ACCEPT, isOnline, isReachable)) {
+      if (change.toUserId === offerer.userId) batch.add(offerer.userId, presenceNotice(offeree, change.status))
+    }
+    batch.send()
+    const row = { friendId: offerer.userId, firstName: offerer.firstName, lastName: offerer.lastName, rightsGranted: RIGHTS_ON_ACCEPT, rightsReceived: RIGHTS_ON_ACCEPT }
+    return { body: friendView(row, isOnline) }
+  }
+}

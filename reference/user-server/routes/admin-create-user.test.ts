@@ -1,0 +1,33 @@
+import t from 'tap'
+import { verifyPassword } from '../../store/index.ts'
+import { expectRefusals, harness } from '../test-support.ts'
+
+t.test('an operator creates a user; the password is kept only as a scrypt hash (GRIDIM-SEC-12)', async (t) => {
+  const h = harness(t)
+  const res = await h.admin('POST', '/admin/users', { firstName: 'Ada', lastName: 'Lovelace', password: 'analytical-engine' })
+  t.equal(res.statusCode, 201)
+  t.match(res.body, { firstName: 'Ada', lastName: 'Lovelace', name: 'Ada Lovelace', userId: /^[0-9a-f-]{36}$/ })
+  const row = h.store.getUser(res.body.userId)!
+  t.not(row.passwordHash, 'analytical-engine')
+  t.ok(await verifyPassword('analytical-engine', row))
+})
+
+t.test('adminCreateUser refusals', async (t) => {
+  const h = harness(t)
+  await h.user('Ada', 'Lovelace')
+  await expectRefusals(t, h, [
+    ['schema-invalid name', () => h.admin('POST', '/admin/users', { firstName: 'Ada Mary', lastName: 'Lovelace', password: 'x' }), 400, 'invalid-request'],
+    ['missing password', () => h.admin('POST', '/admin/users', { firstName: 'Ada', lastName: 'Byron' }), 400, 'invalid-request'],
+    ['GRIDIM-ID-7: name taken, ignoring case', () => h.admin('POST', '/admin/users', { firstName: 'ADA', lastName: 'lovelace', password: 'x' }), 400, 'invalid-request'],
+    ['GRIDIM-SEC-11: no token', () => h.admin('POST', '/admin/users', { firstName: 'Bob', lastName: 'B', password: 'x' }, null), 401, 'unauthenticated'],
+    ['GRIDIM-SEC-11: wrong token', () => h.admin('POST', '/admin/users', { firstName: 'Bob', lastName: 'B', password: 'x' }, 'guess'), 401, 'unauthenticated']
+  ], () => h.store.findUserByName('Bob', 'B'))
+})
+
+t.test('a region signature is no admin token', async (t) => {
+  const h = harness(t)
+  const region = h.region()
+  const res = await h.signed(region, 'POST', '/admin/users', { firstName: 'Bob', lastName: 'B', password: 'x' })
+  t.equal(res.statusCode, 401)
+  t.equal(res.body.code, 'unauthenticated')
+})

@@ -1,0 +1,16 @@
+// What accepting and declining an offer share: GRIDIM-FRND-6, GRIDIM-FRND-7.
+import { GridImError } from '../../lib/errors/index.ts'
+import type { OperationInput } from '../../lib/http/index.ts'
+import type { OfferRow, UserRow } from '../../store/index.ts'
+import { requireHosted, requireUser } from '../auth/acting-for.ts'
+import type { UserServerContext } from '../context.ts'
+
+export function pendingOfferFor (ctx: UserServerContext, input: OperationInput): { offer: OfferRow, offeree: UserRow } {
+  const { userId } = input.body as { userId: string }
+  const offeree = requireUser(ctx, userId)
+  const offer = ctx.store.getOffer(input.params.offerId!)
+  if (offer === null) throw new GridImError('unknown-offer', `no pending offer ${input.params.offerId}`)
+  requireHosted(ctx, input, offeree)
+  if (offer.toUserId !== userId) throw new GridImError('forbidden', 'only the offeree answers an offer')
+  return { offer, offeree }
+}

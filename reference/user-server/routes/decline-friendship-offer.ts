@@ -1,0 +1,13 @@
+// declineFriendshipOffer — GRIDIM-FRND-9.
+import type { OperationHandler } from '../../lib/http/index.ts'
+import type { UserServerContext } from '../context.ts'
+import { pendingOfferFor } from './answer-offer.ts'
+
+export function declineFriendshipOffer (ctx: UserServerContext): OperationHandler {
+  return (input) => {
+    const { offer, offeree } = pendingOfferFor(ctx, input)
+    ctx.store.deleteOffer(offer.offerId)
+    ctx.batch().add(offer.fromUserId, { type: 'friendshipDeclined', offerId: offer.offerId, byUserId: offeree.userId }).send()
+    return { status: 204 }
+  }
+}

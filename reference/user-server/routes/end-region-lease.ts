@@ -1,0 +1,16 @@
+// endRegionLease — GRIDIM-LEASE-10: an orderly shutdown has the effects of a lapse, at once.
+import { GridImError } from '../../lib/errors/index.ts'
+import type { OperationHandler } from '../../lib/http/index.ts'
+import { signerOf } from '../auth/acting-for.ts'
+import type { UserServerContext } from '../context.ts'
+import { endLeases } from '../sweepers/end-leases.ts'
+
+export function endRegionLease (ctx: UserServerContext): OperationHandler {
+  return (input) => {
+    const regionId = input.params.regionId!
+    if (ctx.store.getRegion(regionId) === null) throw new GridImError('unknown-region', `no region ${regionId}`)
+    if (signerOf(input) !== regionId) throw new GridImError('forbidden', 'a region ends only its own lease')
+    endLeases(ctx, [regionId])
+    return { status: 204 }
+  }
+}

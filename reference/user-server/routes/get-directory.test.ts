@@ -1,0 +1,23 @@
+import t from 'tap'
+import { exportPublicKey } from '../../lib/signatures/index.ts'
+import { harness } from '../test-support.ts'
+
+t.test('GRIDIM-ROLE-8: the directory is answered unsigned, with the key, lease length and gateway domain', async (t) => {
+  const h = harness(t)
+  const res = await h.signed(null, 'GET', '/directory')
+  t.equal(res.statusCode, 200)
+  t.same(res.body, { keyId: 'user-server', publicKey: exportPublicKey(h.keys.publicKey), leaseSeconds: h.store.getSettings().leaseSeconds, gatewayDomain: 'grid.example' })
+})
+
+t.test('GRIDIM-LIM-15: a changed lease length shows at once', async (t) => {
+  const h = harness(t)
+  h.store.updateSettings({ leaseSeconds: 7 })
+  t.equal((await h.signed(null, 'GET', '/directory')).body.leaseSeconds, 7)
+})
+
+t.test('an unknown path is unknown-operation', async (t) => {
+  const h = harness(t)
+  const res = await h.signed(null, 'GET', '/no-such-thing')
+  t.equal(res.statusCode, 404)
+  t.equal(res.body.code, 'unknown-operation')
+})

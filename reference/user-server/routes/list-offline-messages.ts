@@ -1,0 +1,14 @@
+// listOfflineMessages — GRIDIM-OFFL-5, GRIDIM-OFFL-6, GRIDIM-LIM-10: oldest first, reading deletes nothing.
+import type { OperationHandler } from '../../lib/http/index.ts'
+import { requireAgent } from '../auth/acting-for.ts'
+import type { UserServerContext } from '../context.ts'
+import { OFFLINE_PAGE_SIZE } from '../limits.ts'
+import { messageToWire } from '../wire.ts'
+
+export function listOfflineMessages (ctx: UserServerContext): OperationHandler {
+  return (input) => {
+    const { user } = requireAgent(ctx, input, input.params.userId!)
+    const page = ctx.store.listOffline(user.userId, OFFLINE_PAGE_SIZE)
+    return { body: { messages: page.messages.map(messageToWire), more: page.more } }
+  }
+}

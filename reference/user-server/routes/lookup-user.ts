@@ -1,0 +1,29 @@
+// lookupUser — by display name, matched ignoring case (GRIDIM-ID-7), or by bare JID
+// (GRIDIM-ID-11): at the gateway domain the grid user it names, elsewhere the foreign user of
+// that JID, recorded on first use.
+import { GridImError } from '../../lib/errors/index.ts'
+import type { OperationHandler } from '../../lib/http/index.ts'
+import type { UserRow } from '../../store/index.ts'
+import type { UserServerContext } from '../context.ts'
+import { foreignUser, gridUserOfJid, isForeignUser } from '../users/foreign-users.ts'
+import { displayName } from '../wire.ts'
+
+export function lookupUser (ctx: UserServerContext): OperationHandler {
+  return ({ query }) => {
+    const { name, jid } = query as { name?: string, jid?: string }
+    if ((name === undefined) === (jid === undefined)) throw new GridImError('invalid-request', 'give exactly one of name and jid')
+    let user: UserRow | null
+    if (name !== undefined) {
+      const [firstName, lastName] = name.split(' ') as [string, string]
+      user = ctx.store.findUserByName(firstName, lastName)
+    } else if (jid!.toLowerCase().endsWith(`@${ctx.gatewayDomain.toLowerCase()}`)) {
+      user = gridUserOfJid(ctx.store, jid!, ctx.gatewayDomain)
+    } else {
+      user = foreignUser(ctx.store, jid!, ctx.now())
+    }
+    if (user === null) throw new GridImError('unknown-user', `no user ${name ?? jid}`)
+    const summary: Record<string, string> = { userId: user.userId, name: displayName(user) }
+    if (!isForeignUser(user)) Object.assign(summary, { firstName: user.firstName, lastName: user.lastName })
+    return { body: summary }
+  }
+}

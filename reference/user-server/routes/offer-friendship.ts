@@ -1,0 +1,32 @@
+// offerFriendship — GRIDIM-FRND-2..5, GRIDIM-LIM-2. The offeree is told now if online, else at
+// its next sign-on (GRIDIM-SIGN-7).
+import { randomUUID } from 'node:crypto'
+import { GridImError } from '../../lib/errors/index.ts'
+import type { OperationHandler } from '../../lib/http/index.ts'
+import { requireHosted, requireUser } from '../auth/acting-for.ts'
+import type { UserServerContext } from '../context.ts'
+import { checkMessageBytes } from '../limits.ts'
+import { displayName } from '../wire.ts'
+
+type OfferRequest = { fromUserId: string, toUserId: string, message?: string }
+
+export function offerFriendship (ctx: UserServerContext): OperationHandler {
+  const { store } = ctx
+  return (input) => {
+    const { fromUserId, toUserId, message } = input.body as OfferRequest
+    checkMessageBytes(message, 'the offer message')
+    if (fromUserId === toUserId) throw new GridImError('invalid-request', 'a user cannot offer friendship to itself')
+    const from = requireUser(ctx, fromUserId)
+    requireUser(ctx, toUserId)
+    requireHosted(ctx, input, from)
+    if (store.getFriendship(fromUserId, toUserId) !== null) throw new GridImError('already-friends', 'the users are already friends')
+    const pending = store.findOpenOffer(fromUserId, toUserId)
+    if (pending !== null) return { status: 200, body: { offerId: pending.offerId } }
+    const offer = store.createOffer({ offerId: randomUUID(), fromUserId, toUserId, message: message ?? null, createdAt: ctx.now() })
+    ctx.batch().add(toUserId, {
+      type: 'friendshipOffer', offerId: offer.offerId, fromUserId, fromName: displayName(from),
+      ...(message === undefined ? {} : { message })
+    }).send()
+    return { status: 201, body: { offerId: offer.offerId } }
+  }
+}

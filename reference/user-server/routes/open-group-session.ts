@@ -1,0 +1,17 @@
+// The checks every operation on an existing group session starts with (GRIDIM-GRP-23, GRIDIM-ERR-4).
+import { GridImError } from '../../lib/errors/index.ts'
+import type { GroupSessionRow } from '../../store/index.ts'
+import type { UserServerContext } from '../context.ts'
+
+export function openGroupSession (ctx: UserServerContext, groupSessionId: string): GroupSessionRow {
+  const session = ctx.store.getGroupSession(groupSessionId)
+  if (session === null) throw new GridImError('unknown-group-session', `no group session ${groupSessionId}`)
+  if (session.closedAt !== null) throw new GridImError('group-session-closed', `group session ${groupSessionId} closed (${session.closeReason})`)
+  return session
+}
+
+export function requireMember (ctx: UserServerContext, session: GroupSessionRow, userId: string): void {
+  if (!ctx.store.listMembers(session.groupSessionId).members.includes(userId)) {
+    throw new GridImError('not-a-member', `${userId} is not a member of group session ${session.groupSessionId}`)
+  }
+}

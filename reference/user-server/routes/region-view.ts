@@ -1,0 +1,15 @@
+// A region as the directory shows it (common.yaml Region); GRIDIM-LEASE-4: online exactly
+// while its lease is current.
+import type { RegionRow } from '../../store/index.ts'
+import { leaseIsCurrent } from '../notices/locator.ts'
+
+export function regionView (region: RegionRow, now: number) {
+  return {
+    regionId: region.regionId,
+    name: region.name,
+    kind: region.kind,
+    url: region.url,
+    publicKey: region.publicKey,
+    online: leaseIsCurrent(region, now)
+  }
+}

@@ -1,0 +1,33 @@
+// renewRegionLease — GRIDIM-LEASE-1..3, GRIDIM-LEASE-9, GRIDIM-ROLE-5.
+import { GridImError } from '../../lib/errors/index.ts'
+import type { OperationHandler } from '../../lib/http/index.ts'
+import { signerOf } from '../auth/acting-for.ts'
+import type { UserServerContext } from '../context.ts'
+import { leaseIsCurrent } from '../notices/locator.ts'
+import { endLeases } from '../sweepers/end-leases.ts'
+import { timestamp } from '../wire.ts'
+
+export function renewRegionLease (ctx: UserServerContext): OperationHandler {
+  const { store } = ctx
+  return (input) => {
+    const regionId = input.params.regionId!
+    const { url, kind, name } = input.body as { url: string, kind: 'region' | 'gateway', name: string }
+    const region = store.getRegion(regionId)
+    if (region === null) throw new GridImError('unknown-region', `region ${regionId} is not provisioned`)
+    if (signerOf(input) !== regionId) throw new GridImError('forbidden', 'a region renews only its own lease')
+    if (kind !== region.kind) throw new GridImError('forbidden', `region ${regionId} is provisioned as a ${region.kind}`)
+    const now = ctx.now()
+    if (kind === 'gateway' && store.listRegions().some((r) => r.kind === 'gateway' && r.regionId !== regionId && leaseIsCurrent(r, now))) {
+      throw new GridImError('forbidden', 'another gateway holds a current lease')
+    }
+    // GRIDIM-LEASE-9: a lapse not yet swept takes effect first, so no session survives it.
+    if (region.leaseExpiresAt !== null && !leaseIsCurrent(region, now)) endLeases(ctx, [regionId])
+    const { leaseSeconds } = store.getSettings()
+    const expiresAt = now + leaseSeconds * 1000
+    store.transaction(() => {
+      if (name !== region.name) store.provisionRegion({ regionId, name, kind, publicKey: region.publicKey })
+      store.renewLease(regionId, url, expiresAt)
+    })
+    return { body: { leaseSeconds, expiresAt: timestamp(expiresAt) } }
+  }
+}

@@ -1,0 +1,29 @@
+// setFriendRights — GRIDIM-FRND-10, GRIDIM-PRES-6: presence follows rights at
+// once, in the same request as the `rightsChanged` notice.
+import { GridImError } from '../../lib/errors/index.ts'
+import type { OperationHandler } from '../../lib/http/index.ts'
+import { requireHosted, requireUser } from '../auth/acting-for.ts'
+import type { UserServerContext } from '../context.ts'
+import { friendView, presenceAfterRightsChange } from '../presence/rules.ts'
+import { onlineAmong, presenceNotice, reachableAmong } from '../sessions/online.ts'
+
+export function setFriendRights (ctx: UserServerContext): OperationHandler {
+  const { store } = ctx
+  return (input) => {
+    const { rights } = input.body as { rights: number }
+    const user = requireUser(ctx, input.params.userId!)
+    const friend = requireUser(ctx, input.params.friendId!)
+    requireHosted(ctx, input, user)
+    const before = store.getFriendship(user.userId, friend.userId)
+    if (before === null) throw new GridImError('not-friends', 'the users are not friends')
+    store.setRights(user.userId, friend.userId, rights)
+    const isOnline = onlineAmong(store, [friend.userId])
+    const batch = ctx.batch().add(friend.userId, { type: 'rightsChanged', friendId: user.userId, rights })
+    // The granter is hosted by the signing region, so online.
+    const status = presenceAfterRightsChange(before.rightsGranted, rights, true, reachableAmong(ctx, [friend.userId])(friend.userId))
+    if (status !== null) batch.add(friend.userId, presenceNotice(user, status))
+    batch.send()
+    const row = { friendId: friend.userId, firstName: friend.firstName, lastName: friend.lastName, rightsGranted: rights, rightsReceived: before.rightsReceived }
+    return { body: friendView(row, isOnline) }
+  }
+}

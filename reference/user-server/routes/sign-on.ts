@@ -1,0 +1,92 @@
+// signOn — seed steps 1–4 and 8; GRIDIM-SIGN-1..4, GRIDIM-SIGN-6..8, GRIDIM-ID-3, GRIDIM-ID-4, GRIDIM-XMPP-26.
+//
+// A new sign-on replaces an older session. Its friends are not told `offline` (they would see
+// the user flicker), but the older session's region, if another, gets a `presence` notice about
+// the user addressed to the user, status `offline`, which tells it to drop the agent
+// (GRIDIM-SIGN-8, GRIDIM-SIGN-9). The older session leaves its group sessions.
+import { randomUUID } from 'node:crypto'
+import { GridImError } from '../../lib/errors/index.ts'
+import type { OperationHandler } from '../../lib/http/index.ts'
+import { verifyPassword, type UserRow } from '../../store/index.ts'
+import { signerOf } from '../auth/acting-for.ts'
+import type { UserServerContext } from '../context.ts'
+import { OFFLINE_PAGE_SIZE } from '../limits.ts'
+import { regionTarget } from '../notices/locator.ts'
+import { friendView, presenceAudience } from '../presence/rules.ts'
+import { sessionsEnded } from '../sessions/end-sessions.ts'
+import { onlineAmong, presenceNotice, reachableAmong } from '../sessions/online.ts'
+import { hashSessionSecret, newSessionSecret } from '../sessions/session-secret.ts'
+import { foreignUser } from '../users/foreign-users.ts'
+import { displayName, messageToWire } from '../wire.ts'
+
+type SignOnRequest =
+  | { firstName: string, lastName: string, password: string, regionId: string }
+  | { jid: string, regionId: string }
+
+/**
+ * GRIDIM-SIGN-2: a grid user by name and password; GRIDIM-XMPP-26: a foreign user by bare JID,
+ * only from the gateway and only for a JID outside the gateway domain.
+ */
+async function identify (ctx: UserServerContext, signer: string, body: SignOnRequest): Promise<UserRow> {
+  if ('jid' in body) {
+    const atGatewayDomain = body.jid.toLowerCase().endsWith(`@${ctx.gatewayDomain.toLowerCase()}`)
+    if (ctx.store.getRegion(signer)?.kind !== 'gateway' || atGatewayDomain) {
+      throw new GridImError('forbidden', 'only the gateway signs on foreign users, by a JID outside the gateway domain')
+    }
+    return foreignUser(ctx.store, body.jid, ctx.now())
+  }
+  const user = ctx.store.findUserByName(body.firstName, body.lastName)
+  if (!await verifyPassword(body.password, user) || user === null) {
+    throw new GridImError('invalid-credentials', 'unknown name or wrong password')
+  }
+  return user
+}
+
+export function signOn (ctx: UserServerContext): OperationHandler {
+  const { store } = ctx
+  return async (input) => {
+    const body = input.body as SignOnRequest
+    const signer = signerOf(input)
+    if (store.getRegion(body.regionId) === null) throw new GridImError('unknown-region', `no region ${body.regionId}`)
+    if (signer !== body.regionId) throw new GridImError('forbidden', 'a region signs users on only at itself')
+    const user = await identify(ctx, signer, body)
+    const { userId } = user
+    const sessionId = randomUUID()
+    const sessionSecret = newSessionSecret()
+    const batch = ctx.batch()
+    store.transaction(() => {
+      const replaced = store.createSession({ sessionId, userId, secretHash: hashSessionSecret(sessionSecret), regionId: body.regionId, startedAt: ctx.now() })
+      if (replaced === null) return
+      sessionsEnded(ctx, [replaced], batch, { announceOffline: false })
+      const earlier = replaced.regionId === body.regionId ? undefined : regionTarget(store, replaced.regionId, ctx.now())
+      if (earlier !== undefined) batch.addAt(earlier, userId, presenceNotice(user, 'offline'))
+    })
+
+    const friends = store.listFriends(userId)
+    const friendIds = friends.map((f) => f.friendId)
+    const isOnline = onlineAmong(store, friendIds)
+    for (const friendId of presenceAudience(friends, reachableAmong(ctx, friendIds))) batch.add(friendId, presenceNotice(user, 'online'))
+    for (const offer of store.listOpenOffers(userId)) {
+      const from = store.getUser(offer.fromUserId)
+      if (from === null) continue
+      batch.add(userId, {
+        type: 'friendshipOffer', offerId: offer.offerId, fromUserId: offer.fromUserId, fromName: displayName(from),
+        ...(offer.message === null ? {} : { message: offer.message })
+      })
+    }
+    const page = store.listOffline(userId, OFFLINE_PAGE_SIZE)
+    batch.send()
+    return {
+      status: 201,
+      body: {
+        sessionId,
+        sessionSecret,
+        userId,
+        name: displayName(user),
+        friends: friends.map((f) => friendView(f, isOnline)),
+        offlineMessages: page.messages.map(messageToWire),
+        moreOfflineMessages: page.more
+      }
+    }
+  }
+}

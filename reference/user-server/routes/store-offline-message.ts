@@ -1,0 +1,24 @@
+// storeOfflineMessage — GRIDIM-OFFL-1..4, GRIDIM-OFFL-10, GRIDIM-LIM-1. Idempotent by messageId:
+// a repeat, or a message acknowledged (deleted) within 24 hours, is answered 200 and stores
+// nothing. A message for a recipient who can in fact be reached is also delivered at once.
+import type { OperationHandler } from '../../lib/http/index.ts'
+import { requireHosted, requireUser } from '../auth/acting-for.ts'
+import type { UserServerContext } from '../context.ts'
+import { checkMessageBytes } from '../limits.ts'
+import { messageFromWire, type InstantMessage } from '../wire.ts'
+
+export function storeOfflineMessage (ctx: UserServerContext): OperationHandler {
+  return (input) => {
+    const message = input.body as InstantMessage
+    checkMessageBytes(message.body, 'the message body')
+    const from = requireUser(ctx, message.fromUserId)
+    requireUser(ctx, message.toUserId)
+    requireHosted(ctx, input, from)
+    const repeat = { status: 200, body: { stored: true } }
+    if (ctx.acknowledged.get(message.messageId, ctx.now()) !== undefined) return repeat
+    const row = messageFromWire(message)
+    if (ctx.store.storeOffline(row) === 'duplicate') return repeat
+    ctx.redelivery.start(row)
+    return { status: 201, body: { stored: true } }
+  }
+}

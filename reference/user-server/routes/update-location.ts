@@ -1,0 +1,28 @@
+// updateLocation — border crossings and teleports; GRIDIM-LOC-6..9, GRIDIM-LOC-15. The session
+// keeps its id and secret and nobody is told (presence did not change).
+import { GridImError } from '../../lib/errors/index.ts'
+import type { OperationHandler } from '../../lib/http/index.ts'
+import { signerOf } from '../auth/acting-for.ts'
+import type { UserServerContext } from '../context.ts'
+import { regionTarget } from '../notices/locator.ts'
+
+export function updateLocation (ctx: UserServerContext): OperationHandler {
+  const { store } = ctx
+  return (input) => {
+    const sessionId = input.params.sessionId!
+    const to = (input.body as { regionId: string }).regionId
+    const session = store.getSession(sessionId)
+    if (session === null) throw new GridImError('unknown-session', `no session ${sessionId}`)
+    const signer = signerOf(input)
+    const now = ctx.now()
+    if (regionTarget(store, to, now) === undefined) throw new GridImError('unknown-region', `region ${to} holds no current lease`)
+    // GRIDIM-LOC-15: the region the session just left may take it back once, for 60 s.
+    const undo = session.regionId !== signer && to === signer && ctx.handovers.get(sessionId, now)?.fromRegionId === signer
+    if (session.regionId !== signer && !undo) throw new GridImError('not-your-agent', 'the session is placed at another region')
+    if (store.getRegion(to)!.kind === 'gateway') throw new GridImError('forbidden', 'agents cannot move into the gateway')
+    store.moveSession(sessionId, to)
+    if (undo) ctx.handovers.delete(sessionId)
+    else if (to !== session.regionId) ctx.handovers.set(sessionId, { fromRegionId: session.regionId }, now)
+    return { status: 204 }
+  }
+}

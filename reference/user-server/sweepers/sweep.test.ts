@@ -1,0 +1,89 @@
+import t from 'tap'
+import { harness, noticesIn } from '../test-support.ts'
+
+t.test('GRIDIM-LEASE-6: a lapsed lease ends its sessions and friends are told, one request per region', async (t) => {
+  const h = harness(t)
+  const dying = h.region()
+  const [r1, r2] = [h.region(), h.region()]
+  const [a, b, c, d] = await Promise.all(['A', 'B', 'C', 'D'].map((n) => h.user(n)))
+  h.friends(a, c)
+  h.friends(b, c)
+  h.friends(a, d)
+  await h.signOn(a, dying)
+  await h.signOn(b, dying)
+  h.clock.now += 10_000
+  h.lease(r1)
+  h.lease(r2)
+  await h.signOn(c, r1)
+  await h.signOn(d, r2)
+  h.clearSent()
+  t.same(h.us.sweep(h.clock.now), { lapsedRegions: 0, endedSessions: 0, closedGroupSessions: 0 }, 'nothing lapsed yet')
+  h.clock.now = h.store.getRegion(dying.regionId)!.leaseExpiresAt!
+  t.same(h.us.sweep(), { lapsedRegions: 1, endedSessions: 2, closedGroupSessions: 0 })
+  t.equal(h.store.getSessionByUser(a.userId), null)
+  t.equal(h.store.getSessionByUser(b.userId), null)
+  const requests = await h.delivered()
+  t.same(requests.map((r) => r.url).sort(), [r1.url, r2.url].sort(), 'GRIDIM-LEASE-6: one request per destination region')
+  t.same(noticesIn(requests.filter((r) => r.url === r1.url)).map((n) => [n.toUserId, n.userId, n.status]), [[c.userId, a.userId, 'offline'], [c.userId, b.userId, 'offline']])
+  t.same(h.us.sweep(), { lapsedRegions: 0, endedSessions: 0, closedGroupSessions: 0 }, 'a lapse is handled once')
+})
+
+t.test('GRIDIM-LEASE-7: a lapsed region can do nothing but renew', async (t) => {
+  const h = harness(t)
+  const region = h.region()
+  h.clock.now += h.store.getSettings().leaseSeconds * 1000
+  t.equal((await h.signed(region, 'GET', `/regions/${region.regionId}`)).body.code, 'lease-expired')
+  t.equal((await h.signed(region, 'GET', '/directory')).statusCode, 200)
+  t.equal((await h.signed(region, 'PUT', `/regions/${region.regionId}/lease`, { url: region.url, kind: 'region', name: region.name })).statusCode, 200)
+  t.equal((await h.signed(region, 'GET', `/regions/${region.regionId}`)).statusCode, 200)
+})
+
+t.test('GRIDIM-GRP-22: a session idle for groupIdleSeconds closes and its members are told', async (t) => {
+  const h = harness(t)
+  const [r1, r2] = [h.region(), h.region()]
+  const [a, b] = [await h.user('A'), await h.user('B')]
+  h.friends(a, b)
+  h.store.updateSettings({ groupIdleSeconds: 60, leaseSeconds: 3600 })
+  h.lease(r1)
+  h.lease(r2)
+  await h.signOn(a, r1)
+  await h.signOn(b, r2)
+  const { groupSessionId } = (await h.signed(r1, 'POST', '/group-sessions', { startedBy: a.userId, participantIds: [b.userId] })).body
+  h.clock.now += 59_000
+  await h.signed(r2, 'POST', `/group-sessions/${groupSessionId}/messages`, { fromUserId: b.userId, messageId: crypto.randomUUID(), body: 'still here' })
+  h.clock.now += 59_000
+  t.equal(h.us.sweep().closedGroupSessions, 0, 'the message reset the timer')
+  await h.us.idle()
+  h.clearSent()
+  h.clock.now += 2_000
+  t.equal(h.us.sweep().closedGroupSessions, 1)
+  t.equal(h.store.getGroupSession(groupSessionId)!.closeReason, 'idle')
+  const requests = await h.delivered()
+  t.equal(requests.length, 2, 'one request per destination region')
+  t.ok(noticesIn(requests).every((n) => n.type === 'groupSessionClosed' && n.reason === 'idle'))
+})
+
+t.test('GRIDIM-LIM-15: a shorter groupIdleSeconds applies to open sessions at once', async (t) => {
+  const h = harness(t)
+  const region = h.region()
+  const [a, b] = [await h.user('A'), await h.user('B')]
+  h.friends(a, b)
+  await h.signOn(a, region)
+  await h.signOn(b, region)
+  await h.signed(region, 'POST', '/group-sessions', { startedBy: a.userId, participantIds: [b.userId] })
+  h.clock.now += 10_000
+  t.equal(h.us.sweep().closedGroupSessions, 0)
+  await h.admin('PUT', '/admin/settings', { ...h.store.getSettings(), groupIdleSeconds: 5 })
+  t.equal(h.us.sweep().closedGroupSessions, 1)
+})
+
+t.test('the sweeper runs on a timer once the server is started', async (t) => {
+  const h = harness(t)
+  const region = h.region()
+  const ada = await h.user('Ada')
+  await h.signOn(ada, region)
+  h.clock.now += h.store.getSettings().leaseSeconds * 1000
+  await h.us.start()
+  for (let i = 0; i < 30 && h.store.getSessionByUser(ada.userId) !== null; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+  t.equal(h.store.getSessionByUser(ada.userId), null, 'no ghosts')
+})

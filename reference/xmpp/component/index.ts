@@ -1,0 +1,7 @@
+export * from './handshake.ts'
+export * from './backoff.ts'
+export * from './ping.ts'
+export * from './outbox.ts'
+export * from './pinger.ts'
+export * from './link.ts'
+export * from './component.ts'

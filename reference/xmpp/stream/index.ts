@@ -1,0 +1,5 @@
+export * from './ns.ts'
+export * from './framer.ts'
+export * from './header.ts'
+export * from './stream-error.ts'
+export * from './xml-stream.ts'
