@@ -27,7 +27,7 @@ Usage: gridim-conformance [options]
   --reporter NAME      what goes to stdout: summary (default), tap, json, junit
   --out DIR            also write report.tap, report.json, report.junit.xml and report.html to DIR
   --expectations FILE  expected failures (YAML list of {flow, step, requirement, reason})
-  --timeout MS         how long to wait for each expected event (default 8000)
+  --timeout MS         how long to wait for each expected event (default 15000)
   -h, --help           this text
 
 Each check is one flow outcome, tagged with the requirement ids it proves. Results: pass, fail,
@@ -47,7 +47,7 @@ export async function main (argv: string[]): Promise<number> {
       reporter: { type: 'string', default: 'summary' },
       out: { type: 'string' },
       expectations: { type: 'string' },
-      timeout: { type: 'string', default: '8000' },
+      timeout: { type: 'string', default: '15000' },
       help: { type: 'boolean', short: 'h' }
     }
   })

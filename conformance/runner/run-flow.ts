@@ -15,7 +15,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   const started = Date.now()
   const checks: Check[] = []
   const add = (c: Check): void => { checks.push(c); options.onCheck?.(c) }
-  const ctx = new FlowContext(flow, target, options.eventTimeoutMs ?? 8000)
+  const ctx = new FlowContext(flow, target, options.eventTimeoutMs ?? 15_000)
   const result = (): FlowResult => ({ flow: flow.id, title: flow.title, file, checks, trace: ctx.trace, durationMs: Date.now() - started })
   const everyOutcome = (status: Check['status'], message: string): FlowResult => {
     for (const step of flow.steps) for (const o of step.outcomes) add({ flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements, status, message })

@@ -7,7 +7,7 @@ import { createLogger, PeerClient } from '../../reference/lib/http/index.ts'
 import { startGrid } from '../../reference/grid/start-grid.ts'
 import type { Target } from './target.ts'
 
-export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 10 }: { regionCount?: number, leaseSeconds?: number } = {}): Promise<Target> {
+export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5 }: { regionCount?: number, leaseSeconds?: number } = {}): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridim-conformance-'))
   const grid = await startGrid({
     dataDir,

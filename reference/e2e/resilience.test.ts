@@ -5,7 +5,7 @@ import t from 'tap'
 import { is } from '../../conformance/lib/client-session.ts'
 import { startProcessGrid } from './process-grid.ts'
 
-const grid = await startProcessGrid({ regions: 3, leaseSeconds: 4, groupIdleSeconds: 2 })
+const grid = await startProcessGrid({ regions: 3, leaseSeconds: 5, groupIdleSeconds: 2 })
 t.teardown(() => grid.stop())
 
 const friends = async (x: { userId: string }, y: { userId: string }) =>

@@ -55,6 +55,22 @@ export function compileSchema (doc: DocumentName, schema: unknown): ValidateFunc
   return ajvFor(doc).compile(rewriteRefs(schema, schemaId(doc)))
 }
 
+/**
+ * Adds `key` to `target` as a value computed on first read and kept. Compiling every schema of
+ * every document up front costs seconds; a server or test uses a few operations.
+ */
+function lazily<T extends object, K extends string, V> (target: T, key: K, compute: () => V): T & Record<K, V> {
+  let done = false
+  let value: V
+  return Object.defineProperty(target, key, {
+    enumerable: true,
+    get: () => {
+      if (!done) { value = compute(); done = true }
+      return value
+    }
+  }) as T & Record<K, V>
+}
+
 function deref (doc: OpenApiDocument, node: any): any {
   while (node && typeof node.$ref === 'string') {
     const parts = node.$ref.slice(2).split('/')
@@ -80,7 +96,7 @@ export function listOperations (name: DocumentName): Operation[] {
       for (const raw of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
         const p = deref(doc, raw)
         if (p.in in params) {
-          params[p.in as 'path'].push({ name: p.name, required: p.required === true, validate: compileSchema(name, p.schema ?? {}) })
+          params[p.in as 'path'].push(lazily({ name: p.name, required: p.required === true }, 'validate', () => compileSchema(name, p.schema ?? {})))
         }
       }
       const body = deref(doc, op.requestBody)
@@ -88,23 +104,20 @@ export function listOperations (name: DocumentName): Operation[] {
       const responses = new Map<string, { contentType?: string, validate?: ValidateFunction }>()
       for (const [status, rawResponse] of Object.entries(op.responses ?? {})) {
         const [contentType, m] = firstContent(deref(doc, rawResponse)?.content) ?? []
-        responses.set(status, {
-          contentType,
-          validate: m?.schema && contentType?.includes('json') ? compileSchema(name, m.schema) : undefined
-        })
+        responses.set(status, lazily({ contentType }, 'validate', () =>
+          m?.schema && contentType?.includes('json') ? compileSchema(name, m.schema) : undefined))
       }
       const security = (op.security ?? doc.security ?? []) as Array<Record<string, unknown>>
-      out.push({
+      out.push(lazily({
         document: name,
         operationId: op.operationId,
         method: method.toUpperCase(),
         path,
         security: security.flatMap((s) => Object.keys(s)),
-        requestBody: media?.schema && requestContentType?.includes('json') ? compileSchema(name, media.schema) : undefined,
         requestContentType,
         params,
         responses
-      })
+      }, 'requestBody', () => media?.schema && requestContentType?.includes('json') ? compileSchema(name, media.schema) : undefined))
     }
   }
   return out
