@@ -58,7 +58,7 @@ function onSignal (stop: () => Promise<void>): void {
 
 async function grid (v: Record<string, any>): Promise<void> {
   const g = await startGrid({ dataDir: resolve(v.data), regionCount: int(v.regions, 'regions'), host: v.host, basePort: int(v.port, 'port'), adminToken: v['admin-token'] })
-  const users = await seedDemo(new PeerClient(), g.userServerUrl, g.adminToken)
+  const users = await seedDemo(new PeerClient(), g.userServerUrl, g.adminToken, resolve(v.data))
   onSignal(g.stop)
   console.log(JSON.stringify({ ready: { role: 'grid', userServer: g.userServerUrl, regions: g.regionInfo } }))
   console.error([

@@ -15,6 +15,18 @@ t.test('an operator inspects the offline store, oldest first, deleting nothing',
   t.equal(h.store.listOffline(bob.userId, 10).messages.length, 2)
 })
 
+t.test('GRIDIM-LIM-10: a page holds at most 50 messages', async (t) => {
+  const h = harness(t)
+  const ada = await h.user('Ada')
+  for (let i = 0; i < 51; i++) {
+    h.store.storeOffline({ messageId: crypto.randomUUID(), fromUserId: ada.userId, fromName: ada.name, toUserId: ada.userId, body: 'x', sentAt: i })
+  }
+  const res = await h.admin('GET', `/admin/users/${ada.userId}/offline-messages`)
+  t.equal(res.statusCode, 200)
+  t.equal(res.body.messages.length, 50)
+  t.equal(res.body.more, true)
+})
+
 t.test('adminListOfflineMessages refusals', async (t) => {
   const h = harness(t)
   const bob = await h.user('Bob')
