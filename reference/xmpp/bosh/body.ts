@@ -52,9 +52,11 @@ export function readCount (body: Element, name: string): number | undefined {
   return Number(value)
 }
 
+/** A response <body/>; the stream prefix is declared whenever a child uses it (<stream:features/>). */
 export function responseBody (attrs: Record<string, string> = {}, children: Element[] = []): Element {
   const body = new Element('body', { xmlns: NS_HTTPBIND, ...attrs })
   for (const child of children) body.cnode(child)
+  if (children.some((child) => child.name.startsWith('stream:'))) body.attrs['xmlns:stream'] = NS_STREAM
   return body
 }
 

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import type { Element } from 'ltx'
 import type { C2sSession, C2sTransport } from '../c2s/index.ts'
 import type { StreamError } from '../stanza/index.ts'
+import { NS_STREAM } from '../stream/index.ts'
 import { BoshError, creationAttrs, responseBody, terminateBody } from './body.ts'
 import { classifyRid } from './rid-window.ts'
 
@@ -49,11 +50,17 @@ export class BoshSession implements C2sTransport {
     this.flush()
   }
 
+  /** Children added after responseBody() was built need the stream prefix declared too. */
+  private static declare (body: Element): Element {
+    if (body.children.some((c) => typeof c !== 'string' && c.name.startsWith('stream:'))) body.attrs['xmlns:stream'] = NS_STREAM
+    return body
+  }
+
   /** XEP-0206 §6: the stream ends with a terminate body, carrying the stream error if any. */
   closeStream (error?: StreamError): void {
     if (this.ended !== undefined) return
     const body = terminateBody(undefined, error)
-    for (const el of this.pending) body.children.unshift(el)
+    for (const el of this.pending.reverse()) body.children.unshift(el)
     this.pending = []
     this.ended = body
     for (const held of [...this.held]) this.answer(held, this.ended)
@@ -99,6 +106,7 @@ export class BoshSession implements C2sTransport {
     respond(terminateBody(error.condition, error.streamError))
     this.ended ??= terminateBody(error.condition)
     for (const held of [...this.held]) this.answer(held, this.ended)
+    for (const early of this.early.values()) early.respond(this.ended)
     this.c2s.transportLost()
     this.destroy()
   }
@@ -139,6 +147,7 @@ export class BoshSession implements C2sTransport {
       const { wait, hold, inactivity, polling, domain } = this.timings
       Object.assign(body.attrs, creationAttrs({ sid: this.sid, wait, requests: this.requests, hold, inactivity, polling, from: domain, authid: this.authid }))
     }
+    BoshSession.declare(body)
     this.kept.set(held.rid, body)
     for (const rid of this.kept.keys()) if (rid <= held.rid - this.requests) this.kept.delete(rid)
     held.respond(body)

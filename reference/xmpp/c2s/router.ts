@@ -4,6 +4,7 @@ import type { Element } from 'ltx'
 import { StanzaError, StreamError } from '../stanza/index.ts'
 import { stanzaErrorFor } from './errors.ts'
 import { discoInfoResult, errorReply, iqResult, isPingTo, isRosterGet, rosterResult } from './iq.ts'
+import { NS_SESSION } from './ns.ts'
 import type { C2sSessionHandle, GridPort, RosterSource } from './types.ts'
 
 export interface RouterContext {
@@ -51,6 +52,8 @@ async function routeIq (ctx: RouterContext, session: C2sSessionHandle, iq: Eleme
   const toSelf = iq.attrs.to === undefined || iq.attrs.to === session.bareJid
   if (toSelf && isRosterGet(iq)) return session.send(rosterResult(iq, await ctx.roster(session.userId)))
   if (isPingTo(iq, ctx.domain)) return session.send(iqResult(iq, ctx.domain))
+  // RFC 3921 §3: legacy session establishment, still sent by clients after binding (Strophe).
+  if (type === 'set' && iq.getChild('session', NS_SESSION) !== undefined) return session.send(iqResult(iq))
   const disco = discoInfoResult(iq, ctx.domain)
   if (disco !== undefined) return session.send(disco)
   const answer = await ctx.gridPort.onIq?.(session, iq)

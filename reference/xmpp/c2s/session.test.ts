@@ -127,3 +127,13 @@ t.test('a GridPort failure is answered with a stanza error and the stream stays 
   t.ok(error.getChild('error')?.getChild('internal-server-error'), 'internal-server-error')
   t.notMatch(error.toString(), /secret/, 'the internal detail is not exposed')
 })
+
+t.test('GRIDIM-XMPP-8: PLAIN is not offered on an insecure transport unless the operator says so', async (t) => {
+  const { C2sServer } = await import('./server.ts')
+  const c2s = new C2sServer({ domain: DOMAIN, authenticate: async () => null, roster: async () => [], gridPort: { onMessage () {}, onPresence () {} } })
+  const { server, port } = await listenTcp(c2s)
+  t.teardown(() => { c2s.closeAll(); server.close() })
+  const out = await raw(port, [OPEN, AUTH], 300)
+  t.notMatch(out, /<mechanism>PLAIN<\/mechanism>/, 'no PLAIN in the features')
+  t.match(out, /<failure xmlns=["']urn:ietf:params:xml:ns:xmpp-sasl["']><invalid-mechanism\/><\/failure>/)
+})

@@ -1,0 +1,6 @@
+export * from './ns.ts'
+export * from './body.ts'
+export * from './rid-window.ts'
+export * from './bosh-session.ts'
+export * from './read-payload.ts'
+export * from './plugin.ts'

@@ -1,0 +1,5 @@
+export * from './types.ts'
+export { startProsody } from './prosody.ts'
+export { startEjabberd } from './ejabberd.ts'
+export { startTestClient, type TestClient, type TestClientOptions } from './test-client.ts'
+export { XMPP_SERVERS, skipXmppServers } from './servers.ts'

@@ -1,0 +1,95 @@
+// A real Prosody 0.12 on free loopback ports, from a configuration in a temporary folder
+// (settings that matter: /work/shared/xmpp-peers.md).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { findBinary } from './find-binary.ts'
+import { freePorts } from './free-port.ts'
+import { runCommand } from './run-command.ts'
+import { ServerProcess } from './server-process.ts'
+import { DEFAULT_DOMAIN, DEFAULT_START_TIMEOUT_MS, mucDomainOf, type RunningXmppServer, type XmppServerOptions } from './types.ts'
+import { waitForPorts } from './wait-port.ts'
+
+const lua = (value: string): string => JSON.stringify(value)
+
+interface ProsodyLayout { dir: string, domain: string, mucDomain?: string, c2sPort: number, componentPort: number, httpPort: number }
+
+export function prosodyConfig (options: XmppServerOptions, layout: ProsodyLayout): string {
+  const { dir, domain, mucDomain } = layout
+  const lines = [
+    'run_as_root = true',
+    `data_path = ${lua(join(dir, 'data'))}`,
+    `pidfile = ${lua(join(dir, 'prosody.pid'))}`,
+    `certificates = ${lua(join(dir, 'certs'))}`,
+    `log = { { levels = { min = "info" }, to = "file", filename = ${lua(join(dir, 'prosody.log'))} } }`,
+    'interfaces = { "127.0.0.1" }',
+    `c2s_ports = { ${layout.c2sPort} }`,
+    'c2s_direct_tls_ports = {}',
+    `component_ports = { ${layout.componentPort} }`,
+    'component_interfaces = { "127.0.0.1" }',
+    `http_ports = { ${layout.httpPort} }`,
+    'http_interfaces = { "127.0.0.1" }',
+    'https_ports = {}',
+    's2s_ports = {}',
+    'modules_enabled = { "disco", "roster", "saslauth", "ping", "posix", "bosh", "websocket", "offline" }',
+    'modules_disabled = { "s2s", "tls" }',
+    'c2s_require_encryption = false',
+    'allow_unencrypted_plain_auth = true',
+    'consider_bosh_secure = true',
+    'consider_websocket_secure = true',
+    'authentication = "internal_plain"',
+    `VirtualHost ${lua(domain)}`
+  ]
+  for (const component of options.components ?? []) {
+    lines.push(`Component ${lua(component.domain)}`, `  component_secret = ${lua(component.secret)}`)
+  }
+  if (mucDomain !== undefined) lines.push(`Component ${lua(mucDomain)} "muc"`)
+  return lines.join('\n') + '\n'
+}
+
+/** Starts Prosody; the returned handle's stop() kills it and removes its folder. */
+export async function startProsody (options: XmppServerOptions = {}): Promise<RunningXmppServer> {
+  const prosody = findBinary('prosody')
+  const prosodyctl = findBinary('prosodyctl')
+  if (prosody === null || prosodyctl === null) throw new Error('prosody is not installed (apt-get install -y prosody)')
+  const domain = options.domain ?? DEFAULT_DOMAIN
+  const dir = await mkdtemp(join(tmpdir(), 'gridim-prosody-'))
+  const [c2sPort, componentPort, httpPort] = await freePorts(3)
+  const layout: ProsodyLayout = { dir, domain, mucDomain: mucDomainOf(options, domain), c2sPort, componentPort, httpPort }
+  const config = join(dir, 'prosody.cfg.lua')
+  await writeFile(config, prosodyConfig(options, layout))
+  let proc: ServerProcess | undefined
+
+  const launch = async (): Promise<void> => {
+    proc = new ServerProcess(prosody, ['-F', '--config', config])
+    const started = proc
+    await waitForPorts([c2sPort, componentPort, httpPort], options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS, () => started.exited)
+  }
+  try {
+    for (const { user, password } of options.users ?? []) {
+      await runCommand(prosodyctl, ['--config', config, 'register', user, domain, password])
+    }
+    await launch()
+  } catch (error) {
+    await proc?.stop()
+    await rm(dir, { recursive: true, force: true })
+    throw error
+  }
+  return {
+    name: 'prosody',
+    domain,
+    ...(layout.mucDomain === undefined ? {} : { mucDomain: layout.mucDomain }),
+    c2sPort,
+    componentPort,
+    httpPort,
+    get log () { return proc?.tail ?? '' },
+    async restart () {
+      await proc?.stop()
+      await launch()
+    },
+    async stop () {
+      await proc?.stop()
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// What a test asks of a real XMPP server, and what it gets back.
+
+export interface ComponentAccount {
+  /** The component's domain, e.g. grid.localhost. */
+  domain: string
+  secret: string
+}
+
+export interface UserAccount {
+  /** The localpart. */
+  user: string
+  password: string
+}
+
+export interface XmppServerOptions {
+  /** The server's own domain; jabber.localhost unless told. */
+  domain?: string
+  components?: ComponentAccount[]
+  users?: UserAccount[]
+  /** A multi-user chat service: true for conference.<domain>, or its domain. */
+  muc?: boolean | string
+  /** Bound on the wait for the ports to open (ms). */
+  startTimeoutMs?: number
+}
+
+export interface RunningXmppServer {
+  name: 'prosody' | 'ejabberd'
+  domain: string
+  mucDomain?: string
+  c2sPort: number
+  componentPort: number
+  httpPort: number
+  /** Kills the server and starts it again on the same ports with the same data. */
+  restart (): Promise<void>
+  /** Kills the server and removes its temporary folder. */
+  stop (): Promise<void>
+  /** The tail of the server's output, for diagnosing a failed test. */
+  readonly log: string
+}
+
+export const DEFAULT_DOMAIN = 'jabber.localhost'
+export const DEFAULT_START_TIMEOUT_MS = 15_000
+
+export function mucDomainOf (options: XmppServerOptions, domain: string): string | undefined {
+  if (options.muc === undefined || options.muc === false) return undefined
+  return options.muc === true ? `conference.${domain}` : options.muc
+}
