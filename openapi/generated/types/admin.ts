@@ -75,7 +75,7 @@ export interface paths {
         get: operations["adminGetSettings"];
         /**
          * Replace grid settings
-         * @description Replaces all settings (ranges and defaults: GRIDIM-LIM-15; a value out of range is `400 invalid-request`). A changed `leaseSeconds` applies from each lease's next renewal, a changed `groupIdleSeconds` to every open session at once (GRIDIM-LIM-16). The conformance runner shortens them to test lease expiry (no ghosts) and idle group sessions (seed assumption 3) quickly.
+         * @description Replaces all settings (ranges and defaults: GRIDIM-LIM-14; a value out of range is `400 invalid-request`). A changed `leaseSeconds` applies from each lease's next renewal, a changed `groupIdleSeconds` to every open session at once (GRIDIM-LIM-15). The conformance runner shortens them to test lease expiry (no ghosts) and idle group sessions (seed assumption 3) quickly.
          */
         put: operations["adminUpdateSettings"];
         post?: never;
@@ -96,7 +96,7 @@ export interface paths {
         put?: never;
         /**
          * Create a user
-         * @description Creates an account. Names are unique ignoring ASCII case; a taken name is refused with `400 invalid-request` and changes nothing (GRIDIM-ID-8, GRIDIM-ID-9).
+         * @description Creates an account. Names are unique ignoring ASCII case; a taken name is refused with `400 invalid-request` and changes nothing (GRIDIM-ID-7).
          */
         post: operations["adminCreateUser"];
         delete?: never;
@@ -277,10 +277,10 @@ export interface components {
         };
         /**
          * Format: date-time
-         * @description An RFC 3339 date-time in UTC with the `Z` suffix (GRIDIM-ID-16).
+         * @description An RFC 3339 date-time in UTC with the `Z` suffix (GRIDIM-ID-12).
          */
         Timestamp: string;
-        /** @description A user's name as reported in lists, notices and messages: `First Last` for a grid user, the normalised bare JID for a foreign (XMPP) user (GRIDIM-ID-15). */
+        /** @description A user's name as reported in lists, notices and messages: `First Last` for a grid user, the normalised bare JID for a foreign (XMPP) user (GRIDIM-ID-10). */
         UserName: string;
         /**
          * Format: uuid
@@ -298,7 +298,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `body-too-large`: the request body exceeds 65 536 bytes (GRIDIM-LIM-4). Nothing changed. */
+        /** @description `body-too-large`: the request body exceeds 65 536 bytes (GRIDIM-LIM-3). Nothing changed. */
         ContentTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -307,7 +307,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-5) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
+        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-6) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
         Error: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];

@@ -12,7 +12,7 @@ export interface paths {
         put?: never;
         /**
          * Send a typing notification
-         * @description XEP-0085 chat state, best effort: delivered if the recipient can be reached, never stored or retried (GRIDIM-IM-20, -21). The answer is 204 whether or not it could be delivered, so that it reveals nothing about the recipient's presence (GRIDIM-CLI-20).
+         * @description XEP-0085 chat state, best effort: delivered if the recipient can be reached, never stored or retried (GRIDIM-IM-18, -19). The answer is 204 whether or not it could be delivered, so that it reveals nothing about the recipient's presence (GRIDIM-CLI-19).
          */
         post: operations["clientSendChatState"];
         delete?: never;
@@ -30,7 +30,7 @@ export interface paths {
         };
         /**
          * Read events after a cursor (long poll)
-         * @description Returns the session's events after `after` (from the start of the log when absent), oldest first. When there are none it waits up to `wait` seconds for one (GRIDIM-CLI-9). Reading deletes nothing (GRIDIM-CLI-8): pass the returned `cursor` as the next `after`, which acknowledges everything up to it (GRIDIM-CLI-10) — including stored offline messages. Unlike long-poll queues that delete on read, a client that lost a response just asks again. An `after` the region never issued or has discarded is `400 invalid-request`: the client missed events and resynchronises (GRIDIM-CLI-12). After a teleport the old region still answers this for 60 s with the events from before the hand-over (GRIDIM-CLI-22).
+         * @description Returns the session's events after `after` (from the start of the log when absent), oldest first. When there are none it waits up to `wait` seconds for one (GRIDIM-CLI-9). Reading deletes nothing (GRIDIM-CLI-8): pass the returned `cursor` as the next `after`, which acknowledges everything up to it (GRIDIM-CLI-10) — including stored offline messages. Unlike long-poll queues that delete on read, a client that lost a response just asks again. An `after` the region never issued or has discarded is `400 invalid-request`: the client missed events and resynchronises (GRIDIM-CLI-12). After a teleport the old region still answers this for 60 s with the events from before the hand-over (GRIDIM-CLI-21).
          */
         get: operations["clientListEvents"];
         put?: never;
@@ -270,7 +270,7 @@ export interface paths {
         put?: never;
         /**
          * Send an instant message
-         * @description Seed steps 9 and 10. The region finds the recipient (cached or `locateUser`) and delivers straight to the recipient's region or the gateway; on `agent-not-here` it looks up again and retries once. An offline recipient gets the message stored. `outcome`: `delivered` — handed to the recipient's region; `stored` — kept for the next sign-on; `accepted` — taken on, but the sender may not learn which, because the recipient does not grant it CanSeeOnline (the answer would leak presence, GRIDIM-IM-17). The answer comes only once the message is delivered or durably stored (GRIDIM-IM-19); when it can be neither, the answer is the error (e.g. `503 unavailable`) and a `deliveryFailed` event follows (GRIDIM-CLI-19). A repeat with the same `messageId` gets the first outcome and sends nothing again (GRIDIM-CLI-18). A message to oneself is `400 invalid-request`.
+         * @description Seed steps 9 and 10. The region finds the recipient (cached or `locateUser`) and delivers straight to the recipient's region or the gateway; on `agent-not-here` it looks up again and retries once. An offline recipient gets the message stored. `outcome`: `delivered` — handed to the recipient's region; `stored` — kept for the next sign-on; `accepted` — taken on, but the sender may not learn which, because the recipient does not grant it CanSeeOnline (the answer would leak presence, GRIDIM-IM-15). The answer comes only once the message is delivered or durably stored (GRIDIM-IM-17); when it can be neither, the answer is the error (e.g. `503 unavailable`) and a `deliveryFailed` event follows (GRIDIM-CLI-18). A repeat with the same `messageId` gets the first outcome and sends nothing again (GRIDIM-CLI-17). A message to oneself is `400 invalid-request`.
          */
         post: operations["clientSendInstantMessage"];
         delete?: never;
@@ -330,7 +330,7 @@ export interface paths {
         put?: never;
         /**
          * Teleport to another region
-         * @description The region moves the session (`updateLocation`) and hands the agent over (`acceptAgent`). The client then talks to `regionUrl` with the same session secret; its event cursor stays valid there. Other regions' location caches heal on their next miss.
+         * @description The region moves the session (`updateLocation`) and hands the agent over (`acceptAgent`), answering with the target's `regionId` and `regionUrl`; when the hand-over fails it keeps the agent and answers with the error (GRIDIM-CLI-20). The client then talks to `regionUrl` with the same session secret (GRIDIM-LOC-13). Event ids are meaningful only to the region that issued them, so the event cursor does not carry over: the new region keeps its own log, which the client reads from its start (no `after`); an old cursor sent there is `400 invalid-request` (GRIDIM-CLI-12). The old region still answers `clientListEvents` for 60 s with the events appended before the hand-over, so the client can finish reading them (GRIDIM-CLI-21); a message may then arrive twice, and the client shows each `messageId` once (GRIDIM-CLI-22). Other regions' location caches heal on their next miss.
          */
         post: operations["clientTeleport"];
         delete?: never;
@@ -732,10 +732,10 @@ export interface components {
         };
         /**
          * Format: date-time
-         * @description An RFC 3339 date-time in UTC with the `Z` suffix (GRIDIM-ID-16).
+         * @description An RFC 3339 date-time in UTC with the `Z` suffix (GRIDIM-ID-12).
          */
         Timestamp: string;
-        /** @description A user's name as reported in lists, notices and messages: `First Last` for a grid user, the normalised bare JID for a foreign (XMPP) user (GRIDIM-ID-15). */
+        /** @description A user's name as reported in lists, notices and messages: `First Last` for a grid user, the normalised bare JID for a foreign (XMPP) user (GRIDIM-ID-10). */
         UserName: string;
         /** @description A user as found by name or JID. `firstName` and `lastName` are present for grid users and absent for foreign users, whose `name` is their bare JID. */
         UserSummary: {
@@ -769,7 +769,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `body-too-large`: the request body exceeds 65 536 bytes (GRIDIM-LIM-4). Nothing changed. */
+        /** @description `body-too-large`: the request body exceeds 65 536 bytes (GRIDIM-LIM-3). Nothing changed. */
         ContentTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -778,7 +778,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-5) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
+        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-6) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
         Error: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -831,11 +831,11 @@ export interface components {
         FriendIdPath: components["schemas"]["Uuid"];
         /** @description The group session's id. */
         GroupSessionIdPath: components["schemas"]["Uuid"];
-        /** @description A bare JID instead of `name` (GRIDIM-ID-14): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
+        /** @description A bare JID instead of `name` (GRIDIM-ID-11): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
         JidQuery: components["schemas"]["BareJid"];
         /** @description The friendship offer's id. */
         OfferIdPath: components["schemas"]["Uuid"];
-        /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-8). Give exactly one of `name` and `jid`. */
+        /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-7). Give exactly one of `name` and `jid`. */
         UserNameQuery: components["schemas"]["DisplayName"];
     };
     requestBodies: never;
@@ -1042,7 +1042,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description An offer to this user was already pending; it is returned (GRIDIM-FRND-7). */
+            /** @description An offer to this user was already pending; it is returned (GRIDIM-FRND-4). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1438,7 +1438,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
-            /** @description `not-your-agent`: the entering region refused the hand-over; the agent stays here (GRIDIM-CLI-21). */
+            /** @description `not-your-agent`: the entering region refused the hand-over; the agent stays here (GRIDIM-CLI-20). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1464,9 +1464,9 @@ export interface operations {
     clientLookupUser: {
         parameters: {
             query?: {
-                /** @description A bare JID instead of `name` (GRIDIM-ID-14): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
+                /** @description A bare JID instead of `name` (GRIDIM-ID-11): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
                 jid?: components["parameters"]["JidQuery"];
-                /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-8). Give exactly one of `name` and `jid`. */
+                /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-7). Give exactly one of `name` and `jid`. */
                 name?: components["parameters"]["UserNameQuery"];
             };
             header?: never;

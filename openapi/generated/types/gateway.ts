@@ -19,16 +19,19 @@ export interface paths {
          *     to `wait` seconds until it has stanzas for the client.
          *
          *     Errors are reported the BOSH way, as HTTP `200` with
-         *     `<body type='terminate' condition='…'/>` (XEP-0124 §17.2): `item-not-found` for an
-         *     unknown `sid` or a `rid` outside the window, `bad-request` for a body that is not
-         *     well-formed or not valid XEP-0124 (GRIDIM-XMPP-14, -58), `policy-violation` for a body
-         *     over 131 072 bytes (GRIDIM-LIM-11). Document type declarations, entity declarations,
-         *     comments and processing instructions end the stream with `restricted-xml`
-         *     (GRIDIM-XMPP-55 to -57). HTTP-level rate limiting answers `429` problem details.
+         *     `<body type='terminate' condition='…'/>` (XEP-0124 §17.2), never as `400` or `413`
+         *     problem details: `item-not-found` for an unknown `sid` or a `rid` outside the window,
+         *     `bad-request` for a body that is not well-formed or not valid XEP-0124 (GRIDIM-XMPP-11,
+         *     GRIDIM-XMPP-44), `policy-violation` for a body over 131 072 bytes (GRIDIM-LIM-11).
+         *     Document type declarations, entity references other than the predefined ones, comments
+         *     and processing instructions end the stream with the `<restricted-xml/>` stream error
+         *     (GRIDIM-XMPP-43), carried in a terminate body with condition `remote-stream-error`
+         *     (XEP-0206). Only HTTP-level rate limiting (`429`) and server failures (`5xx`) are
+         *     answered with problem details.
          *
-         *     Authentication is SASL PLAIN inside the stream (RFC 6120 §6, RFC 4616; GRIDIM-XMPP-9),
+         *     Authentication is SASL PLAIN inside the stream (RFC 6120 §6, RFC 4616; GRIDIM-XMPP-7, GRIDIM-XMPP-8),
          *     not an HTTP scheme; the gateway signs the user on with `signOn` and off when the stream
-         *     ends or the BOSH `inactivity` period passes (GRIDIM-XMPP-13).
+         *     ends or the BOSH `inactivity` period passes (GRIDIM-XMPP-10).
          */
         post: operations["boshRequest"];
         delete?: never;
@@ -91,7 +94,7 @@ export interface components {
         ProblemCode: "invalid-request" | "message-too-long" | "body-too-large" | "unauthenticated" | "bad-signature" | "replayed-request" | "unknown-key" | "invalid-credentials" | "forbidden" | "not-your-agent" | "not-a-member" | "unknown-user" | "unknown-region" | "unknown-session" | "unknown-offer" | "unknown-group" | "unknown-group-session" | "not-friends" | "agent-not-here" | "already-friends" | "lease-expired" | "group-session-closed" | "rate-limited" | "unavailable" | "internal";
     };
     responses: {
-        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-5) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
+        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-6) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
         Error: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];

@@ -17,7 +17,7 @@ export interface paths {
         put?: never;
         /**
          * Take over an agent from another region
-         * @description Border crossing or teleport. After `updateLocation` (user-server.yaml) has placed the session here, the region the agent leaves hands it over, signed with its own key (GRIDIM-LOC-15). The receiving region confirms with `locateUser` that the user is placed here (GRIDIM-LOC-16), then hosts the agent: the client keeps its `sessionSecret` and continues against this region (GRIDIM-LOC-17), and stored offline messages are fetched at once (GRIDIM-LOC-18).
+         * @description Border crossing or teleport. After `updateLocation` (user-server.yaml) has placed the session here, the region the agent leaves hands it over, signed with its own key (GRIDIM-LOC-11). The receiving region confirms with `locateUser` that the user is placed here (GRIDIM-LOC-12), then hosts the agent: the client keeps its `sessionSecret` and continues against this region (GRIDIM-LOC-13), and stored offline messages are fetched at once (GRIDIM-LOC-14).
          */
         post: operations["acceptAgent"];
         delete?: never;
@@ -42,7 +42,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver a typing notification to an agent here
-         * @description Signed by the sender's region (or gateway), under the same location, sender-verification and `agent-not-here` rules as an instant message (GRIDIM-IM-20). Chat states (XEP-0085) are best effort: never stored offline nor delivered late (GRIDIM-IM-21).
+         * @description Signed by the sender's region (or gateway), under the same location, sender-verification and `agent-not-here` rules as an instant message (GRIDIM-IM-18). Chat states (XEP-0085) are best effort: never stored offline nor delivered late (GRIDIM-IM-19).
          */
         post: operations["deliverChatState"];
         delete?: never;
@@ -67,7 +67,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver a group message to members here
-         * @description Seed steps 12.4 and 13.2–13.3. Signed by the user server only. One request per destination region, naming the members it hosts (`toUserIds`); the region hands the message to each of them as a `groupMessage` event (the gateway: to the XEP-0045 room), once per `messageId` (GRIDIM-GRP-24); members not hosted here are listed in `notHere` (GRIDIM-GRP-25). Other signers get `403 forbidden` (GRIDIM-GRP-23). Group messages are never stored offline.
+         * @description Seed steps 12.4 and 13.2–13.3. Signed by the user server only. One request per destination region, naming the members it hosts (`toUserIds`); the region hands the message to each of them as a `groupMessage` event (the gateway: to the XEP-0045 room), once per `messageId`; members not hosted here are listed in `notHere` (GRIDIM-GRP-21). Other signers get `403 forbidden` (GRIDIM-SEC-9). Group messages are never stored offline.
          */
         post: operations["deliverGroupMessage"];
         delete?: never;
@@ -92,7 +92,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver an instant message to an agent here
-         * @description Seed steps 9.2–9.3, 10 and 11. Signed by the sender's region (or the gateway), which must host `fromUserId` — checked against the cache or a fresh `locateUser`, else `403 not-your-agent` (GRIDIM-IM-12) — or by the user server redelivering a stored message (GRIDIM-IM-14). The receiving region appends an `instantMessage` event for the recipient (on the gateway: an XMPP message stanza) and caches the sender's location (GRIDIM-IM-13). Receivers de-duplicate by `messageId` for 24 hours: a repeat answers `duplicate` and is not shown twice (GRIDIM-IM-16). A recipient not hosted here gets `404 agent-not-here` (GRIDIM-IM-11).
+         * @description Seed steps 9.2–9.3, 10 and 11. Signed by the sender's region (or the gateway), which must host `fromUserId` — checked against the cache or a fresh `locateUser`, else `403 not-your-agent` (GRIDIM-IM-10) — or by the user server redelivering a stored message (GRIDIM-IM-12). The receiving region appends an `instantMessage` event for the recipient (on the gateway: an XMPP message stanza; GRIDIM-IM-13) and caches the sender's location (GRIDIM-IM-11). Receivers de-duplicate by `messageId` for 24 hours: a repeat answers `duplicate` and is not shown twice (GRIDIM-IM-14). A recipient not hosted here gets `404 agent-not-here` (GRIDIM-IM-9).
          */
         post: operations["deliverInstantMessage"];
         delete?: never;
@@ -117,7 +117,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver a batch of notices to agents here
-         * @description Signed by the user server only (`keyid` = `user-server`). One request carries every notice for agents of this region (seed steps 2–4, 6, 8, 12: "sends a notice through the simulator that they are in"). Each notice goes to its `toUserId` as a client event (on the gateway: presence, subscription or MUC invitation stanzas). Notices for users not here are listed in `notHere`, so the user server can look them up again and re-route (GRIDIM-SIGN-20, -21). Receivers act on a `noticeId` once (GRIDIM-SIGN-22). An `offline` presence notice about an agent addressed to that same agent means its session was replaced elsewhere: the region drops the agent (GRIDIM-SIGN-10). At most 1000 notices per request (GRIDIM-LIM-6); only the user server may send them (GRIDIM-SEC-14).
+         * @description Signed by the user server only (`keyid` = `user-server`). One request carries every notice for agents of this region (seed steps 2–4, 6, 8, 12: "sends a notice through the simulator that they are in"). Each notice goes to its `toUserId` as a client event (on the gateway: presence, subscription or MUC invitation stanzas). Notices for users not here are listed in `notHere`, so the user server can look them up again and re-route (GRIDIM-SIGN-17, -18). Receivers act on a `noticeId` once (GRIDIM-SIGN-19). An `offline` presence notice about an agent addressed to that same agent means its session was replaced elsewhere: the region drops the agent (GRIDIM-SIGN-9). At most 1000 notices per request (GRIDIM-LIM-6); only the user server may send them (GRIDIM-SEC-9).
          */
         post: operations["deliverNotices"];
         delete?: never;
@@ -239,7 +239,7 @@ export interface components {
         FriendshipOfferNotice: {
             fromName: components["schemas"]["UserName"];
             fromUserId: components["schemas"]["Uuid"];
-            /** @description Optional note with the offer; at most 1023 bytes of UTF-8 (GRIDIM-LIM-3). */
+            /** @description Optional note with the offer; at most 1023 bytes of UTF-8 (GRIDIM-LIM-2). */
             message?: string;
             noticeId: components["schemas"]["Uuid"];
             offerId: components["schemas"]["Uuid"];
@@ -395,10 +395,10 @@ export interface components {
         SessionSecret: string;
         /**
          * Format: date-time
-         * @description An RFC 3339 date-time in UTC with the `Z` suffix (GRIDIM-ID-16).
+         * @description An RFC 3339 date-time in UTC with the `Z` suffix (GRIDIM-ID-12).
          */
         Timestamp: string;
-        /** @description A user's name as reported in lists, notices and messages: `First Last` for a grid user, the normalised bare JID for a foreign (XMPP) user (GRIDIM-ID-15). */
+        /** @description A user's name as reported in lists, notices and messages: `First Last` for a grid user, the normalised bare JID for a foreign (XMPP) user (GRIDIM-ID-10). */
         UserName: string;
         /**
          * Format: uuid
@@ -434,7 +434,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `body-too-large`: the request body exceeds 65 536 bytes (GRIDIM-LIM-4). Nothing changed. */
+        /** @description `body-too-large`: the request body exceeds 65 536 bytes (GRIDIM-LIM-3). Nothing changed. */
         ContentTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -443,7 +443,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-5) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
+        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-6) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
         Error: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -526,7 +526,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["SignatureRejected"];
-            /** @description `not-your-agent`: a `locateUser` made by this region does not show the agent placed here (GRIDIM-LOC-16). */
+            /** @description `not-your-agent`: a `locateUser` made by this region does not show the agent placed here (GRIDIM-LOC-12). */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -61,7 +61,7 @@ export interface paths {
         put?: never;
         /**
          * Accept a friendship offer
-         * @description Signed by the region hosting the offeree (`userId`). Creates the friendship with CanSeeOnline granted both ways, tells the offerer (`friendshipAccepted` notice) and starts presence between the two at once; XMPP users see it as a mutual subscription (RFC 6121).
+         * @description Signed by the region hosting the offeree (`userId`). Creates the friendship with CanSeeOnline granted both ways and answers with the offeree's `Friend` row for the offerer; the offerer, if reachable, gets a `friendshipAccepted` notice and, in the same `deliverNotices` request, an `online` presence notice about the offeree (GRIDIM-FRND-8). XMPP users see it as a mutual subscription (RFC 6121).
          */
         post: operations["acceptFriendshipOffer"];
         delete?: never;
@@ -191,7 +191,7 @@ export interface paths {
         put?: never;
         /**
          * Store a message for an offline user
-         * @description Signed by the region (or gateway) hosting `fromUserId`, when the recipient is offline. Idempotent by `messageId`: a repeat answers `200` and stores nothing new. The message is delivered at the recipient's next sign-on and deleted only once acknowledged.
+         * @description Signed by the region (or gateway) hosting `fromUserId`, when the recipient cannot be reached or delivery failed after its retries (GRIDIM-IM-3, -4, -5); accepted whether or not the recipient is online or a friend (GRIDIM-OFFL-3). Idempotent by `messageId`: a repeat answers `200` and stores nothing new (GRIDIM-OFFL-2). The message is returned at the recipient's next sign-on, redelivered by the user server while the recipient can be reached (GRIDIM-OFFL-10), and deleted only once acknowledged or redelivered (GRIDIM-OFFL-4).
          */
         post: operations["storeOfflineMessage"];
         delete?: never;
@@ -242,13 +242,13 @@ export interface paths {
         get?: never;
         /**
          * Take or renew a region's lease
-         * @description Signed by the region itself (`keyid` = `regionId`), which must have been provisioned by an operator (`adminProvisionRegion`) — an unprovisioned region has no key, so it gets `401 unknown-key`. Records the region's URL and name and returns when the lease expires (GRIDIM-LEASE-3); the region renews after half the lease. A region whose lease lapses is treated as gone: its agents go offline and their friends are told (no ghosts, GRIDIM-LEASE-7). This is the one signed operation a region without a current lease may call.
+         * @description Signed by the region itself (`keyid` = `regionId`), which must have been provisioned by an operator (`adminProvisionRegion`) — an unprovisioned region has no key, so it gets `401 unknown-key`. Records the region's URL and name and returns when the lease expires (GRIDIM-LEASE-3); the region renews after half the lease. A region whose lease lapses is treated as gone: its agents go offline and their friends are told (no ghosts, GRIDIM-LEASE-6). This is the one signed operation a region without a current lease may call (GRIDIM-LEASE-7).
          */
         put: operations["renewRegionLease"];
         post?: never;
         /**
          * End a region's lease (graceful shutdown)
-         * @description Signed by the region itself. Ends the lease at once with the effects of a lapse (GRIDIM-LEASE-13): its agents go offline and their friends are told, one `deliverNotices` request per destination region.
+         * @description Signed by the region itself. Ends the lease at once with the effects of a lapse (GRIDIM-LEASE-10): its agents go offline and their friends are told, one `deliverNotices` request per destination region.
          */
         delete: operations["endRegionLease"];
         options?: never;
@@ -270,7 +270,7 @@ export interface paths {
         put?: never;
         /**
          * Sign a user on at a region
-         * @description Seed steps 1–3 and 8. Signed by the region (or gateway) named in `regionId`, which must hold a current lease. Checks the password, opens a session and returns the user's friend list and waiting offline messages. Friends who may see the user online are told with `presence` notices, and the user is told of those friends it may see online — one `deliverNotices` request per destination region. Offline messages stay stored until acknowledged (`acknowledgeOfflineMessages`).
+         * @description Seed steps 1–3 and 8. Signed by the region (or gateway) named in `regionId`, which must hold a current lease. Checks the password, opens a session and returns the user's friend list and waiting offline messages. Friends who may see the user online are told with `presence` notices (GRIDIM-SIGN-6), one `deliverNotices` request per destination region; no presence notices about friends are sent to the signing-on user, who learns their presence from `friends` (GRIDIM-PRES-2), but it is sent a `friendshipOffer` notice for each offer still pending for it (GRIDIM-SIGN-7). A sign-on replaces any earlier session of the user (GRIDIM-SIGN-8). The gateway signs foreign users on by `jid` instead of a name and password (GRIDIM-XMPP-26). Offline messages stay stored until acknowledged (`acknowledgeOfflineMessages`).
          */
         post: operations["signOn"];
         delete?: never;
@@ -321,7 +321,7 @@ export interface paths {
         get?: never;
         /**
          * Move an agent to another region
-         * @description Border crossing or teleport (seed assumption 4). Signed by the region *currently* hosting the session (GRIDIM-LOC-10); the target region must hold a current lease (GRIDIM-LOC-11). The session keeps its id, secret, friends and memberships, and no notice is sent (GRIDIM-LOC-13). Afterwards the leaving region hands the agent over with `acceptAgent` (region.yaml) at the target's URL (`getRegion`). Location caches elsewhere are not pushed; they heal on the next `agent-not-here`. Within 60 s one move back to the leaving region is accepted from it, to undo a refused hand-over (GRIDIM-LOC-19).
+         * @description Border crossing or teleport (seed assumption 4). Signed by the region *currently* hosting the session (GRIDIM-SEC-8); the target region must hold a current lease (GRIDIM-LOC-6) and may not be the gateway (`403 forbidden`, GRIDIM-LOC-7). The session keeps its id, secret, friends and memberships, and no notice is sent (GRIDIM-LOC-8, GRIDIM-LOC-9). Afterwards the leaving region hands the agent over with `acceptAgent` (region.yaml) at the target's URL (`getRegion`). Location caches elsewhere are not pushed; they heal on the next `agent-not-here`. Within 60 s one move back to the leaving region is accepted from it, to undo a refused hand-over (GRIDIM-LOC-15).
          */
         put: operations["updateLocation"];
         post?: never;
@@ -343,7 +343,7 @@ export interface paths {
         };
         /**
          * Find a user by name or JID
-         * @description Resolves a grid user's name `First Last` (ignoring case, GRIDIM-ID-8), or a bare JID (GRIDIM-ID-14), to the user's id. Exactly one of `name` and `jid` must be given, else `400 invalid-request`. A JID at the gateway domain names a grid user; any other bare JID names a foreign user, created on first use — this is how the gateway resolves XMPP subscription targets.
+         * @description Resolves a grid user's name `First Last` (ignoring case, GRIDIM-ID-7), or a bare JID (GRIDIM-ID-11), to the user's id. Exactly one of `name` and `jid` must be given, else `400 invalid-request`. A JID at the gateway domain names a grid user; any other bare JID names a foreign user, created on first use — this is how the gateway resolves XMPP subscription targets.
          */
         get: operations["lookupUser"];
         put?: never;
@@ -400,7 +400,7 @@ export interface paths {
         post?: never;
         /**
          * End a friendship
-         * @description Signed by the region hosting `userId`. Removes the friendship both ways; the former friend gets a `friendshipEnded` notice and, where presence was visible, `offline` presence both ways.
+         * @description Signed by the region hosting `userId`. Removes both rows of the friendship; the former friend, if reachable, gets a `friendshipEnded` notice (GRIDIM-FRND-12). No `presence` notice is sent either way, as the two are no longer friends (GRIDIM-PRES-3): receivers stop showing the former friend's presence on `friendshipEnded` (the gateway sends `unavailable`, GRIDIM-XMPP-20).
          */
         delete: operations["endFriendship"];
         options?: never;
@@ -451,7 +451,7 @@ export interface paths {
         };
         /**
          * Find where a user is
-         * @description Seed step 9.1 and assumption 4: the sender's region asks where the recipient is, on behalf of one of its agents (`for`, which it must host — GRIDIM-LOC-2), then delivers straight to that region and caches the answer. `regionId`, `regionUrl` and `kind` are present exactly when the user can be reached (GRIDIM-LOC-3, -4, -5). `canSeeOnline` says whether `userId` grants `for` CanSeeOnline (right 1); when false the caller must not reveal the user's presence to its agent (the message outcome is then `accepted`, GRIDIM-IM-17).
+         * @description Seed step 9.1 and assumption 4: the sender's region asks where the recipient is, on behalf of one of its agents (`for`, which it must host — GRIDIM-SEC-8), then delivers straight to that region and caches the answer. `regionId`, `regionUrl` and `kind` are present exactly when the user can be reached (GRIDIM-LOC-2, -3, -4). `canSeeOnline` says whether `userId` grants `for` CanSeeOnline (right 1); when false the caller must not reveal the user's presence to its agent (the message outcome is then `accepted`, GRIDIM-IM-15).
          */
         get: operations["locateUser"];
         put?: never;
@@ -505,7 +505,7 @@ export interface paths {
         put?: never;
         /**
          * Acknowledge stored messages
-         * @description Signed by the region hosting `userId`, once the messages have reached the user's client (or the gateway's XMPP session). Deletes them; unknown or already deleted ids are ignored, so the call is safe to repeat.
+         * @description Signed by the region hosting `userId`, once the client has read past the messages' events (or the gateway has sent the stanzas carrying them; GRIDIM-OFFL-8). Deletes those stored for the user and answers with the number deleted; unknown or already deleted ids are ignored, so the call is safe to repeat (GRIDIM-OFFL-7).
          */
         post: operations["acknowledgeOfflineMessages"];
         delete?: never;
@@ -683,18 +683,31 @@ export interface components {
         };
         /** @description Opaque bearer secret of one sign-on (base64url, at least 32 characters). Known only to the user server, the hosting region and the client. */
         SessionSecret: string;
+        /** @description Either a grid user's name and password (GRIDIM-SIGN-2), or — from the gateway only — the bare `jid` of a foreign user, outside the gateway domain, instead of a name and password (GRIDIM-XMPP-25, GRIDIM-XMPP-26). Any other use of `jid` is `403 forbidden`. */
         SignOnRequest: {
-            firstName: components["schemas"]["FirstName"];
-            lastName: components["schemas"]["LastName"];
-            password: components["schemas"]["Password"];
+            firstName?: components["schemas"]["FirstName"];
+            /** @description A foreign user's bare JID (gateway only, GRIDIM-XMPP-26). */
+            jid?: components["schemas"]["BareJid"];
+            lastName?: components["schemas"]["LastName"];
+            password?: components["schemas"]["Password"];
             /** @description The region (or gateway) the user signs on at; must be the signer. */
             regionId: components["schemas"]["Uuid"];
-        };
+        } & ({
+            firstName: components["schemas"]["FirstName"];
+            jid?: never;
+            lastName: components["schemas"]["LastName"];
+            password: components["schemas"]["Password"];
+        } | {
+            firstName?: never;
+            jid: components["schemas"]["BareJid"];
+            lastName?: never;
+            password?: never;
+        });
         SignOnResponse: {
             friends: components["schemas"]["Friend"][];
             /** @description More are stored than were returned; fetch them with `listOfflineMessages`. */
             moreOfflineMessages: boolean;
-            name: components["schemas"]["DisplayName"];
+            name: components["schemas"]["UserName"];
             /** @description Stored messages, oldest first; acknowledge them once delivered. */
             offlineMessages: components["schemas"]["InstantMessage"][];
             sessionId: components["schemas"]["Uuid"];
@@ -720,7 +733,7 @@ export interface components {
         };
         /**
          * Format: date-time
-         * @description An RFC 3339 date-time in UTC with the `Z` suffix (GRIDIM-ID-16).
+         * @description An RFC 3339 date-time in UTC with the `Z` suffix (GRIDIM-ID-12).
          */
         Timestamp: string;
         UserLocation: {
@@ -728,9 +741,9 @@ export interface components {
             canSeeOnline: boolean;
             /** @description Kind of that region; present with `regionId`. */
             kind?: components["schemas"]["RegionKind"];
-            /** @description Whether the user is signed on. A foreign user is reachable at the gateway even when not online (GRIDIM-LOC-5). */
+            /** @description Whether the user is signed on. A foreign user is reachable at the gateway even when not online (GRIDIM-LOC-4). */
             online: boolean;
-            /** @description Present exactly when the user can be reached at a region (GRIDIM-LOC-3). */
+            /** @description Present exactly when the user can be reached at a region (GRIDIM-LOC-2). */
             regionId?: components["schemas"]["Uuid"];
             /**
              * Format: uri
@@ -739,7 +752,7 @@ export interface components {
             regionUrl?: string;
             userId: components["schemas"]["Uuid"];
         };
-        /** @description A user's name as reported in lists, notices and messages: `First Last` for a grid user, the normalised bare JID for a foreign (XMPP) user (GRIDIM-ID-15). */
+        /** @description A user's name as reported in lists, notices and messages: `First Last` for a grid user, the normalised bare JID for a foreign (XMPP) user (GRIDIM-ID-10). */
         UserName: string;
         /** @description A user as found by name or JID. `firstName` and `lastName` are present for grid users and absent for foreign users, whose `name` is their bare JID. */
         UserSummary: {
@@ -773,7 +786,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `body-too-large`: the request body exceeds 65 536 bytes (GRIDIM-LIM-4). Nothing changed. */
+        /** @description `body-too-large`: the request body exceeds 65 536 bytes (GRIDIM-LIM-3). Nothing changed. */
         ContentTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -782,7 +795,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-5) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
+        /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-6) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
         Error: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -801,7 +814,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `lease-expired`: the signing region holds no current lease (GRIDIM-LEASE-9); it renews (`renewRegionLease`) before sending anything else. */
+        /** @description `lease-expired`: the signing region holds no current lease (GRIDIM-LEASE-7); it renews (`renewRegionLease`) before sending anything else (GRIDIM-LEASE-8). */
         LeaseExpired: {
             headers: {
                 [name: string]: unknown;
@@ -838,7 +851,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `unknown-region`: no such region or gateway is provisioned. */
+        /** @description `unknown-region`: no such region or gateway is provisioned, or it holds no current lease where one is needed. */
         UnknownRegion: {
             headers: {
                 [name: string]: unknown;
@@ -873,7 +886,7 @@ export interface components {
         FriendIdPath: components["schemas"]["Uuid"];
         /** @description The group session's id. */
         GroupSessionIdPath: components["schemas"]["Uuid"];
-        /** @description A bare JID instead of `name` (GRIDIM-ID-14): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
+        /** @description A bare JID instead of `name` (GRIDIM-ID-11): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
         JidQuery: components["schemas"]["BareJid"];
         /** @description The friendship offer's id. */
         OfferIdPath: components["schemas"]["Uuid"];
@@ -885,7 +898,7 @@ export interface components {
         SignatureInput: string;
         /** @description The user's id. */
         UserIdPath: components["schemas"]["Uuid"];
-        /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-8). Give exactly one of `name` and `jid`. */
+        /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-7). Give exactly one of `name` and `jid`. */
         UserNameQuery: components["schemas"]["DisplayName"];
     };
     requestBodies: never;
@@ -938,7 +951,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description An offer from the same user to the same user was already pending; it is returned and no second offer is made (GRIDIM-FRND-7). */
+            /** @description An offer from the same user to the same user was already pending; it is returned and no second offer is made (GRIDIM-FRND-4). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -960,7 +973,7 @@ export interface operations {
             401: components["responses"]["SignatureRejected"];
             403: components["responses"]["NotYourAgent"];
             404: components["responses"]["UnknownUser"];
-            /** @description `already-friends` (GRIDIM-FRND-6), or `lease-expired` for a signer without a current lease. */
+            /** @description `already-friends` (GRIDIM-FRND-3), or `lease-expired` for a signer without a current lease. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1432,6 +1445,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `unknown-region`: no region or gateway with this id is provisioned (GRIDIM-ERR-4; checked before `forbidden`, GRIDIM-ERR-7). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["ContentTooLarge"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
@@ -1463,6 +1485,15 @@ export interface operations {
             401: components["responses"]["SignatureRejected"];
             /** @description `forbidden`: the signer is not the region named in the path. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unknown-region`: no region or gateway with this id is provisioned (GRIDIM-ERR-4; checked before `forbidden`, GRIDIM-ERR-7). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1512,7 +1543,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden`: the signer is not the region named in `regionId`. */
+            /** @description `forbidden`: the signer is not the region named in `regionId` (GRIDIM-SIGN-1), or `jid` was given by a signer other than the gateway or for a JID at the gateway domain (GRIDIM-XMPP-26). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1580,7 +1611,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The session is now placed at the target region (GRIDIM-LOC-12). */
+            /** @description The session is now placed at the target region (GRIDIM-LOC-8). */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1590,7 +1621,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["SignatureRejected"];
             403: components["responses"]["NotYourAgent"];
-            /** @description `unknown-session`, or `unknown-region` when the target is not provisioned or holds no current lease (GRIDIM-LOC-11). */
+            /** @description `unknown-session`, or `unknown-region` when the target is not provisioned or holds no current lease (GRIDIM-LOC-6). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1608,9 +1639,9 @@ export interface operations {
     lookupUser: {
         parameters: {
             query?: {
-                /** @description A bare JID instead of `name` (GRIDIM-ID-14): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
+                /** @description A bare JID instead of `name` (GRIDIM-ID-11): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
                 jid?: components["parameters"]["JidQuery"];
-                /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-8). Give exactly one of `name` and `jid`. */
+                /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-7). Give exactly one of `name` and `jid`. */
                 name?: components["parameters"]["UserNameQuery"];
             };
             header: {
