@@ -1,6 +1,6 @@
 /**
  * Rows the user server's store keeps, named after the protocol's own objects
- * (spec/CONTRACT-SKETCH.md). All identifiers are UUID strings chosen by the caller;
+ * (spec/protocol, openapi/components/common.yaml). All identifiers are UUID strings chosen by the caller;
  * all times are Unix epoch milliseconds, converted at the HTTP edge.
  */
 

@@ -7,7 +7,7 @@ import {
 import { schemaErrors } from './test-support.ts'
 import { StanzaError } from './xmpp-error.ts'
 
-/** spec/CONTRACT-SKETCH.md, "Errors": code → XMPP stanza condition. */
+/** spec/protocol/14-errors.md: code → XMPP stanza condition. */
 const SKETCH: Array<[ErrorCode, string]> = [
   ['invalid-request', 'bad-request'], ['message-too-long', 'not-acceptable'], ['body-too-large', 'policy-violation'],
   ['unauthenticated', 'not-authorized'], ['bad-signature', 'not-authorized'], ['replayed-request', 'not-authorized'],
