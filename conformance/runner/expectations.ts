@@ -9,6 +9,8 @@ import { resolveValue } from './vars.ts'
 
 export class Impossible extends Error {}
 
+const EXACT_COUNT_SETTLE_MS = 300
+
 export type StepState = { response?: ActionResult, exchanges: ObservedExchange[] }
 
 function roleName (ctx: FlowContext, url: string | undefined): string | undefined {
@@ -66,14 +68,21 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
     case 'exchange': {
       if (!ctx.target.observe) throw new Impossible('this target does not let the runner observe service-to-service traffic')
       const deadline = Date.now() + ctx.eventTimeoutMs
+      const fail = (n: number): Error => new Error(`expected ${expect.count ?? 'at least one'} ${expect.operation} from ${expect.from} to ${expect.to}, saw ${n}`)
       for (;;) {
         const n = exchangeCount(ctx, state, expect)
-        if (expect.count === undefined ? n > 0 : n === expect.count) return
-        if (Date.now() > deadline || (expect.count !== undefined && n > expect.count)) {
-          throw new Error(`expected ${expect.count ?? 'at least one'} ${expect.operation} from ${expect.from} to ${expect.to}, saw ${n}`)
-        }
+        if (expect.count === undefined ? n > 0 : n === expect.count) break
+        if (Date.now() > deadline || (expect.count !== undefined && n > expect.count)) throw fail(n)
         await new Promise((r) => setTimeout(r, 50))
       }
+      // "Exactly N" is also a claim that no more follow: like no-event, it is judged once the
+      // traffic has settled — here, a short bounded quiet period after the count was reached.
+      if (expect.count !== undefined) {
+        await new Promise((r) => setTimeout(r, EXACT_COUNT_SETTLE_MS))
+        const n = exchangeCount(ctx, state, expect)
+        if (n !== expect.count) throw fail(n)
+      }
+      return
     }
     case 'stanza':
       throw new Impossible('XMPP stanza checks need a gateway and a Jabber server in the target')

@@ -5,20 +5,29 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLogger, PeerClient } from '../../reference/lib/http/index.ts'
 import { startGrid } from '../../reference/grid/start-grid.ts'
+import type { Fault } from '../../reference/lib/faults.ts'
 import type { Target } from './target.ts'
 
-export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5 }: { regionCount?: number, leaseSeconds?: number } = {}): Promise<Target> {
+export type EmbeddedOptions = {
+  regionCount?: number
+  leaseSeconds?: number
+  /** Deliberate bugs, so that conformance/variants can show the suite catches them. */
+  faults?: ReadonlySet<Fault>
+}
+
+export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, faults }: EmbeddedOptions = {}): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridim-conformance-'))
   const grid = await startGrid({
     dataDir,
     regionCount,
     logger: createLogger({ role: 'embedded' }),
     // Leases short enough that a crashed region is noticed soon; flows that test lapses set shorter ones.
-    settings: { leaseSeconds }
+    settings: { leaseSeconds },
+    faults
   })
   const killed = new Set<number>()
   return {
-    name: 'embedded reference grid',
+    name: faults?.size ? `embedded reference grid with faults: ${[...faults].join(', ')}` : 'embedded reference grid',
     userServerUrl: grid.userServerUrl,
     adminToken: grid.adminToken,
     regions: grid.regionInfo.map((r) => ({ name: r.name, regionId: r.regionId, url: r.url })),

@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { GridImError } from '../lib/errors/index.ts'
+import type { Fault } from '../lib/faults.ts'
 import { createLogger, PeerClient, type Logger } from '../lib/http/index.ts'
 import { exportPublicKey } from '../lib/signatures/index.ts'
 import { openSqliteStore } from '../store/index.ts'
@@ -21,6 +22,8 @@ export type GridOptions = {
   adminToken?: string
   logger?: Logger
   settings?: { leaseSeconds?: number, groupIdleSeconds?: number, replayWindowSeconds?: number }
+  /** Deliberate bugs in the user server and every region, only for conformance/variants. */
+  faults?: ReadonlySet<Fault>
 }
 
 export type RegionInfo = { regionId: string, name: string, url: string }
@@ -51,7 +54,7 @@ export async function startGrid (options: GridOptions) {
   const openUserServer = async (port: number) => {
     const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
     const server = createUserServer({
-      store, ...userServerKeys, adminToken: state.adminToken, host, port, logger: logger.child({ role: 'user-server' })
+      store, ...userServerKeys, adminToken: state.adminToken, host, port, logger: logger.child({ role: 'user-server' }), faults: options.faults
     })
     const url = await server.start()
     return { store, server, url }
@@ -66,7 +69,7 @@ export async function startGrid (options: GridOptions) {
     const keys = loadOrCreateKeyPair(join(dataDir, 'keys', `${r.regionId}.pem`))
     const region = createRegion({
       regionId: r.regionId, name: r.name, ...keys, userServerUrl, userServerKey: userServerKeys.publicKey,
-      host, port, logger: logger.child({ role: 'region', region: r.name })
+      host, port, logger: logger.child({ role: 'region', region: r.name }), faults: options.faults
     })
     await region.start()
     return region

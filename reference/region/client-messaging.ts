@@ -21,7 +21,8 @@ export function messagingHandlers (ctx: RegionContext): Record<string, Operation
     userServer: ctx.userServer,
     cache: ctx.cache,
     deliverLocally: (im) => ctx.inbox.instantMessage(im),
-    ...ctx.delivery
+    ...ctx.delivery,
+    faults: ctx.faults
   }
   /** GRIDIM-IM-6: one message at a time per sender and recipient, so they arrive in order. */
   const queues = new Map<string, Promise<unknown>>()
@@ -59,7 +60,7 @@ export function messagingHandlers (ctx: RegionContext): Record<string, Operation
       checkBodyLength(body)
       if (toUserId === agent.userId) throw new GridImError('invalid-request', 'A message to oneself is not sent.') // GRIDIM-IM-2
       // GRIDIM-CLI-17: a repeat gets the first outcome and sends nothing again.
-      let pending = agent.sent.get(messageId) as Promise<Outcome> | undefined
+      let pending = ctx.faults.has('region-forgets-sent-ids') ? undefined : agent.sent.get(messageId) as Promise<Outcome> | undefined
       if (pending === undefined) {
         const im: InstantMessage = { messageId, fromUserId: agent.userId, fromName: agent.name, toUserId, body, sentAt: new Date(ctx.now()).toISOString() }
         pending = inOrder(`${agent.userId} ${toUserId}`, async () => await send(agent, im))

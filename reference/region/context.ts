@@ -1,4 +1,5 @@
 // Everything a region's operation handlers share. Built once by createRegion.
+import type { Fault } from '../lib/faults.ts'
 import type { Logger } from '../lib/http/index.ts'
 import type { Agents } from './agents.ts'
 import type { DeliveryDeps } from './delivery.ts'
@@ -25,4 +26,6 @@ export type RegionContext = {
   delivery: Pick<DeliveryDeps, 'attempts' | 'backoffMs' | 'timeoutMs' | 'sleep'>
   /** Seconds between keep-alive comments on an event stream. */
   heartbeatSeconds: number
+  /** Deliberate bugs for conformance/variants only; empty otherwise (reference/lib/faults.ts). */
+  faults: ReadonlySet<Fault>
 }

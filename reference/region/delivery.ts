@@ -9,6 +9,7 @@
 // The outcome is masked as `accepted` when the recipient does not grant the sender
 // CanSeeOnline, so that it never reveals presence (GRIDIM-IM-15).
 import { GridImError } from '../lib/errors/index.ts'
+import type { Fault } from '../lib/faults.ts'
 import type { CachedLocation, LocationCache } from './location-cache.ts'
 import type { InstantMessage, UserLocation } from './types.ts'
 import type { Peer, UserServer } from './upstream.ts'
@@ -32,6 +33,8 @@ export type DeliveryDeps = {
   backoffMs?: number
   timeoutMs?: number
   sleep?: (ms: number) => Promise<void>
+  /** Deliberate bugs for conformance/variants only (reference/lib/faults.ts). */
+  faults?: ReadonlySet<Fault>
 }
 
 export type SendResult = {
@@ -71,7 +74,7 @@ export async function sendInstantMessage (im: InstantMessage, canSeeOnline: bool
     const result = await attempt(im, location, deps)
     if (result === 'delivered') return finish('delivered')
     deps.cache.evict(im.toUserId)
-    if (result === 'exhausted') break
+    if (result === 'exhausted' || deps.faults?.has('no-retry-after-agent-not-here')) break
     location = undefined
   }
   await deps.userServer('storeOfflineMessage', { body: im })

@@ -3,6 +3,7 @@
 // delivers 1:1 messages straight to other regions (seed step 9).
 import type { KeyObject } from 'node:crypto'
 import { GridImError } from '../lib/errors/index.ts'
+import { NO_FAULTS, type Fault } from '../lib/faults.ts'
 import { createServer, PeerClient, registerOperations, signerFor, type Logger } from '../lib/http/index.ts'
 import { Agents } from './agents.ts'
 import { bearerAuthenticator } from './client-auth.ts'
@@ -44,6 +45,8 @@ export type RegionOptions = {
   /** Keep-alive comments on event streams (default 15 s). */
   heartbeatSeconds?: number
   delivery?: RegionContext['delivery']
+  /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
+  faults?: ReadonlySet<Fault>
 }
 
 export function createRegion (options: RegionOptions) {
@@ -77,13 +80,14 @@ export function createRegion (options: RegionOptions) {
     now,
     delivery: { ...options.delivery },
     heartbeatSeconds: options.heartbeatSeconds ?? 15,
+    faults: options.faults ?? NO_FAULTS,
     url: () => url
   }
 
   registerOperations(server, {
     document: 'region',
     handlers: regionHandlers(ctx),
-    authenticators: { gridimSignature: peerAuthenticator(createKeyResolver(userServer, options.userServerKey), () => url) }
+    authenticators: { gridimSignature: peerAuthenticator(createKeyResolver(userServer, options.userServerKey), () => url, ctx.faults) }
   })
   // Chapter 1: the gateway serves everything a region serves except the client interface.
   if (kind === 'region') {

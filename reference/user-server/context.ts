@@ -1,5 +1,6 @@
 // What every route and sweeper of the user server shares. Built once by createUserServer.
 import type { KeyObject } from 'node:crypto'
+import type { Fault } from '../lib/faults.ts'
 import type { Logger } from '../lib/http/index.ts'
 import type { Store } from '../store/index.ts'
 import type { Courier } from './notices/courier.ts'
@@ -31,4 +32,6 @@ export type UserServerContext = {
   groupReplies: RecentMap<GroupMessageSent>
   /** By sessionId (GRIDIM-LOC-15). */
   handovers: RecentMap<Handover>
+  /** Deliberate bugs for conformance/variants only; empty otherwise (reference/lib/faults.ts). */
+  faults: ReadonlySet<Fault>
 }

@@ -2,6 +2,7 @@
 // Nothing here is protocol logic; it wires the routes, the authenticators, the courier that
 // talks to regions, and the sweepers.
 import type { KeyObject } from 'node:crypto'
+import { NO_FAULTS, type Fault } from '../lib/faults.ts'
 import { createServer, PeerClient, registerOperations, signerFor, type Logger } from '../lib/http/index.ts'
 import type { Store } from '../store/index.ts'
 import { adminTokenAuthenticator } from './auth/admin-token.ts'
@@ -38,6 +39,8 @@ export type UserServerOptions = {
   sweepIntervalMs?: number
   /** Pauses before retrying a group message to a region that failed (default 0.5 s, 2 s). */
   groupRetryDelaysMs?: readonly number[]
+  /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
+  faults?: ReadonlySet<Fault>
 }
 
 export type UserServer = ReturnType<typeof createUserServer>
@@ -62,7 +65,8 @@ export function createUserServer (options: UserServerOptions) {
     redelivery: new Redelivery({ store, courier, locate, acknowledged, now, logger }),
     acknowledged,
     groupReplies: new RecentMap(DAY_MS),
-    handovers: new RecentMap(60_000)
+    handovers: new RecentMap(60_000),
+    faults: options.faults ?? NO_FAULTS
   }
 
   const server = createServer({ host: options.host, port: options.port, logger })

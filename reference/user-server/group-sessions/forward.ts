@@ -12,7 +12,8 @@ export type GroupMessage = { messageId: string, body: string, sentAt: string }
 export function forwardGroupMessage (ctx: UserServerContext, session: GroupSessionRow, sender: UserRow, message: GroupMessage): number {
   const { members } = ctx.store.listMembers(session.groupSessionId)
   const located = ctx.locate(members)
-  const destinations = groupByRegion(members, (userId) => located.get(userId))
+  const byRegion = groupByRegion(members, (userId) => located.get(userId))
+  const destinations = ctx.faults.has('group-forward-per-member') ? byRegion.flatMap((d) => d.items.map((userId) => ({ ...d, items: [userId] }))) : byRegion
   for (const { target, items } of destinations) {
     ctx.courier.deliverGroupMessage(target, {
       groupSessionId: session.groupSessionId,

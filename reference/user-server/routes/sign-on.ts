@@ -66,6 +66,7 @@ export function signOn (ctx: UserServerContext): OperationHandler {
     const friendIds = friends.map((f) => f.friendId)
     const isOnline = onlineAmong(store, friendIds)
     for (const friendId of presenceAudience(friends, reachableAmong(ctx, friendIds))) batch.add(friendId, presenceNotice(user, 'online'))
+    if (ctx.faults.has('presence-to-friends-of-friends')) for (const f of friendIds) for (const ff of store.listFriends(f)) if (ff.friendId !== userId) batch.add(ff.friendId, presenceNotice(user, 'online'))
     for (const offer of store.listOpenOffers(userId)) {
       const from = store.getUser(offer.fromUserId)
       if (from === null) continue
@@ -75,6 +76,7 @@ export function signOn (ctx: UserServerContext): OperationHandler {
       })
     }
     const page = store.listOffline(userId, OFFLINE_PAGE_SIZE)
+    if (ctx.faults.has('offline-deleted-on-read')) store.acknowledge(userId, page.messages.map((m) => m.messageId))
     batch.send()
     return {
       status: 201,

@@ -15,6 +15,7 @@ export function storeOfflineMessage (ctx: UserServerContext): OperationHandler {
     requireUser(ctx, message.toUserId)
     requireHosted(ctx, input, from)
     const repeat = { status: 200, body: { stored: true } }
+    if (ctx.faults.has('offline-store-drops-messages')) return { status: 201, body: { stored: true } }
     if (ctx.acknowledged.get(message.messageId, ctx.now()) !== undefined) return repeat
     const row = messageFromWire(message)
     if (ctx.store.storeOffline(row) === 'duplicate') return repeat

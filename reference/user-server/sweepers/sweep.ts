@@ -8,7 +8,7 @@ import { endLeases } from './end-leases.ts'
 export type SweepResult = { lapsedRegions: number, endedSessions: number, closedGroupSessions: number }
 
 export function sweep (ctx: UserServerContext, now: number): SweepResult {
-  const lapsed = ctx.store.listExpiredLeases(now).map((r) => r.regionId)
+  const lapsed = ctx.faults.has('lapsed-leases-ignored') ? [] : ctx.store.listExpiredLeases(now).map((r) => r.regionId)
   const endedSessions = endLeases(ctx, lapsed)
   const closedGroupSessions = closeIdleGroupSessions(ctx, now)
   return { lapsedRegions: lapsed.length, endedSessions, closedGroupSessions }

@@ -1,0 +1,69 @@
+// Proof that the conformance runner catches bugs (issue 5): the reference grid is started with
+// one deliberate fault (reference/lib/faults.ts), the flow meant to catch it is replayed, and the
+// run must fail with a check tagged with the requirement the fault breaks. The same flows must
+// pass against the unbroken reference, so a failure here is the fault's doing and nothing else.
+import t from 'tap'
+import type { Fault } from '../../reference/lib/faults.ts'
+import type { Check, RunResult } from '../runner/results.ts'
+import { runSuite } from '../runner/run-suite.ts'
+import { startEmbeddedTarget } from '../target/embedded.ts'
+
+type Variant = {
+  fault: Fault
+  flow: string
+  requirement: string
+  bug: string
+  /** Set while the runner cannot catch the fault yet: why not. */
+  gap?: string
+}
+
+const variants: readonly Variant[] = [
+  { fault: 'presence-to-friends-of-friends', flow: 'x-b-never-sees-c', requirement: 'GRIDIM-PRES-3', bug: 'a user server that tells B C is online' },
+  { fault: 'offline-store-drops-messages', flow: 'x-offline-message-stored-until-acknowledged', requirement: 'GRIDIM-OFFL-5', bug: 'an offline store that drops messages' },
+  { fault: 'offline-deleted-on-read', flow: 'x-offline-message-stored-until-acknowledged', requirement: 'GRIDIM-OFFL-6', bug: 'an offline store that deletes messages on read' },
+  { fault: 'no-retry-after-agent-not-here', flow: 'x-stale-location-retried-once', requirement: 'GRIDIM-IM-4', bug: 'a region that never retries after agent-not-here' },
+  {
+    fault: 'group-forward-per-member',
+    flow: 'x-group-message-once-per-region',
+    requirement: 'GRIDIM-GRP-13',
+    bug: 'a user server that forwards a group message once per member'
+  },
+  { fault: 'region-accepts-unsigned', flow: 'x-unsigned-or-forged-request', requirement: 'GRIDIM-SEC-1', bug: 'a region that accepts an unsigned request' },
+  { fault: 'lapsed-leases-ignored', flow: 'x-region-dies', requirement: 'GRIDIM-LEASE-6', bug: 'a user server that keeps a lapsed region\'s agents online' },
+  { fault: 'region-forgets-sent-ids', flow: 'x-duplicate-send-deduplicated', requirement: 'GRIDIM-CLI-17', bug: 'a region that sends a repeated messageId again' }
+]
+
+/** Leases this short lapse within 3 s of a crash (a 1 s sweep), well inside the event timeout. */
+const LEASE_SECONDS = 2
+/** Ample for a lapse; short, since under a fault the awaited event never comes. */
+const EVENT_TIMEOUT_MS = 5000
+
+const checksOf = (run: RunResult): Check[] => run.flows.flatMap((f) => f.checks)
+const failures = (run: RunResult): Check[] => checksOf(run).filter((c) => c.status === 'fail')
+const describe = (checks: readonly Check[]): string[] => checks.map((c) => `${c.flow} step ${c.step} [${c.requirements.join(', ')}]: ${c.message ?? ''}`)
+
+async function runAgainst (flows: string[], faults?: ReadonlySet<Fault>): Promise<RunResult> {
+  const target = await startEmbeddedTarget({ leaseSeconds: LEASE_SECONDS, faults })
+  try {
+    return await runSuite(target, { flows, eventTimeoutMs: EVENT_TIMEOUT_MS })
+  } finally {
+    await target.close()
+  }
+}
+
+t.test('the unbroken reference passes every flow the variants are checked with', async (t) => {
+  const run = await runAgainst([...new Set(variants.map((v) => v.flow))])
+  t.ok(checksOf(run).length > 0, 'the flows have checks')
+  t.same(describe(failures(run)), [], 'no check fails')
+})
+
+for (const { fault, flow, requirement, bug, gap } of variants) {
+  t.test(`${bug} fails ${flow} under ${requirement}`, gap === undefined ? {} : { todo: gap }, async (t) => {
+    const run = await runAgainst([flow], new Set([fault]))
+    const failed = failures(run)
+    // The grid must work apart from the fault: a flow that fails everywhere (say, in setup) proves nothing.
+    t.ok(checksOf(run).some((c) => c.status === 'pass'), 'the rest of the flow still passes', { failed: describe(failed) })
+    t.ok(failed.length > 0, `the ${fault} variant fails at least one check`)
+    t.ok(failed.some((c) => c.requirements.includes(requirement)), `a failed check carries ${requirement}`, { failed: describe(failed) })
+  })
+}

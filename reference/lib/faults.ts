@@ -1,0 +1,29 @@
+// Deliberate bugs, for one purpose only: conformance/variants/ starts the reference with one of
+// these switched on and checks that the conformance runner fails the flow that should catch it,
+// under the right requirement id. A suite that passes a broken implementation proves nothing.
+// Nothing in a production path (the CLI, start-up from a config file) ever sets them; each one
+// is a single condition at the place where the reference makes the decision it breaks.
+
+/**
+ * One deliberate departure from the spec, named after what goes wrong.
+ * - `presence-to-friends-of-friends`: a sign-on is also announced to the friends' friends (breaks GRIDIM-PRES-3).
+ * - `offline-store-drops-messages`: storeOfflineMessage answers 201 and stores nothing (breaks GRIDIM-OFFL-5).
+ * - `offline-deleted-on-read`: signOn deletes the stored messages it returns, as OpenSimulator does (breaks GRIDIM-OFFL-6).
+ * - `no-retry-after-agent-not-here`: a region stores the message instead of one fresh lookup and retry (breaks GRIDIM-IM-4).
+ * - `group-forward-per-member`: a group message goes once per member, not once per region (breaks GRIDIM-GRP-13).
+ * - `region-accepts-unsigned`: a region lets a request without a signature through (breaks GRIDIM-SEC-1).
+ * - `lapsed-leases-ignored`: the lease sweeper never ends a lapsed lease (breaks GRIDIM-LEASE-6).
+ * - `region-forgets-sent-ids`: a region sends a repeated client messageId again (breaks GRIDIM-CLI-17).
+ */
+export type Fault =
+  | 'presence-to-friends-of-friends'
+  | 'offline-store-drops-messages'
+  | 'offline-deleted-on-read'
+  | 'no-retry-after-agent-not-here'
+  | 'group-forward-per-member'
+  | 'region-accepts-unsigned'
+  | 'lapsed-leases-ignored'
+  | 'region-forgets-sent-ids'
+
+/** No faults: what every production path uses. */
+export const NO_FAULTS: ReadonlySet<Fault> = new Set()
