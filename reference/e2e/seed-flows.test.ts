@@ -35,10 +35,26 @@ t.test('flow 3: C signs on; A and C learn of each other, and B never learns of C
   t.same(b.seen(is.presenceAbout(C.userId)), [], 'B saw nothing about C')
 })
 
+t.test('flow 5: A, B and C are online, and each knows exactly the presence its rights allow', async (t) => {
+  for (const user of [A, B, C]) t.equal((await grid.admin('adminGetUser', { params: { userId: user.userId } })).online, true, `${user.firstName} online`)
+  const friendsOnline = async (s: ClientSession) => (await s.call<any[]>('clientListFriends'))
+    .filter((f: any) => f.online).map((f: any) => f.userId).sort()
+  t.same(await friendsOnline(a), [B.userId, C.userId].sort(), 'A sees B and C')
+  t.same(await friendsOnline(b), [A.userId], 'B sees only A')
+  t.same(await friendsOnline(c), [A.userId], 'C sees only A')
+})
+
 t.test('flow 6: A signs off; B and C are told, each through its own region', async (t) => {
   await a.call('clientLogout')
   await b.waitFor(is.presence(A.userId, 'offline'), 10_000, 'B told A is offline')
   await c.waitFor(is.presence(A.userId, 'offline'), 10_000, 'C told A is offline')
+})
+
+t.test('flow 7: A is offline everywhere, and B still knows nothing of C', async (t) => {
+  t.equal((await grid.admin('adminGetUser', { params: { userId: A.userId } })).online, false, 'A is offline at the user server')
+  t.equal((await b.call<any[]>('clientListFriends')).find((f: any) => f.userId === A.userId)?.online, false, 'B\'s friend list shows A offline')
+  await b.poll(0)
+  t.same(b.seen(is.presenceAbout(C.userId)), [], 'B still knows nothing of C')
 })
 
 t.test('flow 8: A signs on again; B and C see A online again', async (t) => {
