@@ -80,6 +80,12 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
 }
 
 export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>): Promise<ActionResult> {
+  if ('send' in action) return await ctx.xmpp.send(action)
+  // An xmpp-user signs on and off with its XMPP client, not with an operation.
+  if (action.as !== undefined && ctx.flow.actors[action.as]?.kind === 'xmpp-user') {
+    if (action.call === 'signOn') return await ctx.xmpp.signOn(action.as)
+    if (action.call === 'signOff') return await ctx.xmpp.signOff(action.as)
+  }
   const resolved = (resolveValue(action.args ?? {}, ctx.scope) ?? {}) as Record<string, unknown>
   const { to, signature = 'valid', ...args } = resolved
   if (!SIGNATURE_MODES.includes(signature as SignatureMode)) throw new Error(`unknown signature mode ${String(signature)}`)

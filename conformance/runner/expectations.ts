@@ -18,6 +18,8 @@ function roleName (ctx: FlowContext, url: string | undefined): string | undefine
   const origin = new URL(url).origin
   if (new URL(ctx.target.userServerUrl).origin === origin) return 'US'
   for (const [name, r] of ctx.regions) if (new URL(r.url).origin === origin) return name
+  const gateway = ctx.target.gateway
+  if (gateway !== undefined && new URL(gateway.url).origin === origin) return ctx.gatewayActor
   return undefined
 }
 
@@ -85,6 +87,9 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
       return
     }
     case 'stanza':
-      throw new Impossible('XMPP stanza checks need a gateway and a Jabber server in the target')
+      await ctx.xmpp.expect(expect)
+      return
+    case 'no-stanza':
+      ctx.xmpp.expectNone(expect)
   }
 }

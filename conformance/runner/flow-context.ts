@@ -8,6 +8,7 @@ import type { Target } from '../target/target.ts'
 import type { TraceEntry } from './results.ts'
 import type { Scope } from './vars.ts'
 import { startSimulatedRegion, type SimulatedRegion } from './simulated-region.ts'
+import { XmppUsers } from './xmpp-users.ts'
 
 export type UserActor = { name: string, firstName: string, lastName: string, password: string, userId: string, at?: string }
 
@@ -21,10 +22,13 @@ export class FlowContext {
   readonly killed = new Set<number>()
   readonly trace: TraceEntry[] = []
   readonly peer: PeerClient
+  /** The xmpp-user actors' streams and stanzas. */
+  readonly xmpp: XmppUsers
   readonly runTag = randomBytes(4).toString('hex')
 
   constructor (readonly flow: Flow, readonly target: Target, readonly eventTimeoutMs: number) {
     this.peer = new PeerClient({ timeoutMs: 30_000 })
+    this.xmpp = new XmppUsers(this)
     // `$fresh.x`: a new UUID the first time x is named in this flow, the same one after that.
     const fresh = new Map<string, string>()
     this.scope.fresh = new Proxy({}, {
@@ -41,6 +45,17 @@ export class FlowContext {
       }
       index++
     }
+    for (const [name, actor] of Object.entries(flow.actors)) {
+      if (actor.kind === 'gateway' && !actor.simulated && target.gateway) {
+        this.scope[name] = { url: target.gateway.url, regionId: target.gateway.regionId, domain: target.gateway.domain }
+      }
+      if (actor.kind === 'jabber-server' && target.jabberServer) this.scope[name] = { domain: target.jabberServer.domain }
+    }
+  }
+
+  /** The flow's name for the target's gateway (a non-simulated actor of kind gateway). */
+  get gatewayActor (): string | undefined {
+    return Object.entries(this.flow.actors).find(([, a]) => a.kind === 'gateway' && !a.simulated)?.[0]
   }
 
   /** Starts the roles this flow has the runner play. */
@@ -60,7 +75,8 @@ export class FlowContext {
   /** The base URL of a role named in a flow: the user server, a target region or a simulated one. */
   urlOf (actor: string): string {
     if (actor === 'US' || this.flow.actors[actor]?.kind === 'user-server') return this.target.userServerUrl
-    const url = this.regions.get(actor)?.url ?? this.simulated.get(actor)?.url
+    const gateway = actor === this.gatewayActor ? this.target.gateway?.url : undefined
+    const url = this.regions.get(actor)?.url ?? this.simulated.get(actor)?.url ?? gateway
     if (url === undefined) throw new Error(`${actor} is not a role this target or the runner provides`)
     return url
   }

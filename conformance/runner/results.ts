@@ -14,7 +14,8 @@ export type CheckStatus =
 
 export type TraceEntry = {
   at: number
-  kind: 'client' | 'admin' | 'peer' | 'runner'
+  kind: 'client' | 'admin' | 'peer' | 'runner' | 'stanza'
+  /** The operation, or for a stanza the schema it is meant to be (`<iq get>` when none applies). */
   operationId: string
   from: string
   to: string

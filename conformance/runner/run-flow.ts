@@ -23,7 +23,10 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   }
 
   const missing = (flow.needs ?? []).filter((n) => !target.capabilities.has(n))
-  if (missing.length > 0) return everyOutcome('impossible', `the target lacks: ${missing.join(', ')}`)
+  if (missing.length > 0) {
+    const why = [...new Set(missing.map((n) => target.missing?.[n]).filter((w) => w !== undefined))]
+    return everyOutcome('impossible', `the target lacks: ${missing.join(', ')}${why.length > 0 ? ` (${why.join('; ')})` : ''}`)
+  }
 
   let exchanges: ObservedExchange[] = []
   const stopObserving = target.observe?.((x) => {
@@ -35,27 +38,38 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     try {
       restore = await applySetup(ctx)
     } catch (err) {
-      return everyOutcome('fail', `setup failed: ${(err as Error).message}`)
+      return everyOutcome(err instanceof Impossible ? 'impossible' : 'fail', `setup failed: ${(err as Error).message}`)
     }
     let broken: string | undefined
+    let brokenStatus: 'fail' | 'impossible' = 'fail'
+    // A received stanza that breaks its schema fails a check of the step it arrived in.
+    const addViolations = (): void => {
+      for (const v of ctx.xmpp.takeViolations()) {
+        add({ flow: flow.id, step: v.step, outcome: `every stanza the gateway sends conforms to ${v.schema}`, requirements: v.requirements, status: 'fail', message: v.message })
+      }
+    }
+    addViolations()
     for (const step of flow.steps) {
       exchanges = []
       const state: StepState = { exchanges }
+      ctx.xmpp.startStep(step.id, step.do !== undefined)
       if (broken === undefined && step.do) {
         try {
           state.response = await perform(ctx, step.do)
           ctx.scope.last = state.response.body as Record<string, unknown>
-          if (step.do.save) ctx.scope[step.do.save] = state.response.body as Record<string, unknown>
+          if ('save' in step.do && step.do.save) ctx.scope[step.do.save] = state.response.body as Record<string, unknown>
         } catch (err) {
           broken = `step ${step.id} could not be performed: ${(err as Error).message}`
+          if (err instanceof Impossible) brokenStatus = 'impossible'
         }
       }
       state.exchanges = exchanges
-      // Positive expectations first; the absence of an event is judged once they have been seen.
-      const ordered = [...step.outcomes].sort((a, b) => Number(a.expect?.kind === 'no-event') - Number(b.expect?.kind === 'no-event'))
+      // Positive expectations first; the absence of an event or stanza is judged once they have been seen.
+      const negative = (o: typeof step.outcomes[number]): number => Number(o.expect?.kind === 'no-event' || o.expect?.kind === 'no-stanza')
+      const ordered = [...step.outcomes].sort((a, b) => negative(a) - negative(b))
       for (const o of ordered) {
         const base = { flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements }
-        if (broken !== undefined) { add({ ...base, status: 'fail', message: broken }); continue }
+        if (broken !== undefined) { add({ ...base, status: brokenStatus, message: broken }); continue }
         if (!o.expect) { add({ ...base, status: 'skip', message: 'documented outcome without an executable expectation' }); continue }
         try {
           await check(ctx, o.expect, state)
@@ -64,10 +78,13 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
           add({ ...base, status: err instanceof Impossible ? 'impossible' : 'fail', message: (err as Error).message })
         }
       }
+      addViolations()
     }
   } finally {
     stopObserving?.()
     for (const [user, session] of ctx.sessions) await session.call('clientLogout').catch(() => { ctx.sessions.delete(user) })
+    // After the grid users are gone, so that XMPP users' sign-offs notify nobody still online.
+    await ctx.xmpp.closeAll().catch(() => {})
     await restore().catch(() => {})
     for (const index of ctx.killed) await target.reviveRegion?.(index)
     await ctx.stopSimulated()

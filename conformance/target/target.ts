@@ -4,14 +4,49 @@ import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 
 export type RegionEndpoint = { name: string, regionId?: string, url: string }
 
+/** The XMPP gateway under test: a region of kind gateway, and the XMPP server of its domain. */
+export type GatewayEndpoint = {
+  /** Its region interface; BOSH and WebSocket are on the same listener unless told (GRIDIM-XMPP-6). */
+  url: string
+  /** The gateway domain: grid users are first.last@domain (GRIDIM-ID-8). */
+  domain: string
+  regionId?: string
+  boshUrl?: string
+  websocketUrl?: string
+}
+
+export type JabberAccount = { user: string, password: string }
+
+/** A contact put in a Jabber account's roster before its first login (RFC 6121 §2.1.2). */
+export type JabberRosterItem = { jid: string, name?: string, subscription: 'none' | 'to' | 'from' | 'both' }
+
+/** The outside Jabber server the gateway is a component of; the runner's foreign users log in there. */
+export type JabberServerEndpoint = {
+  /** prosody, ejabberd, or another server's name, for reports. */
+  kind: string
+  /** Its client-to-server port (plain TCP, PLAIN over an unencrypted loopback stream). */
+  host: string
+  port: number
+  domain: string
+  /** A fresh account per foreign user of a flow, when the server lets the runner make them. */
+  createAccount?: () => Promise<JabberAccount>
+  /** Otherwise accounts to use, one per foreign user of a flow (their rosters must start empty). */
+  accounts?: JabberAccount[]
+  /** Friendships of foreign users are mutual subscriptions there: the runner seeds the roster. */
+  addRosterItem?: (user: string, item: JabberRosterItem) => Promise<void>
+}
+
 export type Target = {
   name: string
   userServerUrl: string
   adminToken: string
   regions: RegionEndpoint[]
-  gateway?: { url: string, domain: string }
+  gateway?: GatewayEndpoint
+  jabberServer?: JabberServerEndpoint
   /** Optional abilities; a flow that needs a missing one is reported as impossible. */
   capabilities: Set<string>
+  /** Why an ability is missing and how to get it, for the report (e.g. install Prosody). */
+  missing?: Partial<Record<string, string>>
   /** Crash a region without a graceful sign-off (capability kill-region). */
   killRegion?: (index: number) => Promise<void>
   /** Start a killed region again, same identity and address, so later flows have it. */

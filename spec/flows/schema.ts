@@ -2,15 +2,23 @@
 // and the behaviours users expect, written as data. A flow is documentation first; the `do` and
 // `expect` members make it executable by the conformance runner, which interprets them.
 import { Type, type Static } from '@sinclair/typebox'
+import { stanzaSchemas } from '../../openapi/stanzas/index.ts'
 
 const Name = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$', description: 'An actor name used in this flow, e.g. A, R1, gateway.' })
 const RequirementId = Type.String({ pattern: '^GRIDIM-[A-Z]+-[0-9]+$' })
 const OperationId = Type.String({ pattern: '^[a-z][A-Za-z0-9]*$', description: 'An operationId from openapi/*.yaml.' })
+/** A stanza schema of openapi/stanzas by its name (the <error/> element alone is not a stanza). */
+const StanzaName = Type.Union(
+  Object.keys(stanzaSchemas).filter((name) => name !== 'stanza-error').map((name) => Type.Literal(name)),
+  { description: 'A stanza schema name from openapi/stanzas.' }
+)
 
 /**
  * Values may reference flow state: `$A.userId`, `$A.name`, `$A.password`, `$R1.regionId`,
  * `$last.messageId` (the last response), `$<save>.x` (a saved response), `$fresh.<name>` (a new
- * UUID per name and flow). In `do.args`, `to: <actor>` names the role a region-interface request
+ * UUID per name and flow). With a gateway: `$A.jid` (a grid user's XMPP address, GRIDIM-ID-8, or a
+ * foreign user's bare JID), `$GW.domain`, `$GW.regionId`, `$GW.url`; a foreign user's `$D.userId`
+ * is derived from its JID (GRIDIM-ID-10) and its `$D.name` is that JID. In `do.args`, `to: <actor>` names the role a region-interface request
  * goes to, and `signature: none | foreign-key | unknown-key | stale | bad-digest | replay |
  * next-key` spoils the request's signature on purpose; neither is sent as a member.
  */
@@ -22,6 +30,9 @@ export const Actor = Type.Object({
     Type.Literal('gateway'), Type.Literal('user-server'), Type.Literal('jabber-server')
   ]),
   at: Type.Optional(Type.String({ description: 'For a user: the region (or gateway / jabber-server) it signs on at.' })),
+  transport: Type.Optional(Type.Union([Type.Literal('bosh'), Type.Literal('websocket')], {
+    description: 'For an xmpp-user at the gateway (an IM-only grid user): how its XMPP client connects (GRIDIM-XMPP-6); BOSH unless told.'
+  })),
   simulated: Type.Optional(Type.Boolean({
     description: 'For a region or gateway: the conformance runner plays it (own regionId, Ed25519 key pair and a "next" key, a loopback URL; it hosts nobody and records what it receives). Scope: $RX.regionId, $RX.url, $RX.publicKey, $RX.nextPublicKey.'
   })),
@@ -50,16 +61,35 @@ export const Setup = Type.Object({
 }, { additionalProperties: false })
 
 /** An action the runner performs: a client or admin operation, or a runner-level action. */
-export const Action = Type.Object({
-  call: Type.String({ description: 'An operationId, or a runner action: killRegion, restartUserServer, wait-idle. Client operations are made as the user `as`, or without credentials when `as` is absent; user-server and region operations as the simulated role `as`, or unsigned.' }),
+export const CallAction = Type.Object({
+  call: Type.String({ description: 'An operationId, or a runner action: killRegion, restartUserServer, wait-idle; and for an xmpp-user `as`, signOn (connect its XMPP client, fetch the roster, send initial presence) and signOff (close its stream). Client operations are made as the user `as`, or without credentials when `as` is absent; user-server and region operations as the simulated role `as`, or unsigned.' }),
   as: Type.Optional(Name),
   args: Type.Optional(Args),
   save: Type.Optional(Type.String({ description: 'Name under which the response body is kept, e.g. offer.' }))
 }, { additionalProperties: false })
 
+/**
+ * A stanza sent by an xmpp-user's client: the runner builds the object of the named schema from
+ * `args` (`kind` follows from the name; `from` defaults to the actor's address, which its server
+ * stamps anyway), checks it against the schema, maps it to XML and sends it on the actor's stream.
+ */
+export const SendAction = Type.Object({
+  send: StanzaName,
+  as: Name,
+  args: Type.Optional(Args),
+  attrs: Type.Optional(Type.Record(Type.String(), Type.String(), {
+    description: 'Attributes set on the mapped element, for what the mapping has no member for, e.g. {type: headline}.'
+  })),
+  offSchema: Type.Optional(Type.Boolean({
+    description: 'True when `args` break the schema on purpose (a negative check, e.g. a body over 1023 bytes): the stanza is sent anyway.'
+  }))
+}, { additionalProperties: false })
+
+export const Action = Type.Union([CallAction, SendAction])
+
 export const Exchange = Type.Object({
   operation: Type.Optional(OperationId),
-  stanza: Type.Optional(Type.String({ description: 'A stanza schema name from openapi/stanzas.' })),
+  stanza: Type.Optional(StanzaName),
   from: Name,
   to: Name,
   note: Type.Optional(Type.String())
@@ -103,13 +133,26 @@ const ExchangeExpectation = Type.Object({
 const StanzaExpectation = Type.Object({
   kind: Type.Literal('stanza'),
   for: Name,
-  stanza: Type.String(),
+  stanza: StanzaName,
   match: Type.Optional(Args)
-}, { additionalProperties: false })
+}, {
+  additionalProperties: false,
+  description: 'Met by a stanza the xmpp-user `for` received that reads as this schema and matches: one not used by an earlier expectation, received since the latest step with a `do` began.'
+})
+
+const NoStanzaExpectation = Type.Object({
+  kind: Type.Literal('no-stanza'),
+  for: Name,
+  stanza: StanzaName,
+  match: Type.Optional(Args)
+}, {
+  additionalProperties: false,
+  description: 'No such stanza received since the latest step with a `do` began; checked, like no-event, once the step\'s positive expectations have been seen.'
+})
 
 export const Expectation = Type.Union([
   EventExpectation, NoEventExpectation, ResponseExpectation,
-  StateExpectation, ExchangeExpectation, StanzaExpectation
+  StateExpectation, ExchangeExpectation, StanzaExpectation, NoStanzaExpectation
 ])
 
 export const Outcome = Type.Object({
@@ -148,3 +191,5 @@ export type Flow = Static<typeof Flow>
 export type Step = Static<typeof Step>
 export type Outcome = Static<typeof Outcome>
 export type Expectation = Static<typeof Expectation>
+export type CallAction = Static<typeof CallAction>
+export type SendAction = Static<typeof SendAction>

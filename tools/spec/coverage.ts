@@ -44,7 +44,8 @@ export function computeCoverage (requirements: Requirement[], flows: LoadedFlow[
   for (const { flow } of flows) {
     for (const step of flow.steps) {
       const where = `${flow.id}#${step.id}`
-      if (step.do && !RUNNER_ACTIONS.has(step.do.call) && !operationIds.has(step.do.call)) {
+      // A `send` names a stanza schema, which the flow schema itself checks.
+      if (step.do && 'call' in step.do && !RUNNER_ACTIONS.has(step.do.call) && !operationIds.has(step.do.call)) {
         unknownOperations.push({ flow: flow.id, step: step.id, operationId: step.do.call })
       }
       for (const ex of step.exchanges ?? []) {

@@ -8,7 +8,7 @@ import { asEjabberdUser } from './ejabberd-user.ts'
 import { join } from 'node:path'
 import { findBinary } from './find-binary.ts'
 import { freePorts } from './free-port.ts'
-import { registerEjabberdUser } from './ejabberd-register.ts'
+import { addEjabberdRosterItem, registerEjabberdUser } from './ejabberd-register.ts'
 import { ServerProcess } from './server-process.ts'
 import { runCommand } from './run-command.ts'
 import { DEFAULT_DOMAIN, DEFAULT_START_TIMEOUT_MS, mucDomainOf, type RunningXmppServer, type XmppServerOptions } from './types.ts'
@@ -38,7 +38,7 @@ export function ejabberdConfig (options: XmppServerOptions, layout: EjabberdLayo
     '    request_handlers: { /http-bind: mod_bosh, /xmpp-websocket: ejabberd_http_ws, /api: mod_http_api }',
     'api_permissions:',
     '  "console commands": { from: [ejabberd_ctl], who: all, what: "*" }',
-    '  "loopback registration": { from: [mod_http_api], who: { ip: 127.0.0.1/8 }, what: [register] }',
+    '  "loopback registration": { from: [mod_http_api], who: { ip: 127.0.0.1/8 }, what: [register, add_rosteritem] }',
     'modules:',
     '  mod_roster: {}',
     '  mod_disco: {}',
@@ -46,6 +46,7 @@ export function ejabberdConfig (options: XmppServerOptions, layout: EjabberdLayo
     '  mod_offline: {}',
     '  mod_bosh: {}',
     '  mod_http_api: {}',
+    '  mod_admin_extra: {}',
     ...(layout.mucDomain === undefined ? [] : [`  mod_muc: { host: ${yaml(layout.mucDomain)} }`])
   ].join('\n') + '\n'
 }
@@ -98,6 +99,8 @@ export async function startEjabberd (options: XmppServerOptions = {}): Promise<R
     componentPort,
     httpPort,
     get log () { return proc?.tail ?? '' },
+    register: async (account) => { await registerEjabberdUser(httpPort, domain, account) },
+    addRosterItem: async (user, item) => { await addEjabberdRosterItem(httpPort, domain, user, item) },
     async restart () {
       await halt()
       await launch()

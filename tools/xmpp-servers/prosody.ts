@@ -1,13 +1,13 @@
 // A real Prosody 0.12 on free loopback ports, from a configuration in a temporary folder
 // (settings that matter: /work/shared/xmpp-peers.md).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findBinary } from './find-binary.ts'
 import { freePorts } from './free-port.ts'
 import { runCommand } from './run-command.ts'
 import { ServerProcess } from './server-process.ts'
-import { DEFAULT_DOMAIN, DEFAULT_START_TIMEOUT_MS, mucDomainOf, type RunningXmppServer, type XmppServerOptions } from './types.ts'
+import { DEFAULT_DOMAIN, DEFAULT_START_TIMEOUT_MS, mucDomainOf, type RosterItem, type RunningXmppServer, type XmppServerOptions } from './types.ts'
 import { waitForPorts } from './wait-port.ts'
 
 const lua = (value: string): string => JSON.stringify(value)
@@ -47,6 +47,15 @@ export function prosodyConfig (options: XmppServerOptions, layout: ProsodyLayout
   return lines.join('\n') + '\n'
 }
 
+/** Prosody's datamanager file names: every character but [A-Za-z0-9] as %xx (util/datamanager.lua). */
+const encodePath = (name: string): string => name.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+
+/** A roster in Prosody's internal storage format (a Lua table keyed by contact JID). */
+export function prosodyRoster (items: RosterItem[]): string {
+  const entries = items.map((i) => `\t[${lua(i.jid)}] = { subscription = ${lua(i.subscription)}; groups = {}; ${i.name === undefined ? '' : `name = ${lua(i.name)}; `}};`)
+  return ['return {', '\t[false] = { version = 1; pending = {}; };', ...entries, '};', ''].join('\n')
+}
+
 /** Starts Prosody; the returned handle's stop() kills it and removes its folder. */
 export async function startProsody (options: XmppServerOptions = {}): Promise<RunningXmppServer> {
   const prosody = findBinary('prosody')
@@ -59,6 +68,7 @@ export async function startProsody (options: XmppServerOptions = {}): Promise<Ru
   const config = join(dir, 'prosody.cfg.lua')
   await writeFile(config, prosodyConfig(options, layout))
   let proc: ServerProcess | undefined
+  const rosters = new Map<string, RosterItem[]>()
 
   const launch = async (): Promise<void> => {
     proc = new ServerProcess(prosody, ['-F', '--config', config])
@@ -83,6 +93,17 @@ export async function startProsody (options: XmppServerOptions = {}): Promise<Ru
     componentPort,
     httpPort,
     get log () { return proc?.tail ?? '' },
+    async register ({ user, password }) {
+      await runCommand(prosodyctl, ['--config', config, 'register', user, domain, password])
+    },
+    // Prosody reads a user's roster from storage at login and keeps it while the user is online.
+    async addRosterItem (user, item) {
+      const items = [...(rosters.get(user) ?? []).filter((i) => i.jid !== item.jid), item]
+      rosters.set(user, items)
+      const folder = join(dir, 'data', encodePath(domain), 'roster')
+      await mkdir(folder, { recursive: true })
+      await writeFile(join(folder, `${encodePath(user)}.dat`), prosodyRoster(items))
+    },
     async restart () {
       await proc?.stop()
       await launch()

@@ -12,6 +12,13 @@ export interface UserAccount {
   password: string
 }
 
+/** A contact in a user's roster (RFC 6121 §2.1.2), as a test puts it there before the user logs in. */
+export interface RosterItem {
+  jid: string
+  name?: string
+  subscription: 'none' | 'to' | 'from' | 'both'
+}
+
 export interface XmppServerOptions {
   /** The server's own domain; jabber.localhost unless told. */
   domain?: string
@@ -30,6 +37,13 @@ export interface RunningXmppServer {
   c2sPort: number
   componentPort: number
   httpPort: number
+  /** Creates an account while the server runs. */
+  register (account: UserAccount): Promise<void>
+  /**
+   * Puts a contact in a user's roster with the given subscription state, as if the subscription
+   * handshake had happened — only before the user's first login (the server caches rosters).
+   */
+  addRosterItem (user: string, item: RosterItem): Promise<void>
   /** Kills the server and starts it again on the same ports with the same data. */
   restart (): Promise<void>
   /** Kills the server and removes its temporary folder. */

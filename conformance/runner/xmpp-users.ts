@@ -1,0 +1,255 @@
+// The xmpp-user actors of a flow, played by the runner: foreign users (at the Jabber server J,
+// over its client port) and IM-only grid users (at the gateway, over BOSH or WebSocket). Signing
+// on, sending stanzas built from the schemas, stanza expectations, and every stanza recorded in
+// the flow's trace and judged against the schemas: a received one that breaks its schema
+// becomes a failing check.
+import { Element } from 'ltx'
+import type { Expectation, SendAction } from '../../spec/flows/schema.ts'
+import { connectBosh } from '../xmpp/bosh-connection.ts'
+import { buildStanza } from '../xmpp/build-stanza.ts'
+import type { Login, XmppConnection } from '../xmpp/connection.ts'
+import { foreignUserId, gridUserJid, normaliseBareJid } from '../xmpp/foreign-user-id.ts'
+import { isStanzaName, type StanzaName } from '../xmpp/read-as.ts'
+import { expectNoStanza, expectStanza, type StanzaQuery } from '../xmpp/stanza-expectation.ts'
+import { STANZA_REQUIREMENTS } from '../xmpp/stanza-requirements.ts'
+import { connectStream } from '../xmpp/stream-connection.ts'
+import { XmppActor, type StanzaRecord } from '../xmpp/xmpp-actor.ts'
+import type { ActionResult } from './actions.ts'
+import { Impossible } from './expectations.ts'
+import type { FlowContext } from './flow-context.ts'
+import { resolveValue } from './vars.ts'
+
+/** A received stanza that breaks its schema: a failing check of the step it arrived in. */
+export type StanzaViolation = { step: string, schema: StanzaName, requirements: string[], message: string }
+
+const NS_ROSTER = 'jabber:iq:roster'
+/** How long the runner waits, after a flow, for the target to sign its XMPP users off. */
+const SIGN_OFF_WAIT_MS = 5000
+
+export class XmppUsers {
+  readonly actors = new Map<string, XmppActor>()
+  readonly violations: StanzaViolation[] = []
+  /** Stanzas already used by a stanza expectation of this flow. */
+  readonly claimed = new Set<number>()
+  readonly #ctx: FlowContext
+  readonly #accounts = new Map<string, { user: string, password: string }>()
+  #seq = 0
+  #since = 0
+  #step = 'setup'
+
+  constructor (ctx: FlowContext) {
+    this.#ctx = ctx
+  }
+
+  /** The actor is an xmpp-user at the Jabber server: a foreign user (chapter 2). */
+  isForeign (name: string): boolean {
+    const actor = this.#ctx.flow.actors[name]
+    return actor?.kind === 'xmpp-user' && this.#ctx.flow.actors[actor.at ?? '']?.kind === 'jabber-server'
+  }
+
+  /** The actor is an xmpp-user at the gateway: a grid user on an IM-only app. */
+  isImOnly (name: string): boolean {
+    const actor = this.#ctx.flow.actors[name]
+    return actor?.kind === 'xmpp-user' && !this.isForeign(name)
+  }
+
+  /** A step begins; stanza expectations look only at what arrives from the latest action on. */
+  startStep (stepId: string, hasAction: boolean): void {
+    this.#step = stepId
+    if (hasAction) this.#since = this.#seq
+  }
+
+  takeViolations (): StanzaViolation[] {
+    return this.violations.splice(0)
+  }
+
+  #gateway () {
+    const gw = this.#ctx.target.gateway
+    if (gw === undefined) throw new Impossible('this target has no XMPP gateway')
+    return gw
+  }
+
+  #jabber () {
+    const j = this.#ctx.target.jabberServer
+    if (j === undefined) throw new Impossible('this target names no Jabber server')
+    return j
+  }
+
+  #actorNamed (kind: 'gateway' | 'jabber-server', fallback: string): string {
+    return Object.entries(this.#ctx.flow.actors).find(([, a]) => a.kind === kind && !a.simulated)?.[0] ?? fallback
+  }
+
+  /** A JID's role in the flow, for the trace: an actor, the gateway, the Jabber server. */
+  roleOfJid (jid: unknown): string | undefined {
+    if (typeof jid !== 'string' || jid === '') return undefined
+    const bare = normaliseBareJid(jid)
+    for (const [name, actor] of this.actors) if (actor.bareJid.toLowerCase() === bare) return name
+    const domain = bare.slice(bare.indexOf('@') + 1)
+    if (domain === this.#ctx.target.gateway?.domain.toLowerCase()) return this.#actorNamed('gateway', 'GW')
+    if (domain === this.#ctx.target.jabberServer?.domain.toLowerCase()) return this.#actorNamed('jabber-server', 'J')
+    return undefined
+  }
+
+  /** A grid user's XMPP address (GRIDIM-ID-8), when the target has a gateway. */
+  gridJid (firstName: string, lastName: string): string | undefined {
+    const gw = this.#ctx.target.gateway
+    return gw === undefined ? undefined : gridUserJid(firstName, lastName, gw.domain)
+  }
+
+  /** A foreign user's account at J, fresh per flow when J lets the runner make one. */
+  async prepareForeign (name: string): Promise<{ jid: string, userId: string }> {
+    const j = this.#jabber()
+    let account = this.#accounts.get(name)
+    if (account === undefined) {
+      if (j.createAccount) account = await j.createAccount()
+      else {
+        const index = [...this.#accounts.keys()].length
+        account = j.accounts?.[index]
+        if (account === undefined) throw new Impossible(`the target's Jabber server has no account left for ${name}: list more under jabberServer.accounts`)
+      }
+      this.#accounts.set(name, account)
+    }
+    const jid = normaliseBareJid(`${account.user}@${j.domain}`)
+    return { jid, userId: foreignUserId(jid) }
+  }
+
+  /** D's friendship with a grid user is a mutual subscription in D's roster at J (chapter 11). */
+  async seedRoster (name: string, contact: { jid: string, name: string }): Promise<void> {
+    const j = this.#jabber()
+    const account = this.#accounts.get(name)
+    if (account === undefined) throw new Error(`${name} has no account at the Jabber server`)
+    if (!j.addRosterItem) throw new Impossible('the runner cannot put contacts in rosters at this Jabber server')
+    await j.addRosterItem(account.user, { jid: contact.jid, name: contact.name, subscription: 'both' })
+  }
+
+  #record (actor: string, r: StanzaRecord): void {
+    const el = r.element
+    const own = this.isForeign(actor) ? this.#actorNamed('jabber-server', 'J') : this.#actorNamed('gateway', 'GW')
+    const label = r.verdict.schema ?? `<${el.name}${el.attrs.type === undefined ? '' : ` ${String(el.attrs.type)}`}>`
+    const [from, to] = r.direction === 'sent'
+      ? [actor, this.roleOfJid(el.attrs.to) ?? own]
+      : [this.roleOfJid(el.attrs.from) ?? own, actor]
+    this.#ctx.record({ kind: 'stanza', operationId: label, from, to, request: r.xml, ...(r.verdict.problems.length > 0 ? { response: r.verdict.problems } : {}) })
+    if (r.direction === 'received' && r.verdict.schema !== undefined && r.verdict.problems.length > 0) {
+      this.violations.push({
+        step: this.#step,
+        schema: r.verdict.schema,
+        requirements: STANZA_REQUIREMENTS[r.verdict.schema],
+        message: `${from} sent ${actor} a ${r.verdict.schema} stanza that breaks its schema: ${r.verdict.problems.join('; ')} — ${r.xml.slice(0, 600)}`
+      })
+    }
+  }
+
+  async #connect (name: string): Promise<XmppConnection> {
+    const user = this.#ctx.users.get(name)
+    if (this.isForeign(name)) {
+      const j = this.#jabber()
+      const account = this.#accounts.get(name)
+      if (account === undefined) throw new Error(`${name} has no account at the Jabber server`)
+      return await connectStream(`xmpp://${j.host}:${j.port}`, { username: account.user, password: account.password, domain: j.domain, resource: 'conformance' })
+    }
+    const gw = this.#gateway()
+    if (user === undefined) throw new Error(`${name} is not a user of this flow`)
+    // GRIDIM-XMPP-7: the localpart first.last, any case, and the account's password.
+    const login: Login = { username: `${user.firstName}.${user.lastName}`.toLowerCase(), password: user.password, domain: gw.domain, resource: 'conformance' }
+    const base = new URL(gw.url)
+    if (this.#ctx.flow.actors[name]?.transport === 'websocket') {
+      return await connectStream(gw.websocketUrl ?? `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}/xmpp-websocket`, login)
+    }
+    return await connectBosh(gw.boshUrl ?? new URL('/http-bind', base).toString(), login)
+  }
+
+  /**
+   * `signOn` for an xmpp-user: connect, fetch the roster (servers send subscription requests
+   * only to resources that did, RFC 6121 §3.1.3), send initial presence (RFC 6121 §4.2). A
+   * foreign user with no contact at the gateway domain also sends it directed presence (RFC 6121
+   * §4.6), as a client registered with a gateway does (XEP-0100), so that the gateway learns it
+   * is online (GRIDIM-XMPP-25).
+   */
+  async signOn (name: string): Promise<ActionResult> {
+    await this.actors.get(name)?.close()
+    const connection = await this.#connect(name)
+    const actor = new XmppActor({
+      name,
+      connection,
+      nextSeq: () => this.#seq++,
+      judged: (el) => !this.isForeign(name) || this.roleOfJid(el.attrs.from) === this.#actorNamed('gateway', 'GW'),
+      onRecord: (r) => this.#record(name, r)
+    })
+    this.actors.set(name, actor)
+    this.#ctx.record({ kind: 'runner', operationId: 'signOn', from: name, to: this.isForeign(name) ? this.#actorNamed('jabber-server', 'J') : this.#actorNamed('gateway', 'GW') })
+    const roster = await actor.iq(new Element('iq', { type: 'get', id: `roster-${this.#seq}` }).c('query', { xmlns: NS_ROSTER }).up())
+    await actor.send(buildStanza('presence-available', {}, actor.jid).element)
+    const domain = this.#ctx.target.gateway?.domain.toLowerCase()
+    const contacts = roster.getChild('query', NS_ROSTER)?.getChildren('item').map((i) => String(i.attrs.jid ?? '').toLowerCase()) ?? []
+    if (this.isForeign(name) && domain !== undefined && !contacts.some((jid) => jid === domain || jid.endsWith(`@${domain}`))) {
+      await actor.send(buildStanza('presence-available', { to: domain }, actor.jid).element)
+    }
+    return { status: 200, body: { jid: actor.jid } }
+  }
+
+  /** `signOff` for an xmpp-user: its client closes the stream (RFC 6120 §4.4). */
+  async signOff (name: string): Promise<ActionResult> {
+    const actor = this.#actor(name)
+    this.#ctx.record({ kind: 'runner', operationId: 'signOff', from: name, to: this.isForeign(name) ? this.#actorNamed('jabber-server', 'J') : this.#actorNamed('gateway', 'GW') })
+    await actor.close()
+    return { status: 200, body: undefined }
+  }
+
+  #actor (name: string): XmppActor {
+    const actor = this.actors.get(name)
+    if (actor === undefined || actor.closed) throw new Error(`${name}'s XMPP client is not connected (signOn first)`)
+    return actor
+  }
+
+  /** A step's `send`: the stanza of the named schema, checked, mapped and sent on the actor's stream. */
+  async send (action: SendAction): Promise<ActionResult> {
+    if (!isStanzaName(action.send)) throw new Error(`no stanza schema ${action.send}`)
+    const actor = this.#actor(action.as)
+    const args = (resolveValue(action.args ?? {}, this.#ctx.scope) ?? {}) as Record<string, unknown>
+    const built = buildStanza(action.send, args, actor.jid, action.attrs)
+    if (built.problems.length > 0 && !action.offSchema) throw new Error(`the flow's ${action.send} breaks its schema: ${built.problems.join('; ')}`)
+    if (built.problems.length === 0 && action.offSchema) throw new Error(`the flow marks its ${action.send} offSchema, but it conforms`)
+    await actor.send(built.element, { schema: built.schema, stanza: built.stanza, problems: built.problems }, action.offSchema)
+    return { status: 200, body: built.stanza }
+  }
+
+  #query (e: { stanza: string, match?: Record<string, unknown> }): StanzaQuery {
+    if (!isStanzaName(e.stanza)) throw new Error(`no stanza schema ${e.stanza}`)
+    return { name: e.stanza, match: resolveValue(e.match ?? {}, this.#ctx.scope), since: this.#since, claimed: this.claimed }
+  }
+
+  async expect (e: Extract<Expectation, { kind: 'stanza' }>): Promise<void> {
+    const actor = this.actors.get(e.for)
+    if (actor === undefined) throw new Error(`${e.for} has no XMPP client in this flow`)
+    await expectStanza(actor, this.#query(e), this.#ctx.eventTimeoutMs)
+  }
+
+  expectNone (e: Extract<Expectation, { kind: 'no-stanza' }>): void {
+    const actor = this.actors.get(e.for)
+    if (actor === undefined) throw new Error(`${e.for} has no XMPP client in this flow`)
+    expectNoStanza(actor, this.#query(e))
+  }
+
+  /**
+   * Closes every stream and waits (bounded) until the user server has the users offline, so
+   * that the gateway's sign-offs do not spill into the next flow's traffic.
+   */
+  async closeAll (): Promise<void> {
+    const names = [...this.actors.entries()].filter(([, a]) => !a.closed).map(([n]) => n)
+    await Promise.all([...this.actors.values()].map(async (a) => { await a.close().catch(() => {}) }))
+    const deadline = Date.now() + SIGN_OFF_WAIT_MS
+    for (const name of names) {
+      const userId = this.#ctx.users.get(name)?.userId
+      if (userId === undefined) continue
+      for (;;) {
+        // Quietly: these polls are the runner's housekeeping, not the flow's traffic.
+        const user = await this.#ctx.peer.call<{ online?: boolean }>(this.#ctx.target.userServerUrl, 'adminGetUser', {
+          params: { userId }, headers: { authorization: `Bearer ${this.#ctx.target.adminToken}` }
+        }).then((res) => res.body, () => undefined)
+        if (user === undefined || user.online !== true || Date.now() > deadline) break
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    }
+  }
+}

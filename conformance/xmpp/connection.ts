@@ -1,0 +1,25 @@
+// An XMPP client stream as the runner's XMPP actors use it, whatever carries it: plain TCP to a
+// Jabber server, BOSH or WebSocket to the gateway.
+import type { Element } from 'ltx'
+
+export interface XmppConnection {
+  /** The full JID the server bound (RFC 6120 §7). */
+  readonly jid: string
+  /** Writes a stanza as given; the server stamps `from` (RFC 6120 §8.1.2.1). */
+  send (el: Element): Promise<void>
+  /** An IQ request and its answer (RFC 6120 §8.2.3), e.g. the roster get. */
+  iq (el: Element, timeoutMs?: number): Promise<Element>
+  /** Every stanza the server sends the client, IQs included, in order. */
+  onStanza (listener: (el: Element) => void): void
+  /** Ends the stream (RFC 6120 §4.4; XEP-0124 §13 for BOSH) and waits for it to close. */
+  close (): Promise<void>
+}
+
+export type Login = {
+  /** The localpart: a Jabber account's name, or `first.last` at the gateway (GRIDIM-XMPP-7). */
+  username: string
+  password: string
+  domain: string
+  resource?: string
+  timeoutMs?: number
+}
