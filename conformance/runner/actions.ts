@@ -79,6 +79,17 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
   return result
 }
 
+/**
+ * Whether an action changes nothing (an operation of a safe method, RFC 9110 §9.2.1): such a
+ * step cannot cause a stanza, so stanza expectations after it still look back past it.
+ */
+export function isSafe (action: NonNullable<Step['do']>): boolean {
+  if ('send' in action) return false
+  operations ??= allOperations()
+  const method = operations.get(action.call)?.method
+  return method === 'GET' || method === 'HEAD'
+}
+
 export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>): Promise<ActionResult> {
   if ('send' in action) return await ctx.xmpp.send(action)
   // An xmpp-user signs on and off with its XMPP client, not with an operation.

@@ -25,6 +25,8 @@ export class FlowContext {
   /** The xmpp-user actors' streams and stanzas. */
   readonly xmpp: XmppUsers
   readonly runTag = randomBytes(4).toString('hex')
+  /** When the target last made a service-to-service request (capability observe-traffic). */
+  lastTrafficAt = 0
 
   constructor (readonly flow: Flow, readonly target: Target, readonly eventTimeoutMs: number) {
     this.peer = new PeerClient({ timeoutMs: 30_000 })
@@ -93,6 +95,19 @@ export class FlowContext {
     const s = this.sessions.get(user)
     if (!s) throw new Error(`${user} is not signed on`)
     return s
+  }
+
+  /**
+   * Waits until the target has made no service-to-service request for `quietMs` (bounded by
+   * `maxMs`), so that what setup set off does not spill into step 1's exchanges. Without
+   * observe-traffic it cannot tell, and returns at once.
+   */
+  async settle (quietMs = 250, maxMs = 3000): Promise<void> {
+    if (!this.target.observe) return
+    const deadline = Date.now() + maxMs
+    while (Date.now() - this.lastTrafficAt < quietMs && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(10, quietMs - (Date.now() - this.lastTrafficAt))))
+    }
   }
 
   record (entry: Omit<TraceEntry, 'at'>): void {

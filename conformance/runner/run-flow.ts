@@ -3,7 +3,7 @@
 import type { LoadedFlow } from '../../tools/spec/flows.ts'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Target } from '../target/target.ts'
-import { perform } from './actions.ts'
+import { isSafe, perform } from './actions.ts'
 import { check, Impossible, type StepState } from './expectations.ts'
 import { FlowContext } from './flow-context.ts'
 import type { Check, FlowResult } from './results.ts'
@@ -31,6 +31,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   let exchanges: ObservedExchange[] = []
   const stopObserving = target.observe?.((x) => {
     exchanges.push(x)
+    if (x.operationId !== 'renewRegionLease') ctx.lastTrafficAt = Date.now()
     ctx.record({ kind: 'peer', operationId: x.operationId, from: x.keyId ?? '?', to: new URL(x.url).host, status: x.status, request: x.requestBody, response: x.responseBody })
   })
   let restore = async (): Promise<void> => {}
@@ -52,7 +53,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     for (const step of flow.steps) {
       exchanges = []
       const state: StepState = { exchanges }
-      ctx.xmpp.startStep(step.id, step.do !== undefined)
+      ctx.xmpp.startStep(step.id, step.do !== undefined && !isSafe(step.do))
       if (broken === undefined && step.do) {
         try {
           state.response = await perform(ctx, step.do)

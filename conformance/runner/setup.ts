@@ -54,9 +54,15 @@ export async function applySetup (ctx: FlowContext): Promise<() => Promise<void>
     await ctx.admin('adminUpdateSettings', { body: { ...before, ...setup.settings } })
     restore = async () => { await ctx.admin('adminUpdateSettings', { body: before }) }
   }
+  let xmppSignOns = 0
   for (const name of setup.signedOn ?? []) {
-    if (flow.actors[name]?.kind === 'xmpp-user') await ctx.xmpp.signOn(name)
-    else await ctx.signOn(name)
+    if (flow.actors[name]?.kind !== 'xmpp-user') { await ctx.signOn(name); continue }
+    await ctx.xmpp.signOn(name)
+    await ctx.xmpp.untilOnline(name)
+    xmppSignOns++
   }
+  // An XMPP sign-on reaches the user server through the gateway, after the stream is up: the
+  // notices it sets off must be over before step 1 counts exchanges.
+  if (xmppSignOns > 0) await ctx.settle()
   return restore
 }

@@ -53,10 +53,13 @@ export class XmppUsers {
     return actor?.kind === 'xmpp-user' && !this.isForeign(name)
   }
 
-  /** A step begins; stanza expectations look only at what arrives from the latest action on. */
-  startStep (stepId: string, hasAction: boolean): void {
+  /**
+   * A step begins. Stanza expectations look only at what arrived since the latest step whose
+   * action could change something, so a stanza an earlier action caused cannot meet them.
+   */
+  startStep (stepId: string, acts: boolean): void {
     this.#step = stepId
-    if (hasAction) this.#since = this.#seq
+    if (acts) this.#since = this.#seq
   }
 
   takeViolations (): StanzaViolation[] {
@@ -231,6 +234,27 @@ export class XmppUsers {
     expectNoStanza(actor, this.#query(e))
   }
 
+  /** Polls (quietly: housekeeping, not the flow's traffic) until the user is `online` or not, or the deadline. */
+  async #untilState (name: string, online: boolean, deadline: number): Promise<void> {
+    const userId = this.#ctx.users.get(name)?.userId
+    if (userId === undefined) return
+    for (;;) {
+      const user = await this.#ctx.peer.call<{ online?: boolean }>(this.#ctx.target.userServerUrl, 'adminGetUser', {
+        params: { userId }, headers: { authorization: `Bearer ${this.#ctx.target.adminToken}` }
+      }).then((res) => res.body, () => undefined)
+      if ((user?.online === true) === online || Date.now() > deadline) return
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+
+  /**
+   * After a sign-on in setup: until the gateway has signed the user on (GRIDIM-XMPP-7, -25),
+   * bounded; a target that never does fails the flow's own checks, not this wait.
+   */
+  async untilOnline (name: string): Promise<void> {
+    await this.#untilState(name, true, Date.now() + this.#ctx.eventTimeoutMs)
+  }
+
   /**
    * Closes every stream and waits (bounded) until the user server has the users offline, so
    * that the gateway's sign-offs do not spill into the next flow's traffic.
@@ -239,17 +263,6 @@ export class XmppUsers {
     const names = [...this.actors.entries()].filter(([, a]) => !a.closed).map(([n]) => n)
     await Promise.all([...this.actors.values()].map(async (a) => { await a.close().catch(() => {}) }))
     const deadline = Date.now() + SIGN_OFF_WAIT_MS
-    for (const name of names) {
-      const userId = this.#ctx.users.get(name)?.userId
-      if (userId === undefined) continue
-      for (;;) {
-        // Quietly: these polls are the runner's housekeeping, not the flow's traffic.
-        const user = await this.#ctx.peer.call<{ online?: boolean }>(this.#ctx.target.userServerUrl, 'adminGetUser', {
-          params: { userId }, headers: { authorization: `Bearer ${this.#ctx.target.adminToken}` }
-        }).then((res) => res.body, () => undefined)
-        if (user === undefined || user.online !== true || Date.now() > deadline) break
-        await new Promise((resolve) => setTimeout(resolve, 50))
-      }
-    }
+    for (const name of names) await this.#untilState(name, false, deadline)
   }
 }

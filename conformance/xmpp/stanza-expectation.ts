@@ -1,7 +1,7 @@
 // The `stanza` and `no-stanza` expectations: a stanza the actor received that reads as the named
 // schema and matches. Each positive expectation claims the stanza that meets it, so two
 // expectations need two stanzas; only stanzas received since `since` (the start of the latest
-// step with an action) count, so an old stanza cannot meet a new expectation.
+// step whose action can change something) count, so an old stanza cannot meet a new expectation.
 import type { Stanza } from '../../openapi/stanzas/index.ts'
 import { matches, mismatch } from '../runner/match.ts'
 import { readChecked } from './judge-stanza.ts'

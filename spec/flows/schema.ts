@@ -137,7 +137,7 @@ const StanzaExpectation = Type.Object({
   match: Type.Optional(Args)
 }, {
   additionalProperties: false,
-  description: 'Met by a stanza the xmpp-user `for` received that reads as this schema and matches: one not used by an earlier expectation, received since the latest step with a `do` began.'
+  description: 'Met by a stanza the xmpp-user `for` received that reads as this schema and matches: one not used by an earlier expectation, received since the latest step whose `do` can change state (anything but a GET) began.'
 })
 
 const NoStanzaExpectation = Type.Object({
@@ -147,7 +147,7 @@ const NoStanzaExpectation = Type.Object({
   match: Type.Optional(Args)
 }, {
   additionalProperties: false,
-  description: 'No such stanza received since the latest step with a `do` began; checked, like no-event, once the step\'s positive expectations have been seen.'
+  description: 'No such stanza received since the latest step whose `do` can change state began; checked, like no-event, once the step\'s positive expectations have been seen.'
 })
 
 export const Expectation = Type.Union([
