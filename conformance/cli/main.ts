@@ -11,7 +11,7 @@ import { toJunit } from '../report/junit.ts'
 import { toTap } from '../report/tap.ts'
 import { countByStatus, runPassed, type Check } from '../runner/results.ts'
 import { runSuite, type ExpectedFailure } from '../runner/run-suite.ts'
-import { startEmbeddedTarget } from '../target/embedded.ts'
+import { defaultXmpp, isInstalled, startEmbeddedTarget, type XmppChoice } from '../target/embedded.ts'
 import { loadTargetFile } from '../target/target-file.ts'
 import type { Target } from '../target/target.ts'
 
@@ -20,8 +20,12 @@ const HELP = `gridim-conformance — replay the GridIM flows against an implemen
 Usage: gridim-conformance [options]
 
   --target FILE        what to test (YAML/JSON: user server URL and admin token, region URLs,
-                       capabilities, expected failures). Without it, the embedded reference
-                       grid is started in this process and tested.
+                       gateway, Jabber server, capabilities, expected failures). Without it, the
+                       embedded reference grid is started in this process and tested.
+  --xmpp SERVER        for the embedded grid: prosody, ejabberd or none — the real Jabber server
+                       started on loopback for the XMPP flows, with the gateway linked to it as
+                       a component (default: prosody when installed, else none: the XMPP flows
+                       are then impossible)
   --flow ID            run only this flow (repeatable); a failure's report names this command
   --list               list the flows and exit
   --reporter NAME      what goes to stdout: summary (default), tap, json, junit
@@ -48,6 +52,7 @@ export async function main (argv: string[]): Promise<number> {
       out: { type: 'string' },
       expectations: { type: 'string' },
       timeout: { type: 'string', default: '15000' },
+      xmpp: { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
   })
@@ -60,8 +65,12 @@ export async function main (argv: string[]): Promise<number> {
 
   let target: Target
   let expectedFailures: ExpectedFailure[] = []
+  if (values.xmpp !== undefined && !['prosody', 'ejabberd', 'none'].includes(values.xmpp)) throw new Error(`--xmpp is prosody, ejabberd or none, not ${values.xmpp}`)
+  if (values.xmpp !== undefined && values.target) throw new Error('--xmpp is for the embedded grid; a target file names its own Jabber server')
+  const xmpp = (values.xmpp ?? defaultXmpp()) as XmppChoice
+  if (xmpp !== 'none' && !isInstalled(xmpp)) throw new Error(`${xmpp} is not installed (sudo apt-get install -y ${xmpp}), or run with --xmpp none`)
   if (values.target) ({ target, expectedFailures } = loadTargetFile(resolve(values.target)))
-  else target = await startEmbeddedTarget()
+  else target = await startEmbeddedTarget({ xmpp })
   if (values.expectations) expectedFailures = [...expectedFailures, ...(parse(readFileSync(values.expectations, 'utf8')) ?? [])]
 
   // Progress on stderr, so stdout stays a clean report.
@@ -100,6 +109,7 @@ export async function main (argv: string[]): Promise<number> {
     console.log(`flows: ${run.flows.length}  checks: ${Object.values(counts).reduce((a, b) => a + b, 0)}  ` +
       Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join('  '))
     console.log(`requirements passed: ${requirements.size}  time: ${(run.durationMs / 1000).toFixed(1)} s`)
+    for (const note of new Set(Object.values(target.missing ?? {}))) console.log(`note: ${note}`)
     console.log(runPassed(run) ? 'RESULT: PASS' : 'RESULT: FAIL')
   } else {
     process.stdout.write(reports[values.reporter as 'tap' | 'json' | 'junit'])

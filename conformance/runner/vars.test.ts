@@ -25,3 +25,9 @@ t.test('partial deep match: named members must be equal, extra members are fine'
   t.equal(mismatch({ a: 1 }, { a: 1 }), undefined)
   t.match(mismatch('x', { a: 1 }), /expected an object/)
 })
+
+t.test('XMPP addresses are built from several references inline', async (t) => {
+  const xmpp = { A: { jid: 'ann.x@grid.example' }, B: { name: 'Bob Y' }, D: { jid: 'dana@jabber.example' }, GW: { domain: 'grid.example' }, gs: { groupSessionId: 'g-1' } }
+  t.same(resolveValue({ from: '$A.jid/grid', room: '$gs.groupSessionId@$GW.domain', occupant: '$gs.groupSessionId@$GW.domain/$B.name', self: '$gs.groupSessionId@$GW.domain/$D.jid' }, xmpp),
+    { from: 'ann.x@grid.example/grid', room: 'g-1@grid.example', occupant: 'g-1@grid.example/Bob Y', self: 'g-1@grid.example/dana@jabber.example' })
+})

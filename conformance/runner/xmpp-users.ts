@@ -242,7 +242,7 @@ export class XmppUsers {
       const user = await this.#ctx.peer.call<{ online?: boolean }>(this.#ctx.target.userServerUrl, 'adminGetUser', {
         params: { userId }, headers: { authorization: `Bearer ${this.#ctx.target.adminToken}` }
       }).then((res) => res.body, () => undefined)
-      if ((user?.online === true) === online || Date.now() > deadline) return
+      if (user === undefined || (user.online === true) === online || Date.now() > deadline) return
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
   }

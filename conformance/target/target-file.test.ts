@@ -1,0 +1,43 @@
+// A target file names a gateway and a Jabber server; the runner then has the XMPP capabilities.
+import t from 'tap'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadTargetFile } from './target-file.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'gridim-target-'))
+t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+
+function file (yaml: string): string {
+  const path = join(dir, `t${Math.random().toString(16).slice(2)}.yaml`)
+  writeFileSync(path, `userServer: { url: 'http://127.0.0.1:8000', adminToken: s }\nregions: [{ url: 'http://127.0.0.1:8001' }]\n${yaml}`)
+  return path
+}
+
+t.test('without a gateway the XMPP capabilities are absent', async (t) => {
+  const { target } = loadTargetFile(file(''))
+  t.notOk(target.capabilities.has('gateway'))
+  t.equal(target.jabberServer, undefined)
+})
+
+t.test('a gateway and a Jabber server with accounts', async (t) => {
+  const { target } = loadTargetFile(file([
+    'gateway: { url: "http://127.0.0.1:8004", domain: grid.example, regionId: 7d0c6e0e-5a1b-4c2d-8e3f-0000000000ff }',
+    'jabberServer: { kind: prosody, host: 127.0.0.1, port: 5222, domain: jabber.example, accounts: [{ user: dana, password: pw }] }'
+  ].join('\n')))
+  t.same([...target.capabilities].sort(), ['gateway', 'jabber-server', 'xmpp'])
+  t.match(target.gateway, { url: 'http://127.0.0.1:8004', domain: 'grid.example' })
+  t.match(target.jabberServer, { kind: 'prosody', host: '127.0.0.1', port: 5222, domain: 'jabber.example', accounts: [{ user: 'dana', password: 'pw' }] })
+  t.equal(target.jabberServer?.createAccount, undefined, 'accounts only: the runner cannot make more')
+})
+
+t.test('ejabberd\'s HTTP API lets the runner make accounts and roster items', async (t) => {
+  const { target } = loadTargetFile(file('gateway: { url: "http://127.0.0.1:8004", domain: grid.example }\njabberServer: { host: 127.0.0.1, port: 5222, domain: jabber.example, ejabberdApi: "http://127.0.0.1:5280/api" }'))
+  t.type(target.jabberServer?.createAccount, 'function')
+  t.type(target.jabberServer?.addRosterItem, 'function')
+})
+
+t.test('incomplete XMPP sections are refused with the member that is missing', async (t) => {
+  t.throws(() => loadTargetFile(file('gateway: { url: "http://127.0.0.1:8004" }')), /gateway needs url and domain/)
+  t.throws(() => loadTargetFile(file('jabberServer: { host: 127.0.0.1, port: 5222, domain: jabber.example }')), /needs accounts or ejabberdApi/)
+})
