@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-/** Must match NODE_V8_COVERAGE under `test-env` in .taprc (relative to the project root). */
+// Must match NODE_V8_COVERAGE under `test-env` in .taprc (relative to the project root).
 const V8_DUMP_DIR = fileURLToPath(new URL('../../.tap/v8-dumps', import.meta.url))
 
 rmSync(V8_DUMP_DIR, { recursive: true, force: true })
