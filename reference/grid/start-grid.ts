@@ -100,7 +100,9 @@ export async function startGrid (options: GridOptions) {
     const keys = loadOrCreateKeyPair(join(dataDir, 'keys', `${state.gatewayId!}.pem`))
     const gw = createGateway({
       regionId: state.gatewayId!, name: 'XMPP gateway', ...keys, userServerUrl, userServerKey: userServerKeys.publicKey, host, port,
-      domain: gatewayOptions!.domain, jabberServer: gatewayOptions!.jabberServer, plainOnInsecure: true,
+      domain: gatewayOptions!.domain, jabberServer: gatewayOptions!.jabberServer,
+      // GRIDIM-XMPP-8: PLAIN without TLS only where nothing leaves the machine.
+      plainOnInsecure: ['127.0.0.1', '::1', 'localhost'].includes(host),
       logger: logger.child({ role: 'gateway' }), faults: options.faults
     })
     await gw.start()
