@@ -15,13 +15,13 @@ function file (yaml: string): string {
 }
 
 t.test('without a gateway the XMPP capabilities are absent', async (t) => {
-  const { target } = loadTargetFile(file(''))
+  const { target } = await loadTargetFile(file(''))
   t.notOk(target.capabilities.has('gateway'))
   t.equal(target.jabberServer, undefined)
 })
 
 t.test('a gateway and a Jabber server with accounts', async (t) => {
-  const { target } = loadTargetFile(file([
+  const { target } = await loadTargetFile(file([
     'gateway: { url: "http://127.0.0.1:8004", domain: grid.example, regionId: 7d0c6e0e-5a1b-4c2d-8e3f-0000000000ff }',
     'jabberServer: { kind: prosody, host: 127.0.0.1, port: 5222, domain: jabber.example, accounts: [{ user: dana, password: pw }] }'
   ].join('\n')))
@@ -32,12 +32,12 @@ t.test('a gateway and a Jabber server with accounts', async (t) => {
 })
 
 t.test('ejabberd\'s HTTP API lets the runner make accounts and roster items', async (t) => {
-  const { target } = loadTargetFile(file('gateway: { url: "http://127.0.0.1:8004", domain: grid.example }\njabberServer: { host: 127.0.0.1, port: 5222, domain: jabber.example, ejabberdApi: "http://127.0.0.1:5280/api" }'))
+  const { target } = await loadTargetFile(file('gateway: { url: "http://127.0.0.1:8004", domain: grid.example }\njabberServer: { host: 127.0.0.1, port: 5222, domain: jabber.example, ejabberdApi: "http://127.0.0.1:5280/api" }'))
   t.type(target.jabberServer?.createAccount, 'function')
   t.type(target.jabberServer?.addRosterItem, 'function')
 })
 
 t.test('incomplete XMPP sections are refused with the member that is missing', async (t) => {
-  t.throws(() => loadTargetFile(file('gateway: { url: "http://127.0.0.1:8004" }')), /gateway needs url and domain/)
-  t.throws(() => loadTargetFile(file('jabberServer: { host: 127.0.0.1, port: 5222, domain: jabber.example }')), /needs accounts or ejabberdApi/)
+  await t.rejects(async () => await loadTargetFile(file('gateway: { url: "http://127.0.0.1:8004" }')), /gateway needs url and domain/)
+  await t.rejects(async () => await loadTargetFile(file('jabberServer: { host: 127.0.0.1, port: 5222, domain: jabber.example }')), /needs accounts or ejabberdApi/)
 })

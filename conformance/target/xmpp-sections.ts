@@ -1,0 +1,47 @@
+// The XMPP sections of a target file: the gateway under test, and the Jabber server it is a
+// component of, where the runner's foreign users log in.
+//
+//   gateway: { url: http://127.0.0.1:8004, domain: grid.example, regionId: … }
+//   jabberServer: { kind: prosody, host: 127.0.0.1, port: 5222, domain: jabber.example,
+//                   accounts: [{ user: dana, password: … }, …],   # or:
+//                   ejabberdApi: http://127.0.0.1:5280/api }        # register + add_rosteritem
+import { randomBytes } from 'node:crypto'
+import type { GatewayEndpoint, JabberAccount, JabberServerEndpoint } from './target.ts'
+
+export type JabberServerSection = { kind?: string, host: string, port: number, domain: string, accounts?: JabberAccount[], ejabberdApi?: string }
+
+/** ejabberd's mod_http_api (with mod_admin_extra): accounts and roster items made over HTTP. */
+function ejabberdApi (base: string, domain: string): Pick<JabberServerEndpoint, 'createAccount' | 'addRosterItem'> {
+  const call = async (command: string, body: Record<string, string>): Promise<void> => {
+    const res = await fetch(`${base.replace(/\/$/, '')}/${command}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) })
+    if (!res.ok) throw new Error(`ejabberd ${command}: ${res.status} ${await res.text()}`)
+  }
+  return {
+    async createAccount () {
+      const account = { user: `conformance-${randomBytes(6).toString('hex')}`, password: randomBytes(12).toString('base64url') }
+      await call('register', { user: account.user, host: domain, password: account.password })
+      return account
+    },
+    async addRosterItem (user, item) {
+      const [local, host] = item.jid.includes('@') ? item.jid.split('@') as [string, string] : ['', item.jid]
+      await call('add_rosteritem', { localuser: user, localhost: domain, user: local, host, nick: item.name ?? '', group: '', subs: item.subscription })
+    }
+  }
+}
+
+/** The target's gateway and Jabber server, and the capabilities they give (xmpp, gateway, jabber-server). */
+export function xmppTarget (file: string, data: { gateway?: GatewayEndpoint, jabberServer?: JabberServerSection }): {
+  gateway?: GatewayEndpoint
+  jabberServer?: JabberServerEndpoint
+  capabilities: string[]
+} {
+  const { gateway, jabberServer: j } = data
+  if (gateway !== undefined && (!gateway.url || !gateway.domain)) throw new Error(`${file}: gateway needs url and domain`)
+  if (j !== undefined && (!j.host || !j.port || !j.domain)) throw new Error(`${file}: jabberServer needs host, port and domain`)
+  if (j !== undefined && !j.accounts?.length && !j.ejabberdApi) throw new Error(`${file}: jabberServer needs accounts or ejabberdApi, so the runner has foreign users to log in as`)
+  return {
+    ...(gateway === undefined ? {} : { gateway }),
+    ...(j === undefined ? {} : { jabberServer: { kind: j.kind ?? 'jabber server', host: j.host, port: j.port, domain: j.domain, accounts: j.accounts, ...(j.ejabberdApi ? ejabberdApi(j.ejabberdApi, j.domain) : {}) } }),
+    capabilities: [...(gateway === undefined ? [] : ['xmpp', 'gateway']), ...(j === undefined ? [] : ['jabber-server'])]
+  }
+}
