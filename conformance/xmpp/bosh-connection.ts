@@ -36,8 +36,9 @@ const STANZAS = new Set(['message', 'presence', 'iq'])
 
 export async function connectBosh (url: string, login: Login): Promise<XmppConnection> {
   installXhr()
-  // Strophe logs every request at DEBUG by default; the runner records the stanzas itself.
-  Strophe.setLogLevel(Strophe.LogLevel.ERROR)
+  // Strophe logs every request at DEBUG by default; the runner records the stanzas itself
+  // (STROPHE_DEBUG=1 shows Strophe's own account, for debugging a BOSH session).
+  Strophe.setLogLevel(process.env.STROPHE_DEBUG ? Strophe.LogLevel.DEBUG : Strophe.LogLevel.ERROR)
   const connection = new Strophe.Connection(url)
   const timeoutMs = login.timeoutMs ?? 10_000
   const jid = `${login.username}@${login.domain}${login.resource === undefined ? '' : `/${login.resource}`}`
