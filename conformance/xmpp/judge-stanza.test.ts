@@ -46,6 +46,8 @@ t.test('a stanza that breaks its schema gets problems naming the schema and the 
   t.match(noId.problems, [/^urn:gridim:stanza:chat-message: bad-request: this <message\/> needs an id/])
   const long = judgeStanza(xml(`<message type='chat' id='x' from='${ADA}/grid' to='${DANA}'><body>${'€'.repeat(342)}</body></message>`), 'received')
   t.match(long.problems, [/urn:gridim:stanza:chat-message: not-acceptable/], 'a body over 1023 bytes of UTF-8')
+  const fullFrom = judgeStanza(xml(`<presence type='subscribed' from='${ADA}/grid' to='dana@jabber.localhost'/>`), 'received')
+  t.match(fullFrom.problems, [/urn:gridim:stanza:presence-subscribed: \/from must match pattern/], 'a subscription from a full JID breaks the schema, though the mapping reads it')
   const badJid = judgeStanza(xml(`<presence from='a@b@c' to='${DANA}'/>`), 'received')
   t.match(badJid.problems, [/urn:gridim:stanza:presence-available: jid-malformed/])
   t.same(judgeStanza(xml(`<iq type='get' id='1'/>`), 'received'), { problems: [] }, 'no schema applies to an IQ')

@@ -45,7 +45,11 @@ export function readChecked (name: StanzaName, el: Element): { stanza?: Stanza, 
     if (!(err instanceof XmppError)) throw err
     return { problems: [`${schemaId(name)}: ${err.message}`] }
   }
-  const problems = checkObject(name, stanza)
+  // The mapping reads addresses leniently (a resource on a subscription is dropped, RFC 6121
+  // §3.1.2); the schema says what the sender must write, so `from` is checked as written. Not
+  // `to`: the recipient's server may deliver to the full JID (ejabberd does, for subscriptions).
+  const from = el.attrs.from
+  const problems = checkObject(name, typeof from === 'string' ? { ...stanza, from } : stanza)
   return problems.length === 0 ? { stanza, problems } : { problems }
 }
 
