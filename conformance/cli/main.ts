@@ -9,7 +9,7 @@ import { toHtml } from '../report/html.ts'
 import { toJson } from '../report/json.ts'
 import { toJunit } from '../report/junit.ts'
 import { toTap } from '../report/tap.ts'
-import { countByStatus, runPassed, type Check } from '../runner/results.ts'
+import { countByStatus, messagesValidated, runPassed, type Check } from '../runner/results.ts'
 import { runSuite, type ExpectedFailure } from '../runner/run-suite.ts'
 import { startEmbeddedTarget } from '../target/embedded.ts'
 import { loadTargetFile } from '../target/target-file.ts'
@@ -30,7 +30,12 @@ Usage: gridim-conformance [options]
   --timeout MS         how long to wait for each expected event (default 15000)
   -h, --help           this text
 
-Each check is one flow outcome, tagged with the requirement ids it proves. Results: pass, fail,
+Each check is one flow outcome, tagged with the requirement ids it proves. Besides, every HTTP
+request and response of the implementation that the runner sees (answers to its own calls,
+traffic it observes between roles, requests to the roles it plays) is validated against the
+OpenAPI documents; each departure is one more failed check under GRIDIM-ROLE-9 (GRIDIM-ROLE-6
+for a media type, with GRIDIM-ERR-1 for an error answer), naming the operation, request or
+response, status and JSON pointer. The summary gives the number of messages validated. Results: pass, fail,
 impossible (the target lacks what the flow needs), skip (documented, not executable),
 xfail (an expected failure), xpass (listed as expected to fail, but passed). Exit status 0 when
 nothing failed unexpectedly and no expected failure passed, 1 otherwise.`
@@ -99,7 +104,7 @@ export async function main (argv: string[]): Promise<number> {
     console.log(`\nGridIM conformance — ${run.target}`)
     console.log(`flows: ${run.flows.length}  checks: ${Object.values(counts).reduce((a, b) => a + b, 0)}  ` +
       Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join('  '))
-    console.log(`requirements passed: ${requirements.size}  time: ${(run.durationMs / 1000).toFixed(1)} s`)
+    console.log(`requirements passed: ${requirements.size}  messages validated against the OpenAPI documents: ${messagesValidated(run)}  time: ${(run.durationMs / 1000).toFixed(1)} s`)
     console.log(runPassed(run) ? 'RESULT: PASS' : 'RESULT: FAIL')
   } else {
     process.stdout.write(reports[values.reporter as 'tap' | 'json' | 'junit'])

@@ -9,6 +9,8 @@ export type Target = {
   userServerUrl: string
   adminToken: string
   regions: RegionEndpoint[]
+  /** The runner plays the user server itself (a target of regions only); it is not under test. */
+  playsUserServer?: boolean
   gateway?: { url: string, domain: string }
   /** Optional abilities; a flow that needs a missing one is reported as impossible. */
   capabilities: Set<string>
