@@ -65,7 +65,7 @@ export async function main (argv: string[]): Promise<number> {
 
   let target: Target
   let expectedFailures: ExpectedFailure[] = []
-  if (values.target) ({ target, expectedFailures } = loadTargetFile(resolve(values.target)))
+  if (values.target) ({ target, expectedFailures } = await loadTargetFile(resolve(values.target)))
   else target = await startEmbeddedTarget()
   if (values.expectations) expectedFailures = [...expectedFailures, ...(parse(readFileSync(values.expectations, 'utf8')) ?? [])]
 

@@ -29,6 +29,7 @@ export function recordExchanges (server: Server, onExchange: (exchange: Observed
       // A stream (an event stream) is not a JSON body; everything else is the object sent.
       responseBody: source !== null && typeof source === 'object' && 'pipe' in source ? undefined : source ?? undefined,
       responseContentType: String(response.headers['content-type'] ?? '') || undefined,
+      sentAt: request.info.received,
       at: Date.now()
     })
   })

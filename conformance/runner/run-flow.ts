@@ -26,9 +26,11 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   if (missing.length > 0) return everyOutcome('impossible', `the target lacks: ${missing.join(', ')}`)
 
   let exchanges: ObservedExchange[] = []
+  let stepStarted = 0
   const stopValidating = ctx.contract.watch()
   const stopObserving = target.observe?.((x) => {
-    exchanges.push(x)
+    // An exchange belongs to the step during which its request went out, not the one its answer came in.
+    if ((x.sentAt ?? x.at) >= stepStarted) exchanges.push(x)
     ctx.record({ kind: 'peer', operationId: x.operationId, from: x.keyId ?? '?', to: new URL(x.url).host, status: x.status, request: x.requestBody, response: x.responseBody })
   })
   let restore = async (): Promise<void> => {}
@@ -41,6 +43,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     let broken: string | undefined
     for (const step of flow.steps) {
       ctx.contract.step = step.id
+      stepStarted = Date.now()
       exchanges = []
       const state: StepState = { exchanges }
       if (broken === undefined && step.do) {

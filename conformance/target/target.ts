@@ -22,6 +22,8 @@ export type Target = {
   restartUserServer?: () => Promise<void>
   /** Watch service-to-service traffic (capability observe-traffic): returns the stop function. */
   observe?: (observer: (exchange: ObservedExchange) => void) => () => void
+  /** Whether observe sees traffic from one role of a flow (US, R1, ...) to another; default all of it. */
+  observes?: (from: string, to: string) => boolean
   /** key id (`user-server` or a regionId) → the role's URL, to name the sender of an exchange. */
   keyIdUrl?: (keyId: string) => string | undefined
   close: () => Promise<void>

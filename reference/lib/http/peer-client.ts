@@ -39,6 +39,8 @@ export type ObservedExchange = {
   responseBody?: unknown
   /** The answer's Content-Type, so an observer can check media types (GRIDIM-ROLE-6). */
   responseContentType?: string
+  /** When the request went out; `at` is when its answer came (or the call failed). */
+  sentAt?: number
   at: number
 }
 
@@ -102,10 +104,11 @@ export class PeerClient {
     const request: OutgoingRequest = { method: op.method, url, headers, body }
     if (this.#options.signer && op.security.includes('gridimSignature')) Object.assign(headers, this.#options.signer(request))
     this.#options.onRequest?.(operationId, url)
+    const sentAt = Date.now()
     const report = (status: number, responseBody?: unknown, responseContentType?: string): void => {
       if (observers.size === 0) return
       const keyId = /keyid="([^"]*)"/.exec(headers['Signature-Input'] ?? headers['signature-input'] ?? '')?.[1]
-      const exchange: ObservedExchange = { operationId, method: op.method, url, keyId, requestBody: options.body, status, responseBody, responseContentType, at: Date.now() }
+      const exchange: ObservedExchange = { operationId, method: op.method, url, keyId, requestBody: options.body, status, responseBody, responseContentType, sentAt, at: Date.now() }
       for (const observer of observers) observer(exchange)
     }
 
