@@ -16,7 +16,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   const checks: Check[] = []
   const add = (c: Check): void => { checks.push(c); options.onCheck?.(c) }
   const ctx = new FlowContext(flow, target, options.eventTimeoutMs ?? 15_000)
-  const result = (): FlowResult => ({ flow: flow.id, title: flow.title, file, checks, trace: ctx.trace, durationMs: Date.now() - started })
+  const result = (): FlowResult => ({ flow: flow.id, title: flow.title, file, checks, trace: ctx.trace, durationMs: Date.now() - started, messagesValidated: ctx.contract.validated })
   const everyOutcome = (status: Check['status'], message: string): FlowResult => {
     for (const step of flow.steps) for (const o of step.outcomes) add({ flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements, status, message })
     return result()
@@ -29,8 +29,11 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   }
 
   let exchanges: ObservedExchange[] = []
+  let stepStarted = 0
+  const stopValidating = ctx.contract.watch()
   const stopObserving = target.observe?.((x) => {
-    exchanges.push(x)
+    // An exchange belongs to the step during which its request went out, not the one its answer came in.
+    if ((x.sentAt ?? x.at) >= stepStarted) exchanges.push(x)
     if (x.operationId !== 'renewRegionLease') ctx.lastTrafficAt = Date.now()
     ctx.record({ kind: 'peer', operationId: x.operationId, from: x.keyId ?? '?', to: new URL(x.url).host, status: x.status, request: x.requestBody, response: x.responseBody })
   })
@@ -51,6 +54,8 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     }
     addViolations()
     for (const step of flow.steps) {
+      ctx.contract.step = step.id
+      stepStarted = Date.now()
       exchanges = []
       const state: StepState = { exchanges }
       ctx.xmpp.startStep(step.id, step.do !== undefined && !isSafe(step.do))
@@ -89,6 +94,8 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     await restore().catch(() => {})
     for (const index of ctx.killed) await target.reviveRegion?.(index)
     await ctx.stopSimulated()
+    stopValidating()
+    for (const c of ctx.contract.checks(flow.id)) add(c)
   }
   return result()
 }
