@@ -3,6 +3,7 @@
 import type { LoadedFlow } from '../../tools/spec/flows.ts'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Target } from '../target/target.ts'
+import { roleAt, signerOf } from '../contract/roles.ts'
 import { isSafe, perform } from './actions.ts'
 import { check, Impossible, type StepState } from './expectations.ts'
 import { FlowContext } from './flow-context.ts'
@@ -35,7 +36,8 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     // An exchange belongs to the step during which its request went out, not the one its answer came in.
     if ((x.sentAt ?? x.at) >= stepStarted) exchanges.push(x)
     if (x.operationId !== 'renewRegionLease') ctx.lastTrafficAt = Date.now()
-    ctx.record({ kind: 'peer', operationId: x.operationId, from: x.keyId ?? '?', to: new URL(x.url).host, status: x.status, request: x.requestBody, response: x.responseBody })
+    // Named as the flow names the roles, so the sequence diagram's lanes meet the stanzas' (GW, D).
+    ctx.record({ kind: 'peer', operationId: x.operationId, from: signerOf(ctx, x.keyId)?.name ?? '?', to: roleAt(ctx, x.url).name, status: x.status, request: x.requestBody, response: x.responseBody })
   })
   let restore = async (): Promise<void> => {}
   try {
