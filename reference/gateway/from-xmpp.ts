@@ -86,8 +86,8 @@ export class Inbound {
     }
     if (user.kind === 'foreign') {
       const from = String(el.attrs.from)
-      if (type === 'unavailable') return await this.#sessions.foreignUnavailable(from)
-      if (type === undefined) return void await this.#sessions.foreignAvailable(from)
+      if (type === 'unavailable') return await this.#sessions.foreignUnavailable(from, to ?? this.#gw.addresses.domain)
+      if (type === undefined) return void await this.#sessions.foreignAvailable(from, to ?? this.#gw.addresses.domain)
       return
     }
     if (type === undefined && to === undefined) this.#sessions.initialPresence(user)

@@ -17,8 +17,13 @@ export type HostedUser = {
   agent?: Agent
   /** An IM-only user's client stream. */
   stream?: C2sSessionHandle
-  /** A foreign user's available resources (GRIDIM-XMPP-25). */
-  resources: Set<string>
+  /**
+   * A foreign user's available resources (GRIDIM-XMPP-25), each with the addresses at the gateway
+   * domain its server has sent available presence to. Unavailable presence to one of them is not
+   * the resource going offline: a server also sends it when a subscription ends (RFC 6121
+   * §3.3.3); the resource has gone when none of them is left.
+   */
+  resources: Map<string, Set<string>>
   /** Stanzas flow once an IM-only client has sent initial presence (GRIDIM-XMPP-12); foreign: at once. */
   ready: boolean
   /** The last event of the agent's log turned into stanzas. */
@@ -63,7 +68,7 @@ export class HostedUsers {
     this.learn(user.userId, user.name)
     let hosted = this.#byId.get(user.userId)
     if (hosted === undefined) {
-      hosted = { ...user, resources: new Set(), ready: user.kind === 'foreign', cursor: '0', sentChatState: false, offers: new Map(), rooms: new Map(), chain: Promise.resolve() }
+      hosted = { ...user, resources: new Map(), ready: user.kind === 'foreign', cursor: '0', sentChatState: false, offers: new Map(), rooms: new Map(), chain: Promise.resolve() }
       this.#byId.set(user.userId, hosted)
     }
     return hosted

@@ -77,12 +77,15 @@ export class Sessions {
     await this.#signOff(user)
   }
 
-  /** GRIDIM-XMPP-25: available presence from a resource of a foreign user. */
-  async foreignAvailable (fullJid: string): Promise<HostedUser> {
+  /** GRIDIM-XMPP-25: available presence from a resource of a foreign user, to `to` at the gateway domain. */
+  async foreignAvailable (fullJid: string, to: string): Promise<HostedUser> {
     const { users, region } = this.#gw
     const jid = normaliseBareJid(fullJid)
     const user = users.ensure({ userId: foreignUserId(jid), name: jid, jid, kind: 'foreign' })
-    user.resources.add(fullJid.slice(jid.length + 1) || '')
+    const resource = fullJid.slice(jid.length + 1)
+    const seenBy = user.resources.get(resource) ?? new Set<string>()
+    seenBy.add(normaliseBareJid(to))
+    user.resources.set(resource, seenBy)
     if (user.agent !== undefined && region.agents.byUserId(user.userId) === user.agent) return user
     const answer = await this.#signOn(user.userId, { jid })
     if (answer === null) return user
@@ -92,12 +95,19 @@ export class Sessions {
     return user
   }
 
-  /** GRIDIM-XMPP-25: the last available resource has gone. */
-  async foreignUnavailable (fullJid: string): Promise<void> {
+  /** GRIDIM-XMPP-25: unavailable presence to `to`; the user is signed off when its last resource has gone. */
+  async foreignUnavailable (fullJid: string, to: string): Promise<void> {
     const jid = normaliseBareJid(fullJid)
     const user = this.#gw.users.get(foreignUserId(jid))
     if (user === undefined) return
-    user.resources.delete(fullJid.slice(jid.length + 1) || '')
+    const resource = fullJid.slice(jid.length + 1)
+    const contact = normaliseBareJid(to)
+    // From the bare JID it concerns every resource; to the gateway domain itself, the whole resource.
+    for (const [name, seenBy] of user.resources) {
+      if (resource !== '' && name !== resource) continue
+      seenBy.delete(contact)
+      if (seenBy.size === 0 || !contact.includes('@')) user.resources.delete(name)
+    }
     if (user.resources.size === 0) await this.#signOff(user)
   }
 
