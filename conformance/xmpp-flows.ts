@@ -10,20 +10,6 @@ import { startEmbeddedTarget } from './target/embedded.ts'
 
 const XMPP_NEEDS = new Set(['xmpp', 'gateway', 'jabber-server'])
 
-/**
- * Gateway bugs these flows found and that are reported, not yet fixed: a failing check they
- * cover is a TODO (reported, not failing the test), a passing one passes. Remove an entry
- * with its fix.
- */
-const KNOWN_GATEWAY_BUGS: Array<{ server: 'prosody' | 'ejabberd', flow: string, fromStep: number, reason: string }> = [{
-  server: 'ejabberd',
-  flow: 'x-friendship-over-xmpp',
-  fromStep: 6,
-  reason: 'ejabberd answers A\'s unsubscribe (step 4) with unavailable presence from D\'s resource to A (RFC 6121 §3.3.3); ' +
-    'the gateway takes it for D\'s last resource going offline, signs D off though D is online (GRIDIM-XMPP-25) and forgets ' +
-    'the pending offer of step 5, so D\'s unsubscribed and subscribed are not taken as answers (GRIDIM-XMPP-17); timing-dependent'
-}]
-
 export function xmppFlowIds (): string[] {
   return loadFlows().flows.filter(({ flow }) => (flow.needs ?? []).some((n) => XMPP_NEEDS.has(n))).map(({ flow }) => flow.id)
 }
@@ -42,10 +28,8 @@ export function testXmppFlows (server: 'prosody' | 'ejabberd'): void {
       t.test(`${flow.flow}: ${flow.title}`, async (t) => {
         for (const c of flow.checks) {
           const name = `step ${c.step}: ${c.outcome} [${c.requirements.join(', ')}]`
-          const known = KNOWN_GATEWAY_BUGS.find((b) => b.server === server && b.flow === c.flow && Number.parseFloat(c.step) >= b.fromStep)
           if (c.status === 'pass') t.pass(name)
           else if (c.status === 'skip') t.pass(name, { skip: c.message ?? 'skip' })
-          else if (known !== undefined) t.fail(name, { todo: `known gateway bug: ${known.reason}`, message: c.message })
           else {
             t.fail(name, {
               status: c.status,
