@@ -13,21 +13,33 @@ import { createRegion } from '../region/index.ts'
 import { seedDemo } from '../grid/demo.ts'
 import { loadOrCreateKeyPair } from '../grid/keys.ts'
 import { startGrid } from '../grid/start-grid.ts'
+import { createGateway, type JabberServerLink } from '../gateway/index.ts'
 
 const HELP = `gridim — the GridIM reference grid
 
 Usage:
   gridim grid         [--data DIR] [--regions N] [--host H] [--port P] [--admin-token T]
-  gridim user-server  [--data DIR] [--host H] [--port P] [--admin-token T]
+                      [--gateway-domain D] [JABBER]
+  gridim user-server  [--data DIR] [--host H] [--port P] [--admin-token T] [--gateway-domain D]
   gridim region       --user-server URL [--name NAME] [--region-id UUID] [--key-file FILE]
                       [--host H] [--port P] [--admin-token T]
+  gridim gateway      --user-server URL [--gateway-domain D] [--region-id UUID] [--key-file FILE]
+                      [--host H] [--port P] [--admin-token T] [JABBER]
   gridim help
+
+JABBER = --jabber HOST:PORT --jabber-secret SECRET --jabber-domain DOMAIN: the Jabber server the
+gateway is an XEP-0114 component of (its component port, shared secret and own domain).
 
 grid         user server (SQLite under --data, default ./data) and --regions regions (default 3)
              on loopback, with demo users; prints the URLs, the users and the admin token.
 user-server  the user server alone. --admin-token (or GRIDIM_ADMIN_TOKEN) guards /admin.
 region       one region. With --admin-token it provisions itself at the user server first;
              otherwise an operator provisions its public key (printed at start) beforehand.
+gateway      the XMPP gateway, a region of kind gateway: BOSH at /http-bind and WebSocket at
+             /xmpp-websocket for IM-only grid users (SASL PLAIN as first.last), and with JABBER
+             a component link for that server's users. --gateway-domain (default grid.localhost)
+             must match the user server's. SASL PLAIN is offered without TLS only on
+             loopback, or with GRIDIM_XMPP_SECURE=1 when TLS is terminated in front.
 Port 0 picks a free port. Each role prints {"ready": ...} as one JSON line when listening.
 Logs are JSON lines on stderr; GRIDIM_LOG=debug|info|warn|error|silent.`
 
@@ -41,6 +53,10 @@ const options = {
   name: { type: 'string' },
   'region-id': { type: 'string' },
   'key-file': { type: 'string' },
+  'gateway-domain': { type: 'string', default: process.env.GRIDIM_GATEWAY_DOMAIN ?? 'grid.localhost' },
+  jabber: { type: 'string', default: process.env.GRIDIM_JABBER },
+  'jabber-secret': { type: 'string', default: process.env.GRIDIM_JABBER_SECRET },
+  'jabber-domain': { type: 'string', default: process.env.GRIDIM_JABBER_DOMAIN },
   help: { type: 'boolean', short: 'h' }
 } as const
 
@@ -56,15 +72,38 @@ function onSignal (stop: () => Promise<void>): void {
   process.once('SIGTERM', handler)
 }
 
+/**
+ * GRIDIM-XMPP-8: SASL PLAIN without TLS only on loopback, or when the operator says the
+ * connections are protected (TLS terminated in front): GRIDIM_XMPP_SECURE=1.
+ */
+function plainAllowed (host: string): boolean {
+  return ['127.0.0.1', '::1', 'localhost'].includes(host) || process.env.GRIDIM_XMPP_SECURE === '1'
+}
+
+/** The --jabber options, all three or none. */
+function jabberLink (v: Record<string, any>): JabberServerLink | undefined {
+  if (v.jabber === undefined && v['jabber-secret'] === undefined && v['jabber-domain'] === undefined) return undefined
+  const match = /^(.+):(\d+)$/.exec(v.jabber ?? '')
+  if (match === null || v['jabber-secret'] === undefined || v['jabber-domain'] === undefined) {
+    throw new Error('--jabber HOST:PORT, --jabber-secret and --jabber-domain go together')
+  }
+  return { host: match[1]!, port: int(match[2]!, 'jabber port'), secret: v['jabber-secret'], serverDomain: v['jabber-domain'] }
+}
+
 async function grid (v: Record<string, any>): Promise<void> {
-  const g = await startGrid({ dataDir: resolve(v.data), regionCount: int(v.regions, 'regions'), host: v.host, basePort: int(v.port, 'port'), adminToken: v['admin-token'] })
+  const g = await startGrid({
+    dataDir: resolve(v.data), regionCount: int(v.regions, 'regions'), host: v.host, basePort: int(v.port, 'port'), adminToken: v['admin-token'],
+    gateway: { domain: v['gateway-domain'], jabberServer: jabberLink(v) }
+  })
   const users = await seedDemo(new PeerClient(), g.userServerUrl, g.adminToken, resolve(v.data))
   onSignal(g.stop)
-  console.log(JSON.stringify({ ready: { role: 'grid', userServer: g.userServerUrl, regions: g.regionInfo } }))
+  console.log(JSON.stringify({ ready: { role: 'grid', userServer: g.userServerUrl, regions: g.regionInfo, gateway: g.gatewayInfo } }))
   console.error([
     '', 'GridIM grid is running.',
     `  user server  ${g.userServerUrl}  (admin token: ${g.adminToken})`,
     ...g.regionInfo.map((r) => `  ${r.name.padEnd(11)}  ${r.url}  (client interface under ${r.url}/client)`),
+    `  gateway      ${g.gatewayInfo!.url}  (XMPP domain ${g.gatewayInfo!.domain}: BOSH ${g.gatewayInfo!.url}/http-bind,`,
+    `               WebSocket ${g.gatewayInfo!.url.replace(/^http/, 'ws')}/xmpp-websocket; log in as first.last)`,
     '  demo users (first last / password):',
     ...users.map((u) => `    ${u.key}: ${u.firstName} ${u.lastName} / ${u.password}`),
     `  data in ${resolve(v.data)}. Ctrl-C stops it.`, ''
@@ -76,7 +115,9 @@ async function userServer (v: Record<string, any>): Promise<void> {
   const token = v['admin-token'] ?? (() => { throw new Error('--admin-token (or GRIDIM_ADMIN_TOKEN) is required') })()
   const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
   const keys = loadOrCreateKeyPair(join(dataDir, 'keys', 'user-server.pem'))
-  const server = createUserServer({ store, ...keys, adminToken: token, host: v.host, port: int(v.port, 'port'), logger: createLogger({ role: 'user-server' }) })
+  const server = createUserServer({
+    store, ...keys, adminToken: token, host: v.host, port: int(v.port, 'port'), logger: createLogger({ role: 'user-server' }), gatewayDomain: v['gateway-domain']
+  })
   const url = await server.start()
   onSignal(async () => { await server.stop(); store.close() })
   console.log(JSON.stringify({ ready: { role: 'user-server', url, publicKey: exportPublicKey(keys.publicKey) } }))
@@ -104,11 +145,33 @@ async function region (v: Record<string, any>): Promise<void> {
   console.log(JSON.stringify({ ready: { role: 'region', url, regionId, name, publicKey: exportPublicKey(keys.publicKey) } }))
 }
 
+async function gateway (v: Record<string, any>): Promise<void> {
+  const userServerUrl = v['user-server'] ?? (() => { throw new Error('--user-server URL is required') })()
+  const regionId = v['region-id'] ?? randomUUID()
+  const name = v.name ?? 'XMPP gateway'
+  const keys = loadOrCreateKeyPair(resolve(v['key-file'] ?? join(v.data, 'keys', `${regionId}.pem`)))
+  const peer = new PeerClient()
+  if (v['admin-token']) {
+    await peer.call(userServerUrl, 'adminProvisionRegion', {
+      headers: { authorization: `Bearer ${v['admin-token']}` },
+      body: { regionId, name, kind: 'gateway', publicKey: exportPublicKey(keys.publicKey) }
+    }).catch((err: unknown) => { if (!(err instanceof GridImError && err.status === 409)) throw err })
+  }
+  const directory = await peer.call(userServerUrl, 'getDirectory')
+  const gw = createGateway({
+    regionId, name, ...keys, userServerUrl, userServerKey: importPublicKey(directory.body.publicKey), host: v.host, port: int(v.port, 'port'),
+    domain: v['gateway-domain'], jabberServer: jabberLink(v), plainOnInsecure: plainAllowed(v.host), logger: createLogger({ role: 'gateway' })
+  })
+  const url = await gw.start()
+  onSignal(() => gw.stop())
+  console.log(JSON.stringify({ ready: { role: 'gateway', url, regionId, name, domain: gw.domain, publicKey: exportPublicKey(keys.publicKey) } }))
+}
+
 export async function main (argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true })
   const command = positionals[0] ?? 'help'
   if (values.help || command === 'help') { console.log(HELP); return 0 }
-  const commands: Record<string, (v: Record<string, any>) => Promise<void>> = { grid, 'user-server': userServer, region }
+  const commands: Record<string, (v: Record<string, any>) => Promise<void>> = { grid, 'user-server': userServer, region, gateway }
   const run = commands[command]
   if (!run) { console.error(`gridim: unknown command ${command}\n\n${HELP}`); return 2 }
   await run(values)

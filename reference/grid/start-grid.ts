@@ -11,6 +11,7 @@ import { exportPublicKey } from '../lib/signatures/index.ts'
 import { openSqliteStore } from '../store/index.ts'
 import { createUserServer } from '../user-server/index.ts'
 import { createRegion, type Region } from '../region/index.ts'
+import { createGateway, type Gateway, type JabberServerLink } from '../gateway/index.ts'
 import { loadOrCreateKeyPair } from './keys.ts'
 
 export type GridOptions = {
@@ -24,11 +25,16 @@ export type GridOptions = {
   settings?: { leaseSeconds?: number, groupIdleSeconds?: number, replayWindowSeconds?: number }
   /** Deliberate bugs in the user server and every region, only for conformance/variants. */
   faults?: ReadonlySet<Fault>
+  /**
+   * The XMPP gateway (spec chapter 11): its domain, and the Jabber server it is a component of
+   * (none: only IM-only grid users, over BOSH and WebSocket). Absent: no gateway.
+   */
+  gateway?: { domain: string, jabberServer?: JabberServerLink, port?: number }
 }
 
 export type RegionInfo = { regionId: string, name: string, url: string }
 
-type GridState = { adminToken: string, regions: Array<{ regionId: string, name: string }> }
+type GridState = { adminToken: string, regions: Array<{ regionId: string, name: string }>, gatewayId?: string }
 
 function loadState (dataDir: string, regionCount: number, adminToken?: string): GridState {
   const file = join(dataDir, 'grid.json')
@@ -39,6 +45,7 @@ function loadState (dataDir: string, regionCount: number, adminToken?: string): 
   while (state.regions.length < regionCount) {
     state.regions.push({ regionId: randomUUID(), name: `Region ${state.regions.length + 1}` })
   }
+  state.gatewayId ??= randomUUID()
   writeFileSync(file, JSON.stringify(state, null, 2), { mode: 0o600 })
   return state
 }
@@ -54,7 +61,8 @@ export async function startGrid (options: GridOptions) {
   const openUserServer = async (port: number) => {
     const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
     const server = createUserServer({
-      store, ...userServerKeys, adminToken: state.adminToken, host, port, logger: logger.child({ role: 'user-server' }), faults: options.faults
+      store, ...userServerKeys, adminToken: state.adminToken, host, port, logger: logger.child({ role: 'user-server' }), faults: options.faults,
+      ...(options.gateway === undefined ? {} : { gatewayDomain: options.gateway.domain })
     })
     const url = await server.start()
     return { store, server, url }
@@ -85,12 +93,40 @@ export async function startGrid (options: GridOptions) {
   }
 
   const regionInfo: RegionInfo[] = regions.map((region, i) => ({ ...state.regions[i]!, url: region.url }))
+
+  let gateway: Gateway | undefined
+  const gatewayOptions = options.gateway
+  const openGateway = async (port: number): Promise<Gateway> => {
+    const keys = loadOrCreateKeyPair(join(dataDir, 'keys', `${state.gatewayId!}.pem`))
+    const gw = createGateway({
+      regionId: state.gatewayId!, name: 'XMPP gateway', ...keys, userServerUrl, userServerKey: userServerKeys.publicKey, host, port,
+      domain: gatewayOptions!.domain, jabberServer: gatewayOptions!.jabberServer,
+      // GRIDIM-XMPP-8: PLAIN without TLS only where nothing leaves the machine.
+      plainOnInsecure: ['127.0.0.1', '::1', 'localhost'].includes(host),
+      logger: logger.child({ role: 'gateway' }), faults: options.faults
+    })
+    await gw.start()
+    return gw
+  }
+  if (gatewayOptions !== undefined) {
+    const keys = loadOrCreateKeyPair(join(dataDir, 'keys', `${state.gatewayId!}.pem`))
+    await admin.call(userServerUrl, 'adminProvisionRegion', {
+      headers: adminHeaders,
+      body: { regionId: state.gatewayId, name: 'XMPP gateway', kind: 'gateway', publicKey: exportPublicKey(keys.publicKey) }
+    }).catch((err: unknown) => { if (!(err instanceof GridImError && err.status === 409)) throw err })
+    gateway = await openGateway(gatewayOptions.port ?? (basePort === 0 ? 0 : basePort + 1 + regions.length))
+  }
   return {
     get userServer () { return us.server },
     get store () { return us.store },
     userServerUrl,
     regions,
     regionInfo,
+    /** The XMPP gateway, when asked for: a region of kind gateway. */
+    get gateway () { return gateway },
+    get gatewayInfo () {
+      return gateway === undefined ? undefined : { regionId: gateway.regionId, name: 'XMPP gateway', url: gateway.url, domain: gateway.domain }
+    },
     adminToken: state.adminToken,
     /** Stops the user server and starts it again on the same address, from the same file. */
     async restartUserServer () {
@@ -103,7 +139,14 @@ export async function startGrid (options: GridOptions) {
       await regions[index]!.kill()
       regions[index] = await openRegion(index, Number(new URL(regions[index]!.url).port))
     },
+    /** Starts the gateway again (after a crash), with its identity and address. */
+    async reviveGateway () {
+      if (gateway === undefined) return
+      await gateway.kill()
+      gateway = await openGateway(Number(new URL(gateway.url).port))
+    },
     async stop () {
+      await gateway?.stop()
       for (const region of regions) await region.stop()
       await us.server.stop()
       us.store.close()

@@ -4,7 +4,7 @@
 import type { KeyObject } from 'node:crypto'
 import { GridImError } from '../lib/errors/index.ts'
 import { NO_FAULTS, type Fault } from '../lib/faults.ts'
-import { createServer, PeerClient, registerOperations, signerFor, type Logger } from '../lib/http/index.ts'
+import { createServer, PeerClient, registerOperations, signerFor, type Logger, type OperationHandler } from '../lib/http/index.ts'
 import { Agents } from './agents.ts'
 import { bearerAuthenticator } from './client-auth.ts'
 import { eventHandlers } from './client-events.ts'
@@ -47,6 +47,11 @@ export type RegionOptions = {
   delivery?: RegionContext['delivery']
   /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
   faults?: ReadonlySet<Fault>
+  /**
+   * The gateway's hook: given the context and the region's own handlers of openapi/region.yaml,
+   * returns the handlers to serve (GRIDIM-ROLE-4: the same behaviour, XMPP users hosted).
+   */
+  gridHandlers?: (ctx: RegionContext & { url: () => string }, base: Record<string, OperationHandler>) => Record<string, OperationHandler>
 }
 
 export function createRegion (options: RegionOptions) {
@@ -86,7 +91,7 @@ export function createRegion (options: RegionOptions) {
 
   registerOperations(server, {
     document: 'region',
-    handlers: regionHandlers(ctx),
+    handlers: options.gridHandlers?.(ctx, regionHandlers(ctx)) ?? regionHandlers(ctx),
     authenticators: { gridimSignature: peerAuthenticator(createKeyResolver(userServer, options.userServerKey), () => url, ctx.faults) }
   })
   // Chapter 1: the gateway serves everything a region serves except the client interface.

@@ -96,7 +96,7 @@ export interface paths {
         put?: never;
         /**
          * Create a user
-         * @description Creates an account. Names are unique ignoring ASCII case; a taken name is refused with `400 invalid-request` and changes nothing (GRIDIM-ID-7).
+         * @description Creates an account. Names are unique ignoring ASCII case; a taken name is refused with `400 invalid-request` and changes nothing (GRIDIM-ID-7). Given a `jid` instead, records the foreign user of that bare JID (idempotent: the same JID gives the same user); a JID at the gateway domain is refused with `400 invalid-request`.
          */
         post: operations["adminCreateUser"];
         delete?: never;
@@ -164,23 +164,27 @@ export interface components {
             sessionId?: components["schemas"]["Uuid"];
             userId: components["schemas"]["Uuid"];
         };
+        /** @description A bare JID `local@domain` (RFC 7622), without resource. */
+        BareJid: string;
+        /** @description `firstName` and `lastName` are present for grid users; a foreign user's `name` is its normalised bare JID and its `userId` is derived from it (GRIDIM-ID-10). */
         CreatedUser: {
-            firstName: components["schemas"]["FirstName"];
-            lastName: components["schemas"]["LastName"];
-            name: components["schemas"]["DisplayName"];
+            firstName?: components["schemas"]["FirstName"];
+            lastName?: components["schemas"]["LastName"];
+            name: components["schemas"]["UserName"];
             userId: components["schemas"]["Uuid"];
         };
         CreateGroupRequest: {
             memberIds: components["schemas"]["Uuid"][];
             name: string;
         };
+        /** @description A grid user (name and password), or a foreign user by bare JID outside the gateway domain (GRIDIM-ID-11), recorded as the gateway would on first use — a fixture for setting up friendships and groups with outside Jabber users before they ever sign on. */
         CreateUserRequest: {
             firstName: components["schemas"]["FirstName"];
             lastName: components["schemas"]["LastName"];
             password: components["schemas"]["Password"];
+        } | {
+            jid: components["schemas"]["BareJid"];
         };
-        /** @description A user's display name, `First Last`. Its XMPP address is `first.last@<gateway domain>`, lower-cased. */
-        DisplayName: string;
         /** @description First part of a user name; 1–31 characters of `[A-Za-z0-9]`. */
         FirstName: string;
         Friendship: {

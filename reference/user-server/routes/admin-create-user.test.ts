@@ -31,3 +31,17 @@ t.test('a region signature is no admin token', async (t) => {
   t.equal(res.statusCode, 401)
   t.equal(res.body.code, 'unauthenticated')
 })
+
+t.test('an operator records a foreign user by bare JID: the id is derived from it, twice the same (GRIDIM-ID-10, -11)', async (t) => {
+  const h = harness(t)
+  const first = await h.admin('POST', '/admin/users', { jid: 'Dana@Jabber.Example' })
+  t.equal(first.statusCode, 201)
+  t.same(first.body, { userId: '450b764d-61db-5cf0-8034-05989740248e', name: 'dana@jabber.example' })
+  const again = await h.admin('POST', '/admin/users', { jid: 'dana@jabber.example' })
+  t.same(again.body, first.body)
+  const atGateway = await h.admin('POST', '/admin/users', { jid: 'ada.lovelace@grid.example' })
+  t.equal(atGateway.statusCode, 400)
+  t.equal(atGateway.body.code, 'invalid-request')
+  const both = await h.admin('POST', '/admin/users', { jid: 'x@y.example', firstName: 'Ada', lastName: 'B', password: 'x' })
+  t.equal(both.statusCode, 400)
+})

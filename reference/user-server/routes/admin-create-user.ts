@@ -1,17 +1,28 @@
 // adminCreateUser — GRIDIM-ID-7 (names unique ignoring case), GRIDIM-SEC-12 (scrypt, never the
-// password itself).
+// password itself); with a `jid`, the foreign user of that JID as the gateway would record it on
+// first use (GRIDIM-ID-10, GRIDIM-ID-11), so that fixtures can befriend outside Jabber users.
 import { randomUUID } from 'node:crypto'
 import { GridImError } from '../../lib/errors/index.ts'
 import type { OperationHandler } from '../../lib/http/index.ts'
 import { hashPassword } from '../../store/index.ts'
 import type { UserServerContext } from '../context.ts'
+import { foreignUser, normaliseBareJid } from '../users/foreign-users.ts'
 import { displayName } from '../wire.ts'
 
-type CreateUserRequest = { firstName: string, lastName: string, password: string }
+type CreateUserRequest = { firstName: string, lastName: string, password: string } | { jid: string }
 
 export function adminCreateUser (ctx: UserServerContext): OperationHandler {
   return async (input) => {
-    const { firstName, lastName, password } = input.body as CreateUserRequest
+    const request = input.body as CreateUserRequest
+    if ('jid' in request) {
+      const jid = normaliseBareJid(request.jid)
+      if (jid.endsWith(`@${ctx.gatewayDomain.toLowerCase()}`)) {
+        throw new GridImError('invalid-request', `${jid} is at the gateway domain: grid users are created by name and password`)
+      }
+      const user = foreignUser(ctx.store, jid, ctx.now())
+      return { status: 201, body: { userId: user.userId, name: user.firstName } }
+    }
+    const { firstName, lastName, password } = request
     const taken = () => new GridImError('invalid-request', `the name ${firstName} ${lastName} is taken`)
     if (ctx.store.findUserByName(firstName, lastName) !== null) throw taken()
     const userId = randomUUID()

@@ -1,0 +1,188 @@
+// The reference XMPP gateway (spec chapter 11): to the grid a region of kind `gateway` where XMPP
+// users are located (GRIDIM-ROLE-1, -4); to XMPP the server of the gateway domain — an XEP-0114
+// component of an outside Jabber server for foreign users, and BOSH (XEP-0124/0206) and
+// WebSocket (RFC 7395) for grid users on IM-only apps. One hapi listener serves the region
+// interface, /http-bind and /xmpp-websocket.
+import type { Element } from 'ltx'
+import { foreignUserId, normaliseBareJid } from '../lib/identifiers/index.ts'
+import { createRegion, type RegionOptions } from '../region/index.ts'
+import { boshPlugin } from '../xmpp/bosh/index.ts'
+import { C2sServer, errorReply, stanzaErrorFor, type C2sSessionHandle, type RosterItem } from '../xmpp/c2s/index.ts'
+import { Component } from '../xmpp/component/index.ts'
+import { StanzaError, StreamError } from '../xmpp/stanza/index.ts'
+import { websocketPlugin } from '../xmpp/websocket/index.ts'
+import { Addresses } from './addresses.ts'
+import type { GatewayContext } from './context.ts'
+import { Inbound } from './from-xmpp.ts'
+import { gatewayHandlers } from './grid-handlers.ts'
+import { HostedUsers, type HostedUser } from './hosted-users.ts'
+import { GridSender } from './outbound-grid.ts'
+import { Sessions } from './sessions.ts'
+import type { Friend } from '../region/types.ts'
+
+export type JabberServerLink = {
+  host: string
+  port: number
+  /** The XEP-0114 shared secret. */
+  secret: string
+  /** The Jabber server's own domain (pings go there). */
+  serverDomain: string
+}
+
+export type GatewayOptions = Omit<RegionOptions, 'kind' | 'gridHandlers' | 'idleSeconds'> & {
+  /** The gateway domain: grid users are first.last@domain, rooms <groupSessionId>@domain. */
+  domain: string
+  /** The outside Jabber server this gateway is a component of; none: IM-only users only. */
+  jabberServer?: JabberServerLink
+  /** GRIDIM-XMPP-8: offer SASL PLAIN on connections without TLS (loopback, TLS in front). */
+  plainOnInsecure?: boolean
+  /** XEP-0124 settings for /http-bind (seconds). */
+  bosh?: { inactivity?: number, maxWait?: number, polling?: number }
+}
+
+export function createGateway (options: GatewayOptions) {
+  const addresses = new Addresses(options.domain)
+  const users = new HostedUsers()
+  const logger = options.logger
+  let component: Component | undefined
+
+  const toJabberServer = (el: Element): void => {
+    if (component === undefined) throw new StanzaError('remote-server-not-found', 'this gateway has no link to a Jabber server')
+    component.send(el)
+  }
+  const send = (user: HostedUser, el: Element): void => {
+    logger.debug('stanza to XMPP', { userId: user.userId, stanza: el.toString().slice(0, 300) })
+    try {
+      if (user.kind === 'im-only') user.stream?.send(el)
+      else toJabberServer(el)
+    } catch (err) {
+      logger.warn('a stanza could not be sent', { userId: user.userId, stanza: el.name, error: (err as Error).message })
+    }
+  }
+  const gw = { addresses, users, logger, toJabberServer, linkUp: () => component?.online === true, send, out: { addresses, users, send } } as unknown as GatewayContext
+  let sender: GridSender | undefined
+
+  const region = createRegion({
+    ...options,
+    kind: 'gateway',
+    // XMPP users make no HTTP requests: their streams (and BOSH inactivity) say when they go.
+    idleSeconds: 0,
+    gridHandlers: (ctx, base) => {
+      gw.region = ctx
+      sender = new GridSender(gw)
+      return gatewayHandlers(gw, base, sender)
+    }
+  })
+  const sessions = new Sessions(gw)
+  const inbound = new Inbound(gw, sessions, sender!)
+
+  const userOf = (stream: C2sSessionHandle): HostedUser => {
+    const user = users.get(stream.userId)
+    if (user === undefined || user.stream !== stream) throw new StreamError('not-authorized', 'this stream\'s session has ended')
+    return user
+  }
+  const roster = async (userId: string): Promise<RosterItem[]> => {
+    const friends = await region.context.userServer<Friend[]>('listFriends', { params: { userId } })
+    return friends.map((f) => {
+      users.learn(f.userId, f.name)
+      return { jid: addresses.bare(f.name), name: f.name, subscription: 'both' as const }
+    })
+  }
+  const c2s = new C2sServer({
+    domain: addresses.domain,
+    authenticate: async (username, password) => await sessions.login(username, password),
+    roster,
+    plainOnInsecure: options.plainOnInsecure,
+    gridPort: {
+      sessionStarted: (stream) => { sessions.streamStarted(stream) },
+      onMessage: async (stream, el) => {
+        const user = userOf(stream)
+        await users.inOrder(user, async () => { await inbound.message(user, el) })
+      },
+      onPresence: async (stream, el) => {
+        const user = userOf(stream)
+        await users.inOrder(user, async () => { await inbound.presence(user, el) })
+      },
+      onIq: async (stream, el) => await inbound.iq(userOf(stream), el),
+      sessionEnded: async (stream) => { await sessions.streamEnded(stream) }
+    }
+  })
+
+  /** A stanza from the Jabber server: from a foreign user, to the gateway domain. */
+  const fromJabberServer = (el: Element): void => {
+    const from = el.attrs.from
+    logger.debug('stanza from the Jabber server', { stanza: el.name, type: el.attrs.type, from, to: el.attrs.to })
+    if (typeof from !== 'string' || from === '' || addresses.isLocal(from) || !from.includes('@')) return
+    const jid = normaliseBareJid(from)
+    const user = users.ensure({ userId: foreignUserId(jid), name: jid, jid, kind: 'foreign' })
+    void users.inOrder(user, async () => {
+      try {
+        if (el.name === 'message') return await inbound.message(user, el)
+        if (el.name === 'presence') return await inbound.presence(user, el)
+        if (el.name !== 'iq') return
+        const answer = await inbound.iq(user, el)
+        if (answer !== undefined) return toJabberServer(answer)
+        if (el.attrs.type === 'get' || el.attrs.type === 'set') throw new StanzaError('service-unavailable', 'no handler for this IQ (RFC 6120 §8.4)')
+      } catch (err) {
+        if (el.attrs.type === 'error') return // GRIDIM-XMPP-31
+        logger.debug('answering a stanza with an error', { from, error: (err as Error).message })
+        if (!(err instanceof StanzaError)) logger.warn('a stanza from the Jabber server was refused', { from, error: (err as Error).message })
+        try {
+          toJabberServer(errorReply(el, stanzaErrorFor(err), addresses.domain))
+        } catch { /* the link is gone; the sender's server times out */ }
+      }
+    })
+  }
+
+  let started = false
+  return {
+    region,
+    c2s,
+    users,
+    domain: addresses.domain,
+    get component (): Component | undefined { return component },
+    get url (): string { return region.url },
+    get regionId (): string { return options.regionId },
+    /** Listens (region interface, BOSH, WebSocket), takes the lease, links to the Jabber server. */
+    async start (): Promise<string> {
+      if (!started) {
+        started = true
+        await region.server.register([
+          { plugin: boshPlugin, options: { c2s, ...options.bosh } },
+          { plugin: websocketPlugin, options: { c2s } }
+        ])
+      }
+      const url = await region.start()
+      if (options.jabberServer !== undefined) {
+        const link = options.jabberServer
+        component = new Component({ host: link.host, port: link.port, secret: link.secret, domain: addresses.domain, serverDomain: link.serverDomain })
+        component.on('stanza', fromJabberServer)
+        component.on('online', () => { logger.info('linked to the Jabber server', { server: link.serverDomain }) })
+        component.on('offline', (error) => { logger.warn('the link to the Jabber server is down', { error: error?.message }) })
+        component.on('error', (error) => { logger.warn('component link error', { error: error.message }) })
+        try {
+          await component.start()
+        } catch (err) {
+          // Retries go on with back-off (GRIDIM-XMPP-3); meanwhile foreign users are unavailable.
+          logger.warn('could not link to the Jabber server yet', { error: (err as Error).message })
+        }
+      }
+      return url
+    },
+    /** Graceful: streams closed (their users signed off), link closed, lease ended. */
+    async stop (): Promise<void> {
+      c2s.closeAll(new StreamError('system-shutdown'))
+      await sessions.signOffAll()
+      await component?.stop()
+      await region.stop()
+    },
+    /** As a crash would: nothing signed off, the lease lapses on its own. */
+    async kill (): Promise<void> {
+      c2s.closeAll()
+      await component?.stop()
+      await region.kill()
+    }
+  }
+}
+
+export type Gateway = ReturnType<typeof createGateway>

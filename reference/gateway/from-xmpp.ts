@@ -1,0 +1,258 @@
+// XMPP → grid: what a gateway-hosted user's stanzas mean (spec chapter 11). The same code serves
+// IM-only users (their client stream) and foreign users (the component link); a handler throws a
+// GridImError or StanzaError, which the caller answers with the matching stanza error
+// (GRIDIM-XMPP-30), never for a stanza of type error (GRIDIM-XMPP-31).
+import { randomUUID } from 'node:crypto'
+import { Element } from 'ltx'
+import { GridImError } from '../lib/errors/index.ts'
+import { uuidV5 } from '../lib/identifiers/index.ts'
+import type { Friend, UserLocation } from '../region/types.ts'
+import { iqResult, NS_DISCO_INFO, NS_ROSTER } from '../xmpp/c2s/index.ts'
+import {
+  isMucJoin, NS_MUC_USER, presenceAvailableToStanza, presenceUnavailableToStanza, readChatState, StanzaError, subscriptionToStanza
+} from '../xmpp/stanza/index.ts'
+import { contentChild } from '../xmpp/stanza/read.ts'
+import { resourceOf } from './addresses.ts'
+import type { GatewayContext } from './context.ts'
+import type { HostedUser } from './hosted-users.ts'
+import type { GridSender } from './outbound-grid.ts'
+import type { Sessions } from './sessions.ts'
+import { occupantAddress, occupantPresence } from './to-xmpp.ts'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const NS_SID = 'urn:xmpp:sid:0'
+const NS_MUC_OWNER = 'http://jabber.org/protocol/muc'
+
+type Found = { userId: string, name: string }
+type GroupSession = { groupSessionId: string, name: string, members: Array<{ userId: string, name: string }> }
+
+/** GRIDIM-XMPP-28: the messageId of a stanza from `fromBareJid`. */
+export function messageIdOf (el: Element, fromBareJid: string): string {
+  const origin = el.getChild('origin-id', NS_SID)?.attrs.id
+  const id = el.attrs.id
+  for (const candidate of [origin, id]) if (typeof candidate === 'string' && UUID.test(candidate)) return candidate.toLowerCase()
+  if (typeof id === 'string' && id !== '') return uuidV5(`${fromBareJid} ${id}`)
+  return randomUUID()
+}
+
+export class Inbound {
+  readonly #gw: GatewayContext
+  readonly #sessions: Sessions
+  readonly #send: GridSender
+
+  constructor (gw: GatewayContext, sessions: Sessions, send: GridSender) {
+    this.#gw = gw
+    this.#sessions = sessions
+    this.#send = send
+  }
+
+  async message (user: HostedUser, el: Element): Promise<void> {
+    const type = el.attrs.type ?? 'normal'
+    if (type === 'error' || type === 'headline') return // GRIDIM-XMPP-31
+    const to = String(el.attrs.to ?? '')
+    const room = this.#gw.addresses.roomOf(to)
+    if (type === 'groupchat') {
+      if (room === undefined) throw new StanzaError('bad-request', 'groupchat messages go to a room')
+      const body = contentChild(el, 'body')
+      if (body === undefined) return // subject changes and chat states in rooms are not mapped
+      if (!user.rooms.has(room)) throw new StanzaError('not-acceptable', 'join the room before speaking in it (XEP-0045 §7.4)')
+      return await this.#send.groupMessage(user, room, body.getText(), messageIdOf(el, user.jid))
+    }
+    if (room !== undefined) throw new StanzaError('feature-not-implemented', 'private messages in rooms are not supported')
+    const body = contentChild(el, 'body')
+    const state = readChatState(el)
+    if (body === undefined && state === undefined) return
+    const target = await this.#resolve(to)
+    if (body === undefined) {
+      user.sentChatState = true
+      return await this.#send.chatState(user, target.userId, state!)
+    }
+    if (state !== undefined) user.sentChatState = true
+    await this.#send.instantMessage(user, target.userId, body.getText(), messageIdOf(el, user.jid))
+  }
+
+  async presence (user: HostedUser, el: Element): Promise<void> {
+    const type = el.attrs.type
+    const to = typeof el.attrs.to === 'string' ? el.attrs.to : undefined
+    if (type === 'error') return
+    if (type === 'probe') return await this.#probe(user, el)
+    if (type === 'subscribe' || type === 'subscribed' || type === 'unsubscribe' || type === 'unsubscribed') return await this.#subscription(user, type, el)
+    const room = to === undefined ? undefined : this.#gw.addresses.roomOf(to)
+    if (room !== undefined && to !== undefined && resourceOf(to) !== undefined) {
+      if (type === 'unavailable') return await this.#leave(user, room)
+      if (type === undefined && isMucJoin(el)) return await this.#join(user, room, el)
+      if (type === undefined && !user.rooms.has(room)) throw new StanzaError('item-not-found', 'no such room') // GRIDIM-XMPP-37
+      return
+    }
+    if (user.kind === 'foreign') {
+      const from = String(el.attrs.from)
+      if (type === 'unavailable') return await this.#sessions.foreignUnavailable(from)
+      if (type === undefined) return void await this.#sessions.foreignAvailable(from)
+      return
+    }
+    if (type === undefined && to === undefined) this.#sessions.initialPresence(user)
+  }
+
+  /** IQs not answered by the c2s layer or the component: rooms' disco#info, roster removal. */
+  async iq (user: HostedUser, el: Element): Promise<Element | undefined> {
+    const type = el.attrs.type
+    if (type === 'result' || type === 'error') return undefined
+    const to = String(el.attrs.to ?? '')
+    const room = this.#gw.addresses.roomOf(to)
+    if (room !== undefined && type === 'get' && el.getChild('query', NS_DISCO_INFO) !== undefined) {
+      // GRIDIM-XMPP-34.
+      const name = this.#gw.users.roomName(room)
+      if (name === undefined || resourceOf(to) !== undefined) throw new StanzaError('item-not-found', 'no such room')
+      const result = iqResult(el, this.#gw.addresses.room(room))
+      const query = result.c('query', { xmlns: NS_DISCO_INFO })
+      query.c('identity', { category: 'conference', type: 'text', name })
+      for (const feature of [NS_MUC_OWNER, NS_DISCO_INFO, 'muc_membersonly', 'muc_nonanonymous', 'muc_temporary']) query.c('feature', { var: feature })
+      return result
+    }
+    const item = el.getChild('query', NS_ROSTER)?.getChild('item')
+    if (type === 'set' && item !== undefined) {
+      // GRIDIM-XMPP-19: removing a friend from the roster ends the friendship; other roster
+      // edits change nothing, since the roster is the friend list (GRIDIM-XMPP-13).
+      if (item.attrs.subscription === 'remove') {
+        const friend = await this.#resolve(String(item.attrs.jid ?? ''))
+        await this.#endFriendship(user, friend.userId)
+      }
+      return iqResult(el)
+    }
+    return undefined
+  }
+
+  /** GRIDIM-ID-9, GRIDIM-ID-11: the grid or foreign user a JID names; item-not-found else. */
+  async #resolve (jid: string): Promise<Found> {
+    const bare = jid.split('/')[0]!.toLowerCase()
+    if (bare === '' || (this.#gw.addresses.isLocal(bare) && this.#gw.addresses.gridNameOf(bare) === undefined)) {
+      throw new StanzaError('item-not-found', 'no such user')
+    }
+    try {
+      const found = await this.#gw.region.userServer<Found>('lookupUser', { query: { jid: bare } })
+      this.#gw.users.learn(found.userId, found.name)
+      return found
+    } catch (err) {
+      if (err instanceof GridImError && err.code === 'unknown-user') throw new StanzaError('item-not-found', 'no such user')
+      throw err
+    }
+  }
+
+  async #friends (user: HostedUser): Promise<Friend[]> {
+    const friends = await this.#gw.region.userServer<Friend[]>('listFriends', { params: { userId: user.userId } })
+    for (const f of friends) this.#gw.users.learn(f.userId, f.name)
+    return friends
+  }
+
+  /** GRIDIM-XMPP-24: probes are answered from the user server, honouring CanSeeOnline. */
+  async #probe (user: HostedUser, el: Element): Promise<void> {
+    const { addresses } = this.#gw
+    const replyTo = String(el.attrs.from)
+    let target: Found
+    try {
+      target = await this.#resolve(String(el.attrs.to ?? ''))
+    } catch {
+      return this.#gw.send(user, subscriptionToStanza({ kind: 'presenceUnsubscribed', from: addresses.bare(String(el.attrs.to ?? addresses.domain)), to: replyTo }))
+    }
+    const friends = await this.#friends(user)
+    if (!friends.some((f) => f.userId === target.userId)) {
+      return this.#gw.send(user, subscriptionToStanza({ kind: 'presenceUnsubscribed', from: addresses.bare(target.name), to: replyTo }))
+    }
+    const where = await this.#gw.region.userServer<UserLocation>('locateUser', { params: { userId: target.userId }, query: { for: user.userId } })
+    const from = addresses.of(target.name)
+    const answer = where.online && where.canSeeOnline
+      ? presenceAvailableToStanza({ kind: 'presenceAvailable', from, to: replyTo })
+      : presenceUnavailableToStanza({ kind: 'presenceUnavailable', from, to: replyTo })
+    this.#gw.send(user, answer)
+  }
+
+  /** GRIDIM-XMPP-15, -17, -19: subscriptions are friendship offers, answers and endings. */
+  async #subscription (user: HostedUser, type: 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed', el: Element): Promise<void> {
+    const { region, addresses } = this.#gw
+    const target = await this.#resolve(String(el.attrs.to ?? ''))
+    if (target.userId === user.userId) return
+    const offerId = user.offers.get(target.userId)
+    switch (type) {
+      case 'subscribe': {
+        const friends = await this.#friends(user)
+        if (friends.some((f) => f.userId === target.userId)) {
+          // Already friends: the subscription is approved at once, and made mutual.
+          this.#gw.send(user, subscriptionToStanza({ kind: 'presenceSubscribed', from: addresses.bare(target.name), to: user.jid }))
+          this.#gw.send(user, subscriptionToStanza({ kind: 'presenceSubscribe', from: addresses.bare(target.name), to: user.jid }))
+          return
+        }
+        const status = el.getChildText('status')
+        await region.userServer.withStatus('offerFriendship', {
+          body: { fromUserId: user.userId, toUserId: target.userId, ...(status === null || status === '' ? {} : { message: status.slice(0, 1023) }) }
+        })
+        return
+      }
+      case 'subscribed':
+        if (offerId === undefined) return // approving a subscription that is already mutual
+        await region.userServer('acceptFriendshipOffer', { params: { offerId }, body: { userId: user.userId } })
+        user.offers.delete(target.userId)
+        return
+      case 'unsubscribed':
+        if (offerId !== undefined) {
+          await region.userServer('declineFriendshipOffer', { params: { offerId }, body: { userId: user.userId } })
+          user.offers.delete(target.userId)
+          return
+        }
+        return await this.#endFriendship(user, target.userId)
+      case 'unsubscribe':
+        return await this.#endFriendship(user, target.userId)
+    }
+  }
+
+  async #endFriendship (user: HostedUser, friendId: string): Promise<void> {
+    try {
+      await this.#gw.region.userServer('endFriendship', { params: { userId: user.userId, friendId } })
+    } catch (err) {
+      // Not friends (any more): nothing to end.
+      if (!(err instanceof GridImError && (err.code === 'unknown-user' || err.code === 'not-friends' || err.code === 'invalid-request'))) throw err
+    }
+    if (user.agent !== undefined) {
+      user.agent.friends = user.agent.friends.filter((f) => f.userId !== friendId)
+      user.agent.seesOnline.set(friendId, false)
+    }
+  }
+
+  /** GRIDIM-XMPP-36, -37: joining the room is joining the session at the user server. */
+  async #join (user: HostedUser, groupSessionId: string, el: Element): Promise<void> {
+    if (user.agent === undefined) throw new StanzaError('registration-required', 'sign on first')
+    let session: GroupSession
+    try {
+      session = await this.#gw.region.userServer<GroupSession>('joinGroupSession', { params: { groupSessionId, userId: user.userId } })
+    } catch (err) {
+      if (err instanceof GridImError && (err.code === 'unknown-group-session' || err.code === 'group-session-closed')) {
+        throw new StanzaError('item-not-found', 'no open group session has this room JID')
+      }
+      throw err
+    }
+    this.#gw.users.knowRoom(groupSessionId, session.name)
+    user.rooms.set(groupSessionId, String(el.attrs.from))
+    for (const member of session.members) {
+      this.#gw.users.learn(member.userId, member.name)
+      if (member.userId !== user.userId) this.#gw.send(user, occupantPresence(this.#gw.out, user, groupSessionId, member))
+    }
+    // XEP-0045 §7.2.3: self-presence last, 110 (this is you) and 210 (the room set your nick).
+    this.#gw.send(user, occupantPresence(this.#gw.out, user, groupSessionId, { userId: user.userId, name: user.name }, ['110', '210']))
+  }
+
+  /** GRIDIM-XMPP-40. */
+  async #leave (user: HostedUser, groupSessionId: string): Promise<void> {
+    if (!user.rooms.has(groupSessionId)) return
+    try {
+      await this.#gw.region.userServer('leaveGroupSession', { params: { groupSessionId, userId: user.userId } })
+    } catch (err) {
+      if (!(err instanceof GridImError && (err.code === 'unknown-group-session' || err.code === 'group-session-closed'))) throw err
+    }
+    const to = occupantAddress(user, groupSessionId)
+    user.rooms.delete(groupSessionId)
+    const self = presenceUnavailableToStanza({ kind: 'presenceUnavailable', from: this.#gw.addresses.occupant(groupSessionId, user.name), to })
+    const x = self.c('x', { xmlns: NS_MUC_USER })
+    x.c('item', { affiliation: 'member', role: 'none' })
+    x.c('status', { code: '110' })
+    this.#gw.send(user, self)
+  }
+}

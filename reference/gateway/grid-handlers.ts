@@ -1,0 +1,75 @@
+// The region interface at the gateway (GRIDIM-ROLE-4): a region's own handlers, with what
+// chapter 11 adds for the users the gateway hosts — foreign users reachable while not signed
+// on (GRIDIM-LOC-4), the link's state (GRIDIM-XMPP-5), and room occupancy (GRIDIM-XMPP-39).
+import { GridImError } from '../lib/errors/index.ts'
+import type { OperationHandler, OperationInput } from '../lib/http/index.ts'
+import { checkBodyLength } from '../region/limits.ts'
+import { USER_SERVER_KEY_ID } from '../region/peer-keys.ts'
+import { checkSender } from '../region/sender.ts'
+import type { GroupMessageDelivery, InstantMessage, Notice } from '../region/types.ts'
+import { isForeignName } from './addresses.ts'
+import type { GatewayContext } from './context.ts'
+import type { GridSender } from './outbound-grid.ts'
+import { eventToStanzas } from './to-xmpp.ts'
+
+type Signed = OperationInput<{ kind: 'peer', keyId: string }>
+
+export function gatewayHandlers (gw: GatewayContext, base: Record<string, OperationHandler>, sender: GridSender): Record<string, OperationHandler> {
+  const { region, users } = gw
+  /** A foreign user the gateway can reach without a session: its JID is known. */
+  const foreignName = (userId: string): string | undefined => {
+    const name = users.nameOf(userId)
+    return name !== undefined && isForeignName(name) ? name : undefined
+  }
+
+  return {
+    ...base,
+
+    deliverInstantMessage: async (input: Signed) => {
+      const im = input.body as InstantMessage
+      const name = foreignName(im.toUserId)
+      if (name !== undefined && !gw.linkUp()) throw new GridImError('unavailable', 'The link to the Jabber server is down; store the message.') // GRIDIM-XMPP-5
+      if (name === undefined || region.agents.logFor(im.toUserId) !== undefined) return await base.deliverInstantMessage!(input)
+      checkBodyLength(im.body)
+      await checkSender(region, input.principal.keyId, im.fromUserId, im.toUserId)
+      return { body: { status: sender.deliverHere(im) ?? 'delivered' } }
+    },
+
+    // Notices for foreign users who are not signed on go straight to their Jabber server.
+    deliverNotices: async (input: Signed) => {
+      if (input.principal.keyId !== USER_SERVER_KEY_ID) return await base.deliverNotices!(input)
+      const notices = (input.body as { notices: Notice[] }).notices
+      const direct = notices.filter((n) => region.agents.logFor(n.toUserId) === undefined && foreignName(n.toUserId) !== undefined)
+      if (direct.length === 0) return await base.deliverNotices!(input)
+      const rest = notices.filter((n) => !direct.includes(n))
+      const result = rest.length === 0 ? { accepted: 0, notHere: [] as string[] } : ((await base.deliverNotices!({ ...input, body: { notices: rest } })) as { body: { accepted: number, notHere: string[] } }).body
+      for (const notice of direct) {
+        const name = foreignName(notice.toUserId)!
+        const user = users.ensure({ userId: notice.toUserId, name, jid: name, kind: 'foreign' })
+        const { type, toUserId: _, ...data } = notice
+        eventToStanzas(gw.out, user, type, data)
+      }
+      return { body: { accepted: result.accepted + direct.length, notHere: result.notHere } }
+    },
+
+    // GRIDIM-XMPP-39: only occupants get the message; a member hosted here who has not joined
+    // the room is neither delivered to nor "not here".
+    deliverGroupMessage: (input: Signed) => {
+      if (input.principal.keyId !== USER_SERVER_KEY_ID) return base.deliverGroupMessage!(input)
+      const delivery = input.body as GroupMessageDelivery
+      checkBodyLength(delivery.body)
+      const delivered: string[] = []
+      const notHere: string[] = []
+      for (const userId of delivery.toUserIds) {
+        const user = users.get(userId)
+        if (user?.agent === undefined || region.agents.byUserId(userId) !== user.agent) {
+          notHere.push(userId)
+          continue
+        }
+        if (!user.rooms.has(delivery.groupSessionId)) continue
+        if (region.inbox.groupMessage(delivery, userId) !== null) delivered.push(userId)
+      }
+      return { body: { delivered, notHere } }
+    }
+  }
+}
