@@ -2,5 +2,8 @@
 import type { Scenario } from '../harness/scenario.ts'
 import { imThroughput } from './im-throughput.ts'
 import { signOnStorm } from './sign-on-storm.ts'
+import { groupFanout } from './group-fanout.ts'
+import { boshSessions } from './bosh-sessions.ts'
+import { conformanceTime } from './conformance-time.ts'
 
-export const SCENARIOS: Scenario[] = [imThroughput, signOnStorm]
+export const SCENARIOS: Scenario[] = [imThroughput, signOnStorm, boshSessions, groupFanout, conformanceTime]

@@ -11,7 +11,7 @@ import { FIXTURE_PASSWORD, random, shuffle } from '../support/fixtures.ts'
 import { startLightGrid } from '../support/light-grid.ts'
 
 const FULL = { users: 10_000, friends: 50, regions: 100, concurrency: 32 }
-const SMOKE = { users: 120, friends: 10, regions: 6, concurrency: 8 }
+const SMOKE = { users: 48, friends: 6, regions: 6, concurrency: 8 }
 
 type Stats = { sent: Record<string, number>, received: Record<string, number>, memory: { rss: number, heapUsed: number, heapTotal: number, external: number } }
 

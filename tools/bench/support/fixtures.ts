@@ -39,6 +39,7 @@ export type Fixture = {
   regions: FixtureRegion[]
   /** Friend pairs as indexes into users. */
   friendships: Array<[number, number]>
+  gateway?: { regionId: string, name: string, keyFile: string }
 }
 
 export type FixtureOptions = {
@@ -51,6 +52,12 @@ export type FixtureOptions = {
   /** Prefix for names, [A-Za-z0-9]. */
   label: string
   settings?: { leaseSeconds?: number, groupIdleSeconds?: number }
+  /** 'random' (default): each user on a uniformly random region; 'round-robin': user i on region i mod R. */
+  placement?: 'random' | 'round-robin'
+  /** 'ring' (default): the ring lattice below; 'pairs': users 2i and 2i+1 are friends, nobody else. */
+  friendGraph?: 'ring' | 'pairs'
+  /** Also provision a gateway (kind `gateway`) whose key is kept in keys/gateway.pem. */
+  gateway?: boolean
 }
 
 /**
@@ -67,18 +74,25 @@ export async function buildFixture (options: FixtureOptions): Promise<Fixture> {
   const hash = await hashPassword(FIXTURE_PASSWORD)
   const regions: FixtureRegion[] = Array.from({ length: options.regions }, (_, i) => ({ regionId: randomUUID(), name: `${options.label} Region ${i + 1}`, ...generateKeyPair() }))
   const users: FixtureUser[] = Array.from({ length: options.users }, (_, i) => ({
-    userId: randomUUID(), firstName: `${options.label}${i}`, lastName: 'Bench', region: Math.floor(rnd() * options.regions)
+    userId: randomUUID(), firstName: `${options.label}${i}`, lastName: 'Bench', region: options.placement === 'round-robin' ? i % options.regions : Math.floor(rnd() * options.regions)
   }))
-  const order = shuffle(users.map((_, i) => i), rnd)
   const friendships: Array<[number, number]> = []
-  const half = Math.min(options.friends / 2, Math.floor((options.users - 1) / 2))
-  for (let k = 0; k < order.length; k++) {
-    for (let d = 1; d <= half; d++) friendships.push([order[k]!, order[(k + d) % order.length]!])
+  if (options.friendGraph === 'pairs') {
+    for (let i = 0; i + 1 < users.length; i += 2) friendships.push([i, i + 1])
+  } else {
+    const order = shuffle(users.map((_, i) => i), rnd)
+    const half = Math.min(options.friends / 2, Math.floor((options.users - 1) / 2))
+    for (let k = 0; k < order.length; k++) {
+      for (let d = 1; d <= half; d++) friendships.push([order[k]!, order[(k + d) % order.length]!])
+    }
   }
+  const gateway = options.gateway ? { regionId: randomUUID(), name: 'Bench gateway', keyFile: join(options.dir, 'keys', 'gateway.pem') } : undefined
+  const gatewayKey = gateway === undefined ? undefined : loadOrCreateKeyPair(gateway.keyFile).publicKey
   const store: Store = openSqliteStore(dbPath)
   try {
     store.transaction(() => {
       if (options.settings) store.updateSettings(options.settings)
+      if (gateway !== undefined) store.provisionRegion({ regionId: gateway.regionId, name: gateway.name, kind: 'gateway', publicKey: exportPublicKey(gatewayKey!) })
       for (const r of regions) store.provisionRegion({ regionId: r.regionId, name: r.name, kind: 'region', publicKey: exportPublicKey(r.publicKey) })
       const now = Date.now()
       for (const u of users) store.createUser({ userId: u.userId, firstName: u.firstName, lastName: u.lastName, ...hash, createdAt: now })
@@ -87,7 +101,7 @@ export async function buildFixture (options: FixtureOptions): Promise<Fixture> {
   } finally {
     store.close()
   }
-  return { dbPath, keyFile, users, regions, friendships }
+  return { dbPath, keyFile, users, regions, friendships, ...(gateway === undefined ? {} : { gateway }) }
 }
 
 /** Writes sessions for users straight into the store (for scenarios that do not time sign-on). */
@@ -104,11 +118,11 @@ export function signOnDirectly (dbPath: string, users: FixtureUser[], regions: F
 }
 
 /** A group with these members (for the group fan-out). */
-export function createGroup (dbPath: string, name: string, memberIds: string[]): string {
+export function createGroup (dbPath: string, name: string, memberIds: readonly string[]): string {
   const store = openSqliteStore(dbPath)
   try {
     const groupId = randomUUID()
-    store.createGroup({ groupId, name, memberIds })
+    store.createGroup({ groupId, name, memberIds: [...memberIds] })
     return groupId
   } finally {
     store.close()

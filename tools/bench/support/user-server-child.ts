@@ -10,10 +10,10 @@ import { openSqliteStore } from '../../../reference/store/index.ts'
 import { createUserServer } from '../../../reference/user-server/index.ts'
 import { nodeMemory, serveIpc } from '../harness/processes.ts'
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, 'key-file': { type: 'string' }, 'admin-token': { type: 'string' } } })
+const { values } = parseArgs({ options: { 'gateway-domain': { type: 'string', default: 'grid.localhost' }, db: { type: 'string' }, 'key-file': { type: 'string' }, 'admin-token': { type: 'string' } } })
 const store = openSqliteStore(values.db!)
 const keys = loadOrCreateKeyPair(values['key-file']!)
-const server = createUserServer({ store, ...keys, adminToken: values['admin-token']!, logger: createLogger({ role: 'user-server' }) })
+const server = createUserServer({ store, ...keys, adminToken: values['admin-token']!, gatewayDomain: values['gateway-domain'], logger: createLogger({ role: 'user-server' }) })
 const url = await server.start()
 
 serveIpc({ url, publicKey: exportPublicKey(keys.publicKey) }, {
