@@ -6,6 +6,7 @@ import t, { type Test } from 'tap'
 import type { ScenarioResult } from './harness/scenario.ts'
 import { boshSessions } from './scenarios/bosh-sessions.ts'
 import { conformanceTime } from './scenarios/conformance-time.ts'
+import { costs } from './scenarios/costs.ts'
 import { groupFanout } from './scenarios/group-fanout.ts'
 import { imThroughput } from './scenarios/im-throughput.ts'
 import { SCENARIOS } from './scenarios/index.ts'
@@ -33,7 +34,7 @@ function checkShape (t: Test, result: ScenarioResult, name: string): void {
 t.test('every scenario has a distinct name for --only', async (t) => {
   const names = SCENARIOS.map((s) => s.name)
   t.same([...new Set(names)], names)
-  t.same(names, ['im', 'storm', 'bosh', 'group', 'conformance'])
+  t.same(names, ['im', 'storm', 'bosh', 'group', 'conformance', 'costs'])
 })
 
 t.test('1:1 IM: grid, Prosody and the echo ceiling deliver every message they are sent', { skip, timeout: 300_000 }, async (t) => {
@@ -106,4 +107,12 @@ t.test('conformance: a timed run of one flow passes', { timeout: 300_000 }, asyn
   t.equal(data.flows.length, 1)
   t.equal(data.summary.fail ?? 0, 0)
   t.ok(data.wallMs >= data.suiteMs, 'the process takes at least as long as its flows')
+})
+
+t.test('costs: every piece of a message is measured', { timeout: 120_000 }, async (t) => {
+  const result = await smoke(costs)
+  checkShape(t, result, 'costs')
+  const rows = result.data.rows as Array<{ what: string, us: number }>
+  t.equal(rows.length, 9)
+  for (const row of rows) t.ok(row.us > 0 && Number.isFinite(row.us), `${row.what}: a positive cost`)
 })

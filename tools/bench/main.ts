@@ -3,6 +3,8 @@
 // (bench.test.ts) runs every scenario at a tiny size.
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { existsSync, readdirSync } from 'node:fs'
+import { formatProfile, summarizeProfile } from './harness/cpu-profile.ts'
 import { machine } from './harness/machine.ts'
 import { REPO_ROOT } from './harness/processes.ts'
 import { writeRun, writeScenarioResult } from './harness/results.ts'
@@ -53,13 +55,19 @@ export async function main (argv: string[]): Promise<number> {
   const results: ScenarioResult[] = []
   for (const scenario of selected) {
     const started = Date.now()
+    const cpuProfDir = values['cpu-prof'] ? join(out, 'profiles', scenario.name, m.date.replace(/[:.]/g, '-')) : undefined
     const result = await scenario.run({
       smoke: values.smoke!,
       overrides,
-      cpuProfDir: values['cpu-prof'] ? join(out, 'profiles', scenario.name) : undefined,
+      cpuProfDir,
       log: (line) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`)
     })
     result.durationMs = Date.now() - started
+    if (cpuProfDir !== undefined && existsSync(cpuProfDir)) {
+      const profiles = readdirSync(cpuProfDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => summarizeProfile(join(cpuProfDir, f), 15))
+      result.data.profiles = profiles
+      for (const p of profiles) console.error(formatProfile(p) + '\n')
+    }
     results.push(result)
     console.log(`== ${result.title}${result.status === 'pending' ? ' — PENDING' : ''} (${Math.round(result.durationMs / 1000)} s)\n`)
     for (const table of result.tables) console.log(formatTable(table) + '\n')

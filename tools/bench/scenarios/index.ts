@@ -5,5 +5,6 @@ import { signOnStorm } from './sign-on-storm.ts'
 import { groupFanout } from './group-fanout.ts'
 import { boshSessions } from './bosh-sessions.ts'
 import { conformanceTime } from './conformance-time.ts'
+import { costs } from './costs.ts'
 
-export const SCENARIOS: Scenario[] = [imThroughput, signOnStorm, boshSessions, groupFanout, conformanceTime]
+export const SCENARIOS: Scenario[] = [imThroughput, signOnStorm, boshSessions, groupFanout, conformanceTime, costs]
