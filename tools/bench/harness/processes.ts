@@ -3,7 +3,7 @@
 // and memory of any process read from /proc (Linux), so Prosody is measured the same way.
 import { fork, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -33,15 +33,18 @@ type Reply = { id: number, ok: boolean, value?: unknown, error?: string }
 
 export async function forkChild (entry: string, options: ChildOptions): Promise<IpcChild> {
   const execArgv = ['--import', 'tsx', '--expose-gc']
+  const profEnv: Record<string, string> = {}
   if (options.cpuProfDir !== undefined) {
+    // The main thread only (--cpu-prof would also profile tsx's loader thread, under one name).
     mkdirSync(options.cpuProfDir, { recursive: true })
-    execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.name}-${Date.now()}.cpuprofile`)
+    execArgv.push(`--import=${join(REPO_ROOT, 'tools/bench/support/cpu-profiler.mjs')}`)
+    Object.assign(profEnv, { GRIDIM_BENCH_CPU_PROF_DIR: options.cpuProfDir, GRIDIM_BENCH_CPU_PROF_NAME: options.name })
   }
   const child = fork(entry, options.args ?? [], {
     cwd: REPO_ROOT,
     execArgv,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, GRIDIM_LOG: process.env.GRIDIM_LOG ?? 'warn', ...options.env }
+    env: { ...process.env, GRIDIM_LOG: process.env.GRIDIM_LOG ?? 'warn', ...profEnv, ...options.env }
   })
   let stderr = ''
   child.stderr!.on('data', (chunk) => { stderr = (stderr + chunk).slice(-20_000) })
@@ -141,4 +144,20 @@ export async function withCpuProfiles<T> (dir: string | undefined, fn: () => Pro
       else process.env[key] = value
     }
   }
+}
+
+/** CPU ms of a process's main thread (tid = pid) and of all its other threads (libuv pool, GC helpers). */
+export function threadCpuMs (pid: number): { main: number, others: number } {
+  let total = 0
+  let main = 0
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+      total += ms
+      if (Number(tid) === pid) main = ms
+    } catch {}
+  }
+  return { main, others: total - main }
 }

@@ -4,7 +4,7 @@
 // deliverNotices per destination region, so requests = distinct destination regions + 1 (the
 // signOn itself) — and the user server's memory once everyone is online.
 import { mapLimit, waitUntil } from '../harness/concurrency.ts'
-import { processMemory } from '../harness/processes.ts'
+import { processMemory, threadCpuMs } from '../harness/processes.ts'
 import { sized, type Scenario, type ScenarioResult } from '../harness/scenario.ts'
 import { round, summarize } from '../harness/stats.ts'
 import { FIXTURE_PASSWORD, random, shuffle } from '../support/fixtures.ts'
@@ -48,6 +48,7 @@ export const signOnStorm: Scenario = {
       await grid.userServer.call('reset')
       const before = await grid.userServer.call<Stats>('stats')
       const rssBefore = processMemory(grid.userServer.pid).rss
+      const cpuBefore = threadCpuMs(grid.userServer.pid)
       const order = shuffle(users.map((_, i) => i), random(7))
       const latencies: number[] = []
       let failures = 0
@@ -77,6 +78,8 @@ export const signOnStorm: Scenario = {
       const sentNotices = stats.sent.deliverNotices ?? 0
       await waitUntil(() => grid.recorder.notices.length >= sentNotices, 30_000, 'every deliverNotices to arrive')
       const rssAfter = processMemory(grid.userServer.pid).rss
+      const cpuAfter = threadCpuMs(grid.userServer.pid)
+      const cpu = { mainMs: cpuAfter.main - cpuBefore.main, otherThreadsMs: cpuAfter.others - cpuBefore.others }
 
       const { bySignOn, mixed } = requestsPerSignOn(grid.recorder.notices)
       const signedOn = users.length - failures
@@ -100,7 +103,7 @@ export const signOnStorm: Scenario = {
       const rate = signedOn / (stormMs / 1000)
       const heapPerSession = (stats.memory.heapUsed - before.memory.heapUsed) / Math.max(1, signedOn)
       const data = {
-        fixtureMs, stormMs, signedOn, failures, rate, latencyMs: latency,
+        fixtureMs, stormMs, signedOn, failures, rate, latencyMs: latency, userServerCpu: cpu,
         userServer: { before, after: stats, rssBefore, rssAfter },
         requests: { received: stats.received, sent: stats.sent, perSignOn: requestsSummary, distinctDestinationRegions: distinctSummary, formulaHolds, mixedRequests: mixed, unsigned: grid.recorder.unsigned },
         notices: { total: totalNotices, friendships: friendships.length, recorded: grid.recorder.notices.length }
@@ -115,6 +118,11 @@ export const signOnStorm: Scenario = {
             title: `Sign-on storm: ${sizes.users.toLocaleString('en-US')} users, ${sizes.friends} friends each, ${sizes.regions} light regions, ${sizes.concurrency} sign-ons in flight`,
             columns: ['sign-ons', 'failed', 'seconds', 'sign-ons/s', 'p50 ms', 'p99 ms', 'notices', 'friendships'],
             rows: [[signedOn, failures, round(stormMs / 1000), round(rate), round(latency.p50), round(latency.p99), totalNotices, friendships.length]]
+          },
+          {
+            title: 'User server CPU during the storm (from /proc: main thread = JavaScript; other threads = libuv pool running scrypt, and GC helpers)',
+            columns: ['main thread s', 'other threads s', 'main ms per sign-on', 'other ms per sign-on', 'storm wall s'],
+            rows: [[round(cpu.mainMs / 1000), round(cpu.otherThreadsMs / 1000), round(cpu.mainMs / Math.max(1, signedOn)), round(cpu.otherThreadsMs / Math.max(1, signedOn)), round(stormMs / 1000)]]
           },
           {
             title: 'HTTP requests per sign-on at the user server (received signOn + sent deliverNotices)',

@@ -1,7 +1,8 @@
 // Preloaded with NODE_OPTIONS=--import=… into processes the benchmark does not start itself
 // (the `gridim` roles spawned by reference/e2e): --cpu-prof is not allowed in NODE_OPTIONS, so
 // this starts the V8 profiler through node:inspector and writes a .cpuprofile when the process
-// exits, named after its role. Directory: GRIDIM_BENCH_CPU_PROF_DIR.
+// exits, named after its role (GRIDIM_BENCH_CPU_PROF_NAME, else the first command word).
+// Directory: GRIDIM_BENCH_CPU_PROF_DIR.
 import { Session } from 'node:inspector'
 import { writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -13,7 +14,7 @@ if (dir) {
   session.post('Profiler.enable')
   session.post('Profiler.setSamplingInterval', { interval: 1000 })
   session.post('Profiler.start')
-  const role = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? 'node'
+  const role = process.env.GRIDIM_BENCH_CPU_PROF_NAME ?? process.argv.slice(2).find((a) => !a.startsWith('-')) ?? 'node'
   process.once('exit', () => {
     // The in-process inspector session answers synchronously, so this completes inside 'exit'.
     session.post('Profiler.stop', (error, result) => {
