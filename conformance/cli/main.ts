@@ -9,7 +9,7 @@ import { toHtml } from '../report/html.ts'
 import { toJson } from '../report/json.ts'
 import { toJunit } from '../report/junit.ts'
 import { toTap } from '../report/tap.ts'
-import { countByStatus, runPassed, type Check } from '../runner/results.ts'
+import { countByStatus, messagesValidated, runPassed, type Check } from '../runner/results.ts'
 import { runSuite, type ExpectedFailure } from '../runner/run-suite.ts'
 import { startEmbeddedTarget } from '../target/embedded.ts'
 import { loadTargetFile } from '../target/target-file.ts'
@@ -19,8 +19,7 @@ const HELP = `gridim-conformance — replay the GridIM flows against an implemen
 
 Usage: gridim-conformance [options]
 
-  --target FILE        what to test (YAML/JSON: user server URL and admin token, region URLs,
-                       capabilities, expected failures). Without it, the embedded reference
+  --target FILE        what to test (YAML or JSON, below). Without it, the embedded reference
                        grid is started in this process and tested.
   --flow ID            run only this flow (repeatable); a failure's report names this command
   --list               list the flows and exit
@@ -30,10 +29,42 @@ Usage: gridim-conformance [options]
   --timeout MS         how long to wait for each expected event (default 15000)
   -h, --help           this text
 
-Each check is one flow outcome, tagged with the requirement ids it proves. Results: pass, fail,
-impossible (the target lacks what the flow needs), skip (documented, not executable),
-xfail (an expected failure), xpass (listed as expected to fail, but passed). Exit status 0 when
-nothing failed unexpectedly and no expected failure passed, 1 otherwise.`
+A target file names the roles under test. A grid (user server and regions under test):
+
+  name: my grid
+  userServer: { url: http://127.0.0.1:8000, adminToken: secret }
+  regions: [{ url: http://127.0.0.1:8001 }, { url: http://127.0.0.1:8002 }, { url: http://127.0.0.1:8003 }]
+  capabilities: [admin-settings]   # also kill-region, restart-user-server, observe-traffic
+  expectedFailures: [{ flow: x-region-dies, reason: not yet }]
+
+Or regions only: leave out userServer and the runner plays the user server itself (the
+reference one, in this process), provisions each region and starts it by its command:
+
+  name: my region
+  userServer: { simulated: true, port: 0, leaseSeconds: 5 }   # optional; the defaults
+  regions:
+    - command: my-region --user-server {userServerUrl} --region-id {regionId} --key-file {keyFile} --port {port}
+    - command: [my-region, --user-server, '{userServerUrl}', --port, '{port}', ...]
+    - { regionId: UUID, publicKey: BASE64URL }   # no command: you start it, the runner waits
+  startTimeoutSeconds: 30
+
+  Placeholders: {userServerUrl} {userServerKey} {regionId} {name} {keyFile} (a private key
+  the runner made, PKCS #8 PEM; not with publicKey) {port} (a free port). A one-line command
+  runs under /bin/sh with the values quoted for you; a list runs directly. A region is ready
+  when it takes its lease; its URL is the one the lease registers. Traffic between two regions
+  under test is not seen, so checks of it are impossible. conformance/README.md has the details.
+
+Each check is one flow outcome, tagged with the requirement ids it proves. Besides, every HTTP
+request and response of the implementation that the runner sees (answers to its own calls,
+traffic it observes between roles, requests to the roles it plays) is validated against the
+OpenAPI documents; each departure is one more failed check under GRIDIM-ROLE-9 (GRIDIM-ROLE-6
+for a media type, with GRIDIM-ERR-1 for an error answer) naming the operation, request or
+response, status and JSON pointer. The summary gives the number of messages validated.
+
+Results: pass, fail, impossible (the target lacks what the flow needs), skip (documented, not
+executable), xfail (an expected failure), xpass (listed as expected to fail, but passed). Exit
+status 0 when nothing failed unexpectedly and no expected failure passed, 1 otherwise; 2 when
+the run could not start (a bad target file, a region that did not start).`
 
 const SYMBOL: Record<Check['status'], string> = { pass: '.', fail: 'F', impossible: 'i', skip: 's', xfail: 'x', xpass: 'X' }
 
@@ -60,8 +91,12 @@ export async function main (argv: string[]): Promise<number> {
 
   let target: Target
   let expectedFailures: ExpectedFailure[] = []
-  if (values.target) ({ target, expectedFailures } = loadTargetFile(resolve(values.target)))
+  if (values.target) ({ target, expectedFailures } = await loadTargetFile(resolve(values.target)))
   else target = await startEmbeddedTarget()
+  // Regions the runner started run in their own process groups: Ctrl-C must stop them too.
+  const interrupted = (): void => { target.close().finally(() => process.exit(130)) }
+  process.once('SIGINT', interrupted)
+  process.once('SIGTERM', interrupted)
   if (values.expectations) expectedFailures = [...expectedFailures, ...(parse(readFileSync(values.expectations, 'utf8')) ?? [])]
 
   // Progress on stderr, so stdout stays a clean report.
@@ -99,7 +134,7 @@ export async function main (argv: string[]): Promise<number> {
     console.log(`\nGridIM conformance — ${run.target}`)
     console.log(`flows: ${run.flows.length}  checks: ${Object.values(counts).reduce((a, b) => a + b, 0)}  ` +
       Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join('  '))
-    console.log(`requirements passed: ${requirements.size}  time: ${(run.durationMs / 1000).toFixed(1)} s`)
+    console.log(`requirements passed: ${requirements.size}  messages validated against the OpenAPI documents: ${messagesValidated(run)}  time: ${(run.durationMs / 1000).toFixed(1)} s`)
     console.log(runPassed(run) ? 'RESULT: PASS' : 'RESULT: FAIL')
   } else {
     process.stdout.write(reports[values.reporter as 'tap' | 'json' | 'junit'])

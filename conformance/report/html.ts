@@ -2,7 +2,7 @@
 // checks and a sequence diagram (SVG) of the traffic the runner saw.
 import { escapeHtml as esc } from '../../tools/generate/html.ts'
 import type { FlowResult, RunResult, TraceEntry } from '../runner/results.ts'
-import { countByStatus } from '../runner/results.ts'
+import { countByStatus, messagesValidated } from '../runner/results.ts'
 import { requirementText, rerunCommand } from './requirement-text.ts'
 
 const COLORS: Record<string, string> = { pass: '#1a7f37', fail: '#cf222e', xpass: '#cf222e', xfail: '#9a6700', impossible: '#57606a', skip: '#57606a' }
@@ -55,7 +55,7 @@ export function toHtml (run: RunResult): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>GridIM conformance — ${esc(run.target)}</title>
 <style>body{font:15px/1.4 system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .4rem;vertical-align:top}</style></head><body>
 <h1>GridIM conformance — ${esc(run.target)}</h1>
-<p>${run.startedAt} · ${run.durationMs} ms · ${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(' · ')}</p>
+<p>${run.startedAt} · ${run.durationMs} ms · ${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(' · ')} · messages validated against the OpenAPI documents: ${messagesValidated(run)}</p>
 <h2>Requirements</h2><table><tr><th>id</th><th>passed/checks</th><th>requirement</th></tr>${reqRows.join('')}</table>
 ${run.flows.map(flowSection).join('\n')}
 </body></html>

@@ -1,7 +1,7 @@
 // The whole run as JSON, for other tools.
 import type { RunResult } from '../runner/results.ts'
-import { countByStatus } from '../runner/results.ts'
+import { countByStatus, messagesValidated } from '../runner/results.ts'
 
 export function toJson (run: RunResult): string {
-  return JSON.stringify({ ...run, summary: countByStatus(run) }, null, 2) + '\n'
+  return JSON.stringify({ ...run, summary: { ...countByStatus(run), messagesValidated: messagesValidated(run) } }, null, 2) + '\n'
 }

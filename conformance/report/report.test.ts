@@ -11,7 +11,7 @@ const run: RunResult = {
   startedAt: '2026-11-24T00:00:00.000Z',
   durationMs: 12,
   flows: [{
-    flow: 'x-flow', title: 'A flow', file: 'x.yaml', durationMs: 5,
+    flow: 'x-flow', title: 'A flow', file: 'x.yaml', durationMs: 5, messagesValidated: 7,
     trace: [{ at: 1, kind: 'client', operationId: 'clientSendInstantMessage', from: 'A', to: 'R1', status: 200 },
       { at: 2, kind: 'peer', operationId: 'deliverInstantMessage', from: 'R1', to: 'R2', status: 404 }],
     checks: [
@@ -30,6 +30,7 @@ t.test('the TAP report parses, counts the failure, and says how to re-run the fl
   t.match(tap, /npx gridim-conformance --flow x-flow/)
   t.match(tap, /stored \\# really/)
   t.match(tap, /# SKIP impossible: no gateway/)
+  t.match(tap, /# messages validated against the OpenAPI documents: 7/)
 })
 
 t.test('the JUnit report has one failure and one skipped case, escaped', async (t) => {
@@ -38,8 +39,8 @@ t.test('the JUnit report has one failure and one skipped case, escaped', async (
   t.match(xml, /test &lt;target&gt;/)
 })
 
-t.test('the JSON report carries the summary', async (t) => {
-  t.same(JSON.parse(toJson(run)).summary, { pass: 1, fail: 1, impossible: 1, skip: 0, xfail: 0, xpass: 0 })
+t.test('the JSON report carries the summary, with the count of messages checked against the contract', async (t) => {
+  t.same(JSON.parse(toJson(run)).summary, { pass: 1, fail: 1, impossible: 1, skip: 0, xfail: 0, xpass: 0, messagesValidated: 7 })
 })
 
 t.test('the HTML report has a requirements table and a sequence diagram per flow', async (t) => {

@@ -1,7 +1,7 @@
 // TAP 14: one subtest per flow, one test point per check. Failures carry YAML diagnostics with
 // the requirement ids, the sentence they quote, the flow's trace and the command to re-run it.
 import { stringify } from 'yaml'
-import type { Check, FlowResult, RunResult } from '../runner/results.ts'
+import { messagesValidated, type Check, type FlowResult, type RunResult } from '../runner/results.ts'
 import { requirementText, rerunCommand } from './requirement-text.ts'
 
 function indent (text: string, by: string): string {
@@ -38,6 +38,6 @@ export function toTap (run: RunResult): string {
     const failed = flow.checks.some((c) => c.status === 'fail' || c.status === 'xpass')
     out.push(flowTap(flow), `${failed ? 'not ok' : 'ok'} ${i + 1} - ${flow.flow} # time=${flow.durationMs}ms`)
   })
-  out.push(`1..${run.flows.length}`)
+  out.push(`1..${run.flows.length}`, `# messages validated against the OpenAPI documents: ${messagesValidated(run)}`)
   return out.join('\n') + '\n'
 }

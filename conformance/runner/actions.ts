@@ -11,7 +11,7 @@ import type { FlowContext } from './flow-context.ts'
 import { peerCall, SIGNATURE_MODES, type PeerRequest, type SignatureMode } from './peer-call.ts'
 import { resolveValue } from './vars.ts'
 
-export type ActionResult = { status: number, body: unknown }
+export type ActionResult = { status: number, body: unknown, contentType?: string }
 
 let operations: Map<string, Operation> | undefined
 
@@ -71,6 +71,7 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
     return { status: read.status, body: read.body ?? { events: read.events.map((e) => e.data) } }
   }
   const result = await peerCall(baseUrl, op, req, undefined, 'none')
+  ctx.contract.answered(op.operationId, baseUrl, result)
   if (result.status < 300 && session) {
     if (op.operationId === 'clientLogout') ctx.sessions.delete(as!)
     const regionUrl = (result.body as { regionUrl?: unknown } | undefined)?.regionUrl
@@ -99,12 +100,14 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
     const req = split(op, args)
     if (mode !== 'none') req.headers.authorization = `Bearer ${ctx.target.adminToken}`
     result = await peerCall(ctx.target.userServerUrl, op, req, undefined, 'none')
+    ctx.contract.answered(op.operationId, ctx.target.userServerUrl, result)
   } else {
     toName = op.document === 'user-server' ? 'US' : String(to ?? 'R1')
     const sim = action.as === undefined ? undefined : ctx.simulated.get(action.as)
     if (action.as !== undefined && sim === undefined) throw new Error(`${action.as} is not a role the runner plays; mark it simulated`)
     from = action.as ?? 'runner'
     result = await peerCall(ctx.urlOf(toName), op, split(op, args), sim, mode)
+    ctx.contract.answered(op.operationId, ctx.urlOf(toName), result)
   }
   ctx.record({ kind: op.document === 'client' ? 'client' : op.document === 'admin' ? 'admin' : 'peer', operationId: op.operationId, from, to: toName, status: result.status, request: args, response: result.body })
   return result

@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Flow } from '../../spec/flows/schema.ts'
 import { PeerClient, type CallOptions } from '../../reference/lib/http/index.ts'
+import { ContractLedger } from '../contract/contract-ledger.ts'
 import { ClientSession } from '../lib/client-session.ts'
 import type { Target } from '../target/target.ts'
 import type { TraceEntry } from './results.ts'
@@ -22,6 +23,8 @@ export class FlowContext {
   readonly trace: TraceEntry[] = []
   readonly peer: PeerClient
   readonly runTag = randomBytes(4).toString('hex')
+  /** Every message of the target this flow sees, checked against the contract. */
+  readonly contract: ContractLedger = new ContractLedger(this)
 
   constructor (readonly flow: Flow, readonly target: Target, readonly eventTimeoutMs: number) {
     this.peer = new PeerClient({ timeoutMs: 30_000 })
@@ -47,7 +50,7 @@ export class FlowContext {
   async startSimulated (): Promise<void> {
     for (const [name, actor] of Object.entries(this.flow.actors)) {
       if (!actor.simulated || (actor.kind !== 'region' && actor.kind !== 'gateway')) continue
-      const sim = await startSimulatedRegion(name, actor.kind)
+      const sim = await startSimulatedRegion(name, actor.kind, (x) => { this.contract.received(x) })
       this.simulated.set(name, sim)
       this.scope[name] = { regionId: sim.regionId, url: sim.url, publicKey: sim.publicKey, nextPublicKey: sim.nextPublicKey, name: sim.name }
     }

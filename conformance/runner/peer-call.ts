@@ -24,15 +24,17 @@ function sign (sim: SimulatedRegion, mode: SignatureMode, method: string, url: s
   return { ...signRequest({ method, url, headers, body }, { keyId, privateKey, created }) } as Record<string, string>
 }
 
-async function send (method: string, url: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number, body: unknown }> {
+export type PeerAnswer = { status: number, body: unknown, contentType?: string }
+
+async function send (method: string, url: string, headers: Record<string, string>, body: string | undefined): Promise<PeerAnswer> {
   const res = await fetchFresh(url, { method, headers, body }, 15_000)
   const text = await res.text()
   let parsed: unknown
   try { parsed = text === '' ? undefined : JSON.parse(text) } catch { parsed = text }
-  return { status: res.status, body: parsed }
+  return { status: res.status, body: parsed, contentType: res.headers.get('content-type') ?? undefined }
 }
 
-export async function peerCall (baseUrl: string, op: Operation, req: PeerRequest, sim: SimulatedRegion | undefined, mode: SignatureMode): Promise<{ status: number, body: unknown }> {
+export async function peerCall (baseUrl: string, op: Operation, req: PeerRequest, sim: SimulatedRegion | undefined, mode: SignatureMode): Promise<PeerAnswer> {
   const url = buildUrl(baseUrl, op, { params: req.params, query: req.query })
   const body = req.body === undefined ? undefined : JSON.stringify(req.body)
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...req.headers }

@@ -39,6 +39,8 @@ export type FlowResult = {
   checks: Check[]
   trace: TraceEntry[]
   durationMs: number
+  /** HTTP messages of the implementation checked against the OpenAPI documents (GRIDIM-ROLE-9). */
+  messagesValidated?: number
 }
 
 export type RunResult = {
@@ -52,6 +54,10 @@ export function countByStatus (run: RunResult): Record<CheckStatus, number> {
   const counts: Record<CheckStatus, number> = { pass: 0, fail: 0, impossible: 0, skip: 0, xfail: 0, xpass: 0 }
   for (const f of run.flows) for (const c of f.checks) counts[c.status]++
   return counts
+}
+
+export function messagesValidated (run: RunResult): number {
+  return run.flows.reduce((n, f) => n + (f.messagesValidated ?? 0), 0)
 }
 
 /** A run passes when nothing failed unexpectedly and no expected failure passed. */

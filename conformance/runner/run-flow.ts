@@ -16,7 +16,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   const checks: Check[] = []
   const add = (c: Check): void => { checks.push(c); options.onCheck?.(c) }
   const ctx = new FlowContext(flow, target, options.eventTimeoutMs ?? 15_000)
-  const result = (): FlowResult => ({ flow: flow.id, title: flow.title, file, checks, trace: ctx.trace, durationMs: Date.now() - started })
+  const result = (): FlowResult => ({ flow: flow.id, title: flow.title, file, checks, trace: ctx.trace, durationMs: Date.now() - started, messagesValidated: ctx.contract.validated })
   const everyOutcome = (status: Check['status'], message: string): FlowResult => {
     for (const step of flow.steps) for (const o of step.outcomes) add({ flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements, status, message })
     return result()
@@ -26,8 +26,11 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   if (missing.length > 0) return everyOutcome('impossible', `the target lacks: ${missing.join(', ')}`)
 
   let exchanges: ObservedExchange[] = []
+  let stepStarted = 0
+  const stopValidating = ctx.contract.watch()
   const stopObserving = target.observe?.((x) => {
-    exchanges.push(x)
+    // An exchange belongs to the step during which its request went out, not the one its answer came in.
+    if ((x.sentAt ?? x.at) >= stepStarted) exchanges.push(x)
     ctx.record({ kind: 'peer', operationId: x.operationId, from: x.keyId ?? '?', to: new URL(x.url).host, status: x.status, request: x.requestBody, response: x.responseBody })
   })
   let restore = async (): Promise<void> => {}
@@ -39,6 +42,8 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     }
     let broken: string | undefined
     for (const step of flow.steps) {
+      ctx.contract.step = step.id
+      stepStarted = Date.now()
       exchanges = []
       const state: StepState = { exchanges }
       if (broken === undefined && step.do) {
@@ -71,6 +76,8 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     await restore().catch(() => {})
     for (const index of ctx.killed) await target.reviveRegion?.(index)
     await ctx.stopSimulated()
+    stopValidating()
+    for (const c of ctx.contract.checks(flow.id)) add(c)
   }
   return result()
 }

@@ -5,8 +5,9 @@
 import { randomUUID, type KeyObject } from 'node:crypto'
 import type { Server } from '@hapi/hapi'
 import { GridImError } from '../../reference/lib/errors/index.ts'
-import { createLogger, createServer, registerOperations, type OperationInput } from '../../reference/lib/http/index.ts'
+import { createLogger, createServer, registerOperations, type ObservedExchange, type OperationInput } from '../../reference/lib/http/index.ts'
 import { exportPublicKey, generateKeyPair } from '../../reference/lib/signatures/index.ts'
+import { recordExchanges } from '../lib/record-exchanges.ts'
 
 export type Received = { operationId: string, keyId?: string, body: unknown, at: number }
 
@@ -23,7 +24,8 @@ export type SimulatedRegion = {
   stop: () => Promise<void>
 }
 
-export async function startSimulatedRegion (name: string, kind: 'region' | 'gateway' = 'region'): Promise<SimulatedRegion> {
+/** `onExchange` sees every request it answers, before any validation (so malformed ones too). */
+export async function startSimulatedRegion (name: string, kind: 'region' | 'gateway' = 'region', onExchange?: (x: ObservedExchange) => void): Promise<SimulatedRegion> {
   const keys = generateKeyPair()
   const next = generateKeyPair()
   const regionId = randomUUID()
@@ -51,6 +53,7 @@ export async function startSimulatedRegion (name: string, kind: 'region' | 'gate
     },
     validateResponses: false
   })
+  if (onExchange) recordExchanges(server, onExchange)
   await server.start()
   return {
     name,

@@ -9,6 +9,8 @@ export type Target = {
   userServerUrl: string
   adminToken: string
   regions: RegionEndpoint[]
+  /** The runner plays the user server itself (a target of regions only); it is not under test. */
+  playsUserServer?: boolean
   gateway?: { url: string, domain: string }
   /** Optional abilities; a flow that needs a missing one is reported as impossible. */
   capabilities: Set<string>
@@ -20,6 +22,8 @@ export type Target = {
   restartUserServer?: () => Promise<void>
   /** Watch service-to-service traffic (capability observe-traffic): returns the stop function. */
   observe?: (observer: (exchange: ObservedExchange) => void) => () => void
+  /** Whether observe sees traffic from one role of a flow (US, R1, ...) to another; default all of it. */
+  observes?: (from: string, to: string) => boolean
   /** key id (`user-server` or a regionId) → the role's URL, to name the sender of an exchange. */
   keyIdUrl?: (keyId: string) => string | undefined
   close: () => Promise<void>

@@ -30,7 +30,13 @@ const variants: readonly Variant[] = [
   },
   { fault: 'region-accepts-unsigned', flow: 'x-unsigned-or-forged-request', requirement: 'GRIDIM-SEC-1', bug: 'a region that accepts an unsigned request' },
   { fault: 'lapsed-leases-ignored', flow: 'x-region-dies', requirement: 'GRIDIM-LEASE-6', bug: 'a user server that keeps a lapsed region\'s agents online' },
-  { fault: 'region-forgets-sent-ids', flow: 'x-duplicate-send-deduplicated', requirement: 'GRIDIM-CLI-17', bug: 'a region that sends a repeated messageId again' }
+  { fault: 'region-forgets-sent-ids', flow: 'x-duplicate-send-deduplicated', requirement: 'GRIDIM-CLI-17', bug: 'a region that sends a repeated messageId again' },
+  {
+    fault: 'region-problem-status-as-text',
+    flow: 'x-stale-location-retried-once',
+    requirement: 'GRIDIM-ERR-1',
+    bug: 'a region whose agent-not-here problem gives its status as text'
+  }
 ]
 
 /** Leases this short lapse within 3 s of a crash (a 1 s sweep), well inside the event timeout. */

@@ -123,22 +123,30 @@ async function userServer (v: Record<string, any>): Promise<void> {
   console.log(JSON.stringify({ ready: { role: 'user-server', url, publicKey: exportPublicKey(keys.publicKey) } }))
 }
 
-async function region (v: Record<string, any>): Promise<void> {
-  const userServerUrl = v['user-server'] ?? (() => { throw new Error('--user-server URL is required') })()
-  const regionId = v['region-id'] ?? randomUUID()
-  const name = v.name ?? `Region ${regionId.slice(0, 8)}`
+/**
+ * What a region and the gateway do before they start: their identity and key pair, provisioning
+ * at the user server when given the admin token, and the user server's key from its directory.
+ */
+async function joinGrid (v: Record<string, any>, kind: 'region' | 'gateway', defaultName: (regionId: string) => string) {
+  const userServerUrl: string = v['user-server'] ?? (() => { throw new Error('--user-server URL is required') })()
+  const regionId: string = v['region-id'] ?? randomUUID()
+  const name: string = v.name ?? defaultName(regionId)
   const keys = loadOrCreateKeyPair(resolve(v['key-file'] ?? join(v.data, 'keys', `${regionId}.pem`)))
   const peer = new PeerClient()
   if (v['admin-token']) {
     await peer.call(userServerUrl, 'adminProvisionRegion', {
       headers: { authorization: `Bearer ${v['admin-token']}` },
-      body: { regionId, name, kind: 'region', publicKey: exportPublicKey(keys.publicKey) }
+      body: { regionId, name, kind, publicKey: exportPublicKey(keys.publicKey) }
     }).catch((err: unknown) => { if (!(err instanceof GridImError && err.status === 409)) throw err })
   }
   const directory = await peer.call(userServerUrl, 'getDirectory')
+  return { userServerUrl, regionId, name, keys, userServerKey: importPublicKey(directory.body.publicKey) }
+}
+
+async function region (v: Record<string, any>): Promise<void> {
+  const { userServerUrl, regionId, name, keys, userServerKey } = await joinGrid(v, 'region', (id) => `Region ${id.slice(0, 8)}`)
   const r = createRegion({
-    regionId, name, ...keys, userServerUrl, userServerKey: importPublicKey(directory.body.publicKey),
-    host: v.host, port: int(v.port, 'port'), logger: createLogger({ role: 'region', region: name })
+    regionId, name, ...keys, userServerUrl, userServerKey, host: v.host, port: int(v.port, 'port'), logger: createLogger({ role: 'region', region: name })
   })
   const url = await r.start()
   onSignal(() => r.stop())
@@ -146,20 +154,9 @@ async function region (v: Record<string, any>): Promise<void> {
 }
 
 async function gateway (v: Record<string, any>): Promise<void> {
-  const userServerUrl = v['user-server'] ?? (() => { throw new Error('--user-server URL is required') })()
-  const regionId = v['region-id'] ?? randomUUID()
-  const name = v.name ?? 'XMPP gateway'
-  const keys = loadOrCreateKeyPair(resolve(v['key-file'] ?? join(v.data, 'keys', `${regionId}.pem`)))
-  const peer = new PeerClient()
-  if (v['admin-token']) {
-    await peer.call(userServerUrl, 'adminProvisionRegion', {
-      headers: { authorization: `Bearer ${v['admin-token']}` },
-      body: { regionId, name, kind: 'gateway', publicKey: exportPublicKey(keys.publicKey) }
-    }).catch((err: unknown) => { if (!(err instanceof GridImError && err.status === 409)) throw err })
-  }
-  const directory = await peer.call(userServerUrl, 'getDirectory')
+  const { userServerUrl, regionId, name, keys, userServerKey } = await joinGrid(v, 'gateway', () => 'XMPP gateway')
   const gw = createGateway({
-    regionId, name, ...keys, userServerUrl, userServerKey: importPublicKey(directory.body.publicKey), host: v.host, port: int(v.port, 'port'),
+    regionId, name, ...keys, userServerUrl, userServerKey, host: v.host, port: int(v.port, 'port'),
     domain: v['gateway-domain'], jabberServer: jabberLink(v), plainOnInsecure: plainAllowed(v.host), logger: createLogger({ role: 'gateway' })
   })
   const url = await gw.start()

@@ -16,6 +16,8 @@ export type ProcessGrid = {
   userServer: RoleProcess
   userServerUrl: string
   regions: RoleProcess[]
+  /** The XMPP gateway process, when asked for. */
+  gateway?: RoleProcess
   admin: <T = any>(operationId: string, options?: CallOptions) => Promise<T>
   createUser: (label: string) => Promise<TestUser>
   login: (user: TestUser, region: number) => Promise<ClientSession>
@@ -23,11 +25,20 @@ export type ProcessGrid = {
   stop: () => Promise<void>
 }
 
-export async function startProcessGrid ({ regions = 3, leaseSeconds, groupIdleSeconds }: { regions?: number, leaseSeconds?: number, groupIdleSeconds?: number } = {}): Promise<ProcessGrid> {
+export type ProcessGridOptions = {
+  regions?: number
+  leaseSeconds?: number
+  groupIdleSeconds?: number
+  /** Start `gridim gateway` too, linked to this Jabber server when given (component port, secret, domain). */
+  gateway?: { domain: string, jabber?: { port: number, secret: string, domain: string } }
+}
+
+export async function startProcessGrid ({ regions = 3, leaseSeconds, groupIdleSeconds, gateway }: ProcessGridOptions = {}): Promise<ProcessGrid> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridim-e2e-'))
   const adminToken = randomBytes(16).toString('hex')
-  const userServerArgs = ['user-server', '--data', dataDir, '--admin-token', adminToken]
+  const userServerArgs = ['user-server', '--data', dataDir, '--admin-token', adminToken, ...(gateway ? ['--gateway-domain', gateway.domain] : [])]
   const started: RoleProcess[] = []
+  let gatewayProcess: RoleProcess | undefined
   const peer = new PeerClient()
   let userServer = await startRole([...userServerArgs, '--port', '0'])
   const userServerUrl: string = userServer.ready.url
@@ -43,7 +54,12 @@ export async function startProcessGrid ({ regions = 3, leaseSeconds, groupIdleSe
       started.push(await startRole(['region', '--user-server', userServerUrl, '--admin-token', adminToken,
         '--name', `E2E Region ${i + 1}`, '--data', dataDir, '--port', '0']))
     }
+    if (gateway) {
+      const jabber = gateway.jabber ? ['--jabber', `127.0.0.1:${gateway.jabber.port}`, '--jabber-secret', gateway.jabber.secret, '--jabber-domain', gateway.jabber.domain] : []
+      gatewayProcess = await startRole(['gateway', '--user-server', userServerUrl, '--admin-token', adminToken, '--gateway-domain', gateway.domain, '--data', dataDir, '--port', '0', ...jabber])
+    }
   } catch (err) {
+    await gatewayProcess?.kill()
     for (const r of started) await r.kill()
     await userServer.kill()
     throw err
@@ -55,6 +71,7 @@ export async function startProcessGrid ({ regions = 3, leaseSeconds, groupIdleSe
     get userServer () { return userServer },
     userServerUrl,
     regions: started,
+    gateway: gatewayProcess,
     admin,
     async createUser (label) {
       const user = { firstName: `${label}${tag}`, lastName: 'Endtoend', password: randomBytes(9).toString('base64url') }
@@ -67,6 +84,7 @@ export async function startProcessGrid ({ regions = 3, leaseSeconds, groupIdleSe
       userServer = await startRole([...userServerArgs, '--port', port])
     },
     async stop () {
+      await gatewayProcess?.stop()
       for (const r of started) await r.stop()
       await userServer.stop()
       rmSync(dataDir, { recursive: true, force: true })

@@ -136,3 +136,127 @@ t.test('over BOSH with strophe.js: login, presence and a message each way', asyn
   connection.disconnect('bye')
   await A.waitFor(is.presence(e.userId, 'offline'), 10_000, 'E offline after the BOSH session ends')
 })
+
+t.test('friendship over XMPP: subscribe offers, the grid accepts, unsubscribe ends it (GRIDIM-XMPP-14..19)', async (t) => {
+  const { grid, gateway, e } = await setup(t)
+  const admin = new PeerClient()
+  const headers = { authorization: `Bearer ${grid.adminToken}` }
+  const password = 'Zed-password'
+  await admin.call(grid.userServerUrl, 'adminCreateUser', { headers, body: { firstName: 'Zed', lastName: 'Test', password } })
+  const Z = await ClientSession.login(grid.regionInfo[0]!.url, 'Zed', 'Test', password)
+  const E = await startTestClient({ service: `ws://127.0.0.1:${new URL(gateway.url).port}/xmpp-websocket`, domain: GW, username: 'eve.test', password: e.password, resource: 'app' })
+  t.teardown(() => E.stop())
+  await E.xmpp.send(new Element('presence'))
+
+  // E asks Zed: an offer on the grid (GRIDIM-XMPP-15), with E's status as its message.
+  await E.xmpp.send(new Element('presence', { to: `zed.test@${GW}`, type: 'subscribe' }).c('status').t('Hi Zed').up())
+  const offer = await Z.waitFor((ev) => ev.type === 'friendshipOffer' && ev.data.fromUserId === e.userId, 10_000, 'the offer')
+  t.equal(offer.data.message, 'Hi Zed')
+
+  // Zed accepts: E gets subscribed, subscribe and a roster push (GRIDIM-XMPP-14, -18).
+  const subscribed = E.next((el) => el.name === 'presence' && el.attrs.type === 'subscribed' && el.attrs.from === `zed.test@${GW}`)
+  const subscribe = E.next((el) => el.name === 'presence' && el.attrs.type === 'subscribe' && el.attrs.from === `zed.test@${GW}`)
+  const push = E.next((el) => el.name === 'iq' && el.attrs.type === 'set' && el.getChild('query', 'jabber:iq:roster') !== undefined)
+  await Z.call('clientAcceptFriendshipOffer', { params: { offerId: offer.data.offerId } })
+  await subscribed
+  await subscribe
+  t.match((await push).getChild('query')?.getChild('item')?.attrs, { jid: `zed.test@${GW}`, subscription: 'both' })
+
+  // E unsubscribes: the friendship ends for Zed too (GRIDIM-XMPP-19).
+  await E.xmpp.send(new Element('presence', { to: `zed.test@${GW}`, type: 'unsubscribe' }))
+  await Z.waitFor((ev) => ev.type === 'friendshipEnded' && ev.data.friendId === e.userId, 10_000, 'the end of the friendship')
+  const friends = await Z.call<Array<{ userId: string }>>('clientListFriends')
+  t.notOk(friends.some((f) => f.userId === e.userId))
+
+  // Zed offers, E declines with unsubscribed (GRIDIM-XMPP-16, -17).
+  const asked = E.next((el) => el.name === 'presence' && el.attrs.type === 'subscribe' && el.attrs.from === `zed.test@${GW}`)
+  await Z.call('clientOfferFriendship', { body: { toUserId: e.userId, message: 'Again?' } })
+  t.equal((await asked).getChildText('status'), 'Again?')
+  await E.xmpp.send(new Element('presence', { to: `zed.test@${GW}`, type: 'unsubscribed' }))
+  await Z.waitFor((ev) => ev.type === 'friendshipDeclined' && ev.data.byUserId === e.userId, 10_000, 'the decline')
+})
+
+t.test('a second login replaces the first stream with <conflict/> (GRIDIM-XMPP-9); hostile XML closes only its own stream', async (t) => {
+  const { gateway, e, A } = await setup(t)
+  const service = `ws://127.0.0.1:${new URL(gateway.url).port}/xmpp-websocket`
+  const first = await startTestClient({ service, domain: GW, username: 'eve.test', password: e.password, resource: 'one' })
+  t.teardown(() => first.stop())
+  const closed = new Promise<string>((resolve) => { first.xmpp.on('error', (err: Error & { condition?: string }) => resolve(String(err.condition ?? err.message))) })
+  const second = await startTestClient({ service, domain: GW, username: 'eve.test', password: e.password, resource: 'two' })
+  t.teardown(() => second.stop())
+  t.equal(await closed, 'conflict')
+  await second.xmpp.send(new Element('presence'))
+  await A.waitFor(is.presence(e.userId, 'online'), 10_000, 'E online')
+
+  // A raw client sends a DTD: restricted-xml for it (GRIDIM-XMPP-43); E's stream is untouched.
+  const raw = new WebSocket(service, ['xmpp'])
+  const frames: string[] = []
+  raw.on('message', (d) => frames.push(d.toString()))
+  await new Promise((resolve) => raw.on('open', resolve))
+  raw.send(`<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='${GW}' version='1.0'/>`)
+  raw.send('<!DOCTYPE x [<!ENTITY a "aaaa">]><message>&a;</message>')
+  await new Promise((resolve) => raw.on('close', resolve))
+  t.match(frames.join(''), /restricted-xml/)
+  const live = second.next((el) => el.name === 'message' && el.getChildText('body') === 'still here')
+  await A.call('clientSendInstantMessage', { body: { toUserId: e.userId, body: 'still here' } })
+  await live
+})
+
+t.test('rooms for an IM-only user: invitation, disco#info, join, speak, leave, errors (GRIDIM-XMPP-34..42)', async (t) => {
+  const { grid, gateway, a, e, A } = await setup(t)
+  const admin = new PeerClient()
+  const headers = { authorization: `Bearer ${grid.adminToken}` }
+  const z = (await admin.call<{ userId: string }>(grid.userServerUrl, 'adminCreateUser', { headers, body: { firstName: 'Zed', lastName: 'Test', password: 'Zed-password' } })).body
+  const Z = await ClientSession.login(grid.regionInfo[0]!.url, 'Zed', 'Test', 'Zed-password')
+  const group = (await admin.call<{ groupId: string }>(grid.userServerUrl, 'adminCreateGroup', { headers, body: { name: 'Tea', memberIds: [a.userId, e.userId, z.userId] } })).body
+  const E = await startTestClient({ service: `ws://127.0.0.1:${new URL(gateway.url).port}/xmpp-websocket`, domain: GW, username: 'eve.test', password: e.password, resource: 'app' })
+  t.teardown(() => E.stop())
+  await E.xmpp.send(new Element('presence'))
+  await A.waitFor(is.presence(e.userId, 'online'), 10_000, 'E online')
+
+  const nowhere = E.next((el) => el.name === 'presence' && el.attrs.type === 'error')
+  await E.xmpp.send(new Element('presence', { to: `${randomUUID()}@${GW}/Eve Test` }).c('x', { xmlns: 'http://jabber.org/protocol/muc' }).up())
+  t.ok((await nowhere).getChild('error')?.getChild('item-not-found', 'urn:ietf:params:xml:ns:xmpp-stanzas'), 'no such session: item-not-found (GRIDIM-XMPP-37)')
+
+  const invited = E.next((el) => el.name === 'message' && el.getChild('x', 'jabber:x:conference') !== undefined)
+  const gs = await A.call<{ groupSessionId: string }>('clientStartGroupSession', { body: { groupId: group.groupId } })
+  const room = `${gs.groupSessionId}@${GW}`
+  t.match((await invited).getChild('x', 'jabber:x:conference')?.attrs, { jid: room, reason: 'Tea' })
+  t.equal((await invited).attrs.from, `ada.test@${GW}/grid`, 'from the starter (GRIDIM-XMPP-35)')
+
+  const info = await E.xmpp.iqCaller.request(new Element('iq', { type: 'get', to: room, id: 'disco-1' }).c('query', { xmlns: 'http://jabber.org/protocol/disco#info' }).up())
+  const query = info.getChild('query')!
+  t.match(query.getChild('identity')?.attrs, { category: 'conference', type: 'text' }, 'disco#info identity (GRIDIM-XMPP-34)')
+  t.ok(query.getChildren('feature').some((f: Element) => f.attrs.var === 'http://jabber.org/protocol/muc'))
+
+  const refused = E.next((el) => el.name === 'message' && el.attrs.type === 'error')
+  await E.xmpp.send(new Element('message', { type: 'groupchat', to: room, id: 'early' }).c('body').t('too soon').up())
+  t.ok((await refused).getChild('error')?.getChild('not-acceptable', 'urn:ietf:params:xml:ns:xmpp-stanzas'), 'not an occupant: not-acceptable (GRIDIM-XMPP-38)')
+
+  const join = async (): Promise<void> => {
+    const self = E.next((el) => el.name === 'presence' && el.attrs.type === undefined && el.attrs.from === `${room}/Eve Test`)
+    await E.xmpp.send(new Element('presence', { to: `${room}/Eve Test` }).c('x', { xmlns: 'http://jabber.org/protocol/muc' }).up())
+    await self
+  }
+  await join()
+  const reflected = E.next((el) => el.name === 'message' && el.attrs.type === 'groupchat' && el.getChildText('body') === 'Tea time')
+  await E.xmpp.send(new Element('message', { type: 'groupchat', to: room, id: randomUUID() }).c('body').t('Tea time').up())
+  await A.waitFor(is.groupMessage(gs.groupSessionId, 'Tea time'), 10_000, 'E\'s group message')
+  t.equal((await reflected).attrs.from, `${room}/Eve Test`)
+
+  // E leaves: the user server is told, and A hears of it (GRIDIM-XMPP-40).
+  const left = E.next((el) => el.name === 'presence' && el.attrs.type === 'unavailable' && el.attrs.from === `${room}/Eve Test`)
+  await E.xmpp.send(new Element('presence', { to: `${room}/Eve Test`, type: 'unavailable' }))
+  await left
+  await A.waitFor((ev) => ev.type === 'groupSessionMemberLeft' && ev.data.userId === e.userId, 10_000, 'E left')
+
+  // E joins again; Zed leaves: E sees Zed's occupant presence go (GRIDIM-XMPP-41). A leaves
+  // too, and the session closes with E alone: E sees the room destroyed (GRIDIM-XMPP-42).
+  await join()
+  const zedLeft = E.next((el) => el.name === 'presence' && el.attrs.type === 'unavailable' && el.attrs.from === `${room}/Zed Test`)
+  await Z.call('clientLeaveGroupSession', { params: { groupSessionId: gs.groupSessionId } })
+  await zedLeft
+  const destroyed = E.next((el) => el.name === 'presence' && el.attrs.type === 'unavailable' && el.attrs.from === `${room}/Eve Test`)
+  await A.call('clientLeaveGroupSession', { params: { groupSessionId: gs.groupSessionId } })
+  t.ok((await destroyed).getChild('x', 'http://jabber.org/protocol/muc#user')?.getChild('destroy'), 'the room is destroyed with the session')
+})

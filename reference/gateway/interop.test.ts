@@ -131,5 +131,12 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS)) {
     // D goes offline: A sees it.
     await D.xmpp.send(new Element('presence', { type: 'unavailable' }))
     await A.waitFor(is.presence(d.userId, 'offline'), 15_000, 'D offline')
+
+    // GRIDIM-XMPP-5: with the link down the gateway refuses, so the message is stored, not lost.
+    await gateway.component!.stop()
+    const whileDown = await A.call<{ messageId: string, outcome: string }>('clientSendInstantMessage', { body: { toUserId: d.userId, body: 'Are you there?' } })
+    t.equal(whileDown.outcome, 'stored', 'stored at the user server while the link is down')
+    const kept = (await admin.call<{ messages: Array<{ messageId: string }> }>(grid.userServerUrl, 'adminListOfflineMessages', { headers, params: { userId: d.userId } })).body.messages
+    t.same(kept.map((m) => m.messageId), [whileDown.messageId])
   })
 }

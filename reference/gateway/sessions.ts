@@ -5,7 +5,7 @@
 import { GridImError } from '../lib/errors/index.ts'
 import { foreignUserId, normaliseBareJid } from '../lib/identifiers/index.ts'
 import type { Agent } from '../region/index.ts'
-import type { Friend, InstantMessage } from '../region/types.ts'
+import type { SignOnResponse } from '../region/client-session.ts'
 import type { AuthenticatedUser, C2sSessionHandle } from '../xmpp/c2s/index.ts'
 import { presenceAvailableToStanza, StreamError } from '../xmpp/stanza/index.ts'
 import { splitLocalpart } from './addresses.ts'
@@ -13,15 +13,7 @@ import type { GatewayContext } from './context.ts'
 import type { HostedUser } from './hosted-users.ts'
 import { addressOfUser, eventToStanzas } from './to-xmpp.ts'
 
-type SignOnAnswer = {
-  sessionId: string
-  sessionSecret: string
-  userId: string
-  name: string
-  friends: Friend[]
-  offlineMessages: InstantMessage[]
-  moreOfflineMessages: boolean
-}
+type SignOnAnswer = SignOnResponse
 
 export class Sessions {
   readonly #gw: GatewayContext

@@ -14,6 +14,8 @@
  * - `region-accepts-unsigned`: a region lets a request without a signature through (breaks GRIDIM-SEC-1).
  * - `lapsed-leases-ignored`: the lease sweeper never ends a lapsed lease (breaks GRIDIM-LEASE-6).
  * - `region-forgets-sent-ids`: a region sends a repeated client messageId again (breaks GRIDIM-CLI-17).
+ * - `region-problem-status-as-text`: a region's agent-not-here problem gives `status` as text, "404"
+ *   (breaks GRIDIM-ERR-1 and GRIDIM-ROLE-9; only checking the traffic against the contract sees it).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -24,6 +26,7 @@ export type Fault =
   | 'region-accepts-unsigned'
   | 'lapsed-leases-ignored'
   | 'region-forgets-sent-ids'
+  | 'region-problem-status-as-text'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

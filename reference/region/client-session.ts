@@ -7,7 +7,8 @@ import { agentOf } from './client-auth.ts'
 import type { RegionContext } from './context.ts'
 import type { Friend, InstantMessage } from './types.ts'
 
-type SignOnResponse = {
+/** The user server's signOn answer (user-server.yaml SignOnResponse). */
+export type SignOnResponse = {
   sessionId: string
   sessionSecret: string
   userId: string

@@ -2,6 +2,7 @@
 // gateway call. Every operation but getRegionStatus is signed (RFC 9421); registerOperations has
 // verified the signature and the input against the contract before these handlers run.
 import { GridImError } from '../lib/errors/index.ts'
+import type { Fault } from '../lib/faults.ts'
 import type { OperationHandler, OperationInput } from '../lib/http/index.ts'
 import type { AgentState } from './agents.ts'
 import type { RegionContext } from './context.ts'
@@ -12,8 +13,10 @@ import type { ChatState, GroupMessageDelivery, InstantMessage, Notice, UserLocat
 
 type Signed = OperationInput<{ kind: 'peer', keyId: string }>
 
-function agentNotHere (userId: string): GridImError {
-  return new GridImError('agent-not-here', `User ${userId} is not on this region; look up the location again.`)
+function agentNotHere (userId: string, faults: ReadonlySet<Fault>): GridImError {
+  // The fault overrides the problem's `status` member with text (extensions go in last).
+  const extensions = faults.has('region-problem-status-as-text') ? { status: '404' } : {}
+  return new GridImError('agent-not-here', `User ${userId} is not on this region; look up the location again.`, extensions)
 }
 
 function fromUserServerOnly (input: Signed, what: string): void {
@@ -31,19 +34,19 @@ export function regionHandlers (ctx: RegionContext): Record<string, OperationHan
       const im = input.body as InstantMessage
       checkBodyLength(im.body)
       if (ctx.inbox.seen(im.messageId)) return { body: { status: ctx.inbox.instantMessage(im) ?? 'duplicate' } }
-      if (ctx.agents.logFor(im.toUserId) === undefined) throw agentNotHere(im.toUserId)
+      if (ctx.agents.logFor(im.toUserId) === undefined) throw agentNotHere(im.toUserId, ctx.faults)
       await checkSender(ctx, input.principal.keyId, im.fromUserId, im.toUserId)
       const status = ctx.inbox.instantMessage(im)
-      if (status === null) throw agentNotHere(im.toUserId)
+      if (status === null) throw agentNotHere(im.toUserId, ctx.faults)
       return { body: { status } }
     },
 
     // GRIDIM-IM-18: the same rules as an instant message; best effort, never stored.
     deliverChatState: async (input: Signed) => {
       const state = input.body as ChatState
-      if (ctx.agents.logFor(state.toUserId) === undefined) throw agentNotHere(state.toUserId)
+      if (ctx.agents.logFor(state.toUserId) === undefined) throw agentNotHere(state.toUserId, ctx.faults)
       await checkSender(ctx, input.principal.keyId, state.fromUserId, state.toUserId)
-      if (!ctx.inbox.chatState(state)) throw agentNotHere(state.toUserId)
+      if (!ctx.inbox.chatState(state)) throw agentNotHere(state.toUserId, ctx.faults)
       return { body: { status: 'delivered' } }
     },
 

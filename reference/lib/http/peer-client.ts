@@ -37,6 +37,10 @@ export type ObservedExchange = {
   requestBody?: unknown
   status: number
   responseBody?: unknown
+  /** The answer's Content-Type, so an observer can check media types (GRIDIM-ROLE-6). */
+  responseContentType?: string
+  /** When the request went out; `at` is when its answer came (or the call failed). */
+  sentAt?: number
   at: number
 }
 
@@ -100,10 +104,11 @@ export class PeerClient {
     const request: OutgoingRequest = { method: op.method, url, headers, body }
     if (this.#options.signer && op.security.includes('gridimSignature')) Object.assign(headers, this.#options.signer(request))
     this.#options.onRequest?.(operationId, url)
-    const report = (status: number, responseBody?: unknown): void => {
+    const sentAt = Date.now()
+    const report = (status: number, responseBody?: unknown, responseContentType?: string): void => {
       if (observers.size === 0) return
       const keyId = /keyid="([^"]*)"/.exec(headers['Signature-Input'] ?? headers['signature-input'] ?? '')?.[1]
-      const exchange: ObservedExchange = { operationId, method: op.method, url, keyId, requestBody: options.body, status, responseBody, at: Date.now() }
+      const exchange: ObservedExchange = { operationId, method: op.method, url, keyId, requestBody: options.body, status, responseBody, responseContentType, sentAt, at: Date.now() }
       for (const observer of observers) observer(exchange)
     }
 
@@ -115,13 +120,15 @@ export class PeerClient {
       throw new GridImError('unavailable', `${operationId} to ${new URL(url).host} failed: ${(err as Error).message}`)
     }
     const text = await response.text()
+    const contentType = response.headers.get('content-type') ?? undefined
     let parsed: any
     try {
       parsed = text === '' ? undefined : JSON.parse(text)
     } catch {
+      report(response.status, text, contentType)
       throw new GridImError('unavailable', `${operationId}: answer is not JSON (status ${response.status})`)
     }
-    report(response.status, parsed)
+    report(response.status, parsed, contentType)
     if (response.status >= 400) {
       throw GridImError.fromProblem(parsed) ?? new GridImError(response.status >= 500 ? 'unavailable' : 'invalid-request', `${operationId}: status ${response.status}`)
     }

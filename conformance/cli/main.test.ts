@@ -1,0 +1,61 @@
+// `gridim-conformance --target FILE` with a target file that names regions only: the command
+// starts them from the file's commands, plays the user server, and can crash and revive them,
+// so the flows that kill a region run too. The JSON reporter's output is what is checked.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { loadTargetFile } from '../target/target-file.ts'
+
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../tools/bin')
+const REGION = `node ${join(BIN, 'gridim.js')} region --user-server {userServerUrl} --region-id {regionId} --key-file {keyFile} --name {name} --port {port}`
+
+function conformance (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(BIN, 'gridim-conformance.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GRIDIM_LOG: 'silent' } })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c) => { stdout += c })
+    child.stderr.on('data', (c) => { stderr += c })
+    child.once('exit', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'gridim-conformance-cli-'))
+t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+
+t.test('regions only: the runner plays the user server and crashes and revives regions by their commands', async (t) => {
+  const file = join(dir, 'regions.yaml')
+  writeFileSync(file, `name: two reference regions\nregions:\n  - command: ${REGION}\n  - command: ${REGION}\n`)
+  const { code, stdout, stderr } = await conformance(['--target', file, '--reporter', 'json',
+    '--flow', 'x-region-dies', '--flow', 'x-unreachable-region-message-stored', '--flow', 'x-user-server-restart'])
+  const report = JSON.parse(stdout)
+  const failed = report.flows.flatMap((f: any) => f.checks.filter((c: any) => c.status === 'fail').map((c: any) => `${c.flow} ${c.step}: ${c.message}`))
+  t.same(failed, [], 'no check fails', { stderr: stderr.slice(-2000) })
+  t.equal(code, 0)
+  t.equal(report.target, 'two reference regions')
+  t.ok(report.summary.pass > 10, `${report.summary.pass} checks pass`)
+  t.ok(report.summary.messagesValidated > 0, `${report.summary.messagesValidated} messages validated`)
+  for (const f of report.flows) t.notOk(f.checks.every((c: any) => c.status === 'impossible'), `${f.flow} ran`)
+})
+
+t.test('a target file with a mistake is refused before anything starts', async (t) => {
+  const cases: Array<[string, RegExp]> = [
+    ['regions: []\n', /at least one region is required/],
+    ['regions:\n  - command: my-region --us {userserverurl}\n', /regions\[0\]: unknown placeholder \{userserverurl\}/],
+    ['regions:\n  - url: http://127.0.0.1:1\n', /regions\[0\]: with a simulated user server a region's URL comes from its lease/],
+    ['regions:\n  - publicKey: 11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\n    command: r --key {keyFile}\n', /\{keyFile\} is only offered when the runner makes the region's keys/],
+    ['userServer: { url: http://127.0.0.1:1, adminToken: x }\nregions:\n  - command: r\n', /regions\[0\].url is required when the user server is under test/],
+    ['userServer: { url: http://127.0.0.1:1 }\nregions:\n  - url: http://127.0.0.1:2\n', /userServer.url and userServer.adminToken are required/]
+  ]
+  for (const [i, [yaml, error]] of cases.entries()) {
+    const file = join(dir, `bad-${i}.yaml`)
+    writeFileSync(file, yaml)
+    await t.rejects(loadTargetFile(file), error, JSON.stringify(yaml))
+  }
+  const { code, stderr } = await conformance(['--target', join(dir, 'bad-1.yaml')])
+  t.equal(code, 2, 'the command exits with status 2')
+  t.match(stderr, /^gridim-conformance: .*unknown placeholder \{userserverurl\}/)
+})

@@ -1,0 +1,41 @@
+// Who is who in a flow's traffic: which base URLs and signing keys belong to roles under test,
+// and which to roles the runner plays. Only what an implementation under test produced is
+// judged against the contract: its requests, and its answers.
+import type { Target } from '../target/target.ts'
+
+export type FlowRoles = {
+  target: Target
+  /** Flow actor name → a region of the target. */
+  regions: ReadonlyMap<string, { url: string, regionId?: string }>
+  /** Flow actor name → a role the runner plays. */
+  simulated: ReadonlyMap<string, { url: string, regionId: string }>
+}
+
+export type Role = { name: string, underTest: boolean }
+
+/** GRIDIM-ROLE-8: the user server signs with the key id `user-server`. */
+const USER_SERVER_KEY_ID = 'user-server'
+
+const origin = (url: string): string => new URL(url).origin
+
+/** The role serving at `url`, named as the flow names it (US, R1, RX), or the host when unknown. */
+export function roleAt (roles: FlowRoles, url: string): Role {
+  const o = origin(url)
+  const { target } = roles
+  if (o === origin(target.userServerUrl)) return { name: 'US', underTest: target.playsUserServer !== true }
+  for (const [name, r] of roles.regions) if (origin(r.url) === o) return { name, underTest: true }
+  for (const [name, r] of roles.simulated) if (origin(r.url) === o) return { name, underTest: false }
+  const region = target.regions.find((r) => origin(r.url) === o)
+  if (region) return { name: region.name, underTest: true }
+  if (target.gateway && origin(target.gateway.url) === o) return { name: 'GW', underTest: true }
+  return { name: new URL(url).host, underTest: false }
+}
+
+/** The role that signed with `keyId`; undefined for an unsigned request (the runner's, or a client's). */
+export function signerOf (roles: FlowRoles, keyId: string | undefined): Role | undefined {
+  if (keyId === undefined) return undefined
+  for (const [name, r] of roles.simulated) if (r.regionId === keyId) return { name, underTest: false }
+  if (keyId === USER_SERVER_KEY_ID) return roleAt(roles, roles.target.userServerUrl)
+  const url = roles.target.keyIdUrl?.(keyId) ?? roles.target.regions.find((r) => r.regionId === keyId)?.url
+  return url === undefined ? { name: keyId, underTest: true } : roleAt(roles, url)
+}

@@ -1,0 +1,36 @@
+// What a hapi server the runner plays (a simulated region, the simulated user server) receives and
+// answers, as ObservedExchanges: the same record the runner gets of traffic between roles, so the
+// contract is checked (GRIDIM-ROLE-9) and exchanges are counted the same way for both.
+import type { Request, ResponseObject, Server } from '@hapi/hapi'
+import type { ObservedExchange } from '../../reference/lib/http/index.ts'
+
+function parsed (payload: unknown): unknown {
+  if (!Buffer.isBuffer(payload) || payload.length === 0) return undefined
+  const text = payload.toString('utf8')
+  try { return JSON.parse(text) } catch { return text }
+}
+
+/** Calls onExchange once per answered request that reached one of the server's operations. */
+export function recordExchanges (server: Server, onExchange: (exchange: ObservedExchange) => void): void {
+  // 'response' fires once the answer has gone out, problem answers included (onPreResponse made them).
+  server.events.on('response', (request: Request) => {
+    const operationId = request.route.settings.id
+    if (operationId === undefined) return
+    const response = request.response as ResponseObject
+    const source = response.source
+    const keyId = /keyid="([^"]*)"/.exec(String(request.headers['signature-input'] ?? ''))?.[1]
+    onExchange({
+      operationId,
+      method: request.method.toUpperCase(),
+      url: request.url.href,
+      keyId,
+      requestBody: parsed(request.payload),
+      status: response.statusCode,
+      // A stream (an event stream) is not a JSON body; everything else is the object sent.
+      responseBody: source !== null && typeof source === 'object' && 'pipe' in source ? undefined : source ?? undefined,
+      responseContentType: String(response.headers['content-type'] ?? '') || undefined,
+      sentAt: request.info.received,
+      at: Date.now()
+    })
+  })
+}

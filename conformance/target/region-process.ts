@@ -1,0 +1,106 @@
+// A region under test that the runner starts itself, from the command the target file gives:
+// placeholders in it ({userServerUrl}, {regionId}, {keyFile}, ...) are filled in, the process
+// runs in its own process group (so a shell and what it starts stop together), and the region is
+// ready when it has taken its lease at the user server the runner plays (GRIDIM-LEASE-1) — the
+// lease also says at which base URL it serves (GRIDIM-ROLE-2).
+import { spawn, type ChildProcess } from 'node:child_process'
+import type { ObservedExchange } from '../../reference/lib/http/index.ts'
+
+export const PLACEHOLDERS = ['userServerUrl', 'userServerKey', 'regionId', 'name', 'keyFile', 'port'] as const
+export type Placeholder = typeof PLACEHOLDERS[number]
+
+const PLACEHOLDER = /\{([A-Za-z]+)\}/g
+
+/** The placeholders a command names; an unknown one is an error, found when the target file is read. */
+export function placeholdersOf (command: string | string[]): Placeholder[] {
+  const names = [...[command].flat().join(' ').matchAll(PLACEHOLDER)].map((m) => m[1]!)
+  const unknown = names.filter((n) => !(PLACEHOLDERS as readonly string[]).includes(n))
+  if (unknown.length > 0) throw new Error(`unknown placeholder ${unknown.map((n) => `{${n}}`).join(', ')}; known: ${PLACEHOLDERS.map((n) => `{${n}}`).join(' ')}`)
+  return [...new Set(names)] as Placeholder[]
+}
+
+/** POSIX shell single quoting. */
+function quoted (value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`
+}
+
+/** A command line (run by sh, values quoted) or an argument list (run directly), filled in. */
+export function fillCommand (command: string | string[], values: Partial<Record<Placeholder, string>>): { file: string, args: string[], shell: boolean } {
+  const fill = (text: string, quote: (v: string) => string): string => text.replace(PLACEHOLDER, (_, name: Placeholder) => {
+    const value = values[name]
+    if (value === undefined) throw new Error(`{${name}} has no value here`)
+    return quote(value)
+  })
+  if (Array.isArray(command)) {
+    const [file, ...args] = command.map((part) => fill(part, (v) => v))
+    if (file === undefined) throw new Error('the command is empty')
+    return { file, args, shell: false }
+  }
+  return { file: '/bin/sh', args: ['-c', fill(command, quoted)], shell: true }
+}
+
+export type RegionProcess = {
+  child: ChildProcess
+  /** SIGTERM, then SIGKILL after 10 s: a graceful stop (the region may end its lease). */
+  stop: () => Promise<void>
+  /** SIGKILL: a crash. */
+  kill: () => Promise<void>
+  /** The last lines it wrote, for error messages. */
+  output: () => string
+  /** Resolves when it exits, with what it said. */
+  exited: Promise<string>
+}
+
+export function spawnRegion (command: string | string[], values: Partial<Record<Placeholder, string>>): RegionProcess {
+  const { file, args } = fillCommand(command, values)
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  let output = ''
+  const keep = (chunk: Buffer): void => { output = (output + chunk.toString('utf8')).slice(-4000) }
+  child.stdout!.on('data', keep)
+  child.stderr!.on('data', keep)
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(`exited (${signal ?? `code ${code}`}): ${output.trim().split('\n').slice(-10).join('\n')}`))
+    child.once('error', (err) => resolve(`could not start: ${err.message}`))
+  })
+  const running = (): boolean => child.exitCode === null && child.signalCode === null && child.pid !== undefined
+  // The whole process group: a shell's children go with it.
+  const signal = (s: NodeJS.Signals): void => { try { process.kill(-child.pid!, s) } catch {} }
+  return {
+    child,
+    output: () => output,
+    exited,
+    async stop () {
+      if (!running()) return
+      signal('SIGTERM')
+      const timer = setTimeout(() => signal('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(timer)
+    },
+    async kill () {
+      if (!running()) return
+      signal('SIGKILL')
+      await exited
+    }
+  }
+}
+
+/**
+ * `lease` resolves with the base URL of the first lease `regionId` takes from now on (a
+ * successful renewRegionLease seen by `observe`), or rejects after timeoutMs; `cancel` gives up.
+ */
+export function waitForLease (observe: (o: (x: ObservedExchange) => void) => () => void, regionId: string, timeoutMs: number): { lease: Promise<string>, cancel: () => void } {
+  let stop = (): void => {}
+  let timer: NodeJS.Timeout | undefined
+  const lease = new Promise<string>((resolve, reject) => {
+    timer = setTimeout(() => { stop(); reject(new Error(`region ${regionId} took no lease within ${timeoutMs} ms`)) }, timeoutMs)
+    stop = observe((x) => {
+      if (x.operationId !== 'renewRegionLease' || x.status !== 200 || !x.url.includes(`/regions/${regionId}/lease`)) return
+      const url = (x.requestBody as { url?: unknown } | undefined)?.url
+      if (typeof url !== 'string') return
+      clearTimeout(timer)
+      stop()
+      resolve(url)
+    })
+  })
+  return { lease, cancel: () => { clearTimeout(timer); stop() } }
+}

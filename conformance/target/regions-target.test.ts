@@ -1,0 +1,66 @@
+// Issue 5: "a simulated user server for a region under test". Reference regions run as separate
+// processes, started by the runner from commands as a target file gives them (one started by
+// hand instead), with the runner playing the user server; the flows that need only regions and a
+// user server pass, the region-to-region traffic the runner cannot see is impossible (not failed),
+// and what the regions send the user server is observed and checked against the contract.
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { startRole, type RoleProcess } from '../../reference/e2e/processes.ts'
+import type { Check } from '../runner/results.ts'
+import { runSuite } from '../runner/run-suite.ts'
+import { startRegionsTarget } from './regions-target.ts'
+
+const GRIDIM = resolve(dirname(fileURLToPath(import.meta.url)), '../../tools/bin/gridim.js')
+const REGION = `region --user-server {userServerUrl} --region-id {regionId} --key-file {keyFile} --name {name} --port {port}`
+
+const byHand: RoleProcess[] = []
+const target = await startRegionsTarget({
+  name: 'reference regions as processes',
+  regions: [
+    { name: 'Region One', command: `'${process.execPath}' '${GRIDIM}' ${REGION}` },
+    { command: [process.execPath, GRIDIM, ...REGION.split(' ')] },
+    {}
+  ],
+  // The third region is "started by hand", from what the runner says it needs.
+  startByHand: ({ userServerUrl, regionId, keyFile }) => {
+    startRole(['region', '--user-server', userServerUrl, '--region-id', regionId, '--key-file', keyFile!, '--port', '0'])
+      .then((r) => byHand.push(r), (err: Error) => { t.fail(err.message) })
+  }
+})
+t.teardown(async () => {
+  await target.close()
+  for (const r of byHand) await r.stop()
+})
+
+const flows = ['01-a-signs-on', '02-b-signs-on', '03-c-signs-on', '09-a-messages-b', 'x-bad-input-refused', 'x-b-never-sees-c']
+const run = await runSuite(target, { flows, eventTimeoutMs: 10_000 })
+const describe = (checks: Check[]): string[] => checks.map((c) => `${c.flow} step ${c.step} [${c.requirements.join(', ')}]: ${c.message ?? ''}`)
+
+t.test('the regions took their leases at the simulated user server, at their own URLs', async (t) => {
+  t.equal(target.regions.length, 3)
+  t.equal(target.regions[0]!.name, 'Region One')
+  for (const r of target.regions) {
+    const status = await (await fetch(`${r.url}/status`)).json()
+    t.match(status, { regionId: r.regionId, kind: 'region' }, `${r.name} answers getRegionStatus at ${r.url}`)
+  }
+  t.ok(target.playsUserServer)
+  t.notOk(target.capabilities.has('kill-region'), 'a region started by hand cannot be killed and revived by the runner')
+})
+
+for (const flow of run.flows) {
+  t.test(`${flow.flow} passes against regions under test`, async (t) => {
+    t.same(describe(flow.checks.filter((c) => c.status === 'fail' || c.status === 'xpass')), [], 'no check fails')
+    t.ok(flow.checks.some((c) => c.status === 'pass'), 'checks pass')
+    t.ok((flow.messagesValidated ?? 0) > 0, 'messages were validated against the contract')
+  })
+}
+
+t.test('exchanges with the user server are observed; those between two regions under test are impossible to see', async (t) => {
+  const f01 = run.flows.find((f) => f.flow === '01-a-signs-on')!
+  t.match(f01.checks.find((c) => c.outcome.startsWith('R1 signs A on with one signOn request')), { status: 'pass' }, 'signOn from R1 to US counted')
+  const f09 = run.flows.find((f) => f.flow === '09-a-messages-b')!
+  const direct = f09.checks.filter((c) => c.status === 'impossible')
+  t.ok(direct.length > 0, 'region-to-region checks are impossible')
+  for (const c of direct) t.match(c.message, /does not let the runner observe traffic from R\d to R\d/)
+})

@@ -1,0 +1,81 @@
+// The user server the runner plays for regions under test (issue 5: "a simulated user server
+// for a region under test"): the reference user server, in this process, over a temporary SQLite
+// file. It records every request it receives, so what a region under test sends the user server
+// can be observed and checked against the contract like any other traffic; what it sends the
+// regions goes through a PeerClient of this process, which the runner observes anyway.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createLogger, PeerClient, type ObservedExchange } from '../../reference/lib/http/index.ts'
+import { exportPublicKey, generateKeyPair } from '../../reference/lib/signatures/index.ts'
+import { openSqliteStore, type Store } from '../../reference/store/index.ts'
+import { createUserServer, type UserServer } from '../../reference/user-server/index.ts'
+import { recordExchanges } from '../lib/record-exchanges.ts'
+
+export type SimulatedUserServerOptions = {
+  /** Where it listens; 0 (the default) picks a free port. */
+  port?: number
+  /** GRIDIM-LEASE: short leases, so that a crashed region is noticed soon (as in the embedded grid). */
+  leaseSeconds?: number
+}
+
+export type SimulatedUserServer = {
+  url: string
+  adminToken: string
+  /** Its Ed25519 public key (base64url), as getDirectory gives it. */
+  publicKey: string
+  dataDir: string
+  /** Provisions a region in the directory with its public key (adminProvisionRegion). */
+  provisionRegion: (region: { regionId: string, name: string, publicKey: string }) => Promise<void>
+  /** Requests it received, and every request a PeerClient of this process sent. Returns the stop function. */
+  observe: (observer: (exchange: ObservedExchange) => void) => () => void
+  /** Stops and starts it again on the same address, from the same file. */
+  restart: () => Promise<void>
+  stop: () => Promise<void>
+}
+
+export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5 }: SimulatedUserServerOptions = {}): Promise<SimulatedUserServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gridim-simulated-user-server-'))
+  const adminToken = randomBytes(24).toString('base64url')
+  const keys = generateKeyPair()
+  const observers = new Set<(exchange: ObservedExchange) => void>()
+  const logger = createLogger({ role: 'simulated-user-server' })
+
+  const open = async (at: number): Promise<{ store: Store, server: UserServer }> => {
+    const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
+    const server = createUserServer({ store, ...keys, adminToken, port: at, logger })
+    recordExchanges(server.server, (x) => { for (const o of observers) o(x) })
+    await server.start()
+    return { store, server }
+  }
+  let current = await open(port)
+  current.store.updateSettings({ leaseSeconds })
+  const url = current.server.url
+  const admin = new PeerClient()
+
+  return {
+    url,
+    adminToken,
+    publicKey: exportPublicKey(keys.publicKey),
+    dataDir,
+    async provisionRegion ({ regionId, name, publicKey }) {
+      await admin.call(url, 'adminProvisionRegion', { headers: { authorization: `Bearer ${adminToken}` }, body: { regionId, name, kind: 'region', publicKey } })
+    },
+    observe (observer) {
+      observers.add(observer)
+      const stopPeer = PeerClient.observe(observer)
+      return () => { observers.delete(observer); stopPeer() }
+    },
+    async restart () {
+      await current.server.stop()
+      current.store.close()
+      current = await open(Number(new URL(url).port))
+    },
+    async stop () {
+      await current.server.stop()
+      current.store.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }
+}
