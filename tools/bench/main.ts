@@ -4,6 +4,7 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { existsSync, readdirSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { formatProfile, summarizeProfile } from './harness/cpu-profile.ts'
 import { machine } from './harness/machine.ts'
 import { REPO_ROOT } from './harness/processes.ts'
@@ -51,10 +52,11 @@ export async function main (argv: string[]): Promise<number> {
   const out = resolve(values.out!)
   const m = machine()
   const command = ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' ')
-  console.log(`GridIM benchmarks — ${m.date}\n${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ulimit -n ${m.openFilesLimit}${values.smoke ? ' — SMOKE sizes' : ''}\n`)
+  console.log(`GridIM benchmarks — ${m.date}\n${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ulimit -n ${m.openFilesLimit}, load average ${m.loadAverage.join(' ')}${values.smoke ? ' — SMOKE sizes' : ''}\n`)
   const results: ScenarioResult[] = []
   for (const scenario of selected) {
     const started = Date.now()
+    const loadBefore = loadavg()
     const cpuProfDir = values['cpu-prof'] ? join(out, 'profiles', scenario.name, m.date.replace(/[:.]/g, '-')) : undefined
     const result = await scenario.run({
       smoke: values.smoke!,
@@ -63,13 +65,15 @@ export async function main (argv: string[]): Promise<number> {
       log: (line) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`)
     })
     result.durationMs = Date.now() - started
+    // Load average (1 min) at the start and end: this machine is shared, and a busy neighbour skews every number.
+    result.data.loadAverage = { start: Math.round(loadBefore[0]! * 100) / 100, end: Math.round(loadavg()[0]! * 100) / 100 }
     if (cpuProfDir !== undefined && existsSync(cpuProfDir)) {
       const profiles = readdirSync(cpuProfDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => summarizeProfile(join(cpuProfDir, f), 15))
       result.data.profiles = profiles
       for (const p of profiles) console.error(formatProfile(p) + '\n')
     }
     results.push(result)
-    console.log(`== ${result.title}${result.status === 'pending' ? ' — PENDING' : ''} (${Math.round(result.durationMs / 1000)} s)\n`)
+    console.log(`== ${result.title}${result.status === 'pending' ? ' — PENDING' : ''} (${Math.round(result.durationMs / 1000)} s, load average ${(result.data.loadAverage as { start: number }).start} → ${(result.data.loadAverage as { end: number }).end})\n`)
     for (const table of result.tables) console.log(formatTable(table) + '\n')
     for (const t of result.targets) console.log(`  target: ${t.target} — ${t.met === null ? 'n/a' : t.met ? 'MET' : 'MISSED'} (${t.detail})`)
     for (const n of result.notes) console.log(`  note: ${n}`)

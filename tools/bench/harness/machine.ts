@@ -1,8 +1,8 @@
 // The machine a run happened on, for the results file and BENCHMARKS.md.
-import { cpus, freemem, totalmem, release } from 'node:os'
+import { cpus, freemem, loadavg, totalmem, release } from 'node:os'
 import { execFileSync } from 'node:child_process'
 
-export type Machine = { cpus: number, cpuModel: string, memoryGiB: number, freeMemoryGiB: number, node: string, kernel: string, openFilesLimit: string, prosody?: string, date: string }
+export type Machine = { cpus: number, cpuModel: string, memoryGiB: number, freeMemoryGiB: number, node: string, kernel: string, openFilesLimit: string, prosody?: string, date: string, loadAverage: number[] }
 
 function softNoFile (): string {
   try {
@@ -31,6 +31,8 @@ export function machine (): Machine {
     kernel: release(),
     openFilesLimit: softNoFile(),
     prosody: prosodyVersion(),
-    date: new Date().toISOString()
+    date: new Date().toISOString(),
+    /** 1, 5 and 15 minute load averages at the start: other work on the machine skews every number. */
+    loadAverage: loadavg().map((n) => Math.round(n * 100) / 100)
   }
 }

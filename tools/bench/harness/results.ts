@@ -22,9 +22,11 @@ export function writeRun (dir: string, run: RunRecord): { json: string, markdown
   const json = join(dir, `run-${stamp}.json`)
   writeFileSync(json, JSON.stringify(run, null, 2) + '\n')
   const markdown = join(dir, 'summary.md')
-  const parts = [`Command: \`${run.command}\` — ${run.machine.date}`, '']
+  const m = run.machine
+  const parts = [`Command: \`${run.command}\` — ${m.date}`, '', `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, ${m.kernel}, Node ${m.node}, Prosody ${m.prosody ?? '—'}, ulimit -n ${m.openFilesLimit}, load average at start ${m.loadAverage.join(' ')}`, '']
   for (const r of run.results) {
-    parts.push(`### ${r.title}`, '')
+    const load = r.data.loadAverage as { start: number, end: number } | undefined
+    parts.push(`### ${r.title}`, '', `${Math.round((r.durationMs ?? 0) / 1000)} s${load ? `, load average ${load.start} → ${load.end}` : ''}`, '')
     for (const t of r.tables) parts.push(markdownTable(t), '')
     if (r.targets.length) {
       parts.push('| target | met | detail |', '|---|---|---|')
