@@ -14,7 +14,30 @@ const lua = (value: string): string => JSON.stringify(value)
 
 interface ProsodyLayout { dir: string, domain: string, mucDomain?: string, c2sPort: number, componentPort: number, httpPort: number }
 
-export function prosodyConfig (options: XmppServerOptions, layout: ProsodyLayout): string {
+/** Prosody-only options (the benchmarks use them; the interop tests need none). */
+export interface ProsodyOptions extends XmppServerOptions {
+  /**
+   * Accounts written straight into internal_plain's store before start — thousands in
+   * milliseconds, where `prosodyctl register` (used for `users`) takes a process per account.
+   */
+  bulkUsers?: Array<{ user: string, password: string }>
+  /** Extra global configuration lines (e.g. `bosh_max_wait = 60`); later lines override earlier ones. */
+  extraConfig?: string[]
+}
+
+/** Prosody's datamanager file-name encoding: every non-alphanumeric byte as %xx (util/datamanager.lua). */
+const encodeName = (s: string): string => s.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+
+async function writeAccounts (dir: string, domain: string, users: Array<{ user: string, password: string }>): Promise<void> {
+  if (users.length === 0) return
+  const accounts = join(dir, 'data', encodeName(domain), 'accounts')
+  await mkdir(accounts, { recursive: true })
+  for (const { user, password } of users) {
+    await writeFile(join(accounts, `${encodeName(user.toLowerCase())}.dat`), `return {\n\t["password"] = ${lua(password)};\n};\n`)
+  }
+}
+
+export function prosodyConfig (options: ProsodyOptions, layout: ProsodyLayout): string {
   const { dir, domain, mucDomain } = layout
   const lines = [
     'run_as_root = true',
@@ -38,6 +61,7 @@ export function prosodyConfig (options: XmppServerOptions, layout: ProsodyLayout
     'consider_bosh_secure = true',
     'consider_websocket_secure = true',
     'authentication = "internal_plain"',
+    ...(options.extraConfig ?? []),
     `VirtualHost ${lua(domain)}`
   ]
   for (const component of options.components ?? []) {
@@ -47,9 +71,6 @@ export function prosodyConfig (options: XmppServerOptions, layout: ProsodyLayout
   return lines.join('\n') + '\n'
 }
 
-/** Prosody's datamanager file names: every character but [A-Za-z0-9] as %xx (util/datamanager.lua). */
-const encodePath = (name: string): string => name.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-
 /** A roster in Prosody's internal storage format (a Lua table keyed by contact JID). */
 export function prosodyRoster (items: RosterItem[]): string {
   const entries = items.map((i) => `\t[${lua(i.jid)}] = { subscription = ${lua(i.subscription)}; groups = {}; ${i.name === undefined ? '' : `name = ${lua(i.name)}; `}};`)
@@ -57,7 +78,7 @@ export function prosodyRoster (items: RosterItem[]): string {
 }
 
 /** Starts Prosody; the returned handle's stop() kills it and removes its folder. */
-export async function startProsody (options: XmppServerOptions = {}): Promise<RunningXmppServer> {
+export async function startProsody (options: ProsodyOptions = {}): Promise<RunningXmppServer & { readonly pid: number | undefined }> {
   const prosody = findBinary('prosody')
   const prosodyctl = findBinary('prosodyctl')
   if (prosody === null || prosodyctl === null) throw new Error('prosody is not installed (apt-get install -y prosody)')
@@ -73,9 +94,12 @@ export async function startProsody (options: XmppServerOptions = {}): Promise<Ru
   const launch = async (): Promise<void> => {
     proc = new ServerProcess(prosody, ['-F', '--config', config])
     const started = proc
-    await waitForPorts([c2sPort, componentPort, httpPort], options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS, () => started.exited)
+    // Prosody opens the component port only when a Component is configured.
+    const ports = (options.components ?? []).length > 0 ? [c2sPort, componentPort, httpPort] : [c2sPort, httpPort]
+    await waitForPorts(ports, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS, () => started.exited)
   }
   try {
+    await writeAccounts(dir, domain, options.bulkUsers ?? [])
     for (const { user, password } of options.users ?? []) {
       await runCommand(prosodyctl, ['--config', config, 'register', user, domain, password])
     }
@@ -100,10 +124,11 @@ export async function startProsody (options: XmppServerOptions = {}): Promise<Ru
     async addRosterItem (user, item) {
       const items = [...(rosters.get(user) ?? []).filter((i) => i.jid !== item.jid), item]
       rosters.set(user, items)
-      const folder = join(dir, 'data', encodePath(domain), 'roster')
+      const folder = join(dir, 'data', encodeName(domain), 'roster')
       await mkdir(folder, { recursive: true })
-      await writeFile(join(folder, `${encodePath(user)}.dat`), prosodyRoster(items))
+      await writeFile(join(folder, `${encodeName(user)}.dat`), prosodyRoster(items))
     },
+    get pid () { return proc?.child.pid },
     async restart () {
       await proc?.stop()
       await launch()

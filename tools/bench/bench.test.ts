@@ -1,0 +1,118 @@
+// Smoke run of every benchmark scenario at a tiny size (seconds each): the scenarios run end to
+// end against real processes (gridim roles, Prosody, the gateway) and produce sane, structured
+// results — counts match and the protocol's request formulas hold. No timing is asserted:
+// timings at this size on a shared machine mean nothing.
+import t, { type Test } from 'tap'
+import type { ScenarioResult } from './harness/scenario.ts'
+import { boshSessions } from './scenarios/bosh-sessions.ts'
+import { conformanceTime } from './scenarios/conformance-time.ts'
+import { costs } from './scenarios/costs.ts'
+import { groupFanout } from './scenarios/group-fanout.ts'
+import { imThroughput } from './scenarios/im-throughput.ts'
+import { SCENARIOS } from './scenarios/index.ts'
+import { signOnStorm } from './scenarios/sign-on-storm.ts'
+import { skipXmppServers } from '../xmpp-servers/index.ts'
+
+// The whole file runs five scenarios, each with real processes; the .taprc default is too short.
+t.setTimeout(900_000)
+
+const smoke = async (scenario: typeof imThroughput): Promise<ScenarioResult> =>
+  await scenario.run({ smoke: true, overrides: {}, log: () => {} })
+
+const skip = skipXmppServers()
+
+function checkShape (t: Test, result: ScenarioResult, name: string): void {
+  t.equal(result.scenario, name)
+  t.equal(result.status, 'done')
+  t.ok(result.tables.length > 0, 'it prints at least one table')
+  for (const table of result.tables) {
+    for (const row of table.rows) t.equal(row.length, table.columns.length, `every row of "${table.title}" has a cell per column`)
+  }
+  t.doesNotThrow(() => JSON.stringify(result), 'the result is JSON')
+}
+
+t.test('every scenario has a distinct name for --only', async (t) => {
+  const names = SCENARIOS.map((s) => s.name)
+  t.same([...new Set(names)], names)
+  t.same(names, ['im', 'storm', 'bosh', 'group', 'conformance', 'costs'])
+})
+
+t.test('1:1 IM: grid, Prosody and the echo ceiling deliver every message they are sent', { skip, timeout: 300_000 }, async (t) => {
+  const result = await smoke(imThroughput)
+  checkShape(t, result, 'im')
+  const runs = result.data.runs as Array<{ system: string, errors: number, search: any, extra?: { outcomes: Record<string, number> } }>
+  t.same(runs.map((r) => r.system.split(' ')[0]), ['Node', 'Prosody', 'GridIM'])
+  for (const run of runs) {
+    t.equal(run.errors, 0, `${run.system}: no failed sends`)
+    t.ok(run.search.best.messages > 0 && run.search.best.rate > 0, `${run.system}: the closed loop delivered messages`)
+    t.equal(run.search.sweep.length, (result.params.windows as number[]).length, `${run.system}: one closed-loop run per window`)
+    t.equal(run.search.halfRate.delivered, run.search.halfRate.sent, `${run.system}: the open loop lost nothing`)
+    t.equal(run.search.halfRate.latencyMs.count, run.search.halfRate.sent)
+  }
+  const grid = runs[2]!
+  t.same(Object.keys(grid.extra!.outcomes), ['delivered'], 'every grid message was delivered live (GRIDIM-IM-1), none stored')
+  t.equal(result.targets.length, 2)
+})
+
+t.test('sign-on storm: requests per sign-on = distinct destination regions + 1', { timeout: 300_000 }, async (t) => {
+  const result = await smoke(signOnStorm)
+  checkShape(t, result, 'storm')
+  const data = result.data as any
+  t.equal(data.failures, 0)
+  t.equal(data.signedOn, result.params.users)
+  t.equal(data.requests.received.signOn, result.params.users, 'the user server received one signOn per user')
+  t.equal(data.requests.sent.deliverNotices, data.notices.recorded, 'every deliverNotices it sent arrived at a light region')
+  t.equal(data.requests.formulaHolds, result.params.users, 'for every sign-on: one deliverNotices per distinct destination region (GRIDIM-SIGN-14)')
+  t.equal(data.requests.mixedRequests, 0)
+  t.equal(data.notices.total, data.notices.friendships, 'one presence notice per friendship: whoever signs on second tells the first')
+  t.equal(data.requests.unsigned, 0, 'every notice request came signed by the user server')
+  t.ok(data.userServer.after.memory.heapUsed > 0)
+  t.equal(result.targets[0]!.met, true)
+})
+
+t.test('BOSH: the gateway and Prosody hold every session and deliver every message', { skip, timeout: 300_000 }, async (t) => {
+  const result = await smoke(boshSessions)
+  checkShape(t, result, 'bosh')
+  const runs = result.data.runs as any[]
+  t.same(runs.map((r) => r.system.split(' ')[0]), ['Prosody', 'GridIM'])
+  for (const run of runs) {
+    t.equal(run.up, result.params.sessions, `${run.system}: every session logged in and held`)
+    t.equal(run.failedLogins, 0)
+    t.equal(run.endedDuringRun, 0, `${run.system}: no session ended early`)
+    t.equal(run.latency.delivered, run.latency.sent, `${run.system}: every message arrived`)
+    t.ok(run.rssAfter > 0)
+  }
+  t.equal(runs[1].extra.boshSessions, result.params.sessions, 'the gateway counts one BOSH session per client')
+})
+
+t.test('group fan-out: requests per group message = destination regions', { timeout: 300_000 }, async (t) => {
+  const result = await smoke(groupFanout)
+  checkShape(t, result, 'group')
+  const data = result.data as any
+  const { members, regions, messages, burstMessages } = result.params as Record<string, number>
+  t.equal(data.hostingRegions, regions)
+  t.equal(data.userServer.sent.deliverGroupMessage, (messages + burstMessages) * regions, 'one deliverGroupMessage per message and destination region (GRIDIM-GRP-13)')
+  t.same(data.single.requests, new Array(messages).fill(regions))
+  t.equal(data.single.perMemberMs.length, messages * members, 'every member of every message was reached')
+  t.equal(data.singleSummary.member.count, messages * members)
+  t.equal(data.unsigned, 0)
+  t.equal(result.targets[0]!.met, true)
+})
+
+t.test('conformance: a timed run of one flow passes', { timeout: 300_000 }, async (t) => {
+  const result = await smoke(conformanceTime)
+  checkShape(t, result, 'conformance')
+  const data = result.data as any
+  t.equal(data.exitCode, 0)
+  t.equal(data.flows.length, 1)
+  t.equal(data.summary.fail ?? 0, 0)
+  t.ok(data.wallMs >= data.suiteMs, 'the process takes at least as long as its flows')
+})
+
+t.test('costs: every piece of a message is measured', { timeout: 120_000 }, async (t) => {
+  const result = await smoke(costs)
+  checkShape(t, result, 'costs')
+  const rows = result.data.rows as Array<{ what: string, us: number }>
+  t.equal(rows.length, 9)
+  for (const row of rows) t.ok(row.us > 0 && Number.isFinite(row.us), `${row.what}: a positive cost`)
+})
