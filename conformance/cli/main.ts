@@ -21,10 +21,11 @@ Usage: gridim-conformance [options]
 
   --target FILE        what to test (YAML or JSON, below). Without it, the embedded reference
                        grid is started in this process and tested.
-  --xmpp SERVER        for the embedded grid: prosody, ejabberd or none — the real Jabber server
-                       started on loopback for the XMPP flows, with the gateway linked to it as
-                       a component (default: prosody when installed, else none: the XMPP flows
-                       are then impossible)
+  --xmpp SERVER        for the embedded grid: prosody, ejabberd, simulated or none — the Jabber
+                       server of the XMPP flows, with the gateway linked to it as a component:
+                       a real one started on loopback, or the runner's own (simulated); none
+                       leaves the XMPP flows impossible (default: prosody when installed, else
+                       simulated)
   --flow ID            run only this flow (repeatable); a failure's report names this command
   --list               list the flows and exit
   --reporter NAME      what goes to stdout: summary (default), tap, json, junit
@@ -96,12 +97,12 @@ export async function main (argv: string[]): Promise<number> {
 
   let target: Target
   let expectedFailures: ExpectedFailure[] = []
-  if (values.xmpp !== undefined && !['prosody', 'ejabberd', 'none'].includes(values.xmpp)) throw new Error(`--xmpp is prosody, ejabberd or none, not ${values.xmpp}`)
+  if (values.xmpp !== undefined && !['prosody', 'ejabberd', 'simulated', 'none'].includes(values.xmpp)) throw new Error(`--xmpp is prosody, ejabberd, simulated or none, not ${values.xmpp}`)
   if (values.xmpp !== undefined && values.target) throw new Error('--xmpp is for the embedded grid; a target file names its own Jabber server')
   if (values.target) ({ target, expectedFailures } = await loadTargetFile(resolve(values.target)))
   else {
     const xmpp = (values.xmpp ?? defaultXmpp()) as XmppChoice
-    if (xmpp !== 'none' && !isInstalled(xmpp)) throw new Error(`${xmpp} is not installed (sudo apt-get install -y ${xmpp}), or run with --xmpp none`)
+    if (xmpp !== 'none' && !isInstalled(xmpp)) throw new Error(`${xmpp} is not installed (sudo apt-get install -y ${xmpp}), or run with --xmpp simulated`)
     target = await startEmbeddedTarget({ xmpp })
   }
   // Regions the runner started run in their own process groups: Ctrl-C must stop them too.

@@ -149,6 +149,7 @@ export class XmppUsers {
       const j = this.#jabber()
       const account = this.#accounts.get(name)
       if (account === undefined) throw new Error(`${name} has no account at the Jabber server`)
+      if (j.connect) return await j.connect({ username: account.user, password: account.password, resource: 'conformance' })
       return await connectStream(`xmpp://${j.host}:${j.port}`, { username: account.user, password: account.password, domain: j.domain, resource: 'conformance' })
     }
     const gw = this.#gateway()

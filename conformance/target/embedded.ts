@@ -1,7 +1,8 @@
 // The embedded target: the reference grid started in this process (user server with an SQLite
 // file in a temporary folder, three regions), with every optional ability the runner can use —
-// and, unless `xmpp` is none, a real Jabber server (Prosody or ejabberd on free loopback ports)
-// with the reference gateway linked to it as an XEP-0114 component.
+// and, unless `xmpp` is none, a Jabber server with the reference gateway linked to it as an
+// XEP-0114 component: a real one (Prosody or ejabberd on free loopback ports) or the runner's own
+// simulated one (conformance/jabber).
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,9 +13,10 @@ import type { Fault } from '../../reference/lib/faults.ts'
 import { findBinary } from '../../tools/xmpp-servers/find-binary.ts'
 import { XMPP_SERVERS } from '../../tools/xmpp-servers/servers.ts'
 import type { RunningXmppServer } from '../../tools/xmpp-servers/types.ts'
+import { SimulatedJabberServer, simulatedEndpoint } from '../jabber/simulated-jabber-server.ts'
 import type { JabberServerEndpoint, Target } from './target.ts'
 
-export type XmppChoice = 'prosody' | 'ejabberd' | 'none'
+export type XmppChoice = 'prosody' | 'ejabberd' | 'simulated' | 'none'
 
 export type EmbeddedOptions = {
   regionCount?: number
@@ -27,18 +29,39 @@ export type EmbeddedOptions = {
 
 export const GATEWAY_DOMAIN = 'grid.localhost'
 
-const BINARY: Record<Exclude<XmppChoice, 'none'>, string> = { prosody: 'prosody', ejabberd: 'ejabberdctl' }
+const BINARY: Record<'prosody' | 'ejabberd', string> = { prosody: 'prosody', ejabberd: 'ejabberdctl' }
 
-/** What `npm run conformance` uses unless told: Prosody when it is installed. */
+/** What `npm run conformance` uses unless told: Prosody when it is installed, else the runner's own server. */
 export function defaultXmpp (): XmppChoice {
-  return findBinary(BINARY.prosody) === null ? 'none' : 'prosody'
+  return findBinary(BINARY.prosody) === null ? 'simulated' : 'prosody'
 }
 
 export function isInstalled (choice: Exclude<XmppChoice, 'none'>): boolean {
-  return findBinary(BINARY[choice]) !== null
+  return choice === 'simulated' || findBinary(BINARY[choice]) !== null
 }
 
-const NO_XMPP = 'no Jabber server in this run: install Prosody (sudo apt-get install -y prosody) or ejabberd and run with --xmpp prosody or --xmpp ejabberd'
+const SIMULATED_DOMAIN = 'jabber.localhost'
+
+/** The Jabber server of the run: its component port and domain, its endpoint for the runner, how to stop it. */
+type JabberServer = { name: string, componentPort: number, domain: string, endpoint: JabberServerEndpoint, stop: () => Promise<void> }
+
+async function startJabberServer (choice: Exclude<XmppChoice, 'none'>, secret: string): Promise<JabberServer> {
+  if (choice === 'simulated') {
+    const server = new SimulatedJabberServer({ domain: SIMULATED_DOMAIN, component: { domain: GATEWAY_DOMAIN, secret } })
+    const componentPort = await server.listen()
+    return {
+      name: 'the runner\'s simulated Jabber server',
+      componentPort,
+      domain: server.domain,
+      endpoint: simulatedEndpoint(server),
+      stop: () => server.close()
+    }
+  }
+  const server = await XMPP_SERVERS[choice]({ components: [{ domain: GATEWAY_DOMAIN, secret }] })
+  return { name: server.name, componentPort: server.componentPort, domain: server.domain, endpoint: jabberEndpoint(server), stop: () => server.stop() }
+}
+
+const NO_XMPP = 'no Jabber server in this run (--xmpp none): run with --xmpp simulated (the runner plays it), or install Prosody (sudo apt-get install -y prosody) or ejabberd and run with --xmpp prosody or --xmpp ejabberd'
 
 function jabberEndpoint (server: RunningXmppServer): JabberServerEndpoint {
   return {
@@ -57,7 +80,7 @@ function jabberEndpoint (server: RunningXmppServer): JabberServerEndpoint {
 
 export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, faults, xmpp = 'none' }: EmbeddedOptions = {}): Promise<Target> {
   const secret = randomBytes(16).toString('hex')
-  const server = xmpp === 'none' ? undefined : await XMPP_SERVERS[xmpp]({ components: [{ domain: GATEWAY_DOMAIN, secret }] })
+  const server = xmpp === 'none' ? undefined : await startJabberServer(xmpp, secret)
   const dataDir = mkdtempSync(join(tmpdir(), 'gridim-conformance-'))
   let grid: Awaited<ReturnType<typeof startGrid>>
   try {
@@ -86,7 +109,7 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, 
     adminToken: grid.adminToken,
     regions: grid.regionInfo.map((r) => ({ name: r.name, regionId: r.regionId, url: r.url })),
     ...(gateway === undefined ? {} : { gateway: { url: gateway.url, domain: gateway.domain, regionId: gateway.regionId } }),
-    ...(server === undefined ? {} : { jabberServer: jabberEndpoint(server) }),
+    ...(server === undefined ? {} : { jabberServer: server.endpoint }),
     capabilities: new Set(['admin-settings', 'kill-region', 'restart-user-server', 'observe-traffic', ...(server === undefined ? [] : ['xmpp', 'gateway', 'jabber-server'])]),
     ...(server === undefined ? { missing: { xmpp: NO_XMPP, gateway: NO_XMPP, 'jabber-server': NO_XMPP } } : {}),
     async killRegion (index) {

@@ -41,3 +41,20 @@ t.test('incomplete XMPP sections are refused with the member that is missing', a
   await t.rejects(async () => await loadTargetFile(file('gateway: { url: "http://127.0.0.1:8004" }')), /gateway needs url and domain/)
   await t.rejects(async () => await loadTargetFile(file('jabberServer: { host: 127.0.0.1, port: 5222, domain: jabber.example }')), /needs accounts or ejabberdApi/)
 })
+
+t.test('a simulated Jabber server: the runner listens for the gateway\'s component link and plays the foreign users', async (t) => {
+  const { target } = await loadTargetFile(file('gateway: { url: "http://127.0.0.1:8004", domain: grid.example }\njabberServer: { simulated: true, domain: jabber.example, componentPort: 0, secret: s3cret }'))
+  t.teardown(() => target.close())
+  t.same([...target.capabilities].sort(), ['gateway', 'jabber-server', 'xmpp'])
+  t.match(target.jabberServer, { kind: 'simulated', domain: 'jabber.example' })
+  t.type(target.jabberServer?.connect, 'function')
+  const account = await target.jabberServer!.createAccount!()
+  const session = await target.jabberServer!.connect!({ username: account.user, password: account.password })
+  t.match(session.jid, /^u[0-9a-f]+@jabber\.example\//)
+  await session.close()
+})
+
+t.test('a simulated Jabber server needs the gateway and its component settings', async (t) => {
+  await t.rejects(async () => await loadTargetFile(file('jabberServer: { simulated: true, domain: jabber.example, componentPort: 0, secret: s }')), /is for a gateway under test/)
+  await t.rejects(async () => await loadTargetFile(file('gateway: { url: "http://127.0.0.1:8004", domain: grid.example }\njabberServer: { simulated: true, domain: jabber.example }')), /needs domain, componentPort and secret/)
+})

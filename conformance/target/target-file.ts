@@ -71,7 +71,7 @@ export async function loadTargetFile (file: string): Promise<{ target: Target, e
   if (!('url' in us) || !us.url || !us.adminToken) throw new Error(`${file}: userServer.url and userServer.adminToken are required (or userServer: { simulated: true })`)
   const missing = data.regions.findIndex((r) => !r.url)
   if (missing >= 0) throw new Error(`${file}: regions[${missing}].url is required when the user server is under test`)
-  const xmpp = xmppTarget(file, data)
+  const { close, ...xmpp } = await xmppTarget(file, data)
   return {
     target: {
       name: data.name ?? file,
@@ -80,7 +80,7 @@ export async function loadTargetFile (file: string): Promise<{ target: Target, e
       regions: data.regions.map((r, i) => ({ name: r.name ?? `R${i + 1}`, url: r.url!, regionId: r.regionId })),
       ...xmpp,
       capabilities: new Set([...(data.capabilities ?? []), ...xmpp.capabilities]),
-      close: async () => {}
+      close
     },
     expectedFailures
   }

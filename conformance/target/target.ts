@@ -1,6 +1,7 @@
 // What the runner tests: a Target names the roles under test (their URLs) and what the runner
 // may do to them. The embedded reference grid is one Target; a target file describes another.
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
+import type { Login, XmppConnection } from '../xmpp/connection.ts'
 
 export type RegionEndpoint = { name: string, regionId?: string, url: string }
 
@@ -25,9 +26,11 @@ export type JabberServerEndpoint = {
   /** prosody, ejabberd, or another server's name, for reports. */
   kind: string
   /** Its client-to-server port (plain TCP, PLAIN over an unencrypted loopback stream). */
-  host: string
-  port: number
+  host?: string
+  port?: number
   domain: string
+  /** A server the runner plays itself: its users log in in-process instead of over host:port. */
+  connect?: (login: Pick<Login, 'username' | 'password' | 'resource'>) => Promise<XmppConnection>
   /** A fresh account per foreign user of a flow, when the server lets the runner make them. */
   createAccount?: () => Promise<JabberAccount>
   /** Otherwise accounts to use, one per foreign user of a flow (their rosters must start empty). */

@@ -5,10 +5,15 @@
 //   jabberServer: { kind: prosody, host: 127.0.0.1, port: 5222, domain: jabber.example,
 //                   accounts: [{ user: dana, password: … }, …],   # or:
 //                   ejabberdApi: http://127.0.0.1:5280/api }        # register + add_rosteritem
+//   jabberServer: { simulated: true, domain: jabber.example,           # or the runner plays it:
+//                   componentPort: 5347, secret: … }                 # the gateway links to it there
 import { randomBytes } from 'node:crypto'
+import { SimulatedJabberServer, simulatedEndpoint } from '../jabber/simulated-jabber-server.ts'
 import type { GatewayEndpoint, JabberAccount, JabberServerEndpoint } from './target.ts'
 
-export type JabberServerSection = { kind?: string, host: string, port: number, domain: string, accounts?: JabberAccount[], ejabberdApi?: string }
+export type JabberServerSection =
+  | { simulated?: false, kind?: string, host: string, port: number, domain: string, accounts?: JabberAccount[], ejabberdApi?: string }
+  | { simulated: true, domain: string, componentPort: number, secret: string, host?: string }
 
 /** ejabberd's mod_http_api (with mod_admin_extra): accounts and roster items made over HTTP. */
 function ejabberdApi (base: string, domain: string): Pick<JabberServerEndpoint, 'createAccount' | 'addRosterItem'> {
@@ -29,19 +34,32 @@ function ejabberdApi (base: string, domain: string): Pick<JabberServerEndpoint, 
   }
 }
 
-/** The target's gateway and Jabber server, and the capabilities they give (xmpp, gateway, jabber-server). */
-export function xmppTarget (file: string, data: { gateway?: GatewayEndpoint, jabberServer?: JabberServerSection }): {
+/**
+ * The target's gateway and Jabber server, and the capabilities they give (xmpp, gateway,
+ * jabber-server). A simulated Jabber server is started here, listening for the gateway's
+ * component link; `close` stops it.
+ */
+export async function xmppTarget (file: string, data: { gateway?: GatewayEndpoint, jabberServer?: JabberServerSection }): Promise<{
   gateway?: GatewayEndpoint
   jabberServer?: JabberServerEndpoint
   capabilities: string[]
-} {
+  close: () => Promise<void>
+}> {
   const { gateway, jabberServer: j } = data
   if (gateway !== undefined && (!gateway.url || !gateway.domain)) throw new Error(`${file}: gateway needs url and domain`)
+  if (j?.simulated === true) {
+    if (gateway === undefined) throw new Error(`${file}: a simulated Jabber server is for a gateway under test: name the gateway`)
+    if (!j.domain || !Number.isInteger(j.componentPort) || !j.secret) throw new Error(`${file}: a simulated jabberServer needs domain, componentPort and secret (the gateway's component configuration)`)
+    const server = new SimulatedJabberServer({ domain: j.domain, component: { domain: gateway.domain, secret: j.secret } })
+    await server.listen(j.componentPort, j.host ?? '127.0.0.1')
+    return { gateway, jabberServer: simulatedEndpoint(server), capabilities: ['xmpp', 'gateway', 'jabber-server'], close: () => server.close() }
+  }
   if (j !== undefined && (!j.host || !j.port || !j.domain)) throw new Error(`${file}: jabberServer needs host, port and domain`)
   if (j !== undefined && !j.accounts?.length && !j.ejabberdApi) throw new Error(`${file}: jabberServer needs accounts or ejabberdApi, so the runner has foreign users to log in as`)
   return {
     ...(gateway === undefined ? {} : { gateway }),
     ...(j === undefined ? {} : { jabberServer: { kind: j.kind ?? 'jabber server', host: j.host, port: j.port, domain: j.domain, accounts: j.accounts, ...(j.ejabberdApi ? ejabberdApi(j.ejabberdApi, j.domain) : {}) } }),
-    capabilities: [...(gateway === undefined ? [] : ['xmpp', 'gateway']), ...(j === undefined ? [] : ['jabber-server'])]
+    capabilities: [...(gateway === undefined ? [] : ['xmpp', 'gateway']), ...(j === undefined ? [] : ['jabber-server'])],
+    close: async () => {}
   }
 }
