@@ -59,6 +59,13 @@ reference one, in this process), provisions each region and starts it by its com
   when it takes its lease; its URL is the one the lease registers. Traffic between two regions
   under test is not seen, so checks of it are impossible. conformance/README.md has the details.
 
+A grid with an XMPP gateway adds the gateway and its Jabber server (a real one with test
+accounts, or one the runner plays, listening for the gateway's component link):
+
+  gateway: { url: http://127.0.0.1:8004, domain: grid.example }
+  jabberServer: { host: 127.0.0.1, port: 5222, domain: jabber.example, accounts: [{ user: dana, password: pw }] }
+  jabberServer: { simulated: true, domain: jabber.example, componentPort: 5347, secret: s3cret }
+
 Each check is one flow outcome, tagged with the requirement ids it proves. Besides, every HTTP
 request and response of the implementation that the runner sees (answers to its own calls,
 traffic it observes between roles, requests to the roles it plays) is validated against the
@@ -69,7 +76,9 @@ response, status and JSON pointer. The summary gives the number of messages vali
 Results: pass, fail, impossible (the target lacks what the flow needs), skip (documented, not
 executable), xfail (an expected failure), xpass (listed as expected to fail, but passed). Exit
 status 0 when nothing failed unexpectedly and no expected failure passed, 1 otherwise; 2 when
-the run could not start (a bad target file, a region that did not start).`
+the run could not start (a bad target file, a region that did not start).
+
+The embedded grid logs only errors (to stderr); GRIDIM_LOG=info shows the rest.`
 
 const SYMBOL: Record<Check['status'], string> = { pass: '.', fail: 'F', impossible: 'i', skip: 's', xfail: 'x', xpass: 'X' }
 
@@ -103,6 +112,9 @@ export async function main (argv: string[]): Promise<number> {
   else {
     const xmpp = (values.xmpp ?? defaultXmpp()) as XmppChoice
     if (xmpp !== 'none' && !isInstalled(xmpp)) throw new Error(`${xmpp} is not installed (sudo apt-get install -y ${xmpp}), or run with --xmpp simulated`)
+    // The embedded grid's own logs would interleave with the progress; the flows provoke its
+    // warnings on purpose. GRIDIM_LOG=info (or debug) shows them.
+    process.env.GRIDIM_LOG ??= 'error'
     target = await startEmbeddedTarget({ xmpp })
   }
   // Regions the runner started run in their own process groups: Ctrl-C must stop them too.

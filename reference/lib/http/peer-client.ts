@@ -1,6 +1,8 @@
 // Service-to-service HTTP calls by operationId (GRIDIM-SEC: every one signed). The path comes
 // from the contract; a problem-details answer becomes the GridImError it names; a network
 // failure or timeout becomes `unavailable`, which callers may retry with the same message id.
+import { Agent as HttpAgent, request as httpRequest } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { GridImError } from '../errors/index.ts'
 import { allOperations, type Operation } from '../contract/operations.ts'
 
@@ -53,6 +55,63 @@ function operation (operationId: string): Operation {
   const op = operations.get(operationId)
   if (op === undefined) throw new Error(`unknown operationId ${operationId}`)
   return op
+}
+
+/** The largest answer a peer may send (the contract's largest is a page of offline messages). */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+
+/**
+ * Kept-alive connections to peers. node:http rather than fetch: undici's fetch costs about
+ * 600 µs more CPU per call on this path (`npm run bench -- --only costs`, BENCHMARKS.md), and a
+ * region makes one call per message it forwards.
+ */
+const AGENTS = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) } as const
+
+type RawResponse = { status: number, contentType: string | undefined, text: string }
+
+function sendOnce (url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const protocol = url.protocol === 'https:' ? 'https:' : 'http:'
+    const req = (protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+      method,
+      agent: AGENTS[protocol],
+      headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }
+    })
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+    const fail = (err: Error): void => {
+      clearTimeout(timer)
+      // A kept-alive connection the peer had closed fails before anything was answered.
+      reject(Object.assign(err, { staleConnection: req.reusedSocket && STALE_CONNECTION.has((err as { code?: string }).code ?? '') }))
+    }
+    req.on('error', fail)
+    req.on('response', (res) => {
+      let text = ''
+      let size = 0
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        size += Buffer.byteLength(chunk)
+        if (size > MAX_RESPONSE_BYTES) req.destroy(new Error(`answer larger than ${MAX_RESPONSE_BYTES} bytes`))
+        else text += chunk
+      })
+      res.on('error', fail)
+      res.on('end', () => {
+        clearTimeout(timer)
+        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], text })
+      })
+    })
+    req.end(body)
+  })
+}
+
+/** One request; once more on a fresh connection when a kept-alive one turns out closed (the peer restarted). */
+async function send (url: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
+  const target = new URL(url)
+  try {
+    return await sendOnce(target, method, headers, body, timeoutMs)
+  } catch (err) {
+    if (!(err as { staleConnection?: boolean }).staleConnection) throw err
+    return await sendOnce(target, method, headers, body, timeoutMs)
+  }
 }
 
 /**
@@ -112,15 +171,14 @@ export class PeerClient {
       for (const observer of observers) observer(exchange)
     }
 
-    let response: Response
+    let response: RawResponse
     try {
-      response = await fetchFresh(url, { method: op.method, headers, body }, options.timeoutMs ?? this.#options.timeoutMs ?? 10_000)
+      response = await send(url, op.method, headers, body, options.timeoutMs ?? this.#options.timeoutMs ?? 10_000)
     } catch (err) {
       report(0)
       throw new GridImError('unavailable', `${operationId} to ${new URL(url).host} failed: ${(err as Error).message}`)
     }
-    const text = await response.text()
-    const contentType = response.headers.get('content-type') ?? undefined
+    const { text, contentType } = response
     let parsed: any
     try {
       parsed = text === '' ? undefined : JSON.parse(text)

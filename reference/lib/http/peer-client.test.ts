@@ -1,0 +1,77 @@
+// PeerClient's transport: kept-alive node:http connections, one retry when a kept-alive
+// connection turns out closed, and every failure as `unavailable` (callers retry with the same
+// message id) — against bare node:http servers, so the edge cases can be staged.
+import t, { type Test } from 'tap'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { PeerClient } from './peer-client.ts'
+
+async function serve (t: Test, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string, server: Server, sockets: Set<Socket> }> {
+  const server = createServer(handler)
+  const sockets = new Set<Socket>()
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)) })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()) }))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, sockets }
+}
+
+const problem = (res: ServerResponse, status: number, body: unknown): void => {
+  res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' })
+  res.end(JSON.stringify(body))
+}
+
+t.test('a JSON answer, with the body sent and its length declared; the connection is kept alive', async (t) => {
+  const seen: Array<{ length: string | undefined, body: string, port: number | undefined }> = []
+  const { url } = await serve(t, (req, res) => {
+    let body = ''
+    req.on('data', (c) => { body += c })
+    req.on('end', () => { seen.push({ length: req.headers['content-length'], body, port: req.socket.remotePort }); problem(res, 200, { ok: true }) })
+  })
+  const client = new PeerClient()
+  const body = { regionId: 'é', n: 1 }
+  const answer = await client.call(url, 'adminUpdateSettings', { body, headers: { authorization: 'Bearer x' } })
+  t.same(answer, { status: 200, body: { ok: true } })
+  await client.call(url, 'adminUpdateSettings', { body })
+  t.equal(seen[0]!.length, String(Buffer.byteLength(JSON.stringify(body))), 'Content-Length in bytes, not characters')
+  t.same(JSON.parse(seen[0]!.body), body)
+  t.equal(seen[1]!.port, seen[0]!.port, 'the second call reuses the connection')
+})
+
+t.test('a kept-alive connection the peer closed is retried once on a fresh one', async (t) => {
+  const ports: Array<number | undefined> = []
+  const { url } = await serve(t, (req, res) => {
+    ports.push(req.socket.remotePort)
+    req.resume()
+    // The second request arrives on the kept-alive connection as the peer drops it (a restart).
+    if (ports.length === 2) { req.socket.destroy(); return }
+    problem(res, 200, { n: ports.length })
+  })
+  const client = new PeerClient()
+  await client.call(url, 'adminUpdateSettings', { body: {} })
+  const again = await client.call(url, 'adminUpdateSettings', { body: {} })
+  t.same(again.body, { n: 3 }, 'answered by the retry')
+  t.equal(ports[1], ports[0], 'the dropped request came on the kept-alive connection')
+  t.not(ports[2], ports[1], 'the retry on a fresh one')
+  // A dropped request on a fresh connection is not retried: it fails as unavailable.
+  const { url: url2 } = await serve(t, (req) => { req.socket.destroy() })
+  await t.rejects(client.call(url2, 'adminUpdateSettings', { body: {} }), { code: 'unavailable', message: /socket hang up/ })
+})
+
+t.test('failures are unavailable: refused, timed out, not JSON, too large; problem details become their error', async (t) => {
+  const client = new PeerClient({ timeoutMs: 200 })
+  const { url, server } = await serve(t, (req, res) => {
+    req.resume()
+    if (req.url?.includes('settings') && req.headers['x-case'] === 'slow') return // never answers
+    if (req.headers['x-case'] === 'text') { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('hello'); return }
+    if (req.headers['x-case'] === 'huge') { res.writeHead(200, { 'content-type': 'application/json' }); res.end(Buffer.alloc(9 * 1024 * 1024, 0x20)); return }
+    problem(res, 404, { type: 'urn:gridim:problem:unknown-user', title: 'no such user', status: 404, code: 'unknown-user' })
+  })
+  await t.rejects(client.call(url, 'adminUpdateSettings', { body: {}, headers: { 'x-case': 'slow' } }), { code: 'unavailable', message: /no answer within 200 ms/ })
+  await t.rejects(client.call(url, 'adminUpdateSettings', { body: {}, headers: { 'x-case': 'text' } }), { code: 'unavailable', message: /not JSON/ })
+  await t.rejects(client.call(url, 'adminUpdateSettings', { body: {}, headers: { 'x-case': 'huge' }, timeoutMs: 5000 }), { code: 'unavailable', message: /larger than/ })
+  await t.rejects(client.call(url, 'adminUpdateSettings', { body: {} }), { code: 'unknown-user' })
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  server.closeAllConnections()
+  await t.rejects(client.call(`http://127.0.0.1:${port}`, 'adminUpdateSettings', { body: {} }), { code: 'unavailable', message: /ECONNREFUSED/ })
+})
