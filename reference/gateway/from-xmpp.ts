@@ -160,7 +160,7 @@ export class Inbound {
     }
     const where = await this.#gw.region.userServer<UserLocation>('locateUser', { params: { userId: target.userId }, query: { for: user.userId } })
     const from = addresses.of(target.name)
-    const answer = where.online && where.canSeeOnline
+    const answer = where.online && (where.canSeeOnline || this.#gw.region.faults.has('gateway-ignores-can-see-online'))
       ? presenceAvailableToStanza({ kind: 'presenceAvailable', from, to: replyTo })
       : presenceUnavailableToStanza({ kind: 'presenceUnavailable', from, to: replyTo })
     this.#gw.send(user, answer)

@@ -16,6 +16,8 @@
  * - `region-forgets-sent-ids`: a region sends a repeated client messageId again (breaks GRIDIM-CLI-17).
  * - `region-problem-status-as-text`: a region's agent-not-here problem gives `status` as text, "404"
  *   (breaks GRIDIM-ERR-1 and GRIDIM-ROLE-9; only checking the traffic against the contract sees it).
+ * - `gateway-ignores-can-see-online`: the gateway answers a presence probe with available presence for an
+ *   online friend who has not granted the prober CanSeeOnline (breaks GRIDIM-XMPP-24).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -27,6 +29,7 @@ export type Fault =
   | 'lapsed-leases-ignored'
   | 'region-forgets-sent-ids'
   | 'region-problem-status-as-text'
+  | 'gateway-ignores-can-see-online'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

@@ -1,7 +1,8 @@
 // Scenario 6 — what one 1:1 message costs, piece by piece, in one process: the signature work
 // every signed request carries (RFC 9421 with Ed25519, GRIDIM-SEC), and the HTTP machinery on
-// each side (undici fetch as PeerClient uses it, node:http, hapi with the contract's
-// validation). It explains scenario 1's CPU per message; the numbers are CPU time per call.
+// each side (undici fetch, which PeerClient used until this table moved it to node:http;
+// node:http; hapi with the contract's validation). It explains scenario 1's CPU per message;
+// the numbers are CPU time per call.
 import { randomUUID } from 'node:crypto'
 import { Agent, createServer as createHttpServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -81,7 +82,7 @@ export const costs: Scenario = {
     const variants: Array<[string, () => Promise<void>]> = [
       ['node:http client → node:http server (keep-alive)', viaHttp(bareUrl)],
       ['fetch → node:http server', viaFetch(bareUrl, false)],
-      ['fetch with AbortSignal.timeout → node:http server (as PeerClient)', viaFetch(bareUrl, true)],
+      ['fetch with AbortSignal.timeout → node:http server (PeerClient's transport before it moved to node:http)', viaFetch(bareUrl, true)],
       ['node:http client → hapi route', viaHttp(`${plain.info.uri}/instant-messages`)],
       ['node:http client → hapi + contract validation (deliverInstantMessage, no signature)', viaHttp(`${contract.info.uri}/instant-messages`)]
     ]
@@ -107,7 +108,7 @@ export const costs: Scenario = {
       tables: [{ title: 'CPU time per call (µs), one process; HTTP rows include client and server', columns: ['what', 'µs', 'where'], rows: rows.map(([what, us, where]) => [what, round(us), where]) }],
       data: { rows: rows.map(([what, us, where]) => ({ what, us, where })) },
       targets: [],
-      notes: ['A 1:1 grid message is: client → region 1 (hapi + contract), signRequest, PeerClient fetch → region 2 (hapi + contract + verifyRequest), event log → SSE write. Prosody spends its whole per-message CPU (scenario 1, last column) on parsing and routing one stanza.']
+      notes: ['A 1:1 grid message is: client → region 1 (hapi + contract), signRequest, PeerClient (node:http, kept alive) → region 2 (hapi + contract + verifyRequest), event log → SSE write. Prosody spends its whole per-message CPU (scenario 1, last column) on parsing and routing one stanza.']
     }
   }
 }
