@@ -82,7 +82,7 @@ export const costs: Scenario = {
     const variants: Array<[string, () => Promise<void>]> = [
       ['node:http client → node:http server (keep-alive)', viaHttp(bareUrl)],
       ['fetch → node:http server', viaFetch(bareUrl, false)],
-      ['fetch with AbortSignal.timeout → node:http server (PeerClient's transport before it moved to node:http)', viaFetch(bareUrl, true)],
+      ['fetch with AbortSignal.timeout → node:http server (PeerClient\'s transport until it moved to node:http)', viaFetch(bareUrl, true)],
       ['node:http client → hapi route', viaHttp(`${plain.info.uri}/instant-messages`)],
       ['node:http client → hapi + contract validation (deliverInstantMessage, no signature)', viaHttp(`${contract.info.uri}/instant-messages`)]
     ]
