@@ -173,3 +173,46 @@ t.test('a second login replaces the first session, whose subscribers see it go',
   t.equal(gone.attrs.to, `a.b@${GW}`)
   await t.rejects(server.addRosterItem('missing', { jid: 'x@y', subscription: 'none' }), /no account/)
 })
+
+t.test('the rest of RFC 6121 the flows may touch: roster names, endings both ways, IQs routed to a session, disco', async (t) => {
+  const { server, component, fromServer } = await setup(t)
+  const d = await login(server)
+  const bare = d.jid.split('/')[0]!
+  const grid = `a.b@${GW}`
+  await server.addRosterItem(d.jid.split('@')[0]!, { jid: grid, subscription: 'both' })
+  await d.client.send(new Element('presence'))
+  // A roster set names the contact; the push carries the name.
+  await d.client.iq(new Element('iq', { type: 'set' }).c('query', { xmlns: 'jabber:iq:roster' }).c('item', { jid: grid, name: 'Ada' }).up().up())
+  const named = await d.client.iq(new Element('iq', { type: 'get' }).c('query', { xmlns: 'jabber:iq:roster' }).up())
+  t.match(named.getChild('query')?.getChild('item')?.attrs, { jid: grid, name: 'Ada', subscription: 'both' })
+  // IQs from the component: to D's full JID reach the session; to the bare JID a ping is answered; to a gone resource refused.
+  component.send(new Element('iq', { type: 'get', id: 'v1', from: grid + '/grid', to: d.jid }).c('query', { xmlns: 'jabber:iq:version' }).up())
+  await until('the iq at D', () => d.got.find((el) => el.attrs.id === 'v1'))
+  component.send(new Element('iq', { type: 'get', id: 'p2', from: grid + '/grid', to: bare }).c('ping', { xmlns: 'urn:xmpp:ping' }).up())
+  await until('the bare-JID pong', () => fromServer.find((el) => el.attrs.id === 'p2' && el.attrs.type === 'result'))
+  component.send(new Element('iq', { type: 'get', id: 'v2', from: grid + '/grid', to: `${bare}/gone` }).c('query', { xmlns: 'jabber:iq:version' }).up())
+  t.ok((await until('the refusal', () => fromServer.find((el) => el.attrs.id === 'v2'))).getChild('error')?.getChild('service-unavailable'))
+  // disco#info of the server, and a set it does not serve.
+  component.send(new Element('iq', { type: 'get', id: 'd1', from: GW, to: 'jabber.localhost' }).c('query', { xmlns: 'http://jabber.org/protocol/disco#info' }).up())
+  t.ok((await until('disco', () => fromServer.find((el) => el.attrs.id === 'd1'))).getChild('query')?.getChild('identity'))
+  component.send(new Element('iq', { type: 'set', id: 's1', from: GW, to: 'jabber.localhost' }).c('query', { xmlns: 'jabber:iq:private' }).up())
+  t.ok((await until('refused set', () => fromServer.find((el) => el.attrs.id === 's1'))).getChild('error'))
+  // The grid user ends D's view of it, then its own; D's roster follows, D is told each time.
+  component.send(new Element('presence', { from: grid, to: bare, type: 'unsubscribed' }))
+  await until('unsubscribed at D', () => d.got.find((el) => el.name === 'presence' && el.attrs.type === 'unsubscribed'))
+  component.send(new Element('presence', { from: grid, to: bare, type: 'unsubscribe' }))
+  await until('unsubscribe at D', () => d.got.find((el) => el.name === 'presence' && el.attrs.type === 'unsubscribe'))
+  const ended = await d.client.iq(new Element('iq', { type: 'get' }).c('query', { xmlns: 'jabber:iq:roster' }).up())
+  t.equal(ended.getChild('query')?.getChild('item')?.attrs.subscription, 'none')
+  // D's side: unsubscribe and unsubscribed go out from the bare JID; unavailable after unsubscribed.
+  await server.addRosterItem(d.jid.split('@')[0]!, { jid: grid, subscription: 'both' })
+  await d.client.send(new Element('presence', { to: grid, type: 'unsubscribe' }))
+  await d.client.send(new Element('presence', { to: grid, type: 'unsubscribed' }))
+  await until('both endings at the component', () => fromServer.some((el) => el.attrs.type === 'unsubscribe' && el.attrs.from === bare) && fromServer.some((el) => el.attrs.type === 'unsubscribed' && el.attrs.from === bare) ? true : undefined)
+  await until('unavailable to the contact', () => fromServer.find((el) => el.attrs.type === 'unavailable' && el.attrs.from === d.jid))
+  // Going unavailable; a groupchat to D's bare JID then bounces (no session to take it).
+  await d.client.send(new Element('presence', { type: 'unavailable' }))
+  await d.client.close()
+  component.send(new Element('message', { from: `room@${GW}/B`, to: bare, type: 'groupchat', id: 'g1' }).c('body').t('hi').up())
+  t.ok((await until('the groupchat bounce', () => fromServer.find((el) => el.attrs.id === 'g1'))).getChild('error'))
+})
