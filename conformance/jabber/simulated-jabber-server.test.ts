@@ -216,3 +216,14 @@ t.test('the rest of RFC 6121 the flows may touch: roster names, endings both way
   component.send(new Element('message', { from: `room@${GW}/B`, to: bare, type: 'groupchat', id: 'g1' }).c('body').t('hi').up())
   t.ok((await until('the groupchat bounce', () => fromServer.find((el) => el.attrs.id === 'g1'))).getChild('error'))
 })
+
+t.test('directed presence: where it went is told when the session ends (RFC 6121 §4.6.3)', async (t) => {
+  const { server, fromServer } = await setup(t)
+  const d = await login(server)
+  await d.client.send(new Element('presence'))
+  await d.client.send(new Element('presence', { to: GW }))
+  await until('the directed presence', () => fromServer.find((el) => el.name === 'presence' && el.attrs.to === GW && el.attrs.type === undefined))
+  await d.client.close()
+  const gone = await until('unavailable to the gateway', () => fromServer.find((el) => el.name === 'presence' && el.attrs.to === GW && el.attrs.type === 'unavailable'))
+  t.equal(gone.attrs.from, d.jid)
+})

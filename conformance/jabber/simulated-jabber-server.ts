@@ -35,6 +35,8 @@ class Session {
   readonly listeners: Array<(el: Element) => void> = []
   available = false
   lastPresence: Element | undefined
+  /** RFC 6121 §4.6: where directed available presence went; they are told when the session ends. */
+  readonly directed = new Set<string>()
   closed = false
   constructor (readonly account: Account, readonly resource: string) {}
   get jid (): string { return `${this.account.bare}/${this.resource}` }
@@ -167,6 +169,8 @@ export class SimulatedJabberServer {
       this.#outboundSubscription(session, el, bareJid(to!)); return
     }
     if (el.name === 'presence' && el.attrs.type === 'probe') return
+    if (el.name === 'presence' && el.attrs.type === undefined) session.directed.add(to!)
+    if (el.name === 'presence' && el.attrs.type === 'unavailable') session.directed.delete(to!)
     this.#route(el)
   }
 
@@ -226,12 +230,17 @@ export class SimulatedJabberServer {
     for (const message of account.offline.splice(0)) session.deliver(message)
   }
 
+  /** To every subscriber; an unavailable presence also to where directed presence went (RFC 6121 §4.6.3). */
   #broadcast (session: Session, presence: Element): void {
-    for (const item of session.account.roster.values()) {
-      if (!hasFrom(item.subscription)) continue
+    const to = [...session.account.roster.values()].filter((item) => hasFrom(item.subscription)).map((item) => item.jid)
+    if (presence.attrs.type === 'unavailable') {
+      for (const jid of session.directed) if (!to.includes(bareJid(jid))) to.push(jid)
+      session.directed.clear()
+    }
+    for (const jid of to) {
       const copy = parseStanzaXml(presence.toString())
       copy.attrs.from = session.jid
-      copy.attrs.to = item.jid
+      copy.attrs.to = jid
       this.#route(copy)
     }
   }
