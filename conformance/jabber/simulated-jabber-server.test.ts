@@ -227,3 +227,62 @@ t.test('directed presence: where it went is told when the session ends (RFC 6121
   const gone = await until('unavailable to the gateway', () => fromServer.find((el) => el.name === 'presence' && el.attrs.to === GW && el.attrs.type === 'unavailable'))
   t.equal(gone.attrs.from, d.jid)
 })
+
+t.test('what a server ignores or refuses quietly: unsolicited answers, errors never answered with errors, a full offline store', async (t) => {
+  const { server, component, fromServer } = await setup(t)
+  const grid = `a.b@${GW}`
+  const account = await server.createAccount()
+  const bare = `${account.user}@jabber.localhost`
+  // A subscription request that arrives before the user's initial presence is shown at it.
+  component.send(new Element('presence', { from: grid, to: bare, type: 'subscribe' }))
+  // Unsolicited or pointless inbound subscription stanzas change nothing (RFC 6121 §3.1.6, §3.2, §3.3).
+  for (const type of ['subscribed', 'unsubscribe', 'unsubscribed']) component.send(new Element('presence', { from: `x.y@${GW}`, to: bare, type }))
+  // A probe from a non-subscriber gets no answer; an error to a missing account is not answered with an error.
+  component.send(new Element('presence', { from: `x.y@${GW}`, to: bare, type: 'probe' }))
+  component.send(new Element('message', { from: grid, to: 'nobody@jabber.localhost', type: 'error', id: 'e1' }))
+  component.send(new Element('presence', { from: grid, to: 'nobody@jabber.localhost' }))
+  component.send(new Element('message', { from: grid, to: 'jabber.localhost', type: 'chat', id: 'srv' }).c('body').t('to the server itself').up())
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  const d = await server.connect({ username: account.user, password: account.password, resource: 'r' })
+  const got: Element[] = []
+  d.onStanza((el) => got.push(el))
+  await d.send(new Element('presence', { type: 'probe', to: grid })) // a client's probe is the server's business: ignored
+  await d.send(new Element('presence', { type: 'error' }))
+  await d.send(new Element('presence'))
+  await d.send(new Element('presence')) // not initial: no second round of probes
+  const shown = await until('the held request', () => got.find((el) => el.name === 'presence' && el.attrs.type === 'subscribe'))
+  t.equal(shown.attrs.from, grid)
+  const roster = await d.iq(new Element('iq', { type: 'get', id: 'r1' }).c('query', { xmlns: 'jabber:iq:roster' }).up())
+  t.equal(roster.getChild('query')?.getChildren('item').length, 0, 'nothing was added by the unsolicited stanzas')
+  // Approving twice routes once; ending what does not exist is passed on, the roster untouched.
+  await d.send(new Element('presence', { to: grid, type: 'subscribed' }))
+  await d.send(new Element('presence', { to: grid, type: 'subscribed' }))
+  await d.send(new Element('presence', { to: `z.z@${GW}`, type: 'unsubscribe' }))
+  await d.send(new Element('presence', { to: `z.z@${GW}`, type: 'unsubscribed' }))
+  await until('the endings passed on', () => fromServer.filter((el) => el.attrs.to === `z.z@${GW}`).length >= 2 ? true : undefined)
+  t.equal(fromServer.filter((el) => el.attrs.type === 'subscribed' && el.attrs.from === bare).length, 1, 'one subscribed routed')
+  t.notOk(fromServer.some((el) => el.attrs.id === 'e1' || el.attrs.id === 'srv' || (el.name === 'presence' && el.attrs.from === `x.y@${GW}`)), 'no answers to errors, probes of non-subscribers or the server\'s messages')
+  t.notOk(fromServer.some((el) => el.name === 'presence' && el.attrs.type === undefined && el.attrs.to === `x.y@${GW}`), 'no presence to a non-subscriber')
+  await d.close()
+  await d.close()
+  // The offline store is bounded: beyond it the sender gets an error, so nothing is lost silently.
+  for (let i = 0; i <= 100; i++) component.send(new Element('message', { from: grid, to: bare, type: 'chat', id: `o${i}` }).c('body').t('x').up())
+  const full = await until('the refusal when full', () => fromServer.find((el) => el.attrs.id === 'o100'))
+  t.equal(full.attrs.type, 'error')
+})
+
+t.test('the component stream: wrong namespace refused; a new link replaces an old one', async (t) => {
+  const { port, server } = await setup(t, false)
+  t.match(await raw(port, `<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='${GW}'>`), /<invalid-namespace/)
+  const first = new Component({ host: '127.0.0.1', port, domain: GW, secret: 's3cret', serverDomain: 'jabber.localhost', backoff: { initialMs: 5000, maxMs: 5000 } })
+  first.on('error', () => {})
+  const second = new Component({ host: '127.0.0.1', port, domain: GW, secret: 's3cret', serverDomain: 'jabber.localhost', backoff: { initialMs: 5000, maxMs: 5000 } })
+  second.on('error', () => {})
+  t.teardown(async () => { await first.stop(); await second.stop() })
+  await first.start()
+  const dropped = new Promise((resolve) => first.once('offline', resolve))
+  await second.start()
+  await dropped
+  t.equal(server.handshakes, 2)
+  t.equal(server.linked, true)
+})
