@@ -10,10 +10,12 @@
 // component, offline messages held until the next initial presence (§8.5.2.1.1, XEP-0203 delay),
 // and stanza errors for what it cannot route (RFC 6120 §8.3, §10.4).
 import { randomBytes } from 'node:crypto'
+import { createServer, type Server, type Socket } from 'node:net'
 import { Element } from 'ltx'
 import { errorReply, iqResult } from '../../reference/xmpp/c2s/iq.ts'
-import { bareJid, NS_CLIENT, NS_COMPONENT, parseStanzaXml, resourceOf } from '../../reference/xmpp/stanza/index.ts'
-import { ComponentListener } from './component-listener.ts'
+import { handshakeDigest } from '../../reference/xmpp/component/handshake.ts'
+import { bareJid, NS_CLIENT, NS_COMPONENT, parseStanzaXml, resourceOf, StreamError } from '../../reference/xmpp/stanza/index.ts'
+import { CLOSE_STREAM_XML, openStreamXml, streamErrorElement, XmlStreamParser } from '../../reference/xmpp/stream/index.ts'
 import type { JabberAccount, JabberRosterItem, JabberServerEndpoint } from '../target/target.ts'
 import type { Login, XmppConnection } from '../xmpp/connection.ts'
 
@@ -29,17 +31,6 @@ type Item = { jid: string, name?: string, subscription: Subscription, ask?: 'sub
 const hasFrom = (s: Subscription): boolean => s === 'from' || s === 'both'
 const hasTo = (s: Subscription): boolean => s === 'to' || s === 'both'
 
-/**
- * A stanza as it arrives at its next hop: a copy (as from the wire), without the default
- * namespace of the stream it came on, readdressed when `attrs` says so.
- */
-function copyOf (el: Element, attrs: Record<string, string> = {}): Element {
-  const copy = parseStanzaXml(el.toString())
-  if (copy.attrs.xmlns === NS_COMPONENT || copy.attrs.xmlns === NS_CLIENT) delete copy.attrs.xmlns
-  Object.assign(copy.attrs, attrs)
-  return copy
-}
-
 class Session {
   readonly listeners: Array<(el: Element) => void> = []
   available = false
@@ -51,7 +42,8 @@ class Session {
   get jid (): string { return `${this.account.bare}/${this.resource}` }
   /** In order, after the current turn: as a stream would, never inside the sender's call. */
   deliver (el: Element): void {
-    const copy = copyOf(el)
+    const copy = parseStanzaXml(el.toString())
+    if (copy.attrs.xmlns === NS_COMPONENT || copy.attrs.xmlns === NS_CLIENT) delete copy.attrs.xmlns
     setImmediate(() => { if (!this.closed) for (const l of this.listeners) l(copy) })
   }
 }
@@ -74,26 +66,36 @@ export type SimulatedJabberServerOptions = {
 
 export class SimulatedJabberServer {
   readonly domain: string
+  readonly #component: { domain: string, secret: string }
   readonly #accounts = new Map<string, Account>()
-  readonly #component: ComponentListener
+  readonly #server: Server
+  readonly #sockets = new Set<Socket>()
+  #link: Socket | undefined
+  #streams = 0
+  /** Handshakes accepted, for tests and reports. */
+  handshakes = 0
 
   constructor (options: SimulatedJabberServerOptions) {
     this.domain = options.domain.toLowerCase()
-    this.#component = new ComponentListener(options.component, (el) => this.#route(el))
+    this.#component = { domain: options.component.domain.toLowerCase(), secret: options.component.secret }
+    this.#server = createServer((socket) => this.#accept(socket))
   }
 
   /** Listens for the component on loopback; returns the port. */
   async listen (port = 0, host = '127.0.0.1'): Promise<number> {
-    return await this.#component.listen(port, host)
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject)
+      this.#server.listen(port, host, () => { this.#server.off('error', reject); resolve() })
+    })
+    return (this.#server.address() as { port: number }).port
   }
 
-  get linked (): boolean { return this.#component.linked }
-  /** Handshakes accepted, for tests and reports. */
-  get handshakes (): number { return this.#component.handshakes }
+  get linked (): boolean { return this.#link !== undefined }
 
   async close (): Promise<void> {
     for (const account of this.#accounts.values()) if (account.session) this.#endSession(account.session)
-    await this.#component.close()
+    for (const socket of this.#sockets) socket.destroy()
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
   }
 
   // --- accounts ---------------------------------------------------------------------------------
@@ -129,7 +131,7 @@ export class SimulatedJabberServer {
     })
     return {
       jid: session.jid,
-      send: async (el) => { if (!session.closed) this.#fromClient(session, copyOf(el)) },
+      send: async (el) => { if (!session.closed) this.#fromClient(session, parseStanzaXml(el.toString())) },
       iq: async (el, timeoutMs = 10_000) => await new Promise<Element>((resolve, reject) => {
         const id = String(el.attrs.id ?? `iq-${randomBytes(4).toString('hex')}`)
         el.attrs.id = id
@@ -139,7 +141,7 @@ export class SimulatedJabberServer {
           if (answer.attrs.type === 'error') reject(new Error(`iq ${id}: ${answer.getChild('error')?.children.map(String).join('') ?? 'error'}`))
           else resolve(answer)
         })
-        this.#fromClient(session, copyOf(el))
+        this.#fromClient(session, parseStanzaXml(el.toString()))
       }),
       onStanza: (listener) => { session.listeners.unshift(listener) },
       close: async () => { this.#endSession(session) }
@@ -235,7 +237,12 @@ export class SimulatedJabberServer {
       for (const jid of session.directed) if (!to.includes(bareJid(jid))) to.push(jid)
       session.directed.clear()
     }
-    for (const jid of to) this.#route(copyOf(presence, { from: session.jid, to: jid }))
+    for (const jid of to) {
+      const copy = parseStanzaXml(presence.toString())
+      copy.attrs.from = session.jid
+      copy.attrs.to = jid
+      this.#route(copy)
+    }
   }
 
   #push (account: Account, item: Item, removed = false): void {
@@ -251,7 +258,9 @@ export class SimulatedJabberServer {
     const { account } = session
     const item = account.roster.get(contact) ?? { jid: contact, subscription: 'none' as Subscription }
     const type = el.attrs.type as string
-    const out = copyOf(el, { from: account.bare, to: contact })
+    const out = parseStanzaXml(el.toString())
+    out.attrs.from = account.bare
+    out.attrs.to = contact
     if (type === 'subscribe') {
       if (!hasTo(item.subscription)) item.ask = 'subscribe'
       account.roster.set(contact, item)
@@ -266,7 +275,12 @@ export class SimulatedJabberServer {
       this.#push(account, item)
       this.#route(out)
       // §3.1.5: the contact now gets the user's current presence.
-      if (session.available && session.lastPresence) this.#route(copyOf(session.lastPresence, { from: session.jid, to: contact }))
+      if (session.available && session.lastPresence) {
+        const presence = parseStanzaXml(session.lastPresence.toString())
+        presence.attrs.from = session.jid
+        presence.attrs.to = contact
+        this.#route(presence)
+      }
     } else if (type === 'unsubscribe') {
       if (!account.roster.has(contact)) { this.#route(out); return }
       item.subscription = item.subscription === 'both' ? 'from' : item.subscription === 'to' ? 'none' : item.subscription
@@ -292,7 +306,12 @@ export class SimulatedJabberServer {
     const domain = to.slice(to.indexOf('@') + 1).split('/')[0]!
     if (domain === this.domain) { this.#toLocal(el, to); return }
     if (domain === this.#component.domain) {
-      if (this.#component.send(copyOf(el))) return
+      if (this.#link !== undefined) {
+        const copy = parseStanzaXml(el.toString())
+        if (copy.attrs.xmlns === NS_CLIENT) delete copy.attrs.xmlns
+        this.#link.write(copy.toString())
+        return
+      }
       this.#bounce(el, 'service-unavailable', `the component ${this.#component.domain} is not connected`)
       return
     }
@@ -325,7 +344,7 @@ export class SimulatedJabberServer {
       if (type === 'chat' || type === 'normal') {
         // No available resource: the server stores it (RFC 6121 §8.5.2.2.1, XEP-0160).
         if (account.offline.length >= MAX_OFFLINE) { this.#bounce(el, 'service-unavailable', 'offline storage is full'); return }
-        const held = copyOf(el)
+        const held = parseStanzaXml(el.toString())
         held.c('delay', { xmlns: NS_DELAY, from: this.domain, stamp: new Date().toISOString() })
         account.offline.push(held)
         return
@@ -350,7 +369,10 @@ export class SimulatedJabberServer {
       case 'probe': {
         // §4.3.2: presence only to a subscriber; nothing when there is no available resource.
         if (item === undefined || !hasFrom(item.subscription) || !session?.available || session.lastPresence === undefined) return
-        this.#route(copyOf(session.lastPresence, { from: session.jid, to: String(el.attrs.from) }))
+        const presence = parseStanzaXml(session.lastPresence.toString())
+        presence.attrs.from = session.jid
+        presence.attrs.to = String(el.attrs.from)
+        this.#route(presence)
         return
       }
       case 'subscribe':
@@ -397,6 +419,52 @@ export class SimulatedJabberServer {
       return
     }
     this.#bounce(el, 'service-unavailable', 'not served by this simulated server')
+  }
+
+  // --- the component link (XEP-0114) ------------------------------------------------------------
+
+  #accept (socket: Socket): void {
+    this.#sockets.add(socket)
+    const id = `gridim-${++this.#streams}-${randomBytes(6).toString('hex')}`
+    let authenticated = false
+    const fail = (error: StreamError): void => {
+      if (socket.destroyed) return
+      socket.end(streamErrorElement(error).toString() + CLOSE_STREAM_XML)
+    }
+    socket.on('error', () => {})
+    socket.on('close', () => {
+      this.#sockets.delete(socket)
+      if (this.#link === socket) this.#link = undefined
+    })
+    const parser = new XmlStreamParser({
+      open: (header) => {
+        socket.write(openStreamXml({ xmlns: NS_COMPONENT, from: header.to, id }))
+        if (header.xmlns !== NS_COMPONENT) fail(new StreamError('invalid-namespace', `the component namespace is ${NS_COMPONENT}`))
+        else if (header.to?.toLowerCase() !== this.#component.domain) fail(new StreamError('host-unknown', `no component ${header.to ?? '(none)'} is configured here`))
+      },
+      element: (el) => {
+        if (!authenticated) {
+          if (el.name !== 'handshake' || el.getText() !== handshakeDigest(id, this.#component.secret)) { fail(new StreamError('not-authorized', 'wrong handshake (XEP-0114 §3)')); return }
+          authenticated = true
+          this.handshakes++
+          // A new link replaces an older one that has not noticed its end yet.
+          if (this.#link !== undefined && this.#link !== socket) this.#link.destroy()
+          this.#link = socket
+          socket.write('<handshake/>')
+          return
+        }
+        const from = String(el.attrs.from ?? '').toLowerCase()
+        const fromDomain = from.slice(from.indexOf('@') + 1).split('/')[0]
+        // RFC 6120 §8.1.2.1, XEP-0114: a component may only send from its own domain.
+        if (fromDomain !== this.#component.domain) { fail(new StreamError('invalid-from', `from must be at ${this.#component.domain}`)); return }
+        if (el.attrs.xmlns === NS_COMPONENT) delete el.attrs.xmlns
+        this.#route(el)
+      },
+      close: () => { socket.end(CLOSE_STREAM_XML) }
+    })
+    socket.on('data', (chunk: Buffer) => {
+      try { parser.write(chunk) } catch (error) { fail(error instanceof StreamError ? error : new StreamError('not-well-formed', String(error))) }
+    })
   }
 }
 

@@ -2,7 +2,7 @@
 // deliberately wrong (GRIDIM-SEC negative checks): `signature` picks how.
 import { randomUUID } from 'node:crypto'
 import type { Operation } from '../../reference/lib/contract/operations.ts'
-import { buildUrl, sendRequest } from '../../reference/lib/http/index.ts'
+import { buildUrl, fetchFresh } from '../../reference/lib/http/index.ts'
 import { generateKeyPair, signRequest } from '../../reference/lib/signatures/index.ts'
 import type { SimulatedRegion } from './simulated-region.ts'
 
@@ -27,10 +27,11 @@ function sign (sim: SimulatedRegion, mode: SignatureMode, method: string, url: s
 export type PeerAnswer = { status: number, body: unknown, contentType?: string }
 
 async function send (method: string, url: string, headers: Record<string, string>, body: string | undefined): Promise<PeerAnswer> {
-  const { status, text, contentType } = await sendRequest(url, method, headers, body, 15_000)
+  const res = await fetchFresh(url, { method, headers, body }, 15_000)
+  const text = await res.text()
   let parsed: unknown
   try { parsed = text === '' ? undefined : JSON.parse(text) } catch { parsed = text }
-  return { status, body: parsed, contentType }
+  return { status: res.status, body: parsed, contentType: res.headers.get('content-type') ?? undefined }
 }
 
 export async function peerCall (baseUrl: string, op: Operation, req: PeerRequest, sim: SimulatedRegion | undefined, mode: SignatureMode): Promise<PeerAnswer> {

@@ -46,7 +46,7 @@ export type ObservedExchange = {
   at: number
 }
 
-const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE'])
+const STALE_CONNECTION = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'])
 
 const observers = new Set<(exchange: ObservedExchange) => void>()
 
@@ -67,7 +67,7 @@ const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
  */
 const AGENTS = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) } as const
 
-export type RawResponse = { status: number, contentType: string | undefined, text: string }
+type RawResponse = { status: number, contentType: string | undefined, text: string }
 
 function sendOnce (url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
@@ -103,17 +103,27 @@ function sendOnce (url: URL, method: string, headers: Record<string, string>, bo
   })
 }
 
-/**
- * One request over the kept-alive agents; once more on a fresh connection when a kept-alive one
- * turns out closed (the peer restarted). PeerClient's transport, and the conformance runner's.
- */
-export async function sendRequest (url: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
+/** One request; once more on a fresh connection when a kept-alive one turns out closed (the peer restarted). */
+async function send (url: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
   const target = new URL(url)
   try {
     return await sendOnce(target, method, headers, body, timeoutMs)
   } catch (err) {
     if (!(err as { staleConnection?: boolean }).staleConnection) throw err
     return await sendOnce(target, method, headers, body, timeoutMs)
+  }
+}
+
+/**
+ * fetch, once more on a fresh connection when a kept-alive one turns out closed (the peer
+ * restarted): that failure comes before any byte of the request was answered.
+ */
+export async function fetchFresh (url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+  } catch (err) {
+    if (!STALE_CONNECTION.has((err as { cause?: { code?: string } }).cause?.code ?? '')) throw err
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
   }
 }
 
@@ -163,7 +173,7 @@ export class PeerClient {
 
     let response: RawResponse
     try {
-      response = await sendRequest(url, op.method, headers, body, options.timeoutMs ?? this.#options.timeoutMs ?? 10_000)
+      response = await send(url, op.method, headers, body, options.timeoutMs ?? this.#options.timeoutMs ?? 10_000)
     } catch (err) {
       report(0)
       throw new GridImError('unavailable', `${operationId} to ${new URL(url).host} failed: ${(err as Error).message}`)
