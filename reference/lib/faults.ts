@@ -18,6 +18,10 @@
  *   (breaks GRIDIM-ERR-1 and GRIDIM-ROLE-9; only checking the traffic against the contract sees it).
  * - `gateway-ignores-can-see-online`: the gateway answers a presence probe with available presence for an
  *   online friend who has not granted the prober CanSeeOnline (breaks GRIDIM-XMPP-24).
+ * - `region-trusts-any-handover`: a region hosts an agent handed over with `acceptAgent` once `locateUser`
+ *   places the user there, without `confirmHandover` (breaks GRIDIM-LOC-12).
+ * - `handover-confirmed-twice`: the user server confirms the same hand-over again; it keeps the record of
+ *   the move after a confirmation (breaks GRIDIM-LOC-17).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -30,6 +34,8 @@ export type Fault =
   | 'region-forgets-sent-ids'
   | 'region-problem-status-as-text'
   | 'gateway-ignores-can-see-online'
+  | 'region-trusts-any-handover'
+  | 'handover-confirmed-twice'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

@@ -34,7 +34,7 @@ export const DEPARTED_MS = 60_000
 // GRIDIM-SEC-10: secrets are found by their digest and then compared in constant time, so the
 // time taken does not depend on how much of a guessed secret is right.
 const digest = (secret: string): string => createHash('sha256').update(secret).digest('base64url')
-const sameSecret = (a: string, b: string): boolean => {
+export const sameSecret = (a: string, b: string): boolean => {
   const x = Buffer.from(a)
   const y = Buffer.from(b)
   return x.length === y.length && timingSafeEqual(x, y)

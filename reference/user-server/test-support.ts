@@ -2,6 +2,7 @@
 // key pairs the test signs with; the server's requests to regions go to a recording peer.
 import type { KeyObject } from 'node:crypto'
 import { randomUUID } from 'node:crypto'
+import type { Fault } from '../lib/faults.ts'
 import { createLogger } from '../lib/http/index.ts'
 import type { CallOptions, CallResult } from '../lib/http/index.ts'
 import { exportPublicKey, generateKeyPair, signRequest } from '../lib/signatures/index.ts'
@@ -30,7 +31,7 @@ export function defaultAnswer ({ operationId, body }: SentRequest): unknown {
   return {}
 }
 
-export function harness (t: Teardown) {
+export function harness (t: Teardown, options: { faults?: ReadonlySet<Fault> } = {}) {
   const store: Store = openSqliteStore(':memory:')
   const keys = generateKeyPair()
   const clock = { now: Date.now() }
@@ -45,7 +46,7 @@ export function harness (t: Teardown) {
     }
   }
   const us = createUserServer({
-    store, ...keys, adminToken: ADMIN_TOKEN, logger: createLogger(), now: () => clock.now, peer, gatewayDomain: 'grid.example', groupRetryDelaysMs: [1, 1]
+    store, ...keys, adminToken: ADMIN_TOKEN, logger: createLogger(), now: () => clock.now, peer, gatewayDomain: 'grid.example', groupRetryDelaysMs: [1, 1], faults: options.faults
   })
   t.teardown(async () => {
     await us.stop()

@@ -305,6 +305,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sessions/{sessionId}/handover": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path: {
+                /** @description The sign-on's session id. */
+                sessionId: components["parameters"]["SessionIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a hand-over to the entering region
+         * @description Border crossing or teleport, the entering region's side. Before it hosts an agent handed over with `acceptAgent` (region.yaml), the entering region asks the user server, signed with its own key, whether this is the hand-over the user server knows (GRIDIM-LOC-12): `fromRegionId` is the keyid of the verified signature on the `acceptAgent` request, never a value from its body. The user server confirms only when the session belongs to `userId`, is placed at the signing region, was moved there from `fromRegionId` by an `updateLocation` less than 60 seconds ago that no earlier `confirmHandover` has confirmed, and `sessionSecret` is the session's secret (GRIDIM-LOC-16, GRIDIM-SEC-14). A confirmation is single use (GRIDIM-LOC-17). Anything else is `403 not-your-agent` (`404 unknown-session` for a session that does not exist) and changes nothing.
+         */
+        post: operations["confirmHandover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sessions/{sessionId}/location": {
         parameters: {
             query?: never;
@@ -583,6 +609,20 @@ export interface components {
         GroupSessionRegion: {
             regionId: components["schemas"]["Uuid"];
             userIds: components["schemas"]["Uuid"][];
+        };
+        HandoverConfirmation: {
+            /** @description The region the session is placed at, the signer. */
+            regionId: components["schemas"]["Uuid"];
+            sessionId: components["schemas"]["Uuid"];
+            userId: components["schemas"]["Uuid"];
+        };
+        HandoverConfirmationRequest: {
+            /** @description The region that signed the `acceptAgent` request (its verified keyid). */
+            fromRegionId: components["schemas"]["Uuid"];
+            /** @description The `sessionSecret` the `acceptAgent` request carried. */
+            sessionSecret: components["schemas"]["SessionSecret"];
+            /** @description The user whose agent was handed over. */
+            userId: components["schemas"]["Uuid"];
         };
         /** @description A 1:1 instant message. `messageId` is chosen by the sender (client or its region); every receiver de-duplicates by it, so retries are safe. */
         InstantMessage: {
@@ -1586,6 +1626,54 @@ export interface operations {
             403: components["responses"]["NotYourAgent"];
             404: components["responses"]["UnknownSession"];
             409: components["responses"]["LeaseExpired"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    confirmHandover: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9530 digest of the request body (`sha-256`), covered by the signature. */
+                "Content-Digest": components["parameters"]["ContentDigest"];
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path: {
+                /** @description The sign-on's session id. */
+                sessionId: components["parameters"]["SessionIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandoverConfirmationRequest"];
+            };
+        };
+        responses: {
+            /** @description The hand-over is confirmed; the signing region may host the agent (GRIDIM-LOC-16). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverConfirmation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["SignatureRejected"];
+            /** @description `not-your-agent`: the session is not the user's, is not placed at the signing region, was not moved there from `fromRegionId` in the last 60 seconds, that move is already confirmed, or `sessionSecret` is not the session's (GRIDIM-LOC-16, GRIDIM-LOC-17). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["UnknownSession"];
+            409: components["responses"]["LeaseExpired"];
+            413: components["responses"]["ContentTooLarge"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };

@@ -13,6 +13,7 @@ import { adminGetUser } from './admin-get-user.ts'
 import { adminListOfflineMessages } from './admin-list-offline-messages.ts'
 import { adminProvisionRegion } from './admin-provision-region.ts'
 import { adminUpdateSettings } from './admin-update-settings.ts'
+import { confirmHandover } from './confirm-handover.ts'
 import { declineFriendshipOffer } from './decline-friendship-offer.ts'
 import { endFriendship } from './end-friendship.ts'
 import { endRegionLease } from './end-region-lease.ts'
@@ -45,6 +46,7 @@ export const userServerRoutes: Record<string, Route> = {
   signOn,
   signOff,
   updateLocation,
+  confirmHandover,
   lookupUser,
   locateUser,
   listFriends,
