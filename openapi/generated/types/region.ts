@@ -17,7 +17,7 @@ export interface paths {
         put?: never;
         /**
          * Take over an agent from another region
-         * @description Border crossing or teleport. After `updateLocation` (user-server.yaml) has placed the session here, the region the agent leaves hands it over, signed with its own key (GRIDIM-LOC-11). The receiving region confirms with `locateUser` that the user is placed here (GRIDIM-LOC-12), then hosts the agent: the client keeps its `sessionSecret` and continues against this region (GRIDIM-LOC-13), and stored offline messages are fetched at once (GRIDIM-LOC-14).
+         * @description Border crossing or teleport. After `updateLocation` (user-server.yaml) has placed the session here, the region the agent leaves hands it over, signed with its own key (GRIDIM-LOC-11). Only that region may hand the agent over, and only for the session the user server knows: the receiving region hosts nothing until the user server confirms the hand-over with `confirmHandover` (user-server.yaml), called with this request's `sessionId`, `userId` and `sessionSecret` and, as `fromRegionId`, the keyid of this request's verified signature (GRIDIM-LOC-12). That the user server places the user here is not enough. Then it hosts the agent: the client keeps its `sessionSecret` and continues against this region (GRIDIM-LOC-13), and stored offline messages are fetched at once (GRIDIM-LOC-14). A repeat of a hand-over already done (same `sessionId` and `sessionSecret`) answers 200 and changes nothing; the same session with another secret is refused (GRIDIM-LOC-18).
          */
         post: operations["acceptAgent"];
         delete?: never;
@@ -526,7 +526,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["SignatureRejected"];
-            /** @description `not-your-agent`: a `locateUser` made by this region does not show the agent placed here (GRIDIM-LOC-12). */
+            /** @description `not-your-agent`: the user server does not confirm the hand-over (`confirmHandover`, GRIDIM-LOC-12), or this region already hosts the session with another secret (GRIDIM-LOC-18). Nothing changes. */
             403: {
                 headers: {
                     [name: string]: unknown;
