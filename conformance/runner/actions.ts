@@ -57,15 +57,23 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
   }
 }
 
+/** Whether `name` is a region of the target (a client call may be sent there with `at`). */
+function isRegion (ctx: FlowContext, name: unknown): name is string {
+  return typeof name === 'string' && ctx.regions.has(name)
+}
+
 async function clientCall (ctx: FlowContext, op: Operation, as: string | undefined, args: Record<string, unknown>, mode: SignatureMode): Promise<ActionResult> {
   if (op.operationId === 'clientLogin' && as !== undefined && Object.keys(args).length === 0) {
     const session = await ctx.signOn(as)
     return { status: 200, body: session.login }
   }
-  const req = split(op, args)
+  // `at` and `bearer` are not members: where a call without `as` goes, and the secret it carries.
+  const { at, bearer, ...members } = args
+  const req = split(op, members)
   const session = as === undefined ? undefined : ctx.session(as)
-  const baseUrl = session?.regionUrl ?? ctx.regionUrlOf(String(args.at ?? as ?? ''))
-  if (session && mode !== 'none') req.headers.authorization = `Bearer ${session.login.sessionSecret}`
+  const baseUrl = session?.regionUrl ?? (isRegion(ctx, at) ? ctx.urlOf(at) : ctx.regionUrlOf(String(at ?? as ?? '')))
+  if (bearer !== undefined) req.headers.authorization = `Bearer ${String(bearer)}`
+  else if (session && mode !== 'none') req.headers.authorization = `Bearer ${session.login.sessionSecret}`
   if (op.operationId === 'clientStreamEvents') {
     const read = await readSse(buildUrl(baseUrl, op, req), req.headers)
     return { status: read.status, body: read.body ?? { events: read.events.map((e) => e.data) } }
@@ -110,7 +118,7 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
   let from = action.as ?? 'runner'
   let toName: string
   if (op.document === 'client') {
-    toName = ctx.flow.actors[action.as ?? '']?.at ?? 'R1'
+    toName = isRegion(ctx, args.at) ? args.at : ctx.flow.actors[action.as ?? '']?.at ?? 'R1'
     result = await clientCall(ctx, op, action.as, args, mode)
   } else if (op.document === 'admin') {
     toName = 'US'

@@ -42,6 +42,18 @@ const variants: readonly Variant[] = [
     flow: 'x-xmpp-rights-honoured',
     requirement: 'GRIDIM-XMPP-24',
     bug: 'a gateway that shows a foreign friend a grid user who has not granted CanSeeOnline'
+  },
+  {
+    fault: 'region-trusts-any-handover',
+    flow: 'x-handover-bound-to-session',
+    requirement: 'GRIDIM-LOC-12',
+    bug: 'a region that hosts any agent handed over to it once locateUser places the user there'
+  },
+  {
+    fault: 'handover-confirmed-twice',
+    flow: 'x-handover-bound-to-session',
+    requirement: 'GRIDIM-LOC-17',
+    bug: 'a user server that confirms the same hand-over twice'
   }
 ]
 

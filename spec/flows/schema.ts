@@ -20,7 +20,10 @@ const StanzaName = Type.Union(
  * foreign user's bare JID), `$GW.domain`, `$GW.regionId`, `$GW.url`; a foreign user's `$D.userId`
  * is derived from its JID (GRIDIM-ID-10) and its `$D.name` is that JID. In `do.args`, `to: <actor>` names the role a region-interface request
  * goes to, and `signature: none | foreign-key | unknown-key | stale | bad-digest | replay |
- * next-key` spoils the request's signature on purpose; neither is sent as a member.
+ * next-key` spoils the request's signature on purpose; neither is sent as a member. A client
+ * operation made without `as` goes to the region named by `at: <region>` and carries
+ * `bearer: <session secret>` as its credentials (a session the runner did not log in itself);
+ * neither is sent as a member either.
  */
 const Args = Type.Record(Type.String(), Type.Unknown())
 
