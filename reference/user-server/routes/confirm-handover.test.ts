@@ -87,3 +87,15 @@ t.test('the fault handover-confirmed-twice keeps the move after a confirmation (
   t.equal((await confirm(to)).statusCode, 200)
   t.equal((await confirm(to, { sessionSecret: 'A'.repeat(43) })).body.code, 'not-your-agent', 'the secret is still checked')
 })
+
+t.test('GRIDIM-SEC-14: a stored secret hash of another length never matches (and never throws)', async (t) => {
+  const h = harness(t)
+  const [from, to] = [h.region(), h.region()]
+  const ada = await h.user('Ada')
+  const sessionId = crypto.randomUUID()
+  h.store.createSession({ sessionId, userId: ada.userId, secretHash: 'h', regionId: from.regionId, startedAt: h.clock.now })
+  t.equal((await h.signed(from, 'PUT', `/sessions/${sessionId}/location`, { regionId: to.regionId })).statusCode, 204)
+  const res = await h.signed(to, 'POST', `/sessions/${sessionId}/handover`, { userId: ada.userId, fromRegionId: from.regionId, sessionSecret: 'A'.repeat(43) })
+  t.equal(res.statusCode, 403)
+  t.equal(res.body.code, 'not-your-agent')
+})
