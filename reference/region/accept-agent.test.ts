@@ -55,10 +55,12 @@ t.test('GRIDIM-LOC-12: a hand-over the user server does not confirm is refused a
   t.equal((await events(g, CHOSEN)).statusCode, 401, 'the chosen secret opens nothing')
   t.equal(g.peer.callsOf('listOfflineMessages').length, 0)
 
-  g.handlers.confirmHandover = () => { throw new GridImError('unknown-session', 'no such session') }
-  const unknown = await g.fromOther('POST', '/agents', handover())
-  t.equal(unknown.statusCode, 403, 'an unknown session is not a hand-over either')
-  t.equal(JSON.parse(unknown.payload).code, 'not-your-agent')
+  for (const code of ['unknown-session', 'unknown-user', 'unknown-region'] as const) {
+    g.handlers.confirmHandover = () => { throw new GridImError(code, 'no such thing') }
+    const unknown = await g.fromOther('POST', '/agents', handover())
+    t.equal(unknown.statusCode, 403, `${code}: not a hand-over either`)
+    t.equal(JSON.parse(unknown.payload).code, 'not-your-agent')
+  }
 
   g.handlers.confirmHandover = () => { throw new GridImError('unavailable', 'user server down') }
   const down = await g.fromOther('POST', '/agents', handover())

@@ -15,6 +15,9 @@ type Accepted = { body: { sessionId: string, userId: string, regionId: string } 
 const notYourAgent = (userId: string, why: string): GridImError =>
   new GridImError('not-your-agent', `User ${userId} was not handed over to this region: ${why}.`)
 
+/** The user server's refusals of confirmHandover: no such hand-over, or nothing it names exists. */
+const REFUSED: ReadonlySet<string> = new Set(['not-your-agent', 'unknown-session', 'unknown-user', 'unknown-region'])
+
 /** GRIDIM-LOC-12: the user server's word that this is the hand-over it knows. */
 async function confirm (ctx: RegionContext, state: AgentState, fromRegionId: string): Promise<void> {
   try {
@@ -25,7 +28,7 @@ async function confirm (ctx: RegionContext, state: AgentState, fromRegionId: str
   } catch (err) {
     // Refused or unknown: either way not a hand-over to host. Anything else (the user server
     // unreachable) is passed on as it is, so the leaving region keeps the agent (GRIDIM-LOC-15).
-    if (err instanceof GridImError && (err.code === 'not-your-agent' || err.code === 'unknown-session')) {
+    if (err instanceof GridImError && REFUSED.has(err.code)) {
       throw notYourAgent(state.userId, 'the user server does not confirm it')
     }
     throw err

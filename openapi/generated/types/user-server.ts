@@ -322,7 +322,7 @@ export interface paths {
         put?: never;
         /**
          * Confirm a hand-over to the entering region
-         * @description Border crossing or teleport, the entering region's side. Before it hosts an agent handed over with `acceptAgent` (region.yaml), the entering region asks the user server, signed with its own key, whether this is the hand-over the user server knows (GRIDIM-LOC-12): `fromRegionId` is the keyid of the verified signature on the `acceptAgent` request, never a value from its body. The user server confirms only when the session belongs to `userId`, is placed at the signing region, was moved there from `fromRegionId` by an `updateLocation` less than 60 seconds ago that no earlier `confirmHandover` has confirmed, and `sessionSecret` is the session's secret (GRIDIM-LOC-16, GRIDIM-SEC-14). A confirmation is single use (GRIDIM-LOC-17). Anything else is `403 not-your-agent` (`404 unknown-session` for a session that does not exist) and changes nothing.
+         * @description Border crossing or teleport, the entering region's side. Before it hosts an agent handed over with `acceptAgent` (region.yaml), the entering region asks the user server, signed with its own key, whether this is the hand-over the user server knows (GRIDIM-LOC-12): `fromRegionId` is the keyid of the verified signature on the `acceptAgent` request, never a value from its body. The user server confirms only when the session belongs to `userId`, is placed at the signing region, was moved there from `fromRegionId` by an `updateLocation` less than 60 seconds ago that no earlier `confirmHandover` has confirmed, and `sessionSecret` is the session's secret (GRIDIM-LOC-16, GRIDIM-SEC-14). A confirmation is single use (GRIDIM-LOC-17). Anything else is `403 not-your-agent` (`404` when the session, the user or the region named does not exist, GRIDIM-ERR-4) and changes nothing.
          */
         post: operations["confirmHandover"];
         delete?: never;
@@ -1671,7 +1671,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            404: components["responses"]["UnknownSession"];
+            /** @description `unknown-session`, `unknown-user`, or `unknown-region` when `fromRegionId` names no provisioned region (GRIDIM-ERR-4). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             409: components["responses"]["LeaseExpired"];
             413: components["responses"]["ContentTooLarge"];
             429: components["responses"]["TooManyRequests"];

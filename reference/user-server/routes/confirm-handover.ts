@@ -5,7 +5,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import { GridImError } from '../../lib/errors/index.ts'
 import type { OperationHandler } from '../../lib/http/index.ts'
-import { signerOf } from '../auth/acting-for.ts'
+import { requireUser, signerOf } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 import { hashSessionSecret } from '../sessions/session-secret.ts'
 
@@ -25,6 +25,9 @@ export function confirmHandover (ctx: UserServerContext): OperationHandler {
     const { userId, fromRegionId, sessionSecret } = input.body as HandoverConfirmationRequest
     const session = store.getSession(sessionId)
     if (session === null) throw new GridImError('unknown-session', `no session ${sessionId}`)
+    // GRIDIM-ERR-4, GRIDIM-ERR-7: whatever the request names must exist, before any authority.
+    requireUser(ctx, userId)
+    if (store.getRegion(fromRegionId) === null) throw new GridImError('unknown-region', `no region ${fromRegionId}`)
     const signer = signerOf(input)
     const handover = ctx.handovers.get(sessionId, ctx.now())
     // One answer for every reason, so a guess learns nothing about which part was wrong.
