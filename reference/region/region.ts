@@ -168,7 +168,7 @@ export function createRegion (options: RegionOptions) {
         throw err
       }
       if (leftUnread > 0) logger.info('returning what sessions of the last run left unread', { messages: leftUnread })
-      void returns.flush()
+      await returns.flush()
       if (idleSeconds > 0) {
         idleTimer = setInterval(() => { void signOffIdle() }, Math.min(30, idleSeconds) * 1000)
         idleTimer.unref()
