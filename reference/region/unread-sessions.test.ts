@@ -213,6 +213,7 @@ t.test('GRIDIM-OFFL-13: a region started again from its file returns what was le
   await second.region.start()
   t.same(returned, [unread.messageId], 'returned at start, once the lease is held')
   t.same(second.peer.callsOf('returnUnreadMessages')[0]!.options.params, { sessionId: ada.sessionId })
+  t.same(second.peer.callsOf('signOff').map((c) => c.options.params), [{ sessionId: ada.sessionId }], 'GRIDIM-SIGN-12: the session the crash left at the user server is signed off')
   const bob = second.admit()
   t.ok(second.region.context.inbox.seen(read.messageId), 'GRIDIM-IM-21: the read one is still known')
   t.equal(await deliver(second, { ...read, toUserId: bob.userId }), 'duplicate')
@@ -230,4 +231,30 @@ t.test('GRIDIM-LEASE-11: a graceful stop returns the unread of every session bef
   t.same(returned, [m.messageId])
   const ops = g.peer.ops()
   t.ok(ops.indexOf('returnUnreadMessages') < ops.indexOf('endRegionLease'))
+})
+
+t.test('GRIDIM-SIGN-12: a restart keeps trying to sign off what the crash left, until the user server answers', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gridim-region-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const messageFile = join(dir, 'region.sqlite')
+  const first = await testRegion(t, { messageFile, port: 0, host: '127.0.0.1' })
+  userServer(first)
+  await first.region.start()
+  const [ada, bob] = [first.admit(), first.admit('Bob Baker')]
+  await first.region.kill()
+
+  const second = await testRegion(t, { messageFile, port: 0, host: '127.0.0.1', returnRetryMs: 5 })
+  userServer(second)
+  let answers = 0
+  second.handlers.signOff = (call) => {
+    answers++
+    if (answers === 1) throw new GridImError('unavailable')
+    if (call.options.params?.sessionId === bob.sessionId) throw new GridImError('not-your-agent', 'moved on')
+    return undefined
+  }
+  await second.region.start()
+  await until(() => second.region.context.messages.hostedSessions().length === 0)
+  const asked = second.peer.callsOf('signOff').map((c) => c.options.params?.sessionId)
+  t.same(new Set(asked), new Set([ada.sessionId, bob.sessionId]))
+  await second.region.kill()
 })
