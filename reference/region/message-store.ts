@@ -3,8 +3,11 @@
 // read when the client reads past its event (GRIDIM-CLI-23), and, when the session ends with it
 // unread, kept as `returning` until the user server has taken it back as an offline message
 // (GRIDIM-OFFL-11). The same rows remember messageIds for de-duplication across restarts
-// (GRIDIM-IM-14, GRIDIM-IM-21). An SQLite file in WAL mode with synchronous=FULL: a commit
-// survives a `kill -9` of the process and a power cut; `:memory:` serves tests.
+// (GRIDIM-IM-14, GRIDIM-IM-21). An SQLite file in WAL mode with synchronous=NORMAL: a commit is
+// in the WAL (the OS's page cache) when `accept` returns, so it survives a crash or `kill -9` of
+// the region process — what GRIDIM-IM-20 asks — though not a power cut of the machine. FULL
+// would add an fsync per message: measured 3.2 ms per accept (315/s) against 0.11 ms (9,000/s),
+// a ceiling far below the grid's 1:1 rate (BENCHMARKS.md). `:memory:` serves tests.
 import Database from 'better-sqlite3'
 import type { InstantMessage } from './types.ts'
 
@@ -49,7 +52,7 @@ export class MessageStore {
     this.#db = new Database(path)
     this.#now = now
     this.#db.pragma('journal_mode = WAL')
-    this.#db.pragma('synchronous = FULL')
+    this.#db.pragma('synchronous = NORMAL')
     this.#db.exec(SCHEMA)
     const db = this.#db
     this.#statements = {
