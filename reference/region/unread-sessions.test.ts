@@ -258,3 +258,26 @@ t.test('GRIDIM-SIGN-12: a restart keeps trying to sign off what the crash left, 
   t.same(new Set(asked), new Set([ada.sessionId, bob.sessionId]))
   await second.region.kill()
 })
+
+t.test('an idle sign-off the user server cannot take keeps the agent; one it refuses for good drops it', async (t) => {
+  let now = Date.now()
+  const g = await testRegion(t, { now: () => now })
+  userServer(g)
+  const [ada, bob] = [g.admit(), g.admit('Bob Baker')]
+  g.handlers.signOff = (call) => {
+    throw call.options.params?.sessionId === ada.sessionId ? new GridImError('unavailable') : new GridImError('forbidden')
+  }
+  now += 121_000
+  await g.region.signOffIdle()
+  t.ok(g.region.agents.byUserId(ada.userId), 'unavailable: kept for the next round')
+  t.notOk(g.region.agents.byUserId(bob.userId), 'refused: dropped')
+})
+
+t.test('the deliberate fault unread-dropped-on-logout loses what was unread (for conformance/variants only)', async (t) => {
+  const g = await testRegion(t, { faults: new Set(['unread-dropped-on-logout']) })
+  const returned = userServer(g)
+  const ada = g.admit()
+  await deliver(g, messageTo(ada.userId, 'lost'))
+  t.equal((await g.asClient(ada.sessionSecret, 'POST', '/client/logout')).statusCode, 204)
+  t.same(returned, [])
+})
