@@ -22,6 +22,11 @@
  *   places the user there, without `confirmHandover` (breaks GRIDIM-LOC-12).
  * - `handover-confirmed-twice`: the user server confirms the same hand-over again; it keeps the record of
  *   the move after a confirmation (breaks GRIDIM-LOC-17).
+ * - `unread-dropped-on-logout`: a region deletes what a session left unread when its client logs out,
+ *   instead of returning it to the offline store (breaks GRIDIM-OFFL-11).
+ * - `unread-dropped-on-replacement`: likewise when a newer sign-on elsewhere replaces the session (breaks GRIDIM-SIGN-20).
+ * - `returned-unread-from-any-region`: the user server stores messages returned for a session by a region
+ *   that never hosted it (breaks GRIDIM-OFFL-12).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -36,6 +41,9 @@ export type Fault =
   | 'gateway-ignores-can-see-online'
   | 'region-trusts-any-handover'
   | 'handover-confirmed-twice'
+  | 'unread-dropped-on-logout'
+  | 'unread-dropped-on-replacement'
+  | 'returned-unread-from-any-region'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()
