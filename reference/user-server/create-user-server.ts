@@ -33,7 +33,10 @@ export type UserServerOptions = {
   gatewayDomain?: string
   /** Sends requests to regions; default a PeerClient signing as `user-server`. */
   peer?: Peer
-  /** GRIDIM-SEC-4: the base URL regions use; signatures are checked against it when set. */
+  /**
+   * GRIDIM-SEC-4: the base URL regions use, which signatures are checked against; default the
+   * listening address (server.info.uri), never the Host a request names.
+   */
   publicUrl?: string
   /** How often the lease and idle sweepers run; default 1 s. */
   sweepIntervalMs?: number
@@ -71,7 +74,7 @@ export function createUserServer (options: UserServerOptions) {
 
   const server = createServer({ host: options.host, port: options.port, logger })
   const authenticators = {
-    gridimSignature: withLeaseCheck(regionSignatureAuthenticator({ store, publicUrl: options.publicUrl }), server, ctx),
+    gridimSignature: withLeaseCheck(regionSignatureAuthenticator({ store, baseUrl: () => options.publicUrl ?? server.info.uri, faults: ctx.faults }), server, ctx),
     adminToken: adminTokenAuthenticator(options.adminToken)
   }
   registerOperations(server, { document: 'user-server', handlers: handlers(userServerRoutes, ctx, metrics), authenticators })
