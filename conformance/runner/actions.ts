@@ -9,6 +9,7 @@ import type { Step } from '../../spec/flows/schema.ts'
 import { readSse } from '../lib/sse.ts'
 import type { FlowContext } from './flow-context.ts'
 import { PAYLOAD_SPOILS, peerCall, SIGNATURE_MODES, type PayloadSpoil, type PeerRequest, type SignatureMode } from './peer-call.ts'
+import { BOSH_BODY_SPOILS, boshBody, postBoshBody, type BoshBodySpoil } from './bosh-probe.ts'
 import { probeSlowClients } from './slow-clients.ts'
 import { resolveValue } from './vars.ts'
 
@@ -59,6 +60,16 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       const probes = await Promise.all(roles.map(async (role) => [role, await probeSlowClients(ctx.urlOf(role))] as const))
       ctx.record({ kind: 'runner', operationId: 'probe-slow-clients', from: 'runner', to: roles.join(',') })
       return { status: 200, body: Object.fromEntries(probes) }
+    }
+    case 'post-bosh-body': {
+      // GRIDIM-LIM-11, GRIDIM-XMPP-45, GRIDIM-ERR-11: a BOSH body the gateway must refuse the BOSH way.
+      const spoil = String(args.body)
+      if (!(BOSH_BODY_SPOILS as readonly string[]).includes(spoil)) throw new Error(`unknown BOSH body ${spoil}`)
+      const gateway = String(args.to ?? 'GW')
+      if (target.gateway === undefined) throw new Error('this target has no gateway')
+      const result = await postBoshBody(ctx.urlOf(gateway), boshBody(spoil as BoshBodySpoil, target.gateway.domain))
+      ctx.record({ kind: 'runner', operationId: 'post-bosh-body', from: 'runner', to: gateway, status: result.status })
+      return result
     }
     default:
       throw new Error(`unknown runner action ${call}`)

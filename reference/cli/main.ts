@@ -2,6 +2,7 @@
 // user-server` and `gridim region` run one role each. Each role prints one JSON line on stdout
 // when it is ready ({"ready": ...}), which scripts and the end-to-end tests wait for.
 import { randomUUID } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { GridImError } from '../lib/errors/index.ts'
@@ -113,6 +114,8 @@ async function grid (v: Record<string, any>): Promise<void> {
 async function userServer (v: Record<string, any>): Promise<void> {
   const dataDir = resolve(v.data)
   const token = v['admin-token'] ?? (() => { throw new Error('--admin-token (or GRIDIM_ADMIN_TOKEN) is required') })()
+  // SQLite creates a file, not the directories above it; `gridim grid` makes them too (start-grid.ts).
+  mkdirSync(dataDir, { recursive: true })
   const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
   const keys = loadOrCreateKeyPair(join(dataDir, 'keys', 'user-server.pem'))
   const server = createUserServer({
