@@ -1,7 +1,9 @@
 // A region's HTTP timeouts over real sockets (GRIDIM-LIM-17..20): short ones here, so that a
 // long poll and an event stream that outlast all of them show they are never cut by them.
 import t from 'tap'
+import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { dribble, openSocket, statusOf } from '../lib/http/raw-socket.ts'
 import { bearer, uuid } from './test-support.ts'
 import { testRegion } from './test-region.ts'
 
@@ -51,4 +53,19 @@ t.test('GRIDIM-LIM-20: an event stream quiet for longer than every timeout stays
   }
   clearTimeout(timer)
   t.match(text, `id: ${event.id}`, 'the event arrives on the stream opened before the quiet spell')
+})
+
+t.test('GRIDIM-LIM-18: an operation\'s body sent a byte every 50 ms is cut off at the request timeout', async (t) => {
+  const g = await testRegion(t, { port: 0, host: '127.0.0.1', httpTimeouts: TIMEOUTS })
+  await g.region.server.start()
+  const ada = g.admit()
+  const { socket, ended } = openSocket((g.region.server.listener.address() as AddressInfo).port, 5000)
+  socket.write(`POST /client/instant-messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ada.sessionSecret}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`)
+  dribble(socket, ' '.repeat(100), 50)
+  const end = await ended
+  t.ok(end.closedAfterMs < TIMEOUTS.requestMs + 700, `closed after ${end.closedAfterMs} ms`)
+  // The connection closes; hapi, reading the cut-off body, may first answer it invalid-request.
+  const status = statusOf(end.data)
+  t.ok(status === undefined || status === 408 || (status === 400 && end.data.includes('"code":"invalid-request"')), 'never an answer from the operation', { data: end.data })
+  t.same(g.peer.callsOf('locateUser'), [])
 })

@@ -34,7 +34,6 @@ const BOOM_CODES: Record<number, ErrorCode> = {
   // GRIDIM-ERR-12: no operation at this method and path (an empty path segment matches none).
   404: 'unknown-operation',
   405: 'unknown-operation',
-  408: 'invalid-request',
   413: 'body-too-large',
   415: 'invalid-request',
   429: 'rate-limited',

@@ -148,7 +148,8 @@ export function registerOperations (server: Server, options: RegisterOptions): O
       path: op.path,
       options: {
         id: op.operationId,
-        payload: readsPayload ? { parse: false, output: 'data', maxBytes: maxBodyBytes } : undefined,
+        // No hapi payload timeout: the listener's request timeout (GRIDIM-LIM-18) governs every body.
+        payload: readsPayload ? { parse: false, output: 'data', maxBytes: maxBodyBytes, timeout: false } : undefined,
         handler: async (request, h) => {
           const raw = hasBody && Buffer.isBuffer(request.payload) ? request.payload : Buffer.alloc(0)
           const principal = await authenticate(op, request, raw, authenticators)
