@@ -3,7 +3,7 @@
 // (GRIDIM-LIM-20); bodies are measured whatever the method (GRIDIM-LIM-3); an unknown
 // operation is `unknown-operation` (GRIDIM-ERR-12).
 import t, { type Test } from 'tap'
-import type { AddressInfo } from 'node:net'
+import { connect, type AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Fault } from '../faults.ts'
 import { createServer } from './create-server.ts'
@@ -30,6 +30,29 @@ t.test('GRIDIM-LIM-17: a connection that sends nothing is closed after the heade
   const port = await listening(t)
   const end = await openSocket(port, 5000).ended
   t.ok(end.closedAfterMs >= TIMEOUTS.headersMs - 50 && end.closedAfterMs < TIMEOUTS.headersMs + SLACK_MS, `closed after ${end.closedAfterMs} ms`)
+})
+
+t.test('GRIDIM-LIM-17: connections that never read and never close are gone from the server too', async (t) => {
+  const server = createServer({ logger: createLogger({}, () => {}), timeouts: { headersMs: 300, requestMs: 2000, idleMs: 300 } })
+  await server.start()
+  t.teardown(() => server.stop({ timeout: 100 }))
+  const { port } = server.listener.address() as AddressInfo
+  // Paused sockets: they read nothing, so they never see the answer or the close.
+  const sockets = Array.from({ length: 20 }, () => connect(port, '127.0.0.1').on('error', () => {}).pause())
+  t.teardown(() => { for (const socket of sockets) socket.destroy() })
+  const count = (): Promise<number> => new Promise((resolve, reject) => server.listener.getConnections((err, n) => err ? reject(err) : resolve(n)))
+  /** Polls the server's count of connections until `done`, or for at most `ms`. */
+  const until = async (done: (n: number) => boolean, ms: number): Promise<number> => {
+    const deadline = Date.now() + ms
+    let n = await count()
+    while (!done(n) && Date.now() < deadline) {
+      await sleep(20)
+      n = await count()
+    }
+    return n
+  }
+  t.equal(await until((n) => n === 20, 2000), 20, 'the server accepted all 20')
+  t.equal(await until((n) => n === 0, 300 + 3000), 0, 'and holds none of them after the header timeout')
 })
 
 t.test('GRIDIM-LIM-17: a slowloris, a header byte every 50 ms, is closed before its headers are done', async (t) => {

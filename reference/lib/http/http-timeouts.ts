@@ -22,5 +22,14 @@ export function httpListener (timeouts: Partial<HttpTimeouts> = {}): HttpServer 
   }
   // Node checks header and request timeouts every connectionsCheckingInterval (default 30 s).
   const connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(headersMs / 4)))
-  return createHttpServer({ headersTimeout: headersMs, requestTimeout: requestMs, keepAliveTimeout: idleMs, connectionsCheckingInterval })
+  const server = createHttpServer({ headersTimeout: headersMs, requestTimeout: requestMs, keepAliveTimeout: idleMs, connectionsCheckingInterval })
+  // A timeout reaches the server as a 'clientError', which hapi answers and then only half-closes
+  // (socket.end): a client that never reads and never closes would hold the socket for ever.
+  // Once the answer is out, the socket goes. (Registered before hapi's listener, so it runs first.)
+  server.on('clientError', (_error, socket) => {
+    if (socket.destroyed) return
+    if (socket.writableFinished) socket.destroy()
+    else socket.once('finish', () => socket.destroy())
+  })
+  return server
 }
