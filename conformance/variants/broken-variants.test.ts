@@ -67,7 +67,22 @@ const variants: readonly Variant[] = [
     flow: 'x-unread-return-rules',
     requirement: 'GRIDIM-OFFL-12',
     bug: 'a user server that takes unread messages back from a region that never hosted the session'
-  }
+  },
+  {
+    fault: 'user-server-verifies-host-header',
+    flow: 'x-signature-profile-enforced',
+    requirement: 'GRIDIM-SEC-4',
+    bug: 'a user server that verifies @target-uri against the Host header'
+  },
+  { fault: 'any-digest-algorithm', flow: 'x-signature-profile-enforced', requirement: 'GRIDIM-SEC-2', bug: 'a receiver that accepts a Content-Digest with sha-512 only' },
+  {
+    fault: 'malformed-signature-as-bad-signature',
+    flow: 'x-signature-profile-enforced',
+    requirement: 'GRIDIM-SEC-17',
+    bug: 'a receiver that answers a signature without alg, nonce or created with bad-signature'
+  },
+  { fault: 'short-nonce-accepted', flow: 'x-signature-profile-enforced', requirement: 'GRIDIM-SEC-16', bug: 'a receiver that accepts a one-character nonce' },
+  { fault: 'get-body-unlimited', flow: 'x-malformed-http-refused', requirement: 'GRIDIM-LIM-3', bug: 'a role that answers a GET whose body is over 65 536 bytes' }
 ]
 
 /** Leases this short lapse within 3 s of a crash (a 1 s sweep), well inside the event timeout. */

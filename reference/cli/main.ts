@@ -118,6 +118,8 @@ async function grid (v: Record<string, any>): Promise<void> {
 async function userServer (v: Record<string, any>): Promise<void> {
   const dataDir = resolve(v.data)
   const token = v['admin-token'] ?? (() => { throw new Error('--admin-token (or GRIDIM_ADMIN_TOKEN) is required') })()
+  // SQLite creates a file, not the directories above it; `gridim grid` makes them too (start-grid.ts).
+  mkdirSync(dataDir, { recursive: true })
   const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
   const keys = loadOrCreateKeyPair(join(dataDir, 'keys', 'user-server.pem'))
   const server = createUserServer({

@@ -27,6 +27,15 @@
  * - `unread-dropped-on-replacement`: likewise when a newer sign-on elsewhere replaces the session (breaks GRIDIM-SIGN-20).
  * - `returned-unread-from-any-region`: the user server stores messages returned for a session by a region
  *   that never hosted it (breaks GRIDIM-OFFL-12).
+ * - `user-server-verifies-host-header`: the user server forms `@target-uri` from the request's Host header,
+ *   not its own base URL, so a request signed for another host and sent with that Host verifies (breaks GRIDIM-SEC-4).
+ * - `any-digest-algorithm`: a Content-Digest with any one matching active algorithm (say sha-512 alone) is
+ *   accepted without a sha-256 (breaks GRIDIM-SEC-2 and GRIDIM-SEC-15).
+ * - `malformed-signature-as-bad-signature`: a signature missing alg, created, keyid or nonce, or a required
+ *   component, is refused with bad-signature instead of unauthenticated (breaks GRIDIM-SEC-5 and GRIDIM-SEC-17).
+ * - `short-nonce-accepted`: any non-empty nonce is accepted, even one character (breaks GRIDIM-SEC-16).
+ * - `get-body-unlimited`: a GET request's body is never measured, so one over 65 536 bytes is answered as if it
+ *   had none (breaks GRIDIM-LIM-3).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -44,6 +53,11 @@ export type Fault =
   | 'unread-dropped-on-logout'
   | 'unread-dropped-on-replacement'
   | 'returned-unread-from-any-region'
+  | 'user-server-verifies-host-header'
+  | 'any-digest-algorithm'
+  | 'malformed-signature-as-bad-signature'
+  | 'short-nonce-accepted'
+  | 'get-body-unlimited'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

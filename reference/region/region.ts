@@ -4,7 +4,7 @@
 import type { KeyObject } from 'node:crypto'
 import { GridImError } from '../lib/errors/index.ts'
 import { NO_FAULTS, type Fault } from '../lib/faults.ts'
-import { createServer, PeerClient, registerOperations, signerFor, type Logger, type OperationHandler } from '../lib/http/index.ts'
+import { createServer, PeerClient, registerOperations, signerFor, type HttpTimeouts, type Logger, type OperationHandler } from '../lib/http/index.ts'
 import { Agents } from './agents.ts'
 import { bearerAuthenticator } from './client-auth.ts'
 import { eventHandlers } from './client-events.ts'
@@ -48,6 +48,8 @@ export type RegionOptions = {
   /** Keep-alive comments on event streams (default 15 s). */
   heartbeatSeconds?: number
   delivery?: RegionContext['delivery']
+  /** GRIDIM-LIM-17..19: header, request and idle timeouts; tests shorten them. */
+  httpTimeouts?: Partial<HttpTimeouts>
   /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
   faults?: ReadonlySet<Fault>
   /**
@@ -94,7 +96,7 @@ export function createRegion (options: RegionOptions) {
   })
   const cache = new LocationCache()
   const inbox = new Inbox(agents, cache, metrics, { messages, now, faults })
-  const server = createServer({ host: options.host, port: options.port, logger })
+  const server = createServer({ host: options.host, port: options.port, logger, timeouts: options.httpTimeouts, faults: options.faults })
 
   const ctx: RegionContext & { url: () => string } = {
     regionId,

@@ -363,7 +363,7 @@ export interface components {
          * @description Stable error code, shared by HTTP (problem `code`, `type` = `urn:gridim:problem:<code>`) and XMPP (stanza error condition); the mapping is tabled in spec/protocol (area ERR).
          * @enum {string}
          */
-        ProblemCode: "invalid-request" | "message-too-long" | "body-too-large" | "unauthenticated" | "bad-signature" | "replayed-request" | "unknown-key" | "invalid-credentials" | "forbidden" | "not-your-agent" | "not-a-member" | "unknown-user" | "unknown-region" | "unknown-session" | "unknown-offer" | "unknown-group" | "unknown-group-session" | "not-friends" | "agent-not-here" | "already-friends" | "lease-expired" | "group-session-closed" | "rate-limited" | "unavailable" | "internal";
+        ProblemCode: "invalid-request" | "message-too-long" | "body-too-large" | "unauthenticated" | "bad-signature" | "replayed-request" | "unknown-key" | "invalid-credentials" | "forbidden" | "not-your-agent" | "not-a-member" | "unknown-operation" | "unknown-user" | "unknown-region" | "unknown-session" | "unknown-offer" | "unknown-group" | "unknown-group-session" | "not-friends" | "agent-not-here" | "already-friends" | "lease-expired" | "group-session-closed" | "rate-limited" | "unavailable" | "internal";
         /**
          * @description `region` for a simulator, `gateway` for the XMPP gateway (which is "just another region" for XMPP users, seed step 10).
          * @enum {string}
@@ -528,6 +528,15 @@ export interface operations {
             401: components["responses"]["SignatureRejected"];
             /** @description `not-your-agent`: the user server does not confirm the hand-over (`confirmHandover`, GRIDIM-LOC-12), or this region already hosts the session with another secret (GRIDIM-LOC-18). Nothing changes. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unknown-user`: the user server knows no user `userId` (its `locateUser` answered so); nothing changed. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
