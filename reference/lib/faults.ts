@@ -18,6 +18,11 @@
  *   (breaks GRIDIM-ERR-1 and GRIDIM-ROLE-9; only checking the traffic against the contract sees it).
  * - `gateway-ignores-can-see-online`: the gateway answers a presence probe with available presence for an
  *   online friend who has not granted the prober CanSeeOnline (breaks GRIDIM-XMPP-24).
+ * - `unread-dropped-on-logout`: a region deletes what a session left unread when its client logs out,
+ *   instead of returning it to the offline store (breaks GRIDIM-OFFL-11).
+ * - `unread-dropped-on-replacement`: likewise when a newer sign-on elsewhere replaces the session (breaks GRIDIM-OFFL-11).
+ * - `returned-unread-from-any-region`: the user server stores messages returned for a session by a region
+ *   that never hosted it (breaks GRIDIM-OFFL-12).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -30,6 +35,9 @@ export type Fault =
   | 'region-forgets-sent-ids'
   | 'region-problem-status-as-text'
   | 'gateway-ignores-can-see-online'
+  | 'unread-dropped-on-logout'
+  | 'unread-dropped-on-replacement'
+  | 'returned-unread-from-any-region'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

@@ -65,8 +65,13 @@ export function sessionHandlers (ctx: RegionContext & { url: () => string }): Re
 
     // Seed step 6, GRIDIM-CLI-4, GRIDIM-SIGN-12. A lost first answer makes the retry see
     // unknown-session, which means the session has ended all the same.
+    // GRIDIM-OFFL-12: what the session left unread goes back to the offline store first, so
+    // that a sign-on right after the logout finds it there.
     clientLogout: async (input) => {
       const agent = agentOf(agents, input)
+      if (ctx.faults.has('unread-dropped-on-logout')) ctx.messages.forget(agent.sessionId)
+      ctx.returns.ended(agent.sessionId)
+      await ctx.returns.flush()
       try {
         await userServer('signOff', { params: { sessionId: agent.sessionId } })
       } catch (err) {

@@ -33,10 +33,12 @@ export function regionHandlers (ctx: RegionContext): Record<string, OperationHan
     deliverInstantMessage: async (input: Signed) => {
       const im = input.body as InstantMessage
       checkBodyLength(im.body)
-      if (ctx.inbox.seen(im.messageId)) return { body: { status: ctx.inbox.instantMessage(im) ?? 'duplicate' } }
+      const from = input.principal.keyId === USER_SERVER_KEY_ID ? 'user-server' : 'region'
+      if (ctx.inbox.seen(im.messageId, from)) return { body: { status: ctx.inbox.instantMessage(im, from) ?? 'duplicate' } }
       if (ctx.agents.logFor(im.toUserId) === undefined) throw agentNotHere(im.toUserId, ctx.faults)
       await checkSender(ctx, input.principal.keyId, im.fromUserId, im.toUserId)
-      const status = ctx.inbox.instantMessage(im)
+      // GRIDIM-IM-20: `delivered` only once the message is kept in the region's store.
+      const status = ctx.inbox.instantMessage(im, from)
       if (status === null) throw agentNotHere(im.toUserId, ctx.faults)
       return { body: { status } }
     },

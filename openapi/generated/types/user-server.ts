@@ -331,6 +331,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sessions/{sessionId}/unread-messages": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path: {
+                /** @description The sign-on's session id. */
+                sessionId: components["parameters"]["SessionIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return what a session left unread
+         * @description Signed by a region that hosts or hosted the session (it was placed there at sign-on or moved there) within the last 7 days. A region calls it when a session ends with instant messages it answered `delivered` still unread by the client — logout, replacement by a newer sign-on, idle timeout, lease lapse, the end of a hand-over's read window, or a restart after a crash (GRIDIM-OFFL-11, GRIDIM-OFFL-13). The user server keeps each message as an offline message for the session's user, once per `messageId` even if a message with that id was stored and deleted before (GRIDIM-OFFL-12), and then delivers it like any stored message (GRIDIM-OFFL-9, GRIDIM-OFFL-10). Every message must be addressed to the session's user; otherwise, or when the signer never hosted the session, `403 not-your-agent` and nothing is stored. Safe to repeat.
+         */
+        post: operations["returnUnreadMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -736,6 +762,12 @@ export interface components {
          * @description An RFC 3339 date-time in UTC with the `Z` suffix (GRIDIM-ID-12).
          */
         Timestamp: string;
+        UnreadMessages: {
+            messages: components["schemas"]["InstantMessage"][];
+        };
+        UnreadStored: {
+            stored: number;
+        };
         UserLocation: {
             /** @description Whether `userId` grants the `for` user CanSeeOnline (right 1). */
             canSeeOnline: boolean;
@@ -1630,6 +1662,46 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            409: components["responses"]["LeaseExpired"];
+            413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    returnUnreadMessages: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9530 digest of the request body (`sha-256`), covered by the signature. */
+                "Content-Digest": components["parameters"]["ContentDigest"];
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path: {
+                /** @description The sign-on's session id. */
+                sessionId: components["parameters"]["SessionIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnreadMessages"];
+            };
+        };
+        responses: {
+            /** @description Every message is stored; `stored` counts those stored by this request (a repeat counts 0). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadStored"];
+                };
+            };
+            400: components["responses"]["BadMessage"];
+            401: components["responses"]["SignatureRejected"];
+            403: components["responses"]["NotYourAgent"];
+            404: components["responses"]["UnknownSession"];
             409: components["responses"]["LeaseExpired"];
             413: components["responses"]["ContentTooLarge"];
             429: components["responses"]["TooManyRequests"];

@@ -26,6 +26,7 @@ import { locateUser } from './locate-user.ts'
 import { lookupUser } from './lookup-user.ts'
 import { offerFriendship } from './offer-friendship.ts'
 import { renewRegionLease } from './renew-region-lease.ts'
+import { returnUnreadMessages } from './return-unread-messages.ts'
 import { sendGroupMessage } from './send-group-message.ts'
 import { setFriendRights } from './set-friend-rights.ts'
 import { signOff } from './sign-off.ts'
@@ -56,6 +57,7 @@ export const userServerRoutes: Record<string, Route> = {
   storeOfflineMessage,
   listOfflineMessages,
   acknowledgeOfflineMessages,
+  returnUnreadMessages,
   startGroupSession,
   sendGroupMessage,
   joinGroupSession,
