@@ -11,14 +11,6 @@ import { formatTable } from '../../tools/bench/harness/table.ts'
 import { chaosTables } from '../../tools/chaos/report.ts'
 import { runChaos, TEST_SIZE } from '../../tools/chaos/scenario.ts'
 
-/**
- * Set while the reference still keeps delivered messages only in memory: the loss assertions
- * are then TODO (reported, not failing). Switched off when durable delivery (a region's own
- * SQLite store, `gridim region --data`) is merged.
- */
-const UNTIL_DURABLE: string | undefined = 'a region keeps delivered messages in memory only: kill -9 loses the unread ones (issue 11 §2)'
-const todo = UNTIL_DURABLE === undefined ? {} : { todo: UNTIL_DURABLE }
-
 const result = await runChaos(TEST_SIZE)
 for (const table of chaosTables(result)) t.comment('\n' + formatTable(table))
 const c = result.counts
@@ -34,8 +26,8 @@ t.test('the run sent a stream across both crashes, some messages delivered live 
 
 t.test('nothing told taken is lost: each message is read by its recipient, once after de-duplication', async (t) => {
   t.equal(c.misdelivered, 0, 'no client read a message that was not its own')
-  t.equal(c.lost, 0, `lost: ${JSON.stringify(result.lost)}`, todo)
-  t.equal(c.read, c.sent, 'read (unique messageIds) = sent', todo)
+  t.equal(c.lost, 0, `lost: ${JSON.stringify(result.lost)}`)
+  t.equal(c.read, c.sent, 'read (unique messageIds) = sent')
   t.comment(`sent ${c.sent}, read ${c.read}, raw repeats ${c.duplicated} (hidden by messageId), lost ${c.lost}, errors ${c.errors}`)
 })
 

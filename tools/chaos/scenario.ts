@@ -10,6 +10,7 @@ import { ChaosClient, type ChaosUser } from './client.ts'
 import { startChaosGrid, type ChaosGrid } from './grid.ts'
 import { Ledger, type ChaosCounts } from './ledger.ts'
 import { Traffic, type Pair } from './traffic.ts'
+import { until } from './until.ts'
 
 export type ChaosParams = {
   pairs: number
@@ -52,15 +53,6 @@ export type ChaosResult = {
   /** Up to 20 lost messageIds with what the sender was told. */
   lost: Array<{ messageId: string, outcome?: string, startedAtMs: number }>
   durationMs: number
-}
-
-/** Waits until `condition()` holds, checking every 50 ms; throws after timeoutMs. */
-export async function until (condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 export async function runChaos (params: ChaosParams): Promise<ChaosResult> {
