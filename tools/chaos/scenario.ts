@@ -116,8 +116,9 @@ export async function runChaos (params: ChaosParams): Promise<ChaosResult> {
 
     mark('kill -9 the user server')
     await grid.userServer.kill()
-    // Short enough that the regions' leases (renewed every third of a lease) do not lapse meanwhile.
-    await sendMore(Math.max(1, Math.round(params.ratePerSecond * Math.min(params.phaseSeconds, params.leaseSeconds / 4))), 'traffic without the user server')
+    // Short, so that with the restart the regions' leases (renewed every third of a lease) do not
+    // lapse meanwhile; if they do, sessions end and clients sign on again, which the counts survive.
+    await sendMore(Math.max(1, Math.round(params.ratePerSecond * Math.min(params.phaseSeconds, params.leaseSeconds / 8))), 'traffic without the user server')
     mark('restart the user server (same data and port)')
     await grid.userServer.start()
     await sendMore(phase, 'steady traffic after the user server came back')
@@ -129,6 +130,8 @@ export async function runChaos (params: ChaosParams): Promise<ChaosResult> {
     await until(() => (ledger.unread() === 0 && Date.now() - lastReadAt > Math.min(1000, quietMs)) || Date.now() - lastReadAt > quietMs,
       params.sendDeadlineSeconds * 1000 + quietMs + 60_000, 'the recipients to read until quiet')
     mark(ledger.unread() === 0 ? 'drained: every sent message read' : `quiet for ${params.quietSeconds} s with ${ledger.unread()} sent messages unread`)
+    const again = (side: 'sender' | 'recipient'): number => pairs.reduce((n, p) => n + p[side].logins - 1, 0)
+    mark(`sign-ons after the first: senders ${again('sender')}, recipients ${again('recipient')} (one each after R2's restart)`)
 
     const counts = ledger.counts()
     const lost = ledger.lostIds().slice(0, 20).map((messageId) => {
