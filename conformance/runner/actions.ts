@@ -40,6 +40,16 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       ctx.record({ kind: 'runner', operationId: 'killRegion', from: 'runner', to: name })
       return { status: 200, body: undefined }
     }
+    case 'reviveRegion': {
+      // The same region started again after killRegion: same identity, address and stored state.
+      const name = String(args.region)
+      const region = ctx.regions.get(name)
+      if (!region || !target.reviveRegion || !ctx.killed.has(region.index)) throw new Error(`reviveRegion needs a region this flow killed, got ${name}`)
+      await target.reviveRegion(region.index)
+      ctx.killed.delete(region.index)
+      ctx.record({ kind: 'runner', operationId: 'reviveRegion', from: 'runner', to: name })
+      return { status: 200, body: undefined }
+    }
     case 'restartUserServer': {
       if (!target.restartUserServer) throw new Error('this target cannot restart its user server')
       await target.restartUserServer()

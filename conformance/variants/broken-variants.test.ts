@@ -42,6 +42,19 @@ const variants: readonly Variant[] = [
     flow: 'x-xmpp-rights-honoured',
     requirement: 'GRIDIM-XMPP-24',
     bug: 'a gateway that shows a foreign friend a grid user who has not granted CanSeeOnline'
+  },
+  { fault: 'unread-dropped-on-logout', flow: 'x-unread-returned-on-logout', requirement: 'GRIDIM-OFFL-11', bug: 'a region that drops what a session left unread at logout' },
+  {
+    fault: 'unread-dropped-on-replacement',
+    flow: 'x-unread-returned-on-replacement',
+    requirement: 'GRIDIM-SIGN-20',
+    bug: 'a region that drops what a replaced session left unread'
+  },
+  {
+    fault: 'returned-unread-from-any-region',
+    flow: 'x-unread-return-rules',
+    requirement: 'GRIDIM-OFFL-12',
+    bug: 'a user server that takes unread messages back from a region that never hosted the session'
   }
 ]
 

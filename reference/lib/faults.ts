@@ -20,7 +20,7 @@
  *   online friend who has not granted the prober CanSeeOnline (breaks GRIDIM-XMPP-24).
  * - `unread-dropped-on-logout`: a region deletes what a session left unread when its client logs out,
  *   instead of returning it to the offline store (breaks GRIDIM-OFFL-11).
- * - `unread-dropped-on-replacement`: likewise when a newer sign-on elsewhere replaces the session (breaks GRIDIM-OFFL-11).
+ * - `unread-dropped-on-replacement`: likewise when a newer sign-on elsewhere replaces the session (breaks GRIDIM-SIGN-20).
  * - `returned-unread-from-any-region`: the user server stores messages returned for a session by a region
  *   that never hosted it (breaks GRIDIM-OFFL-12).
  */

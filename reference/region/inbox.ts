@@ -46,7 +46,7 @@ export class Inbox {
    * when the user server itself brings it again (GRIDIM-OFFL-10) or a sign-on lists it.
    */
   seen (messageId: string, from: MessageSource = 'region'): boolean {
-    const state = this.#store.stateOf(messageId)
+    const state = this.#store.stateOf(messageId)?.state
     return state === 'unread' || state === 'read' || (state === 'returning' && from === 'region')
   }
 
@@ -58,6 +58,9 @@ export class Inbox {
     }
     const recipient = this.#agents.recipient(im.toUserId)
     if (recipient === undefined) return null
+    // Being returned by the very session it would go to, which is ending (a logout returns
+    // before it signs off): not here; the user server keeps it for the next session.
+    if (from !== 'region' && this.#store.stateOf(im.messageId)?.sessionId === recipient.sessionId) return null
     const event = recipient.log.append('instantMessage', im)
     // GRIDIM-IM-20: committed before anyone is told `delivered`.
     this.#store.accept(im, { sessionId: recipient.sessionId, userId: im.toUserId, cursor: event.id, origin: from === 'offline' ? 'offline' : 'live' })

@@ -11,6 +11,7 @@ import type { InstantMessage } from './types.ts'
 /** live: from deliverInstantMessage; offline: from signOn or listOfflineMessages, still held by the user server. */
 export type Origin = 'live' | 'offline'
 export type RowState = 'unread' | 'read' | 'returning'
+export type Kept = { state: RowState, sessionId: string }
 export type Returning = { sessionId: string, userId: string, messages: InstantMessage[] }
 
 /** GRIDIM-IM-14: a messageId is remembered for 24 hours after the message was read. */
@@ -48,7 +49,7 @@ export class MessageStore {
     this.#db.exec(SCHEMA)
     const db = this.#db
     this.#statements = {
-      state: db.prepare<[string], { state: RowState, acceptedAt: number }>('SELECT state, accepted_at AS acceptedAt FROM accepted_messages WHERE message_id = ?'),
+      state: db.prepare<[string], Kept & { acceptedAt: number }>('SELECT state, session_id AS sessionId, accepted_at AS acceptedAt FROM accepted_messages WHERE message_id = ?'),
       upsert: db.prepare(`INSERT INTO accepted_messages (message_id, session_id, user_id, cursor, origin, state, message, accepted_at)
         VALUES (@messageId, @sessionId, @userId, @cursor, @origin, 'unread', @message, @acceptedAt)
         ON CONFLICT (message_id) DO UPDATE SET session_id = excluded.session_id, user_id = excluded.user_id, cursor = excluded.cursor,
@@ -72,11 +73,11 @@ export class MessageStore {
     this.#statements.purge.run(now() - DEDUP_MS)
   }
 
-  /** The state of a kept messageId; a read one is forgotten after 24 hours. */
-  stateOf (messageId: string): RowState | undefined {
+  /** The state of a kept messageId and its session; a read one is forgotten after 24 hours. */
+  stateOf (messageId: string): Kept | undefined {
     const row = this.#statements.state.get(messageId)
     if (row === undefined || (row.state === 'read' && row.acceptedAt < this.#now() - DEDUP_MS)) return undefined
-    return row.state
+    return { state: row.state, sessionId: row.sessionId }
   }
 
   /**

@@ -20,6 +20,7 @@ import { OfflineMessages } from './offline-messages.ts'
 import { peerAuthenticator } from './peer-auth.ts'
 import { createKeyResolver } from './peer-keys.ts'
 import { regionHandlers } from './region-api.ts'
+import { signOffAgent } from './sign-off.ts'
 import type { RegionKind } from './types.ts'
 import { UnreadReturns } from './unread-returns.ts'
 import { countingPeer, createMetrics, userServerCaller, type Peer } from './upstream.ts'
@@ -123,17 +124,15 @@ export function createRegion (options: RegionOptions) {
   }
 
   // GRIDIM-SIGN-13: a client that neither asks nor listens for two minutes has gone. What it
-  // left unread goes back before the session ends (GRIDIM-OFFL-12).
+  // left unread goes back before the session ends (GRIDIM-SIGN-21).
   const signOffIdle = async (): Promise<void> => {
     for (const agent of agents.idleSince(now() - idleSeconds * 1000)) {
-      returns.ended(agent.sessionId)
-      await returns.flush()
       try {
-        await userServer('signOff', { params: { sessionId: agent.sessionId } })
+        await signOffAgent(ctx, agent)
       } catch (err) {
         if (!(err instanceof GridImError) || err.code === 'unavailable') continue
+        agents.drop(agent)
       }
-      agents.drop(agent)
       logger.info('signed off an idle agent', { userId: agent.userId })
     }
   }
@@ -169,7 +168,7 @@ export function createRegion (options: RegionOptions) {
         throw err
       }
       if (leftUnread > 0) logger.info('returning what sessions of the last run left unread', { messages: leftUnread })
-      void returns.flush()
+      await returns.flush()
       if (idleSeconds > 0) {
         idleTimer = setInterval(() => { void signOffIdle() }, Math.min(30, idleSeconds) * 1000)
         idleTimer.unref()
