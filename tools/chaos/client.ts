@@ -36,8 +36,10 @@ const MAX_BACKOFF_MS = 1000
 
 export class ChaosClient {
   readonly user: ChaosUser
-  /** Sign-ons so far: a session that died and came back counts twice. */
-  logins = 0
+  /** When each sign-on happened (Date.now()): a session that died and came back counts twice. */
+  readonly signOns: number[] = []
+  /** Why each session was dropped: the code of the answer that showed it dead. */
+  readonly drops: string[] = []
   /** Every presence event read, per friend, with the time the client read it. */
   readonly presence = new Map<string, PresenceSeen[]>()
   readonly #options: ChaosClientOptions
@@ -53,6 +55,7 @@ export class ChaosClient {
   }
 
   get stopped (): boolean { return this.#stopped }
+  get logins (): number { return this.signOns.length }
 
   /** The current session, logging in (and retrying while the grid cannot answer) when there is none. */
   async session (): Promise<ClientSession> {
@@ -63,8 +66,10 @@ export class ChaosClient {
   }
 
   /** Forgets `stale` (it died); the next session() logs in again. */
-  drop (stale: ClientSession): void {
-    if (this.#current === stale) this.#current = undefined
+  drop (stale: ClientSession, why = 'unauthenticated'): void {
+    if (this.#current !== stale) return
+    this.#current = undefined
+    this.drops.push(why)
   }
 
   /** The friend's last presence as this client was told it (undefined: never told). */
@@ -99,7 +104,7 @@ export class ChaosClient {
     for (let backoff = 100; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
       try {
         const session = await ClientSession.login(regionUrl, user.firstName, user.lastName, user.password)
-        this.logins++
+        this.signOns.push(Date.now())
         return session
       } catch (err) {
         // A wrong password is a harness bug, not chaos; a stopped client gives up.
@@ -125,7 +130,7 @@ export class ChaosClient {
         if (events.length > 0 && this.#options.readPauseMs) await this.pause(this.#options.readPauseMs)
       } catch (err) {
         // 400 invalid-request here is a cursor the (restarted) region never issued: start over.
-        if (disposition(err) === 'login' || (err instanceof GridImError && err.code === 'invalid-request')) this.drop(session)
+        if (disposition(err) === 'login' || (err instanceof GridImError && err.code === 'invalid-request')) this.drop(session, (err as GridImError).code)
         else await this.pause(backoff)
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)
       }

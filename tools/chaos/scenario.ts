@@ -130,8 +130,12 @@ export async function runChaos (params: ChaosParams): Promise<ChaosResult> {
     await until(() => (ledger.unread() === 0 && Date.now() - lastReadAt > Math.min(1000, quietMs)) || Date.now() - lastReadAt > quietMs,
       params.sendDeadlineSeconds * 1000 + quietMs + 60_000, 'the recipients to read until quiet')
     mark(ledger.unread() === 0 ? 'drained: every sent message read' : `quiet for ${params.quietSeconds} s with ${ledger.unread()} sent messages unread`)
-    const again = (side: 'sender' | 'recipient'): number => pairs.reduce((n, p) => n + p[side].logins - 1, 0)
-    mark(`sign-ons after the first: senders ${again('sender')}, recipients ${again('recipient')} (one each after R2's restart)`)
+    const again = (side: 'sender' | 'recipient'): string => {
+      const at = pairs.flatMap((p) => p[side].signOns.slice(1)).sort((a, b) => a - b).map((ms) => ((ms - started) / 1000).toFixed(1))
+      const why = pairs.flatMap((p) => p[side].drops)
+      return at.length === 0 ? '0' : `${at.length} (at ${at.join(', ')} s; sessions dropped after ${[...new Set(why)].map((w) => `${w} ×${why.filter((x) => x === w).length}`).join(', ')})`
+    }
+    mark(`sign-ons after the first: senders ${again('sender')}; recipients ${again('recipient')}`)
 
     const counts = ledger.counts()
     const lost = ledger.lostIds().slice(0, 20).map((messageId) => {
