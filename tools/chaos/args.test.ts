@@ -4,7 +4,7 @@ import { parseChaosArgs } from './args.ts'
 
 t.test('defaults are the larger size', async (t) => {
   t.same(parseChaosArgs([]), {
-    pairs: 10, ratePerSecond: 50, phaseSeconds: 10, leaseSeconds: 10, sendDeadlineSeconds: 60, readPauseMs: 200, quietSeconds: 10, json: false
+    pairs: 10, ratePerSecond: 50, phaseSeconds: 10, leaseSeconds: 15, sendDeadlineSeconds: 60, readPauseMs: 200, quietSeconds: 10, json: false
   })
 })
 

@@ -7,7 +7,7 @@ export const CHAOS_HELP = `npm run chaos -- [options]
   --pairs N           sender/recipient pairs (default 10)
   --rate N            messages per second, all pairs together (default 50)
   --phase SECONDS     steady traffic before and after each crash (default 10)
-  --lease SECONDS     the grid's lease (default 10)
+  --lease SECONDS     the grid's lease (default 15)
   --deadline SECONDS  a sender gives up on a message without an outcome after this (default 60)
   --read-pause MS     a recipient's client pauses this long after each page it reads (default 200)
   --quiet SECONDS     the drain ends after this long without a message read (default 10)
@@ -21,7 +21,7 @@ export function parseChaosArgs (argv: string[]): ChaosParams & { json: boolean }
       pairs: { type: 'string', default: '10' },
       rate: { type: 'string', default: '50' },
       phase: { type: 'string', default: '10' },
-      lease: { type: 'string', default: '10' },
+      lease: { type: 'string', default: '15' },
       deadline: { type: 'string', default: '60' },
       'read-pause': { type: 'string', default: '200' },
       quiet: { type: 'string', default: '10' },

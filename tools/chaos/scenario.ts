@@ -30,7 +30,7 @@ export type ChaosParams = {
 }
 
 export const TEST_SIZE: ChaosParams = {
-  pairs: 3, ratePerSecond: 15, phaseSeconds: 2, leaseSeconds: 10, sendDeadlineSeconds: 30, readPauseMs: 200, quietSeconds: 4
+  pairs: 3, ratePerSecond: 15, phaseSeconds: 2, leaseSeconds: 12, sendDeadlineSeconds: 30, readPauseMs: 200, quietSeconds: 4
 }
 
 export type TimelineEntry = { atMs: number, event: string, begun: number }
@@ -110,6 +110,7 @@ export async function runChaos (params: ChaosParams): Promise<ChaosResult> {
     mark(`every sender told its recipient is offline (${presence.ok ? 'within' : 'NOT within'} the lease + 7 s)`)
     mark('restart R2 (same id, key, data and port)')
     await grid.r2.start()
+    mark('R2 ready again')
     await until(() => pairs.every((p) => p.recipient.logins >= 2), 60_000, 'every recipient signed on again at R2')
     mark('every recipient signed on again at R2')
     await sendMore(phase, 'steady traffic after R2 came back')
@@ -121,6 +122,7 @@ export async function runChaos (params: ChaosParams): Promise<ChaosResult> {
     await sendMore(Math.max(1, Math.round(params.ratePerSecond * Math.min(params.phaseSeconds, params.leaseSeconds / 8))), 'traffic without the user server')
     mark('restart the user server (same data and port)')
     await grid.userServer.start()
+    mark('the user server ready again')
     await sendMore(phase, 'steady traffic after the user server came back')
 
     mark('traffic stops; waiting for every send to get its outcome')
@@ -133,7 +135,8 @@ export async function runChaos (params: ChaosParams): Promise<ChaosResult> {
     const again = (side: 'sender' | 'recipient'): string => {
       const at = pairs.flatMap((p) => p[side].signOns.slice(1)).sort((a, b) => a - b).map((ms) => ((ms - started) / 1000).toFixed(1))
       const why = pairs.flatMap((p) => p[side].drops)
-      return at.length === 0 ? '0' : `${at.length} (at ${at.join(', ')} s; sessions dropped after ${[...new Set(why)].map((w) => `${w} ×${why.filter((x) => x === w).length}`).join(', ')})`
+      const shown = at.length > 6 ? [...at.slice(0, 3), '…', ...at.slice(-2)] : at
+      return at.length === 0 ? '0' : `${at.length} (at ${shown.join(', ')} s; sessions dropped after ${[...new Set(why)].map((w) => `${w} ×${why.filter((x) => x === w).length}`).join(', ')})`
     }
     mark(`sign-ons after the first: senders ${again('sender')}; recipients ${again('recipient')}`)
 
