@@ -59,10 +59,12 @@ export class Agents {
   readonly #departed = new Map<string, { agent: Agent, until: number }>()
   readonly #hooks: AgentHooks
   readonly #departures = new Set<NodeJS.Timeout>()
+  readonly #departedMs: number
 
-  constructor ({ now = Date.now, retention, ...hooks }: { now?: () => number, retention?: number } & AgentHooks = {}) {
+  constructor ({ now = Date.now, retention, departedMs = DEPARTED_MS, ...hooks }: { now?: () => number, retention?: number, departedMs?: number } & AgentHooks = {}) {
     this.#now = now
     this.#logOptions = { now, retention }
+    this.#departedMs = departedMs
     this.#hooks = hooks
   }
 
@@ -172,13 +174,13 @@ export class Agents {
     this.detach(agent)
     agent.log.close()
     for (const [key, entry] of this.#departed) if (entry.until <= this.#now()) this.#departed.delete(key)
-    this.#departed.set(digest(agent.sessionSecret), { agent, until: this.#now() + DEPARTED_MS })
+    this.#departed.set(digest(agent.sessionSecret), { agent, until: this.#now() + this.#departedMs })
     // GRIDIM-CLI-24: once the read window is over, what the old log holds unread goes back,
     // unless the session has meanwhile come back here (its unread then waits for its end).
     const timer = setTimeout(() => {
       this.#departures.delete(timer)
       if (this.bySessionId(agent.sessionId) === undefined) this.#hooks.onEnded?.(agent)
-    }, DEPARTED_MS)
+    }, this.#departedMs)
     timer.unref()
     this.#departures.add(timer)
   }

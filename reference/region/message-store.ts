@@ -30,6 +30,10 @@ const SCHEMA = `
   ) STRICT;
   CREATE INDEX IF NOT EXISTS accepted_by_session ON accepted_messages (session_id, state, cursor);
   CREATE INDEX IF NOT EXISTS accepted_by_age ON accepted_messages (state, accepted_at);
+  CREATE TABLE IF NOT EXISTS hosted_sessions (
+    session_id TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL
+  ) STRICT;
 `
 
 /** A session that is still signing on (GRIDIM-SIGN-5) has no sessionId yet. */
@@ -68,6 +72,9 @@ export class MessageStore {
         `SELECT session_id AS sessionId, user_id AS userId, message FROM accepted_messages
          WHERE state = 'returning' AND session_id <> '${PENDING}' ORDER BY session_id, cursor`),
       returned: db.prepare<[string]>("DELETE FROM accepted_messages WHERE state = 'returning' AND message_id IN (SELECT value FROM json_each(?))"),
+      host: db.prepare<[string, string]>('INSERT INTO hosted_sessions (session_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      unhost: db.prepare<[string]>('DELETE FROM hosted_sessions WHERE session_id = ?'),
+      hosted: db.prepare<[], { sessionId: string, userId: string }>('SELECT session_id AS sessionId, user_id AS userId FROM hosted_sessions'),
       purge: db.prepare<[number]>("DELETE FROM accepted_messages WHERE state = 'read' AND accepted_at < ?")
     }
     this.#statements.purge.run(now() - DEDUP_MS)
@@ -98,6 +105,22 @@ export class MessageStore {
    */
   handedOn (im: InstantMessage): void {
     this.#statements.handed.run({ messageId: im.messageId, userId: im.toUserId, message: JSON.stringify(im), acceptedAt: this.#now() })
+  }
+
+  /**
+   * Sessions hosted here, so that after a crash the region can sign off those the user server
+   * still places here (GRIDIM-SIGN-12): nobody is left online at a region that forgot them.
+   */
+  hosting (sessionId: string, userId: string): void {
+    this.#statements.host.run(sessionId, userId)
+  }
+
+  notHosting (sessionId: string): void {
+    this.#statements.unhost.run(sessionId)
+  }
+
+  hostedSessions (): Array<{ sessionId: string, userId: string }> {
+    return this.#statements.hosted.all()
   }
 
   /** The sign-on completed: what was accepted for the user meanwhile belongs to this session. */

@@ -55,7 +55,7 @@ export type RegionOptions = {
    * default `:memory:` (tests). A restart from the same file returns what was left unread.
    */
   messageFile?: string
-  /** First pause before returnUnreadMessages is tried again (default 1 s, doubling). */
+  /** First pause before returnUnreadMessages (1 s, doubling) or a restart's signOff (5 s) is tried again. */
   returnRetryMs?: number
   /**
    * The gateway's hook: given the context and the region's own handlers of openapi/region.yaml,
@@ -72,6 +72,7 @@ export function createRegion (options: RegionOptions) {
   const messages = new MessageStore(options.messageFile, now)
   // GRIDIM-OFFL-13: every session of an earlier run is over; what it left unread goes back.
   const leftUnread = messages.endAllSessions()
+  const leftHosted = messages.hostedSessions()
   let url = options.publicUrl ?? ''
   const dropAll = (): void => { for (const agent of agents.list()) agents.drop(agent) }
   const lease = new LeaseKeeper({
@@ -81,8 +82,15 @@ export function createRegion (options: RegionOptions) {
   const returns = new UnreadReturns({ store: messages, userServer, logger, firstRetryMs: options.returnRetryMs })
   const agents = new Agents({
     now,
-    onAdmitted: (agent) => { if (messages.open) messages.bind(agent.userId, agent.sessionId) },
-    onEnded: (agent) => { returns.ended(agent.sessionId) }
+    onAdmitted: (agent) => {
+      if (!messages.open) return
+      messages.bind(agent.userId, agent.sessionId)
+      messages.hosting(agent.sessionId, agent.userId)
+    },
+    onEnded: (agent) => {
+      if (messages.open) messages.notHosting(agent.sessionId)
+      returns.ended(agent.sessionId)
+    }
   })
   const cache = new LocationCache()
   const inbox = new Inbox(agents, cache, metrics, { messages, now, faults })
@@ -136,6 +144,24 @@ export function createRegion (options: RegionOptions) {
       logger.info('signed off an idle agent', { userId: agent.userId })
     }
   }
+  // GRIDIM-SIGN-12: the sessions an earlier run hosted are over; a crash did not tell the user
+  // server, so a restart does (those that lapsed, moved or were replaced meanwhile are refused).
+  const signOffLeftovers = async (): Promise<void> => {
+    for (const { sessionId, userId } of leftHosted) {
+      try {
+        await userServer('signOff', { params: { sessionId } })
+        logger.info('signed off a session of the last run', { userId, sessionId })
+      } catch (err) {
+        if (!(err instanceof GridImError && (err.code === 'unknown-session' || err.code === 'not-your-agent'))) {
+          logger.warn('could not sign off a session of the last run; trying again soon', { userId, error: (err as Error).message })
+          if (!halted) setTimeout(() => { void signOffLeftovers() }, options.returnRetryMs ?? 5000).unref()
+          return
+        }
+      }
+      if (messages.open) messages.notHosting(sessionId)
+    }
+    leftHosted.length = 0
+  }
   let idleTimer: NodeJS.Timeout | undefined
   let halted = false
 
@@ -169,6 +195,7 @@ export function createRegion (options: RegionOptions) {
       }
       if (leftUnread > 0) logger.info('returning what sessions of the last run left unread', { messages: leftUnread })
       await returns.flush()
+      await signOffLeftovers()
       if (idleSeconds > 0) {
         idleTimer = setInterval(() => { void signOffIdle() }, Math.min(30, idleSeconds) * 1000)
         idleTimer.unref()
