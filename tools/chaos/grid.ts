@@ -97,8 +97,7 @@ export async function startChaosGrid ({ leaseSeconds }: { leaseSeconds: number }
     await admin('adminUpdateSettings', { body: { ...await admin('adminGetSettings'), leaseSeconds } })
     const r1 = region('R1')
     const r2 = region('R2')
-    await r1.start()
-    await r2.start()
+    await Promise.all([r1.start(), r2.start()])
     const tag = randomBytes(3).toString('hex')
     return {
       dataDir, userServer, r1, r2, admin, stop,

@@ -30,7 +30,7 @@ export type ChaosParams = {
 }
 
 export const TEST_SIZE: ChaosParams = {
-  pairs: 3, ratePerSecond: 15, phaseSeconds: 2, leaseSeconds: 12, sendDeadlineSeconds: 30, readPauseMs: 200, quietSeconds: 4
+  pairs: 3, ratePerSecond: 15, phaseSeconds: 2, leaseSeconds: 10, sendDeadlineSeconds: 30, readPauseMs: 200, quietSeconds: 4
 }
 
 export type TimelineEntry = { atMs: number, event: string, begun: number }
