@@ -61,9 +61,10 @@ export class Inbox {
     // Being returned by the very session it would go to, which is ending (a logout returns
     // before it signs off): not here; the user server keeps it for the next session.
     if (from !== 'region' && this.#store.stateOf(im.messageId)?.sessionId === recipient.sessionId) return null
-    const event = recipient.log.append('instantMessage', im)
-    // GRIDIM-IM-20: committed before anyone is told `delivered`.
-    this.#store.accept(im, { sessionId: recipient.sessionId, userId: im.toUserId, cursor: event.id, origin: from === 'offline' ? 'offline' : 'live' })
+    // GRIDIM-IM-20: committed before anyone — sender or client — learns of it.
+    recipient.log.append('instantMessage', im, (event) => {
+      this.#store.accept(im, { sessionId: recipient.sessionId, userId: im.toUserId, cursor: event.id, origin: from === 'offline' ? 'offline' : 'live' })
+    })
     this.#metrics.delivered++
     return 'delivered'
   }
