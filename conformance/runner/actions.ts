@@ -54,7 +54,8 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
     }
     case 'restartUserServer': {
       if (!target.restartUserServer) throw new Error('this target cannot restart its user server')
-      await target.restartUserServer()
+      // `downSeconds`: how long it stays down (bounded), so that a flow can let leases lapse.
+      await target.restartUserServer(Math.min(30, Math.max(0, Number(args.downSeconds ?? 0))) * 1000)
       ctx.record({ kind: 'runner', operationId: 'restartUserServer', from: 'runner', to: 'US' })
       return { status: 200, body: undefined }
     }

@@ -120,7 +120,7 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, 
       await grid.reviveRegion(index)
       killed.delete(index)
     },
-    restartUserServer: () => grid.restartUserServer(),
+    restartUserServer: async (downMs) => { await grid.restartUserServer(downMs) },
     observe: (observer) => PeerClient.observe(observer),
     keyIdUrl: (keyId) => keyId === 'user-server'
       ? grid.userServerUrl

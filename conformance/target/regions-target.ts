@@ -108,7 +108,7 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
     killRegion: restartable ? async (index) => { await launches[index]!.process?.kill() } : undefined,
     // Started again by the same command, with the same identity, key and port.
     reviveRegion: restartable ? async (index) => { await start(launches[index]!) } : undefined,
-    restartUserServer: () => us.restart(),
+    restartUserServer: async (downMs) => { await us.restart(downMs) },
     observe: (observer) => us.observe(observer),
     // Only what reaches or leaves the user server passes through the runner.
     observes: (from, to) => from === 'US' || to === 'US',

@@ -30,8 +30,8 @@ export type SimulatedUserServer = {
   provisionRegion: (region: { regionId: string, name: string, publicKey: string }) => Promise<void>
   /** Requests it received, and every request a PeerClient of this process sent. Returns the stop function. */
   observe: (observer: (exchange: ObservedExchange) => void) => () => void
-  /** Stops and starts it again on the same address, from the same file. */
-  restart: () => Promise<void>
+  /** Stops and starts it again on the same address, from the same file, down for `downMs` in between (default 0). */
+  restart: (downMs?: number) => Promise<void>
   stop: () => Promise<void>
 }
 
@@ -67,9 +67,10 @@ export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5 }: 
       const stopPeer = PeerClient.observe(observer)
       return () => { observers.delete(observer); stopPeer() }
     },
-    async restart () {
+    async restart (downMs = 0) {
       await current.server.stop()
       current.store.close()
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs))
       current = await open(Number(new URL(url).port))
     },
     async stop () {

@@ -56,8 +56,11 @@ export type Target = {
   killRegion?: (index: number) => Promise<void>
   /** Start a killed region again, same identity and address, so later flows have it. */
   reviveRegion?: (index: number) => Promise<void>
-  /** Stop and start the user server on the same address (capability restart-user-server). */
-  restartUserServer?: () => Promise<void>
+  /**
+   * Stop and start the user server on the same address (capability restart-user-server), down
+   * for `downMs` between the two (default 0) — long enough, and the regions' leases lapse.
+   */
+  restartUserServer?: (downMs?: number) => Promise<void>
   /** Watch service-to-service traffic (capability observe-traffic): returns the stop function. */
   observe?: (observer: (exchange: ObservedExchange) => void) => () => void
   /** Whether observe sees traffic from one role of a flow (US, R1, ...) to another; default all of it. */

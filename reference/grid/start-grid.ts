@@ -130,10 +130,14 @@ export async function startGrid (options: GridOptions) {
       return gateway === undefined ? undefined : { regionId: gateway.regionId, name: 'XMPP gateway', url: gateway.url, domain: gateway.domain }
     },
     adminToken: state.adminToken,
-    /** Stops the user server and starts it again on the same address, from the same file. */
-    async restartUserServer () {
+    /**
+     * Stops the user server and starts it again on the same address, from the same file, after
+     * `downMs` (a slow restart: longer than the lease, and the regions' leases lapse).
+     */
+    async restartUserServer (downMs = 0) {
       await us.server.stop()
       us.store.close()
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs))
       us = await openUserServer(Number(new URL(userServerUrl).port))
     },
     /** Starts region `index` again (after a crash), with its identity and address. */
