@@ -82,7 +82,25 @@ const variants: readonly Variant[] = [
     bug: 'a receiver that answers a signature without alg, nonce or created with bad-signature'
   },
   { fault: 'short-nonce-accepted', flow: 'x-signature-profile-enforced', requirement: 'GRIDIM-SEC-16', bug: 'a receiver that accepts a one-character nonce' },
-  { fault: 'get-body-unlimited', flow: 'x-malformed-http-refused', requirement: 'GRIDIM-LIM-3', bug: 'a role that answers a GET whose body is over 65 536 bytes' }
+  { fault: 'get-body-unlimited', flow: 'x-malformed-http-refused', requirement: 'GRIDIM-LIM-3', bug: 'a role that answers a GET whose body is over 65 536 bytes' },
+  {
+    fault: 'lease-codes-passed-to-client',
+    flow: 'x-lease-lapse-ends-client-session',
+    requirement: 'GRIDIM-LEASE-12',
+    bug: 'a region that answers its client lease-expired after a lapse'
+  },
+  {
+    fault: 'duplicate-before-sender-check',
+    flow: 'x-duplicate-told-only-to-sender',
+    requirement: 'GRIDIM-IM-24',
+    bug: 'a region that tells any signer a messageId is known'
+  },
+  {
+    fault: 'lapsed-region-answers-lease-expired',
+    flow: 'x-lapsed-region-answers-agent-not-here',
+    requirement: 'GRIDIM-IM-25',
+    bug: 'a region whose lease lapsed that answers a delivery lease-expired'
+  }
 ]
 
 /** Leases this short lapse within 3 s of a crash (a 1 s sweep), well inside the event timeout. */

@@ -36,6 +36,14 @@
  * - `short-nonce-accepted`: any non-empty nonce is accepted, even one character (breaks GRIDIM-SEC-16).
  * - `get-body-unlimited`: a GET request's body is never measured, so one over 65 536 bytes is answered as if it
  *   had none (breaks GRIDIM-LIM-3).
+ * - `lease-codes-passed-to-client`: a region answers a client operation with the `lease-expired` or
+ *   `not-your-agent` the user server gave it, instead of ending the session with `unauthenticated` (breaks GRIDIM-LEASE-12).
+ * - `delivered-before-sign-on`: a region answers `delivered` for a message to a user whose sign-on is still in
+ *   flight, keeping it for a session that may never exist (breaks GRIDIM-SIGN-22).
+ * - `lapsed-region-answers-lease-expired`: a region whose lease lapsed answers a delivery for an agent it hosted
+ *   with the user server's `lease-expired` instead of `agent-not-here` (breaks GRIDIM-IM-25).
+ * - `duplicate-before-sender-check`: a region answers `duplicate` for a known messageId before checking that
+ *   the signer hosts the sender (breaks GRIDIM-IM-24).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -58,6 +66,10 @@ export type Fault =
   | 'malformed-signature-as-bad-signature'
   | 'short-nonce-accepted'
   | 'get-body-unlimited'
+  | 'lease-codes-passed-to-client'
+  | 'delivered-before-sign-on'
+  | 'duplicate-before-sender-check'
+  | 'lapsed-region-answers-lease-expired'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

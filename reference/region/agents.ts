@@ -56,6 +56,7 @@ export class Agents {
   readonly #bySecret = new Map<string, Agent>()
   readonly #byUser = new Map<string, Agent>()
   readonly #reserved = new Map<string, EventLog>()
+  readonly #signingOn = new Map<string, Promise<void>>()
   readonly #departed = new Map<string, { agent: Agent, until: number }>()
   readonly #hooks: AgentHooks
   readonly #departures = new Set<NodeJS.Timeout>()
@@ -100,14 +101,28 @@ export class Agents {
    */
   reserve (userId: string): { log: EventLog, release: () => void } {
     const log = new EventLog(this.#logOptions)
+    let settle = (): void => {}
+    const settled = new Promise<void>((resolve) => { settle = resolve })
     this.#reserved.set(userId, log)
+    this.#signingOn.set(userId, settled)
     return {
       log,
       release: () => {
         if (this.#reserved.get(userId) === log) this.#reserved.delete(userId)
+        if (this.#signingOn.get(userId) === settled) this.#signingOn.delete(userId)
         if (this.#byUser.get(userId)?.log !== log) log.close()
+        settle()
       }
     }
+  }
+
+  /**
+   * GRIDIM-SIGN-22: while a sign-on for userId is in flight, settles when it is over (hosted or
+   * failed); undefined when none is. An instant message waits for it rather than being answered
+   * `delivered` for a session that may never exist.
+   */
+  signingOn (userId: string): Promise<void> | undefined {
+    return this.#byUser.has(userId) ? undefined : this.#signingOn.get(userId)
   }
 
   /** The log deliveries for userId go to: its session's, or the one reserved while it signs on. */

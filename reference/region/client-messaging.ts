@@ -21,6 +21,7 @@ export function messagingHandlers (ctx: RegionContext): Record<string, Operation
     userServer: ctx.userServer,
     cache: ctx.cache,
     deliverLocally: (im) => ctx.inbox.instantMessage(im),
+    signingOn: (userId) => ctx.agents.signingOn(userId),
     ...ctx.delivery,
     faults: ctx.faults
   }

@@ -27,6 +27,8 @@ export type DeliveryDeps = {
   cache: LocationCache
   /** Hands the message to an agent hosted here; null when the recipient is not here. */
   deliverLocally: (im: InstantMessage) => LocalResult | null
+  /** GRIDIM-SIGN-22: settles once an in-flight sign-on of the user here is over; undefined when none is. */
+  signingOn?: (userId: string) => Promise<void> | undefined
   /** Sends per destination while it fails transiently (default 3: two retries). */
   attempts?: number
   /** Pause before a repeated send, doubled each time (default 100 ms). */
@@ -58,6 +60,7 @@ export async function sendInstantMessage (im: InstantMessage, canSeeOnline: bool
   const finish = (result: 'delivered' | 'stored'): SendResult =>
     ({ outcome: canSee ? result : 'accepted', result, ...(learned === undefined ? {} : { learned }) })
 
+  await deps.signingOn?.(im.toUserId)
   if (deps.deliverLocally(im) !== null) return finish('delivered')
 
   let location = deps.cache.get(im.toUserId)
@@ -96,7 +99,8 @@ async function attempt (im: InstantMessage, location: CachedLocation, deps: Deli
       return 'delivered'
     } catch (err) {
       if (!(err instanceof GridImError)) throw err
-      if (err.code === 'agent-not-here') return 'stale'
+      // GRIDIM-IM-25: a region whose lease lapsed no longer hosts anyone; look up again.
+      if (err.code === 'agent-not-here' || err.code === 'lease-expired') return 'stale'
       if (!TRANSIENT.has(err.code)) throw err
       if (n >= attempts) return 'exhausted'
       await sleep((deps.backoffMs ?? 100) * 2 ** (n - 1))

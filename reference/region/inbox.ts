@@ -58,6 +58,9 @@ export class Inbox {
     }
     const recipient = this.#agents.recipient(im.toUserId)
     if (recipient === undefined) return null
+    // GRIDIM-SIGN-22: not into the log of a sign-on still in flight — if it failed, nobody
+    // would ever read or return the message. Callers wait for the sign-on (Agents.signingOn).
+    if (recipient.sessionId === '' && !this.#faults.has('delivered-before-sign-on')) return null
     // Being returned by the very session it would go to, which is ending (a logout returns
     // before it signs off): not here; the user server keeps it for the next session.
     if (from !== 'region' && this.#store.stateOf(im.messageId)?.sessionId === recipient.sessionId) return null

@@ -19,7 +19,8 @@ export type LeaseOptions = {
 
 type Lease = { leaseSeconds: number, expiresAt: string }
 
-const RETRY_AFTER_RENEWAL = new Set(['lookupUser', 'signOn'])
+/** Calls that act for no agent here (a login, a key for verifying a peer): renewed, they go ahead. */
+const RETRY_AFTER_RENEWAL = new Set(['lookupUser', 'signOn', 'getRegion', 'getDirectory'])
 
 export class LeaseKeeper {
   readonly #options: LeaseOptions

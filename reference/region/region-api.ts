@@ -24,6 +24,26 @@ function fromUserServerOnly (input: Signed, what: string): void {
 }
 
 export function regionHandlers (ctx: RegionContext): Record<string, OperationHandler> {
+  /**
+   * GRIDIM-IM-10 for a delivery to `to`. A recipient no longer here cannot be named in a
+   * locateUser, so then only the location cache (filled when the message was first accepted)
+   * can vouch for the signer; without it the answer is agent-not-here, as for an unknown
+   * messageId. GRIDIM-IM-25: a lease that lapsed meanwhile has signed the recipient off.
+   */
+  const senderChecked = async (input: Signed, what: { fromUserId: string, toUserId: string }, hosted: boolean): Promise<void> => {
+    const signer = input.principal.keyId
+    if (!hosted) {
+      if (signer === USER_SERVER_KEY_ID || ctx.cache.get(what.fromUserId)?.regionId === signer) return
+      throw agentNotHere(what.toUserId, ctx.faults)
+    }
+    try {
+      await checkSender(ctx, signer, what.fromUserId, what.toUserId)
+    } catch (err) {
+      if (err instanceof GridImError && err.code === 'lease-expired' && !ctx.faults.has('lapsed-region-answers-lease-expired')) throw agentNotHere(what.toUserId, ctx.faults)
+      throw err
+    }
+  }
+
   return {
     // GRIDIM-ROLE-7
     getRegionStatus: () => ({ body: { regionId: ctx.regionId, name: ctx.name, kind: ctx.kind, agents: ctx.agents.size } }),
@@ -34,9 +54,16 @@ export function regionHandlers (ctx: RegionContext): Record<string, OperationHan
       const im = input.body as InstantMessage
       checkBodyLength(im.body)
       const from = input.principal.keyId === USER_SERVER_KEY_ID ? 'user-server' : 'region'
-      if (ctx.inbox.seen(im.messageId, from)) return { body: { status: ctx.inbox.instantMessage(im, from) ?? 'duplicate' } }
-      if (ctx.agents.logFor(im.toUserId) === undefined) throw agentNotHere(im.toUserId, ctx.faults)
-      await checkSender(ctx, input.principal.keyId, im.fromUserId, im.toUserId)
+      // GRIDIM-SIGN-22: a sign-on in flight is waited for, so that `delivered` names a session.
+      if (!ctx.faults.has('delivered-before-sign-on')) await ctx.agents.signingOn(im.toUserId)
+      const hosted = ctx.agents.logFor(im.toUserId) !== undefined
+      if (ctx.inbox.seen(im.messageId, from)) {
+        // GRIDIM-IM-24: whether a messageId is known is told only to a sender that passes the check.
+        if (!ctx.faults.has('duplicate-before-sender-check')) await senderChecked(input, im, hosted)
+        return { body: { status: ctx.inbox.instantMessage(im, from) ?? 'duplicate' } }
+      }
+      if (!hosted) throw agentNotHere(im.toUserId, ctx.faults)
+      await senderChecked(input, im, true)
       // GRIDIM-IM-20: `delivered` only once the message is kept in the region's store.
       const status = ctx.inbox.instantMessage(im, from)
       if (status === null) throw agentNotHere(im.toUserId, ctx.faults)
@@ -47,7 +74,7 @@ export function regionHandlers (ctx: RegionContext): Record<string, OperationHan
     deliverChatState: async (input: Signed) => {
       const state = input.body as ChatState
       if (ctx.agents.logFor(state.toUserId) === undefined) throw agentNotHere(state.toUserId, ctx.faults)
-      await checkSender(ctx, input.principal.keyId, state.fromUserId, state.toUserId)
+      await senderChecked(input, state, true)
       if (!ctx.inbox.chatState(state)) throw agentNotHere(state.toUserId, ctx.faults)
       return { body: { status: 'delivered' } }
     },

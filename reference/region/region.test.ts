@@ -47,7 +47,8 @@ t.test('GRIDIM-LEASE-8: lease-expired from the user server signs the agents off 
   const cyd = g.admit('Cyd Carter')
   g.handlers.listFriends = () => { throw new GridImError('lease-expired') }
   const res = await g.asClient(ada.sessionSecret, 'GET', '/client/friends')
-  t.equal(res.statusCode, 409)
+  t.equal(res.statusCode, 401, 'GRIDIM-LEASE-12: the client is told its session is over, not lease-expired')
+  t.equal(JSON.parse(res.payload).code, 'unauthenticated')
   await new Promise((resolve) => setTimeout(resolve, 20))
   t.equal(g.region.agents.size, 0, 'every agent is treated as signed off')
   t.ok(cyd.log.closed)

@@ -6,7 +6,9 @@ import { GridImError } from '../lib/errors/index.ts'
 import { NO_FAULTS, type Fault } from '../lib/faults.ts'
 import { createServer, PeerClient, registerOperations, signerFor, type HttpTimeouts, type Logger, type OperationHandler } from '../lib/http/index.ts'
 import { Agents } from './agents.ts'
+import { allOperations } from '../lib/contract/operations.ts'
 import { bearerAuthenticator } from './client-auth.ts'
+import { withinClientContract } from './client-contract.ts'
 import { eventHandlers } from './client-events.ts'
 import { messagingHandlers } from './client-messaging.ts'
 import { relayHandlers } from './client-relay.ts'
@@ -128,7 +130,9 @@ export function createRegion (options: RegionOptions) {
   if (kind === 'region') {
     registerOperations(server, {
       document: 'client',
-      handlers: { ...sessionHandlers(ctx), ...messagingHandlers(ctx), ...eventHandlers(ctx), ...relayHandlers(ctx) },
+      handlers: withinClientContract(ctx, { ...sessionHandlers(ctx), ...messagingHandlers(ctx), ...eventHandlers(ctx), ...relayHandlers(ctx) }, {
+        forbiddenListed: new Set([...allOperations().values()].filter((op) => op.document === 'client' && op.responses.has('403')).map((op) => op.operationId))
+      }),
       authenticators: { sessionSecret: bearerAuthenticator(agents) }
     })
   }
