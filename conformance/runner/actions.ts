@@ -150,7 +150,7 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
   let toName: string
   if (op.document === 'client') {
     toName = isRegion(ctx, args.at) ? args.at : ctx.flow.actors[action.as ?? '']?.at ?? 'R1'
-    result = await clientCall(ctx, op, action.as, args, mode)
+    result = await clientCall(ctx, op, action.as, args, mode, payload)
   } else if (op.document === 'admin') {
     toName = 'US'
     const req = split(op, args)
