@@ -1,6 +1,7 @@
 // What an answer to a hostile request must be: an answer at all (no reset, no silence), no 5xx,
 // a refusal, and in the contract — a status the operation lists (or 413, which GRIDIM-LIM-3
-// gives every operation but BOSH's, which has its own limit and way, GRIDIM-LIM-11), its media type and body (problem details, GRIDIM-ERR-1), and a
+// gives every operation but BOSH's, which has its own limit and way, GRIDIM-LIM-11; or 404
+// `unknown-operation` for a path that matches none), its media type and body (problem details, GRIDIM-ERR-1), and a
 // problem code of chapter 14's table with that code's status (GRIDIM-ERR-2). The body check is
 // the conformance runner's own (validate-message.ts), so both read the contract alike.
 import { readFileSync } from 'node:fs'
@@ -44,7 +45,9 @@ export function judgeRefusal (op: Operation, answer: RawAnswer): Verdict {
   if (answer.status >= 500) return fail('a server error')
   const refused = answer.status >= 400 || isBoshTerminate(op, answer.status, body)
   if (!refused) return fail('an invalid request was not refused')
-  const listed = op.responses.has(String(answer.status)) || (answer.status === 413 && op.operationId !== 'boshRequest')
+  // A path that matches no operation (an empty segment) is answered for no operation at all.
+  const noOperation = answer.status === 404 && code === 'unknown-operation'
+  const listed = op.responses.has(String(answer.status)) || noOperation || (answer.status === 413 && op.operationId !== 'boshRequest')
   if (!listed && !isBoshTerminate(op, answer.status, body)) return fail(`status not listed for ${op.operationId} (${[...op.responses.keys()].join(' ')})`)
   const violation = validateMessage({ direction: 'response', operationId: op.operationId, status: answer.status, body, contentType })
   if (violation !== undefined) return fail(violation.problems.map((p) => `${p.pointer || 'body'} ${p.message}`).join('; '))
