@@ -17,7 +17,7 @@ export type RawAnswer =
 /** Keep-alive, as real callers do; a server that closes connections still gets a fresh one. */
 const agent = new Agent({ keepAlive: true, maxSockets: 8 })
 
-export function sendRaw (req: RawRequest, timeoutMs = 5000): Promise<RawAnswer> {
+export function sendRaw (req: RawRequest, timeoutMs = 10_000): Promise<RawAnswer> {
   return new Promise((resolve) => {
     const url = new URL(req.url)
     const body = req.body === undefined ? undefined : Buffer.from(req.body)
