@@ -8,7 +8,9 @@ import { buildUrl } from '../../reference/lib/http/index.ts'
 import type { Step } from '../../spec/flows/schema.ts'
 import { readSse } from '../lib/sse.ts'
 import type { FlowContext } from './flow-context.ts'
-import { peerCall, SIGNATURE_MODES, type PeerRequest, type SignatureMode } from './peer-call.ts'
+import { PAYLOAD_SPOILS, peerCall, SIGNATURE_MODES, type PayloadSpoil, type PeerRequest, type SignatureMode } from './peer-call.ts'
+import { BOSH_BODY_SPOILS, boshBody, postBoshBody, type BoshBodySpoil } from './bosh-probe.ts'
+import { probeSlowClients } from './slow-clients.ts'
 import { resolveValue } from './vars.ts'
 
 export type ActionResult = { status: number, body: unknown, contentType?: string }
@@ -40,6 +42,16 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       ctx.record({ kind: 'runner', operationId: 'killRegion', from: 'runner', to: name })
       return { status: 200, body: undefined }
     }
+    case 'reviveRegion': {
+      // The same region started again after killRegion: same identity, address and stored state.
+      const name = String(args.region)
+      const region = ctx.regions.get(name)
+      if (!region || !target.reviveRegion || !ctx.killed.has(region.index)) throw new Error(`reviveRegion needs a region this flow killed, got ${name}`)
+      await target.reviveRegion(region.index)
+      ctx.killed.delete(region.index)
+      ctx.record({ kind: 'runner', operationId: 'reviveRegion', from: 'runner', to: name })
+      return { status: 200, body: undefined }
+    }
     case 'restartUserServer': {
       if (!target.restartUserServer) throw new Error('this target cannot restart its user server')
       await target.restartUserServer()
@@ -52,25 +64,50 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
       return { status: 200, body: undefined }
     }
+    case 'probe-slow-clients': {
+      // GRIDIM-LIM-17, GRIDIM-LIM-19: every role named, probed at once (the probes wait on timers).
+      const roles = (Array.isArray(args.roles) ? args.roles : [args.roles]).map(String)
+      const probes = await Promise.all(roles.map(async (role) => [role, await probeSlowClients(ctx.urlOf(role))] as const))
+      ctx.record({ kind: 'runner', operationId: 'probe-slow-clients', from: 'runner', to: roles.join(',') })
+      return { status: 200, body: Object.fromEntries(probes) }
+    }
+    case 'post-bosh-body': {
+      // GRIDIM-LIM-11, GRIDIM-XMPP-45, GRIDIM-ERR-11: a BOSH body the gateway must refuse the BOSH way.
+      const spoil = String(args.body)
+      if (!(BOSH_BODY_SPOILS as readonly string[]).includes(spoil)) throw new Error(`unknown BOSH body ${spoil}`)
+      const gateway = String(args.to ?? 'GW')
+      if (target.gateway === undefined) throw new Error('this target has no gateway')
+      const result = await postBoshBody(ctx.urlOf(gateway), boshBody(spoil as BoshBodySpoil, target.gateway.domain))
+      ctx.record({ kind: 'runner', operationId: 'post-bosh-body', from: 'runner', to: gateway, status: result.status })
+      return result
+    }
     default:
       throw new Error(`unknown runner action ${call}`)
   }
 }
 
-async function clientCall (ctx: FlowContext, op: Operation, as: string | undefined, args: Record<string, unknown>, mode: SignatureMode): Promise<ActionResult> {
+/** Whether `name` is a region of the target (a client call may be sent there with `at`). */
+function isRegion (ctx: FlowContext, name: unknown): name is string {
+  return typeof name === 'string' && ctx.regions.has(name)
+}
+
+async function clientCall (ctx: FlowContext, op: Operation, as: string | undefined, args: Record<string, unknown>, mode: SignatureMode, payload?: PayloadSpoil): Promise<ActionResult> {
   if (op.operationId === 'clientLogin' && as !== undefined && Object.keys(args).length === 0) {
     const session = await ctx.signOn(as)
     return { status: 200, body: session.login }
   }
-  const req = split(op, args)
+  // `at` and `bearer` are not members: where a call without `as` goes, and the secret it carries.
+  const { at, bearer, ...members } = args
+  const req = split(op, members)
   const session = as === undefined ? undefined : ctx.session(as)
-  const baseUrl = session?.regionUrl ?? ctx.regionUrlOf(String(args.at ?? as ?? ''))
-  if (session && mode !== 'none') req.headers.authorization = `Bearer ${session.login.sessionSecret}`
+  const baseUrl = session?.regionUrl ?? (isRegion(ctx, at) ? ctx.urlOf(at) : ctx.regionUrlOf(String(at ?? as ?? '')))
+  if (bearer !== undefined) req.headers.authorization = `Bearer ${String(bearer)}`
+  else if (session && mode !== 'none') req.headers.authorization = `Bearer ${session.login.sessionSecret}`
   if (op.operationId === 'clientStreamEvents') {
     const read = await readSse(buildUrl(baseUrl, op, req), req.headers)
     return { status: read.status, body: read.body ?? { events: read.events.map((e) => e.data) } }
   }
-  const result = await peerCall(baseUrl, op, req, undefined, 'none')
+  const result = await peerCall(baseUrl, op, req, undefined, 'none', payload)
   ctx.contract.answered(op.operationId, baseUrl, result)
   if (result.status < 300 && session) {
     if (op.operationId === 'clientLogout') ctx.sessions.delete(as!)
@@ -99,9 +136,11 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
     if (action.call === 'signOff') return await ctx.xmpp.signOff(action.as)
   }
   const resolved = (resolveValue(action.args ?? {}, ctx.scope) ?? {}) as Record<string, unknown>
-  const { to, signature = 'valid', ...args } = resolved
+  const { to, signature = 'valid', payload: spoil, ...args } = resolved
   if (!SIGNATURE_MODES.includes(signature as SignatureMode)) throw new Error(`unknown signature mode ${String(signature)}`)
+  if (spoil !== undefined && !PAYLOAD_SPOILS.includes(spoil as PayloadSpoil)) throw new Error(`unknown payload spoil ${String(spoil)}`)
   const mode = signature as SignatureMode
+  const payload = spoil as PayloadSpoil | undefined
   operations ??= allOperations()
   const op = operations.get(action.call)
   if (op === undefined) return await runnerAction(ctx, action.call, resolved)
@@ -110,20 +149,20 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
   let from = action.as ?? 'runner'
   let toName: string
   if (op.document === 'client') {
-    toName = ctx.flow.actors[action.as ?? '']?.at ?? 'R1'
+    toName = isRegion(ctx, args.at) ? args.at : ctx.flow.actors[action.as ?? '']?.at ?? 'R1'
     result = await clientCall(ctx, op, action.as, args, mode)
   } else if (op.document === 'admin') {
     toName = 'US'
     const req = split(op, args)
     if (mode !== 'none') req.headers.authorization = `Bearer ${ctx.target.adminToken}`
-    result = await peerCall(ctx.target.userServerUrl, op, req, undefined, 'none')
+    result = await peerCall(ctx.target.userServerUrl, op, req, undefined, 'none', payload)
     ctx.contract.answered(op.operationId, ctx.target.userServerUrl, result)
   } else {
     toName = op.document === 'user-server' ? 'US' : String(to ?? 'R1')
     const sim = action.as === undefined ? undefined : ctx.simulated.get(action.as)
     if (action.as !== undefined && sim === undefined) throw new Error(`${action.as} is not a role the runner plays; mark it simulated`)
     from = action.as ?? 'runner'
-    result = await peerCall(ctx.urlOf(toName), op, split(op, args), sim, mode)
+    result = await peerCall(ctx.urlOf(toName), op, split(op, args), sim, mode, payload)
     ctx.contract.answered(op.operationId, ctx.urlOf(toName), result)
   }
   ctx.record({ kind: op.document === 'client' ? 'client' : op.document === 'admin' ? 'admin' : 'peer', operationId: op.operationId, from, to: toName, status: result.status, request: args, response: result.body })

@@ -1,13 +1,27 @@
 // A service-to-service request made by the runner as a role it plays, signed correctly or
-// deliberately wrong (GRIDIM-SEC negative checks): `signature` picks how.
+// deliberately wrong (GRIDIM-SEC negative checks): `signature` picks how. `payload` spoils the
+// body instead (GRIDIM-LIM-3, GRIDIM-ERR-11), the way a careless or hostile client would.
 import { randomUUID } from 'node:crypto'
+import { request as httpRequest } from 'node:http'
 import type { Operation } from '../../reference/lib/contract/operations.ts'
 import { buildUrl, fetchFresh } from '../../reference/lib/http/index.ts'
 import { generateKeyPair, signRequest } from '../../reference/lib/signatures/index.ts'
 import type { SimulatedRegion } from './simulated-region.ts'
+import { PROFILE_SPOILS, spoilSignature, type ProfileSpoil } from './spoil-signature.ts'
 
-export const SIGNATURE_MODES = ['valid', 'none', 'foreign-key', 'unknown-key', 'stale', 'bad-digest', 'replay', 'next-key'] as const
+export const SIGNATURE_MODES = ['valid', 'none', 'foreign-key', 'unknown-key', 'stale', 'bad-digest', 'replay', 'next-key', ...PROFILE_SPOILS] as const
 export type SignatureMode = typeof SIGNATURE_MODES[number]
+
+/**
+ * `oversized`: the body (the JSON of the arguments, `{}` when the operation takes none, so GET
+ * and DELETE too) is padded with JSON whitespace to 70 000 bytes, over the 65 536 limit.
+ * `invalid-utf8`: every U+FFFD in the JSON text is sent as the lone byte 0xFF, which is not UTF-8.
+ */
+export const PAYLOAD_SPOILS = ['oversized', 'invalid-utf8'] as const
+export type PayloadSpoil = typeof PAYLOAD_SPOILS[number]
+
+/** Over GRIDIM-LIM-3's 65 536 bytes by a margin no rounding can hide. */
+const OVERSIZED_BYTES = 70_000
 
 export type PeerRequest = {
   params: Record<string, string>
@@ -16,7 +30,11 @@ export type PeerRequest = {
   body?: unknown
 }
 
-function sign (sim: SimulatedRegion, mode: SignatureMode, method: string, url: string, headers: Record<string, string>, body: string | undefined): Record<string, string> {
+function isProfileSpoil (mode: SignatureMode): mode is ProfileSpoil {
+  return (PROFILE_SPOILS as readonly string[]).includes(mode)
+}
+
+function sign (sim: SimulatedRegion, mode: SignatureMode, method: string, url: string, headers: Record<string, string>, body: Buffer | undefined): Record<string, string> {
   if (mode === 'none') return {}
   const keyId = mode === 'unknown-key' ? randomUUID() : sim.regionId
   const privateKey = mode === 'foreign-key' ? generateKeyPair().privateKey : mode === 'next-key' ? sim.nextPrivateKey : sim.privateKey
@@ -24,24 +42,70 @@ function sign (sim: SimulatedRegion, mode: SignatureMode, method: string, url: s
   return { ...signRequest({ method, url, headers, body }, { keyId, privateKey, created }) } as Record<string, string>
 }
 
-export type PeerAnswer = { status: number, body: unknown, contentType?: string }
-
-async function send (method: string, url: string, headers: Record<string, string>, body: string | undefined): Promise<PeerAnswer> {
-  const res = await fetchFresh(url, { method, headers, body }, 15_000)
-  const text = await res.text()
-  let parsed: unknown
-  try { parsed = text === '' ? undefined : JSON.parse(text) } catch { parsed = text }
-  return { status: res.status, body: parsed, contentType: res.headers.get('content-type') ?? undefined }
+/** The request body as bytes on the wire, spoilt as asked. */
+function bodyBytes (op: Operation, body: unknown, payload: PayloadSpoil | undefined): Buffer | undefined {
+  if (payload === 'oversized') {
+    const json = JSON.stringify(body ?? {})
+    return Buffer.from(json + ' '.repeat(Math.max(0, OVERSIZED_BYTES - Buffer.byteLength(json))))
+  }
+  if (body === undefined) return undefined
+  const bytes = Buffer.from(JSON.stringify(body))
+  if (payload !== 'invalid-utf8') return bytes
+  const replacement = Buffer.from('\uFFFD')
+  const parts: Buffer[] = []
+  let from = 0
+  for (let at = bytes.indexOf(replacement); at !== -1; at = bytes.indexOf(replacement, from)) {
+    parts.push(bytes.subarray(from, at), Buffer.from([0xff]))
+    from = at + replacement.length
+  }
+  if (parts.length === 0) throw new Error(`${op.operationId}: payload invalid-utf8 needs a U+FFFD in the arguments to replace`)
+  return Buffer.concat([...parts, bytes.subarray(from)])
 }
 
-export async function peerCall (baseUrl: string, op: Operation, req: PeerRequest, sim: SimulatedRegion | undefined, mode: SignatureMode): Promise<PeerAnswer> {
+export type PeerAnswer = { status: number, body: unknown, contentType?: string }
+
+function answer (status: number, text: string, contentType: string | undefined): PeerAnswer {
+  let parsed: unknown
+  try { parsed = text === '' ? undefined : JSON.parse(text) } catch { parsed = text }
+  return { status, body: parsed, contentType }
+}
+
+async function send (method: string, url: string, headers: Record<string, string>, body: Buffer | undefined): Promise<PeerAnswer> {
+  const res = await fetchFresh(url, { method, headers, body }, 15_000)
+  return answer(res.status, await res.text(), res.headers.get('content-type') ?? undefined)
+}
+
+/**
+ * node:http, for what fetch will not send: a Host that is not the URL's (GRIDIM-SEC-4), and a
+ * body on a GET (GRIDIM-LIM-3). One connection, closed after the answer.
+ */
+async function sendRaw (method: string, url: string, headers: Record<string, string>, body: Buffer | undefined): Promise<PeerAnswer> {
+  return await new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers: { ...headers, connection: 'close', ...(body === undefined ? {} : { 'content-length': String(body.length) }) }, agent: false, timeout: 15_000 }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => { resolve(answer(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), res.headers['content-type'])) })
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within 15 s`)))
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+export async function peerCall (baseUrl: string, op: Operation, req: PeerRequest, sim: SimulatedRegion | undefined, mode: SignatureMode, payload?: PayloadSpoil): Promise<PeerAnswer> {
   const url = buildUrl(baseUrl, op, { params: req.params, query: req.query })
-  const body = req.body === undefined ? undefined : JSON.stringify(req.body)
+  const body = bodyBytes(op, req.body, payload)
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...req.headers }
   if (body !== undefined) headers['content-type'] = 'application/json'
   const signed = op.security.includes('gridimSignature') && sim !== undefined
+  if (signed && isProfileSpoil(mode)) {
+    return await sendRaw(op.method, url, spoilSignature(mode, { method: op.method, url, headers, body }, { keyId: sim.regionId, privateKey: sim.privateKey }).headers, body)
+  }
   if (signed) Object.assign(headers, sign(sim, mode, op.method, url, headers, body))
-  if (mode === 'bad-digest' && body !== undefined) return await send(op.method, url, headers, body + ' ')
+  if (mode === 'bad-digest' && body !== undefined) return await send(op.method, url, headers, Buffer.concat([body, Buffer.from(' ')]))
   if (mode === 'replay') await send(op.method, url, headers, body)
+  // fetch refuses a body on GET or HEAD.
+  if (body !== undefined && (op.method === 'GET' || op.method === 'HEAD')) return await sendRaw(op.method, url, headers, body)
   return await send(op.method, url, headers, body)
 }

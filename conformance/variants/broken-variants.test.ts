@@ -42,7 +42,47 @@ const variants: readonly Variant[] = [
     flow: 'x-xmpp-rights-honoured',
     requirement: 'GRIDIM-XMPP-24',
     bug: 'a gateway that shows a foreign friend a grid user who has not granted CanSeeOnline'
-  }
+  },
+  {
+    fault: 'region-trusts-any-handover',
+    flow: 'x-handover-bound-to-session',
+    requirement: 'GRIDIM-LOC-12',
+    bug: 'a region that hosts any agent handed over to it once locateUser places the user there'
+  },
+  {
+    fault: 'handover-confirmed-twice',
+    flow: 'x-handover-bound-to-session',
+    requirement: 'GRIDIM-LOC-17',
+    bug: 'a user server that confirms the same hand-over twice'
+  },
+  { fault: 'unread-dropped-on-logout', flow: 'x-unread-returned-on-logout', requirement: 'GRIDIM-OFFL-11', bug: 'a region that drops what a session left unread at logout' },
+  {
+    fault: 'unread-dropped-on-replacement',
+    flow: 'x-unread-returned-on-replacement',
+    requirement: 'GRIDIM-SIGN-20',
+    bug: 'a region that drops what a replaced session left unread'
+  },
+  {
+    fault: 'returned-unread-from-any-region',
+    flow: 'x-unread-return-rules',
+    requirement: 'GRIDIM-OFFL-12',
+    bug: 'a user server that takes unread messages back from a region that never hosted the session'
+  },
+  {
+    fault: 'user-server-verifies-host-header',
+    flow: 'x-signature-profile-enforced',
+    requirement: 'GRIDIM-SEC-4',
+    bug: 'a user server that verifies @target-uri against the Host header'
+  },
+  { fault: 'any-digest-algorithm', flow: 'x-signature-profile-enforced', requirement: 'GRIDIM-SEC-2', bug: 'a receiver that accepts a Content-Digest with sha-512 only' },
+  {
+    fault: 'malformed-signature-as-bad-signature',
+    flow: 'x-signature-profile-enforced',
+    requirement: 'GRIDIM-SEC-17',
+    bug: 'a receiver that answers a signature without alg, nonce or created with bad-signature'
+  },
+  { fault: 'short-nonce-accepted', flow: 'x-signature-profile-enforced', requirement: 'GRIDIM-SEC-16', bug: 'a receiver that accepts a one-character nonce' },
+  { fault: 'get-body-unlimited', flow: 'x-malformed-http-refused', requirement: 'GRIDIM-LIM-3', bug: 'a role that answers a GET whose body is over 65 536 bytes' }
 ]
 
 /** Leases this short lapse within 3 s of a crash (a 1 s sweep), well inside the event timeout. */

@@ -2,6 +2,7 @@
 // user-server` and `gridim region` run one role each. Each role prints one JSON line on stdout
 // when it is ready ({"ready": ...}), which scripts and the end-to-end tests wait for.
 import { randomUUID } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { GridImError } from '../lib/errors/index.ts'
@@ -21,10 +22,10 @@ Usage:
   gridim grid         [--data DIR] [--regions N] [--host H] [--port P] [--admin-token T]
                       [--gateway-domain D] [JABBER]
   gridim user-server  [--data DIR] [--host H] [--port P] [--admin-token T] [--gateway-domain D]
-  gridim region       --user-server URL [--name NAME] [--region-id UUID] [--key-file FILE]
+  gridim region       --user-server URL [--data DIR] [--name NAME] [--region-id UUID] [--key-file FILE]
                       [--host H] [--port P] [--admin-token T]
-  gridim gateway      --user-server URL [--gateway-domain D] [--region-id UUID] [--key-file FILE]
-                      [--host H] [--port P] [--admin-token T] [JABBER]
+  gridim gateway      --user-server URL [--data DIR] [--gateway-domain D] [--region-id UUID]
+                      [--key-file FILE] [--host H] [--port P] [--admin-token T] [JABBER]
   gridim help
 
 JABBER = --jabber HOST:PORT --jabber-secret SECRET --jabber-domain DOMAIN: the Jabber server the
@@ -35,6 +36,10 @@ grid         user server (SQLite under --data, default ./data) and --regions reg
 user-server  the user server alone. --admin-token (or GRIDIM_ADMIN_TOKEN) guards /admin.
 region       one region. With --admin-token it provisions itself at the user server first;
              otherwise an operator provisions its public key (printed at start) beforehand.
+             It keeps the messages it accepted in DIR/region-<regionId>.sqlite (--data, default
+             ./data, created if missing) until they are read or returned to the offline store;
+             started again with the same --data and --region-id after a crash, it returns what
+             its sessions left unread. DIR/keys holds its key unless --key-file says otherwise.
 gateway      the XMPP gateway, a region of kind gateway: BOSH at /http-bind and WebSocket at
              /xmpp-websocket for IM-only grid users (SASL PLAIN as first.last), and with JABBER
              a component link for that server's users. --gateway-domain (default grid.localhost)
@@ -113,6 +118,8 @@ async function grid (v: Record<string, any>): Promise<void> {
 async function userServer (v: Record<string, any>): Promise<void> {
   const dataDir = resolve(v.data)
   const token = v['admin-token'] ?? (() => { throw new Error('--admin-token (or GRIDIM_ADMIN_TOKEN) is required') })()
+  // SQLite creates a file, not the directories above it; `gridim grid` makes them too (start-grid.ts).
+  mkdirSync(dataDir, { recursive: true })
   const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
   const keys = loadOrCreateKeyPair(join(dataDir, 'keys', 'user-server.pem'))
   const server = createUserServer({
@@ -143,10 +150,18 @@ async function joinGrid (v: Record<string, any>, kind: 'region' | 'gateway', def
   return { userServerUrl, regionId, name, keys, userServerKey: importPublicKey(directory.body.publicKey) }
 }
 
+/** GRIDIM-IM-20: the region's (or gateway's) own message file, in --data, created if missing. */
+function messageFile (v: Record<string, any>, regionId: string): string {
+  const dir = resolve(v.data)
+  mkdirSync(dir, { recursive: true })
+  return join(dir, `region-${regionId}.sqlite`)
+}
+
 async function region (v: Record<string, any>): Promise<void> {
   const { userServerUrl, regionId, name, keys, userServerKey } = await joinGrid(v, 'region', (id) => `Region ${id.slice(0, 8)}`)
   const r = createRegion({
-    regionId, name, ...keys, userServerUrl, userServerKey, host: v.host, port: int(v.port, 'port'), logger: createLogger({ role: 'region', region: name })
+    regionId, name, ...keys, userServerUrl, userServerKey, host: v.host, port: int(v.port, 'port'), logger: createLogger({ role: 'region', region: name }),
+    messageFile: messageFile(v, regionId)
   })
   const url = await r.start()
   onSignal(() => r.stop())
@@ -157,7 +172,8 @@ async function gateway (v: Record<string, any>): Promise<void> {
   const { userServerUrl, regionId, name, keys, userServerKey } = await joinGrid(v, 'gateway', () => 'XMPP gateway')
   const gw = createGateway({
     regionId, name, ...keys, userServerUrl, userServerKey, host: v.host, port: int(v.port, 'port'),
-    domain: v['gateway-domain'], jabberServer: jabberLink(v), plainOnInsecure: plainAllowed(v.host), logger: createLogger({ role: 'gateway' })
+    domain: v['gateway-domain'], jabberServer: jabberLink(v), plainOnInsecure: plainAllowed(v.host), logger: createLogger({ role: 'gateway' }),
+    messageFile: messageFile(v, regionId)
   })
   const url = await gw.start()
   onSignal(() => gw.stop())

@@ -80,6 +80,8 @@ t.test('over WebSocket: stored message after initial presence, presence both way
   t.equal(m2.outcome, 'delivered')
   t.equal((await live).attrs.id, m2.messageId)
   t.comment(`region → gateway → WebSocket client in ${Date.now() - sent} ms`)
+  // GRIDIM-IM-22: written to E's stream, so read: nothing of it would go back at a sign-off.
+  t.equal(gateway.region.context.messages.stateOf(m2.messageId)?.state, 'read', 'a written stanza counts as read')
 
   const id = randomUUID()
   await E.xmpp.send(new Element('message', { type: 'chat', to: `ada.test@${GW}`, id }).c('body').t('Thanks').up())

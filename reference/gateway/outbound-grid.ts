@@ -53,6 +53,8 @@ export class GridSender {
     if (!this.#direct.add(im.messageId) || region.inbox.seen(im.messageId)) return 'duplicate'
     const user = users.ensure({ userId: im.toUserId, name, jid: name, kind: 'foreign' })
     eventToStanzas(this.#gw.out, user, 'instantMessage', im)
+    // GRIDIM-IM-22: written to the component link, so delivered; remembered across restarts.
+    region.messages.handedOn(im)
     return 'delivered'
   }
 

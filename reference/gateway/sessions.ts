@@ -167,6 +167,8 @@ export class Sessions {
       }
     }
     user.cursor = cursor
+    // GRIDIM-IM-22: at the gateway a message is read once its stanza is written to the stream.
+    this.#gw.region.inbox.readThrough(agent, cursor)
     // GRIDIM-OFFL-8: stored messages are acknowledged once their stanzas are written.
     if (agent.unacknowledged.length > 0 || agent.moreOffline) void this.#gw.region.offline.readThrough(agent, cursor)
   }

@@ -77,7 +77,8 @@ export async function startGrid (options: GridOptions) {
     const keys = loadOrCreateKeyPair(join(dataDir, 'keys', `${r.regionId}.pem`))
     const region = createRegion({
       regionId: r.regionId, name: r.name, ...keys, userServerUrl, userServerKey: userServerKeys.publicKey,
-      host, port, logger: logger.child({ role: 'region', region: r.name }), faults: options.faults
+      host, port, logger: logger.child({ role: 'region', region: r.name }), faults: options.faults,
+      messageFile: join(dataDir, `region-${r.regionId}.sqlite`)
     })
     await region.start()
     return region
@@ -103,7 +104,8 @@ export async function startGrid (options: GridOptions) {
       domain: gatewayOptions!.domain, jabberServer: gatewayOptions!.jabberServer,
       // GRIDIM-XMPP-8: PLAIN without TLS only where nothing leaves the machine.
       plainOnInsecure: ['127.0.0.1', '::1', 'localhost'].includes(host),
-      logger: logger.child({ role: 'gateway' }), faults: options.faults
+      logger: logger.child({ role: 'gateway' }), faults: options.faults,
+      messageFile: join(dataDir, `region-${state.gatewayId!}.sqlite`)
     })
     await gw.start()
     return gw

@@ -18,6 +18,24 @@
  *   (breaks GRIDIM-ERR-1 and GRIDIM-ROLE-9; only checking the traffic against the contract sees it).
  * - `gateway-ignores-can-see-online`: the gateway answers a presence probe with available presence for an
  *   online friend who has not granted the prober CanSeeOnline (breaks GRIDIM-XMPP-24).
+ * - `region-trusts-any-handover`: a region hosts an agent handed over with `acceptAgent` once `locateUser`
+ *   places the user there, without `confirmHandover` (breaks GRIDIM-LOC-12).
+ * - `handover-confirmed-twice`: the user server confirms the same hand-over again; it keeps the record of
+ *   the move after a confirmation (breaks GRIDIM-LOC-17).
+ * - `unread-dropped-on-logout`: a region deletes what a session left unread when its client logs out,
+ *   instead of returning it to the offline store (breaks GRIDIM-OFFL-11).
+ * - `unread-dropped-on-replacement`: likewise when a newer sign-on elsewhere replaces the session (breaks GRIDIM-SIGN-20).
+ * - `returned-unread-from-any-region`: the user server stores messages returned for a session by a region
+ *   that never hosted it (breaks GRIDIM-OFFL-12).
+ * - `user-server-verifies-host-header`: the user server forms `@target-uri` from the request's Host header,
+ *   not its own base URL, so a request signed for another host and sent with that Host verifies (breaks GRIDIM-SEC-4).
+ * - `any-digest-algorithm`: a Content-Digest with any one matching active algorithm (say sha-512 alone) is
+ *   accepted without a sha-256 (breaks GRIDIM-SEC-2 and GRIDIM-SEC-15).
+ * - `malformed-signature-as-bad-signature`: a signature missing alg, created, keyid or nonce, or a required
+ *   component, is refused with bad-signature instead of unauthenticated (breaks GRIDIM-SEC-5 and GRIDIM-SEC-17).
+ * - `short-nonce-accepted`: any non-empty nonce is accepted, even one character (breaks GRIDIM-SEC-16).
+ * - `get-body-unlimited`: a GET request's body is never measured, so one over 65 536 bytes is answered as if it
+ *   had none (breaks GRIDIM-LIM-3).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -30,6 +48,16 @@ export type Fault =
   | 'region-forgets-sent-ids'
   | 'region-problem-status-as-text'
   | 'gateway-ignores-can-see-online'
+  | 'region-trusts-any-handover'
+  | 'handover-confirmed-twice'
+  | 'unread-dropped-on-logout'
+  | 'unread-dropped-on-replacement'
+  | 'returned-unread-from-any-region'
+  | 'user-server-verifies-host-header'
+  | 'any-digest-algorithm'
+  | 'malformed-signature-as-bad-signature'
+  | 'short-nonce-accepted'
+  | 'get-body-unlimited'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

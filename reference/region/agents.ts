@@ -34,10 +34,20 @@ export const DEPARTED_MS = 60_000
 // GRIDIM-SEC-10: secrets are found by their digest and then compared in constant time, so the
 // time taken does not depend on how much of a guessed secret is right.
 const digest = (secret: string): string => createHash('sha256').update(secret).digest('base64url')
-const sameSecret = (a: string, b: string): boolean => {
+export const sameSecret = (a: string, b: string): boolean => {
   const x = Buffer.from(a)
   const y = Buffer.from(b)
   return x.length === y.length && timingSafeEqual(x, y)
+}
+
+export type AgentHooks = {
+  /** A session now has its agent here (what was accepted for it while it signed on is its own). */
+  onAdmitted?: (agent: Agent) => void
+  /**
+   * A session's agent is gone from here for good: dropped, or handed over and its read window
+   * over (GRIDIM-OFFL-11: what it left unread goes back).
+   */
+  onEnded?: (agent: Agent) => void
 }
 
 export class Agents {
@@ -47,10 +57,15 @@ export class Agents {
   readonly #byUser = new Map<string, Agent>()
   readonly #reserved = new Map<string, EventLog>()
   readonly #departed = new Map<string, { agent: Agent, until: number }>()
+  readonly #hooks: AgentHooks
+  readonly #departures = new Set<NodeJS.Timeout>()
+  readonly #departedMs: number
 
-  constructor ({ now = Date.now, retention }: { now?: () => number, retention?: number } = {}) {
+  constructor ({ now = Date.now, retention, departedMs = DEPARTED_MS, ...hooks }: { now?: () => number, retention?: number, departedMs?: number } & AgentHooks = {}) {
     this.#now = now
     this.#logOptions = { now, retention }
+    this.#departedMs = departedMs
+    this.#hooks = hooks
   }
 
   get size (): number {
@@ -100,6 +115,14 @@ export class Agents {
     return this.#byUser.get(userId)?.log ?? this.#reserved.get(userId)
   }
 
+  /** Where a delivery for userId goes: the log and its sessionId ('' while the session signs on). */
+  recipient (userId: string): { log: EventLog, sessionId: string } | undefined {
+    const agent = this.#byUser.get(userId)
+    if (agent !== undefined) return { log: agent.log, sessionId: agent.sessionId }
+    const log = this.#reserved.get(userId)
+    return log === undefined ? undefined : { log, sessionId: '' }
+  }
+
   /** Hosts a session; an earlier session of the same user here is dropped. */
   admit (state: AgentState, log?: EventLog): Agent {
     const previous = this.#byUser.get(state.userId)
@@ -117,6 +140,7 @@ export class Agents {
       sent: new Map()
     }
     this.#attach(agent)
+    this.#hooks.onAdmitted?.(agent)
     return agent
   }
 
@@ -124,6 +148,12 @@ export class Agents {
   drop (agent: Agent): void {
     this.detach(agent)
     agent.log.close()
+    this.#hooks.onEnded?.(agent)
+  }
+
+  /** The agent hosting sessionId here, if any. */
+  bySessionId (sessionId: string): Agent | undefined {
+    return this.list().find((a) => a.sessionId === sessionId)
   }
 
   /** Deliveries and client requests stop finding the agent, its log stays open (a hand-over begins). */
@@ -144,7 +174,23 @@ export class Agents {
     this.detach(agent)
     agent.log.close()
     for (const [key, entry] of this.#departed) if (entry.until <= this.#now()) this.#departed.delete(key)
-    this.#departed.set(digest(agent.sessionSecret), { agent, until: this.#now() + DEPARTED_MS })
+    this.#departed.set(digest(agent.sessionSecret), { agent, until: this.#now() + this.#departedMs })
+    // GRIDIM-CLI-24: once the read window is over, what the old log holds unread goes back,
+    // unless the session has meanwhile come back here (its unread then waits for its end).
+    const timer = setTimeout(() => {
+      this.#departures.delete(timer)
+      if (this.bySessionId(agent.sessionId) === undefined) this.#hooks.onEnded?.(agent)
+    }, this.#departedMs)
+    timer.unref()
+    this.#departures.add(timer)
+  }
+
+  /** A stop: read windows still open end now. */
+  endDepartures (): void {
+    for (const timer of this.#departures) clearTimeout(timer)
+    this.#departures.clear()
+    for (const { agent } of this.#departed.values()) if (this.bySessionId(agent.sessionId) === undefined) this.#hooks.onEnded?.(agent)
+    this.#departed.clear()
   }
 
   /** Agents whose client has made no request and held no stream since `before` (GRIDIM-SIGN-13). */

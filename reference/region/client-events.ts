@@ -25,8 +25,12 @@ function checkCursor (agent: Agent, cursor: unknown, where: string): string | un
 }
 
 export function eventHandlers (ctx: RegionContext): Record<string, OperationHandler> {
+  // GRIDIM-CLI-23: reading past an instant message, also in a handed-over session's old log,
+  // makes it read; stored messages are acknowledged only by the region hosting the session.
   const readThrough = async (agent: Agent, cursor: string | undefined): Promise<void> => {
-    if (cursor !== undefined && ctx.agents.byUserId(agent.userId) === agent) await ctx.offline.readThrough(agent, cursor)
+    if (cursor === undefined) return
+    ctx.inbox.readThrough(agent, cursor)
+    if (ctx.agents.byUserId(agent.userId) === agent) await ctx.offline.readThrough(agent, cursor)
   }
 
   return {

@@ -5,6 +5,7 @@ import type { OperationHandler } from '../lib/http/index.ts'
 import type { Agent } from './agents.ts'
 import { agentOf } from './client-auth.ts'
 import type { RegionContext } from './context.ts'
+import { signOffAgent } from './sign-off.ts'
 import type { Friend, InstantMessage } from './types.ts'
 
 /** The user server's signOn answer (user-server.yaml SignOnResponse). */
@@ -65,14 +66,11 @@ export function sessionHandlers (ctx: RegionContext & { url: () => string }): Re
 
     // Seed step 6, GRIDIM-CLI-4, GRIDIM-SIGN-12. A lost first answer makes the retry see
     // unknown-session, which means the session has ended all the same.
+    // GRIDIM-OFFL-14: what the session left unread goes back to the offline store first, so
+    // that a sign-on right after the logout finds it there.
     clientLogout: async (input) => {
       const agent = agentOf(agents, input)
-      try {
-        await userServer('signOff', { params: { sessionId: agent.sessionId } })
-      } catch (err) {
-        if (!(err instanceof GridImError && (err.code === 'unknown-session' || err.code === 'not-your-agent'))) throw err
-      }
-      agents.drop(agent)
+      await signOffAgent(ctx, agent, { dropUnread: ctx.faults.has('unread-dropped-on-logout') })
       ctx.logger.debug('signed off', { userId: agent.userId, sessionId: agent.sessionId })
       return { status: 204 }
     },

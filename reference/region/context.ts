@@ -5,8 +5,10 @@ import type { Agents } from './agents.ts'
 import type { DeliveryDeps } from './delivery.ts'
 import type { Inbox } from './inbox.ts'
 import type { LocationCache } from './location-cache.ts'
+import type { MessageStore } from './message-store.ts'
 import type { OfflineMessages } from './offline-messages.ts'
 import type { RegionKind } from './types.ts'
+import type { UnreadReturns } from './unread-returns.ts'
 import type { Peer, RegionMetrics, UserServer } from './upstream.ts'
 
 export type RegionContext = {
@@ -17,6 +19,10 @@ export type RegionContext = {
   inbox: Inbox
   cache: LocationCache
   offline: OfflineMessages
+  /** The messages accepted here, kept until read or returned (GRIDIM-IM-20). */
+  messages: MessageStore
+  /** Sends what ended sessions left unread back to the user server (GRIDIM-OFFL-11). */
+  returns: UnreadReturns
   peer: Peer
   userServer: UserServer
   metrics: RegionMetrics

@@ -103,3 +103,14 @@ t.test('subscribers see each new event, and null when the log closes', async (t)
   t.same(got, ['a'])
   t.same(again, [null, null])
 })
+
+t.test('GRIDIM-IM-20: what append is asked to keep is kept before any listener hears of the event; a failure appends nothing', async (t) => {
+  const log = new EventLog()
+  const order: string[] = []
+  log.subscribe((event) => { order.push(`heard ${event?.id}`) })
+  const event = log.append('instantMessage', { n: 1 }, (e) => { order.push(`kept ${e.id}`) })
+  t.same(order, [`kept ${event.id}`, `heard ${event.id}`])
+  t.throws(() => log.append('instantMessage', { n: 2 }, () => { throw new Error('disk full') }), /disk full/)
+  t.equal(log.size, 1)
+  t.equal(log.head, event.id)
+})

@@ -55,12 +55,17 @@ export class EventLog {
     return this.#events.length
   }
 
-  append (type: string, data: unknown): ClientEvent {
+  /**
+   * Appends an event. `keep`, if given, runs with the event before anyone can read it (e.g. to
+   * commit it to a store, GRIDIM-IM-20); if it throws, nothing is appended.
+   */
+  append (type: string, data: unknown, keep?: (event: ClientEvent) => void): ClientEvent {
     if (this.#closed) throw new Error('the event log is closed')
     const ms = this.#now()
     const seq = Math.max(this.#last + 1, ms * 1000)
-    this.#last = seq
     const event: ClientEvent = { id: String(seq), type, at: new Date(ms).toISOString(), data }
+    keep?.(event)
+    this.#last = seq
     this.#events.push({ seq, event, ms })
     this.#discard(ms)
     for (const listener of [...this.#listeners]) listener(event)

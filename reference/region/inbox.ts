@@ -1,46 +1,77 @@
 // Handing things to agents hosted here: each becomes one client event in the agent's log
 // (GRIDIM-CLI-5). Messages and notices are de-duplicated by id, so a retry never shows twice
-// (GRIDIM-IM-14, GRIDIM-GRP-21, GRIDIM-SIGN-19).
-import type { Agents } from './agents.ts'
+// (GRIDIM-IM-14, GRIDIM-GRP-21, GRIDIM-SIGN-19). An instant message is kept in the region's
+// message store before it counts as delivered (GRIDIM-IM-20), and that store is also what
+// remembers its messageId, across restarts (GRIDIM-IM-21).
+import type { Fault } from '../lib/faults.ts'
+import type { Agent, Agents } from './agents.ts'
 import type { LocalResult } from './delivery.ts'
 import { applyNoticeToFriends } from './friends.ts'
 import type { LocationCache } from './location-cache.ts'
+import type { MessageStore } from './message-store.ts'
 import { RecentIds } from './recent-ids.ts'
 import type { ChatState, GroupMessageDelivery, InstantMessage, Notice } from './types.ts'
 import type { RegionMetrics } from './upstream.ts'
+
+/**
+ * Where an instant message comes from: a region (the sender's, or the gateway acting as one),
+ * the user server redelivering a stored message (GRIDIM-OFFL-10), or a sign-on's stored messages.
+ */
+export type MessageSource = 'region' | 'user-server' | 'offline'
+
+export type InboxOptions = { messages: MessageStore, now?: () => number, faults?: ReadonlySet<Fault> }
 
 export class Inbox {
   readonly #agents: Agents
   readonly #cache: LocationCache
   readonly #metrics: RegionMetrics
-  readonly #messages: RecentIds
+  readonly #store: MessageStore
+  readonly #groupMessages: RecentIds
   readonly #notices: RecentIds
+  readonly #faults: ReadonlySet<Fault>
 
-  constructor (agents: Agents, cache: LocationCache, metrics: RegionMetrics, now: () => number = Date.now) {
+  constructor (agents: Agents, cache: LocationCache, metrics: RegionMetrics, { messages, now = Date.now, faults = new Set() }: InboxOptions) {
     this.#agents = agents
     this.#cache = cache
     this.#metrics = metrics
-    this.#messages = new RecentIds({ now })
+    this.#store = messages
+    this.#groupMessages = new RecentIds({ now })
     this.#notices = new RecentIds({ now })
+    this.#faults = faults
   }
 
-  /** True when this messageId was handed to an agent here before. */
-  seen (messageId: string): boolean {
-    return this.#messages.has(messageId)
+  /**
+   * True when this messageId was accepted here before (GRIDIM-IM-14, GRIDIM-IM-21). A message on
+   * its way back to the offline store is a duplicate for a sender's retry, but is taken anew
+   * when the user server itself brings it again (GRIDIM-OFFL-10) or a sign-on lists it.
+   */
+  seen (messageId: string, from: MessageSource = 'region'): boolean {
+    const state = this.#store.stateOf(messageId)?.state
+    return state === 'unread' || state === 'read' || (state === 'returning' && from === 'region')
   }
 
   /** An instant message, live or from the offline store; null when the recipient is not here. */
-  instantMessage (im: InstantMessage): LocalResult | null {
-    if (this.#messages.has(im.messageId)) {
+  instantMessage (im: InstantMessage, from: MessageSource = 'region'): LocalResult | null {
+    if (this.seen(im.messageId, from)) {
       this.#metrics.duplicate++
       return 'duplicate'
     }
-    const log = this.#agents.logFor(im.toUserId)
-    if (log === undefined) return null
-    this.#messages.add(im.messageId)
-    log.append('instantMessage', im)
+    const recipient = this.#agents.recipient(im.toUserId)
+    if (recipient === undefined) return null
+    // Being returned by the very session it would go to, which is ending (a logout returns
+    // before it signs off): not here; the user server keeps it for the next session.
+    if (from !== 'region' && this.#store.stateOf(im.messageId)?.sessionId === recipient.sessionId) return null
+    // GRIDIM-IM-20: committed before anyone — sender or client — learns of it.
+    recipient.log.append('instantMessage', im, (event) => {
+      this.#store.accept(im, { sessionId: recipient.sessionId, userId: im.toUserId, cursor: event.id, origin: from === 'offline' ? 'offline' : 'live' })
+    })
     this.#metrics.delivered++
     return 'delivered'
+  }
+
+  /** GRIDIM-CLI-23: the client read every event up to cursor; the messages among them are read. */
+  readThrough (agent: Agent, cursor: string): void {
+    if (this.#store.open) this.#store.readThrough(agent.sessionId, cursor)
   }
 
   /** Typing notifications are best effort: never stored, never de-duplicated. */
@@ -53,7 +84,7 @@ export class Inbox {
   groupMessage (delivery: GroupMessageDelivery, userId: string): LocalResult | null {
     const log = this.#agents.logFor(userId)
     if (log === undefined) return null
-    if (!this.#messages.add(`${delivery.messageId} ${userId}`)) {
+    if (!this.#groupMessages.add(`${delivery.messageId} ${userId}`)) {
       this.#metrics.duplicate++
       return 'duplicate'
     }
@@ -88,7 +119,10 @@ export class Inbox {
       const agent = this.#agents.byUserId(toUserId)
       if (agent === undefined || agent.log !== log) continue
       applyNoticeToFriends(agent, notice)
-      if (type === 'presence' && notice.userId === toUserId && notice.status === 'offline') this.#agents.drop(agent)
+      if (type === 'presence' && notice.userId === toUserId && notice.status === 'offline') {
+        if (this.#faults.has('unread-dropped-on-replacement')) this.#store.forget(agent.sessionId)
+        this.#agents.drop(agent)
+      }
     }
     return { accepted, notHere: [...notHere] }
   }

@@ -3,6 +3,7 @@ import { GridImError } from '../lib/errors/index.ts'
 import { Agents } from './agents.ts'
 import { Inbox } from './inbox.ts'
 import { LocationCache } from './location-cache.ts'
+import { MessageStore } from './message-store.ts'
 import { OfflineMessages } from './offline-messages.ts'
 import { FakePeer, USER_SERVER_URL, silentLogger, uuid } from './test-support.ts'
 import { createMetrics, userServerCaller } from './upstream.ts'
@@ -10,7 +11,7 @@ import { createMetrics, userServerCaller } from './upstream.ts'
 function setup (answer: FakePeer['answer']) {
   const agents = new Agents()
   const peer = new FakePeer(answer)
-  const inbox = new Inbox(agents, new LocationCache(), createMetrics())
+  const inbox = new Inbox(agents, new LocationCache(), createMetrics(), { messages: new MessageStore() })
   const offline = new OfflineMessages(inbox, userServerCaller(peer, USER_SERVER_URL), silentLogger)
   const agent = agents.admit({ sessionId: uuid(), sessionSecret: 'x'.repeat(43), userId: uuid(), name: 'Ada Lovelace', friends: [] })
   const message = (body: string) => ({ messageId: uuid(), fromUserId: uuid(), fromName: 'Cyd Carter', toUserId: agent.userId, body, sentAt: '2024-11-24T09:15:00Z' })

@@ -30,7 +30,7 @@ export class OfflineMessages {
   take (agent: Agent, messages: readonly InstantMessage[], more: boolean): void {
     for (const message of messages) {
       // A message also delivered live is not shown twice, but is still acknowledged.
-      this.#inbox.instantMessage(message)
+      this.#inbox.instantMessage(message, 'offline')
       agent.unacknowledged.push({ cursor: agent.log.head, messageId: message.messageId })
     }
     agent.moreOffline = more

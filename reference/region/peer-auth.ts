@@ -8,7 +8,7 @@ import { signatureAuthenticator, type Authenticator } from '../lib/http/index.ts
 import type { KeyResolver } from './peer-keys.ts'
 
 export function peerAuthenticator (keys: KeyResolver, baseUrl: () => string, faults: ReadonlySet<Fault> = NO_FAULTS): Authenticator {
-  const verify = signatureAuthenticator({ resolveKey: keys.resolve })
+  const verify = signatureAuthenticator({ resolveKey: keys.resolve, faults })
   return async (raw) => {
     if (faults.has('region-accepts-unsigned') && raw.headers.signature === undefined) return { kind: 'peer', keyId: 'unsigned' }
     const base = baseUrl()

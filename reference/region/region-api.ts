@@ -4,12 +4,12 @@
 import { GridImError } from '../lib/errors/index.ts'
 import type { Fault } from '../lib/faults.ts'
 import type { OperationHandler, OperationInput } from '../lib/http/index.ts'
-import type { AgentState } from './agents.ts'
+import { acceptAgent } from './accept-agent.ts'
 import type { RegionContext } from './context.ts'
 import { checkBodyLength } from './limits.ts'
 import { USER_SERVER_KEY_ID } from './peer-keys.ts'
 import { checkSender } from './sender.ts'
-import type { ChatState, GroupMessageDelivery, InstantMessage, Notice, UserLocation } from './types.ts'
+import type { ChatState, GroupMessageDelivery, InstantMessage, Notice } from './types.ts'
 
 type Signed = OperationInput<{ kind: 'peer', keyId: string }>
 
@@ -33,10 +33,12 @@ export function regionHandlers (ctx: RegionContext): Record<string, OperationHan
     deliverInstantMessage: async (input: Signed) => {
       const im = input.body as InstantMessage
       checkBodyLength(im.body)
-      if (ctx.inbox.seen(im.messageId)) return { body: { status: ctx.inbox.instantMessage(im) ?? 'duplicate' } }
+      const from = input.principal.keyId === USER_SERVER_KEY_ID ? 'user-server' : 'region'
+      if (ctx.inbox.seen(im.messageId, from)) return { body: { status: ctx.inbox.instantMessage(im, from) ?? 'duplicate' } }
       if (ctx.agents.logFor(im.toUserId) === undefined) throw agentNotHere(im.toUserId, ctx.faults)
       await checkSender(ctx, input.principal.keyId, im.fromUserId, im.toUserId)
-      const status = ctx.inbox.instantMessage(im)
+      // GRIDIM-IM-20: `delivered` only once the message is kept in the region's store.
+      const status = ctx.inbox.instantMessage(im, from)
       if (status === null) throw agentNotHere(im.toUserId, ctx.faults)
       return { body: { status } }
     },
@@ -70,21 +72,7 @@ export function regionHandlers (ctx: RegionContext): Record<string, OperationHan
       return { body: { delivered, notHere } }
     },
 
-    // Border crossing or teleport: host the agent once the user server places it here.
-    acceptAgent: async (input: Signed) => {
-      const state = input.body as AgentState
-      const found = await ctx.userServer<UserLocation>('locateUser', { params: { userId: state.userId }, query: { for: state.userId } })
-      if (found.regionId !== ctx.regionId) {
-        throw new GridImError('not-your-agent', `The user server does not place user ${state.userId} on this region.`) // GRIDIM-LOC-12
-      }
-      const current = ctx.agents.byUserId(state.userId)
-      if (current?.sessionId !== state.sessionId || current.sessionSecret !== state.sessionSecret) {
-        const agent = ctx.agents.admit(state) // GRIDIM-LOC-13
-        // GRIDIM-LOC-14: messages stored while the agent was between regions come now.
-        await ctx.offline.fetch(agent)
-        ctx.logger.debug('agent arrived', { userId: state.userId, from: input.principal.keyId })
-      }
-      return { body: { sessionId: state.sessionId, userId: state.userId, regionId: ctx.regionId } }
-    }
+    // Border crossing or teleport: host the agent once the user server confirms the hand-over.
+    acceptAgent: async (input: Signed) => await acceptAgent(ctx, input)
   }
 }

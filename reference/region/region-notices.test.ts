@@ -111,28 +111,3 @@ t.test('seed step 13.3, GRIDIM-GRP-21: deliverGroupMessage hands the message to 
   const long = await g.fromUserServer('POST', '/group-messages', { ...delivery, messageId: uuid(), body: '€'.repeat(400) })
   t.equal(JSON.parse(long.payload).code, 'message-too-long')
 })
-
-t.test('GRIDIM-LOC-12, GRIDIM-LOC-13, GRIDIM-LOC-14: an agent handed over is hosted once the user server places it here', async (t) => {
-  const g = await testRegion(t)
-  const stored = { messageId: uuid(), fromUserId: uuid(), fromName: 'Cyd Carter', toUserId: '', body: 'while you travelled', sentAt: '2024-11-24T14:30:00Z' }
-  g.handlers.listOfflineMessages = () => ({ messages: [stored], more: false })
-  const handover = { sessionId: uuid(), sessionSecret: 'mX3f9QvZr2Lk8Wt1Yp6Bn0Hc4Jd7Gs5Ae_uR-oTiVy', userId: uuid(), name: 'Ada Lovelace', friends: [] }
-  stored.toUserId = handover.userId
-  const early = await g.fromOther('POST', '/agents', handover)
-  t.equal(early.statusCode, 403, 'refused while the user server places the session elsewhere')
-  t.equal(JSON.parse(early.payload).code, 'not-your-agent')
-  t.equal(g.region.agents.size, 0)
-
-  g.placeAt(handover.userId, 'here')
-  const res = await g.fromOther('POST', '/agents', handover)
-  t.equal(res.statusCode, 200)
-  t.same(res.result, { sessionId: handover.sessionId, userId: handover.userId, regionId: g.regionId })
-  t.same(g.peer.callsOf('locateUser').at(-1)!.options, { params: { userId: handover.userId }, query: { for: handover.userId } })
-  const events = await g.region.server.inject({ url: `${REGION_URL}/client/events`, headers: bearer(handover.sessionSecret) })
-  t.equal(events.statusCode, 200, 'the client keeps its secret')
-  t.same(JSON.parse(events.payload).events.map((e: { data: unknown }) => e.data), [stored], 'stored messages are fetched at once')
-  const repeat = await g.fromOther('POST', '/agents', handover)
-  t.equal(repeat.statusCode, 200, 'a repeated hand-over is harmless')
-  t.equal(g.region.agents.size, 1)
-  t.equal(g.peer.callsOf('listOfflineMessages').length, 1)
-})

@@ -112,6 +112,21 @@ export const migrations: readonly Migration[] = [
       INSERT INTO settings VALUES (1, 60, 1800, 60);
     `,
   },
+  {
+    name: 'session placements',
+    // GRIDIM-OFFL-12: which regions hosted a session, kept after it ends, so that a region can
+    // return what the session left unread. started_at of the session is the placement time.
+    sql: `
+      CREATE TABLE session_placements (
+        session_id TEXT NOT NULL,
+        region_id  TEXT NOT NULL REFERENCES regions,
+        user_id    TEXT NOT NULL REFERENCES users,
+        placed_at  INTEGER NOT NULL,
+        PRIMARY KEY (session_id, region_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX session_placements_by_age ON session_placements (placed_at);
+    `,
+  },
 ]
 
 /**

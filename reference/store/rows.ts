@@ -48,6 +48,14 @@ export interface SessionRow {
   startedAt: number
 }
 
+/** A region a session was placed at (GRIDIM-OFFL-12). */
+export interface SessionPlacement {
+  sessionId: string
+  regionId: string
+  userId: string
+  placedAt: number
+}
+
 /** A friendship seen from `userId`'s side (GRIDIM-FRND). */
 export interface FriendshipRow {
   userId: string

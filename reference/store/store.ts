@@ -21,6 +21,7 @@ import type {
   OfflineMessageRow,
   OfflinePage,
   RegionRow,
+  SessionPlacement,
   SessionRow,
   Settings,
   UserRow,
@@ -62,6 +63,13 @@ export interface SessionStore {
   endSessionsAtRegion(regionId: string): SessionRow[]
   /** The sessions of those of `userIds` who are online. */
   listOnlineUsers(userIds: readonly string[]): SessionRow[]
+  /**
+   * Every region a session was placed at (sign-on, moves), kept after the session ends until
+   * purged (GRIDIM-OFFL-12); empty for a session never seen or purged.
+   */
+  listPlacements(sessionId: string): SessionPlacement[]
+  /** Forgets placements made before `before` of sessions that have ended; returns how many. */
+  purgePlacements(before: number): number
 }
 
 export interface FriendshipStore {

@@ -11,7 +11,10 @@ import type { RecentMap } from './recent.ts'
 
 export type GroupMessageSent = { messageId: string, destinations: number }
 
-/** GRIDIM-LOC-15: the region a session left, which may place it back once. */
+/**
+ * The region a session left, which may place it back once (GRIDIM-LOC-15) and whose hand-over the
+ * entering region may confirm once (GRIDIM-LOC-16, GRIDIM-LOC-17).
+ */
 export type Handover = { fromRegionId: string }
 
 export type UserServerContext = {
@@ -30,7 +33,7 @@ export type UserServerContext = {
   acknowledged: RecentMap<true>
   /** First answers to group messages, by `groupSessionId messageId` (GRIDIM-GRP-15). */
   groupReplies: RecentMap<GroupMessageSent>
-  /** By sessionId (GRIDIM-LOC-15). */
+  /** The last unconfirmed move of each session, by sessionId, for 60 s (GRIDIM-LOC-15..17). */
   handovers: RecentMap<Handover>
   /** Deliberate bugs for conformance/variants only; empty otherwise (reference/lib/faults.ts). */
   faults: ReadonlySet<Fault>

@@ -3,7 +3,7 @@
 // talks to regions, and the sweepers.
 import type { KeyObject } from 'node:crypto'
 import { NO_FAULTS, type Fault } from '../lib/faults.ts'
-import { createServer, PeerClient, registerOperations, signerFor, type Logger } from '../lib/http/index.ts'
+import { createServer, PeerClient, registerOperations, signerFor, type HttpTimeouts, type Logger } from '../lib/http/index.ts'
 import type { Store } from '../store/index.ts'
 import { adminTokenAuthenticator } from './auth/admin-token.ts'
 import { withLeaseCheck } from './auth/lease-check.ts'
@@ -33,12 +33,17 @@ export type UserServerOptions = {
   gatewayDomain?: string
   /** Sends requests to regions; default a PeerClient signing as `user-server`. */
   peer?: Peer
-  /** GRIDIM-SEC-4: the base URL regions use; signatures are checked against it when set. */
+  /**
+   * GRIDIM-SEC-4: the base URL regions use, which signatures are checked against; default the
+   * listening address (server.info.uri), never the Host a request names.
+   */
   publicUrl?: string
   /** How often the lease and idle sweepers run; default 1 s. */
   sweepIntervalMs?: number
   /** Pauses before retrying a group message to a region that failed (default 0.5 s, 2 s). */
   groupRetryDelaysMs?: readonly number[]
+  /** GRIDIM-LIM-17..19: header, request and idle timeouts; tests shorten them. */
+  httpTimeouts?: Partial<HttpTimeouts>
   /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
   faults?: ReadonlySet<Fault>
 }
@@ -69,9 +74,9 @@ export function createUserServer (options: UserServerOptions) {
     faults: options.faults ?? NO_FAULTS
   }
 
-  const server = createServer({ host: options.host, port: options.port, logger })
+  const server = createServer({ host: options.host, port: options.port, logger, timeouts: options.httpTimeouts, faults: ctx.faults })
   const authenticators = {
-    gridimSignature: withLeaseCheck(regionSignatureAuthenticator({ store, publicUrl: options.publicUrl }), server, ctx),
+    gridimSignature: withLeaseCheck(regionSignatureAuthenticator({ store, baseUrl: () => options.publicUrl ?? server.info.uri, faults: ctx.faults }), server, ctx),
     adminToken: adminTokenAuthenticator(options.adminToken)
   }
   registerOperations(server, { document: 'user-server', handlers: handlers(userServerRoutes, ctx, metrics), authenticators })

@@ -1,7 +1,8 @@
 // A bounded memory of recent facts, each kept for a fixed time: acknowledged message ids
-// (GRIDIM-OFFL-2), answers to group messages (GRIDIM-GRP-15), hand-overs that may be undone
-// (GRIDIM-LOC-15). In memory only: after a restart the user server forgets them, which costs at
-// most a duplicate that receivers drop by its id.
+// (GRIDIM-OFFL-2), answers to group messages (GRIDIM-GRP-15), hand-overs that may be undone or
+// confirmed (GRIDIM-LOC-15..17). In memory only: after a restart the user server forgets them,
+// which costs at most a duplicate that receivers drop by its id — or a hand-over in flight, which
+// the entering region then refuses, as it must when it cannot be confirmed.
 export class RecentMap<V> {
   readonly #entries = new Map<string, { value: V, until: number }>()
 

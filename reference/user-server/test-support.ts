@@ -4,6 +4,7 @@ import type { KeyObject } from 'node:crypto'
 import { randomUUID } from 'node:crypto'
 import { createLogger } from '../lib/http/index.ts'
 import type { CallOptions, CallResult } from '../lib/http/index.ts'
+import type { Fault } from '../lib/faults.ts'
 import { exportPublicKey, generateKeyPair, signRequest } from '../lib/signatures/index.ts'
 import { hashPassword, openSqliteStore, type RegionKind, type Store } from '../store/index.ts'
 import { createUserServer } from './create-user-server.ts'
@@ -30,7 +31,10 @@ export function defaultAnswer ({ operationId, body }: SentRequest): unknown {
   return {}
 }
 
-export function harness (t: Teardown) {
+/** `publicUrl: null` leaves the base URL to the listening address; `faults` only for fault tests. */
+export type HarnessOptions = { faults?: ReadonlySet<Fault>, publicUrl?: string | null }
+
+export function harness (t: Teardown, options: HarnessOptions = {}) {
   const store: Store = openSqliteStore(':memory:')
   const keys = generateKeyPair()
   const clock = { now: Date.now() }
@@ -45,7 +49,8 @@ export function harness (t: Teardown) {
     }
   }
   const us = createUserServer({
-    store, ...keys, adminToken: ADMIN_TOKEN, logger: createLogger(), now: () => clock.now, peer, gatewayDomain: 'grid.example', groupRetryDelaysMs: [1, 1]
+    store, ...keys, adminToken: ADMIN_TOKEN, logger: createLogger(), now: () => clock.now, peer, gatewayDomain: 'grid.example', groupRetryDelaysMs: [1, 1],
+    ...(options.publicUrl === null ? {} : { publicUrl: options.publicUrl ?? BASE_URL }), ...(options.faults === undefined ? {} : { faults: options.faults })
   })
   t.teardown(async () => {
     await us.stop()

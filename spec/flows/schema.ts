@@ -20,7 +20,16 @@ const StanzaName = Type.Union(
  * foreign user's bare JID), `$GW.domain`, `$GW.regionId`, `$GW.url`; a foreign user's `$D.userId`
  * is derived from its JID (GRIDIM-ID-10) and its `$D.name` is that JID. In `do.args`, `to: <actor>` names the role a region-interface request
  * goes to, and `signature: none | foreign-key | unknown-key | stale | bad-digest | replay |
- * next-key` spoils the request's signature on purpose; neither is sent as a member.
+ * next-key` spoils the request's signature on purpose, as do the ways a peer breaks GridIM's
+ * profile of it: `sha-512-digest` (a Content-Digest with sha-512 only), `no-alg`, `no-nonce`,
+ * `no-created`, `short-nonce` (one character), `uncovered-digest` (a body whose digest the
+ * signature does not cover) and `other-host` (signed for the same path on evil.example:1 and
+ * sent with `Host: evil.example:1`). `payload: oversized` pads the JSON body (`{}` for an
+ * operation without one, GET and DELETE too) with whitespace to 70 000 bytes; `payload:
+ * invalid-utf8` sends each U+FFFD of the arguments as the byte 0xFF. None of these is sent as a member.
+ * A client operation made without `as` goes to the region named by `at: <region>` and carries
+ * `bearer: <session secret>` as its credentials (a session the runner did not log in itself);
+ * neither is sent as a member either.
  */
 const Args = Type.Record(Type.String(), Type.Unknown())
 
@@ -62,7 +71,7 @@ export const Setup = Type.Object({
 
 /** An action the runner performs: a client or admin operation, or a runner-level action. */
 export const CallAction = Type.Object({
-  call: Type.String({ description: 'An operationId, or a runner action: killRegion, restartUserServer, wait-idle; and for an xmpp-user `as`, signOn (connect its XMPP client, fetch the roster, send initial presence) and signOff (close its stream). Client operations are made as the user `as`, or without credentials when `as` is absent; user-server and region operations as the simulated role `as`, or unsigned.' }),
+  call: Type.String({ description: 'An operationId, or a runner action: killRegion, reviveRegion (start a region this flow killed again, from its stored state), restartUserServer, wait-idle, probe-slow-clients (`roles`: the roles to hold a silent connection, a slowloris and a kept-alive idle connection against, at once; answers per role `{silent, slowloris, keptAliveIdle}`, each `{closed, afterMs}`), post-bosh-body (`to`: the gateway; `body`: `oversized`, a BOSH session request of 140 000 bytes, or `invalid-utf8`, one holding the byte 0xFF; sent over a real connection, it answers `{type, condition}` of the `<body/>` that came back, status 0 when none did); and for an xmpp-user `as`, signOn (connect its XMPP client, fetch the roster, send initial presence) and signOff (close its stream). Client operations are made as the user `as`, or without credentials when `as` is absent; user-server and region operations as the simulated role `as`, or unsigned.' }),
   as: Type.Optional(Name),
   args: Type.Optional(Args),
   save: Type.Optional(Type.String({ description: 'Name under which the response body is kept, e.g. offer.' }))

@@ -240,7 +240,7 @@ export interface components {
          * @description Stable error code, shared by HTTP (problem `code`, `type` = `urn:gridim:problem:<code>`) and XMPP (stanza error condition); the mapping is tabled in spec/protocol (area ERR).
          * @enum {string}
          */
-        ProblemCode: "invalid-request" | "message-too-long" | "body-too-large" | "unauthenticated" | "bad-signature" | "replayed-request" | "unknown-key" | "invalid-credentials" | "forbidden" | "not-your-agent" | "not-a-member" | "unknown-user" | "unknown-region" | "unknown-session" | "unknown-offer" | "unknown-group" | "unknown-group-session" | "not-friends" | "agent-not-here" | "already-friends" | "lease-expired" | "group-session-closed" | "rate-limited" | "unavailable" | "internal";
+        ProblemCode: "invalid-request" | "message-too-long" | "body-too-large" | "unauthenticated" | "bad-signature" | "replayed-request" | "unknown-key" | "invalid-credentials" | "forbidden" | "not-your-agent" | "not-a-member" | "unknown-operation" | "unknown-user" | "unknown-region" | "unknown-session" | "unknown-offer" | "unknown-group" | "unknown-group-session" | "not-friends" | "agent-not-here" | "already-friends" | "lease-expired" | "group-session-closed" | "rate-limited" | "unavailable" | "internal";
         ProvisionRegionRequest: {
             kind: components["schemas"]["RegionKind"];
             name: string;

@@ -21,8 +21,10 @@ export interface paths {
          *     Errors are reported the BOSH way, as HTTP `200` with
          *     `<body type='terminate' condition='…'/>` (XEP-0124 §17.2), never as `400` or `413`
          *     problem details: `item-not-found` for an unknown `sid` or a `rid` outside the window,
-         *     `bad-request` for a body that is not well-formed or not valid XEP-0124 (GRIDIM-XMPP-11,
-         *     GRIDIM-XMPP-44), `policy-violation` for a body over 131 072 bytes (GRIDIM-LIM-11).
+         *     `bad-request` for a body that is not well-formed, not UTF-8 or not valid XEP-0124
+         *     (GRIDIM-XMPP-11, GRIDIM-XMPP-44, GRIDIM-ERR-11), `policy-violation` for a body over 131 072
+         *     bytes (GRIDIM-LIM-11; the body is read to its end and discarded first, so that the answer
+         *     is not lost to a TCP reset).
          *     Document type declarations, entity references other than the predefined ones, comments
          *     and processing instructions end the stream with the `<restricted-xml/>` stream error
          *     (GRIDIM-XMPP-43), carried in a terminate body with condition `remote-stream-error`
@@ -91,7 +93,7 @@ export interface components {
          * @description Stable error code, shared by HTTP (problem `code`, `type` = `urn:gridim:problem:<code>`) and XMPP (stanza error condition); the mapping is tabled in spec/protocol (area ERR).
          * @enum {string}
          */
-        ProblemCode: "invalid-request" | "message-too-long" | "body-too-large" | "unauthenticated" | "bad-signature" | "replayed-request" | "unknown-key" | "invalid-credentials" | "forbidden" | "not-your-agent" | "not-a-member" | "unknown-user" | "unknown-region" | "unknown-session" | "unknown-offer" | "unknown-group" | "unknown-group-session" | "not-friends" | "agent-not-here" | "already-friends" | "lease-expired" | "group-session-closed" | "rate-limited" | "unavailable" | "internal";
+        ProblemCode: "invalid-request" | "message-too-long" | "body-too-large" | "unauthenticated" | "bad-signature" | "replayed-request" | "unknown-key" | "invalid-credentials" | "forbidden" | "not-your-agent" | "not-a-member" | "unknown-operation" | "unknown-user" | "unknown-region" | "unknown-session" | "unknown-offer" | "unknown-group" | "unknown-group-session" | "not-friends" | "agent-not-here" | "already-friends" | "lease-expired" | "group-session-closed" | "rate-limited" | "unavailable" | "internal";
     };
     responses: {
         /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-6) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */

@@ -17,7 +17,7 @@ export interface paths {
         put?: never;
         /**
          * Take over an agent from another region
-         * @description Border crossing or teleport. After `updateLocation` (user-server.yaml) has placed the session here, the region the agent leaves hands it over, signed with its own key (GRIDIM-LOC-11). The receiving region confirms with `locateUser` that the user is placed here (GRIDIM-LOC-12), then hosts the agent: the client keeps its `sessionSecret` and continues against this region (GRIDIM-LOC-13), and stored offline messages are fetched at once (GRIDIM-LOC-14).
+         * @description Border crossing or teleport. After `updateLocation` (user-server.yaml) has placed the session here, the region the agent leaves hands it over, signed with its own key (GRIDIM-LOC-11). Only that region may hand the agent over, and only for the session the user server knows: the receiving region hosts nothing until the user server confirms the hand-over with `confirmHandover` (user-server.yaml), called with this request's `sessionId`, `userId` and `sessionSecret` and, as `fromRegionId`, the keyid of this request's verified signature (GRIDIM-LOC-12). That the user server places the user here is not enough. Then it hosts the agent: the client keeps its `sessionSecret` and continues against this region (GRIDIM-LOC-13), and stored offline messages are fetched at once (GRIDIM-LOC-14). A repeat of a hand-over already done (same `sessionId` and `sessionSecret`) answers 200 and changes nothing; the same session with another secret is refused (GRIDIM-LOC-18).
          */
         post: operations["acceptAgent"];
         delete?: never;
@@ -92,7 +92,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver an instant message to an agent here
-         * @description Seed steps 9.2–9.3, 10 and 11. Signed by the sender's region (or the gateway), which must host `fromUserId` — checked against the cache or a fresh `locateUser`, else `403 not-your-agent` (GRIDIM-IM-10) — or by the user server redelivering a stored message (GRIDIM-IM-12). The receiving region appends an `instantMessage` event for the recipient (on the gateway: an XMPP message stanza; GRIDIM-IM-13) and caches the sender's location (GRIDIM-IM-11). Receivers de-duplicate by `messageId` for 24 hours: a repeat answers `duplicate` and is not shown twice (GRIDIM-IM-14). A recipient not hosted here gets `404 agent-not-here` (GRIDIM-IM-9).
+         * @description Seed steps 9.2–9.3, 10 and 11. Signed by the sender's region (or the gateway), which must host `fromUserId` — checked against the cache or a fresh `locateUser`, else `403 not-your-agent` (GRIDIM-IM-10) — or by the user server redelivering a stored message (GRIDIM-IM-12). The receiving region appends an `instantMessage` event for the recipient (on the gateway: an XMPP message stanza; GRIDIM-IM-13) and caches the sender's location (GRIDIM-IM-11). `delivered` is answered only once the message is recorded where a crash of the region cannot lose it; what the recipient's session leaves unread goes back to the user server's offline store (GRIDIM-IM-20, GRIDIM-OFFL-11). Receivers de-duplicate by `messageId` for 24 hours, across restarts: a repeat answers `duplicate` and is not shown twice (GRIDIM-IM-14, GRIDIM-IM-21). A recipient not hosted here gets `404 agent-not-here` (GRIDIM-IM-9).
          */
         post: operations["deliverInstantMessage"];
         delete?: never;
@@ -363,7 +363,7 @@ export interface components {
          * @description Stable error code, shared by HTTP (problem `code`, `type` = `urn:gridim:problem:<code>`) and XMPP (stanza error condition); the mapping is tabled in spec/protocol (area ERR).
          * @enum {string}
          */
-        ProblemCode: "invalid-request" | "message-too-long" | "body-too-large" | "unauthenticated" | "bad-signature" | "replayed-request" | "unknown-key" | "invalid-credentials" | "forbidden" | "not-your-agent" | "not-a-member" | "unknown-user" | "unknown-region" | "unknown-session" | "unknown-offer" | "unknown-group" | "unknown-group-session" | "not-friends" | "agent-not-here" | "already-friends" | "lease-expired" | "group-session-closed" | "rate-limited" | "unavailable" | "internal";
+        ProblemCode: "invalid-request" | "message-too-long" | "body-too-large" | "unauthenticated" | "bad-signature" | "replayed-request" | "unknown-key" | "invalid-credentials" | "forbidden" | "not-your-agent" | "not-a-member" | "unknown-operation" | "unknown-user" | "unknown-region" | "unknown-session" | "unknown-offer" | "unknown-group" | "unknown-group-session" | "not-friends" | "agent-not-here" | "already-friends" | "lease-expired" | "group-session-closed" | "rate-limited" | "unavailable" | "internal";
         /**
          * @description `region` for a simulator, `gateway` for the XMPP gateway (which is "just another region" for XMPP users, seed step 10).
          * @enum {string}
@@ -526,8 +526,17 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["SignatureRejected"];
-            /** @description `not-your-agent`: a `locateUser` made by this region does not show the agent placed here (GRIDIM-LOC-12). */
+            /** @description `not-your-agent`: the user server does not confirm the hand-over (`confirmHandover`, GRIDIM-LOC-12), or this region already hosts the session with another secret (GRIDIM-LOC-18). Nothing changes. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unknown-user`: the user server knows no user `userId` (its `locateUser` answered so); nothing changed. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -305,6 +305,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sessions/{sessionId}/handover": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path: {
+                /** @description The sign-on's session id. */
+                sessionId: components["parameters"]["SessionIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a hand-over to the entering region
+         * @description Border crossing or teleport, the entering region's side. Before it hosts an agent handed over with `acceptAgent` (region.yaml), the entering region asks the user server, signed with its own key, whether this is the hand-over the user server knows (GRIDIM-LOC-12): `fromRegionId` is the keyid of the verified signature on the `acceptAgent` request, never a value from its body. The user server confirms only when the session belongs to `userId`, is placed at the signing region, was moved there from `fromRegionId` by an `updateLocation` less than 60 seconds ago that no earlier `confirmHandover` has confirmed, and `sessionSecret` is the session's secret (GRIDIM-LOC-16, GRIDIM-SEC-14). A confirmation is single use (GRIDIM-LOC-17). Anything else is `403 not-your-agent` (`404` when the session, the user or the region named does not exist, GRIDIM-ERR-4) and changes nothing.
+         */
+        post: operations["confirmHandover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sessions/{sessionId}/location": {
         parameters: {
             query?: never;
@@ -325,6 +351,32 @@ export interface paths {
          */
         put: operations["updateLocation"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{sessionId}/unread-messages": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path: {
+                /** @description The sign-on's session id. */
+                sessionId: components["parameters"]["SessionIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return what a session left unread
+         * @description Signed by a region that hosts or hosted the session (it was placed there at sign-on or moved there) within the last 7 days. A region calls it when a session ends with instant messages it answered `delivered` still unread by the client — logout, replacement by a newer sign-on, idle timeout, lease lapse, the end of a hand-over's read window, or a restart after a crash (GRIDIM-OFFL-11, GRIDIM-OFFL-13). The user server keeps each message as an offline message for the session's user, once per `messageId` even if a message with that id was stored and deleted before (GRIDIM-OFFL-12), and then delivers it like any stored message (GRIDIM-OFFL-9, GRIDIM-OFFL-10). Every message must be addressed to the session's user; otherwise, or when the signer never hosted the session, `403 not-your-agent` and nothing is stored. Safe to repeat.
+         */
+        post: operations["returnUnreadMessages"];
         delete?: never;
         options?: never;
         head?: never;
@@ -584,6 +636,20 @@ export interface components {
             regionId: components["schemas"]["Uuid"];
             userIds: components["schemas"]["Uuid"][];
         };
+        HandoverConfirmation: {
+            /** @description The region the session is placed at, the signer. */
+            regionId: components["schemas"]["Uuid"];
+            sessionId: components["schemas"]["Uuid"];
+            userId: components["schemas"]["Uuid"];
+        };
+        HandoverConfirmationRequest: {
+            /** @description The region that signed the `acceptAgent` request (its verified keyid). */
+            fromRegionId: components["schemas"]["Uuid"];
+            /** @description The `sessionSecret` the `acceptAgent` request carried. */
+            sessionSecret: components["schemas"]["SessionSecret"];
+            /** @description The user whose agent was handed over. */
+            userId: components["schemas"]["Uuid"];
+        };
         /** @description A 1:1 instant message. `messageId` is chosen by the sender (client or its region); every receiver de-duplicates by it, so retries are safe. */
         InstantMessage: {
             body: components["schemas"]["MessageBody"];
@@ -649,7 +715,7 @@ export interface components {
          * @description Stable error code, shared by HTTP (problem `code`, `type` = `urn:gridim:problem:<code>`) and XMPP (stanza error condition); the mapping is tabled in spec/protocol (area ERR).
          * @enum {string}
          */
-        ProblemCode: "invalid-request" | "message-too-long" | "body-too-large" | "unauthenticated" | "bad-signature" | "replayed-request" | "unknown-key" | "invalid-credentials" | "forbidden" | "not-your-agent" | "not-a-member" | "unknown-user" | "unknown-region" | "unknown-session" | "unknown-offer" | "unknown-group" | "unknown-group-session" | "not-friends" | "agent-not-here" | "already-friends" | "lease-expired" | "group-session-closed" | "rate-limited" | "unavailable" | "internal";
+        ProblemCode: "invalid-request" | "message-too-long" | "body-too-large" | "unauthenticated" | "bad-signature" | "replayed-request" | "unknown-key" | "invalid-credentials" | "forbidden" | "not-your-agent" | "not-a-member" | "unknown-operation" | "unknown-user" | "unknown-region" | "unknown-session" | "unknown-offer" | "unknown-group" | "unknown-group-session" | "not-friends" | "agent-not-here" | "already-friends" | "lease-expired" | "group-session-closed" | "rate-limited" | "unavailable" | "internal";
         /** @description An Ed25519 public key, the raw 32 bytes in base64url without padding (43 characters). */
         PublicKey: string;
         /** @description A region or gateway as listed in the user server's directory. */
@@ -736,6 +802,12 @@ export interface components {
          * @description An RFC 3339 date-time in UTC with the `Z` suffix (GRIDIM-ID-12).
          */
         Timestamp: string;
+        UnreadMessages: {
+            messages: components["schemas"]["InstantMessage"][];
+        };
+        UnreadStored: {
+            stored: number;
+        };
         UserLocation: {
             /** @description Whether `userId` grants the `for` user CanSeeOnline (right 1). */
             canSeeOnline: boolean;
@@ -1590,6 +1662,62 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    confirmHandover: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9530 digest of the request body (`sha-256`), covered by the signature. */
+                "Content-Digest": components["parameters"]["ContentDigest"];
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path: {
+                /** @description The sign-on's session id. */
+                sessionId: components["parameters"]["SessionIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandoverConfirmationRequest"];
+            };
+        };
+        responses: {
+            /** @description The hand-over is confirmed; the signing region may host the agent (GRIDIM-LOC-16). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverConfirmation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["SignatureRejected"];
+            /** @description `not-your-agent`: the session is not the user's, is not placed at the signing region, was not moved there from `fromRegionId` in the last 60 seconds, that move is already confirmed, or `sessionSecret` is not the session's (GRIDIM-LOC-16, GRIDIM-LOC-17). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unknown-session`, `unknown-user`, or `unknown-region` when `fromRegionId` names no provisioned region (GRIDIM-ERR-4). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["LeaseExpired"];
+            413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     updateLocation: {
         parameters: {
             query?: never;
@@ -1630,6 +1758,46 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            409: components["responses"]["LeaseExpired"];
+            413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    returnUnreadMessages: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9530 digest of the request body (`sha-256`), covered by the signature. */
+                "Content-Digest": components["parameters"]["ContentDigest"];
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path: {
+                /** @description The sign-on's session id. */
+                sessionId: components["parameters"]["SessionIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnreadMessages"];
+            };
+        };
+        responses: {
+            /** @description Every message is stored; `stored` counts those stored by this request (a repeat counts 0). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadStored"];
+                };
+            };
+            400: components["responses"]["BadMessage"];
+            401: components["responses"]["SignatureRejected"];
+            403: components["responses"]["NotYourAgent"];
+            404: components["responses"]["UnknownSession"];
             409: components["responses"]["LeaseExpired"];
             413: components["responses"]["ContentTooLarge"];
             429: components["responses"]["TooManyRequests"];

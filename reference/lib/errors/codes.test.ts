@@ -34,3 +34,18 @@ t.test('a problem read back from the wire gives the same code', async (t) => {
   t.ok(isErrorCode('internal'))
   t.notOk(isErrorCode('toString'))
 })
+
+t.test('GRIDIM-ERR-12: every code the reference can put on the wire is in chapter 14\'s table and the ProblemCode enum', async (t) => {
+  const { readFileSync } = await import('node:fs')
+  const root = new URL('../../../', import.meta.url)
+  const table = readFileSync(new URL('spec/protocol/14-errors.md', root), 'utf8')
+  const tabled = new Set([...table.matchAll(/^\| `([a-z-]+)` \| (\d{3}) \|/gm)].map((m) => `${m[1]} ${m[2]}`))
+  const common = readFileSync(new URL('openapi/components/common.yaml', root), 'utf8')
+  const enumText = common.split('    ProblemCode:')[1]!.split('    Problem:')[0]!
+  const listed = new Set([...enumText.matchAll(/^ {8}- ([a-z-]+)$/gm)].map((m) => m[1]))
+  for (const [code, info] of Object.entries(ERROR_CODES)) {
+    t.ok(tabled.has(`${code} ${info.status}`), `${code} is in the table with status ${info.status}`)
+    t.ok(listed.has(code), `${code} is in the ProblemCode enum`)
+  }
+  t.equal(tabled.size, Object.keys(ERROR_CODES).length, 'and the table has no code the reference lacks')
+})

@@ -1,16 +1,37 @@
 // A hapi server with GridIM's two error channels: setup mistakes throw at start-up; request
 // problems become RFC 9457 problem details with a stable code (GRIDIM-ERR). A 5xx never
-// exposes its cause to the caller; it is logged instead.
+// exposes its cause to the caller; it is logged instead. It listens with the timeouts of
+// GRIDIM-LIM-17..19 and measures every request body, whatever the method (GRIDIM-LIM-3).
 import Hapi, { type Request, type ResponseToolkit, type Server } from '@hapi/hapi'
 import { GridImError, type ErrorCode } from '../errors/index.ts'
+import { NO_FAULTS, type Fault } from '../faults.ts'
+import { readWithin } from './measure-body.ts'
+import { httpListener, type HttpTimeouts } from './http-timeouts.ts'
 import type { Logger } from './logger.ts'
 
-export type ServerOptions = { host?: string, port?: number, logger: Logger }
+export type ServerOptions = {
+  host?: string
+  port?: number
+  logger: Logger
+  /** GRIDIM-LIM-17..19; the defaults of DEFAULT_HTTP_TIMEOUTS for what is not given. */
+  timeouts?: Partial<HttpTimeouts>
+  /** GRIDIM-LIM-3: the largest request body (default 65 536 bytes). */
+  maxBodyBytes?: number
+  /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
+  faults?: ReadonlySet<Fault>
+}
+
+/** A route that reads its own body up to its own limit (BOSH, GRIDIM-LIM-11) says so with this. */
+export const OWN_BODY_LIMIT = 'gridimOwnBodyLimit'
+
+/** GRIDIM-LIM-3. */
+export const MAX_BODY_BYTES = 64 * 1024
 
 const BOOM_CODES: Record<number, ErrorCode> = {
   400: 'invalid-request',
   401: 'unauthenticated',
   403: 'forbidden',
+  // GRIDIM-ERR-12: no operation at this method and path (an empty path segment matches none).
   404: 'unknown-operation',
   405: 'unknown-operation',
   413: 'body-too-large',
@@ -24,11 +45,30 @@ function toProblemResponse (request: Request, h: ResponseToolkit, error: GridImE
 }
 
 export function createServer (options: ServerOptions): Server {
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES
+  const faults = options.faults ?? NO_FAULTS
   const server = Hapi.server({
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
+    listener: httpListener(options.timeouts),
     routes: { timeout: { server: false, socket: false } },
     router: { stripTrailingSlash: true }
+  })
+
+  // GRIDIM-LIM-3, GRIDIM-ERR-7: the size of the body is the first thing checked, for every
+  // method. hapi reads no body for GET and HEAD, so those are measured here (and dropped).
+  server.ext('onPreAuth', async (request, h) => {
+    if ((request.route.settings.app as Record<string, unknown> | undefined)?.[OWN_BODY_LIMIT] === true) return h.continue
+    const method = request.method.toUpperCase()
+    const unread = method === 'GET' || method === 'HEAD'
+    // The get-body-unlimited fault lets a GET's body through unmeasured, as hapi alone does.
+    if (unread && faults.has('get-body-unlimited')) return h.continue
+    const declared = Number(request.headers['content-length'] ?? 0)
+    if (declared > maxBodyBytes) throw new GridImError('body-too-large', `the request body is over ${maxBodyBytes} bytes`)
+    if (unread && (declared > 0 || request.headers['transfer-encoding'] !== undefined)) {
+      if ((await readWithin(request.raw.req, maxBodyBytes)).size > maxBodyBytes) throw new GridImError('body-too-large', `the request body is over ${maxBodyBytes} bytes`)
+    }
+    return h.continue
   })
 
   server.ext('onPreResponse', (request, h) => {

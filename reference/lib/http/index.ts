@@ -1,4 +1,5 @@
 export * from './create-server.ts'
+export * from './http-timeouts.ts'
 export * from './logger.ts'
 export * from './peer-auth.ts'
 export * from './peer-client.ts'

@@ -1,6 +1,7 @@
 // GRIDIM-SEC glue between the HTTP layer and RFC 9421 signatures: a Signer for outgoing
 // service-to-service calls, and an Authenticator that verifies incoming ones.
 import type { KeyObject } from 'node:crypto'
+import type { Fault } from '../faults.ts'
 import { NonceCache, signRequest, verifyRequest } from '../signatures/index.ts'
 import type { Signer } from './peer-client.ts'
 import type { Authenticator } from './register-operations.ts'
@@ -18,6 +19,8 @@ export type SignatureAuthOptions = {
   /** Read on every request so an admin change applies at once. */
   windowSeconds?: () => number
   nonceCache?: NonceCache
+  /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
+  faults?: ReadonlySet<Fault>
 }
 
 export function signatureAuthenticator (options: SignatureAuthOptions): Authenticator {
@@ -25,7 +28,7 @@ export function signatureAuthenticator (options: SignatureAuthOptions): Authenti
   return async (raw) => {
     const verified = await verifyRequest(
       { method: raw.method, url: raw.url, headers: raw.headers as Record<string, string>, body: raw.body },
-      { resolveKey: options.resolveKey, nonceCache, windowSeconds: options.windowSeconds?.() ?? 60 })
+      { resolveKey: options.resolveKey, nonceCache, windowSeconds: options.windowSeconds?.() ?? 60, faults: options.faults })
     return { kind: 'peer', keyId: verified.keyId }
   }
 }

@@ -75,11 +75,20 @@ function checkParams (op: Operation, where: 'path' | 'query' | 'header', values:
   return out
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 function parseBody (op: Operation, raw: Buffer): unknown {
   if (op.requestBody === undefined) return undefined
+  let text: string
+  try {
+    // GRIDIM-ERR-11, RFC 8259 §8.1: JSON is UTF-8; bytes that are not are refused, never replaced.
+    text = UTF8.decode(raw)
+  } catch {
+    throw new GridImError('invalid-request', 'the body is not UTF-8')
+  }
   let body: unknown
   try {
-    body = JSON.parse(raw.toString('utf8'))
+    body = JSON.parse(text)
   } catch {
     throw new GridImError('invalid-request', 'the body is not JSON')
   }
@@ -130,14 +139,19 @@ export function registerOperations (server: Server, options: RegisterOptions): O
   for (const op of operations) {
     const handler = handlers[op.operationId]!
     const hasBody = op.method !== 'GET' && op.method !== 'HEAD' && op.method !== 'DELETE'
+    // GRIDIM-LIM-3: every body hapi reads is read raw and within the limit, a DELETE's too
+    // (hapi would otherwise parse up to 1 MiB of it); GET and HEAD bodies are measured in
+    // createServer. Only an operation with a body in the contract sees one.
+    const readsPayload = op.method !== 'GET' && op.method !== 'HEAD'
     server.route({
       method: op.method as RouteDefMethods,
       path: op.path,
       options: {
         id: op.operationId,
-        payload: hasBody ? { parse: false, output: 'data', maxBytes: maxBodyBytes } : undefined,
+        // No hapi payload timeout: the listener's request timeout (GRIDIM-LIM-18) governs every body.
+        payload: readsPayload ? { parse: false, output: 'data', maxBytes: maxBodyBytes, timeout: false } : undefined,
         handler: async (request, h) => {
-          const raw = Buffer.isBuffer(request.payload) ? request.payload : Buffer.alloc(0)
+          const raw = hasBody && Buffer.isBuffer(request.payload) ? request.payload : Buffer.alloc(0)
           const principal = await authenticate(op, request, raw, authenticators)
           const input: OperationInput = {
             params: checkParams(op, 'path', request.params) as Record<string, string>,

@@ -17,24 +17,36 @@ export function contentDigest (body: HttpBody): string {
   return `sha-256=:${createHash('sha256').update(bodyBytes(body)).digest('base64')}:`
 }
 
+/** What a Content-Digest field says about a body. */
+export type DigestCheck = 'ok' | 'malformed' | 'mismatch'
+
 /**
- * RFC 9530 §2: true when field is a valid Dictionary, carries at least one active algorithm,
- * and every active algorithm's digest matches body. Unknown algorithms are ignored, as
- * "a recipient ... MAY ignore any or all digests" it does not support.
+ * RFC 9530 §2 with GridIM's profile (GRIDIM-SEC-2, GRIDIM-SEC-15): 'malformed' when field is not
+ * a valid Dictionary, has no `sha-256` member (whatever else it carries), or an active algorithm's
+ * member is not a Byte Sequence; 'mismatch' when an active algorithm's digest differs from the
+ * body's; otherwise 'ok'. Unknown algorithms are ignored, as "a recipient ... MAY ignore any or
+ * all digests" it does not support. `requireSha256: false` accepts any one active algorithm,
+ * which plain RFC 9530 allows and GridIM does not (only for the `any-digest-algorithm` fault).
  */
-export function verifyContentDigest (field: string, body: HttpBody): boolean {
+export function checkContentDigest (field: string, body: HttpBody, requireSha256 = true): DigestCheck {
   const dictionary = parseDictionary(field)
-  if (dictionary === undefined) return false
+  if (dictionary === undefined) return 'malformed'
+  if (requireSha256 && !dictionary.has('sha-256')) return 'malformed'
   const bytes = bodyBytes(body)
   let checked = 0
   for (const [algorithm, member] of dictionary) {
     const hash = ALGORITHMS.get(algorithm)
     if (hash === undefined) continue
-    if (member.kind !== 'item' || member.value.type !== 'binary') return false
+    if (member.kind !== 'item' || member.value.type !== 'binary') return 'malformed'
     const expected = createHash(hash).update(bytes).digest()
     const given = member.value.value
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'mismatch'
     checked++
   }
-  return checked > 0
+  return checked > 0 ? 'ok' : 'malformed'
+}
+
+/** True when field carries a matching `sha-256` digest of body and no other digest that differs. */
+export function verifyContentDigest (field: string, body: HttpBody): boolean {
+  return checkContentDigest(field, body) === 'ok'
 }

@@ -1,6 +1,6 @@
 // RFC 9421 §2.3: the signature parameters and covered components, carried as one Inner List in
 // Signature-Input and repeated as the last line of the signature base.
-import { BadSignatureError } from './errors.ts'
+import { UnauthenticatedError } from './errors.ts'
 import { integer, item, string, type InnerList, type Parameters } from './structured-field.ts'
 
 export type SignatureParams = {
@@ -36,18 +36,18 @@ const STRING_PARAMS = new Set(['keyid', 'alg', 'nonce', 'tag'])
 
 /**
  * RFC 9421 §2.3 and §3.2 step 3: the covered components and the known parameters, each checked
- * for its type. Unknown parameters are left in the Inner List, which is what gets signed.
+ * for its type; a wrong type is a malformed signature, `unauthenticated` (GRIDIM-SEC-17). Unknown parameters are left in the Inner List, which is what gets signed.
  */
 export function readSignatureInput (input: InnerList): ReadSignatureInput {
   const components: string[] = []
   for (const entry of input.items) {
-    if (entry.value.type !== 'string') throw new BadSignatureError('a covered component identifier must be a string')
+    if (entry.value.type !== 'string') throw new UnauthenticatedError('a covered component identifier must be a string')
     components.push(entry.value.value)
   }
   const params: Record<string, string | number> = {}
   for (const [name, value] of input.params) {
-    if (INTEGER_PARAMS.has(name) && value.type !== 'integer') throw new BadSignatureError(`signature parameter ${name} must be an integer`)
-    if (STRING_PARAMS.has(name) && value.type !== 'string') throw new BadSignatureError(`signature parameter ${name} must be a string`)
+    if (INTEGER_PARAMS.has(name) && value.type !== 'integer') throw new UnauthenticatedError(`signature parameter ${name} must be an integer`)
+    if (STRING_PARAMS.has(name) && value.type !== 'string') throw new UnauthenticatedError(`signature parameter ${name} must be a string`)
     if (INTEGER_PARAMS.has(name) || STRING_PARAMS.has(name)) params[name] = value.value as string | number
   }
   return { components, params: params as Partial<SignatureParams> }

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import type { Fault } from '../faults.ts'
 import { contentDigest } from './content-digest.ts'
 import { signBase } from './ed25519.ts'
 import type { HttpFields, HttpRequest } from './http-message.ts'
@@ -17,6 +18,11 @@ const region = generateKeyPair()
 const stranger = generateKeyPair()
 const nonEd25519Key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey
 const BODY = '{"to":"agent","text":"hello"}'
+
+/** RFC 9530: a Content-Digest field with only a sha-512 digest, which GRIDIM-SEC-2 does not allow. */
+function sha512Digest (body: string): string {
+  return `sha-512=:${createHash('sha512').update(body).digest('base64')}:`
+}
 
 /** A request as the verifier receives it: field names lower-cased, body as bytes. */
 function received (request: HttpRequest, added: Record<string, string | undefined>): HttpRequest {
@@ -37,7 +43,7 @@ function signed (options: Partial<SignOptions> = {}, request = post()): HttpRequ
 function signedWith (params: Partial<SignatureParams> & Record<string, unknown>, components = ['@method', '@target-uri', 'content-digest']): HttpRequest {
   const request = post()
   const digest = contentDigest(BODY)
-  const all = { created: NOW, keyid: 'region-1', alg: 'ed25519', nonce: 'n-1', ...params } as SignatureParams
+  const all = { created: NOW, keyid: 'region-1', alg: 'ed25519', nonce: 'n-1-aaaaaaaaaaaaaaaaaaaa', ...params } as SignatureParams
   const input = signatureInput(components, all)
   for (const [name, value] of Object.entries(params)) if (value === undefined) input.params.delete(name)
   const withDigest = { ...request, headers: { ...request.headers, 'content-digest': digest } }
@@ -98,39 +104,48 @@ const cases: Case[] = [
     request: () => withHeaders({ ...signed(), body: Buffer.from('{}') }, (h) => { h['content-digest'] = contentDigest('{}') }),
     code: 'bad-signature'
   },
-  { name: 'Content-Digest that is garbage', request: () => withHeaders(signed(), (h) => { h['content-digest'] = 'sha-256=nope' }), code: 'bad-signature' },
-  { name: 'Content-Digest removed', request: () => withHeaders(signed(), (h) => { delete h['content-digest'] }), code: 'bad-signature' },
-  { name: 'a body added to a request signed without one', request: () => ({ ...signed({}, { method: 'POST', url: 'https://user.grid.example/x', headers: {} }), body: Buffer.from('x') }), code: 'bad-signature' },
+  { name: 'Content-Digest that is garbage', request: () => withHeaders(signed(), (h) => { h['content-digest'] = 'sha-256=nope' }), code: 'unauthenticated' },
+  { name: 'Content-Digest removed', request: () => withHeaders(signed(), (h) => { delete h['content-digest'] }), code: 'unauthenticated' },
+  { name: 'a body added to a request signed without one', request: () => ({ ...signed({}, { method: 'POST', url: 'https://user.grid.example/x', headers: {} }), body: Buffer.from('x') }), code: 'unauthenticated' },
   { name: 'signed by another key than the keyid names', request: () => signed({ privateKey: stranger.privateKey }), code: 'bad-signature' },
   { name: 'the directory holds a different key for the keyid', request: () => signed(), options: () => ({ resolveKey: async () => stranger.publicKey }), code: 'bad-signature' },
   { name: 'the directory holds a key that is not Ed25519', request: () => signed(), options: () => ({ resolveKey: async () => nonEd25519Key }), code: 'bad-signature' },
   { name: 'a truncated signature', request: () => withHeaders(signed(), (h) => { h.signature = h.signature!.replace(/:(.{8})/, ':') }), code: 'bad-signature' },
   { name: 'a signature of another request', request: () => withHeaders(signed(), (h) => { h.signature = signed({}, { method: 'GET', url: 'https://user.grid.example/', headers: {} }).headers.signature as string }), code: 'bad-signature' },
-  // bad-signature: what the signature covers
-  { name: 'method not covered', request: () => signed({ components: ['@target-uri', 'content-digest'] }), code: 'bad-signature' },
-  { name: 'target URI not covered', request: () => signed({ components: ['@method', '@path', '@query', 'content-digest'] }), code: 'bad-signature' },
-  { name: 'a body but content-digest not covered', request: () => signed({ components: ['@method', '@target-uri'] }), code: 'bad-signature' },
+  // unauthenticated (GRIDIM-SEC-17): what the signature must cover
+  { name: 'method not covered', request: () => signed({ components: ['@target-uri', 'content-digest'] }), code: 'unauthenticated' },
+  { name: 'target URI not covered', request: () => signed({ components: ['@method', '@path', '@query', 'content-digest'] }), code: 'unauthenticated' },
+  { name: 'a body but content-digest not covered', request: () => signed({ components: ['@method', '@target-uri'] }), code: 'unauthenticated' },
   {
     name: 'a covered field removed from the request',
     request: () => withHeaders(signed({ components: ['@method', '@target-uri', 'content-digest', 'content-type'] }), (h) => { delete h['content-type'] }),
     code: 'bad-signature'
   },
-  { name: 'a required extra component not covered', request: () => signed(), options: () => ({ requiredComponents: ['@method', '@target-uri', 'content-type'] }), code: 'bad-signature' },
-  // bad-signature: parameters
-  { name: 'alg is not ed25519', request: () => signedWith({ alg: 'rsa-pss-sha512' }), code: 'bad-signature' },
-  { name: 'alg is missing', request: () => signedWith({ alg: undefined }), code: 'bad-signature' },
-  { name: 'nonce is missing', request: () => signedWith({ nonce: undefined }), code: 'bad-signature' },
-  { name: 'created is missing', request: () => signedWith({ created: undefined }), code: 'bad-signature' },
-  { name: 'keyid is missing', request: () => signedWith({ keyid: undefined }), code: 'bad-signature' },
-  { name: 'created is a string', request: () => withHeaders(signed(), (h) => { h['signature-input'] = h['signature-input']!.replace(/created=(\d+)/, 'created="$1"') }), code: 'bad-signature' },
-  { name: 'keyid is a token', request: () => withHeaders(signed(), (h) => { h['signature-input'] = h['signature-input']!.replace('keyid="region-1"', 'keyid=region-1') }), code: 'bad-signature' },
-  // bad-signature: garbage structured fields
-  { name: 'Signature-Input that is not a dictionary', request: () => withHeaders(signed(), (h) => { h['signature-input'] = 'gridim=("@method" ' }), code: 'bad-signature' },
-  { name: 'Signature that is not a dictionary', request: () => withHeaders(signed(), (h) => { h.signature = 'gridim=:abc' }), code: 'bad-signature' },
-  { name: 'Signature-Input member that is not an inner list', request: () => withHeaders(signed(), (h) => { h['signature-input'] = 'gridim="@method"' }), code: 'bad-signature' },
-  { name: 'Signature member that is not a byte sequence', request: () => withHeaders(signed(), (h) => { h.signature = 'gridim="c2ln"' }), code: 'bad-signature' },
-  { name: 'covered component that is a token', request: () => withHeaders(signed(), (h) => { h['signature-input'] = h['signature-input']!.replace('"@method"', 'method') }), code: 'bad-signature' },
-  { name: 'binary junk in Signature-Input', request: () => withHeaders(signed(), (h) => { h['signature-input'] = '\u0000\u00ff\u{1F600}' }), code: 'bad-signature' },
+  { name: 'a required extra component not covered', request: () => signed(), options: () => ({ requiredComponents: ['@method', '@target-uri', 'content-type'] }), code: 'unauthenticated' },
+  // unauthenticated (GRIDIM-SEC-17): parameters
+  { name: 'alg is not ed25519', request: () => signedWith({ alg: 'rsa-pss-sha512' }), code: 'unauthenticated' },
+  { name: 'alg is missing', request: () => signedWith({ alg: undefined }), code: 'unauthenticated' },
+  { name: 'nonce is missing', request: () => signedWith({ nonce: undefined }), code: 'unauthenticated' },
+  { name: 'created is missing', request: () => signedWith({ created: undefined }), code: 'unauthenticated' },
+  { name: 'keyid is missing', request: () => signedWith({ keyid: undefined }), code: 'unauthenticated' },
+  { name: 'GRIDIM-SEC-16: a one-character nonce', request: () => signed({ nonce: 'a' }), code: 'unauthenticated' },
+  { name: 'GRIDIM-SEC-16: a 21-character nonce', request: () => signed({ nonce: 'a'.repeat(21) }), code: 'unauthenticated' },
+  { name: 'GRIDIM-SEC-16: a nonce outside the base64url alphabet', request: () => signed({ nonce: 'k3Jq9w2H5nXyQbT0fLzV1g==' }), code: 'unauthenticated' },
+  { name: 'GRIDIM-SEC-16: a nonce over 128 characters', request: () => signed({ nonce: 'a'.repeat(129) }), code: 'unauthenticated' },
+  {
+    name: 'GRIDIM-SEC-15: a Content-Digest with a right sha-512 and no sha-256',
+    request: () => withHeaders(signed({ components: ['@method', '@target-uri', 'content-digest'] }), (h) => { h['content-digest'] = sha512Digest(BODY) }),
+    code: 'unauthenticated'
+  },
+  { name: 'created is a string', request: () => withHeaders(signed(), (h) => { h['signature-input'] = h['signature-input']!.replace(/created=(\d+)/, 'created="$1"') }), code: 'unauthenticated' },
+  { name: 'keyid is a token', request: () => withHeaders(signed(), (h) => { h['signature-input'] = h['signature-input']!.replace('keyid="region-1"', 'keyid=region-1') }), code: 'unauthenticated' },
+  // unauthenticated (GRIDIM-SEC-5): garbage structured fields
+  { name: 'Signature-Input that is not a dictionary', request: () => withHeaders(signed(), (h) => { h['signature-input'] = 'gridim=("@method" ' }), code: 'unauthenticated' },
+  { name: 'Signature that is not a dictionary', request: () => withHeaders(signed(), (h) => { h.signature = 'gridim=:abc' }), code: 'unauthenticated' },
+  { name: 'Signature-Input member that is not an inner list', request: () => withHeaders(signed(), (h) => { h['signature-input'] = 'gridim="@method"' }), code: 'unauthenticated' },
+  { name: 'Signature member that is not a byte sequence', request: () => withHeaders(signed(), (h) => { h.signature = 'gridim="c2ln"' }), code: 'unauthenticated' },
+  { name: 'covered component that is a token', request: () => withHeaders(signed(), (h) => { h['signature-input'] = h['signature-input']!.replace('"@method"', 'method') }), code: 'unauthenticated' },
+  { name: 'binary junk in Signature-Input', request: () => withHeaders(signed(), (h) => { h['signature-input'] = '\u0000\u00ff\u{1F600}' }), code: 'unauthenticated' },
   { name: 'a component covered twice', request: () => withHeaders(signed(), (h) => { h['signature-input'] = h['signature-input']!.replace('("@method"', '("@method" "@method"') }), code: 'bad-signature' },
   // unknown-key
   { name: 'a keyid the directory does not know', request: () => signed({ keyId: 'region-9' }), code: 'unknown-key' },
@@ -159,16 +174,29 @@ t.test('GRIDIM-SEC: the same nonce from two different keys are two different non
   const nonceCache = new NonceCache()
   const other = generateKeyPair()
   const resolveKey = async (id: string): Promise<KeyObject | null> => (id === 'region-1' ? region.publicKey : other.publicKey)
-  await t.resolves(verifyRequest(signed({ nonce: 'same' }), options({ nonceCache, resolveKey })))
-  await t.resolves(verifyRequest(signed({ nonce: 'same', keyId: 'region-2', privateKey: other.privateKey }), options({ nonceCache, resolveKey })))
+  await t.resolves(verifyRequest(signed({ nonce: 'same-nonce-of-22-chars' }), options({ nonceCache, resolveKey })))
+  await t.resolves(verifyRequest(signed({ nonce: 'same-nonce-of-22-chars', keyId: 'region-2', privateKey: other.privateKey }), options({ nonceCache, resolveKey })))
 })
 
 t.test('GRIDIM-SEC: a forged request does not use up the nonce of the genuine one', async (t) => {
   const nonceCache = new NonceCache()
-  const genuine = signed({ nonce: 'fresh' })
+  const genuine = signed({ nonce: 'fresh-nonce-of-22-chars' })
   const forged = { ...genuine, method: 'DELETE' }
   await t.rejects(verifyRequest(forged, options({ nonceCache })), { code: 'bad-signature' })
   await t.resolves(verifyRequest(genuine, options({ nonceCache })))
+})
+
+t.test('GRIDIM-SEC-16: a nonce of 22 to 128 base64url characters is accepted', async (t) => {
+  await t.resolves(verifyRequest(signed({ nonce: 'k3Jq9w2H5nXyQbT0fLzV1g' }), options()))
+  await t.resolves(verifyRequest(signed({ nonce: 'a'.repeat(128) }), options()))
+})
+
+t.test('the deliberate faults give the wrong answers they are named after', async (t) => {
+  const faulty = (fault: Fault): Partial<VerifyOptions> => ({ faults: new Set([fault]) })
+  await t.resolves(verifyRequest(signed({ nonce: 'a' }), options(faulty('short-nonce-accepted'))), 'short-nonce-accepted')
+  await t.rejects(verifyRequest(signedWith({ alg: undefined }), options(faulty('malformed-signature-as-bad-signature'))), { code: 'bad-signature' })
+  const sha512Only = withHeaders(signed(), (h) => { h['content-digest'] = sha512Digest(BODY) })
+  await t.rejects(verifyRequest(sha512Only, options(faulty('any-digest-algorithm'))), { code: 'bad-signature' }, 'the digest passes, the signature (over the sha-256 field) does not')
 })
 
 t.test('the RFC 9421 B.2.6 request fails the GridIM profile: it has no alg and no nonce', async (t) => {
@@ -176,5 +204,5 @@ t.test('the RFC 9421 B.2.6 request fails the GridIM profile: it has no alg and n
     'signature-input': 'sig-b26=("date" "@method" "@path" "@authority" "content-type" "content-length");created=1618884473;keyid="test-key-ed25519"',
     signature: 'sig-b26=:wqcAqbmYJ2ji2glfAMaRy4gruYYnx2nEFN2HN6jrnDnQCK1u02Gb04v9EDgwUPiu4A0w6vuQv5lIp5WPpBKRCw==:'
   }
-  await t.rejects(verifyRequest({ method: 'POST', url: 'http://example.com/foo', headers }, options({ label: 'sig-b26' })), { code: 'bad-signature' })
+  await t.rejects(verifyRequest({ method: 'POST', url: 'http://example.com/foo', headers }, options({ label: 'sig-b26' })), { code: 'unauthenticated' })
 })

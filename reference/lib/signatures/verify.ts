@@ -1,10 +1,13 @@
 // RFC 9421 §3.2: verifying a signature, with GridIM's profile on top (GRIDIM-SEC): alg
-// "ed25519", created + keyid + nonce required, the contract's components covered, created
-// within ±window, and each nonce accepted once per window.
+// "ed25519", created + keyid + nonce required, the nonce long enough, the contract's components
+// covered, a sha-256 Content-Digest, created within ±window, and each nonce accepted once per
+// window. What is missing or malformed is `unauthenticated`; what is well formed and does not
+// verify is `bad-signature` (GRIDIM-SEC-5, GRIDIM-SEC-17).
 import type { KeyObject } from 'node:crypto'
-import { verifyContentDigest } from './content-digest.ts'
+import { NO_FAULTS, type Fault } from '../faults.ts'
+import { checkContentDigest } from './content-digest.ts'
 import { ALG, verifyBase } from './ed25519.ts'
-import { BadSignatureError, ReplayedRequestError, UnknownKeyError } from './errors.ts'
+import { BadSignatureError, ReplayedRequestError, UnauthenticatedError, UnknownKeyError, type SignatureError } from './errors.ts'
 import { fieldValue, type HttpRequest } from './http-message.ts'
 import type { NonceCache } from './nonce-cache.ts'
 import { DEFAULT_LABEL, defaultComponents, hasBody } from './sign.ts'
@@ -23,7 +26,15 @@ export type VerifyOptions = {
   /** Default: the contract's "@method" "@target-uri" (+ "content-digest" with a body). */
   requiredComponents?: readonly string[]
   label?: string
+  /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
+  faults?: ReadonlySet<Fault>
 }
+
+/**
+ * GRIDIM-SEC-16: a nonce of at least 128 bits as base64url (22 characters) and no more than a
+ * receiver need remember (128 characters).
+ */
+export const NONCE_FORM = /^[A-Za-z0-9_-]{22,128}$/
 
 export type VerifiedRequest = {
   keyId: string
@@ -44,25 +55,33 @@ export async function verifyRequest (request: HttpRequest, options: VerifyOption
   const windowSeconds = options.windowSeconds ?? 60
   const { input, signature } = labelledSignature(request.headers, options.label ?? DEFAULT_LABEL)
   const { components, params } = readSignatureInput(input)
-  const profile = profileParams(params)
+  const faults = options.faults ?? NO_FAULTS
+  // The malformed-signature-as-bad-signature fault gives the wrong code for what is malformed.
+  const malformed = (detail: string): SignatureError =>
+    faults.has('malformed-signature-as-bad-signature') ? new BadSignatureError(detail) : new UnauthenticatedError(detail)
+  const profile = profileParams(params, malformed, !faults.has('short-nonce-accepted'))
 
   const withBody = hasBody(request)
   const required = options.requiredComponents ?? defaultComponents(withBody)
-  // GRIDIM-SEC: a body is only trusted through a covered Content-Digest.
+  // GRIDIM-SEC-17: a body is only trusted through a covered Content-Digest.
   for (const name of withBody ? [...required, 'content-digest'] : required) {
-    if (!components.includes(name)) throw new BadSignatureError(`the signature does not cover ${name}`)
+    if (!components.includes(name)) throw malformed(`the signature does not cover ${name}`)
+  }
+  let digest: string | undefined
+  if (components.includes('content-digest')) {
+    digest = fieldValue(request.headers, 'content-digest')
+    if (digest === undefined) throw malformed('the covered Content-Digest field is missing')
   }
   checkFreshness(profile, now, windowSeconds)
 
   const key = await options.resolveKey(profile.keyid)
   if (key === null) throw new UnknownKeyError(`no key ${profile.keyid}`)
 
-  if (components.includes('content-digest')) {
-    const digest = fieldValue(request.headers, 'content-digest')
-    if (digest === undefined) throw new BadSignatureError('the covered Content-Digest field is missing')
-    if (!verifyContentDigest(digest, request.body ?? '')) {
-      throw new BadSignatureError('Content-Digest does not match the body')
-    }
+  if (digest !== undefined) {
+    // GRIDIM-SEC-2, GRIDIM-SEC-15: sha-256 is the one algorithm every receiver relies on.
+    const check = checkContentDigest(digest, request.body ?? '', !faults.has('any-digest-algorithm'))
+    if (check === 'malformed') throw malformed('Content-Digest has no sha-256 digest, or is not a valid Dictionary (RFC 9530)')
+    if (check === 'mismatch') throw new BadSignatureError('Content-Digest does not match the body')
   }
   if (!verifyBase(signatureBase(request, input), signature, key)) {
     throw new BadSignatureError('the signature does not verify')
@@ -74,13 +93,17 @@ export async function verifyRequest (request: HttpRequest, options: VerifyOption
   return { keyId: profile.keyid, created: profile.created, components }
 }
 
-/** RFC 9421 §3.2.1 (application requirements): GridIM requires alg, created, keyid and nonce. */
-function profileParams (params: Partial<SignatureParams>): ProfileParams {
+/**
+ * RFC 9421 §3.2.1 (application requirements): GridIM requires alg, created, keyid and nonce,
+ * and a nonce of the form GRIDIM-SEC-16 gives; without them the request is unauthenticated.
+ */
+function profileParams (params: Partial<SignatureParams>, malformed: (detail: string) => SignatureError, checkNonce: boolean): ProfileParams {
   const { created, keyid, alg, nonce, expires } = params
-  if (alg !== ALG) throw new BadSignatureError(`alg must be ${ALG}`)
-  if (created === undefined) throw new BadSignatureError('the signature has no created parameter')
-  if (keyid === undefined || keyid === '') throw new BadSignatureError('the signature has no keyid parameter')
-  if (nonce === undefined || nonce === '') throw new BadSignatureError('the signature has no nonce parameter')
+  if (alg !== ALG) throw malformed(`alg must be ${ALG}`)
+  if (created === undefined) throw malformed('the signature has no created parameter')
+  if (keyid === undefined || keyid === '') throw malformed('the signature has no keyid parameter')
+  if (nonce === undefined || nonce === '') throw malformed('the signature has no nonce parameter')
+  if (checkNonce && !NONCE_FORM.test(nonce)) throw malformed('the nonce must be 22 to 128 base64url characters (GRIDIM-SEC-16)')
   return { created, keyid, alg, nonce, ...(expires === undefined ? {} : { expires }) }
 }
 

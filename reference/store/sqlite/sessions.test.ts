@@ -98,3 +98,22 @@ t.test('a failed transaction leaves the replaced session in place', (t) => {
   t.same(store.getSessionByUser(ann), first)
   t.end()
 })
+
+t.test('GRIDIM-OFFL-12: every region a session was placed at is kept after it ends, until purged', (t) => {
+  const store = memoryStore(t)
+  const ann = addUser(store, 'Ann')
+  const [ahern, babbage] = [addRegion(store, 'Ahern'), addRegion(store, 'Babbage')]
+  const [session] = signOn(store, ann, ahern, 5)
+  store.moveSession(session.sessionId, babbage)
+  store.moveSession(session.sessionId, ahern)
+  t.equal(store.moveSession('no-such-session', babbage), null)
+  t.same(store.listPlacements(session.sessionId).map((p) => p.regionId).sort(), [ahern, babbage].sort(), 'each region once')
+  t.same(store.listPlacements(session.sessionId)[0], { sessionId: session.sessionId, regionId: store.listPlacements(session.sessionId)[0]!.regionId, userId: ann, placedAt: 5 })
+  t.equal(store.purgePlacements(10), 0, 'not while the session lasts')
+  store.endSession(session.sessionId)
+  t.equal(store.listPlacements(session.sessionId).length, 2, 'kept after the end')
+  t.equal(store.purgePlacements(5), 0, 'not before the cut-off')
+  t.equal(store.purgePlacements(10), 2)
+  t.same(store.listPlacements(session.sessionId), [])
+  t.end()
+})

@@ -2,6 +2,7 @@
 // regionId; the key comes from the user server's own directory (the store), read on every
 // request so that a re-provisioned key applies at once (GRIDIM-SEC-7).
 import type { KeyObject } from 'node:crypto'
+import { NO_FAULTS, type Fault } from '../../lib/faults.ts'
 import { signatureAuthenticator, type Authenticator } from '../../lib/http/index.ts'
 import { importPublicKey } from '../../lib/signatures/index.ts'
 import type { Store } from '../../store/index.ts'
@@ -9,13 +10,16 @@ import type { Store } from '../../store/index.ts'
 export type RegionSignatureOptions = {
   store: Store
   /**
-   * GRIDIM-SEC-4: the base URL the user server advertises. When set, the signature is checked
-   * against it and the request's path and query, whatever Host the request arrived with.
+   * GRIDIM-SEC-4: the base URL the user server advertises, read on every request (it is known
+   * only once the server listens). The signature is checked against it and the request's path
+   * and query, whatever Host the request arrived with.
    */
-  publicUrl?: string
+  baseUrl: () => string
+  /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
+  faults?: ReadonlySet<Fault>
 }
 
-export function regionSignatureAuthenticator ({ store, publicUrl }: RegionSignatureOptions): Authenticator {
+export function regionSignatureAuthenticator ({ store, baseUrl, faults = NO_FAULTS }: RegionSignatureOptions): Authenticator {
   const keys = new Map<string, KeyObject>()
   const verify = signatureAuthenticator({
     resolveKey: async (keyId) => {
@@ -25,12 +29,13 @@ export function regionSignatureAuthenticator ({ store, publicUrl }: RegionSignat
       if (key === undefined) keys.set(region.publicKey, key = importPublicKey(region.publicKey))
       return key
     },
-    windowSeconds: () => store.getSettings().replayWindowSeconds
+    windowSeconds: () => store.getSettings().replayWindowSeconds,
+    faults
   })
-  if (publicUrl === undefined) return verify
-  const base = publicUrl.replace(/\/$/, '')
   return (raw) => {
+    // The user-server-verifies-host-header fault trusts the Host the request names.
+    if (faults.has('user-server-verifies-host-header')) return verify(raw)
     const { pathname, search } = new URL(raw.url)
-    return verify({ ...raw, url: base + pathname + search })
+    return verify({ ...raw, url: baseUrl().replace(/\/$/, '') + pathname + search })
   }
 }

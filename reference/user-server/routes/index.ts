@@ -13,6 +13,7 @@ import { adminGetUser } from './admin-get-user.ts'
 import { adminListOfflineMessages } from './admin-list-offline-messages.ts'
 import { adminProvisionRegion } from './admin-provision-region.ts'
 import { adminUpdateSettings } from './admin-update-settings.ts'
+import { confirmHandover } from './confirm-handover.ts'
 import { declineFriendshipOffer } from './decline-friendship-offer.ts'
 import { endFriendship } from './end-friendship.ts'
 import { endRegionLease } from './end-region-lease.ts'
@@ -26,6 +27,7 @@ import { locateUser } from './locate-user.ts'
 import { lookupUser } from './lookup-user.ts'
 import { offerFriendship } from './offer-friendship.ts'
 import { renewRegionLease } from './renew-region-lease.ts'
+import { returnUnreadMessages } from './return-unread-messages.ts'
 import { sendGroupMessage } from './send-group-message.ts'
 import { setFriendRights } from './set-friend-rights.ts'
 import { signOff } from './sign-off.ts'
@@ -45,6 +47,7 @@ export const userServerRoutes: Record<string, Route> = {
   signOn,
   signOff,
   updateLocation,
+  confirmHandover,
   lookupUser,
   locateUser,
   listFriends,
@@ -56,6 +59,7 @@ export const userServerRoutes: Record<string, Route> = {
   storeOfflineMessage,
   listOfflineMessages,
   acknowledgeOfflineMessages,
+  returnUnreadMessages,
   startGroupSession,
   sendGroupMessage,
   joinGroupSession,

@@ -7,10 +7,14 @@ import { endLeases } from './end-leases.ts'
 
 export type SweepResult = { lapsedRegions: number, endedSessions: number, closedGroupSessions: number }
 
+/** GRIDIM-OFFL-12: a region may return what a session left unread for 7 days after its sign-on. */
+export const PLACEMENT_DAYS = 7
+
 export function sweep (ctx: UserServerContext, now: number): SweepResult {
   const lapsed = ctx.faults.has('lapsed-leases-ignored') ? [] : ctx.store.listExpiredLeases(now).map((r) => r.regionId)
   const endedSessions = endLeases(ctx, lapsed)
   const closedGroupSessions = closeIdleGroupSessions(ctx, now)
+  ctx.store.purgePlacements(now - PLACEMENT_DAYS * 24 * 3600_000)
   return { lapsedRegions: lapsed.length, endedSessions, closedGroupSessions }
 }
 

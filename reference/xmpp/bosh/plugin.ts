@@ -4,6 +4,7 @@
 import type { Plugin, Request, ResponseToolkit, Server } from '@hapi/hapi'
 import type { Readable } from 'node:stream'
 import type { Element } from 'ltx'
+import { OWN_BODY_LIMIT } from '../../lib/http/create-server.ts'
 import type { C2sServer } from '../c2s/index.ts'
 import { BODY_LIMITS, BoshError, readBody, readCount, readRid, terminateBody } from './body.ts'
 import { BoshSession } from './bosh-session.ts'
@@ -38,10 +39,10 @@ export class BoshEndpoint {
   constructor (private readonly options: Required<BoshOptions>) {}
 
   /** Handles one request body; resolves with the response body (possibly after holding it). */
-  handle (text: string | undefined, onAbort: (abandon: () => void) => void): Promise<Element> {
+  handle (text: string | BoshError, onAbort: (abandon: () => void) => void): Promise<Element> {
     return new Promise((resolve) => {
       try {
-        if (text === undefined) throw new BoshError('policy-violation', `a body larger than ${BODY_LIMITS.maxBytes} bytes (GRIDIM-LIM-11)`)
+        if (text instanceof BoshError) throw text
         const body = this.parse(text)
         const sid = body.attrs.sid
         if (sid === undefined) return this.create(body, resolve)
@@ -106,6 +107,8 @@ export const boshPlugin: Plugin<BoshOptions> = {
         id: 'boshRequest',
         // Read here, up to the limit (read-payload.ts), so an oversized body is answered the BOSH way.
         payload: { output: 'stream', parse: false, maxBytes: Number.MAX_SAFE_INTEGER },
+        // Not the 65 536 bytes of GRIDIM-LIM-3, and not a problem-details refusal: GRIDIM-LIM-11.
+        app: { [OWN_BODY_LIMIT]: true },
         timeout: { server: false, socket: false },
         handler: (request, h) => route(endpoint, request, h)
       }

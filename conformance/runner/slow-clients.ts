@@ -1,0 +1,52 @@
+// The runner action `probe-slow-clients`: clients that hold a connection without finishing a
+// request, against each role named (GRIDIM-LIM-17, GRIDIM-LIM-19). For every role, at once: a
+// connection that sends nothing, a slowloris that sends a header byte every second, and a
+// connection left idle after one complete exchange. Each must be closed by the role within the
+// longest timeout chapter 13 allows it; a role that keeps any of them open fails.
+import { connect } from 'node:net'
+
+/** Chapter 13's upper bounds, plus what a timer checked now and then may overrun by. */
+export const PROBE_LIMITS_MS = { headers: 15_000 + 2_000, idle: 30_000 + 2_000 }
+
+export type ProbeResult = { closed: boolean, afterMs: number }
+export type RoleProbe = { silent: ProbeResult, slowloris: ProbeResult, keptAliveIdle: ProbeResult }
+
+/** Resolves when the server closes the connection, or at `limitMs` (not closed; destroyed by us). */
+function probe (url: URL, limitMs: number, start: (write: (text: string) => void) => (() => void) | void): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const socket = connect(Number(url.port || 80), url.hostname)
+    const started = Date.now()
+    let closedByUs = false
+    let stop: (() => void) | void
+    const timer = setTimeout(() => { closedByUs = true; socket.destroy() }, limitMs)
+    socket.on('error', () => {})
+    socket.on('data', () => {})
+    socket.on('connect', () => { stop = start((text) => { if (!socket.destroyed) socket.write(text) }) })
+    socket.on('close', () => {
+      clearTimeout(timer)
+      stop?.()
+      resolve({ closed: !closedByUs, afterMs: Date.now() - started })
+    })
+  })
+}
+
+/** A request that names no operation: whatever a role answers, the exchange is complete. */
+function request (url: URL): string {
+  return `GET /gridim-conformance-probe HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`
+}
+
+export async function probeSlowClients (baseUrl: string): Promise<RoleProbe> {
+  const url = new URL(baseUrl)
+  const [silent, slowloris, keptAliveIdle] = await Promise.all([
+    probe(url, PROBE_LIMITS_MS.headers, () => {}),
+    probe(url, PROBE_LIMITS_MS.headers, (write) => {
+      // Bounded: the header section below, one byte a second, never finished within the limit.
+      const text = request(url).replace(/\r\n\r\n$/, '\r\n') + 'X-Probe: slow\r\n'.repeat(4)
+      let at = 0
+      const timer = setInterval(() => { if (at < text.length) write(text[at++]!) }, 1000)
+      return () => clearInterval(timer)
+    }),
+    probe(url, PROBE_LIMITS_MS.idle, (write) => { write(request(url)) })
+  ])
+  return { silent, slowloris, keptAliveIdle }
+}

@@ -1,0 +1,43 @@
+// confirmHandover — the entering region's check of a hand-over; GRIDIM-LOC-12, GRIDIM-LOC-16,
+// GRIDIM-LOC-17, GRIDIM-SEC-14. Only the move the user server made itself, from the region the
+// session left, with the session's own secret, is confirmed — and only once. Every refusal
+// changes nothing, so a forged attempt cannot spend the real hand-over (GRIDIM-ERR-5).
+import { timingSafeEqual } from 'node:crypto'
+import { GridImError } from '../../lib/errors/index.ts'
+import type { OperationHandler } from '../../lib/http/index.ts'
+import { requireUser, signerOf } from '../auth/acting-for.ts'
+import type { UserServerContext } from '../context.ts'
+import { hashSessionSecret } from '../sessions/session-secret.ts'
+
+type HandoverConfirmationRequest = { userId: string, fromRegionId: string, sessionSecret: string }
+
+/** GRIDIM-SEC-14: the store keeps the secret's SHA-256; the digests are compared in constant time. */
+function secretMatches (secretHash: string, given: string): boolean {
+  const expected = Buffer.from(secretHash, 'base64url')
+  const actual = Buffer.from(hashSessionSecret(given), 'base64url')
+  return expected.length === actual.length && timingSafeEqual(expected, actual)
+}
+
+export function confirmHandover (ctx: UserServerContext): OperationHandler {
+  const { store } = ctx
+  return (input) => {
+    const sessionId = input.params.sessionId!
+    const { userId, fromRegionId, sessionSecret } = input.body as HandoverConfirmationRequest
+    const session = store.getSession(sessionId)
+    if (session === null) throw new GridImError('unknown-session', `no session ${sessionId}`)
+    // GRIDIM-ERR-4, GRIDIM-ERR-7: whatever the request names must exist, before any authority.
+    requireUser(ctx, userId)
+    if (store.getRegion(fromRegionId) === null) throw new GridImError('unknown-region', `no region ${fromRegionId}`)
+    const signer = signerOf(input)
+    const handover = ctx.handovers.get(sessionId, ctx.now())
+    // One answer for every reason, so a guess learns nothing about which part was wrong.
+    const confirmed = session.userId === userId &&
+      session.regionId === signer &&
+      handover?.fromRegionId === fromRegionId &&
+      secretMatches(session.secretHash, sessionSecret)
+    if (!confirmed) throw new GridImError('not-your-agent', `no unconfirmed hand-over of session ${sessionId} from region ${fromRegionId} to the signing region`)
+    // GRIDIM-LOC-17: single use; the hand-over is complete and no longer undone (GRIDIM-LOC-15).
+    if (!ctx.faults.has('handover-confirmed-twice')) ctx.handovers.delete(sessionId)
+    return { body: { sessionId, userId, regionId: signer } }
+  }
+}

@@ -1,0 +1,37 @@
+// returnUnreadMessages — GRIDIM-OFFL-11..13, GRIDIM-SEC-8. A region gives back what a session left
+// unread. Accepted only from a region that hosts or hosted the session and only for messages to
+// the session's user; each is stored once, even if a message with its id was stored and deleted
+// before (it was redelivered, then left unread), and then delivered like any stored message.
+import { GridImError } from '../../lib/errors/index.ts'
+import type { OperationHandler } from '../../lib/http/index.ts'
+import { signerOf } from '../auth/acting-for.ts'
+import type { UserServerContext } from '../context.ts'
+import { checkMessageBytes } from '../limits.ts'
+import { messageFromWire, type InstantMessage } from '../wire.ts'
+
+export function returnUnreadMessages (ctx: UserServerContext): OperationHandler {
+  const { store } = ctx
+  return (input) => {
+    const sessionId = input.params.sessionId!
+    const { messages } = input.body as { messages: InstantMessage[] }
+    for (const message of messages) checkMessageBytes(message.body, 'the message body')
+    // GRIDIM-ERR-7: the session must exist (or have existed) before authority is checked.
+    const placements = store.listPlacements(sessionId)
+    if (placements.length === 0) throw new GridImError('unknown-session', `no session ${sessionId} in the last 7 days`)
+    const hosted = placements.some((p) => p.regionId === signerOf(input))
+    if (!hosted && !ctx.faults.has('returned-unread-from-any-region')) {
+      throw new GridImError('not-your-agent', `the signing region never hosted session ${sessionId}`)
+    }
+    const userId = placements[0]!.userId
+    const stranger = messages.find((m) => m.toUserId !== userId)
+    if (stranger !== undefined) throw new GridImError('not-your-agent', `message ${stranger.messageId} is not addressed to the session's user`)
+    const rows = messages.map(messageFromWire)
+    const stored = store.transaction(() => rows.filter((row) => store.storeOffline(row) === 'stored'))
+    for (const row of stored) {
+      // A message deleted on acknowledgement before is wanted again: forget that it was.
+      ctx.acknowledged.delete(row.messageId)
+      ctx.redelivery.start(row)
+    }
+    return { body: { stored: stored.length } }
+  }
+}
