@@ -34,7 +34,8 @@ t.test('each forgery fails verification', async (t) => {
     ['stale', { params: { created: Math.floor(Date.now() / 1000) - 3600 } }],
     ['another target URI', { signedUrl: 'http://evil.example:1/friendship-offers?x=1' }],
     ['another label', { label: 'sig1' }],
-    ['a digest of other bytes', { digest: sha512Digest(Buffer.from('other')).replace('sha-512', 'sha-256') }]
+    ['a digest of other bytes', { digest: sha512Digest(Buffer.from('other')).replace('sha-512', 'sha-256') }],
+    ['GRIDIM-SEC-15: a sha-512 digest only', { digest: sha512Digest(body) }]
   ]
   for (const [name, forgery] of forgeries) t.notOk(await verifies(forgery), name)
 })
