@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import type { C2sServer } from '../c2s/index.ts'
 import { GridImError } from '../../lib/errors/index.ts'
+import type { Fault } from '../../lib/faults.ts'
 import { DEFAULT_STANZA_LIMITS } from '../stanza/index.ts'
 import { serveWebSocket } from './connection.ts'
 
@@ -14,6 +15,8 @@ export interface WebSocketOptions {
   path?: string
   /** GRIDIM-XMPP-8: whether these connections count as protected (TLS in front). */
   secure?: boolean
+  /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
+  faults?: ReadonlySet<Fault>
 }
 
 /** RFC 7395 §3.1: the client MUST offer the "xmpp" subprotocol. */
@@ -66,8 +69,8 @@ export const websocketPlugin: Plugin<WebSocketOptions> = {
       wss.handleUpgrade(request, socket, head, (ws) => serveWebSocket(options.c2s, ws, { secure: options.secure ?? false }))
     })
     // A GET without `Upgrade` never reaches the upgrade event: hapi answers it, with the 400
-    // the contract lists for a failed handshake rather than "no such operation".
-    server.route({
+    // the contract lists for a failed handshake rather than "no such operation" (GRIDIM-ERR-12).
+    if (options.faults?.has('websocket-get-unrouted') !== true) server.route({
       method: 'GET',
       path,
       handler: (_request, h) => {
