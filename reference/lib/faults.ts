@@ -36,6 +36,8 @@
  * - `short-nonce-accepted`: any non-empty nonce is accepted, even one character (breaks GRIDIM-SEC-16).
  * - `get-body-unlimited`: a GET request's body is never measured, so one over 65 536 bytes is answered as if it
  *   had none (breaks GRIDIM-LIM-3).
+ * - `websocket-get-unrouted`: the gateway answers a GET of `/xmpp-websocket` that asks for no upgrade with 404
+ *   unknown-operation, a status openWebSocket does not list, instead of 400 (breaks GRIDIM-ERR-12).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -58,6 +60,7 @@ export type Fault =
   | 'malformed-signature-as-bad-signature'
   | 'short-nonce-accepted'
   | 'get-body-unlimited'
+  | 'websocket-get-unrouted'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()
