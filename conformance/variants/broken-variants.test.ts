@@ -84,6 +84,12 @@ const variants: readonly Variant[] = [
   { fault: 'short-nonce-accepted', flow: 'x-signature-profile-enforced', requirement: 'GRIDIM-SEC-16', bug: 'a receiver that accepts a one-character nonce' },
   { fault: 'get-body-unlimited', flow: 'x-malformed-http-refused', requirement: 'GRIDIM-LIM-3', bug: 'a role that answers a GET whose body is over 65 536 bytes' },
   {
+    fault: 'websocket-get-unrouted',
+    flow: 'x-websocket-bad-handshake',
+    requirement: 'GRIDIM-ERR-12',
+    bug: 'a gateway that answers a GET of its WebSocket endpoint without Upgrade with 404'
+  },
+  {
     fault: 'lease-codes-passed-to-client',
     flow: 'x-lease-lapse-ends-client-session',
     requirement: 'GRIDIM-LEASE-12',

@@ -149,7 +149,7 @@ export function createGateway (options: GatewayOptions) {
         started = true
         await region.server.register([
           { plugin: boshPlugin, options: { c2s, ...options.bosh } },
-          { plugin: websocketPlugin, options: { c2s } }
+          { plugin: websocketPlugin, options: { c2s, faults: options.faults } }
         ])
       }
       const url = await region.start()

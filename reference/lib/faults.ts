@@ -36,6 +36,8 @@
  * - `short-nonce-accepted`: any non-empty nonce is accepted, even one character (breaks GRIDIM-SEC-16).
  * - `get-body-unlimited`: a GET request's body is never measured, so one over 65 536 bytes is answered as if it
  *   had none (breaks GRIDIM-LIM-3).
+ * - `websocket-get-unrouted`: the gateway answers a GET of `/xmpp-websocket` that asks for no upgrade with 404
+ *   unknown-operation, a status openWebSocket does not list, instead of 400 (breaks GRIDIM-ERR-12).
  * - `lease-codes-passed-to-client`: a region answers a client operation with the `lease-expired` or
  *   `not-your-agent` the user server gave it, instead of ending the session with `unauthenticated` (breaks GRIDIM-LEASE-12).
  * - `delivered-before-sign-on`: a region answers `delivered` for a message to a user whose sign-on is still in
@@ -66,6 +68,7 @@ export type Fault =
   | 'malformed-signature-as-bad-signature'
   | 'short-nonce-accepted'
   | 'get-body-unlimited'
+  | 'websocket-get-unrouted'
   | 'lease-codes-passed-to-client'
   | 'delivered-before-sign-on'
   | 'duplicate-before-sender-check'
