@@ -106,6 +106,12 @@ const variants: readonly Variant[] = [
     flow: 'x-lapsed-region-answers-agent-not-here',
     requirement: 'GRIDIM-IM-25',
     bug: 'a region whose lease lapsed that answers a delivery lease-expired'
+  },
+  {
+    fault: 'acknowledged-ids-in-memory',
+    flow: 'x-acknowledged-survives-restart',
+    requirement: 'GRIDIM-OFFL-2',
+    bug: 'a user server that forgets on restart which stored messages were acknowledged'
   }
 ]
 

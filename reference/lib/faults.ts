@@ -44,6 +44,8 @@
  *   flight, keeping it for a session that may never exist (breaks GRIDIM-SIGN-22).
  * - `lapsed-region-answers-lease-expired`: a region whose lease lapsed answers a delivery for an agent it hosted
  *   with the user server's `lease-expired` instead of `agent-not-here` (breaks GRIDIM-IM-25).
+ * - `acknowledged-ids-in-memory`: the user server remembers the messageIds deleted on acknowledgement only in
+ *   memory, so after a restart a sender's retry stores again what the recipient has read (breaks GRIDIM-OFFL-2).
  * - `duplicate-before-sender-check`: a region answers `duplicate` for a known messageId before checking that
  *   the signer hosts the sender (breaks GRIDIM-IM-24).
  */
@@ -73,6 +75,7 @@ export type Fault =
   | 'delivered-before-sign-on'
   | 'duplicate-before-sender-check'
   | 'lapsed-region-answers-lease-expired'
+  | 'acknowledged-ids-in-memory'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

@@ -127,14 +127,21 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX session_placements_by_age ON session_placements (placed_at);
     `,
   },
+  {
+    // GRIDIM-OFFL-2: a message deleted on acknowledgement is not stored again for 24 hours, and
+    // a user-server restart must not forget which (a sender's retry after it would store again
+    // what the recipient has read).
+    name: 'acknowledged offline messages',
+    sql: `
+      CREATE TABLE acknowledged_messages (
+        message_id      TEXT PRIMARY KEY,
+        acknowledged_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX acknowledged_by_age ON acknowledged_messages (acknowledged_at);
+    `,
+  },
 ]
 
-/**
- * Connection settings every open needs. WAL lets readers proceed while one writer commits;
- * busy_timeout makes a second process wait for the lock instead of failing at once.
- * synchronous stays at SQLite's default (FULL): a stored offline message that was
- * answered 201 must survive a power cut, not only a crash ("nothing lost").
- */
 export function configureConnection(db: Database): void {
   db.pragma('journal_mode = WAL')
   db.pragma('foreign_keys = ON')

@@ -101,6 +101,14 @@ export interface OfflineMessageStore {
   listOffline(userId: string, limit: number): OfflinePage
   /** Deletes the listed messages addressed to userId, ignoring others; returns how many. */
   acknowledge(userId: string, messageIds: readonly string[]): number
+  /** GRIDIM-OFFL-2: remembers that messageId was deleted on acknowledgement at `at` (ms). */
+  rememberAcknowledged(messageId: string, at: number): void
+  /** Whether messageId was deleted on acknowledgement at or after `since` (ms). */
+  acknowledgedSince(messageId: string, since: number): boolean
+  /** Forgets an acknowledgement (the message is wanted again). */
+  forgetAcknowledged(messageId: string): void
+  /** Forgets acknowledgements older than `before` (ms); returns how many. */
+  purgeAcknowledged(before: number): number
 }
 
 export interface GroupStore {

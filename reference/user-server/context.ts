@@ -6,6 +6,7 @@ import type { Store } from '../store/index.ts'
 import type { Courier } from './notices/courier.ts'
 import type { Locate } from './notices/locator.ts'
 import type { NoticeBatch } from './notices/notice-batch.ts'
+import type { AcknowledgedIds } from './offline/acknowledged-ids.ts'
 import type { Redelivery } from './offline/redelivery.ts'
 import type { RecentMap } from './recent.ts'
 
@@ -30,7 +31,7 @@ export type UserServerContext = {
   batch: () => NoticeBatch
   redelivery: Redelivery
   /** messageIds deleted on acknowledgement in the last 24 hours (GRIDIM-OFFL-2). */
-  acknowledged: RecentMap<true>
+  acknowledged: AcknowledgedIds
   /** First answers to group messages, by `groupSessionId messageId` (GRIDIM-GRP-15). */
   groupReplies: RecentMap<GroupMessageSent>
   /** The last unconfirmed move of each session, by sessionId, for 60 s (GRIDIM-LOC-15..17). */

@@ -4,7 +4,7 @@
 import type { KeyObject } from 'node:crypto'
 import { NO_FAULTS, type Fault } from '../lib/faults.ts'
 import { createServer, PeerClient, registerOperations, signerFor, type HttpTimeouts, type Logger } from '../lib/http/index.ts'
-import type { Store } from '../store/index.ts'
+import { openSqliteStore, type Store } from '../store/index.ts'
 import { adminTokenAuthenticator } from './auth/admin-token.ts'
 import { withLeaseCheck } from './auth/lease-check.ts'
 import { regionSignatureAuthenticator } from './auth/region-signature.ts'
@@ -13,6 +13,7 @@ import { Metrics } from './metrics.ts'
 import { Courier, type Peer } from './notices/courier.ts'
 import { locator } from './notices/locator.ts'
 import { NoticeBatch } from './notices/notice-batch.ts'
+import { AcknowledgedIds } from './offline/acknowledged-ids.ts'
 import { Redelivery } from './offline/redelivery.ts'
 import { DAY_MS, RecentMap } from './recent.ts'
 import { USER_SERVER_KEY_ID } from './routes/get-directory.ts'
@@ -57,7 +58,8 @@ export function createUserServer (options: UserServerOptions) {
   const peer = options.peer ?? new PeerClient({ signer: signerFor(USER_SERVER_KEY_ID, options.privateKey) })
   const locate = locator(store, now)
   const courier = new Courier(peer, metrics, logger, locate, { groupRetryDelaysMs: options.groupRetryDelaysMs })
-  const acknowledged = new RecentMap<true>(DAY_MS)
+  // The fault keeps them where a restart loses them, as the reference once did (in memory).
+  const acknowledged = new AcknowledgedIds(options.faults?.has('acknowledged-ids-in-memory') === true ? openSqliteStore(':memory:') : store)
   const ctx: UserServerContext = {
     store,
     now,

@@ -1,8 +1,10 @@
-// A bounded memory of recent facts, each kept for a fixed time: acknowledged message ids
-// (GRIDIM-OFFL-2), answers to group messages (GRIDIM-GRP-15), hand-overs that may be undone or
-// confirmed (GRIDIM-LOC-15..17). In memory only: after a restart the user server forgets them,
-// which costs at most a duplicate that receivers drop by its id — or a hand-over in flight, which
-// the entering region then refuses, as it must when it cannot be confirmed.
+// A bounded memory of recent facts, each kept for a fixed time: answers to group messages
+// (GRIDIM-GRP-15), hand-overs that may be undone or confirmed (GRIDIM-LOC-15..17). In memory
+// only: after a restart the user server forgets them, which costs at most a duplicate that
+// receivers drop by its id — or a hand-over in flight, which the entering region then refuses,
+// as it must when it cannot be confirmed. Acknowledged offline messages are another matter: a
+// message forgotten there would be stored again after it was read, so they are kept in the
+// store (offline/acknowledged-ids.ts).
 export class RecentMap<V> {
   readonly #entries = new Map<string, { value: V, until: number }>()
 

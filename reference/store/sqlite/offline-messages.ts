@@ -19,6 +19,16 @@ export function sqliteOfflineMessageStore(db: Database): OfflineMessageStore {
      WHERE to_user_id = ? AND message_id IN (SELECT value FROM json_each(?))`,
   )
 
+  const remember = db.prepare<[string, number]>(
+    `INSERT INTO acknowledged_messages (message_id, acknowledged_at) VALUES (?, ?)
+     ON CONFLICT (message_id) DO UPDATE SET acknowledged_at = excluded.acknowledged_at`,
+  )
+  const since = db.prepare<[string, number], { found: number }>(
+    'SELECT 1 AS found FROM acknowledged_messages WHERE message_id = ? AND acknowledged_at >= ?',
+  )
+  const forget = db.prepare<[string]>('DELETE FROM acknowledged_messages WHERE message_id = ?')
+  const purge = db.prepare<[number]>('DELETE FROM acknowledged_messages WHERE acknowledged_at < ?')
+
   return {
     storeOffline: (message) => (insert.run(message).changes === 1 ? 'stored' : 'duplicate'),
     listOffline: (userId, limit) => {
@@ -29,5 +39,13 @@ export function sqliteOfflineMessageStore(db: Database): OfflineMessageStore {
     },
     acknowledge: (userId, messageIds) =>
       messageIds.length === 0 ? 0 : remove.run(userId, JSON.stringify(messageIds)).changes,
+    rememberAcknowledged: (messageId, at) => {
+      remember.run(messageId, at)
+    },
+    acknowledgedSince: (messageId, from) => since.get(messageId, from) !== undefined,
+    forgetAcknowledged: (messageId) => {
+      forget.run(messageId)
+    },
+    purgeAcknowledged: (before) => purge.run(before).changes,
   }
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../../lib/http/index.ts'
 import type { OfflineMessageRow, Store } from '../../store/index.ts'
 import type { Courier } from '../notices/courier.ts'
 import type { Locate } from '../notices/locator.ts'
-import type { RecentMap } from '../recent.ts'
+import type { AcknowledgedIds } from './acknowledged-ids.ts'
 import { messageToWire } from '../wire.ts'
 
 const FIRST_RETRY_MS = 1000
@@ -22,7 +22,7 @@ export type RedeliveryDeps = {
   courier: Courier
   locate: Locate
   /** Acknowledged ids, so that a late retry of the sender is answered 200 (GRIDIM-OFFL-2). */
-  acknowledged: RecentMap<true>
+  acknowledged: AcknowledgedIds
   now: () => number
   logger: Logger
 }
@@ -50,13 +50,13 @@ export class Redelivery {
     if (this.#stopped) return
     const target = this.deps.locate([message.toUserId]).get(message.toUserId)
     // Acknowledged by the recipient's region meanwhile (it came with a sign-on or a page).
-    if (this.deps.acknowledged.get(message.messageId, this.deps.now()) !== undefined) return
+    if (this.deps.acknowledged.has(message.messageId, this.deps.now())) return
     if (target === undefined) return
     const outcome = await this.deps.courier.deliverInstantMessage(target, messageToWire(message))
     if (this.#stopped) return
     if (outcome === 'delivered' || outcome === 'duplicate') {
       if (this.deps.store.acknowledge(message.toUserId, [message.messageId]) > 0) {
-        this.deps.acknowledged.set(message.messageId, true, this.deps.now())
+        this.deps.acknowledged.remember(message.messageId, this.deps.now())
       }
       return
     }

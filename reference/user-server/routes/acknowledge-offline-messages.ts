@@ -10,9 +10,13 @@ export function acknowledgeOfflineMessages (ctx: UserServerContext): OperationHa
     const { user } = requireAgent(ctx, input, input.params.userId!)
     const { messageIds } = input.body as { messageIds: string[] }
     // One at a time, so that only ids that really were this user's are remembered.
-    const deleted = store.transaction(() => messageIds.filter((id) => store.acknowledge(user.userId, [id]) === 1))
+    // Deleted and remembered in one transaction (GRIDIM-OFFL-2 survives a restart).
     const now = ctx.now()
-    for (const id of deleted) ctx.acknowledged.set(id, true, now)
+    const deleted = store.transaction(() => messageIds.filter((id) => {
+      if (store.acknowledge(user.userId, [id]) !== 1) return false
+      ctx.acknowledged.remember(id, now)
+      return true
+    }))
     return { body: { deleted: deleted.length } }
   }
 }

@@ -29,7 +29,7 @@ export function returnUnreadMessages (ctx: UserServerContext): OperationHandler 
     const stored = store.transaction(() => rows.filter((row) => store.storeOffline(row) === 'stored'))
     for (const row of stored) {
       // A message deleted on acknowledgement before is wanted again: forget that it was.
-      ctx.acknowledged.delete(row.messageId)
+      ctx.acknowledged.forget(row.messageId)
       ctx.redelivery.start(row)
     }
     return { body: { stored: stored.length } }

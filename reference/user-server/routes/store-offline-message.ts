@@ -16,7 +16,7 @@ export function storeOfflineMessage (ctx: UserServerContext): OperationHandler {
     requireHosted(ctx, input, from)
     const repeat = { status: 200, body: { stored: true } }
     if (ctx.faults.has('offline-store-drops-messages')) return { status: 201, body: { stored: true } }
-    if (ctx.acknowledged.get(message.messageId, ctx.now()) !== undefined) return repeat
+    if (ctx.acknowledged.has(message.messageId, ctx.now())) return repeat
     const row = messageFromWire(message)
     if (ctx.store.storeOffline(row) === 'duplicate') return repeat
     ctx.redelivery.start(row)
