@@ -36,6 +36,12 @@
  * - `short-nonce-accepted`: any non-empty nonce is accepted, even one character (breaks GRIDIM-SEC-16).
  * - `get-body-unlimited`: a GET request's body is never measured, so one over 65 536 bytes is answered as if it
  *   had none (breaks GRIDIM-LIM-3).
+ * - `gateway-needs-directed-presence`: the gateway acts on a foreign user's stanza only once the user has signed
+ *   on with presence to the gateway domain, as before issue 12: first contact is refused (breaks GRIDIM-XMPP-47).
+ * - `gateway-resubscribes-friends`: the gateway answers a friend's `subscribe` with `subscribed` and a new
+ *   `subscribe`, which an auto-approving client answers for ever (breaks GRIDIM-XMPP-50).
+ * - `gateway-no-roster-push-on-accept`: an IM-only user's `subscribed` accepts the offer, but the gateway sends
+ *   no roster push and no presence of the new friend (breaks GRIDIM-XMPP-52).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -58,6 +64,9 @@ export type Fault =
   | 'malformed-signature-as-bad-signature'
   | 'short-nonce-accepted'
   | 'get-body-unlimited'
+  | 'gateway-needs-directed-presence'
+  | 'gateway-resubscribes-friends'
+  | 'gateway-no-roster-push-on-accept'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()
