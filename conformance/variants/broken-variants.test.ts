@@ -82,7 +82,25 @@ const variants: readonly Variant[] = [
     bug: 'a receiver that answers a signature without alg, nonce or created with bad-signature'
   },
   { fault: 'short-nonce-accepted', flow: 'x-signature-profile-enforced', requirement: 'GRIDIM-SEC-16', bug: 'a receiver that accepts a one-character nonce' },
-  { fault: 'get-body-unlimited', flow: 'x-malformed-http-refused', requirement: 'GRIDIM-LIM-3', bug: 'a role that answers a GET whose body is over 65 536 bytes' }
+  { fault: 'get-body-unlimited', flow: 'x-malformed-http-refused', requirement: 'GRIDIM-LIM-3', bug: 'a role that answers a GET whose body is over 65 536 bytes' },
+  {
+    fault: 'gateway-needs-directed-presence',
+    flow: 'x-xmpp-first-contact',
+    requirement: 'GRIDIM-XMPP-47',
+    bug: 'a gateway that refuses a Jabber user who has sent no presence to the gateway domain'
+  },
+  {
+    fault: 'gateway-resubscribes-friends',
+    flow: 'x-xmpp-subscription-states',
+    requirement: 'GRIDIM-XMPP-50',
+    bug: 'a gateway that answers a friend\'s subscribe with subscribed and a new subscribe'
+  },
+  {
+    fault: 'gateway-no-roster-push-on-accept',
+    flow: 'x-xmpp-subscription-states',
+    requirement: 'GRIDIM-XMPP-52',
+    bug: 'a gateway that sends no roster push and no presence when an IM-only user accepts an offer'
+  }
 ]
 
 /** Leases this short lapse within 3 s of a crash (a 1 s sweep), well inside the event timeout. */
