@@ -76,9 +76,13 @@ export class HostedUsers {
     return hosted
   }
 
-  /** Forgets a user who has no session left here (its subscription already stopped). */
+  /**
+   * Forgets a user who has no session left here (its subscription already stopped), unless an
+   * offer to it is still pending: that is remembered until answered (GRIDIM-XMPP-16), and a
+   * foreign user's server may end its presence to the gateway before its answer comes.
+   */
   remove (hosted: HostedUser): void {
-    if (this.#byId.get(hosted.userId) === hosted) this.#byId.delete(hosted.userId)
+    if (this.#byId.get(hosted.userId) === hosted && hosted.offers.size === 0) this.#byId.delete(hosted.userId)
   }
 
   /** Remembers a user's name (`First Last` or a foreign user's bare JID). */

@@ -235,6 +235,23 @@ t.test('subscription states: the gateway keeps a server\'s duties (RFC 6121 §3.
   await E.xmpp.send(new Element('presence', { to: `zed.test@${GW}`, type: 'subscribed' }))
   await ping(E)
   t.same(seen.slice(after).filter((el) => el.name === 'presence' || (el.name === 'iq' && el.attrs.type === 'set')).map(String), [], 'nothing more')
+
+  // Crossing offers: E asks Sam, Sam offers E too, then accepts E's offer on the grid, which
+  // settles Sam's. E's late approval of Sam's offer finds nothing pending and is dropped.
+  const Sam = await ClientSession.login(grid.regionInfo[0]!.url, 'Sam', 'Test', 'Sam-password')
+  await E.xmpp.send(new Element('presence', { to: `sam.test@${GW}`, type: 'subscribe' }))
+  const fromE = await Sam.waitFor((ev) => ev.type === 'friendshipOffer' && ev.data.fromUserId === e.userId, 10_000, 'E\'s offer')
+  const samAsks = E.next((el) => el.name === 'presence' && el.attrs.type === 'subscribe' && el.attrs.from === `sam.test@${GW}`)
+  await Sam.call('clientOfferFriendship', { body: { toUserId: e.userId } })
+  await samAsks
+  const approved = E.next((el) => el.name === 'presence' && el.attrs.type === 'subscribed' && el.attrs.from === `sam.test@${GW}`)
+  await Sam.call('clientAcceptFriendshipOffer', { params: { offerId: fromE.data.offerId } })
+  await approved
+  const late = seen.length
+  await E.xmpp.send(new Element('presence', { to: `sam.test@${GW}`, type: 'subscribed' }))
+  await ping(E)
+  t.same(seen.slice(late).filter((el) => el.name === 'presence').map(String), [], 'an approval of a settled offer is dropped (GRIDIM-XMPP-51)')
+  t.ok((await Sam.call<Array<{ userId: string }>>('clientListFriends')).some((f) => f.userId === e.userId), 'and the friendship stands')
 })
 
 t.test('a second login replaces the first stream with <conflict/> (GRIDIM-XMPP-9); hostile XML closes only its own stream', async (t) => {
