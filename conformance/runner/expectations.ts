@@ -91,6 +91,6 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
       await ctx.xmpp.expect(expect)
       return
     case 'no-stanza':
-      ctx.xmpp.expectNone(expect)
+      await ctx.xmpp.expectNone(expect)
   }
 }

@@ -23,6 +23,7 @@ import { resolveValue } from './vars.ts'
 export type StanzaViolation = { step: string, schema: StanzaName, requirements: string[], message: string }
 
 const NS_ROSTER = 'jabber:iq:roster'
+const NS_PING = 'urn:xmpp:ping'
 /** How long the runner waits, after a flow, for the target to sign its XMPP users off. */
 const SIGN_OFF_WAIT_MS = 5000
 
@@ -165,10 +166,9 @@ export class XmppUsers {
 
   /**
    * `signOn` for an xmpp-user: connect, fetch the roster (servers send subscription requests
-   * only to resources that did, RFC 6121 §3.1.3), send initial presence (RFC 6121 §4.2). A
-   * foreign user with no contact at the gateway domain also sends it directed presence (RFC 6121
-   * §4.6), as a client registered with a gateway does (XEP-0100), so that the gateway learns it
-   * is online (GRIDIM-XMPP-25).
+   * only to resources that did, RFC 6121 §3.1.3), send initial presence (RFC 6121 §4.2) — what
+   * every mainstream client does, and nothing more: no directed presence to the gateway domain,
+   * which no ordinary client sends (a gateway must handle first contact without it, GRIDIM-XMPP-47).
    */
   async signOn (name: string): Promise<ActionResult> {
     await this.actors.get(name)?.close()
@@ -182,13 +182,8 @@ export class XmppUsers {
     })
     this.actors.set(name, actor)
     this.#ctx.record({ kind: 'runner', operationId: 'signOn', from: name, to: this.isForeign(name) ? this.#actorNamed('jabber-server', 'J') : this.#actorNamed('gateway', 'GW') })
-    const roster = await actor.iq(new Element('iq', { type: 'get', id: `roster-${this.#seq}` }).c('query', { xmlns: NS_ROSTER }).up())
+    await actor.iq(new Element('iq', { type: 'get', id: `roster-${this.#seq}` }).c('query', { xmlns: NS_ROSTER }).up())
     await actor.send(buildStanza('presence-available', {}, actor.jid).element)
-    const domain = this.#ctx.target.gateway?.domain.toLowerCase()
-    const contacts = roster.getChild('query', NS_ROSTER)?.getChildren('item').map((i) => String(i.attrs.jid ?? '').toLowerCase()) ?? []
-    if (this.isForeign(name) && domain !== undefined && !contacts.some((jid) => jid === domain || jid.endsWith(`@${domain}`))) {
-      await actor.send(buildStanza('presence-available', { to: domain }, actor.jid).element)
-    }
     return { status: 200, body: { jid: actor.jid } }
   }
 
@@ -229,9 +224,19 @@ export class XmppUsers {
     await expectStanza(actor, this.#query(e), this.#ctx.eventTimeoutMs)
   }
 
-  expectNone (e: Extract<Expectation, { kind: 'no-stanza' }>): void {
+  /**
+   * Checked after an XEP-0199 ping of the actor's own server is answered: a server handles a
+   * client's stanzas in order and writes to its stream in order, so whatever it had sent before
+   * the answer has arrived by then — a bounded window without a fixed sleep.
+   */
+  async expectNone (e: Extract<Expectation, { kind: 'no-stanza' }>): Promise<void> {
     const actor = this.actors.get(e.for)
     if (actor === undefined) throw new Error(`${e.for} has no XMPP client in this flow`)
+    if (!actor.closed) {
+      const server = actor.bareJid.slice(actor.bareJid.indexOf('@') + 1)
+      const ping = new Element('iq', { type: 'get', to: server, id: `ping-${this.#seq}` }).c('ping', { xmlns: NS_PING }).up()
+      await actor.iq(ping).catch(() => undefined)
+    }
     expectNoStanza(actor, this.#query(e))
   }
 

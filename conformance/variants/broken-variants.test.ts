@@ -112,6 +112,24 @@ const variants: readonly Variant[] = [
     flow: 'x-acknowledged-survives-restart',
     requirement: 'GRIDIM-OFFL-2',
     bug: 'a user server that forgets on restart which stored messages were acknowledged'
+  },
+  {
+    fault: 'gateway-needs-directed-presence',
+    flow: 'x-xmpp-first-contact',
+    requirement: 'GRIDIM-XMPP-47',
+    bug: 'a gateway that refuses a Jabber user who has sent no presence to the gateway domain'
+  },
+  {
+    fault: 'gateway-resubscribes-friends',
+    flow: 'x-xmpp-subscription-states',
+    requirement: 'GRIDIM-XMPP-50',
+    bug: 'a gateway that answers a friend\'s subscribe with subscribed and a new subscribe'
+  },
+  {
+    fault: 'gateway-no-roster-push-on-accept',
+    flow: 'x-xmpp-subscription-states',
+    requirement: 'GRIDIM-XMPP-52',
+    bug: 'a gateway that sends no roster push and no presence when an IM-only user accepts an offer'
   }
 ]
 

@@ -26,7 +26,7 @@ t.test('seed steps 10 and 11, and an IM-only user, across separate processes', {
   const danaJid = `dana@${prosody.domain}`
   const d = await grid.admin<{ userId: string }>('adminCreateUser', { body: { jid: danaJid } })
   t.equal(d.userId, foreignUserId(danaJid))
-  for (const other of [d.userId, e.userId]) await grid.admin('adminCreateFriendship', { body: { userIds: [a.userId, other], rights: { ab: 1, ba: 1 } } })
+  await grid.admin('adminCreateFriendship', { body: { userIds: [a.userId, e.userId], rights: { ab: 1, ba: 1 } } })
   const A = await grid.login(a, 0)
   const adaJid = `${a.firstName.toLowerCase()}.${a.lastName.toLowerCase()}@${GW}`
 
@@ -37,7 +37,11 @@ t.test('seed steps 10 and 11, and an IM-only user, across separate processes', {
   })
   await D.xmpp.send(new Element('presence'))
   const seesAda = D.next((el) => el.name === 'presence' && el.attrs.type === undefined && el.attrs.from === `${adaJid}/grid`)
+  // D and A become friends as a Jabber user does: D asks (first contact, GRIDIM-XMPP-47), A
+  // accepts, the gateway approves and asks back (GRIDIM-XMPP-18), D's client approves.
   await D.xmpp.send(new Element('presence', { to: adaJid, type: 'subscribe' }))
+  const offer = await A.waitFor((ev) => ev.type === 'friendshipOffer' && ev.data.fromUserId === d.userId, 15_000, 'D\'s offer')
+  await A.call('clientAcceptFriendshipOffer', { params: { offerId: offer.data.offerId } })
   await seesAda
   await A.waitFor(is.presence(d.userId, 'online'), 15_000, 'D online')
 

@@ -117,6 +117,7 @@ export function createGateway (options: GatewayOptions) {
     const user = users.ensure({ userId: foreignUserId(jid), name: jid, jid, kind: 'foreign' })
     void users.inOrder(user, async () => {
       try {
+        if (el.attrs.type !== 'error') await inbound.recordForeign(user) // GRIDIM-XMPP-47
         if (el.name === 'message') return await inbound.message(user, el)
         if (el.name === 'presence') return await inbound.presence(user, el)
         if (el.name !== 'iq') return

@@ -6,8 +6,9 @@ import { randomUUID } from 'node:crypto'
 import { Element } from 'ltx'
 import { GridImError } from '../lib/errors/index.ts'
 import { uuidV5 } from '../lib/identifiers/index.ts'
+import { upsertFriend } from '../region/friends.ts'
 import type { Friend, UserLocation } from '../region/types.ts'
-import { iqResult, NS_DISCO_INFO, NS_ROSTER } from '../xmpp/c2s/index.ts'
+import { iqResult, NS_DISCO_INFO, NS_ROSTER, rosterPush } from '../xmpp/c2s/index.ts'
 import {
   isMucJoin, NS_MUC_USER, presenceAvailableToStanza, presenceUnavailableToStanza, readChatState, StanzaError, subscriptionToStanza
 } from '../xmpp/stanza/index.ts'
@@ -17,7 +18,7 @@ import type { GatewayContext } from './context.ts'
 import type { HostedUser } from './hosted-users.ts'
 import type { GridSender } from './outbound-grid.ts'
 import type { Sessions } from './sessions.ts'
-import { occupantAddress, occupantPresence } from './to-xmpp.ts'
+import { addressOfUser, occupantAddress, occupantPresence } from './to-xmpp.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const NS_SID = 'urn:xmpp:sid:0'
@@ -79,8 +80,12 @@ export class Inbound {
     if (type === 'subscribe' || type === 'subscribed' || type === 'unsubscribe' || type === 'unsubscribed') return await this.#subscription(user, type, el)
     const room = to === undefined ? undefined : this.#gw.addresses.roomOf(to)
     if (room !== undefined && to !== undefined && resourceOf(to) !== undefined) {
-      if (type === 'unavailable') return await this.#leave(user, room)
-      if (type === undefined && isMucJoin(el)) return await this.#join(user, room, el)
+      if (type === 'unavailable') {
+        await this.#leave(user, room)
+        if (user.kind === 'foreign') await this.#sessions.foreignUnavailable(String(el.attrs.from), to)
+        return
+      }
+      if (type === undefined && isMucJoin(el)) return await this.#joinAs(user, room, el)
       if (type === undefined && !user.rooms.has(room)) throw new StanzaError('item-not-found', 'no such room') // GRIDIM-XMPP-37
       return
     }
@@ -166,7 +171,25 @@ export class Inbound {
     this.#gw.send(user, answer)
   }
 
-  /** GRIDIM-XMPP-15, -17, -19: subscriptions are friendship offers, answers and endings. */
+  /**
+   * GRIDIM-XMPP-47: first contact. A foreign user needs no presence to the gateway domain before
+   * anything else (no ordinary client sends it): the user server gets the user's record, derived
+   * from the JID (GRIDIM-ID-10, -11), before the first stanza from that user is acted on.
+   */
+  async recordForeign (user: HostedUser): Promise<void> {
+    const { users, region } = this.#gw
+    if (user.kind !== 'foreign' || users.isRecorded(user.userId)) return
+    if (region.faults.has('gateway-needs-directed-presence') && user.agent === undefined) return
+    await region.userServer<Found>('lookupUser', { query: { jid: user.jid } })
+    users.recorded(user.userId)
+  }
+
+  /**
+   * GRIDIM-XMPP-15, -17, -19, -50, -51: subscriptions are friendship offers, answers and endings.
+   * Where the gateway is the contact's server it keeps RFC 6121 §3.1.3–§3.1.6: a request from a
+   * contact already subscribed gets the auto-reply and nothing more, an approval nobody asked for
+   * is ignored — else an auto-approving client and the gateway answer each other for ever.
+   */
   async #subscription (user: HostedUser, type: 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed', el: Element): Promise<void> {
     const { region, addresses } = this.#gw
     const target = await this.#resolve(String(el.attrs.to ?? ''))
@@ -176,9 +199,11 @@ export class Inbound {
       case 'subscribe': {
         const friends = await this.#friends(user)
         if (friends.some((f) => f.userId === target.userId)) {
-          // Already friends: the subscription is approved at once, and made mutual.
+          // GRIDIM-XMPP-50: already subscribed (a friendship is 'both'): the auto-reply only.
           this.#gw.send(user, subscriptionToStanza({ kind: 'presenceSubscribed', from: addresses.bare(target.name), to: user.jid }))
-          this.#gw.send(user, subscriptionToStanza({ kind: 'presenceSubscribe', from: addresses.bare(target.name), to: user.jid }))
+          if (region.faults.has('gateway-resubscribes-friends')) {
+            this.#gw.send(user, subscriptionToStanza({ kind: 'presenceSubscribe', from: addresses.bare(target.name), to: user.jid }))
+          }
           return
         }
         const status = el.getChildText('status')
@@ -187,20 +212,54 @@ export class Inbound {
         })
         return
       }
-      case 'subscribed':
-        if (offerId === undefined) return // approving a subscription that is already mutual
-        await region.userServer('acceptFriendshipOffer', { params: { offerId }, body: { userId: user.userId } })
+      case 'subscribed': {
+        // GRIDIM-XMPP-51: approving what was not asked (or is approved already) changes nothing.
+        if (offerId === undefined) return
+        let friend: Friend
+        try {
+          friend = await region.userServer<Friend>('acceptFriendshipOffer', { params: { offerId }, body: { userId: user.userId } })
+        } catch (err) {
+          // Answered meanwhile (from another resource, or the offer is gone): nothing pending now.
+          if (err instanceof GridImError && (err.code === 'unknown-offer' || err.code === 'already-friends')) return void user.offers.delete(target.userId)
+          throw err
+        }
         user.offers.delete(target.userId)
-        return
+        return this.#accepted(user, friend)
+      }
       case 'unsubscribed':
         if (offerId !== undefined) {
           await region.userServer('declineFriendshipOffer', { params: { offerId }, body: { userId: user.userId } })
           user.offers.delete(target.userId)
           return
         }
-        return await this.#endFriendship(user, target.userId)
+        return await this.#cancel(user, target.userId)
       case 'unsubscribe':
-        return await this.#endFriendship(user, target.userId)
+        return await this.#cancel(user, target.userId)
+    }
+  }
+
+  /** GRIDIM-XMPP-19, -55: a cancellation ends a friendship, and of no friendship changes nothing. */
+  async #cancel (user: HostedUser, friendId: string): Promise<void> {
+    const friends = await this.#friends(user)
+    if (friends.some((f) => f.userId === friendId)) await this.#endFriendship(user, friendId)
+  }
+
+  /**
+   * GRIDIM-XMPP-52, -53: the user approved a grid user's request, so they are friends both ways.
+   * Its client learns it as from any server (RFC 6121 §3.1.5, §2.1.6): an IM-only user, whose
+   * server the gateway is, gets the roster push, with the friend's name; either kind gets the
+   * friend's current presence, which a mutual subscription now lets it see.
+   */
+  #accepted (user: HostedUser, friend: Friend): void {
+    const { addresses, region, users } = this.#gw
+    users.learn(friend.userId, friend.name)
+    if (user.agent !== undefined) upsertFriend(user.agent, friend)
+    if (region.faults.has('gateway-no-roster-push-on-accept')) return
+    if (user.kind === 'im-only' && user.stream !== undefined) {
+      this.#gw.send(user, rosterPush(user.stream.jid, `push-${randomUUID()}`, { jid: addresses.bare(friend.name), name: friend.name, subscription: 'both' }))
+    }
+    if (friend.online === true) {
+      this.#gw.send(user, presenceAvailableToStanza({ kind: 'presenceAvailable', from: addresses.of(friend.name), to: addressOfUser(user) }))
     }
   }
 
@@ -214,6 +273,24 @@ export class Inbound {
     if (user.agent !== undefined) {
       user.agent.friends = user.agent.friends.filter((f) => f.userId !== friendId)
       user.agent.seesOnline.set(friendId, false)
+    }
+  }
+
+  /**
+   * A join is available presence to the gateway domain: a foreign user who has none other (a
+   * Jabber user invited before any friendship) is signed on by it (GRIDIM-XMPP-25, -47), and off
+   * again when the join fails, as its presence went nowhere else here.
+   */
+  async #joinAs (user: HostedUser, groupSessionId: string, el: Element): Promise<void> {
+    if (user.kind !== 'foreign') return await this.#join(user, groupSessionId, el)
+    const from = String(el.attrs.from)
+    const to = String(el.attrs.to)
+    await this.#sessions.foreignAvailable(from, to)
+    try {
+      await this.#join(user, groupSessionId, el)
+    } catch (err) {
+      await this.#sessions.foreignUnavailable(from, to)
+      throw err
     }
   }
 

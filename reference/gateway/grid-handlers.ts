@@ -16,9 +16,21 @@ type Signed = OperationInput<{ kind: 'peer', keyId: string }>
 
 export function gatewayHandlers (gw: GatewayContext, base: Record<string, OperationHandler>, sender: GridSender): Record<string, OperationHandler> {
   const { region, users } = gw
-  /** A foreign user the gateway can reach without a session: its JID is known. */
-  const foreignName = (userId: string): string | undefined => {
-    const name = users.nameOf(userId)
+  /**
+   * A foreign user the gateway can reach without a session: its JID. GRIDIM-XMPP-48: one the
+   * gateway has never seen is looked up by id (GRIDIM-XMPP-49), since a user id cannot be turned
+   * back into a JID; the answer is remembered, so each user is looked up once.
+   */
+  const foreignName = async (userId: string): Promise<string | undefined> => {
+    let name = users.nameOf(userId)
+    if (name === undefined && region.agents.logFor(userId) === undefined && !region.faults.has('gateway-needs-directed-presence')) {
+      try {
+        name = (await region.userServer<{ name: string }>('lookupUser', { query: { userId } })).name
+        users.learn(userId, name)
+      } catch (err) {
+        if (!(err instanceof GridImError && err.code === 'unknown-user')) throw err
+      }
+    }
     return name !== undefined && isForeignName(name) ? name : undefined
   }
 
@@ -27,7 +39,7 @@ export function gatewayHandlers (gw: GatewayContext, base: Record<string, Operat
 
     deliverInstantMessage: async (input: Signed) => {
       const im = input.body as InstantMessage
-      const name = foreignName(im.toUserId)
+      const name = await foreignName(im.toUserId)
       if (name !== undefined && !gw.linkUp()) throw new GridImError('unavailable', 'The link to the Jabber server is down; store the message.') // GRIDIM-XMPP-5
       if (name === undefined || region.agents.logFor(im.toUserId) !== undefined) return await base.deliverInstantMessage!(input)
       checkBodyLength(im.body)
@@ -39,12 +51,18 @@ export function gatewayHandlers (gw: GatewayContext, base: Record<string, Operat
     deliverNotices: async (input: Signed) => {
       if (input.principal.keyId !== USER_SERVER_KEY_ID) return await base.deliverNotices!(input)
       const notices = (input.body as { notices: Notice[] }).notices
-      const direct = notices.filter((n) => region.agents.logFor(n.toUserId) === undefined && foreignName(n.toUserId) !== undefined)
+      const names = new Map<string, string>()
+      for (const n of notices) {
+        if (region.agents.logFor(n.toUserId) !== undefined || names.has(n.toUserId)) continue
+        const name = await foreignName(n.toUserId)
+        if (name !== undefined) names.set(n.toUserId, name)
+      }
+      const direct = notices.filter((n) => region.agents.logFor(n.toUserId) === undefined && names.has(n.toUserId))
       if (direct.length === 0) return await base.deliverNotices!(input)
       const rest = notices.filter((n) => !direct.includes(n))
       const result = rest.length === 0 ? { accepted: 0, notHere: [] as string[] } : ((await base.deliverNotices!({ ...input, body: { notices: rest } })) as { body: { accepted: number, notHere: string[] } }).body
       for (const notice of direct) {
-        const name = foreignName(notice.toUserId)!
+        const name = names.get(notice.toUserId)!
         const user = users.ensure({ userId: notice.toUserId, name, jid: name, kind: 'foreign' })
         const { type, toUserId: _, ...data } = notice
         eventToStanzas(gw.out, user, type, data)

@@ -50,6 +50,8 @@ export class HostedUsers {
   readonly #byId = new Map<string, HostedUser>()
   readonly #names = new Map<string, string>()
   readonly #rooms = new Map<string, string>()
+  /** Foreign users whose record the user server is known to hold (GRIDIM-XMPP-47). */
+  readonly #recorded = new Set<string>()
 
   get (userId: string): HostedUser | undefined {
     return this.#byId.get(userId)
@@ -74,9 +76,13 @@ export class HostedUsers {
     return hosted
   }
 
-  /** Forgets a user who has no session left here (its subscription already stopped). */
+  /**
+   * Forgets a user who has no session left here (its subscription already stopped), unless an
+   * offer to it is still pending: that is remembered until answered (GRIDIM-XMPP-16), and a
+   * foreign user's server may end its presence to the gateway before its answer comes.
+   */
   remove (hosted: HostedUser): void {
-    if (this.#byId.get(hosted.userId) === hosted) this.#byId.delete(hosted.userId)
+    if (this.#byId.get(hosted.userId) === hosted && hosted.offers.size === 0) this.#byId.delete(hosted.userId)
   }
 
   /** Remembers a user's name (`First Last` or a foreign user's bare JID). */
@@ -85,6 +91,16 @@ export class HostedUsers {
     this.#names.delete(userId)
     this.#names.set(userId, name)
     if (this.#names.size > MAX_KNOWN) this.#names.delete(this.#names.keys().next().value!)
+  }
+
+  /** GRIDIM-XMPP-47: whether the user server is known to hold this foreign user's record. */
+  isRecorded (userId: string): boolean {
+    return this.#recorded.has(userId)
+  }
+
+  recorded (userId: string): void {
+    this.#recorded.add(userId)
+    if (this.#recorded.size > MAX_KNOWN) this.#recorded.delete(this.#recorded.values().next().value!)
   }
 
   /** A group session the gateway has heard of (an invitation, a join), with its name. */

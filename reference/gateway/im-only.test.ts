@@ -155,14 +155,17 @@ t.test('friendship over XMPP: subscribe offers, the grid accepts, unsubscribe en
   const offer = await Z.waitFor((ev) => ev.type === 'friendshipOffer' && ev.data.fromUserId === e.userId, 10_000, 'the offer')
   t.equal(offer.data.message, 'Hi Zed')
 
-  // Zed accepts: E gets subscribed, subscribe and a roster push (GRIDIM-XMPP-14, -18).
+  // Zed accepts: E gets subscribed and a roster push, and no subscribe: as E's server the gateway
+  // knows Zed is subscribed already (GRIDIM-XMPP-14, -54).
+  const seen: Element[] = []
+  E.xmpp.on('stanza', (el: Element) => { seen.push(el) })
   const subscribed = E.next((el) => el.name === 'presence' && el.attrs.type === 'subscribed' && el.attrs.from === `zed.test@${GW}`)
-  const subscribe = E.next((el) => el.name === 'presence' && el.attrs.type === 'subscribe' && el.attrs.from === `zed.test@${GW}`)
   const push = E.next((el) => el.name === 'iq' && el.attrs.type === 'set' && el.getChild('query', 'jabber:iq:roster') !== undefined)
   await Z.call('clientAcceptFriendshipOffer', { params: { offerId: offer.data.offerId } })
   await subscribed
-  await subscribe
-  t.match((await push).getChild('query')?.getChild('item')?.attrs, { jid: `zed.test@${GW}`, subscription: 'both' })
+  t.match((await push).getChild('query')?.getChild('item')?.attrs, { jid: `zed.test@${GW}`, name: 'Zed Test', subscription: 'both' })
+  await ping(E)
+  t.notOk(seen.some((el) => el.name === 'presence' && el.attrs.type === 'subscribe'), 'no subscribe to an IM-only user (GRIDIM-XMPP-54)')
 
   // E unsubscribes: the friendship ends for Zed too (GRIDIM-XMPP-19).
   await E.xmpp.send(new Element('presence', { to: `zed.test@${GW}`, type: 'unsubscribe' }))
@@ -176,6 +179,79 @@ t.test('friendship over XMPP: subscribe offers, the grid accepts, unsubscribe en
   t.equal((await asked).getChildText('status'), 'Again?')
   await E.xmpp.send(new Element('presence', { to: `zed.test@${GW}`, type: 'unsubscribed' }))
   await Z.waitFor((ev) => ev.type === 'friendshipDeclined' && ev.data.byUserId === e.userId, 10_000, 'the decline')
+})
+
+/** An XEP-0199 ping of the gateway: whatever the gateway wrote to E before it has arrived. */
+async function ping (client: { xmpp: { iqCaller: { request: (el: Element, ms?: number) => Promise<Element> } } }): Promise<void> {
+  await client.xmpp.iqCaller.request(new Element('iq', { type: 'get', to: GW }).c('ping', { xmlns: 'urn:xmpp:ping' }).up(), 10_000)
+}
+
+t.test('subscription states: the gateway keeps a server\'s duties (RFC 6121 §3.1.3–§3.1.6; GRIDIM-XMPP-50..55)', async (t) => {
+  const { grid, gateway, e, A } = await setup(t)
+  const admin = new PeerClient()
+  const headers = { authorization: `Bearer ${grid.adminToken}` }
+  await admin.call(grid.userServerUrl, 'adminCreateUser', { headers, body: { firstName: 'Sam', lastName: 'Test', password: 'Sam-password' } })
+  await admin.call(grid.userServerUrl, 'adminCreateUser', { headers, body: { firstName: 'Zed', lastName: 'Test', password: 'Zed-password' } })
+  const Z = await ClientSession.login(grid.regionInfo[0]!.url, 'Zed', 'Test', 'Zed-password')
+  const E = await startTestClient({ service: `ws://127.0.0.1:${new URL(gateway.url).port}/xmpp-websocket`, domain: GW, username: 'eve.test', password: e.password, resource: 'app' })
+  t.teardown(() => E.stop())
+  await E.xmpp.send(new Element('presence'))
+  await A.waitFor(is.presence(e.userId, 'online'), 10_000, 'E online')
+  const seen: Element[] = []
+  E.xmpp.on('stanza', (el: Element) => { seen.push(el) })
+  const from = (who: string, type: string) => seen.filter((el) => el.name === 'presence' && el.attrs.from === who && el.attrs.type === type)
+
+  // A friend's subscribe: the auto-reply, and nothing else (GRIDIM-XMPP-50).
+  const auto = E.next((el) => el.name === 'presence' && el.attrs.type === 'subscribed' && el.attrs.from === `ada.test@${GW}`)
+  await E.xmpp.send(new Element('presence', { to: `ada.test@${GW}`, type: 'subscribe' }))
+  await auto
+  await ping(E)
+  t.equal(from(`ada.test@${GW}`, 'subscribe').length, 0, 'no new subscribe from the friend')
+  t.equal(from(`ada.test@${GW}`, 'subscribed').length, 1, 'exactly one auto-reply')
+
+  // Approvals nobody asked for, and cancellations of nothing: no stanza, no change (GRIDIM-XMPP-51, -55).
+  const before = seen.length
+  await E.xmpp.send(new Element('presence', { to: `ada.test@${GW}`, type: 'subscribed' }))
+  await E.xmpp.send(new Element('presence', { to: `sam.test@${GW}`, type: 'subscribed' }))
+  await E.xmpp.send(new Element('presence', { to: `sam.test@${GW}`, type: 'unsubscribed' }))
+  await E.xmpp.send(new Element('presence', { to: `sam.test@${GW}`, type: 'unsubscribe' }))
+  await ping(E)
+  t.same(seen.slice(before).filter((el) => el.name === 'presence').map((el) => el.toString()), [], 'nothing answered')
+  const friends = await A.call<Array<{ userId: string }>>('clientListFriends')
+  t.ok(friends.some((f) => f.userId === e.userId), 'Ada and E are still friends')
+
+  // Zed offers; E approves with subscribed: a roster push with Zed's name and Zed's presence (GRIDIM-XMPP-52).
+  const asked = E.next((el) => el.name === 'presence' && el.attrs.type === 'subscribe' && el.attrs.from === `zed.test@${GW}`)
+  await Z.call('clientOfferFriendship', { body: { toUserId: e.userId } })
+  await asked
+  const push = E.next((el) => el.name === 'iq' && el.attrs.type === 'set' && el.getChild('query', 'jabber:iq:roster') !== undefined)
+  const online = E.next((el) => el.name === 'presence' && el.attrs.type === undefined && el.attrs.from === `zed.test@${GW}/grid`)
+  await E.xmpp.send(new Element('presence', { to: `zed.test@${GW}`, type: 'subscribed' }))
+  t.match((await push).getChild('query')?.getChild('item')?.attrs, { jid: `zed.test@${GW}`, name: 'Zed Test', subscription: 'both' })
+  await online
+  await Z.waitFor((ev) => ev.type === 'friendshipAccepted' && ev.data.friendId === e.userId, 10_000, 'the acceptance')
+  // A second approval of the settled offer is ignored like any other (GRIDIM-XMPP-51).
+  const after = seen.length
+  await E.xmpp.send(new Element('presence', { to: `zed.test@${GW}`, type: 'subscribed' }))
+  await ping(E)
+  t.same(seen.slice(after).filter((el) => el.name === 'presence' || (el.name === 'iq' && el.attrs.type === 'set')).map(String), [], 'nothing more')
+
+  // Crossing offers: E asks Sam, Sam offers E too, then accepts E's offer on the grid, which
+  // settles Sam's. E's late approval of Sam's offer finds nothing pending and is dropped.
+  const Sam = await ClientSession.login(grid.regionInfo[0]!.url, 'Sam', 'Test', 'Sam-password')
+  await E.xmpp.send(new Element('presence', { to: `sam.test@${GW}`, type: 'subscribe' }))
+  const fromE = await Sam.waitFor((ev) => ev.type === 'friendshipOffer' && ev.data.fromUserId === e.userId, 10_000, 'E\'s offer')
+  const samAsks = E.next((el) => el.name === 'presence' && el.attrs.type === 'subscribe' && el.attrs.from === `sam.test@${GW}`)
+  await Sam.call('clientOfferFriendship', { body: { toUserId: e.userId } })
+  await samAsks
+  const approved = E.next((el) => el.name === 'presence' && el.attrs.type === 'subscribed' && el.attrs.from === `sam.test@${GW}`)
+  await Sam.call('clientAcceptFriendshipOffer', { params: { offerId: fromE.data.offerId } })
+  await approved
+  const late = seen.length
+  await E.xmpp.send(new Element('presence', { to: `sam.test@${GW}`, type: 'subscribed' }))
+  await ping(E)
+  t.same(seen.slice(late).filter((el) => el.name === 'presence').map(String), [], 'an approval of a settled offer is dropped (GRIDIM-XMPP-51)')
+  t.ok((await Sam.call<Array<{ userId: string }>>('clientListFriends')).some((f) => f.userId === e.userId), 'and the friendship stands')
 })
 
 t.test('a second login replaces the first stream with <conflict/> (GRIDIM-XMPP-9); hostile XML closes only its own stream', async (t) => {

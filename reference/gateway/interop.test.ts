@@ -43,7 +43,7 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS)) {
     const danaJid = `dana@${server.domain}`
     const d = (await admin.call<{ userId: string, name: string }>(grid.userServerUrl, 'adminCreateUser', { headers, body: { jid: danaJid } })).body
     t.equal(d.userId, foreignUserId(danaJid), 'D\'s user id is derived from the JID (GRIDIM-ID-10)')
-    for (const other of [b, c, d]) await admin.call(grid.userServerUrl, 'adminCreateFriendship', { headers, body: { userIds: [a.userId, other.userId], rights: { ab: 1, ba: 1 } } })
+    for (const other of [b, c]) await admin.call(grid.userServerUrl, 'adminCreateFriendship', { headers, body: { userIds: [a.userId, other.userId], rights: { ab: 1, ba: 1 } } })
     const group = (await admin.call<{ groupId: string }>(grid.userServerUrl, 'adminCreateGroup', { headers, body: { name: 'G', memberIds: [a.userId, b.userId, c.userId, d.userId] } })).body
 
     const [r1, r2, r3] = grid.regionInfo
@@ -52,7 +52,7 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS)) {
     const C = await ClientSession.login(r3!.url, 'Cyd', 'Test', c.password)
     const adaJid = `ada.test@${GW}`
 
-    // D's roster at the Jabber server: A, subscription both (the friendship, made mutual).
+    // A and D become friends as Jabber users do: D asks, A accepts, each approves the other.
     const D: TestClient = await startTestClient({ service: `xmpp://127.0.0.1:${server.c2sPort}`, domain: server.domain, username: 'dana', password: 'danapw', resource: 'phone' })
     t.teardown(() => D.stop())
     D.xmpp.on('stanza', (el: Element) => {
@@ -60,12 +60,15 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS)) {
       // D's client approves a subscription request from a friend, as its user would.
       if (el.name === 'presence' && el.attrs.type === 'subscribe') void D.xmpp.send(new Element('presence', { to: el.attrs.from, type: 'subscribed' }))
     })
-    // D, online, adds A: the gateway approves at once and asks back, D's client approves.
+    // D, online, adds A (first contact, GRIDIM-XMPP-47); A accepts; the gateway approves and
+    // asks back (GRIDIM-XMPP-18), D's client approves.
     await D.xmpp.send(new Element('presence'))
     const firstSight = D.next((el) => el.name === 'presence' && el.attrs.type === undefined && el.attrs.from === `${adaJid}/grid`)
     await D.xmpp.send(new Element('presence', { to: adaJid, type: 'subscribe' }))
+    const offer = await A.waitFor((ev) => ev.type === 'friendshipOffer' && ev.data.fromUserId === d.userId, 15_000, 'D\'s offer')
+    await A.call('clientAcceptFriendshipOffer', { params: { offerId: offer.data.offerId } })
     await firstSight
-    t.pass('a subscription to a friend is approved at once; D then sees A (GRIDIM-XMPP-15, -24)')
+    t.pass('D\'s subscription is an offer; once accepted, D sees A (GRIDIM-XMPP-15, -18, -22)')
     await A.waitFor(is.presence(d.userId, 'online'), 15_000, 'D online once subscribed')
     await D.xmpp.send(new Element('presence', { type: 'unavailable' }))
     await A.waitFor(is.presence(d.userId, 'offline'), 15_000, 'D offline')

@@ -103,11 +103,14 @@ export function eventToStanzas (out: Outbound, user: HostedUser, type: string, d
       return out.send(user, subscription(out, user, 'presenceSubscribe', String(data.fromName), typeof data.message === 'string' ? data.message : undefined))
     }
     case 'friendshipAccepted': {
-      // GRIDIM-XMPP-18: subscribed, then subscribe, so the subscription is mutual.
+      // GRIDIM-XMPP-18: subscribed, then subscribe, so that the foreign user's own server makes
+      // the subscription mutual. GRIDIM-XMPP-54: to an IM-only user, whose server the gateway
+      // is, no subscribe: the grid's friend is subscribed already, and a server auto-replies to
+      // such a request instead of delivering it (RFC 6121 §3.1.3); the roster push says 'both'.
       const name = String(data.friendName)
       users.learn(String(data.friendId), name)
       out.send(user, subscription(out, user, 'presenceSubscribed', name))
-      out.send(user, subscription(out, user, 'presenceSubscribe', name))
+      if (user.kind === 'foreign') return out.send(user, subscription(out, user, 'presenceSubscribe', name))
       return pushRoster(out, user, name, 'both')
     }
     case 'friendshipDeclined': {

@@ -48,6 +48,12 @@
  *   memory, so after a restart a sender's retry stores again what the recipient has read (breaks GRIDIM-OFFL-2).
  * - `duplicate-before-sender-check`: a region answers `duplicate` for a known messageId before checking that
  *   the signer hosts the sender (breaks GRIDIM-IM-24).
+ * - `gateway-needs-directed-presence`: the gateway acts on a foreign user's stanza only once the user has signed
+ *   on with presence to the gateway domain, as before issue 12: first contact is refused (breaks GRIDIM-XMPP-47).
+ * - `gateway-resubscribes-friends`: the gateway answers a friend's `subscribe` with `subscribed` and a new
+ *   `subscribe`, which an auto-approving client answers for ever (breaks GRIDIM-XMPP-50).
+ * - `gateway-no-roster-push-on-accept`: an IM-only user's `subscribed` accepts the offer, but the gateway sends
+ *   no roster push and no presence of the new friend (breaks GRIDIM-XMPP-52).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -76,6 +82,9 @@ export type Fault =
   | 'duplicate-before-sender-check'
   | 'lapsed-region-answers-lease-expired'
   | 'acknowledged-ids-in-memory'
+  | 'gateway-needs-directed-presence'
+  | 'gateway-resubscribes-friends'
+  | 'gateway-no-roster-push-on-accept'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

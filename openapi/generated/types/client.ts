@@ -831,11 +831,11 @@ export interface components {
         FriendIdPath: components["schemas"]["Uuid"];
         /** @description The group session's id. */
         GroupSessionIdPath: components["schemas"]["Uuid"];
-        /** @description A bare JID instead of `name` (GRIDIM-ID-11): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
+        /** @description A bare JID instead of `name` (GRIDIM-ID-11): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid` (or, at the user server, `userId`). */
         JidQuery: components["schemas"]["BareJid"];
         /** @description The friendship offer's id. */
         OfferIdPath: components["schemas"]["Uuid"];
-        /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-7). Give exactly one of `name` and `jid`. */
+        /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-7). Give exactly one of `name` and `jid` (or, at the user server, `userId`). */
         UserNameQuery: components["schemas"]["DisplayName"];
     };
     requestBodies: never;
@@ -1464,9 +1464,9 @@ export interface operations {
     clientLookupUser: {
         parameters: {
             query?: {
-                /** @description A bare JID instead of `name` (GRIDIM-ID-11): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
+                /** @description A bare JID instead of `name` (GRIDIM-ID-11): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid` (or, at the user server, `userId`). */
                 jid?: components["parameters"]["JidQuery"];
-                /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-7). Give exactly one of `name` and `jid`. */
+                /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-7). Give exactly one of `name` and `jid` (or, at the user server, `userId`). */
                 name?: components["parameters"]["UserNameQuery"];
             };
             header?: never;

@@ -395,7 +395,7 @@ export interface paths {
         };
         /**
          * Find a user by name or JID
-         * @description Resolves a grid user's name `First Last` (ignoring case, GRIDIM-ID-7), or a bare JID (GRIDIM-ID-11), to the user's id. Exactly one of `name` and `jid` must be given, else `400 invalid-request`. A JID at the gateway domain names a grid user; any other bare JID names a foreign user, created on first use — this is how the gateway resolves XMPP subscription targets.
+         * @description Resolves a grid user's name `First Last` (ignoring case, GRIDIM-ID-7), or a bare JID (GRIDIM-ID-11), to the user's id, or a user id to the user's name (GRIDIM-XMPP-49). Exactly one of `name`, `jid` and `userId` must be given, else `400 invalid-request`. A JID at the gateway domain names a grid user; any other bare JID names a foreign user, created on first use — this is how the gateway resolves XMPP subscription targets and records a foreign user on its first stanza (GRIDIM-XMPP-47).
          */
         get: operations["lookupUser"];
         put?: never;
@@ -958,7 +958,7 @@ export interface components {
         FriendIdPath: components["schemas"]["Uuid"];
         /** @description The group session's id. */
         GroupSessionIdPath: components["schemas"]["Uuid"];
-        /** @description A bare JID instead of `name` (GRIDIM-ID-11): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
+        /** @description A bare JID instead of `name` (GRIDIM-ID-11): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid` (or, at the user server, `userId`). */
         JidQuery: components["schemas"]["BareJid"];
         /** @description The friendship offer's id. */
         OfferIdPath: components["schemas"]["Uuid"];
@@ -970,7 +970,9 @@ export interface components {
         SignatureInput: string;
         /** @description The user's id. */
         UserIdPath: components["schemas"]["Uuid"];
-        /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-7). Give exactly one of `name` and `jid`. */
+        /** @description A user id instead of `name` or `jid` (GRIDIM-XMPP-49): the user's name, which for a foreign user is its bare JID. This is how the gateway reaches a foreign user it has never seen. Give exactly one of `name`, `jid` and `userId`. */
+        UserIdQuery: components["schemas"]["Uuid"];
+        /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-7). Give exactly one of `name` and `jid` (or, at the user server, `userId`). */
         UserNameQuery: components["schemas"]["DisplayName"];
     };
     requestBodies: never;
@@ -1807,10 +1809,12 @@ export interface operations {
     lookupUser: {
         parameters: {
             query?: {
-                /** @description A bare JID instead of `name` (GRIDIM-ID-11): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid`. */
+                /** @description A bare JID instead of `name` (GRIDIM-ID-11): at the gateway domain it names a grid user (`ada.lovelace@grid.example.org`); any other bare JID names a foreign user, whose record is created on first use. Give exactly one of `name` and `jid` (or, at the user server, `userId`). */
                 jid?: components["parameters"]["JidQuery"];
-                /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-7). Give exactly one of `name` and `jid`. */
+                /** @description A grid user's name `First Last` (one space), matched ignoring ASCII case (GRIDIM-ID-7). Give exactly one of `name` and `jid` (or, at the user server, `userId`). */
                 name?: components["parameters"]["UserNameQuery"];
+                /** @description A user id instead of `name` or `jid` (GRIDIM-XMPP-49): the user's name, which for a foreign user is its bare JID. This is how the gateway reaches a foreign user it has never seen. Give exactly one of `name`, `jid` and `userId`. */
+                userId?: components["parameters"]["UserIdQuery"];
             };
             header: {
                 /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */

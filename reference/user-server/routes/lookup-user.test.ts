@@ -31,6 +31,15 @@ t.test('GRIDIM-ID-10, GRIDIM-ID-11: any other JID names a foreign user, recorded
   t.same((await h.signed(region, 'GET', '/users?jid=dana%40jabber.example')).body, res.body, 'the same user again')
 })
 
+t.test('GRIDIM-XMPP-49: a user id gives the user back, a foreign user named by its JID', async (t) => {
+  const h = harness(t)
+  const region = h.region()
+  const ada = await h.user('Ada', 'Lovelace')
+  const dana = (await h.signed(region, 'GET', '/users?jid=dana%40jabber.example')).body
+  t.same((await h.signed(region, 'GET', `/users?userId=${dana.userId}`)).body, { userId: dana.userId, name: 'dana@jabber.example' })
+  t.same((await h.signed(region, 'GET', `/users?userId=${ada.userId}`)).body, { userId: ada.userId, name: 'Ada Lovelace', firstName: 'Ada', lastName: 'Lovelace' })
+})
+
 t.test('lookupUser refusals', async (t) => {
   const h = harness(t)
   const region = h.region()
@@ -38,6 +47,9 @@ t.test('lookupUser refusals', async (t) => {
     ['neither name nor jid', () => h.signed(region, 'GET', '/users'), 400, 'invalid-request'],
     ['both name and jid', () => h.signed(region, 'GET', '/users?name=Ada%20Lovelace&jid=a%40b'), 400, 'invalid-request'],
     ['not First Last', () => h.signed(region, 'GET', '/users?name=Ada'), 400, 'invalid-request'],
+    ['name and userId', () => h.signed(region, 'GET', `/users?name=Ada%20Lovelace&userId=${foreignUserId('a@b')}`), 400, 'invalid-request'],
+    ['not a uuid', () => h.signed(region, 'GET', '/users?userId=nope'), 400, 'invalid-request'],
+    ['unknown user id', () => h.signed(region, 'GET', `/users?userId=${foreignUserId('nobody@jabber.example')}`), 404, 'unknown-user'],
     ['not a bare JID', () => h.signed(region, 'GET', '/users?jid=ada'), 400, 'invalid-request'],
     ['unsigned', () => h.signed(null, 'GET', '/users?name=Ada%20Lovelace'), 401, 'unauthenticated'],
     ['unknown user', () => h.signed(region, 'GET', '/users?name=Ada%20Lovelace'), 404, 'unknown-user']

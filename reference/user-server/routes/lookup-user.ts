@@ -1,6 +1,7 @@
 // lookupUser — by display name, matched ignoring case (GRIDIM-ID-7), or by bare JID
 // (GRIDIM-ID-11): at the gateway domain the grid user it names, elsewhere the foreign user of
-// that JID, recorded on first use.
+// that JID, recorded on first use; or by user id (GRIDIM-XMPP-49), so that the gateway can reach a
+// foreign user it has never seen: the id is derived from the JID (GRIDIM-ID-10) and cannot be undone.
 import { GridImError } from '../../lib/errors/index.ts'
 import type { OperationHandler } from '../../lib/http/index.ts'
 import type { UserRow } from '../../store/index.ts'
@@ -10,18 +11,20 @@ import { displayName } from '../wire.ts'
 
 export function lookupUser (ctx: UserServerContext): OperationHandler {
   return ({ query }) => {
-    const { name, jid } = query as { name?: string, jid?: string }
-    if ((name === undefined) === (jid === undefined)) throw new GridImError('invalid-request', 'give exactly one of name and jid')
+    const { name, jid, userId } = query as { name?: string, jid?: string, userId?: string }
+    if ([name, jid, userId].filter((q) => q !== undefined).length !== 1) throw new GridImError('invalid-request', 'give exactly one of name, jid and userId')
     let user: UserRow | null
     if (name !== undefined) {
       const [firstName, lastName] = name.split(' ') as [string, string]
       user = ctx.store.findUserByName(firstName, lastName)
+    } else if (userId !== undefined) {
+      user = ctx.store.getUser(userId)
     } else if (jid!.toLowerCase().endsWith(`@${ctx.gatewayDomain.toLowerCase()}`)) {
       user = gridUserOfJid(ctx.store, jid!, ctx.gatewayDomain)
     } else {
       user = foreignUser(ctx.store, jid!, ctx.now())
     }
-    if (user === null) throw new GridImError('unknown-user', `no user ${name ?? jid}`)
+    if (user === null) throw new GridImError('unknown-user', `no user ${name ?? jid ?? userId}`)
     const summary: Record<string, string> = { userId: user.userId, name: displayName(user) }
     if (!isForeignUser(user)) Object.assign(summary, { firstName: user.firstName, lastName: user.lastName })
     return { body: summary }
