@@ -34,7 +34,7 @@ const DEFAULTS = { path: '/http-bind', maxWait: 60, maxHold: 1, inactivity: 30, 
 function checkOptions (options: BoshOptions): Required<BoshOptions> {
   if (options?.c2s === undefined) throw new TypeError('bosh plugin: the `c2s` option (a C2sServer) is required')
   if (options.origins !== undefined && !(options.origins instanceof OriginPolicy)) throw new TypeError('bosh plugin: option `origins` must be an OriginPolicy')
-  const merged = { ...DEFAULTS, origins: new OriginPolicy(), ...options }
+  const merged = { ...DEFAULTS, ...options, origins: options.origins ?? new OriginPolicy(), faults: options.faults ?? NO_FAULTS }
   for (const name of ['maxWait', 'maxHold', 'inactivity', 'polling'] as const) {
     if (!Number.isInteger(merged[name]) || merged[name] < 0) throw new TypeError(`bosh plugin: option \`${name}\` must be a non-negative integer`)
   }
