@@ -17,6 +17,7 @@ import type { GatewayContext } from './context.ts'
 import { Inbound } from './from-xmpp.ts'
 import { gatewayHandlers } from './grid-handlers.ts'
 import { HostedUsers, type HostedUser } from './hosted-users.ts'
+import { answerToNonUser } from './not-from-a-user.ts'
 import { GridSender } from './outbound-grid.ts'
 import { Sessions } from './sessions.ts'
 import { checkGatewayDomain, componentRefusal } from './start-up-checks.ts'
@@ -122,7 +123,14 @@ export function createGateway (options: GatewayOptions) {
   const fromJabberServer = (el: Element): void => {
     const from = el.attrs.from
     logger.debug('stanza from the Jabber server', { stanza: el.name, type: el.attrs.type, from, to: el.attrs.to })
-    if (typeof from !== 'string' || from === '' || addresses.isLocal(from) || !from.includes('@')) return
+    if (typeof from !== 'string' || from === '' || addresses.isLocal(from)) return
+    if (!from.includes('@')) {
+      // GRIDIM-XMPP-60: from the server or a service, not a user: answered, never dropped unseen.
+      const answer = answerToNonUser(el, addresses.domain)
+      logger.info('a stanza from the Jabber server names no user as its sender', { stanza: el.name, type: el.attrs.type, from, to: el.attrs.to, answered: answer !== undefined })
+      if (answer !== undefined) try { toJabberServer(answer) } catch { /* the link is gone */ }
+      return
+    }
     const jid = normaliseBareJid(from)
     const user = users.ensure({ userId: foreignUserId(jid), name: jid, jid, kind: 'foreign' })
     void users.inOrder(user, async () => {

@@ -116,7 +116,15 @@ export async function startGrid (options: GridOptions) {
       headers: adminHeaders,
       body: { regionId: state.gatewayId, name: 'XMPP gateway', kind: 'gateway', publicKey: exportPublicKey(keys.publicKey) }
     }).catch((err: unknown) => { if (!(err instanceof GridImError && err.status === 409)) throw err })
-    gateway = await openGateway(gatewayOptions.port ?? (basePort === 0 ? 0 : basePort + 1 + regions.length))
+    try {
+      gateway = await openGateway(gatewayOptions.port ?? (basePort === 0 ? 0 : basePort + 1 + regions.length))
+    } catch (err) {
+      // A gateway that refuses to start (GRIDIM-XMPP-58, -59) leaves nothing of the grid running.
+      for (const region of regions) await region.stop()
+      await us.server.stop()
+      us.store.close()
+      throw err
+    }
   }
   return {
     get userServer () { return us.server },
