@@ -1,9 +1,10 @@
-// CORS for /http-bind (GRIDIM-XMPP-56, Fetch standard §3.2 "CORS protocol"): a BOSH client in a
-// page served from another origin posts `text/xml`, which is not a CORS-safelisted request
-// header value, so the browser first sends a preflight `OPTIONS` and lets the page read the
-// answers only when they carry `Access-Control-Allow-Origin` for its origin. XEP-0124 §3 asks
-// connection managers to let such clients in ("cross-domain" access); which origins may is the
-// operator's choice (GRIDIM-XMPP-57, origin-policy.ts).
+// CORS for /http-bind (GRIDIM-XMPP-56; the Fetch standard's "CORS protocol",
+// https://fetch.spec.whatwg.org/#http-cors-protocol): a BOSH client in a page served from
+// another origin posts `text/xml`, not a CORS-safelisted Content-Type, so the browser first sends
+// a preflight `OPTIONS` and lets the page read the answers only when they carry
+// `Access-Control-Allow-Origin` for its origin. XEP-0124 names browser-based clients among its
+// design requirements (§2) and lets responses carry HTTP headers it does not specify (§5), but
+// says nothing of CORS; which origins may is the operator's choice (GRIDIM-XMPP-57).
 import type { Request, ResponseObject, ResponseToolkit, Server } from '@hapi/hapi'
 import { GridImError } from '../../lib/errors/index.ts'
 import type { OriginDecision, OriginPolicy } from '../origin/index.ts'
@@ -30,7 +31,8 @@ export function registerCors (server: Server, path: string, policy: OriginPolicy
     }
   })
   // Every answer at `path` — BOSH bodies, terminate bodies, problem details (429, 5xx) — names
-  // the allowed origin, so that the page can read it, and says it varies by Origin (Fetch §3.2.5).
+  // the allowed origin, so that the page can read it, and says it varies by Origin (Fetch, "CORS
+  // protocol and HTTP caches").
   server.ext('onPreResponse', (request, h) => {
     if (request.path !== path) return h.continue
     const decision = decisionFor(policy, request)
@@ -55,8 +57,8 @@ function forbidden (request: Request, h: ResponseToolkit): ResponseObject {
 
 /**
  * The preflight answer: 204 with the allow headers for an allowed origin; for a refused one 403
- * and none of them — Fetch §3.2.3: "If server developers wish to denote this explicitly, the 403
- * status can be used, coupled with omitting the relevant headers."
+ * and none of them: Fetch, "HTTP responses" (#http-responses), lets a server denote a refusal
+ * explicitly with 403 and the CORS headers left out; the preflight then fails in the browser.
  */
 function preflight (decision: OriginDecision, request: Request, h: ResponseToolkit) {
   if (!decision.allowed) return forbidden(request, h)

@@ -54,7 +54,7 @@ export class OriginPolicy {
   /** The decision for a request carrying `origin` (its `Origin` header) and `host` (its `Host` header). */
   decide (origin: string | undefined, host: string | undefined): OriginDecision {
     if (origin === undefined) return { allowed: true, allowOrigin: undefined }
-    // Fetch §3.2.5: with `*` no credentials are shared, and none are needed (SASL is in-band).
+    // With `*` no credentials are shared (Fetch), and none are needed: SASL is inside the stream.
     if (this.#any) return { allowed: true, allowOrigin: '*' }
     if (this.#origins.has(origin) || this.#sameOrigin(origin, host) || (this.#loopback && this.#isLoopbackOrigin(origin))) {
       return { allowed: true, allowOrigin: origin }
