@@ -88,3 +88,27 @@ t.test('what is owed to a sender that is no user, as a table', async (t) => {
   ]
   for (const [xml, owed] of cases) t.equal(answerToNonUser(parse(xml) as Element, GW) !== undefined, owed, xml)
 })
+
+t.test('GRIDIM-XMPP-59: a refusal after start-up (the Jabber server came back with another secret) is logged once as an error, and the link stops', async (t) => {
+  const jabber = new FakeComponentServer(GW, SECRET)
+  const port = await jabber.listen()
+  const lines: string[] = []
+  // Logs are silent under tap unless asked for; this test reads the error line.
+  const level = process.env.GRIDIM_LOG
+  process.env.GRIDIM_LOG = 'error'
+  t.teardown(() => { if (level === undefined) delete process.env.GRIDIM_LOG; else process.env.GRIDIM_LOG = level })
+  const grid = await startGrid({
+    dataDir: dataDir(t), regionCount: 0, logger: createLogger({}, (line) => { lines.push(line) }),
+    gateway: { domain: GW, jabberServer: { host: '127.0.0.1', port, secret: SECRET, serverDomain: 'jabber.localhost' } }
+  })
+  t.teardown(() => grid.stop())
+  await jabber.crash()
+  const changed = new FakeComponentServer(GW, 'a-new-secret')
+  await changed.listen(port)
+  t.teardown(() => changed.crash())
+  await until('the refusal', () => grid.gateway!.component?.refusal !== undefined, 10_000)
+  const errors = lines.map((l) => JSON.parse(l) as { level: string, msg: string }).filter((l) => l.level === 'error')
+  t.equal(errors.length, 1)
+  t.match(errors[0]!.msg, /refused the component handshake with not-authorized; .*--jabber-secret/)
+  t.equal(changed.connections, 1, 'not tried again')
+})

@@ -95,3 +95,11 @@ t.test('a bad origins option fails at registration', async (t) => {
   const harness = testC2sServer()
   await t.rejects(Hapi.server().register({ plugin: boshPlugin, options: { c2s: harness.c2s, origins: ['*'] as unknown as OriginPolicy } }), /must be an OriginPolicy/)
 })
+
+t.test('GRIDIM-XMPP-56: an HTTP error at /http-bind (no such method) is labelled for the page too', async (t) => {
+  const { server } = await setup(t, new OriginPolicy({ loopback: true }))
+  const res = await server.inject({ method: 'GET', url: '/http-bind', headers: { origin: PAGE } })
+  t.equal(res.statusCode, 404)
+  t.equal(res.headers['access-control-allow-origin'], PAGE)
+  t.match(res.headers.vary, /Origin/)
+})
