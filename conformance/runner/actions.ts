@@ -12,6 +12,7 @@ import { PAYLOAD_SPOILS, peerCall, SIGNATURE_MODES, type PayloadSpoil, type Peer
 import { BOSH_BODY_SPOILS, boshBody, postBoshBody, type BoshBodySpoil } from './bosh-probe.ts'
 import { DEFAULT_PAGE_ORIGINS, fromPage, PAGE_REQUESTS, type PageRequest } from './browser-page.ts'
 import { probeSlowClients } from './slow-clients.ts'
+import { HANDSHAKES, handshakeHeaders, openWebSocket, type Handshake } from './websocket-probe.ts'
 import { resolveValue } from './vars.ts'
 
 export type ActionResult = { status: number, body: unknown, contentType?: string }
@@ -95,6 +96,15 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       ctx.record({ kind: 'runner', operationId: 'bosh-from-page', from: 'runner', to: gateway, status: result.status })
       return result
     }
+    case 'open-websocket': {
+      // GRIDIM-XMPP-6, GRIDIM-ERR-12: a WebSocket handshake, valid or not, and the gateway's answer.
+      const handshake = String(args.handshake ?? 'valid')
+      if (!(HANDSHAKES as readonly string[]).includes(handshake)) throw new Error(`unknown WebSocket handshake ${handshake}`)
+      const gateway = String(args.to ?? 'GW')
+      const result = await openWebSocket(ctx.urlOf(gateway), handshakeHeaders(handshake as Handshake))
+      ctx.record({ kind: 'runner', operationId: 'open-websocket', from: 'runner', to: gateway, status: result.status })
+      return result
+    }
     default:
       throw new Error(`unknown runner action ${call}`)
   }
@@ -164,7 +174,7 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
   let toName: string
   if (op.document === 'client') {
     toName = isRegion(ctx, args.at) ? args.at : ctx.flow.actors[action.as ?? '']?.at ?? 'R1'
-    result = await clientCall(ctx, op, action.as, args, mode)
+    result = await clientCall(ctx, op, action.as, args, mode, payload)
   } else if (op.document === 'admin') {
     toName = 'US'
     const req = split(op, args)

@@ -175,7 +175,7 @@ export function createGateway (options: GatewayOptions) {
         started = true
         await region.server.register([
           { plugin: boshPlugin, options: { c2s, ...options.bosh, origins, faults: options.faults } },
-          { plugin: websocketPlugin, options: { c2s, origins } }
+          { plugin: websocketPlugin, options: { c2s, origins, faults: options.faults } }
         ])
       }
       // GRIDIM-XMPP-58: before taking the lease, the domain must be the user server's.

@@ -39,6 +39,8 @@
  * - `bosh-no-cors`: the gateway's /http-bind answers no CORS preflight (OPTIONS is 404) and labels no answer
  *   with Access-Control-Allow-Origin, so a BOSH client in a page from another origin never connects
  *   (breaks GRIDIM-XMPP-56).
+ * - `websocket-get-unrouted`: the gateway answers a GET of `/xmpp-websocket` that asks for no upgrade with 404
+ *   unknown-operation, a status openWebSocket does not list, instead of 400 (breaks GRIDIM-ERR-12).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -62,6 +64,7 @@ export type Fault =
   | 'short-nonce-accepted'
   | 'get-body-unlimited'
   | 'bosh-no-cors'
+  | 'websocket-get-unrouted'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

@@ -33,3 +33,22 @@ t.test('no redelivery once the recipient is offline: the next sign-on brings the
   t.same(await h.delivered('deliverInstantMessage'), [])
   t.equal((await h.signOn(bob, home)).offlineMessages.length, 1)
 })
+
+t.test('a redelivery answered after the user server stopped leaves the store alone (it may be closed)', async (t) => {
+  const h = harness(t)
+  const [home, away] = [h.region(), h.region()]
+  const [ada, bob] = [await h.user('Ada'), await h.user('Bob')]
+  await h.signOn(ada, home)
+  await h.signOn(bob, away)
+  let stopping: Promise<void> | undefined
+  h.respondWith(({ operationId }) => {
+    // The user server stops while this delivery is in flight; the answer comes after.
+    if (operationId === 'deliverInstantMessage') stopping ??= h.us.stop()
+  })
+  const messageId = crypto.randomUUID()
+  await h.signed(home, 'POST', '/offline-messages', { messageId, fromUserId: ada.userId, fromName: ada.name, toUserId: bob.userId, body: 'hi', sentAt: '2024-01-01T00:00:00Z' })
+  await h.delivered('deliverInstantMessage')
+  await stopping
+  t.ok(stopping, 'the delivery was attempted')
+  t.equal(h.store.listOffline(bob.userId, 10).messages.length, 1, 'still stored: nothing is acknowledged after stop')
+})

@@ -46,18 +46,20 @@ export class Redelivery {
 
   async #attempt (message: OfflineMessageRow, attempt: number): Promise<void> {
     this.#timers.delete(message.messageId)
+    // Stopped: the store may already be closed (a timer or an answer can outlive stop()).
+    if (this.#stopped) return
     const target = this.deps.locate([message.toUserId]).get(message.toUserId)
     // Acknowledged by the recipient's region meanwhile (it came with a sign-on or a page).
     if (this.deps.acknowledged.get(message.messageId, this.deps.now()) !== undefined) return
-    if (this.#stopped || target === undefined) return
+    if (target === undefined) return
     const outcome = await this.deps.courier.deliverInstantMessage(target, messageToWire(message))
+    if (this.#stopped) return
     if (outcome === 'delivered' || outcome === 'duplicate') {
       if (this.deps.store.acknowledge(message.toUserId, [message.messageId]) > 0) {
         this.deps.acknowledged.set(message.messageId, true, this.deps.now())
       }
       return
     }
-    if (this.#stopped) return
     this.deps.logger.debug('redelivery will be retried', { messageId: message.messageId, attempt, outcome })
     const timer = setTimeout(() => { void this.#attempt(message, attempt + 1) }, retryDelay(attempt))
     timer.unref()

@@ -1,6 +1,7 @@
 // RFC 7395 at GET /xmpp-websocket: a real client (@xmpp/client over ws) and raw frames.
 import t, { type Test } from 'tap'
 import Hapi from '@hapi/hapi'
+import { request, type IncomingMessage } from 'node:http'
 import { Element } from 'ltx'
 import { WebSocket } from 'ws'
 import { startTestClient } from '../../../tools/xmpp-servers/test-client.ts'
@@ -61,6 +62,41 @@ t.test('RFC 7395 §3.1: a handshake without the xmpp subprotocol is refused with
   t.equal((await rawFrames(url, [], null)).status, 400)
   t.equal((await rawFrames(url, [], 'chat')).status, 400)
 })
+
+t.test('gateway.yaml openWebSocket: a failed handshake is a 400 problem (413 when it carries a body over 64 KiB)', async (t) => {
+  const { url } = await setup(t)
+  const http = url.replace('ws:', 'http:')
+  const handshake = { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Protocol': 'xmpp' }
+  const cases: Array<[string, Record<string, string>, number, string, RegExp]> = [
+    ['no upgrade asked', {}, 400, 'invalid-request', /asks for no upgrade/],
+    ['an upgrade to another protocol', { ...handshake, Upgrade: 'h2c' }, 400, 'invalid-request', /Upgrade header must be websocket/],
+    ['a key that is not 16 bytes of base64', { ...handshake, 'Sec-WebSocket-Key': 'short' }, 400, 'invalid-request', /Sec-WebSocket-Key/],
+    ['no key', Object.fromEntries(Object.entries(handshake).filter(([k]) => k !== 'Sec-WebSocket-Key')), 400, 'invalid-request', /Sec-WebSocket-Key/],
+    ['another version', { ...handshake, 'Sec-WebSocket-Version': '8' }, 400, 'invalid-request', /Sec-WebSocket-Version/],
+    ['GRIDIM-LIM-3: a body over 65,536 bytes', { ...handshake, 'Content-Length': '70000' }, 413, 'body-too-large', /over 65536 bytes/]
+  ]
+  for (const [name, headers, status, code, detail] of cases) {
+    const res = await handshakeAnswer(http, headers)
+    t.equal(res.status, status, name)
+    t.equal(res.contentType, 'application/problem+json', `${name}: problem details`)
+    t.match(JSON.parse(res.body), { code, status, detail }, name)
+  }
+})
+
+/** The answer to a GET carrying `headers`, read off the socket (no client library second-guessing it). */
+function handshakeAnswer (url: string, headers: Record<string, string>): Promise<{ status: number, contentType?: string, body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers })
+    const read = (res: IncomingMessage) => {
+      let body = ''
+      res.on('data', (c: Buffer) => { body += c.toString() })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type']?.split(';')[0], body }))
+    }
+    req.on('response', read)
+    req.on('error', reject)
+    req.end()
+  })
+}
 
 t.test('RFC 7395 §3.4: the server answers <open/> with <open/> and the features', async (t) => {
   const { url } = await setup(t)

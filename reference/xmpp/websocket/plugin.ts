@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws'
 import type { C2sServer } from '../c2s/index.ts'
 import { GridImError } from '../../lib/errors/index.ts'
 import { OriginPolicy } from '../origin/index.ts'
+import type { Fault } from '../../lib/faults.ts'
 import { DEFAULT_STANZA_LIMITS } from '../stanza/index.ts'
 import { serveWebSocket } from './connection.ts'
 
@@ -17,6 +18,8 @@ export interface WebSocketOptions {
   secure?: boolean
   /** GRIDIM-XMPP-57: the pages that may open a stream from a browser; default none but same-origin. */
   origins?: OriginPolicy
+  /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
+  faults?: ReadonlySet<Fault>
 }
 
 /** RFC 7395 §3.1: the client MUST offer the "xmpp" subprotocol. */
@@ -25,11 +28,30 @@ export function offersXmpp (request: IncomingMessage): boolean {
   return typeof header === 'string' && header.split(',').some((p) => p.trim() === 'xmpp')
 }
 
-/** Refuses an upgrade with problem details (invalid-request, or forbidden for an origin), as the contract says. */
-function refuse (socket: Duplex, detail: string, code: 'invalid-request' | 'forbidden' = 'invalid-request'): void {
-  const body = JSON.stringify(new GridImError(code, detail).toProblem('/xmpp-websocket'))
-  const status = code === 'forbidden' ? '403 Forbidden' : '400 Bad Request'
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nSec-WebSocket-Version: 13\r\nConnection: close\r\n\r\n${body}`)
+/** RFC 6455 §4.1: the key is base64 of 16 bytes. */
+const KEY = /^[A-Za-z0-9+/]{22}==$/
+
+/** GRIDIM-LIM-3: no request body over 65,536 bytes, a handshake's included. */
+const MAX_BODY_BYTES = 65_536
+
+/**
+ * Refuses an upgrade with problem details, as the contract says (`ws` would answer a bad
+ * handshake itself, in text/html); forbidden for a page's origin (GRIDIM-XMPP-57).
+ */
+function refuse (socket: Duplex, detail: string, code: 'invalid-request' | 'body-too-large' | 'forbidden' = 'invalid-request'): void {
+  const error = new GridImError(code, detail)
+  const body = JSON.stringify(error.toProblem('/xmpp-websocket'))
+  const reason = { 'invalid-request': 'Bad Request', 'body-too-large': 'Content Too Large', forbidden: 'Forbidden' }[code]
+  socket.end(`HTTP/1.1 ${error.status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nSec-WebSocket-Version: 13\r\nConnection: close\r\n\r\n${body}`)
+}
+
+/** Why `request` is not a handshake this server takes, or undefined when it is one. */
+export function handshakeProblem (request: IncomingMessage): string | undefined {
+  if (request.headers.upgrade?.toLowerCase() !== 'websocket') return 'the Upgrade header must be websocket (RFC 6455 §4.1)'
+  if (!KEY.test(request.headers['sec-websocket-key'] ?? '')) return 'Sec-WebSocket-Key must be base64 of 16 bytes (RFC 6455 §4.1)'
+  if (request.headers['sec-websocket-version'] !== '13') return 'unsupported Sec-WebSocket-Version; this server speaks 13'
+  if (!offersXmpp(request)) return "the WebSocket handshake does not offer the 'xmpp' subprotocol (RFC 7395 §3.1)"
+  return undefined
 }
 
 export const websocketPlugin: Plugin<WebSocketOptions> = {
@@ -45,14 +67,25 @@ export const websocketPlugin: Plugin<WebSocketOptions> = {
         if (server.listener.listenerCount('upgrade') === 1) socket.destroy() // nobody else takes upgrades
         return
       }
-      if (!offersXmpp(request)) return refuse(socket, "the WebSocket handshake does not offer the 'xmpp' subprotocol (RFC 7395 §3.1)")
-      if (request.headers['sec-websocket-version'] !== '13') return refuse(socket, 'unsupported Sec-WebSocket-Version; this server speaks 13')
+      if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuse(socket, `the handshake carries a body over ${MAX_BODY_BYTES} bytes`, 'body-too-large')
+      const problem = handshakeProblem(request)
+      if (problem !== undefined) return refuse(socket, problem)
       // GRIDIM-XMPP-57, RFC 6455 §10.2: browsers do not preflight a WebSocket, so the server
       // checks the page's origin itself and answers one it does not accept with 403.
       if (!origins.decide(request.headers.origin, request.headers.host).allowed) {
         return refuse(socket, `pages from ${String(request.headers.origin)} may not open XMPP streams at this gateway (GRIDIM-XMPP-57)`, 'forbidden')
       }
       wss.handleUpgrade(request, socket, head, (ws) => serveWebSocket(options.c2s, ws, { secure: options.secure ?? false }))
+    })
+    // A GET without `Upgrade` never reaches the upgrade event: hapi answers it, with the 400
+    // the contract lists for a failed handshake rather than "no such operation" (GRIDIM-ERR-12).
+    if (options.faults?.has('websocket-get-unrouted') !== true) server.route({
+      method: 'GET',
+      path,
+      handler: (_request, h) => {
+        const error = new GridImError('invalid-request', `GET ${path} is a WebSocket handshake (RFC 6455 §4.1, RFC 7395 §3.1); this request asks for no upgrade`)
+        return h.response(error.toProblem(path)).code(error.status).type('application/problem+json')
+      }
     })
     server.ext('onPreStop', () => {
       for (const ws of wss.clients) ws.terminate()
