@@ -116,6 +116,15 @@ export interface components {
         ProblemCode: "invalid-request" | "message-too-long" | "body-too-large" | "unauthenticated" | "bad-signature" | "replayed-request" | "unknown-key" | "invalid-credentials" | "forbidden" | "not-your-agent" | "not-a-member" | "unknown-operation" | "unknown-user" | "unknown-region" | "unknown-session" | "unknown-offer" | "unknown-group" | "unknown-group-session" | "not-friends" | "agent-not-here" | "already-friends" | "lease-expired" | "group-session-closed" | "rate-limited" | "unavailable" | "internal";
     };
     responses: {
+        /** @description `invalid-request`: the request does not match its schema (or is otherwise malformed). Nothing changed. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-6) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
         Error: {
             headers: {
@@ -138,7 +147,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description The origin of the web page making the request (RFC 6454), which browsers send; absent for clients that are not web pages, which are never refused for it. */
+        /** @description The origin of the web page making the request (RFC 6454 §7: `scheme://host[:port]`, or `null`), which browsers send; absent for clients that are not web pages, which are never refused for it. */
         Origin: string;
     };
     requestBodies: never;
@@ -158,7 +167,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The origin of the web page making the request (RFC 6454), which browsers send; absent for clients that are not web pages, which are never refused for it. */
+                /** @description The origin of the web page making the request (RFC 6454 §7: `scheme://host[:port]`, or `null`), which browsers send; absent for clients that are not web pages, which are never refused for it. */
                 Origin?: components["parameters"]["Origin"];
             };
             path?: never;
@@ -201,11 +210,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The non-safelisted request headers the page wants to send, lower-cased. */
+                /** @description The non-safelisted request headers the page wants to send, lower-cased, comma-separated header names. */
                 "Access-Control-Request-Headers"?: string;
-                /** @description The method of the request the page wants to make; `POST` for BOSH. */
+                /** @description The method of the request the page wants to make (an HTTP method token); `POST` for BOSH. */
                 "Access-Control-Request-Method"?: string;
-                /** @description The origin of the web page making the request (RFC 6454), which browsers send; absent for clients that are not web pages, which are never refused for it. */
+                /** @description The origin of the web page making the request (RFC 6454 §7: `scheme://host[:port]`, or `null`), which browsers send; absent for clients that are not web pages, which are never refused for it. */
                 Origin?: components["parameters"]["Origin"];
             };
             path?: never;
@@ -228,6 +237,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             /** @description `forbidden`: pages from this `Origin` may not use the gateway (GRIDIM-XMPP-57). No `Access-Control-Allow-*` header is sent, so a browser's preflight fails. Nothing changed. */
             403: {
                 headers: {
@@ -248,7 +258,7 @@ export interface operations {
             header: {
                 /** @description Must include the token `Upgrade`. */
                 Connection: string;
-                /** @description The origin of the web page making the request (RFC 6454), which browsers send; absent for clients that are not web pages, which are never refused for it. */
+                /** @description The origin of the web page making the request (RFC 6454 §7: `scheme://host[:port]`, or `null`), which browsers send; absent for clients that are not web pages, which are never refused for it. */
                 Origin?: components["parameters"]["Origin"];
                 /** @description Base64 of 16 random bytes (RFC 6455 §4.1). */
                 "Sec-WebSocket-Key": string;

@@ -103,3 +103,14 @@ t.test('GRIDIM-XMPP-56: an HTTP error at /http-bind (no such method) is labelled
   t.equal(res.headers['access-control-allow-origin'], PAGE)
   t.match(res.headers.vary, /Origin/)
 })
+
+t.test('bad input gets a clear error: a preflight whose request method or header list is malformed gets 400', async (t) => {
+  const { server } = await setup(t, new OriginPolicy({ loopback: true }))
+  for (const headers of [{ 'access-control-request-method': 'PO ST' }, { 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,,x' }]) {
+    const res = await server.inject({ method: 'OPTIONS', url: '/http-bind', headers: { origin: PAGE, ...headers } })
+    t.equal(res.statusCode, 400, JSON.stringify(headers))
+    t.match(JSON.parse(res.payload), { code: 'invalid-request' })
+  }
+  const spaced = await server.inject({ method: 'OPTIONS', url: '/http-bind', headers: { origin: PAGE, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-custom' } })
+  t.equal(spaced.statusCode, 204, 'a list with spaces is fine')
+})

@@ -55,12 +55,30 @@ function forbidden (request: Request, h: ResponseToolkit): ResponseObject {
   return h.response(problem).code(403).type('application/problem+json')
 }
 
+const TOKEN = "[A-Za-z0-9!#$%&'*+.^_`|~-]+"
+const METHOD = new RegExp(`^${TOKEN}$`)
+const HEADER_NAMES = new RegExp(`^[ \\t]*${TOKEN}([ \\t]*,[ \\t]*${TOKEN})*[ \\t]*$`)
+
+/** Bad input gets a clear error: a preflight header that is no method token or header-name list. */
+function malformedRequestHeader (request: Request): string | undefined {
+  const method = request.headers['access-control-request-method']
+  if (method !== undefined && !METHOD.test(String(method))) return 'Access-Control-Request-Method'
+  const names = request.headers['access-control-request-headers']
+  if (names !== undefined && !HEADER_NAMES.test(String(names))) return 'Access-Control-Request-Headers'
+  return undefined
+}
+
 /**
  * The preflight answer: 204 with the allow headers for an allowed origin; for a refused one 403
  * and none of them: Fetch, "HTTP responses" (#http-responses), lets a server denote a refusal
  * explicitly with 403 and the CORS headers left out; the preflight then fails in the browser.
  */
 function preflight (decision: OriginDecision, request: Request, h: ResponseToolkit) {
+  const malformed = malformedRequestHeader(request)
+  if (malformed !== undefined) {
+    const problem = new GridImError('invalid-request', `${malformed} is not what the Fetch standard sends: a method token, or a list of header names`).toProblem(request.path)
+    return h.response(problem).code(400).type('application/problem+json')
+  }
   if (!decision.allowed) return forbidden(request, h)
   return h.response().code(204)
     .header('allow', ALLOW_METHODS)
