@@ -10,6 +10,7 @@ import { readSse } from '../lib/sse.ts'
 import type { FlowContext } from './flow-context.ts'
 import { PAYLOAD_SPOILS, peerCall, SIGNATURE_MODES, type PayloadSpoil, type PeerRequest, type SignatureMode } from './peer-call.ts'
 import { BOSH_BODY_SPOILS, boshBody, postBoshBody, type BoshBodySpoil } from './bosh-probe.ts'
+import { DEFAULT_PAGE_ORIGINS, fromPage, PAGE_REQUESTS, type PageRequest } from './browser-page.ts'
 import { probeSlowClients } from './slow-clients.ts'
 import { HANDSHAKES, handshakeHeaders, openWebSocket, type Handshake } from './websocket-probe.ts'
 import { resolveValue } from './vars.ts'
@@ -81,6 +82,19 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       if (target.gateway === undefined) throw new Error('this target has no gateway')
       const result = await postBoshBody(ctx.urlOf(gateway), boshBody(spoil as BoshBodySpoil, target.gateway.domain))
       ctx.record({ kind: 'runner', operationId: 'post-bosh-body', from: 'runner', to: gateway, status: result.status })
+      return result
+    }
+    case 'bosh-from-page': {
+      // GRIDIM-XMPP-56, -57: what a browser page from another origin meets.
+      const kind = String(args.request)
+      const which = String(args.origin)
+      if (!(PAGE_REQUESTS as readonly string[]).includes(kind)) throw new Error(`unknown page request ${kind}`)
+      if (which !== 'allowed' && which !== 'refused') throw new Error(`origin is allowed or refused, got ${which}`)
+      const gateway = String(args.to ?? 'GW')
+      if (target.gateway === undefined) throw new Error('this target has no gateway')
+      const origin = (target.gateway.pageOrigins ?? DEFAULT_PAGE_ORIGINS)[which]
+      const result = await fromPage(ctx.urlOf(gateway), target.gateway.domain, kind as PageRequest, origin)
+      ctx.record({ kind: 'runner', operationId: 'bosh-from-page', from: 'runner', to: gateway, status: result.status })
       return result
     }
     case 'open-websocket': {

@@ -14,6 +14,12 @@ export type GatewayEndpoint = {
   regionId?: string
   boshUrl?: string
   websocketUrl?: string
+  /**
+   * Web page origins for the CORS flow (GRIDIM-XMPP-56, -57): one the gateway allows, one it
+   * refuses. Default http://localhost:8080 (allowed by default on a loopback listener) and
+   * https://refused-origin.invalid.
+   */
+  pageOrigins?: { allowed: string, refused: string }
 }
 
 export type JabberAccount = { user: string, password: string }

@@ -1,7 +1,8 @@
 // The XMPP sections of a target file: the gateway under test, and the Jabber server it is a
 // component of, where the runner's foreign users log in.
 //
-//   gateway: { url: http://127.0.0.1:8004, domain: grid.example, regionId: … }
+//   gateway: { url: http://127.0.0.1:8004, domain: grid.example, regionId: …,
+//              pageOrigins: { allowed: https://chat.example, refused: https://other.example } }  # CORS flow
 //   jabberServer: { kind: prosody, host: 127.0.0.1, port: 5222, domain: jabber.example,
 //                   accounts: [{ user: dana, password: … }, …],   # or:
 //                   ejabberdApi: http://127.0.0.1:5280/api }        # register + add_rosteritem
@@ -47,6 +48,9 @@ export async function xmppTarget (file: string, data: { gateway?: GatewayEndpoin
 }> {
   const { gateway, jabberServer: j } = data
   if (gateway !== undefined && (!gateway.url || !gateway.domain)) throw new Error(`${file}: gateway needs url and domain`)
+  if (gateway?.pageOrigins !== undefined && (typeof gateway.pageOrigins.allowed !== 'string' || typeof gateway.pageOrigins.refused !== 'string')) {
+    throw new Error(`${file}: gateway.pageOrigins needs allowed and refused, each a web origin like https://chat.example.org`)
+  }
   if (j?.simulated === true) {
     if (gateway === undefined) throw new Error(`${file}: a simulated Jabber server is for a gateway under test: name the gateway`)
     if (!j.domain || !Number.isInteger(j.componentPort) || !j.secret) throw new Error(`${file}: a simulated jabberServer needs domain, componentPort and secret (the gateway's component configuration)`)

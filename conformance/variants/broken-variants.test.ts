@@ -83,6 +83,7 @@ const variants: readonly Variant[] = [
   },
   { fault: 'short-nonce-accepted', flow: 'x-signature-profile-enforced', requirement: 'GRIDIM-SEC-16', bug: 'a receiver that accepts a one-character nonce' },
   { fault: 'get-body-unlimited', flow: 'x-malformed-http-refused', requirement: 'GRIDIM-LIM-3', bug: 'a role that answers a GET whose body is over 65 536 bytes' },
+  { fault: 'bosh-no-cors', flow: 'x-bosh-from-another-origin', requirement: 'GRIDIM-XMPP-56', bug: 'a gateway whose BOSH endpoint answers no CORS preflight and names no allowed origin' },
   {
     fault: 'websocket-get-unrouted',
     flow: 'x-websocket-bad-handshake',

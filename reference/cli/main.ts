@@ -20,12 +20,13 @@ const HELP = `gridim — the GridIM reference grid
 
 Usage:
   gridim grid         [--data DIR] [--regions N] [--host H] [--port P] [--admin-token T]
-                      [--gateway-domain D] [JABBER]
+                      [--gateway-domain D] [--bosh-allow-origin ORIGIN]... [JABBER]
   gridim user-server  [--data DIR] [--host H] [--port P] [--admin-token T] [--gateway-domain D]
   gridim region       --user-server URL [--data DIR] [--name NAME] [--region-id UUID] [--key-file FILE]
                       [--host H] [--port P] [--admin-token T]
   gridim gateway      --user-server URL [--data DIR] [--gateway-domain D] [--region-id UUID]
-                      [--key-file FILE] [--host H] [--port P] [--admin-token T] [JABBER]
+                      [--key-file FILE] [--host H] [--port P] [--admin-token T]
+                      [--bosh-allow-origin ORIGIN]... [JABBER]
   gridim help
 
 JABBER = --jabber HOST:PORT --jabber-secret SECRET --jabber-domain DOMAIN: the Jabber server the
@@ -43,8 +44,13 @@ region       one region. With --admin-token it provisions itself at the user ser
 gateway      the XMPP gateway, a region of kind gateway: BOSH at /http-bind and WebSocket at
              /xmpp-websocket for IM-only grid users (SASL PLAIN as first.last), and with JABBER
              a component link for that server's users. --gateway-domain (default grid.localhost)
-             must match the user server's. SASL PLAIN is offered without TLS only on
-             loopback, or with GRIDIM_XMPP_SECURE=1 when TLS is terminated in front.
+             must be the user server's: the gateway refuses to start otherwise, and when the
+             Jabber server refuses its secret or domain. SASL PLAIN is offered without TLS only
+             on loopback, or with GRIDIM_XMPP_SECURE=1 when TLS is terminated in front.
+             --bosh-allow-origin ORIGIN (repeatable or comma-separated, e.g.
+             https://chat.example.org, or *; GRIDIM_BOSH_ALLOW_ORIGIN) names the origins whose
+             web pages may use BOSH and WebSocket from a browser (CORS); without it, pages
+             from 127.0.0.1, ::1 and localhost (any port) may when --host is loopback.
 Port 0 picks a free port. Each role prints {"ready": ...} as one JSON line when listening.
 Logs are JSON lines on stderr; GRIDIM_LOG=debug|info|warn|error|silent.`
 
@@ -62,6 +68,7 @@ const options = {
   jabber: { type: 'string', default: process.env.GRIDIM_JABBER },
   'jabber-secret': { type: 'string', default: process.env.GRIDIM_JABBER_SECRET },
   'jabber-domain': { type: 'string', default: process.env.GRIDIM_JABBER_DOMAIN },
+  'bosh-allow-origin': { type: 'string', multiple: true, default: process.env.GRIDIM_BOSH_ALLOW_ORIGIN === undefined ? [] : [process.env.GRIDIM_BOSH_ALLOW_ORIGIN] },
   help: { type: 'boolean', short: 'h' }
 } as const
 
@@ -98,7 +105,7 @@ function jabberLink (v: Record<string, any>): JabberServerLink | undefined {
 async function grid (v: Record<string, any>): Promise<void> {
   const g = await startGrid({
     dataDir: resolve(v.data), regionCount: int(v.regions, 'regions'), host: v.host, basePort: int(v.port, 'port'), adminToken: v['admin-token'],
-    gateway: { domain: v['gateway-domain'], jabberServer: jabberLink(v) }
+    gateway: { domain: v['gateway-domain'], jabberServer: jabberLink(v), boshAllowOrigins: v['bosh-allow-origin'] }
   })
   const users = await seedDemo(new PeerClient(), g.userServerUrl, g.adminToken, resolve(v.data))
   onSignal(g.stop)
@@ -172,7 +179,7 @@ async function gateway (v: Record<string, any>): Promise<void> {
   const { userServerUrl, regionId, name, keys, userServerKey } = await joinGrid(v, 'gateway', () => 'XMPP gateway')
   const gw = createGateway({
     regionId, name, ...keys, userServerUrl, userServerKey, host: v.host, port: int(v.port, 'port'),
-    domain: v['gateway-domain'], jabberServer: jabberLink(v), plainOnInsecure: plainAllowed(v.host), logger: createLogger({ role: 'gateway' }),
+    domain: v['gateway-domain'], jabberServer: jabberLink(v), boshAllowOrigins: v['bosh-allow-origin'], plainOnInsecure: plainAllowed(v.host), logger: createLogger({ role: 'gateway' }),
     messageFile: messageFile(v, regionId)
   })
   const url = await gw.start()

@@ -47,3 +47,19 @@ export async function startRole (args: string[], { timeoutMs = 20_000, env = {} 
   }
   return { ready, child, stop: end('SIGTERM'), kill: end('SIGKILL'), stderr: () => stderr }
 }
+
+/** Runs a role that is expected to stop by itself (a refused start-up): its exit code and stderr. */
+export async function runToExit (args: string[], { timeoutMs = 20_000, env = {} }: { timeoutMs?: number, env?: Record<string, string> } = {}): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const child = spawn(process.execPath, [GRIDIM, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, GRIDIM_LOG: process.env.GRIDIM_LOG ?? 'warn', ...env }
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (chunk) => { stdout += chunk })
+  child.stderr!.on('data', (chunk) => { stderr = (stderr + chunk).slice(-20_000) })
+  return await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`gridim ${args[0]} still running after ${timeoutMs} ms:\n${stdout}\n${stderr}`)) }, timeoutMs)
+    child.once('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
+  })
+}

@@ -7,6 +7,7 @@ import type { Element } from 'ltx'
 import { foreignUserId, normaliseBareJid } from '../lib/identifiers/index.ts'
 import { createRegion, type RegionOptions } from '../region/index.ts'
 import { boshPlugin } from '../xmpp/bosh/index.ts'
+import { OriginPolicy, isLoopbackHost } from '../xmpp/origin/index.ts'
 import { C2sServer, errorReply, stanzaErrorFor, type C2sSessionHandle, type RosterItem } from '../xmpp/c2s/index.ts'
 import { Component } from '../xmpp/component/index.ts'
 import { StanzaError, StreamError } from '../xmpp/stanza/index.ts'
@@ -16,8 +17,10 @@ import type { GatewayContext } from './context.ts'
 import { Inbound } from './from-xmpp.ts'
 import { gatewayHandlers } from './grid-handlers.ts'
 import { HostedUsers, type HostedUser } from './hosted-users.ts'
+import { answerToNonUser } from './not-from-a-user.ts'
 import { GridSender } from './outbound-grid.ts'
 import { Sessions } from './sessions.ts'
+import { checkGatewayDomain, componentRefusal } from './start-up-checks.ts'
 import type { Friend } from '../region/types.ts'
 
 export type JabberServerLink = {
@@ -38,12 +41,20 @@ export type GatewayOptions = Omit<RegionOptions, 'kind' | 'gridHandlers' | 'idle
   plainOnInsecure?: boolean
   /** XEP-0124 settings for /http-bind (seconds). */
   bosh?: { inactivity?: number, maxWait?: number, polling?: number }
+  /**
+   * GRIDIM-XMPP-57: origins (`https://chat.example.org`, or `*`) whose pages may use BOSH and
+   * WebSocket from a browser. None given: pages served from loopback, when the gateway listens
+   * on loopback; else only same-origin pages.
+   */
+  boshAllowOrigins?: readonly string[]
 }
 
 export function createGateway (options: GatewayOptions) {
   const addresses = new Addresses(options.domain)
   const users = new HostedUsers()
   const logger = options.logger
+  // Built here, so a bad origin fails createGateway, before anything listens.
+  const origins = new OriginPolicy({ allow: options.boshAllowOrigins ?? [], loopback: isLoopbackHost(options.host ?? '127.0.0.1') })
   let component: Component | undefined
 
   const toJabberServer = (el: Element): void => {
@@ -112,7 +123,14 @@ export function createGateway (options: GatewayOptions) {
   const fromJabberServer = (el: Element): void => {
     const from = el.attrs.from
     logger.debug('stanza from the Jabber server', { stanza: el.name, type: el.attrs.type, from, to: el.attrs.to })
-    if (typeof from !== 'string' || from === '' || addresses.isLocal(from) || !from.includes('@')) return
+    if (typeof from !== 'string' || from === '' || addresses.isLocal(from)) return
+    if (!from.includes('@')) {
+      // GRIDIM-XMPP-60: from the server or a service, not a user: answered, never dropped unseen.
+      const answer = answerToNonUser(el, addresses.domain)
+      logger.info('a stanza from the Jabber server names no user as its sender', { stanza: el.name, type: el.attrs.type, from, to: el.attrs.to, answered: answer !== undefined })
+      if (answer !== undefined) try { toJabberServer(answer) } catch { /* the link is gone */ }
+      return
+    }
     const jid = normaliseBareJid(from)
     const user = users.ensure({ userId: foreignUserId(jid), name: jid, jid, kind: 'foreign' })
     void users.inOrder(user, async () => {
@@ -135,6 +153,14 @@ export function createGateway (options: GatewayOptions) {
     })
   }
 
+  /** Graceful: streams closed (their users signed off), link closed, lease ended. */
+  const stop = async (): Promise<void> => {
+    c2s.closeAll(new StreamError('system-shutdown'))
+    await sessions.signOffAll()
+    await component?.stop()
+    await region.stop()
+  }
+
   let started = false
   return {
     region,
@@ -149,10 +175,13 @@ export function createGateway (options: GatewayOptions) {
       if (!started) {
         started = true
         await region.server.register([
-          { plugin: boshPlugin, options: { c2s, ...options.bosh } },
-          { plugin: websocketPlugin, options: { c2s, faults: options.faults } }
+          { plugin: boshPlugin, options: { c2s, ...options.bosh, origins, faults: options.faults } },
+          { plugin: websocketPlugin, options: { c2s, origins, faults: options.faults } }
         ])
       }
+      // GRIDIM-XMPP-58: before taking the lease, the domain must be the user server's.
+      const directory = await region.context.userServer<{ gatewayDomain: string }>('getDirectory')
+      checkGatewayDomain(addresses.domain, directory.gatewayDomain)
       const url = await region.start()
       if (options.jabberServer !== undefined) {
         const link = options.jabberServer
@@ -161,22 +190,25 @@ export function createGateway (options: GatewayOptions) {
         component.on('online', () => { logger.info('linked to the Jabber server', { server: link.serverDomain }) })
         component.on('offline', (error) => { logger.warn('the link to the Jabber server is down', { error: error?.message }) })
         component.on('error', (error) => { logger.warn('component link error', { error: error.message }) })
+        // GRIDIM-XMPP-59: refused after start-up (say the server's configuration changed): one
+        // error in the log, no retries. At start-up the refusal is start()'s error instead.
+        let running = false
+        component.on('refused', (error) => { if (running) logger.error(componentRefusal(link, addresses.domain, error).message) })
         try {
           await component.start()
         } catch (err) {
+          if (component.refusal !== undefined) {
+            await stop()
+            throw componentRefusal(link, addresses.domain, component.refusal)
+          }
           // Retries go on with back-off (GRIDIM-XMPP-3); meanwhile foreign users are unavailable.
           logger.warn('could not link to the Jabber server yet', { error: (err as Error).message })
         }
+        running = true
       }
       return url
     },
-    /** Graceful: streams closed (their users signed off), link closed, lease ended. */
-    async stop (): Promise<void> {
-      c2s.closeAll(new StreamError('system-shutdown'))
-      await sessions.signOffAll()
-      await component?.stop()
-      await region.stop()
-    },
+    stop,
     /** As a crash would: nothing signed off, the lease lapses on its own. */
     async kill (): Promise<void> {
       c2s.closeAll()

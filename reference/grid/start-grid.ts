@@ -29,7 +29,7 @@ export type GridOptions = {
    * The XMPP gateway (spec chapter 11): its domain, and the Jabber server it is a component of
    * (none: only IM-only grid users, over BOSH and WebSocket). Absent: no gateway.
    */
-  gateway?: { domain: string, jabberServer?: JabberServerLink, port?: number }
+  gateway?: { domain: string, jabberServer?: JabberServerLink, port?: number, boshAllowOrigins?: readonly string[] }
 }
 
 export type RegionInfo = { regionId: string, name: string, url: string }
@@ -101,7 +101,7 @@ export async function startGrid (options: GridOptions) {
     const keys = loadOrCreateKeyPair(join(dataDir, 'keys', `${state.gatewayId!}.pem`))
     const gw = createGateway({
       regionId: state.gatewayId!, name: 'XMPP gateway', ...keys, userServerUrl, userServerKey: userServerKeys.publicKey, host, port,
-      domain: gatewayOptions!.domain, jabberServer: gatewayOptions!.jabberServer,
+      domain: gatewayOptions!.domain, jabberServer: gatewayOptions!.jabberServer, boshAllowOrigins: gatewayOptions!.boshAllowOrigins,
       // GRIDIM-XMPP-8: PLAIN without TLS only where nothing leaves the machine.
       plainOnInsecure: ['127.0.0.1', '::1', 'localhost'].includes(host),
       logger: logger.child({ role: 'gateway' }), faults: options.faults,
@@ -116,7 +116,15 @@ export async function startGrid (options: GridOptions) {
       headers: adminHeaders,
       body: { regionId: state.gatewayId, name: 'XMPP gateway', kind: 'gateway', publicKey: exportPublicKey(keys.publicKey) }
     }).catch((err: unknown) => { if (!(err instanceof GridImError && err.status === 409)) throw err })
-    gateway = await openGateway(gatewayOptions.port ?? (basePort === 0 ? 0 : basePort + 1 + regions.length))
+    try {
+      gateway = await openGateway(gatewayOptions.port ?? (basePort === 0 ? 0 : basePort + 1 + regions.length))
+    } catch (err) {
+      // A gateway that refuses to start (GRIDIM-XMPP-58, -59) leaves nothing of the grid running.
+      for (const region of regions) await region.stop()
+      await us.server.stop()
+      us.store.close()
+      throw err
+    }
   }
   return {
     get userServer () { return us.server },

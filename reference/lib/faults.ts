@@ -36,6 +36,9 @@
  * - `short-nonce-accepted`: any non-empty nonce is accepted, even one character (breaks GRIDIM-SEC-16).
  * - `get-body-unlimited`: a GET request's body is never measured, so one over 65 536 bytes is answered as if it
  *   had none (breaks GRIDIM-LIM-3).
+ * - `bosh-no-cors`: the gateway's /http-bind answers no CORS preflight (OPTIONS is 404) and labels no answer
+ *   with Access-Control-Allow-Origin, so a BOSH client in a page from another origin never connects
+ *   (breaks GRIDIM-XMPP-56).
  * - `websocket-get-unrouted`: the gateway answers a GET of `/xmpp-websocket` that asks for no upgrade with 404
  *   unknown-operation, a status openWebSocket does not list, instead of 400 (breaks GRIDIM-ERR-12).
  * - `lease-codes-passed-to-client`: a region answers a client operation with the `lease-expired` or
@@ -76,6 +79,7 @@ export type Fault =
   | 'malformed-signature-as-bad-signature'
   | 'short-nonce-accepted'
   | 'get-body-unlimited'
+  | 'bosh-no-cors'
   | 'websocket-get-unrouted'
   | 'lease-codes-passed-to-client'
   | 'delivered-before-sign-on'

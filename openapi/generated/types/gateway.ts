@@ -34,10 +34,27 @@ export interface paths {
          *     Authentication is SASL PLAIN inside the stream (RFC 6120 §6, RFC 4616; GRIDIM-XMPP-7, GRIDIM-XMPP-8),
          *     not an HTTP scheme; the gateway signs the user on with `signOn` and off when the stream
          *     ends or the BOSH `inactivity` period passes (GRIDIM-XMPP-10).
+         *
+         *     From a web page (a request with `Origin`): every answer to an allowed origin carries
+         *     `Access-Control-Allow-Origin` and `Vary: Origin` (GRIDIM-XMPP-56); a refused origin gets
+         *     `403` `forbidden` and nothing changes (GRIDIM-XMPP-57). See `boshPreflight`.
          */
         post: operations["boshRequest"];
         delete?: never;
-        options?: never;
+        /**
+         * Answer a browser's CORS preflight for BOSH
+         * @description The CORS preflight a browser sends before a page from another origin may `POST` a BOSH
+         *     body (the Fetch standard's CORS protocol; `text/xml` is not a CORS-safelisted
+         *     `Content-Type`). XEP-0124 counts browser-based clients among its requirements (§2) but is
+         *     silent on CORS; spec chapter 11, "Web pages: CORS and origins", says which origins are
+         *     allowed: those the operator configured (or `*`), the gateway's own, and by default, on a
+         *     loopback listener, pages from `127.0.0.1`, `[::1]` and `localhost` on any port.
+         *
+         *     An allowed origin gets `204` with the allow headers (GRIDIM-XMPP-56); any other gets `403`
+         *     `forbidden` and none of them (GRIDIM-XMPP-57), which fails the preflight in the browser.
+         *     No credentials are involved: authentication is SASL inside the stream.
+         */
+        options: operations["boshPreflight"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -59,6 +76,9 @@ export interface paths {
          *     A handshake that is malformed, does not upgrade to `websocket`, has an unsupported
          *     `Sec-WebSocket-Version` (the answer then lists `13`) or does not offer the `xmpp`
          *     subprotocol gets `400 invalid-request`. Authentication is SASL inside the stream.
+         *     Browsers send the page's `Origin` and do not preflight: a handshake from an origin that
+         *     is not allowed (chapter 11, "Web pages: CORS and origins") gets `403 forbidden`
+         *     (GRIDIM-XMPP-57, RFC 6455 §10.2).
          */
         get: operations["openWebSocket"];
         put?: never;
@@ -96,6 +116,15 @@ export interface components {
         ProblemCode: "invalid-request" | "message-too-long" | "body-too-large" | "unauthenticated" | "bad-signature" | "replayed-request" | "unknown-key" | "invalid-credentials" | "forbidden" | "not-your-agent" | "not-a-member" | "unknown-operation" | "unknown-user" | "unknown-region" | "unknown-session" | "unknown-offer" | "unknown-group" | "unknown-group-session" | "not-friends" | "agent-not-here" | "already-friends" | "lease-expired" | "group-session-closed" | "rate-limited" | "unavailable" | "internal";
     };
     responses: {
+        /** @description `invalid-request`: the request does not match its schema (or is otherwise malformed). Nothing changed. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Any other error, as problem details: notably `500 internal` (no internals exposed, GRIDIM-ERR-6) and `503 unavailable` (a service the request needs cannot be reached; safe to retry, after `Retry-After` seconds when given). */
         Error: {
             headers: {
@@ -117,11 +146,18 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description The origin of the web page making the request (RFC 6454 §7: `scheme://host[:port]`, or `null`), which browsers send; absent for clients that are not web pages, which are never refused for it. */
+        Origin: string;
+    };
     requestBodies: never;
     headers: {
+        /** @description The request's `Origin` when it is allowed, or `*` when every origin is; absent for a request without `Origin`. */
+        AccessControlAllowOrigin: string;
         /** @description Seconds to wait before retrying (RFC 9110 §10.2.3). */
         RetryAfter: number;
+        /** @description `Origin`: the CORS headers depend on it. */
+        VaryOrigin: string;
     };
     pathItems: never;
 }
@@ -130,7 +166,10 @@ export interface operations {
     boshRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The origin of the web page making the request (RFC 6454 §7: `scheme://host[:port]`, or `null`), which browsers send; absent for clients that are not web pages, which are never refused for it. */
+                Origin?: components["parameters"]["Origin"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -145,10 +184,68 @@ export interface operations {
             /** @description A BOSH `<body/>` with zero or more stanzas for the client, or a `type='terminate'` body reporting a BOSH error condition. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    Vary: components["headers"]["VaryOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "text/xml": components["schemas"]["BoshBody"];
+                };
+            };
+            /** @description `forbidden`: pages from this `Origin` may not use the gateway (GRIDIM-XMPP-57). No `Access-Control-Allow-*` header is sent, so a browser's preflight fails. Nothing changed. */
+            403: {
+                headers: {
+                    Vary: components["headers"]["VaryOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    boshPreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The non-safelisted request headers the page wants to send, lower-cased, comma-separated header names. */
+                "Access-Control-Request-Headers"?: string;
+                /** @description The method of the request the page wants to make (an HTTP method token); `POST` for BOSH. */
+                "Access-Control-Request-Method"?: string;
+                /** @description The origin of the web page making the request (RFC 6454 §7: `scheme://host[:port]`, or `null`), which browsers send; absent for clients that are not web pages, which are never refused for it. */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The origin is allowed; the browser may send the `POST`. */
+            204: {
+                headers: {
+                    /** @description The request headers a page may send; BOSH needs only `Content-Type`. */
+                    "Access-Control-Allow-Headers"?: "Content-Type";
+                    /** @description The methods a page may use here. */
+                    "Access-Control-Allow-Methods"?: "POST, OPTIONS";
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    /** @description Seconds the browser may keep this answer (browsers cap it, Chromium at 7200). */
+                    "Access-Control-Max-Age"?: number;
+                    Vary: components["headers"]["VaryOrigin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description `forbidden`: pages from this `Origin` may not use the gateway (GRIDIM-XMPP-57). No `Access-Control-Allow-*` header is sent, so a browser's preflight fails. Nothing changed. */
+            403: {
+                headers: {
+                    Vary: components["headers"]["VaryOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
@@ -161,6 +258,8 @@ export interface operations {
             header: {
                 /** @description Must include the token `Upgrade`. */
                 Connection: string;
+                /** @description The origin of the web page making the request (RFC 6454 §7: `scheme://host[:port]`, or `null`), which browsers send; absent for clients that are not web pages, which are never refused for it. */
+                Origin?: components["parameters"]["Origin"];
                 /** @description Base64 of 16 random bytes (RFC 6455 §4.1). */
                 "Sec-WebSocket-Key": string;
                 /** @description Offered subprotocols; must include `xmpp` (RFC 7395 §3.1). */
@@ -195,6 +294,16 @@ export interface operations {
                 headers: {
                     /** @description Supported WebSocket versions (only with a version mismatch). */
                     "Sec-WebSocket-Version"?: "13";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: pages from this `Origin` may not use the gateway (GRIDIM-XMPP-57). No `Access-Control-Allow-*` header is sent, so a browser's preflight fails. Nothing changed. */
+            403: {
+                headers: {
+                    Vary: components["headers"]["VaryOrigin"];
                     [name: string]: unknown;
                 };
                 content: {

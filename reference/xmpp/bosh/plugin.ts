@@ -4,10 +4,13 @@
 import type { Plugin, Request, ResponseToolkit, Server } from '@hapi/hapi'
 import type { Readable } from 'node:stream'
 import type { Element } from 'ltx'
+import { NO_FAULTS, type Fault } from '../../lib/faults.ts'
 import { OWN_BODY_LIMIT } from '../../lib/http/create-server.ts'
 import type { C2sServer } from '../c2s/index.ts'
 import { BODY_LIMITS, BoshError, readBody, readCount, readRid, terminateBody } from './body.ts'
 import { BoshSession } from './bosh-session.ts'
+import { refusedOrigin, registerCors } from './cors.ts'
+import { OriginPolicy } from '../origin/index.ts'
 import { readLimited } from './read-payload.ts'
 
 export interface BoshOptions {
@@ -20,13 +23,18 @@ export interface BoshOptions {
   polling?: number
   /** GRIDIM-XMPP-8: whether these HTTP connections count as protected (TLS in front). */
   secure?: boolean
+  /** GRIDIM-XMPP-56, -57: the pages that may use the endpoint from a browser; default none but same-origin. */
+  origins?: OriginPolicy
+  /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
+  faults?: ReadonlySet<Fault>
 }
 
-const DEFAULTS = { path: '/http-bind', maxWait: 60, maxHold: 1, inactivity: 30, polling: 5, secure: false }
+const DEFAULTS = { path: '/http-bind', maxWait: 60, maxHold: 1, inactivity: 30, polling: 5, secure: false, faults: NO_FAULTS }
 
 function checkOptions (options: BoshOptions): Required<BoshOptions> {
   if (options?.c2s === undefined) throw new TypeError('bosh plugin: the `c2s` option (a C2sServer) is required')
-  const merged = { ...DEFAULTS, ...options }
+  if (options.origins !== undefined && !(options.origins instanceof OriginPolicy)) throw new TypeError('bosh plugin: option `origins` must be an OriginPolicy')
+  const merged = { ...DEFAULTS, ...options, origins: options.origins ?? new OriginPolicy(), faults: options.faults ?? NO_FAULTS }
   for (const name of ['maxWait', 'maxHold', 'inactivity', 'polling'] as const) {
     if (!Number.isInteger(merged[name]) || merged[name] < 0) throw new TypeError(`bosh plugin: option \`${name}\` must be a non-negative integer`)
   }
@@ -87,7 +95,10 @@ export class BoshEndpoint {
   }
 }
 
-async function route (endpoint: BoshEndpoint, request: Request, h: ResponseToolkit): Promise<unknown> {
+async function route (endpoint: BoshEndpoint, request: Request, h: ResponseToolkit, origins: OriginPolicy | undefined): Promise<unknown> {
+  // GRIDIM-XMPP-57: a page from an origin not allowed changes nothing (refused before reading).
+  const refused = origins === undefined ? undefined : refusedOrigin(origins, request, h)
+  if (refused !== undefined) return refused
   const text = await readLimited(request.payload as Readable, BODY_LIMITS.maxBytes)
   const res = request.raw.res
   const body = await endpoint.handle(text, (abandon) => res.once('close', () => { if (!res.writableFinished) abandon() }))
@@ -100,6 +111,8 @@ export const boshPlugin: Plugin<BoshOptions> = {
     const options = checkOptions(rawOptions)
     const endpoint = new BoshEndpoint(options)
     server.expose('endpoint', endpoint)
+    // The bosh-no-cors fault: no preflight answer and no CORS headers, as before GRIDIM-XMPP-56.
+    const cors = !options.faults.has('bosh-no-cors')
     server.route({
       method: 'POST',
       path: options.path,
@@ -110,8 +123,9 @@ export const boshPlugin: Plugin<BoshOptions> = {
         // Not the 65 536 bytes of GRIDIM-LIM-3, and not a problem-details refusal: GRIDIM-LIM-11.
         app: { [OWN_BODY_LIMIT]: true },
         timeout: { server: false, socket: false },
-        handler: (request, h) => route(endpoint, request, h)
+        handler: (request, h) => route(endpoint, request, h, cors ? options.origins : undefined)
       }
     })
+    if (cors) registerCors(server, options.path, options.origins)
   }
 }

@@ -1,13 +1,15 @@
 // XEP-0124 at POST /http-bind over real loopback sockets, on the server every role uses (its
 // timeouts included): what server.inject cannot show. An oversized body is answered, not reset
 // (GRIDIM-LIM-11); bytes that are not UTF-8 are bad-request (GRIDIM-ERR-11); a request the
-// connection manager holds outlives the HTTP timeouts (GRIDIM-LIM-20).
+// connection manager holds outlives the HTTP timeouts (GRIDIM-LIM-20); a browser's preflight and
+// POST from another origin, as the bytes go over a socket (GRIDIM-XMPP-56).
 import t, { type Test } from 'tap'
 import type { AddressInfo } from 'node:net'
 import { parse, type Element } from 'ltx'
 import { request } from 'node:http'
 import { createLogger, createServer } from '../../lib/http/index.ts'
 import { testC2sServer, DOMAIN } from '../c2s/test-support.ts'
+import { OriginPolicy } from '../origin/index.ts'
 import { boshPlugin } from './plugin.ts'
 
 const NS = "xmlns='http://jabber.org/protocol/httpbind'"
@@ -16,7 +18,7 @@ const TIMEOUTS = { headersMs: 300, requestMs: 400, idleMs: 300 }
 async function listening (t: Test): Promise<string> {
   const harness = testC2sServer()
   const server = createServer({ logger: createLogger({}, () => {}), timeouts: TIMEOUTS })
-  await server.register({ plugin: boshPlugin, options: { c2s: harness.c2s, maxWait: 2, inactivity: 30 } })
+  await server.register({ plugin: boshPlugin, options: { c2s: harness.c2s, maxWait: 2, inactivity: 30, origins: new OriginPolicy({ loopback: true }) } })
   await server.start()
   t.teardown(async () => {
     harness.c2s.closeAll()
@@ -73,4 +75,36 @@ t.test('GRIDIM-LIM-20: a request held for its wait, longer than every HTTP timeo
   const held = await post(url, `<body ${NS} rid='1001' sid='${sid}'/>`)
   t.equal(held.attrs.type, undefined, 'an ordinary (empty) body, not a terminate body')
   t.ok(Date.now() - started >= 1000, `held ${Date.now() - started} ms, past the ${TIMEOUTS.requestMs} ms request timeout`)
+})
+
+/** One request on its own connection: status, headers and body text. */
+function exchange (url: string, method: string, headers: Record<string, string>, body = ''): Promise<{ status: number, headers: Record<string, string | string[] | undefined>, text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/http-bind`, { method, agent: false, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      let text = ''
+      res.on('data', (chunk: Buffer) => { text += chunk.toString('utf8') })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+t.test('GRIDIM-XMPP-56: a page on another loopback origin gets through the preflight, then its POST is readable', async (t) => {
+  const url = await listening(t)
+  const origin = 'http://localhost:8123'
+  const preflight = await exchange(url, 'OPTIONS', { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' })
+  t.equal(preflight.status, 204)
+  t.equal(preflight.headers['access-control-allow-origin'], origin)
+  t.match(String(preflight.headers['access-control-allow-methods']), /POST/)
+  t.match(String(preflight.headers['access-control-allow-headers']), /content-type/i)
+  t.ok(Number(preflight.headers['access-control-max-age']) > 0)
+  const created = await exchange(url, 'POST', { origin, 'content-type': 'text/xml; charset=utf-8' }, `<body ${NS} rid='1' to='${DOMAIN}' wait='1' hold='1' ver='1.6'/>`)
+  t.equal(created.status, 200)
+  t.equal(created.headers['access-control-allow-origin'], origin)
+  t.match(String(created.headers.vary), /Origin/)
+  t.ok((parse(created.text) as Element).attrs.sid, 'a session')
+  const refused = await exchange(url, 'OPTIONS', { origin: 'https://elsewhere.example', 'access-control-request-method': 'POST' })
+  t.equal(refused.status, 403)
+  t.equal(refused.headers['access-control-allow-origin'], undefined)
 })

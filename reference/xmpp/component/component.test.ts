@@ -2,7 +2,9 @@ import t, { type Test } from 'tap'
 import { Element } from 'ltx'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { backoffDelay } from './backoff.ts'
-import { Component, type ComponentOptions } from './component.ts'
+import { once } from 'node:events'
+import { StreamError } from '../stanza/index.ts'
+import { Component, isConfigurationRefusal, type ComponentOptions } from './component.ts'
 import { FakeComponentServer } from './fake-server.ts'
 import { handshakeDigest } from './handshake.ts'
 import { Outbox } from './outbox.ts'
@@ -73,14 +75,52 @@ t.test('a component connects, sends and receives stanzas, and closes cleanly', a
   t.same(await component.stop(), [], 'nothing left undelivered')
 })
 
-t.test('a wrong secret surfaces as a typed not-authorized stream error', async (t) => {
-  const { component } = await setup(t, { secret: 'wrong' })
+t.test('GRIDIM-XMPP-59: a wrong secret surfaces as a typed not-authorized stream error, and the component stops trying', async (t) => {
+  const { component, server } = await setup(t, { secret: 'wrong' })
+  const reconnecting: unknown[] = []
+  const refused: Error[] = []
+  component.on('reconnecting', (info) => reconnecting.push(info))
+  component.on('refused', (error) => refused.push(error))
   await t.rejects(component.start(), { name: 'StreamError', condition: 'not-authorized' })
+  t.match(component.refusal, { condition: 'not-authorized' })
+  t.equal(refused.length, 1, 'one refusal reported')
+  t.same(reconnecting, [], 'no retry scheduled (a retry is scheduled, and announced, when an attempt fails)')
+  t.equal(server.connections, 1)
+  t.throws(() => component.send(chat('after')), { name: 'GridImError', code: 'unavailable' }, 'stanzas are refused, not queued for a link that will never come')
 })
 
-t.test('an unknown domain surfaces as host-unknown', async (t) => {
+t.test('GRIDIM-XMPP-59: an unknown domain surfaces as host-unknown, and the component stops trying', async (t) => {
   const { component } = await setup(t, { domain: 'other.localhost' })
+  const reconnecting: unknown[] = []
+  component.on('reconnecting', (info) => reconnecting.push(info))
   await t.rejects(component.start(), { name: 'StreamError', condition: 'host-unknown' })
+  t.same(reconnecting, [])
+})
+
+t.test('GRIDIM-XMPP-59: a server that comes back with another secret refuses the link once; the component stops', async (t) => {
+  const { server, component } = await setup(t)
+  await component.start()
+  const port = server.port
+  await server.crash()
+  await until('the link to drop', () => !component.online)
+  const changed = new FakeComponentServer('grid.localhost', 'changed-secret')
+  await changed.listen(port)
+  t.teardown(() => changed.crash().catch(() => {}))
+  const [error] = await once(component, 'refused') as [Error]
+  t.match(error, { name: 'StreamError', condition: 'not-authorized' })
+  t.equal(component.refusal, error)
+  t.equal(changed.handshakes, 0)
+  t.throws(() => component.send(chat('after')), { name: 'GridImError', code: 'unavailable' })
+})
+
+t.test('a connection refused (nobody listening) is not a configuration refusal: retries go on', async (t) => {
+  const { server, component } = await setup(t)
+  await server.crash()
+  const retried = once(component, 'reconnecting')
+  await t.rejects(component.start(), { code: 'ECONNREFUSED' })
+  await retried
+  t.equal(component.refusal, undefined)
+  t.notOk(isConfigurationRefusal(new StreamError('conflict')))
 })
 
 t.test('GRIDIM-XMPP-4: a message written to a link that fails before the ping answer is resent after reconnecting', async (t) => {

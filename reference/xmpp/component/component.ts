@@ -1,9 +1,11 @@
 // The gateway's XEP-0114 component: one link at a time, kept up by keep-alives and pings
 // (GRIDIM-XMPP-2), re-established with back-off (GRIDIM-XMPP-3), losing no message stanza
-// across a failure (GRIDIM-XMPP-4), and queueing (bounded) while it is down.
+// across a failure (GRIDIM-XMPP-4), and queueing (bounded) while it is down. A handshake the
+// server refuses for the secret or the domain is a configuration error: no retry (GRIDIM-XMPP-59).
 import { EventEmitter } from 'node:events'
 import type { Element } from 'ltx'
 import { GridImError } from '../../lib/errors/index.ts'
+import { StreamError } from '../stanza/index.ts'
 import { backoffDelay, type BackoffOptions } from './backoff.ts'
 import { openLink, type Link, type LinkOptions } from './link.ts'
 import { Outbox } from './outbox.ts'
@@ -24,6 +26,17 @@ export interface ComponentEvents {
   stanza: [el: Element]
   reconnecting: [info: { attempt: number, delayMs: number }]
   error: [error: Error]
+  /** The server refused the handshake for the secret or the domain; the component stopped trying. */
+  refused: [error: StreamError]
+}
+
+/**
+ * GRIDIM-XMPP-59: stream errors at the handshake that only a change of configuration cures —
+ * XEP-0114 §3 `not-authorized` (the secret, or for ejabberd also an unknown domain) and RFC 6120
+ * §4.9.3.6 `host-unknown` (no component for this domain). Retrying cannot succeed.
+ */
+export function isConfigurationRefusal (error: unknown): error is StreamError {
+  return error instanceof StreamError && (error.condition === 'not-authorized' || error.condition === 'host-unknown')
 }
 
 export class Component extends EventEmitter<ComponentEvents> {
@@ -34,6 +47,7 @@ export class Component extends EventEmitter<ComponentEvents> {
   private retryTimer: NodeJS.Timeout | undefined
   private stopped = false
   private firstAttempt: { resolve: () => void, reject: (error: Error) => void } | undefined
+  #refusal: StreamError | undefined
 
   constructor (private readonly options: ComponentOptions) {
     super()
@@ -48,6 +62,8 @@ export class Component extends EventEmitter<ComponentEvents> {
   }
 
   get online (): boolean { return this.link !== undefined }
+  /** Why the server refused the handshake, when it did: the component then tries no more (GRIDIM-XMPP-59). */
+  get refusal (): StreamError | undefined { return this.#refusal }
   /** Message stanzas written but not yet acknowledged by an answered ping. */
   get unacked (): number { return this.outbox.unackedCount }
   get queued (): number { return this.outbox.waitingCount }
@@ -55,6 +71,7 @@ export class Component extends EventEmitter<ComponentEvents> {
   /** Connects; resolves at the first handshake, rejects if the first attempt fails (retries go on). */
   start (): Promise<void> {
     this.stopped = false
+    this.#refusal = undefined
     return new Promise((resolve, reject) => {
       this.firstAttempt = { resolve, reject }
       void this.attempt()
@@ -109,8 +126,20 @@ export class Component extends EventEmitter<ComponentEvents> {
       this.firstAttempt = undefined
       this.emit('online')
     } catch (error) {
+      if (isConfigurationRefusal(error)) return this.refused(error)
       this.failed(error as Error)
     }
+  }
+
+  /** GRIDIM-XMPP-59: stop trying; whoever started the link reports the error once. */
+  private refused (error: StreamError): void {
+    this.stopped = true
+    this.#refusal = error
+    if (this.firstAttempt !== undefined) {
+      this.firstAttempt.reject(error)
+      this.firstAttempt = undefined
+    }
+    this.emit('refused', error)
   }
 
   private receive (el: Element): void {

@@ -14,6 +14,8 @@ export class FakeComponentServer {
   /** Closes a link on receipt of a message stanza, before answering anything after it. */
   dropOnMessage = false
   handshakes = 0
+  /** TCP connections accepted. */
+  connections = 0
   private server: Server
   port = 0
   private streamCounter = 0
@@ -40,6 +42,7 @@ export class FakeComponentServer {
   }
 
   private accept (socket: Socket): void {
+    this.connections++
     this.sockets.add(socket)
     socket.on('close', () => this.sockets.delete(socket))
     socket.on('error', () => {})

@@ -1,5 +1,6 @@
 // The component against real Prosody and ejabberd (GRIDIM-XMPP-1..4): handshake, a chat
-// message each way with a c2s user, and a server restart survived with a queued message.
+// message each way with a c2s user, and a server restart survived with a queued message; a
+// refused handshake stops the link (GRIDIM-XMPP-59).
 import t from 'tap'
 import { Element } from 'ltx'
 import { once } from 'node:events'
@@ -78,14 +79,17 @@ for (const [name, start] of Object.entries(XMPP_SERVERS)) {
     t.equal((await stored).getChildText('body'), 'sent while the server was down')
   })
 
-  t.test(`${name}: a wrong secret and an unknown domain surface as typed stream errors`, { skip }, async (t) => {
+  t.test(`GRIDIM-XMPP-59, ${name}: a wrong secret and an unknown domain surface as typed stream errors, and the component stops trying`, { skip }, async (t) => {
     const server = await start({ components: [{ domain: GRID, secret: SECRET }] })
     t.teardown(() => server.stop())
-    const wrongSecret = component(server, { secret: 'nope' })
-    await t.rejects(wrongSecret.start(), { name: 'StreamError', condition: 'not-authorized' })
-    await wrongSecret.stop()
-    const unknown = component(server, { domain: 'unknown.localhost' })
-    await t.rejects(unknown.start(), { name: 'StreamError', condition: UNKNOWN_DOMAIN_CONDITION[server.name] })
-    await unknown.stop()
+    for (const [overrides, condition] of [[{ secret: 'nope' }, 'not-authorized'], [{ domain: 'unknown.localhost' }, UNKNOWN_DOMAIN_CONDITION[server.name]]] as const) {
+      const refused = component(server, overrides)
+      const retries: unknown[] = []
+      refused.on('reconnecting', (info) => retries.push(info))
+      await t.rejects(refused.start(), { name: 'StreamError', condition })
+      t.match(refused.refusal, { condition }, `${condition}: a configuration refusal`)
+      t.same(retries, [], `${condition}: no retry scheduled`)
+      await refused.stop()
+    }
   })
 }

@@ -6,6 +6,7 @@ import { Element } from 'ltx'
 import { WebSocket } from 'ws'
 import { startTestClient } from '../../../tools/xmpp-servers/test-client.ts'
 import { DOMAIN, testC2sServer, until } from '../c2s/test-support.ts'
+import { OriginPolicy } from '../origin/index.ts'
 import { websocketPlugin } from './plugin.ts'
 
 // @xmpp/client's WebSocket transport uses the global WebSocket, which Node 20 lacks.
@@ -119,4 +120,22 @@ t.test('GRIDIM-XMPP-43..45: a hostile frame gets a stream error, then <close/>',
     t.match(frames.at(-1), /^<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"\/>$/, `${condition}: then <close/>`)
   }
   t.same(recorded.messages, [])
+})
+
+t.test('GRIDIM-XMPP-57, RFC 6455 §10.2: a handshake from a page whose origin is refused gets 403; an allowed or absent Origin is let in', async (t) => {
+  const harness = testC2sServer()
+  const server = Hapi.server({ host: '127.0.0.1', port: 0 })
+  await server.register({ plugin: websocketPlugin, options: { c2s: harness.c2s, origins: new OriginPolicy({ loopback: true }) } })
+  await server.start()
+  t.teardown(async () => { harness.c2s.closeAll(); await server.stop({ timeout: 100 }) })
+  const url = `ws://127.0.0.1:${server.info.port}/xmpp-websocket`
+  const open = (origin?: string): Promise<number> => new Promise((resolve) => {
+    const ws = new WebSocket(url, ['xmpp'], origin === undefined ? {} : { origin })
+    ws.on('open', () => { ws.terminate(); resolve(101) })
+    ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate() })
+    ws.on('error', () => {})
+  })
+  t.equal(await open('https://elsewhere.example'), 403)
+  t.equal(await open('http://localhost:8123'), 101)
+  t.equal(await open(), 101)
 })

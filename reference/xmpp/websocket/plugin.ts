@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import type { C2sServer } from '../c2s/index.ts'
 import { GridImError } from '../../lib/errors/index.ts'
+import { OriginPolicy } from '../origin/index.ts'
 import type { Fault } from '../../lib/faults.ts'
 import { DEFAULT_STANZA_LIMITS } from '../stanza/index.ts'
 import { serveWebSocket } from './connection.ts'
@@ -15,6 +16,8 @@ export interface WebSocketOptions {
   path?: string
   /** GRIDIM-XMPP-8: whether these connections count as protected (TLS in front). */
   secure?: boolean
+  /** GRIDIM-XMPP-57: the pages that may open a stream from a browser; default none but same-origin. */
+  origins?: OriginPolicy
   /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
   faults?: ReadonlySet<Fault>
 }
@@ -33,12 +36,12 @@ const MAX_BODY_BYTES = 65_536
 
 /**
  * Refuses an upgrade with problem details, as the contract says (`ws` would answer a bad
- * handshake itself, in text/html).
+ * handshake itself, in text/html); forbidden for a page's origin (GRIDIM-XMPP-57).
  */
-function refuse (socket: Duplex, detail: string, code: 'invalid-request' | 'body-too-large' = 'invalid-request'): void {
+function refuse (socket: Duplex, detail: string, code: 'invalid-request' | 'body-too-large' | 'forbidden' = 'invalid-request'): void {
   const error = new GridImError(code, detail)
   const body = JSON.stringify(error.toProblem('/xmpp-websocket'))
-  const reason = code === 'body-too-large' ? 'Content Too Large' : 'Bad Request'
+  const reason = { 'invalid-request': 'Bad Request', 'body-too-large': 'Content Too Large', forbidden: 'Forbidden' }[code]
   socket.end(`HTTP/1.1 ${error.status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nSec-WebSocket-Version: 13\r\nConnection: close\r\n\r\n${body}`)
 }
 
@@ -56,6 +59,7 @@ export const websocketPlugin: Plugin<WebSocketOptions> = {
   register (server: Server, options: WebSocketOptions) {
     if (options?.c2s === undefined) throw new TypeError('websocket plugin: the `c2s` option (a C2sServer) is required')
     const path = options.path ?? '/xmpp-websocket'
+    const origins = options.origins ?? new OriginPolicy()
     // A stanza may be 64 KiB; a frame a little more is still parsed, and refused by size there.
     const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * DEFAULT_STANZA_LIMITS.maxBytes, handleProtocols: () => 'xmpp' })
     server.listener.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -66,6 +70,11 @@ export const websocketPlugin: Plugin<WebSocketOptions> = {
       if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuse(socket, `the handshake carries a body over ${MAX_BODY_BYTES} bytes`, 'body-too-large')
       const problem = handshakeProblem(request)
       if (problem !== undefined) return refuse(socket, problem)
+      // GRIDIM-XMPP-57, RFC 6455 §10.2: browsers do not preflight a WebSocket, so the server
+      // checks the page's origin itself and answers one it does not accept with 403.
+      if (!origins.decide(request.headers.origin, request.headers.host).allowed) {
+        return refuse(socket, `pages from ${String(request.headers.origin)} may not open XMPP streams at this gateway (GRIDIM-XMPP-57)`, 'forbidden')
+      }
       wss.handleUpgrade(request, socket, head, (ws) => serveWebSocket(options.c2s, ws, { secure: options.secure ?? false }))
     })
     // A GET without `Upgrade` never reaches the upgrade event: hapi answers it, with the 400
