@@ -168,6 +168,11 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS) as Array<[R
         t.pass('"Remove contact" in slixmpp ends the friendship (GRIDIM-XMPP-19)')
       })
 
+      // The drivers' own failures are clear errors, not hangs.
+      await t.rejects(SlixmppClient.connect({ jid: `${samJid}/other`, password: 'wrong', host: '127.0.0.1', port: server.c2sPort }), /slixmpp login failed/, 'a refused login is an error')
+      await t.rejects(sam.do({ cmd: 'fly' }), /unknown command fly/, 'an unknown command is an error')
+      await t.rejects(sendxmpp({ user: 'olly', password: 'wrong', host: '127.0.0.1', port: server.c2sPort, domain: server.domain, to: bobJid, body: 'x' }), /sendxmpp exited with 1/, 'sendxmpp refused: an error')
+
       // sendxmpp: Olly, never seen by the gateway or by Bob, sends one message and exits.
       await one.step('one-shot message', async () => {
         const ollyId = foreignUserId(`olly@${server.domain}`)

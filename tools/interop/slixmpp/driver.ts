@@ -33,6 +33,7 @@ export class SlixmppClient {
     this.child.stderr!.on('data', (chunk: Buffer) => { this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000) })
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
       let event: SlixEvent
+      // Not every line is ours: slixmpp 1.8.3's MUC plugin print()s to stdout (xep_0045/muc.py).
       try { event = JSON.parse(line) } catch { event = { event: 'output', line } }
       if (process.env.DEBUG_SLIXMPP) console.error('slixmpp =>', line)
       this.events.push(event)
