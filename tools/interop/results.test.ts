@@ -25,6 +25,8 @@ t.test('write: the fresh file, and what was there before', async (t) => {
   t.match(committed, /"login": "not tested"/)
   t.equal(readFileSync(join(dir, 'a-b.json'), 'utf8'), fresh)
   t.same(parseResults(fresh, 'a-b.json'), r.results)
+  const again = r.write(dir)
+  t.equal(again.committed, again.fresh, 'the same results again: nothing to change')
 })
 
 t.test('parseResults refuses what the table cannot show', async (t) => {

@@ -2,7 +2,7 @@
 // and saw pass, writes reference/gateway/interop/<client>-<via>.json, and fails when the fresh
 // results differ from the committed file — so a "works" in the README's table (rendered by
 // tools/generate/interop-table.ts) is always one a test earned, never one typed by hand.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -52,8 +52,13 @@ export class InteropRecorder {
     let committed: string | null = null
     try { committed = readFileSync(path, 'utf8') } catch {}
     const fresh = JSON.stringify(this.results, null, 2) + '\n'
-    mkdirSync(dir, { recursive: true })
-    writeFileSync(path, fresh)
+    if (fresh !== committed) {
+      // Whole or not at all (a new name, then a rename): the generate test may read it meanwhile.
+      mkdirSync(dir, { recursive: true })
+      const partial = `${path}.${process.pid}.tmp`
+      writeFileSync(partial, fresh)
+      renameSync(partial, path)
+    }
     return { committed, fresh }
   }
 }
