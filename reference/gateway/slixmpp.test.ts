@@ -168,6 +168,12 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS) as Array<[R
         t.pass('"Remove contact" in slixmpp ends the friendship (GRIDIM-XMPP-19)')
       })
 
+      await slix.step('presence', async () => {
+        await sam.do({ cmd: 'offline' })
+        await B.waitFor(is.presence(samId, 'offline'), WAIT, 'Sam offline')
+        t.pass('Sam signs off: his friend Bob sees him offline (GRIDIM-XMPP-25)')
+      })
+
       // The drivers' own failures are clear errors, not hangs.
       await t.rejects(SlixmppClient.connect({ jid: `${samJid}/other`, password: 'wrong', host: '127.0.0.1', port: server.c2sPort }), /slixmpp login failed/, 'a refused login is an error')
       await t.rejects(sam.do({ cmd: 'fly' }), /unknown command fly/, 'an unknown command is an error')

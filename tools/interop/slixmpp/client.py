@@ -101,8 +101,6 @@ class Client(slixmpp.ClientXMPP):
             self.send_message(mto=c['room'], mbody=c['body'], mtype='groupchat')
         elif cmd == 'leave':
             self.plugin['xep_0045'].leave_muc(c['room'], c['nick'])
-        elif cmd == 'presence':
-            self.send_presence(pshow=c.get('show'), pstatus=c.get('status'))
         elif cmd == 'offline':
             self.send_presence(ptype='unavailable')
         else:
