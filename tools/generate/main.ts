@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Output } from './header.ts'
 import { generateHtml } from './html.ts'
+import { generateInteropTable } from './interop-table.ts'
 import { generateJsonSchemas } from './json-schemas.ts'
 import { generateRequirementsIndex } from './requirements-index.ts'
 import { generateTypes } from './types.ts'
@@ -12,7 +13,7 @@ import { generateTypes } from './types.ts'
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
 export async function generateAll (): Promise<Output[]> {
-  return [...await generateTypes(), ...generateJsonSchemas(), ...generateRequirementsIndex(), ...generateHtml()]
+  return [...await generateTypes(), ...generateJsonSchemas(), ...generateRequirementsIndex(), ...generateHtml(), ...generateInteropTable(ROOT)]
 }
 
 /** Paths (relative to the root) whose content on disk is missing or differs. */

@@ -26,6 +26,7 @@ export function ejabberdConfig (options: XmppServerOptions, layout: EjabberdLayo
     'acme: { auto: false }',
     'auth_method: internal',
     'auth_password_format: plain',
+    ...(options.disabledSaslMechanisms === undefined ? [] : [`disable_sasl_mechanisms: [${options.disabledSaslMechanisms.map(yaml).join(', ')}]`]),
     'listen:',
     `  - { port: ${layout.c2sPort}, ip: "127.0.0.1", module: ejabberd_c2s, starttls: false }`,
     `  - port: ${layout.componentPort}`,

@@ -1,17 +1,21 @@
 #!/usr/bin/env node
-// pretest: make sure the real XMPP servers the interop tests start (Prosody, ejabberd) are
-// installed. Plain JavaScript on purpose: it runs before anything else is known to work.
+// pretest: make sure what the interop tests run is installed — the real XMPP servers (Prosody,
+// ejabberd) and the outside clients (slixmpp for Debian's python3, sendxmpp, Chromium for
+// Converse.js). One list, here. Plain JavaScript on purpose: it runs before anything else is
+// known to work.
 //
-// - both found: nothing to do;
+// - all found: nothing to do;
 // - missing, and we are root with apt-get: install them from Debian's packages;
 // - missing otherwise: stop, printing the exact command to run.
-// GRIDIM_SKIP_XMPP_SERVERS=1 is the explicit opt-out (the interop tests then report a skip);
+// GRIDIM_SKIP_XMPP_SERVERS=1 is the explicit opt-out (all those interop tests then report a skip);
 // CI never sets it.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 
-const PACKAGES = ['prosody', 'ejabberd']
-const BINARIES = { prosody: 'prosody', ejabberd: 'ejabberdctl' }
+const PACKAGES = ['prosody', 'ejabberd', 'python3-slixmpp', 'sendxmpp', 'chromium']
+const BINARIES = { prosody: 'prosody', ejabberd: 'ejabberdctl', sendxmpp: 'sendxmpp', chromium: 'chromium' }
+/** Debian's interpreter, the one python3-slixmpp installs into (python3 on PATH may be another). */
+const DEBIAN_PYTHON = '/usr/bin/python3'
 const SEARCH_PATH = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']
 
 export function findBinary (name, env = process.env) {
@@ -25,8 +29,13 @@ export function findBinary (name, env = process.env) {
   return null
 }
 
+function installed (pkg) {
+  if (pkg === 'python3-slixmpp') return spawnSync(DEBIAN_PYTHON, ['-c', 'import slixmpp'], { stdio: 'ignore' }).status === 0
+  return findBinary(BINARIES[pkg]) !== null
+}
+
 function missingPackages () {
-  return PACKAGES.filter((pkg) => findBinary(BINARIES[pkg]) === null)
+  return PACKAGES.filter((pkg) => !installed(pkg))
 }
 
 function installCommand (missing) {
@@ -35,7 +44,7 @@ function installCommand (missing) {
 
 function main () {
   if (process.env.GRIDIM_SKIP_XMPP_SERVERS === '1') {
-    console.log('gridim: GRIDIM_SKIP_XMPP_SERVERS=1 — the Prosody/ejabberd interop tests will be skipped.')
+    console.log('gridim: GRIDIM_SKIP_XMPP_SERVERS=1 — the interop tests (Prosody, ejabberd, slixmpp, sendxmpp, Converse.js in Chromium) will be skipped.')
     return 0
   }
   const missing = missingPackages()
@@ -49,10 +58,10 @@ function main () {
     execFileSync(aptGet, ['update', '-qq'], { stdio: 'inherit', env })
     const result = spawnSync(aptGet, ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env })
     if (result.status === 0 && missingPackages().length === 0) return 0
-    console.error('gridim: apt-get could not install the XMPP servers.')
+    console.error('gridim: apt-get could not install the interop tests\' packages.')
   }
   console.error([
-    `gridim: the interop tests need ${missing.join(' and ')}, which are not installed.`,
+    `gridim: the interop tests need ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed.`,
     'Install them with:',
     `  ${installCommand(missing)}`,
     'or skip those tests explicitly with:',

@@ -28,6 +28,12 @@ export interface XmppServerOptions {
   muc?: boolean | string
   /** Bound on the wait for the ports to open (ms). */
   startTimeoutMs?: number
+  /**
+   * SASL mechanisms the server must not offer (ejabberd's disable_sasl_mechanisms; Prosody 0.12
+   * offers no DIGEST-MD5 to begin with). sendxmpp picks DIGEST-MD5 when offered, and ejabberd
+   * 23.01 refuses its authzid (its bare JID, which RFC 6120 §6.3.8 allows) with "Nodeprep failed".
+   */
+  disabledSaslMechanisms?: string[]
 }
 
 export interface RunningXmppServer {

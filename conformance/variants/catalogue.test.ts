@@ -1,0 +1,16 @@
+// Every deliberate fault is in the catalogue, once, so none is left unproved by a broken variant.
+import { readFileSync } from 'node:fs'
+import t from 'tap'
+import { provedElsewhere, variants } from './catalogue.ts'
+
+const faultsSource = readFileSync(new URL('../../reference/lib/faults.ts', import.meta.url), 'utf8')
+const declared = [...faultsSource.matchAll(/^\s*\| '([a-z0-9-]+)'$/gm)].map((m) => m[1])
+
+t.test('every fault of reference/lib/faults.ts has exactly one broken variant, or says where it is proved', async (t) => {
+  t.ok(declared.length >= 30, `faults.ts declares ${declared.length} faults`)
+  t.same([...variants.map((v) => v.fault), ...Object.keys(provedElsewhere)].sort(), [...declared].sort())
+})
+
+t.test('every area has a test file and at least one variant', async (t) => {
+  for (const area of ['grid', 'security', 'xmpp'] as const) t.ok(variants.some((v) => v.area === area), area)
+})

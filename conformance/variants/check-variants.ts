@@ -1,0 +1,51 @@
+// Proof that the conformance runner catches bugs (issue 5): the reference grid is started with
+// one deliberate fault (reference/lib/faults.ts), the flow meant to catch it is replayed, and the
+// run must fail with a check tagged with the requirement the fault breaks. The same flows must
+// pass against the unbroken reference, so a failure here is the fault's doing and nothing else.
+import type { Test } from 'tap'
+import type { Fault } from '../../reference/lib/faults.ts'
+import type { Check, RunResult } from '../runner/results.ts'
+import { runSuite } from '../runner/run-suite.ts'
+import { startEmbeddedTarget } from '../target/embedded.ts'
+import { variants as catalogue, type Area } from './catalogue.ts'
+
+/** Leases this short lapse within 3 s of a crash (a 1 s sweep), well inside the event timeout. */
+const LEASE_SECONDS = 2
+/** Ample for a lapse; short, since under a fault the awaited event never comes. */
+const EVENT_TIMEOUT_MS = 5000
+
+const checksOf = (run: RunResult): Check[] => run.flows.flatMap((f) => f.checks)
+const failures = (run: RunResult): Check[] => checksOf(run).filter((c) => c.status === 'fail')
+const describe = (checks: readonly Check[]): string[] => checks.map((c) => `${c.flow} step ${c.step} [${c.requirements.join(', ')}]: ${c.message ?? ''}`)
+
+async function runAgainst (flows: string[], faults?: ReadonlySet<Fault>): Promise<RunResult> {
+  // The runner's own Jabber server, so the gateway's variants run without Prosody installed.
+  const target = await startEmbeddedTarget({ leaseSeconds: LEASE_SECONDS, faults, xmpp: 'simulated' })
+  try {
+    return await runSuite(target, { flows, eventTimeoutMs: EVENT_TIMEOUT_MS })
+  } finally {
+    await target.close()
+  }
+}
+
+/** Runs the variants of one area: the unbroken reference first, then each fault on its own grid. */
+export function checkVariants (t: Test, area: Area): void {
+  const variants = catalogue.filter((v) => v.area === area)
+  t.test('the unbroken reference passes every flow the variants are checked with', async (t) => {
+    const run = await runAgainst([...new Set(variants.map((v) => v.flow))])
+    t.ok(checksOf(run).length > 0, 'the flows have checks')
+    t.same(describe(failures(run)), [], 'no check fails')
+    t.same(describe(checksOf(run).filter((c) => c.status === 'impossible')), [], 'and none is impossible')
+  })
+
+  for (const { fault, flow, requirement, bug, gap } of variants) {
+    t.test(`${bug} fails ${flow} under ${requirement}`, gap === undefined ? {} : { todo: gap }, async (t) => {
+      const run = await runAgainst([flow], new Set([fault]))
+      const failed = failures(run)
+      // The grid must work apart from the fault: a flow that fails everywhere (say, in setup) proves nothing.
+      t.ok(checksOf(run).some((c) => c.status === 'pass'), 'the rest of the flow still passes', { failed: describe(failed) })
+      t.ok(failed.length > 0, `the ${fault} variant fails at least one check`)
+      t.ok(failed.some((c) => c.requirements.includes(requirement)), `a failed check carries ${requirement}`, { failed: describe(failed) })
+    })
+  }
+}
