@@ -1,8 +1,8 @@
 // Converse.js 14 in headless Debian Chromium as an IM-only grid user at the gateway (spec
 // chapter 11), over BOSH from a page on another origin (CORS, GRIDIM-XMPP-56) and over WebSocket.
 // The test drives Converse's UI as a user would (clicks and typing); grid users are region
-// clients. Results: reference/gateway/interop/converse-<transport>.json (GRIDIM_WRITE_INTEROP=1
-// rewrites them; otherwise a run whose results differ from the committed file fails).
+// clients. Results: reference/gateway/interop/converse-<transport>.json, written by every run
+// (tools/interop/results.ts); a run whose results differ from the committed file fails.
 import t, { type Test } from 'tap'
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -15,7 +15,7 @@ import { createLogger, PeerClient } from '../../../reference/lib/http/index.ts'
 import { startGrid } from '../../../reference/grid/start-grid.ts'
 import { chromiumOrSkip, launchChromium, type Browser } from './browser.ts'
 import { startConversePage } from './page-server.ts'
-import { FEATURES, newResults, readResults, writeResults, type Feature, type InteropResults } from './results.ts'
+import { InteropRecorder, type Feature } from '../results.ts'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 const CONVERSE_VERSION = (JSON.parse(readFileSync(join(ROOT, 'node_modules/converse.js/package.json'), 'utf8')) as { version: string }).version
@@ -32,16 +32,19 @@ t.teardown(async () => { await browser?.close() })
 for (const transport of ['BOSH', 'WebSocket'] as const) {
   t.test(`Converse.js over ${transport}`, { skip, timeout: 150_000 }, async (t) => {
     const started = Date.now()
-    const results = newResults(`Converse.js ${CONVERSE_VERSION} (Chromium ${browser!.version.split('.')[0]})`, transport)
-    await run(t, transport, results)
+    const recorder = new InteropRecorder(`converse-${transport.toLowerCase()}.json`, {
+      client: `Converse.js ${CONVERSE_VERSION} (Chromium ${browser!.version.split('.')[0]})`, via: 'the gateway (IM-only grid user)', transport
+    }, FEATURES)
+    await run(t, transport, recorder)
     t.comment(`${transport}: ${Date.now() - started} ms`)
-    const file = join(ROOT, `reference/gateway/interop/converse-${transport.toLowerCase()}.json`)
-    if (process.env.GRIDIM_WRITE_INTEROP === '1') { mkdirSync(dirname(file), { recursive: true }); writeResults(file, results) }
-    t.same(readResults(file), results, `the results match ${file} (GRIDIM_WRITE_INTEROP=1 rewrites it)`)
+    const { committed, fresh } = recorder.write()
+    t.equal(fresh, committed ?? '(no committed file)', `reference/gateway/interop/${recorder.file} matches what this run found (commit it if the change is right, then run \`npm run generate\`)`)
   })
 }
 
-async function run (t: Test, transport: InteropResults['transport'], results: InteropResults): Promise<void> {
+const FEATURES: Feature[] = ['login', 'roster', 'presence', 'chat to grid', 'chat from grid', 'chat states', 'add contact', 'accept offer', 'group room', 'room messages', 'leave room']
+
+async function run (t: Test, transport: 'BOSH' | 'WebSocket', recorder: InteropRecorder): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridim-converse-'))
   const grid = await startGrid({ dataDir, regionCount: 1, logger: createLogger({ test: 'converse' }), gateway: { domain: GW } })
   t.teardown(async () => { await grid.stop(); rmSync(dataDir, { recursive: true, force: true }) })
@@ -80,12 +83,11 @@ async function run (t: Test, transport: InteropResults['transport'], results: In
   if (process.env.DEBUG_CONVERSE === '1') page.on('console', (m) => { console.error('converse:', m.text().slice(0, 500)) })
 
   const step = async (feature: Feature, body: () => Promise<void>): Promise<void> => {
+    // A failed step is recorded and reported, and the next steps still run.
     try {
-      await body()
-      results.features[feature] = 'works'
+      await recorder.step(feature, body)
       t.pass(`${transport}: ${feature}`)
     } catch (err) {
-      results.features[feature] = 'fails'
       const dump = join(ROOT, '.tap/artifacts', `converse-${transport.toLowerCase()}-${feature.replace(/ /g, '-')}.html`)
       mkdirSync(dirname(dump), { recursive: true })
       writeFileSync(dump, await page.content())
@@ -185,7 +187,6 @@ async function run (t: Test, transport: InteropResults['transport'], results: In
     await page.locator('converse-confirm-modal .btn-primary').click({ timeout: WAIT })
     await A.waitFor((ev) => ev.type === 'groupSessionMemberLeft' && ev.data.userId === e.userId, WAIT, 'Eve left')
   })
-  t.equal(Object.keys(results.features).length, FEATURES.length)
 }
 
 async function screenshot (t: Test, page: Page, transport: string, what: string): Promise<void> {

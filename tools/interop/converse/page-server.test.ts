@@ -2,7 +2,6 @@
 import t from 'tap'
 import { request } from 'node:http'
 import { startConversePage } from './page-server.ts'
-import { readResults } from './results.ts'
 
 /** A raw GET, so that a path with an encoded `..` reaches the server as written. */
 function get (url: string, path: string): Promise<{ status: number, type: string | undefined, body: string }> {
@@ -28,8 +27,4 @@ t.test('the page initialises Converse with the settings; dist files are served; 
   t.match(await get(page.url, '/dist/no-such-file.js'), { status: 404 })
   t.match(await get(page.url, '/..%2fpackage.json'), { status: 404 }, 'nothing outside dist')
   t.match(await get(page.url, '/dist/converse.min.js.map'), { status: 200, type: 'application/octet-stream' })
-})
-
-t.test('results: a missing or unreadable file reads as undefined', async (t) => {
-  t.equal(readResults('/nonexistent/converse-bosh.json'), undefined)
 })
