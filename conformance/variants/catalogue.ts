@@ -128,6 +128,12 @@ export const variants: readonly Variant[] = [
     bug: 'a gateway that answers a friend\'s subscribe with subscribed and a new subscribe'
   },
   {
+    fault: 'subscribe-without-nick', area: 'xmpp',
+    flow: 'x-friendship-over-xmpp',
+    requirement: 'GRIDIM-XMPP-62',
+    bug: 'a gateway whose subscription requests carry no XEP-0172 nick'
+  },
+  {
     fault: 'gateway-no-roster-push-on-accept', area: 'xmpp',
     flow: 'x-xmpp-subscription-states',
     requirement: 'GRIDIM-XMPP-52',
@@ -140,5 +146,6 @@ export const variants: readonly Variant[] = [
  * third party's server is checked for; keep this list short.
  */
 export const provedElsewhere: Readonly<Record<string, string>> = {
-  'delivered-before-sign-on': "the runner cannot hold the user server's signOn answer open while it delivers (GRIDIM-SIGN-22); reference/region/sign-on-in-flight.test.ts proves the fault breaks it"
+  'delivered-before-sign-on': "the runner cannot hold the user server's signOn answer open while it delivers (GRIDIM-SIGN-22); reference/region/sign-on-in-flight.test.ts proves the fault breaks it",
+  'gateway-ignores-disco-node': "the flows' XMPP users send only stanzas of openapi/stanzas, which has no disco#info iq (GRIDIM-XMPP-61); reference/gateway/room-reserved-nick.test.ts proves the fault breaks it"
 }

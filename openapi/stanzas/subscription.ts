@@ -10,7 +10,9 @@ export const PresenceSubscribe = Type.Object({
   from: BareJid,
   to: BareJid,
   id: Type.Optional(StanzaId),
-  status: Type.Optional(Text)
+  status: Type.Optional(Text),
+  /** XEP-0172 §4.2: the requester's name, `<nick xmlns='http://jabber.org/protocol/nick'/>` (GRIDIM-XMPP-62). */
+  nick: Type.Optional(Text)
 }, { $id: 'urn:gridim:stanza:presence-subscribe', additionalProperties: false })
 export type PresenceSubscribe = Static<typeof PresenceSubscribe>
 

@@ -70,7 +70,7 @@ export function createGateway (options: GatewayOptions) {
       logger.warn('a stanza could not be sent', { userId: user.userId, stanza: el.name, error: (err as Error).message })
     }
   }
-  const gw = { addresses, users, logger, toJabberServer, linkUp: () => component?.online === true, send, out: { addresses, users, send } } as unknown as GatewayContext
+  const gw = { addresses, users, logger, toJabberServer, linkUp: () => component?.online === true, send, out: { addresses, users, send, faults: new Set() } } as unknown as GatewayContext
   let sender: GridSender | undefined
 
   const region = createRegion({
@@ -80,6 +80,7 @@ export function createGateway (options: GatewayOptions) {
     idleSeconds: 0,
     gridHandlers: (ctx, base) => {
       gw.region = ctx
+      gw.out.faults = ctx.faults
       sender = new GridSender(gw)
       return gatewayHandlers(gw, base, sender)
     }

@@ -20,6 +20,9 @@ import type { GridSender } from './outbound-grid.ts'
 import type { Sessions } from './sessions.ts'
 import { addressOfUser, occupantAddress, occupantPresence } from './to-xmpp.ts'
 
+/** XEP-0045 §7.12: the disco#info node that asks a room for the user's reserved nick. */
+const ROOMUSER_NODE = 'x-roomuser-item'
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const NS_SID = 'urn:xmpp:sid:0'
 const NS_MUC_OWNER = 'http://jabber.org/protocol/muc'
@@ -104,11 +107,19 @@ export class Inbound {
     if (type === 'result' || type === 'error') return undefined
     const to = String(el.attrs.to ?? '')
     const room = this.#gw.addresses.roomOf(to)
-    if (room !== undefined && type === 'get' && el.getChild('query', NS_DISCO_INFO) !== undefined) {
+    const disco = el.getChild('query', NS_DISCO_INFO)
+    if (room !== undefined && type === 'get' && disco !== undefined) {
       // GRIDIM-XMPP-34.
       const name = this.#gw.users.roomName(room)
       if (name === undefined || resourceOf(to) !== undefined) throw new StanzaError('item-not-found', 'no such room')
       const result = iqResult(el, this.#gw.addresses.room(room))
+      if (disco.attrs.node === ROOMUSER_NODE && !this.#gw.region.faults.has('gateway-ignores-disco-node')) {
+        // GRIDIM-XMPP-61: XEP-0045 §7.12, the reserved nick is the name the room will assign
+        // (GRIDIM-XMPP-36), so a client such as Converse.js need not ask the user for one; the
+        // node is echoed (XEP-0030 §3.1).
+        result.c('query', { xmlns: NS_DISCO_INFO, node: ROOMUSER_NODE }).c('identity', { category: 'conference', type: 'text', name: user.name })
+        return result
+      }
       const query = result.c('query', { xmlns: NS_DISCO_INFO })
       query.c('identity', { category: 'conference', type: 'text', name })
       for (const feature of [NS_MUC_OWNER, NS_DISCO_INFO, 'muc_membersonly', 'muc_nonanonymous', 'muc_temporary']) query.c('feature', { var: feature })
@@ -202,7 +213,7 @@ export class Inbound {
           // GRIDIM-XMPP-50: already subscribed (a friendship is 'both'): the auto-reply only.
           this.#gw.send(user, subscriptionToStanza({ kind: 'presenceSubscribed', from: addresses.bare(target.name), to: user.jid }))
           if (region.faults.has('gateway-resubscribes-friends')) {
-            this.#gw.send(user, subscriptionToStanza({ kind: 'presenceSubscribe', from: addresses.bare(target.name), to: user.jid }))
+            this.#gw.send(user, subscriptionToStanza({ kind: 'presenceSubscribe', from: addresses.bare(target.name), to: user.jid, nick: target.name }))
           }
           return
         }

@@ -177,6 +177,7 @@ t.test('friendship over XMPP: subscribe offers, the grid accepts, unsubscribe en
   const asked = E.next((el) => el.name === 'presence' && el.attrs.type === 'subscribe' && el.attrs.from === `zed.test@${GW}`)
   await Z.call('clientOfferFriendship', { body: { toUserId: e.userId, message: 'Again?' } })
   t.equal((await asked).getChildText('status'), 'Again?')
+  t.equal((await asked).getChildText('nick', 'http://jabber.org/protocol/nick'), 'Zed Test', "the offerer's grid name as XEP-0172 nick (GRIDIM-XMPP-62)")
   await E.xmpp.send(new Element('presence', { to: `zed.test@${GW}`, type: 'unsubscribed' }))
   await Z.waitFor((ev) => ev.type === 'friendshipDeclined' && ev.data.byUserId === e.userId, 10_000, 'the decline')
 })

@@ -1,6 +1,7 @@
 // Grid → XMPP: each client event of a hosted user's session becomes the stanzas chapter 11 maps
 // it to, addressed to the user (an IM-only user's stream, or a foreign user's bare JID through
 // the Jabber server). Events the XMPP side has no form for are skipped.
+import type { Fault } from '../lib/faults.ts'
 import { Element } from 'ltx'
 import {
   chatMessageToStanza, chatStateToStanza, directInvitationToStanza, groupchatMessageToStanza,
@@ -22,6 +23,8 @@ export type Outbound = {
   users: HostedUsers
   /** Sends to the user: `to` is filled in here. */
   send: (user: HostedUser, el: Element) => void
+  /** The region's deliberate bugs (reference/lib/faults.ts); empty in production. */
+  faults: ReadonlySet<Fault>
 }
 
 /** The address a stanza to this user goes to: the stream's full JID, or the bare JID. */
@@ -46,7 +49,10 @@ export function instantMessageStanza (out: Outbound, user: HostedUser, im: Insta
 
 function subscription (out: Outbound, user: HostedUser, kind: 'presenceSubscribe' | 'presenceSubscribed' | 'presenceUnsubscribe' | 'presenceUnsubscribed', fromName: string, status?: string): Element {
   // Subscription states are between bare JIDs (RFC 6121 §3).
-  return subscriptionToStanza({ kind, from: out.addresses.bare(fromName), to: user.jid, ...(status === undefined ? {} : { status }) })
+  // GRIDIM-XMPP-62: a friendship offer names its sender (XEP-0172 §4.2), so that an app can show
+  // the request by name rather than by JID.
+  const nick = kind === 'presenceSubscribe' && !out.faults.has('subscribe-without-nick') ? { nick: fromName } : {}
+  return subscriptionToStanza({ kind, from: out.addresses.bare(fromName), to: user.jid, ...(status === undefined ? {} : { status }), ...nick })
 }
 
 function unavailable (out: Outbound, user: HostedUser, from: string): Element {

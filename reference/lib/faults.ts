@@ -57,6 +57,10 @@
  *   `subscribe`, which an auto-approving client answers for ever (breaks GRIDIM-XMPP-50).
  * - `gateway-no-roster-push-on-accept`: an IM-only user's `subscribed` accepts the offer, but the gateway sends
  *   no roster push and no presence of the new friend (breaks GRIDIM-XMPP-52).
+ * - `gateway-ignores-disco-node`: the gateway answers a room's disco#info with node `x-roomuser-item` with the
+ *   room's own info and no node (breaks GRIDIM-XMPP-61).
+ * - `subscribe-without-nick`: the gateway's `subscribe` for a friendship offer carries no XEP-0172 `<nick/>`
+ *   (breaks GRIDIM-XMPP-62).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -89,6 +93,8 @@ export type Fault =
   | 'gateway-needs-directed-presence'
   | 'gateway-resubscribes-friends'
   | 'gateway-no-roster-push-on-accept'
+  | 'gateway-ignores-disco-node'
+  | 'subscribe-without-nick'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

@@ -26,7 +26,15 @@ t.test('a subscription request from Prosody maps to bare addresses and its statu
       <status>Wherefore art thou?</status>
       <nick xmlns="http://jabber.org/protocol/nick">Juliet</nick>
     </presence>`, {
-    kind: 'presenceSubscribe', from: 'juliet@capulet.lit', to: 'romeo.montague@gw.example', id: 'Xkq2X-8', status: 'Wherefore art thou?'
+    kind: 'presenceSubscribe', from: 'juliet@capulet.lit', to: 'romeo.montague@gw.example', id: 'Xkq2X-8', status: 'Wherefore art thou?', nick: 'Juliet'
+  })
+})
+
+t.test("a subscription request names its sender with an XEP-0172 nick (§4.2, GRIDIM-XMPP-62)", async (t) => {
+  const xml = assertRoundTrip(t, { kind: 'presenceSubscribe', from, to, status: 'Hello', nick: 'Romeo Montague' })
+  t.match(xml, /<nick xmlns="http:\/\/jabber.org\/protocol\/nick">Romeo Montague<\/nick>/)
+  assertReads(t, `<presence type="subscribe" from="${to}" to="${from}"><nick xmlns="http://jabber.org/protocol/nick"/><nick>not XEP-0172</nick></presence>`, {
+    kind: 'presenceSubscribe', from: to, to: from
   })
 })
 

@@ -7,6 +7,9 @@ import { bareJid, checkJid } from './jid.ts'
 import { attrs, compact, jidAttr, optionalChildText, optionalId } from './read.ts'
 
 export type Subscription = PresenceSubscribe | PresenceSubscribed | PresenceUnsubscribe | PresenceUnsubscribed
+/** XEP-0172: user nickname. */
+export const NS_NICK = 'http://jabber.org/protocol/nick'
+
 export type SubscriptionType = 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed'
 
 const TYPE_OF_KIND: Record<Subscription['kind'], SubscriptionType> = {
@@ -31,6 +34,8 @@ export function isSubscriptionType (type: unknown): type is SubscriptionType {
 export function subscriptionToStanza (stanza: Subscription): Element {
   const el = new Element('presence', attrs({ type: TYPE_OF_KIND[stanza.kind], from: stanza.from, to: stanza.to, id: stanza.id }))
   if (stanza.kind === 'presenceSubscribe' && stanza.status !== undefined) el.c('status').t(stanza.status)
+  // XEP-0172 §4.2: a subscription request SHOULD carry the requester's nick (GRIDIM-XMPP-62).
+  if (stanza.kind === 'presenceSubscribe' && stanza.nick !== undefined) el.c('nick', { xmlns: NS_NICK }).t(stanza.nick)
   return el
 }
 
@@ -44,6 +49,9 @@ export function subscriptionFromStanza (el: Element, type: SubscriptionType): Su
   const to = checkJid(bareJid(jidAttr(el, 'to')), BareJid)
   const id = optionalId(el)
   const kind = KIND_OF_TYPE[type]
-  if (kind === 'presenceSubscribe') return compact<PresenceSubscribe>({ kind, from, to, id, status: optionalChildText(el, 'status') })
+  if (kind === 'presenceSubscribe') {
+    const nick = el.getChildText('nick', NS_NICK) ?? undefined
+    return compact<PresenceSubscribe>({ kind, from, to, id, status: optionalChildText(el, 'status'), nick: nick === '' ? undefined : nick })
+  }
   return compact<Subscription>({ kind, from, to, id })
 }
