@@ -115,3 +115,12 @@ t.test('GRIDIM-LEASE-8, GRIDIM-IM-25: a peer\'s key fetched during a lapse is fe
   t.equal(answer(await g.fromOther('POST', '/instant-messages', im)), '404 agent-not-here', 'the lapse signed Ada off here')
   t.same(g.peer.ops(), ['getRegion', 'renewRegionLease', 'getRegion'], 'renewed first, then the key, once more')
 })
+
+t.test('GRIDIM-IM-25: a recipient the user server no longer places here (its session ended in a lapse not yet noticed) is agent-not-here, not not-your-agent', async (t) => {
+  const g = await testRegion(t)
+  const ada = g.admit()
+  const im = from(g, ada.userId)
+  g.region.context.cache.evict(im.fromUserId)
+  g.handlers.locateUser = () => { throw new GridImError('not-your-agent') }
+  t.equal(answer(await g.fromOther('POST', '/instant-messages', im)), '404 agent-not-here')
+})

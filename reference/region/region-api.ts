@@ -40,6 +40,7 @@ export function regionHandlers (ctx: RegionContext): Record<string, OperationHan
       await checkSender(ctx, signer, what.fromUserId, what.toUserId)
     } catch (err) {
       if (err instanceof GridImError && err.code === 'lease-expired' && !ctx.faults.has('lapsed-region-answers-lease-expired')) throw agentNotHere(what.toUserId, ctx.faults)
+      if (err instanceof GridImError && err.code === 'agent-not-here') throw agentNotHere(what.toUserId, ctx.faults)
       throw err
     }
   }

@@ -18,6 +18,10 @@ export async function checkSender (ctx: RegionContext, signer: string, fromUserI
     found = await ctx.userServer<UserLocation>('locateUser', { params: { userId: fromUserId }, query: { for: forUserId } })
   } catch (err) {
     if (err instanceof GridImError && err.code === 'unknown-user') throw refused
+    // The user server refuses to answer for `forUserId`: it no longer places that user here (the
+    // session ended, say, in a lease lapse this region has not yet heard of). The recipient is
+    // not here, whoever the sender is (GRIDIM-IM-9, GRIDIM-IM-25).
+    if (err instanceof GridImError && err.code === 'not-your-agent') throw new GridImError('agent-not-here', `User ${forUserId} is not on this region.`)
     throw err
   }
   // A foreign user is reachable at the gateway while offline (GRIDIM-LOC-4): `regionId` decides.
