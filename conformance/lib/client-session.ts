@@ -1,7 +1,12 @@
 // A user's client, as the conformance runner and the end-to-end tests drive it: logged in at a
 // region, calling the client interface with its session secret, and reading its event log.
 // Every event ever read is kept, so "B never saw C" can be checked over the whole history.
-import { PeerClient, type CallOptions, type CallResult } from '../../reference/lib/http/index.ts'
+import { PeerClient, type CallArgs, type CallOptions, type CallResult, type CallResultFor } from '../../reference/lib/http/index.ts'
+import type { DocumentOperations } from '../../reference/lib/contract/types.ts'
+
+type ClientOperations = DocumentOperations['client']
+/** An operation of the client interface (client.yaml). */
+export type ClientOperationId = keyof ClientOperations & string
 
 export type ClientEvent = { id: string, type: string, at: string, data: any }
 
@@ -34,13 +39,19 @@ export class ClientSession {
     this.#cursor = undefined
   }
 
-  async call<T = any> (operationId: string, options: CallOptions = {}): Promise<T> {
-    return (await this.request<T>(operationId, options)).body
+  /** Calls an operation of the client interface with this session's secret; its successful answer's body. */
+  async call<K extends ClientOperationId> (operationId: K, ...args: CallArgs<ClientOperations[K]>): Promise<CallResultFor<ClientOperations[K]>['body']> {
+    return (await this.request(operationId, ...args)).body
   }
 
   /** Like call, with the status too. */
-  async request<T = any> (operationId: string, options: CallOptions = {}): Promise<CallResult<T>> {
-    return await this.#peer.call<T>(this.#regionUrl, operationId, {
+  async request<K extends ClientOperationId> (operationId: K, ...[options]: CallArgs<ClientOperations[K]>): Promise<CallResultFor<ClientOperations[K]>> {
+    return await this.callUnchecked(operationId, (options ?? {}) as CallOptions) as CallResultFor<ClientOperations[K]>
+  }
+
+  /** Any operation by name, with whatever it is given (a flow's step, or what the contract forbids on purpose). */
+  async callUnchecked<T = unknown> (operationId: string, options: CallOptions = {}): Promise<CallResult<T>> {
+    return await this.#peer.callUnchecked<T>(this.#regionUrl, operationId, {
       ...options, headers: { authorization: `Bearer ${this.login.sessionSecret}`, ...options.headers }
     })
   }

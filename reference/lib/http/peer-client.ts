@@ -5,6 +5,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { GridImError } from '../errors/index.ts'
 import { allOperations, type Operation } from '../contract/operations.ts'
+import type { AllOperations, OperationId, PathParams, QueryParams, RequestBody, SuccessResponse } from '../contract/types.ts'
 
 export type OutgoingRequest = { method: string, url: string, headers: Record<string, string>, body?: string }
 /** Returns the headers that sign the request (Signature-Input, Signature, Content-Digest). */
@@ -19,7 +20,20 @@ export type CallOptions = {
   timeoutMs?: number
 }
 
-export type CallResult<T = any> = { status: number, body: T }
+export type CallResult<T = unknown> = { status: number, body: T }
+
+/** The options of a call of operation `Op`, typed from the contract: its path and query parameters and its body. */
+export type CallOptionsFor<Op> =
+  & ({} extends PathParams<Op> ? { params?: PathParams<Op> } : { params: PathParams<Op> })
+  & ({} extends QueryParams<Op> ? { query?: QueryParams<Op> } : { query: QueryParams<Op> })
+  & (undefined extends RequestBody<Op> ? { body?: RequestBody<Op> } : { body: RequestBody<Op> })
+  & { headers?: Record<string, string>, timeoutMs?: number }
+
+/** The rest parameter of a typed call: the options may be left out when nothing in them is required. */
+export type CallArgs<Op> = {} extends CallOptionsFor<Op> ? [options?: CallOptionsFor<Op>] : [options: CallOptionsFor<Op>]
+
+/** A successful answer of `Op`: status and body, discriminated by the status. */
+export type CallResultFor<Op> = SuccessResponse<Op>
 
 export type PeerClientOptions = {
   signer?: Signer
@@ -154,7 +168,19 @@ export class PeerClient {
     this.#options = options
   }
 
-  async call<T = any> (baseUrl: string, operationId: string, options: CallOptions = {}): Promise<CallResult<T>> {
+  /**
+   * Calls an operation of the contract, typed from it: the parameters and body it takes, the
+   * body of its successful answer. An error answer is thrown as the GridImError it names.
+   */
+  async call<K extends OperationId> (baseUrl: string, operationId: K, ...[options]: CallArgs<AllOperations[K]>): Promise<CallResultFor<AllOperations[K]>> {
+    return await this.callUnchecked(baseUrl, operationId, (options ?? {}) as CallOptions) as CallResultFor<AllOperations[K]>
+  }
+
+  /**
+   * Calls an operation named at run time (a flow's step) with whatever parameters and body it is
+   * given, unchecked: for what the contract forbids on purpose, and for data-driven callers.
+   */
+  async callUnchecked<T = unknown> (baseUrl: string, operationId: string, options: CallOptions = {}): Promise<CallResult<T>> {
     const op = operation(operationId)
     const url = buildUrl(baseUrl, op, options)
     const body = options.body === undefined ? undefined : JSON.stringify(options.body)

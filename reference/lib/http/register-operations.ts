@@ -8,6 +8,7 @@ import type { ValidateFunction } from 'ajv'
 import { GridImError } from '../errors/index.ts'
 import { listOperations, type Operation } from '../contract/operations.ts'
 import type { DocumentName } from '../contract/load-openapi.ts'
+import type { DocumentOperations, PathParams, QueryParams, RequestBody, ResponseBody, Status } from '../contract/types.ts'
 
 export type Principal =
   | { kind: 'peer', keyId: string }
@@ -22,24 +23,48 @@ export type RawRequest = { method: string, url: string, headers: Record<string, 
 
 export type Authenticator = (req: RawRequest) => Promise<Principal> | Principal
 
-export type OperationInput<P extends Principal = Principal> = {
-  params: Record<string, string>
-  query: Record<string, any>
+export type PeerPrincipal = { kind: 'peer', keyId: string }
+export type ClientPrincipal = { kind: 'client', token: string }
+
+/**
+ * What a handler of operation `Op` (a member of a generated `operations` type) receives: its
+ * path and query parameters and its body, validated against the contract and typed from it.
+ * `P` is who called, as the operation's security scheme established.
+ */
+export type OperationInput<Op, P extends Principal = Principal> = {
+  params: PathParams<Op>
+  query: QueryParams<Op>
   headers: Record<string, string | string[] | undefined>
-  body: any
+  body: RequestBody<Op>
   principal: P
   request: Request
 }
 
-export type OperationResult =
-  | { status?: number, body?: unknown, headers?: Record<string, string> }
+type Answer<Op, S extends Status<Op>> =
+  (S extends 200 ? { status?: S } : { status: S }) &
+  (undefined extends ResponseBody<Op, S> ? { body?: ResponseBody<Op, S> } : { body: ResponseBody<Op, S> }) &
+  { headers?: Record<string, string> }
+
+/** What a handler of `Op` answers: one of the statuses its contract lists, with that status's body (200 when no status is given). */
+export type OperationResult<Op> =
+  | { [S in Status<Op>]: Answer<Op, S> }[Status<Op>]
   | { status?: number, stream: Readable, contentType: string, headers?: Record<string, string> }
 
-export type OperationHandler = (input: OperationInput<any>) => Promise<OperationResult> | OperationResult
+export type OperationHandler<Op, P extends Principal = Principal> = (input: OperationInput<Op, P>) => Promise<OperationResult<Op>> | OperationResult<Op>
 
-export type RegisterOptions = {
-  document: DocumentName
-  handlers: Record<string, OperationHandler>
+/** A handler of operation `K` of document `D`, e.g. `HandlerFor<'user-server', 'signOn', PeerPrincipal>`. */
+export type HandlerFor<D extends DocumentName, K extends keyof DocumentOperations[D], P extends Principal = Principal> = OperationHandler<DocumentOperations[D][K], P>
+
+/** operationId → handler for the operations of document `D` a server implements. */
+export type OperationHandlers<D extends DocumentName> = { [K in keyof DocumentOperations[D]]?: HandlerFor<D, K, any> }
+
+type AnyResult = { status?: number, body?: unknown, headers?: Record<string, string> } | { status?: number, stream: Readable, contentType: string, headers?: Record<string, string> }
+type AnyInput = { params: Record<string, string>, query: Record<string, unknown>, headers: RawRequest['headers'], body: unknown, principal: Principal, request: Request }
+type AnyHandler = (input: AnyInput) => Promise<AnyResult> | AnyResult
+
+export type RegisterOptions<D extends DocumentName> = {
+  document: D
+  handlers: OperationHandlers<D>
   authenticators: Partial<Record<SecurityScheme, Authenticator>>
   /** Largest request body accepted (GRIDIM-LIM). */
   maxBodyBytes?: number
@@ -102,7 +127,7 @@ function parseBody (op: Operation, raw: Buffer): unknown {
   return body
 }
 
-async function authenticate (op: Operation, request: Request, raw: Buffer, authenticators: RegisterOptions['authenticators']): Promise<Principal> {
+async function authenticate (op: Operation, request: Request, raw: Buffer, authenticators: RegisterOptions<DocumentName>['authenticators']): Promise<Principal> {
   if (op.security.length === 0) return { kind: 'anonymous' }
   const scheme = op.security[0] as SecurityScheme
   const authenticator = authenticators[scheme]
@@ -110,7 +135,7 @@ async function authenticate (op: Operation, request: Request, raw: Buffer, authe
   return await authenticator({ method: request.method.toUpperCase(), url: request.url.href, headers: request.headers as RawRequest["headers"], body: raw })
 }
 
-function respond (op: Operation, h: ResponseToolkit, result: OperationResult, validateResponses: boolean) {
+function respond (op: Operation, h: ResponseToolkit, result: AnyResult, validateResponses: boolean) {
   const status = result.status ?? 200
   if ('stream' in result) {
     const response = h.response(result.stream).code(status).type(result.contentType)
@@ -130,14 +155,14 @@ function respond (op: Operation, h: ResponseToolkit, result: OperationResult, va
   return response
 }
 
-export function registerOperations (server: Server, options: RegisterOptions): Operation[] {
+export function registerOperations<D extends DocumentName> (server: Server, options: RegisterOptions<D>): Operation[] {
   const { document, handlers, authenticators, maxBodyBytes = 64 * 1024, validateResponses = true } = options
   const operations = listOperations(document).filter((op) => op.operationId in handlers)
   const unknown = Object.keys(handlers).filter((id) => !operations.some((op) => op.operationId === id))
   if (unknown.length > 0) throw new Error(`${document}: handlers for operations not in the contract: ${unknown.join(', ')}`)
 
   for (const op of operations) {
-    const handler = handlers[op.operationId]!
+    const handler = (handlers as Record<string, AnyHandler>)[op.operationId]!
     const hasBody = op.method !== 'GET' && op.method !== 'HEAD' && op.method !== 'DELETE'
     // GRIDIM-LIM-3: every body hapi reads is read raw and within the limit, a DELETE's too
     // (hapi would otherwise parse up to 1 MiB of it); GET and HEAD bodies are measured in
@@ -153,7 +178,7 @@ export function registerOperations (server: Server, options: RegisterOptions): O
         handler: async (request, h) => {
           const raw = hasBody && Buffer.isBuffer(request.payload) ? request.payload : Buffer.alloc(0)
           const principal = await authenticate(op, request, raw, authenticators)
-          const input: OperationInput = {
+          const input: AnyInput = {
             params: checkParams(op, 'path', request.params) as Record<string, string>,
             query: checkParams(op, 'query', request.query as Record<string, unknown>),
             headers: request.headers as RawRequest["headers"],
