@@ -115,4 +115,8 @@ t.test('costs: every piece of a message is measured', { timeout: 120_000 }, asyn
   const rows = result.data.rows as Array<{ what: string, us: number }>
   t.equal(rows.length, 9)
   for (const row of rows) t.ok(row.us > 0 && Number.isFinite(row.us), `${row.what}: a positive cost`)
+  // Every call of every client was answered `delivered` (measureClients throws otherwise).
+  const clients = result.data.clients as Array<{ client: string, cpuUs: number, callsPerSecond: number }>
+  t.same(clients.map((c) => c.client.split(' ')[0]), ['node:http,', 'PeerClient.call', 'openapi-fetch', 'openapi-fetch'], 'the typed clients beside the lean untyped one')
+  for (const c of clients) t.ok(c.cpuUs > 0 && c.callsPerSecond > 0, `${c.client}: a positive cost and rate`)
 })

@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PeerClient, type CallOptions } from '../../reference/lib/http/index.ts'
+import { PeerClient } from '../../reference/lib/http/index.ts'
 import { startRole, type RoleProcess } from '../../reference/e2e/processes.ts'
 import type { ChaosUser } from './client.ts'
 
@@ -59,7 +59,6 @@ export type ChaosGrid = {
   r1: Role
   /** The recipients' region. */
   r2: Role
-  admin: <T = any>(operationId: string, options?: CallOptions) => Promise<T>
   createUser: (label: string) => Promise<ChaosUser>
   /** A friendship granting both ways CanSeeOnline (right 1), so presence flows and outcomes are not masked. */
   befriend: (a: ChaosUser, b: ChaosUser) => Promise<void>
@@ -82,8 +81,7 @@ export async function startChaosGrid ({ leaseSeconds }: { leaseSeconds: number }
     rmSync(dataDir, { recursive: true, force: true })
   }
   const peer = new PeerClient()
-  const admin = async <T = any>(operationId: string, options: CallOptions = {}): Promise<T> =>
-    (await peer.call<T>(userServer.url, operationId, { ...options, headers: { authorization: `Bearer ${adminToken}` } })).body
+  const headers = { authorization: `Bearer ${adminToken}` }
   /** Called once the user server is up: its URL is in the region's arguments. */
   const region = (name: string): Role => {
     const data = dir(name.toLowerCase())
@@ -94,19 +92,20 @@ export async function startChaosGrid ({ leaseSeconds }: { leaseSeconds: number }
   }
   try {
     await userServer.start()
-    await admin('adminUpdateSettings', { body: { ...await admin('adminGetSettings'), leaseSeconds } })
+    const settings = (await peer.call(userServer.url, 'adminGetSettings', { headers })).body
+    await peer.call(userServer.url, 'adminUpdateSettings', { headers, body: { ...settings, leaseSeconds } })
     const r1 = region('R1')
     const r2 = region('R2')
     await Promise.all([r1.start(), r2.start()])
     const tag = randomBytes(3).toString('hex')
     return {
-      dataDir, userServer, r1, r2, admin, stop,
+      dataDir, userServer, r1, r2, stop,
       async createUser (label) {
         const user = { firstName: `${label}${tag}`, lastName: 'Chaos', password: randomBytes(9).toString('base64url') }
-        return { ...user, userId: (await admin<{ userId: string }>('adminCreateUser', { body: user })).userId }
+        return { ...user, userId: (await peer.call(userServer.url, 'adminCreateUser', { headers, body: user })).body.userId }
       },
       async befriend (a, b) {
-        await admin('adminCreateFriendship', { body: { userIds: [a.userId, b.userId], rights: { ab: 1, ba: 1 } } })
+        await peer.call(userServer.url, 'adminCreateFriendship', { headers, body: { userIds: [a.userId, b.userId], rights: { ab: 1, ba: 1 } } })
       }
     }
   } catch (err) {

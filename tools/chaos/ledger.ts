@@ -4,8 +4,10 @@
 // read more than once is a raw repeat, which a real client hides by showing each messageId once
 // (GRIDIM-CLI-22) but which the counts report separately.
 
-/** `clientSendInstantMessage` outcomes: each one says the grid has taken the message on. */
-export type Outcome = 'delivered' | 'stored' | 'accepted'
+import type { Schema } from '../../reference/lib/contract/types.ts'
+
+/** `clientSendInstantMessage` outcomes, from the contract: each one says the grid has taken the message on. */
+export type Outcome = Schema<'SendInstantMessageResponse'>['outcome']
 
 export type SendRecord = {
   messageId: string

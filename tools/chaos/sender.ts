@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { GridImError } from '../../reference/lib/errors/index.ts'
 import { disposition, type ChaosClient } from './client.ts'
-import type { Ledger, Outcome } from './ledger.ts'
+import type { Ledger } from './ledger.ts'
 
 export type SendOptions = {
   /** Give up (error `deadline`) when no outcome came within this long of the first attempt. */
@@ -34,7 +34,7 @@ export async function sendInstantMessage (client: ChaosClient, ledger: Ledger, t
     }
     ledger.attempted(messageId)
     try {
-      const answer = await session.call<{ outcome: Outcome }>('clientSendInstantMessage', {
+      const answer = await session.call('clientSendInstantMessage', {
         body: { toUserId, body, messageId }, timeoutMs: options.timeoutMs ?? 15_000
       })
       return ledger.settled(messageId, answer.outcome)

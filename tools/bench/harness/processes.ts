@@ -19,11 +19,15 @@ export type ChildOptions = {
   timeoutMs?: number
 }
 
-export type IpcChild = {
+/** What a child answers over IPC, by name; each child module exports the type of its handlers. */
+export type IpcHandlers = Record<string, (args?: any) => unknown>
+
+export type IpcChild<Api extends IpcHandlers = IpcHandlers> = {
   child: ChildProcess
   pid: number
   ready: Record<string, any>
-  call: <T = any>(op: string, args?: unknown) => Promise<T>
+  /** Calls a handler of the child; typed by the child's handlers (what comes back crossed the IPC channel as JSON). */
+  call: <K extends keyof Api & string>(op: K, args?: Parameters<Api[K]>[0]) => Promise<Awaited<ReturnType<Api[K]>>>
   /** Asks the child to stop (it writes its profile), SIGKILL after graceMs. */
   stop: (graceMs?: number) => Promise<void>
   stderr: () => string
@@ -31,7 +35,7 @@ export type IpcChild = {
 
 type Reply = { id: number, ok: boolean, value?: unknown, error?: string }
 
-export async function forkChild (entry: string, options: ChildOptions): Promise<IpcChild> {
+export async function forkChild<Api extends IpcHandlers = IpcHandlers> (entry: string, options: ChildOptions): Promise<IpcChild<Api>> {
   const execArgv = ['--import', 'tsx', '--expose-gc']
   const profEnv: Record<string, string> = {}
   if (options.cpuProfDir !== undefined) {
@@ -73,7 +77,7 @@ export async function forkChild (entry: string, options: ChildOptions): Promise<
     pid: child.pid!,
     ready,
     stderr: () => stderr,
-    call: async (op, args) => await new Promise((res, rej) => {
+    call: <K extends keyof Api & string>(op: K, args?: Parameters<Api[K]>[0]) => new Promise<Awaited<ReturnType<Api[K]>>>((res, rej) => {
       const id = nextId++
       pending.set(id, { resolve: res, reject: rej })
       child.send({ id, op, args })
@@ -89,7 +93,7 @@ export async function forkChild (entry: string, options: ChildOptions): Promise<
 }
 
 /** The child's side: answers calls by name; `exit` runs `onExit` and leaves (writing --cpu-prof). */
-export function serveIpc (ready: Record<string, unknown>, handlers: Record<string, (args: any) => unknown>, onExit: () => Promise<void>): void {
+export function serveIpc (ready: Record<string, unknown>, handlers: IpcHandlers, onExit: () => Promise<void>): void {
   process.on('message', (message: { id: number, op: string, args?: unknown }) => {
     if (message.op === 'exit') {
       void onExit().finally(() => process.exit(0))

@@ -10,6 +10,7 @@ import { sized, type Scenario, type ScenarioOptions, type ScenarioResult } from 
 import { round } from '../harness/stats.ts'
 import { openBoshSessions, type BoshAccount } from '../support/bosh-load.ts'
 import { FIXTURE_PASSWORD } from '../support/fixtures.ts'
+import type { GatewayIpc } from '../support/gateway-child.ts'
 import { keepAliveAgent } from '../support/http-client.ts'
 import { startLightGrid } from '../support/light-grid.ts'
 
@@ -112,9 +113,9 @@ async function runProsody (sizes: Sizes, options: ScenarioOptions): Promise<Syst
 async function runGateway (sizes: Sizes, options: ScenarioOptions): Promise<SystemRun> {
   const domain = 'grid.localhost'
   const grid = await startLightGrid({ users: sizes.sessions, friends: 0, friendGraph: 'pairs', regions: 0, label: 'B', gateway: true, cpuProfDir: options.cpuProfDir })
-  let gateway: IpcChild | undefined
+  let gateway: IpcChild<GatewayIpc> | undefined
   try {
-    gateway = await forkChild(join(REPO_ROOT, 'tools/bench/support/gateway-child.ts'), {
+    gateway = await forkChild<GatewayIpc>(join(REPO_ROOT, 'tools/bench/support/gateway-child.ts'), {
       name: 'gateway',
       cpuProfDir: options.cpuProfDir,
       args: ['--user-server', grid.userServerUrl, '--user-server-key', grid.userServer.ready.publicKey, '--region-id', grid.fixture.gateway!.regionId,

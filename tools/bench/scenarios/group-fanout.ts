@@ -36,7 +36,7 @@ export const groupFanout: Scenario = {
       const starter = users[0]!
       const starterRegion = grid.regions[starter.region]!
       options.log(`group: starting a ${sizes.members}-member session over ${sizes.regions} regions`)
-      const session = await starterRegion.client.call(grid.userServerUrl, 'startGroupSession', { body: { startedBy: starter.userId, groupId } })
+      const session = (await starterRegion.client.call(grid.userServerUrl, 'startGroupSession', { body: { startedBy: starter.userId, groupId } })).body
       await grid.userServer.call('idle')
       const invitationRequests = grid.recorder.notices.length
       await grid.userServer.call('reset')
@@ -54,9 +54,9 @@ export const groupFanout: Scenario = {
         const messageId = randomUUID()
         const t0 = performance.now()
         sentAt.set(messageId, t0)
-        const answer = await grid.regions[sender.region]!.client.call(grid.userServerUrl, 'sendGroupMessage', {
+        const answer = (await grid.regions[sender.region]!.client.call(grid.userServerUrl, 'sendGroupMessage', {
           params: { groupSessionId: session.groupSessionId }, body: { fromUserId: sender.userId, messageId, body: `${i} `.padEnd(sizes.bytes, 'x') }
-        })
+        })).body
         phase.answerMs.push(performance.now() - t0)
         await waitUntil(() => (arrivals.get(messageId)?.length ?? 0) >= answer.destinations, 30_000, `message ${i} at ${answer.destinations} regions`, 1)
         const got = arrivals.get(messageId)!
@@ -83,7 +83,7 @@ export const groupFanout: Scenario = {
       options.log(`group: ${sizes.burstMessages} messages, ${sizes.inFlight} in flight`)
       const burst = await runPhase(sizes.burstMessages, sizes.inFlight)
       await grid.userServer.call('idle')
-      const stats = await grid.userServer.call<{ sent: Record<string, number>, received: Record<string, number> }>('stats')
+      const stats = await grid.userServer.call('stats')
       const totalMessages = sizes.messages + sizes.burstMessages
       const forwards = stats.sent.deliverGroupMessage ?? 0
       const perMessage = summarize([...single.requests, ...burst.requests])

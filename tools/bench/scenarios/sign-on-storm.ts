@@ -13,7 +13,6 @@ import { startLightGrid } from '../support/light-grid.ts'
 const FULL = { users: 10_000, friends: 50, regions: 100, concurrency: 32 }
 const SMOKE = { users: 48, friends: 6, regions: 6, concurrency: 8 }
 
-type Stats = { sent: Record<string, number>, received: Record<string, number>, memory: { rss: number, heapUsed: number, heapTotal: number, external: number } }
 
 const MiB = 2 ** 20
 
@@ -46,7 +45,7 @@ export const signOnStorm: Scenario = {
     try {
       const { users, friendships } = grid.fixture
       await grid.userServer.call('reset')
-      const before = await grid.userServer.call<Stats>('stats')
+      const before = await grid.userServer.call('stats')
       const rssBefore = processMemory(grid.userServer.pid).rss
       const cpuBefore = threadCpuMs(grid.userServer.pid)
       const order = shuffle(users.map((_, i) => i), random(7))
@@ -74,7 +73,7 @@ export const signOnStorm: Scenario = {
       const stormMs = performance.now() - started
       clearInterval(progress)
       await grid.userServer.call('idle')
-      const stats = await grid.userServer.call<Stats>('stats')
+      const stats = await grid.userServer.call('stats')
       const sentNotices = stats.sent.deliverNotices ?? 0
       await waitUntil(() => grid.recorder.notices.length >= sentNotices, 30_000, 'every deliverNotices to arrive')
       const rssAfter = processMemory(grid.userServer.pid).rss

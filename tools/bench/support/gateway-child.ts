@@ -29,9 +29,13 @@ const gateway = createGateway({
 const url = await gateway.start()
 const endpoint = (gateway.region.server.plugins as Record<string, { endpoint?: { sessions: Map<string, unknown> } }>)['gridim-xmpp-bosh']?.endpoint
 
-serveIpc({ url, domain: gateway.domain }, {
+const handlers = {
   stats: () => ({ memory: nodeMemory(), boshSessions: endpoint?.sessions.size ?? null })
-}, async () => {
+}
+/** The calls the parent may make (forkChild<GatewayIpc>). */
+export type GatewayIpc = typeof handlers
+
+serveIpc({ url, domain: gateway.domain }, handlers, async () => {
   // As a crash would: signing 10,000 users off one by one is not what is measured.
   await gateway.kill()
 })

@@ -7,13 +7,13 @@ import { join } from 'node:path'
 import { mapLimit } from '../harness/concurrency.ts'
 import { forkChild, REPO_ROOT, type IpcChild } from '../harness/processes.ts'
 import { buildFixture, type Fixture, type FixtureOptions } from './fixtures.ts'
-import { keepAliveAgent } from './http-client.ts'
 import { LightRegion, newRecorder, type Recorder } from './light-region.ts'
+import type { UserServerIpc } from './user-server-child.ts'
 
 export type LightGrid = {
   dir: string
   fixture: Fixture
-  userServer: IpcChild
+  userServer: IpcChild<UserServerIpc>
   userServerUrl: string
   regions: LightRegion[]
   recorder: Recorder
@@ -24,16 +24,14 @@ export async function startLightGrid (options: Omit<FixtureOptions, 'dir'> & { c
   const dir = mkdtempSync(join(tmpdir(), 'gridim-bench-'))
   const fixture = await buildFixture({ ...options, dir, settings: { leaseSeconds: 3600, ...options.settings } })
   options.beforeStart?.(fixture)
-  const userServer = await forkChild(join(REPO_ROOT, 'tools/bench/support/user-server-child.ts'), {
+  const userServer = await forkChild<UserServerIpc>(join(REPO_ROOT, 'tools/bench/support/user-server-child.ts'), {
     name: 'user-server', cpuProfDir: options.cpuProfDir, args: ['--db', fixture.dbPath, '--key-file', fixture.keyFile, '--admin-token', randomBytes(16).toString('hex')]
   })
-  const agent = keepAliveAgent()
   const recorder = newRecorder()
-  const regions = fixture.regions.map((r, i) => new LightRegion(i, r.regionId, r.name, r.privateKey, agent, recorder))
+  const regions = fixture.regions.map((r, i) => new LightRegion(i, r.regionId, r.name, r.privateKey, recorder))
   const stop = async (): Promise<void> => {
     await userServer.stop()
     for (const r of regions) await r.stop()
-    agent.destroy()
     rmSync(dir, { recursive: true, force: true })
   }
   try {

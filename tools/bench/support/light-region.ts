@@ -5,9 +5,10 @@
 // it arrived and what it carried. It checks that requests are signed by the user server
 // (keyid), but does not verify the signature (that would cost the load generator's CPU).
 import type { KeyObject } from 'node:crypto'
-import { createServer, type Agent, type Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { SignedClient } from './signed-client.ts'
+import type { AllOperations, OperationId, RequestBody, SuccessBody } from '../../../reference/lib/contract/types.ts'
+import { PeerClient, signerFor } from '../../../reference/lib/http/index.ts'
 
 export type NoticeRequest = { at: number, region: number, notices: Array<{ type: string, toUserId: string, userId?: string }> }
 export type GroupRequest = { at: number, region: number, messageId: string, toUserIds: string[] }
@@ -25,13 +26,14 @@ export function newRecorder (): Recorder {
 }
 
 export class LightRegion {
-  readonly client: SignedClient
+  /** Its calls to the user server: the typed PeerClient the reference regions use, signing with this region's key. */
+  readonly client: PeerClient
   readonly hosted = new Set<string>()
   #server: Server | undefined
   url = ''
 
-  constructor (readonly index: number, readonly regionId: string, readonly name: string, privateKey: KeyObject, agent: Agent, readonly recorder: Recorder) {
-    this.client = new SignedClient(agent, regionId, privateKey)
+  constructor (readonly index: number, readonly regionId: string, readonly name: string, privateKey: KeyObject, readonly recorder: Recorder) {
+    this.client = new PeerClient({ signer: signerFor(regionId, privateKey) })
   }
 
   async start (): Promise<string> {
@@ -45,22 +47,28 @@ export class LightRegion {
           res.writeHead(status, { 'content-type': status < 300 ? 'application/json' : 'application/problem+json', 'content-length': Buffer.byteLength(text) })
           res.end(text)
         }
+        /** The contract's answer of operation K (the light region answers only what succeeds). */
+        const answer = <K extends OperationId>(_operationId: K, body: SuccessBody<AllOperations[K]>): void => reply(200, body)
         if (!/keyid="user-server"/.test(String(req.headers['signature-input'] ?? ''))) this.recorder.unsigned++
-        const body = chunks.length === 0 ? undefined : JSON.parse(Buffer.concat(chunks).toString('utf8'))
+        const text = Buffer.concat(chunks).toString('utf8')
+        // The requests come from the reference user server, which builds them from the same
+        // contract types; the light region trusts them unchecked (checking would cost the load
+        // generator's CPU), so the parsed JSON is taken as the operation's body.
         if (req.method === 'POST' && req.url === '/notices') {
-          const notices = body.notices as NoticeRequest['notices']
-          this.recorder.notices.push({ at, region: this.index, notices: notices.map((n) => ({ type: n.type, toUserId: n.toUserId, ...(n.userId === undefined ? {} : { userId: n.userId }) })) })
+          const { notices } = JSON.parse(text) as RequestBody<AllOperations['deliverNotices']>
+          this.recorder.notices.push({ at, region: this.index, notices: notices.map((n) => ({ type: n.type, toUserId: n.toUserId, ...('userId' in n ? { userId: n.userId } : {}) })) })
           const notHere = [...new Set(notices.map((n) => n.toUserId).filter((id) => !this.hosted.has(id)))]
-          return reply(200, { accepted: notices.length - notices.filter((n) => !this.hosted.has(n.toUserId)).length, notHere })
+          return answer('deliverNotices', { accepted: notices.length - notices.filter((n) => !this.hosted.has(n.toUserId)).length, notHere })
         }
         if (req.method === 'POST' && req.url === '/group-messages') {
-          const request: GroupRequest = { at, region: this.index, messageId: body.messageId, toUserIds: body.toUserIds }
+          const delivery = JSON.parse(text) as RequestBody<AllOperations['deliverGroupMessage']>
+          const request: GroupRequest = { at, region: this.index, messageId: delivery.messageId, toUserIds: delivery.toUserIds }
           this.recorder.groupMessages.push(request)
           this.recorder.onGroupMessage?.(request)
           const delivered = request.toUserIds.filter((id) => this.hosted.has(id))
-          return reply(200, { delivered, notHere: request.toUserIds.filter((id) => !this.hosted.has(id)) })
+          return answer('deliverGroupMessage', { delivered, notHere: request.toUserIds.filter((id) => !this.hosted.has(id)) })
         }
-        if (req.method === 'GET' && req.url === '/status') return reply(200, { regionId: this.regionId, name: this.name, kind: 'region', agents: this.hosted.size })
+        if (req.method === 'GET' && req.url === '/status') return answer('getRegionStatus', { regionId: this.regionId, name: this.name, kind: 'region', agents: this.hosted.size })
         reply(404, { type: 'urn:gridim:problem:unknown-operation', title: 'unknown operation', status: 404 })
       })
     })

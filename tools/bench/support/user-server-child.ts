@@ -16,11 +16,15 @@ const keys = loadOrCreateKeyPair(values['key-file']!)
 const server = createUserServer({ store, ...keys, adminToken: values['admin-token']!, gatewayDomain: values['gateway-domain'], logger: createLogger({ role: 'user-server' }) })
 const url = await server.start()
 
-serveIpc({ url, publicKey: exportPublicKey(keys.publicKey) }, {
+const handlers = {
   stats: () => ({ sent: server.metrics.sent, received: server.metrics.received, memory: nodeMemory() }),
   reset: () => { server.metrics.reset() },
   idle: async () => { await server.idle() }
-}, async () => {
+}
+/** The calls the parent may make (forkChild<UserServerIpc>). */
+export type UserServerIpc = typeof handlers
+
+serveIpc({ url, publicKey: exportPublicKey(keys.publicKey) }, handlers, async () => {
   await server.stop()
   store.close()
 })

@@ -52,12 +52,12 @@ async function run (t: Test, transport: 'BOSH' | 'WebSocket', recorder: InteropR
   const headers = { authorization: `Bearer ${grid.adminToken}` }
   const user = async (firstName: string) => {
     const password = `${firstName}-password`
-    const { userId } = (await admin.call<{ userId: string }>(grid.userServerUrl, 'adminCreateUser', { headers, body: { firstName, lastName: 'Test', password } })).body
+    const { userId } = (await admin.call(grid.userServerUrl, 'adminCreateUser', { headers, body: { firstName, lastName: 'Test', password } })).body
     return { userId, password, jid: `${firstName.toLowerCase()}.test@${GW}` }
   }
   const [a, e, z, s] = [await user('Ada'), await user('Eve'), await user('Zed'), await user('Sam')]
   await admin.call(grid.userServerUrl, 'adminCreateFriendship', { headers, body: { userIds: [a.userId, e.userId], rights: { ab: 1, ba: 1 } } })
-  const group = (await admin.call<{ groupId: string }>(grid.userServerUrl, 'adminCreateGroup', { headers, body: { name: 'Tea', memberIds: [a.userId, e.userId] } })).body
+  const group = (await admin.call(grid.userServerUrl, 'adminCreateGroup', { headers, body: { name: 'Tea', memberIds: [a.userId, e.userId] } })).body
   const region = grid.regionInfo[0]!.url
   const A = await ClientSession.login(region, 'Ada', 'Test', a.password)
   const Z = await ClientSession.login(region, 'Zed', 'Test', z.password)
@@ -158,7 +158,7 @@ async function run (t: Test, transport: 'BOSH' | 'WebSocket', recorder: InteropR
     await page.locator(`li.current-xmpp-contact a.open-chat[data-jid="${s.jid}"]`).filter({ hasText: 'Sam Test' }).waitFor({ timeout: WAIT })
   })
 
-  const gs = await A.call<{ groupSessionId: string }>('clientStartGroupSession', { body: { groupId: group.groupId } })
+  const gs = await A.call('clientStartGroupSession', { body: { groupId: group.groupId } })
   const roomJid = `${gs.groupSessionId}@${GW}`
   const room = page.locator(`converse-muc[jid="${roomJid}"]`)
   await step('group room', async () => {
