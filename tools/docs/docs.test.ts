@@ -1,17 +1,18 @@
 // `npm run docs` renders a site a reader can use offline: every OpenAPI document as a Redoc page,
 // every requirement an anchor that names the flow steps proving it, every link landing somewhere.
 import { execFile } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { DOCUMENTS, type DocumentName } from '../../reference/lib/contract/load-openapi.ts'
-import { ROOT } from '../generate/main.ts'
 import { chapterPage, linksFrom } from './links.ts'
 import { loadDocsModel } from './model.ts'
 import { renderRedocPage } from './redoc.ts'
 import { checkSite, isRedocPage, operationIdsOf, readSite, redocDefinition } from './site-check.ts'
 
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const run = promisify(execFile)
 const MAIN = join(ROOT, 'tools/docs/main.ts')
 // Five `redocly build-docs` runs take about 10 s on an idle two-core machine; leave room for a busy one.
@@ -52,8 +53,10 @@ t.test('each requirement links to every flow step that proves it, or says why no
   let proofs = 0
   for (const r of model.requirements) {
     const html = page(`spec/${chapterPage(r.chapter)}`)
+    // The requirement's block runs to the next requirement (or the end of the chapter).
     const from = html.indexOf(` id="${r.id}"`)
-    const block = html.slice(from, html.indexOf('<div class="requirement', from + 1) >>> 0)
+    const next = html.indexOf('<div class="requirement', from + 1)
+    const block = html.slice(from, next === -1 ? undefined : next)
     const proved = model.provedBy.get(r.id) ?? []
     for (const p of proved) {
       proofs++
@@ -108,7 +111,5 @@ t.test('rendering refuses to replace a folder it did not write', async (t) => {
 
 t.test('a document Redoc cannot render fails with redocly\'s own message', async (t) => {
   const dir = t.testdir()
-  mkdirSync(join(dir, 'api'))
-  writeFileSync(join(dir, 'api', 'x.html'), '')
   await t.rejects(renderRedocPage('no-such-document' as DocumentName, join(dir, 'api', 'x.html')), /redocly build-docs no-such-document failed \(exit \d+\):[\s\S]*no-such-document/)
 })
