@@ -18,6 +18,13 @@ export function renderOwnPages (): Output[] {
   return [renderIndex(model), renderOperations(model), ...renderChapters(model), ...renderFlows(model)]
 }
 
+export function writeOutputs (outDir: string, outputs: Output[]): void {
+  for (const { path, content } of outputs) {
+    mkdirSync(dirname(join(outDir, path)), { recursive: true })
+    writeFileSync(join(outDir, path), content)
+  }
+}
+
 /** Marks a folder as ours, so that rendering again may empty it. */
 export const MARKER = '.gridim-docs'
 
@@ -35,10 +42,7 @@ export async function renderDocs (outDir: string): Promise<DocsSummary> {
   const started = performance.now()
   clearOutput(outDir)
   const own = renderOwnPages()
-  for (const { path, content } of own) {
-    mkdirSync(dirname(join(outDir, path)), { recursive: true })
-    writeFileSync(join(outDir, path), content)
-  }
+  writeOutputs(outDir, own)
   const redoc = await renderRedocPages(DOCUMENTS, outDir)
   return { outDir, pages: own.length + redoc.length, redocPages: redoc.length, ms: Math.round(performance.now() - started) }
 }
