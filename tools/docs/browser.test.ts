@@ -1,6 +1,7 @@
 // The rendered docs in a real browser with the network cut off (Debian's Chromium, loopback only):
 // a requirement's proof link lands on the flow step, an operation link lands Redoc on that
-// operation with its schema drawn, and no page needs anything from outside. The static checks
+// operation with its schema drawn, a requirement id in Redoc leads back to the spec, and no page
+// needs anything from outside. The static checks
 // of docs.test.ts trust that Redoc routes `#operation/<operationId>`; this shows it does.
 import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
@@ -30,8 +31,8 @@ async function serve (dir: string): Promise<{ url: string, server: Server }> {
 t.test('the docs in a browser without network', { skip, timeout: 120_000 }, async (t) => {
   const dir = t.testdir()
   const model = loadDocsModel()
-  writeOutputs(dir, renderOwnPages())
-  await renderRedocPage('region', join(dir, 'api', 'region.html'))
+  writeOutputs(dir, renderOwnPages(model))
+  await renderRedocPage('region', join(dir, 'api', 'region.html'), model)
   const { url, server } = await serve(dir)
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
   const browser: Browser = await launchChromium((chromium as { path: string }).path)
@@ -56,6 +57,10 @@ t.test('the docs in a browser without network', { skip, timeout: 120_000 }, asyn
     h.getBoundingClientRect().top >= 0 && h.getBoundingClientRect().top < 300)`, undefined, { timeout: 30_000 })
   t.pass(`Redoc shows "${summary}" at the top`)
   t.ok(await page.locator('.schema-property-item', { hasText: 'fromUserId' }).count() > 0, 'the request schema is drawn, property by property')
+
+  await page.click('a[href="../spec/07-instant-messages.html#GRIDIM-IM-10"]')
+  await page.waitForURL(/spec\/07-instant-messages\.html#GRIDIM-IM-10$/)
+  t.equal(await page.locator(':target').getAttribute('id'), 'GRIDIM-IM-10', 'a requirement id in an operation\'s description leads back to its paragraph')
 
   // Redoc's "API docs by Redocly" badge asks for its logo and hides it when that fails; nothing
   // else may leave the machine.

@@ -6,10 +6,10 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
-import { DOCUMENTS, type DocumentName } from '../../reference/lib/contract/load-openapi.ts'
+import { DOCUMENTS } from '../../reference/lib/contract/load-openapi.ts'
 import { chapterPage, linksFrom } from './links.ts'
 import { loadDocsModel } from './model.ts'
-import { renderRedocPage } from './redoc.ts'
+import { runBuildDocs } from './redoc.ts'
 import { checkSite, isRedocPage, operationIdsOf, readSite, redocDefinition } from './site-check.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -88,15 +88,19 @@ t.test('every link lands on a page and an anchor that exist, and nothing is load
   t.ok(links > 5000, `${links} links checked`)
 })
 
-t.test('the site check finds a missing page, a missing anchor and a script from a CDN', async (t) => {
+t.test('the site check finds a missing page, a missing anchor, a missing Redoc operation, a broken description link and a script from a CDN', async (t) => {
   const { problems } = checkSite([
     { path: 'index.html', html: '<p id="here"><a href="#here">ok</a><a href="gone.html">x</a><a href="#nowhere">y</a><a href="https://example.org/">external</a></p>' },
-    { path: 'api/a.html', html: '<script src="https://cdn.example/redoc.js"></script><a href="../index.html#here">back</a>' }
+    { path: 'api/a.html', html: '<script src="https://cdn.example/redoc.js"></script><a href="../index.html#here">back</a>' },
+    { path: 'api/b.html', html: '<a href="../index.html">back</a><div id="redoc"></div><script type="module">\nconst __redoc_definition = {"paths":{"/x":{"get":{"operationId":"getX","description":"See [GRIDIM-X-1](../spec/x.html#GRIDIM-X-1)."}}}};\n  const __redoc_options = {};</script>' },
+    { path: 'operations.html', html: '<a href="api/b.html#operation/getX">x</a><a href="api/b.html#operation/getY">y</a>' }
   ])
   t.same(problems, [
     'index.html: link to a missing page: gone.html',
     'index.html: link to a missing anchor: #nowhere',
-    'api/a.html: loads from the network (script src): <script src="https://cdn.example/redoc.js">'
+    'api/a.html: loads from the network (script src): <script src="https://cdn.example/redoc.js">',
+    'api/b.html: link to a missing page: ../spec/x.html#GRIDIM-X-1',
+    'operations.html: link to a missing anchor: api/b.html#operation/getY'
   ])
   t.notOk(isRedocPage('<div id="redoc"></div><script type="module">import { hydrate } from "https://cdn.redocly.com/redoc.js"</script>'))
 })
@@ -110,6 +114,6 @@ t.test('rendering refuses to replace a folder it did not write', async (t) => {
 })
 
 t.test('a document Redoc cannot render fails with redocly\'s own message', async (t) => {
-  const dir = t.testdir()
-  await t.rejects(renderRedocPage('no-such-document' as DocumentName, join(dir, 'api', 'x.html')), /redocly build-docs no-such-document failed \(exit \d+\):[\s\S]*no-such-document/)
+  const dir = t.testdir({ 'broken.json': '{"openapi": "3.1.0", "paths": 7}' })
+  await t.rejects(runBuildDocs('broken', join(dir, 'broken.json'), join(dir, 'broken.html')), /redocly build-docs broken failed \(exit \d+\):\n\S/)
 })

@@ -6,15 +6,14 @@ import { DOCUMENTS } from '../../reference/lib/contract/load-openapi.ts'
 import type { Output } from '../generate/header.ts'
 import { renderFlows } from './flow-pages.ts'
 import { renderIndex } from './index-page.ts'
-import { loadDocsModel } from './model.ts'
+import { loadDocsModel, type DocsModel } from './model.ts'
 import { renderOperations } from './operations-page.ts'
 import { renderRedocPages } from './redoc.ts'
 import { renderChapters } from './spec-pages.ts'
 
 export type DocsSummary = { outDir: string, pages: number, redocPages: number, ms: number }
 
-export function renderOwnPages (): Output[] {
-  const model = loadDocsModel()
+export function renderOwnPages (model: DocsModel): Output[] {
   return [renderIndex(model), renderOperations(model), ...renderChapters(model), ...renderFlows(model)]
 }
 
@@ -41,8 +40,9 @@ export function clearOutput (outDir: string): void {
 export async function renderDocs (outDir: string): Promise<DocsSummary> {
   const started = performance.now()
   clearOutput(outDir)
-  const own = renderOwnPages()
+  const model = loadDocsModel()
+  const own = renderOwnPages(model)
   writeOutputs(outDir, own)
-  const redoc = await renderRedocPages(DOCUMENTS, outDir)
+  const redoc = await renderRedocPages(DOCUMENTS, outDir, model)
   return { outDir, pages: own.length + redoc.length, redocPages: redoc.length, ms: Math.round(performance.now() - started) }
 }

@@ -55,10 +55,20 @@ function unescapeAttribute (s: string): string {
   return s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
 }
 
-/** The page's own links: Redoc's bundle holds href-like strings that are not links of ours. */
-function linksOf (page: SitePage): string[] {
-  const html = redocDefinition(page.html) === undefined ? page.html : page.html.replace(/<div id="redoc">[\s\S]*$/, '')
+function hrefs (html: string): string[] {
   return [...html.matchAll(/<a\b[^>]*\shref="([^"]*)"/g)].map((m) => unescapeAttribute(m[1]!))
+}
+
+/**
+ * The page's links. On a Redoc page: the template's, and the Markdown links in the descriptions
+ * of the definition it renders (Redoc's own `#/...` routes are its business, and its bundle holds
+ * href-like strings that are no links at all).
+ */
+function linksOf (page: SitePage): string[] {
+  const definition = redocDefinition(page.html)
+  if (definition === undefined) return hrefs(page.html)
+  const markdown = [...JSON.stringify(definition).matchAll(/\]\((\.\.\/[^)\s"]+)\)/g)].map((m) => m[1]!)
+  return [...hrefs(page.html.slice(0, page.html.indexOf('<div id="redoc">'))), ...markdown]
 }
 
 export type SiteReport = { problems: string[], links: number }
