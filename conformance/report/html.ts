@@ -1,6 +1,6 @@
 // The HTML report: a summary, a table of requirements covered and passed, and per flow its
 // checks and a sequence diagram (SVG) of the traffic the runner saw.
-import { escapeHtml as esc } from '../../tools/generate/html.ts'
+import { escapeHtml as esc } from '../../tools/docs/escape-html.ts'
 import type { FlowResult, RunResult, TraceEntry } from '../runner/results.ts'
 import { countByStatus, messagesValidated } from '../runner/results.ts'
 import { requirementText, rerunCommand } from './requirement-text.ts'

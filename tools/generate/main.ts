@@ -4,7 +4,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Output } from './header.ts'
-import { generateHtml } from './html.ts'
 import { generateInteropTable } from './interop-table.ts'
 import { generateJsonSchemas } from './json-schemas.ts'
 import { generateRequirementsIndex } from './requirements-index.ts'
@@ -13,7 +12,7 @@ import { generateTypes } from './types.ts'
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
 export async function generateAll (): Promise<Output[]> {
-  return [...await generateTypes(), ...generateJsonSchemas(), ...generateRequirementsIndex(), ...generateHtml(), ...generateInteropTable(ROOT)]
+  return [...await generateTypes(), ...generateJsonSchemas(), ...generateRequirementsIndex(), ...generateInteropTable(ROOT)]
 }
 
 /** Paths (relative to the root) whose content on disk is missing or differs. */
