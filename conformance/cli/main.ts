@@ -10,9 +10,9 @@ import { toJson } from '../report/json.ts'
 import { toJunit } from '../report/junit.ts'
 import { toTap } from '../report/tap.ts'
 import { countByStatus, messagesValidated, runPassed, type Check } from '../runner/results.ts'
-import { runSuite, type ExpectedFailure } from '../runner/run-suite.ts'
-import { defaultXmpp, isInstalled, startEmbeddedTarget, type XmppChoice } from '../target/embedded.ts'
-import { loadTargetFile } from '../target/target-file.ts'
+import { runConformance, type ConformanceTarget } from '../runner/run-conformance.ts'
+import type { ExpectedFailure } from '../runner/run-suite.ts'
+import type { XmppChoice } from '../target/embedded.ts'
 import type { Target } from '../target/target.ts'
 
 const HELP = `gridim-conformance — replay the GridIM flows against an implementation
@@ -104,39 +104,31 @@ export async function main (argv: string[]): Promise<number> {
   }
   if (!['summary', 'tap', 'json', 'junit'].includes(values.reporter!)) throw new Error(`unknown reporter ${values.reporter}`)
 
-  let target: Target
-  let expectedFailures: ExpectedFailure[] = []
   if (values.xmpp !== undefined && !['prosody', 'ejabberd', 'simulated', 'none'].includes(values.xmpp)) throw new Error(`--xmpp is prosody, ejabberd, simulated or none, not ${values.xmpp}`)
   if (values.xmpp !== undefined && values.target) throw new Error('--xmpp is for the embedded grid; a target file names its own Jabber server')
-  if (values.target) ({ target, expectedFailures } = await loadTargetFile(resolve(values.target)))
-  else {
-    const xmpp = (values.xmpp ?? defaultXmpp()) as XmppChoice
-    if (xmpp !== 'none' && !isInstalled(xmpp)) throw new Error(`${xmpp} is not installed (sudo apt-get install -y ${xmpp}), or run with --xmpp simulated`)
-    // The embedded grid's own logs would interleave with the progress; the flows provoke its
-    // warnings on purpose. GRIDIM_LOG=info (or debug) shows them.
-    process.env.GRIDIM_LOG ??= 'error'
-    target = await startEmbeddedTarget({ xmpp })
-  }
-  // Regions the runner started run in their own process groups: Ctrl-C must stop them too.
-  const interrupted = (): void => { target.close().finally(() => process.exit(130)) }
-  process.once('SIGINT', interrupted)
-  process.once('SIGTERM', interrupted)
-  if (values.expectations) expectedFailures = [...expectedFailures, ...(parse(readFileSync(values.expectations, 'utf8')) ?? [])]
+  // The embedded grid's own logs would interleave with the progress; the flows provoke its
+  // warnings on purpose. GRIDIM_LOG=info (or debug) shows them.
+  if (!values.target) process.env.GRIDIM_LOG ??= 'error'
+  const what: ConformanceTarget = values.target ? { file: resolve(values.target) } : { embedded: { xmpp: values.xmpp as XmppChoice | undefined } }
+  const expectedFailures: ExpectedFailure[] = values.expectations ? parse(readFileSync(values.expectations, 'utf8')) ?? [] : []
 
   // Progress on stderr, so stdout stays a clean report.
   const progress = (s: string): void => { process.stderr.write(s) }
-  let run
-  try {
-    run = await runSuite(target, {
-      flows: values.flow,
-      expectedFailures,
-      eventTimeoutMs: Number(values.timeout),
-      onFlowStart: ({ flow }) => progress(`${flow.id} `),
-      onFlowEnd: (r) => progress(`${r.checks.map((c) => SYMBOL[c.status]).join('')} ${r.durationMs} ms\n`)
-    })
-  } finally {
-    await target.close()
-  }
+  let target: Target | undefined
+  const run = await runConformance(what, {
+    flows: values.flow,
+    expectedFailures,
+    eventTimeoutMs: Number(values.timeout),
+    onTarget: (opened) => {
+      target = opened
+      // Regions the runner started run in their own process groups: Ctrl-C must stop them too.
+      const interrupted = (): void => { opened.close().finally(() => process.exit(130)) }
+      process.once('SIGINT', interrupted)
+      process.once('SIGTERM', interrupted)
+    },
+    onFlowStart: ({ flow }) => progress(`${flow.id} `),
+    onFlowEnd: (r) => progress(`${r.checks.map((c) => SYMBOL[c.status]).join('')} ${r.durationMs} ms\n`)
+  })
 
   const counts = countByStatus(run)
   const reports = { tap: toTap(run), json: toJson(run), junit: toJunit(run) }
@@ -159,7 +151,7 @@ export async function main (argv: string[]): Promise<number> {
     console.log(`flows: ${run.flows.length}  checks: ${Object.values(counts).reduce((a, b) => a + b, 0)}  ` +
       Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join('  '))
     console.log(`requirements passed: ${requirements.size}  messages validated against the OpenAPI documents: ${messagesValidated(run)}  time: ${(run.durationMs / 1000).toFixed(1)} s`)
-    for (const note of new Set(Object.values(target.missing ?? {}))) console.log(`note: ${note}`)
+    for (const note of new Set(Object.values(target?.missing ?? {}))) console.log(`note: ${note}`)
     console.log(runPassed(run) ? 'RESULT: PASS' : 'RESULT: FAIL')
   } else {
     process.stdout.write(reports[values.reporter as 'tap' | 'json' | 'junit'])

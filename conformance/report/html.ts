@@ -1,9 +1,14 @@
 // The HTML report: a summary, a table of requirements covered and passed, and per flow its
 // checks and a sequence diagram (SVG) of the traffic the runner saw.
-import { escapeHtml as esc } from '../../tools/docs/escape-html.ts'
 import type { FlowResult, RunResult, TraceEntry } from '../runner/results.ts'
 import { countByStatus, messagesValidated } from '../runner/results.ts'
 import { requirementText, rerunCommand } from './requirement-text.ts'
+
+// Its own escaping, not the docs generator's: the runner ships in the package without the
+// generator and its Markdown renderer.
+function esc (s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
 
 const COLORS: Record<string, string> = { pass: '#1a7f37', fail: '#cf222e', xpass: '#cf222e', xfail: '#9a6700', impossible: '#57606a', skip: '#57606a' }
 

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// `gridim-conformance`: the conformance runner. The sources are TypeScript run through tsx.
-import { register } from 'tsx/esm/api'
-register()
-await import('../../conformance/cli/main.ts')
+// `gridim-conformance`: the conformance runner (conformance/cli/main.ts).
+import { launch } from './launch.js'
+await launch(new URL('../../conformance/cli/main', import.meta.url))

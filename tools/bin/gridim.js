@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// `gridim`: the reference grid's command line. The sources are TypeScript run through tsx.
-import { register } from 'tsx/esm/api'
-register()
-await import('../../reference/cli/main.ts')
+// `gridim`: the reference grid's command line (reference/cli/main.ts).
+import { launch } from './launch.js'
+await launch(new URL('../../reference/cli/main', import.meta.url))

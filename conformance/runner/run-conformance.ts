@@ -1,0 +1,44 @@
+// runConformance: a whole conformance run as one library call. The `gridim-conformance` command
+// (conformance/cli/main.ts) is one caller; another project can be another. It opens what it is
+// told to test, replays the flows, closes what it opened and returns the RunResult the
+// reporters (conformance/report) take.
+import { defaultXmpp, isInstalled, startEmbeddedTarget, type EmbeddedOptions } from '../target/embedded.ts'
+import { loadTargetFile } from '../target/target-file.ts'
+import type { Target } from '../target/target.ts'
+import type { RunResult } from './results.ts'
+import { runSuite, type ExpectedFailure, type SuiteOptions } from './run-suite.ts'
+
+/**
+ * What to test: a target file (YAML or JSON, conformance/README.md), the reference grid started
+ * in this process (`xmpp` defaults to Prosody when installed, else the runner's simulated Jabber
+ * server), or a Target the caller opened — and closes: runConformance closes only what it opened.
+ */
+export type ConformanceTarget = { file: string } | { embedded: EmbeddedOptions } | Target
+
+export type ConformanceOptions = SuiteOptions & {
+  /** Called once the target is open, before the first flow (to close it on Ctrl-C, or read `missing`). */
+  onTarget?: (target: Target) => void
+}
+
+type Opened = { target: Target, expectedFailures: ExpectedFailure[], owned: boolean }
+
+async function open (what: ConformanceTarget): Promise<Opened> {
+  if ('file' in what) return { ...await loadTargetFile(what.file), owned: true }
+  if ('embedded' in what) {
+    const xmpp = what.embedded.xmpp ?? defaultXmpp()
+    if (xmpp !== 'none' && !isInstalled(xmpp)) throw new Error(`${xmpp} is not installed (sudo apt-get install -y ${xmpp}), or run with --xmpp simulated`)
+    return { target: await startEmbeddedTarget({ ...what.embedded, xmpp }), expectedFailures: [], owned: true }
+  }
+  return { target: what, expectedFailures: [], owned: false }
+}
+
+/** Replays the flows (all, or `options.flows`) against the target; the target file's expected failures come first. */
+export async function runConformance (what: ConformanceTarget, options: ConformanceOptions = {}): Promise<RunResult> {
+  const { target, expectedFailures, owned } = await open(what)
+  try {
+    options.onTarget?.(target)
+    return await runSuite(target, { ...options, expectedFailures: [...expectedFailures, ...options.expectedFailures ?? []] })
+  } finally {
+    if (owned) await target.close()
+  }
+}

@@ -1,0 +1,13 @@
+// Starts one of the package's commands from whichever layout it is in. In the package (dist/,
+// what `npm pack` ships) the sources beside this file are compiled JavaScript and run as they
+// are; in the repository they are TypeScript, run through tsx (a devDependency).
+import { existsSync } from 'node:fs'
+
+/** `entry`: the module's URL without its extension, e.g. `new URL('../../x/main', import.meta.url)`. */
+export async function launch (entry) {
+  const compiled = new URL(`${entry.href}.js`)
+  if (existsSync(compiled)) return import(compiled.href)
+  const { register } = await import('tsx/esm/api')
+  register()
+  return import(`${entry.href}.ts`)
+}
