@@ -1,16 +1,21 @@
 // A user's client, as the conformance runner and the end-to-end tests drive it: logged in at a
 // region, calling the client interface with its session secret, and reading its event log.
 // Every event ever read is kept, so "B never saw C" can be checked over the whole history.
+// Its shapes are the contract's (client.yaml): the login answer, the event page, each event.
 import { PeerClient, type CallArgs, type CallOptions, type CallResult, type CallResultFor } from '../../reference/lib/http/index.ts'
-import type { DocumentOperations } from '../../reference/lib/contract/types.ts'
+import type { ClientEvent, DocumentOperations, SuccessBody } from '../../reference/lib/contract/types.ts'
 
 type ClientOperations = DocumentOperations['client']
 /** An operation of the client interface (client.yaml). */
 export type ClientOperationId = keyof ClientOperations & string
 
-export type ClientEvent = { id: string, type: string, at: string, data: any }
-
-export type LoginAnswer = { sessionId: string, sessionSecret: string, userId: string, name: string, friends: any[], regionId: string }
+export type { ClientEvent }
+/** What a client event's `type` may be. */
+export type ClientEventType = ClientEvent['type']
+/** The event of one `type`, its `data` typed accordingly. */
+export type EventOf<T extends ClientEventType> = Extract<ClientEvent, { type: T }>
+/** clientLogin's answer: the session's id and secret, the user, its friends, the region. */
+export type LoginAnswer = SuccessBody<ClientOperations['clientLogin']>
 
 export class ClientSession {
   readonly events: ClientEvent[] = []
@@ -26,7 +31,7 @@ export class ClientSession {
   }
 
   static async login (regionUrl: string, firstName: string, lastName: string, password: string, peer = new PeerClient()): Promise<ClientSession> {
-    const res = await peer.call<LoginAnswer>(regionUrl, 'clientLogin', { body: { firstName, lastName, password } })
+    const res = await peer.call(regionUrl, 'clientLogin', { body: { firstName, lastName, password } })
     return new ClientSession(peer, regionUrl, res.body)
   }
 
@@ -58,10 +63,12 @@ export class ClientSession {
 
   /** Reads what is new in the event log (long-polling up to waitSeconds). */
   async poll (waitSeconds = 0): Promise<ClientEvent[]> {
-    const page = await this.call<{ events: ClientEvent[], cursor?: string }>('clientListEvents', {
+    const page = await this.call('clientListEvents', {
       query: { after: this.#cursor, wait: waitSeconds }, timeoutMs: (waitSeconds + 10) * 1000
     })
     this.events.push(...page.events)
+    // The contract requires `cursor`; a target under test that leaves it out still gets polled
+    // from its last event rather than from the start again.
     if (page.cursor !== undefined) this.#cursor = page.cursor
     else if (page.events.length > 0) this.#cursor = page.events[page.events.length - 1]!.id
     return page.events
@@ -70,7 +77,10 @@ export class ClientSession {
   /**
    * Waits until an event matching `predicate` has been seen (including earlier ones), polling
    * the log; bounded by timeoutMs. No fixed sleeps: each poll returns as soon as events arrive.
+   * With a type guard (the `is` predicates) the event comes back narrowed to its type.
    */
+  async waitFor<E extends ClientEvent> (predicate: (e: ClientEvent) => e is E, timeoutMs?: number, what?: string): Promise<E>
+  async waitFor (predicate: (e: ClientEvent) => boolean, timeoutMs?: number, what?: string): Promise<ClientEvent>
   async waitFor (predicate: (e: ClientEvent) => boolean, timeoutMs = 10_000, what = 'event'): Promise<ClientEvent> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
@@ -82,19 +92,26 @@ export class ClientSession {
     }
   }
 
+  seen<E extends ClientEvent> (predicate: (e: ClientEvent) => e is E): E[]
+  seen (predicate: (e: ClientEvent) => boolean): ClientEvent[]
   seen (predicate: (e: ClientEvent) => boolean): ClientEvent[] {
     return this.events.filter(predicate)
   }
 }
 
-/** Predicates for the usual events. */
+type PresenceStatus = EventOf<'presence'>['data']['status']
+
+/** Predicates for the usual events; each narrows the event to its type, so `data` reads typed. */
 export const is = {
-  presence: (userId: string, status: 'online' | 'offline') => (e: ClientEvent) =>
+  presence: (userId: string, status: PresenceStatus) => (e: ClientEvent): e is EventOf<'presence'> =>
     e.type === 'presence' && e.data.userId === userId && e.data.status === status,
-  presenceAbout: (userId: string) => (e: ClientEvent) => e.type === 'presence' && e.data.userId === userId,
-  message: (fromUserId: string, body?: string) => (e: ClientEvent) =>
+  presenceAbout: (userId: string) => (e: ClientEvent): e is EventOf<'presence'> => e.type === 'presence' && e.data.userId === userId,
+  message: (fromUserId: string, body?: string) => (e: ClientEvent): e is EventOf<'instantMessage'> =>
     e.type === 'instantMessage' && e.data.fromUserId === fromUserId && (body === undefined || e.data.body === body),
-  groupMessage: (groupSessionId: string, body?: string) => (e: ClientEvent) =>
+  groupMessage: (groupSessionId: string, body?: string) => (e: ClientEvent): e is EventOf<'groupMessage'> =>
     e.type === 'groupMessage' && e.data.groupSessionId === groupSessionId && (body === undefined || e.data.body === body),
-  type: (type: string) => (e: ClientEvent) => e.type === type
+  /** An event of `type`, and when `where` is given, one whose data it accepts. */
+  type: <T extends ClientEventType>(type: T, where?: (data: EventOf<T>['data']) => boolean) => (e: ClientEvent): e is EventOf<T> =>
+    // The cast only restates what `e.type === type` established, which TypeScript cannot follow for a generic T.
+    e.type === type && (where === undefined || where(e.data as EventOf<T>['data']))
 }

@@ -2,6 +2,8 @@
 // a bound, never a fixed sleep); negative ones are checked after the step's positives are seen.
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Expectation } from '../../spec/flows/schema.ts'
+import { isClientEventType } from '../lib/client-event-types.ts'
+import { is, type ClientEventType } from '../lib/client-session.ts'
 import type { ActionResult } from './actions.ts'
 import type { FlowContext } from './flow-context.ts'
 import { matches, mismatch } from './match.ts'
@@ -23,6 +25,12 @@ function roleName (ctx: FlowContext, url: string | undefined): string | undefine
   return undefined
 }
 
+/** A flow's event type, which must be one client.yaml defines. */
+function eventType (type: string): ClientEventType {
+  if (!isClientEventType(type)) throw new Error(`openapi/client.yaml defines no ClientEvent of type ${type}`)
+  return type
+}
+
 function exchangeCount (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>): number {
   return state.exchanges.filter((x) => x.operationId === e.operation &&
     roleName(ctx, x.url) === e.to &&
@@ -33,15 +41,17 @@ function exchangeCount (ctx: FlowContext, state: StepState, e: Extract<Expectati
 export async function check (ctx: FlowContext, expect: Expectation, state: StepState): Promise<void> {
   switch (expect.kind) {
     case 'event': {
+      const type = eventType(expect.type)
       const match = resolveValue(expect.match ?? {}, ctx.scope)
-      await ctx.session(expect.for).waitFor((e) => e.type === expect.type && matches(e.data, match), ctx.eventTimeoutMs, `${expect.for} ${expect.type} ${JSON.stringify(match)}`)
+      await ctx.session(expect.for).waitFor(is.type(type, (data) => matches(data, match)), ctx.eventTimeoutMs, `${expect.for} ${type} ${JSON.stringify(match)}`)
       return
     }
     case 'no-event': {
+      const type = eventType(expect.type)
       const match = resolveValue(expect.match ?? {}, ctx.scope)
       const session = ctx.session(expect.for)
       await session.poll(0)
-      const seen = session.seen((e) => e.type === expect.type && matches(e.data, match))
+      const seen = session.seen(is.type(type, (data) => matches(data, match)))
       if (seen.length > 0) throw new Error(`${expect.for} received ${expect.type} it must not: ${JSON.stringify(seen[0])}`)
       return
     }

@@ -2,7 +2,8 @@
 // target, the client sessions, saved responses, and the trace of everything exchanged.
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Flow } from '../../spec/flows/schema.ts'
-import { PeerClient, type CallOptions } from '../../reference/lib/http/index.ts'
+import type { DocumentOperations } from '../../reference/lib/contract/types.ts'
+import { PeerClient, type CallArgs, type CallOptions, type CallResultFor } from '../../reference/lib/http/index.ts'
 import { ContractLedger } from '../contract/contract-ledger.ts'
 import { ClientSession } from '../lib/client-session.ts'
 import type { Target } from '../target/target.ts'
@@ -10,6 +11,10 @@ import type { TraceEntry } from './results.ts'
 import type { Scope } from './vars.ts'
 import { startSimulatedRegion, type SimulatedRegion } from './simulated-region.ts'
 import { XmppUsers } from './xmpp-users.ts'
+
+type AdminOperations = DocumentOperations['admin']
+/** An operation of the admin interface (admin.yaml). */
+export type AdminOperationId = keyof AdminOperations & string
 
 export type UserActor = { name: string, firstName: string, lastName: string, password: string, userId: string, at?: string }
 
@@ -94,6 +99,13 @@ export class FlowContext {
     return region.url
   }
 
+  /** The userId of a user of this flow (a grid user or a foreign one). */
+  userIdOf (user: string): string {
+    const u = this.users.get(user)
+    if (!u) throw new Error(`${user} is not a user of this flow`)
+    return u.userId
+  }
+
   session (user: string): ClientSession {
     const s = this.sessions.get(user)
     if (!s) throw new Error(`${user} is not signed on`)
@@ -117,11 +129,14 @@ export class FlowContext {
     this.trace.push({ at: Date.now(), ...entry })
   }
 
-  async admin<T = any> (operationId: string, options: CallOptions = {}): Promise<T> {
+  /** Calls an operation of the admin interface with the target's admin token; its successful answer's body. */
+  async admin<K extends AdminOperationId> (operationId: K, ...[typed]: CallArgs<AdminOperations[K]>): Promise<CallResultFor<AdminOperations[K]>['body']> {
+    const options: CallOptions = typed ?? {}
     try {
-      const res = await this.peer.call<T>(this.target.userServerUrl, operationId, {
+      // Typed by this method's signature (as ClientSession.request is); forwarded as is.
+      const res = await this.peer.callUnchecked(this.target.userServerUrl, operationId, {
         ...options, headers: { authorization: `Bearer ${this.target.adminToken}` }
-      })
+      }) as CallResultFor<AdminOperations[K]>
       this.record({ kind: 'admin', operationId, from: 'runner', to: 'US', status: res.status, request: options.body, response: res.body })
       return res.body
     } catch (err) {

@@ -37,15 +37,15 @@ export async function applySetup (ctx: FlowContext): Promise<() => Promise<void>
     if (actor.kind === 'xmpp-user' && !userNames.has(name) && ctx.xmpp.isForeign(name)) await createForeignUser(ctx, name, withRecord.has(name))
   }
   for (const f of setup.friendships ?? []) {
-    const [a, b] = f.between.map((n) => ctx.users.get(n)?.userId)
-    await ctx.admin('adminCreateFriendship', { body: { userIds: [a, b], rights: f.rights ?? { ab: 1, ba: 1 } } })
+    const [a, b] = f.between
+    await ctx.admin('adminCreateFriendship', { body: { userIds: [ctx.userIdOf(a), ctx.userIdOf(b)], rights: f.rights ?? { ab: 1, ba: 1 } } })
     for (const [one, other] of [f.between, [...f.between].reverse()] as Array<[string, string]>) {
       const contact = ctx.scope[other] as { jid?: string, name?: string } | undefined
       if (ctx.xmpp.isForeign(one) && contact?.jid !== undefined) await ctx.xmpp.seedRoster(one, { jid: contact.jid, name: String(contact.name) })
     }
   }
   for (const g of setup.groups ?? []) {
-    const created = await ctx.admin('adminCreateGroup', { body: { name: `${g.name} ${ctx.runTag}`, memberIds: g.members.map((m) => ctx.users.get(m)?.userId) } })
+    const created = await ctx.admin('adminCreateGroup', { body: { name: `${g.name} ${ctx.runTag}`, memberIds: g.members.map((m) => ctx.userIdOf(m)) } })
     ctx.scope[g.name] = created
   }
   let restore = async (): Promise<void> => {}

@@ -4,17 +4,24 @@
 // check what a user server or region under test sends it.
 import { randomUUID, type KeyObject } from 'node:crypto'
 import type { Server } from '@hapi/hapi'
+import type { DocumentOperations, RegionKind, RequestBody } from '../../reference/lib/contract/types.ts'
 import { GridImError } from '../../reference/lib/errors/index.ts'
-import { createLogger, createServer, registerOperations, type ObservedExchange, type OperationInput } from '../../reference/lib/http/index.ts'
+import { createLogger, createServer, registerOperations, type ObservedExchange, type OperationHandlers, type OperationInput } from '../../reference/lib/http/index.ts'
 import { exportPublicKey, generateKeyPair } from '../../reference/lib/signatures/index.ts'
 import { recordExchanges } from '../lib/record-exchanges.ts'
 
-export type Received = { operationId: string, keyId?: string, body: unknown, at: number }
+type RegionOperations = DocumentOperations['region']
+/** The operations a simulated region records: every one it answers that carries a body. */
+type RecordedOperation = 'deliverInstantMessage' | 'deliverChatState' | 'deliverNotices' | 'deliverGroupMessage' | 'acceptAgent'
+
+/** A request it received, its body typed by its operation (validated against the contract on the way in). */
+export type Received = { [K in RecordedOperation]: { operationId: K, keyId?: string, body: RequestBody<RegionOperations[K]>, at: number } }[RecordedOperation]
+type Receipt = { [K in RecordedOperation]: { operationId: K, body: RequestBody<RegionOperations[K]> } }[RecordedOperation]
 
 export type SimulatedRegion = {
   name: string
   regionId: string
-  kind: 'region' | 'gateway'
+  kind: RegionKind
   url: string
   privateKey: KeyObject
   publicKey: string
@@ -25,32 +32,33 @@ export type SimulatedRegion = {
 }
 
 /** `onExchange` sees every request it answers, before any validation (so malformed ones too). */
-export async function startSimulatedRegion (name: string, kind: 'region' | 'gateway' = 'region', onExchange?: (x: ObservedExchange) => void): Promise<SimulatedRegion> {
+export async function startSimulatedRegion (name: string, kind: RegionKind = 'region', onExchange?: (x: ObservedExchange) => void): Promise<SimulatedRegion> {
   const keys = generateKeyPair()
   const next = generateKeyPair()
   const regionId = randomUUID()
   const received: Received[] = []
   const server: Server = createServer({ logger: createLogger({ role: 'simulated-region', name }) })
   // Signatures are recorded, not enforced: the runner observes what it is sent.
-  const record = (operationId: string) => (input: OperationInput) => {
-    const keyId = /keyid="([^"]*)"/.exec(String(input.headers['signature-input'] ?? ''))?.[1]
-    received.push({ operationId, keyId, body: input.body, at: Date.now() })
+  const record = (headers: OperationInput<unknown>['headers'], receipt: Receipt): void => {
+    const keyId = /keyid="([^"]*)"/.exec(String(headers['signature-input'] ?? ''))?.[1]
+    received.push({ ...receipt, keyId, at: Date.now() })
   }
   const notHere = (userId: string) => new GridImError('agent-not-here', `${userId} is not on ${name}`)
+  const handlers: OperationHandlers<'region'> = {
+    getRegionStatus: () => ({ body: { regionId, name, kind, agents: 0 } }),
+    deliverInstantMessage: (input) => { record(input.headers, { operationId: 'deliverInstantMessage', body: input.body }); throw notHere(input.body.toUserId) },
+    deliverChatState: (input) => { record(input.headers, { operationId: 'deliverChatState', body: input.body }); throw notHere(input.body.toUserId) },
+    deliverNotices: (input) => {
+      record(input.headers, { operationId: 'deliverNotices', body: input.body })
+      return { body: { accepted: 0, notHere: [...new Set(input.body.notices.map((n) => n.toUserId))] } }
+    },
+    deliverGroupMessage: (input) => { record(input.headers, { operationId: 'deliverGroupMessage', body: input.body }); return { body: { delivered: [], notHere: input.body.toUserIds } } },
+    acceptAgent: (input) => { record(input.headers, { operationId: 'acceptAgent', body: input.body }); throw new GridImError('not-your-agent', `${name} accepts no agents`) }
+  }
   registerOperations(server, {
     document: 'region',
     authenticators: { gridimSignature: () => ({ kind: 'anonymous' }) },
-    handlers: {
-      getRegionStatus: () => ({ body: { regionId, name, kind, agents: 0 } }),
-      deliverInstantMessage: (input) => { record('deliverInstantMessage')(input); throw notHere(input.body.toUserId) },
-      deliverChatState: (input) => { record('deliverChatState')(input); throw notHere(input.body.toUserId) },
-      deliverNotices: (input) => {
-        record('deliverNotices')(input)
-        return { body: { accepted: 0, notHere: [...new Set<string>(input.body.notices.map((n: { toUserId: string }) => n.toUserId))] } }
-      },
-      deliverGroupMessage: (input) => { record('deliverGroupMessage')(input); return { body: { delivered: [], notHere: input.body.toUserIds } } },
-      acceptAgent: (input) => { record('acceptAgent')(input); throw new GridImError('not-your-agent', `${name} accepts no agents`) }
-    },
+    handlers,
     validateResponses: false
   })
   if (onExchange) recordExchanges(server, onExchange)

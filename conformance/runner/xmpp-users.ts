@@ -245,7 +245,7 @@ export class XmppUsers {
     const userId = this.#ctx.users.get(name)?.userId
     if (userId === undefined) return
     for (;;) {
-      const user = await this.#ctx.peer.call<{ online?: boolean }>(this.#ctx.target.userServerUrl, 'adminGetUser', {
+      const user = await this.#ctx.peer.call(this.#ctx.target.userServerUrl, 'adminGetUser', {
         params: { userId }, headers: { authorization: `Bearer ${this.#ctx.target.adminToken}` }
       }).then((res) => res.body, () => undefined)
       if (user === undefined || (user.online === true) === online || Date.now() > deadline) return

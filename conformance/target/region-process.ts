@@ -4,7 +4,10 @@
 // ready when it has taken its lease at the user server the runner plays (GRIDIM-LEASE-1) — the
 // lease also says at which base URL it serves (GRIDIM-ROLE-2).
 import { spawn, type ChildProcess } from 'node:child_process'
+import type { AllOperations, RequestBody } from '../../reference/lib/contract/types.ts'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
+
+type LeaseRequest = RequestBody<AllOperations['renewRegionLease']>
 
 export const PLACEHOLDERS = ['userServerUrl', 'userServerKey', 'regionId', 'name', 'keyFile', 'port'] as const
 export type Placeholder = typeof PLACEHOLDERS[number]
@@ -95,7 +98,8 @@ export function waitForLease (observe: (o: (x: ObservedExchange) => void) => () 
     timer = setTimeout(() => { stop(); reject(new Error(`region ${regionId} took no lease within ${timeoutMs} ms`)) }, timeoutMs)
     stop = observe((x) => {
       if (x.operationId !== 'renewRegionLease' || x.status !== 200 || !x.url.includes(`/regions/${regionId}/lease`)) return
-      const url = (x.requestBody as { url?: unknown } | undefined)?.url
+      // A region under test's request, not validated here (the contract ledger judges it): read warily.
+      const url = (x.requestBody as Partial<Record<keyof LeaseRequest, unknown>> | undefined)?.url
       if (typeof url !== 'string') return
       clearTimeout(timer)
       stop()

@@ -56,6 +56,9 @@ t.test('a stanza that breaks its schema gets problems naming the schema and the 
 t.test('reading as a named schema: the object, or the problems', async (t) => {
   t.same(readChecked('presence-unavailable', xml(`<presence type='unavailable' from='${ADA}/grid'/>`)), { stanza: { kind: 'presenceUnavailable', from: `${ADA}/grid` }, problems: [] })
   t.match(readChecked('chat-message', xml(`<message type='chat' from='${ADA}' to='${DANA}'/>`)).problems, [/needs? .*body|without a <body\/>/])
+  // XEP-0045 §7.8.2: an <invite/> with `to` is the inviter's request, even when it also has `from`.
+  const both = xml(`<message from='${DANA}' to='r@grid.localhost'><x xmlns='http://jabber.org/protocol/muc#user'><invite to='${ADA}' from='${ADA}'/></x></message>`)
+  t.same(readChecked('muc-invitation', both), { problems: ['urn:gridim:stanza:muc-invitation: bad-request: it reads as mucInvite, not mucInvitation'] }, 'read as the room passing it on, it breaks that schema')
 })
 
 t.test('objects are checked against the JSON Schema, naming the member', async (t) => {

@@ -6,7 +6,7 @@ import type { Element } from 'ltx'
 import { stanzaSchemas, type Stanza } from '../../openapi/stanzas/index.ts'
 import { createAjv } from '../../reference/lib/contract/ajv.ts'
 import { XmppError } from '../../reference/xmpp/stanza/index.ts'
-import { readAs, schemaOf, type Direction, type StanzaName } from './read-as.ts'
+import { readAs, schemaOf, type Direction, type StanzaName, type StanzaOf } from './read-as.ts'
 
 export type StanzaVerdict = {
   /** The schema the stanza is meant to be; undefined when none applies (an IQ, a headline…). */
@@ -37,8 +37,8 @@ export function checkObject (name: StanzaName, value: unknown): string[] {
 }
 
 /** Reads `el` as schema `name`: the object, or the problems that stop it reading or validating. */
-export function readChecked (name: StanzaName, el: Element): { stanza?: Stanza, problems: string[] } {
-  let stanza: Stanza
+export function readChecked<N extends StanzaName> (name: N, el: Element): { stanza?: StanzaOf<N>, problems: string[] } {
+  let stanza: StanzaOf<N>
   try {
     stanza = readAs(name, el)
   } catch (err) {

@@ -3,17 +3,20 @@
 // that make a stanza one of its kind, as RFC 6120/6121 and the XEPs define them — and a reader
 // that raises the StanzaError of whatever breaks the schema. The gate says "this is meant to be
 // a chat-message"; the reader says whether it is a good one.
+import type { Static } from '@sinclair/typebox'
 import type { Element } from 'ltx'
 import type { Stanza, stanzaSchemas } from '../../openapi/stanzas/index.ts'
 import {
   chatMessageFromStanza, chatStateFromStanza, directInvitationFromStanza, findInvites, groupchatMessageFromStanza,
   isMucJoin, isMucLeave, mediatedInvitationFromStanza, messageErrorFromStanza, mucJoinFromStanza, mucLeaveFromStanza,
   NS_CHATSTATES, NS_CONFERENCE, presenceAvailableFromStanza, presenceErrorFromStanza, presenceProbeFromStanza,
-  presenceUnavailableFromStanza, subscriptionFromStanza
+  presenceUnavailableFromStanza, StanzaError, subscriptionFromStanza
 } from '../../reference/xmpp/stanza/index.ts'
 import { contentChild } from '../../reference/xmpp/stanza/read.ts'
 
 export type StanzaName = Exclude<keyof typeof stanzaSchemas, 'stanza-error'>
+/** The JSON form of a `name` stanza: its TypeBox schema's static type. */
+export type StanzaOf<N extends StanzaName> = Static<(typeof stanzaSchemas)[N]>
 /** Which way a stanza went, seen from the XMPP user's client. */
 export type Direction = 'sent' | 'received'
 
@@ -51,23 +54,33 @@ const GATES: Record<StanzaName, Gate> = {
   'presence-error': presenceOf('error')
 }
 
-const READERS: Record<StanzaName, (el: Element) => Stanza> = {
+/**
+ * The mapping reads some elements as one of several kinds (a mediated invitation, a
+ * subscription); one that reads as another kind than the schema asked for breaks that schema.
+ */
+function ofKind<K extends Stanza['kind']> (kind: K, stanza: Stanza): Extract<Stanza, { kind: K }> {
+  if (stanza.kind !== kind) throw new StanzaError('bad-request', `it reads as ${stanza.kind}, not ${kind}`)
+  // What the check above established; TypeScript does not narrow a union by a generic kind.
+  return stanza as Extract<Stanza, { kind: K }>
+}
+
+const READERS: { [N in StanzaName]: (el: Element) => StanzaOf<N> } = {
   'chat-message': chatMessageFromStanza,
   'chat-state': chatStateFromStanza,
   'groupchat-message': groupchatMessageFromStanza,
   'message-error': messageErrorFromStanza,
-  'muc-invite': mediatedInvitationFromStanza,
-  'muc-invitation': mediatedInvitationFromStanza,
+  'muc-invite': (el) => ofKind('mucInvite', mediatedInvitationFromStanza(el)),
+  'muc-invitation': (el) => ofKind('mucInvitation', mediatedInvitationFromStanza(el)),
   'direct-invitation': directInvitationFromStanza,
   'presence-available': presenceAvailableFromStanza,
   'muc-join': mucJoinFromStanza,
   'presence-unavailable': presenceUnavailableFromStanza,
   'muc-leave': mucLeaveFromStanza,
   'presence-probe': presenceProbeFromStanza,
-  'presence-subscribe': (el) => subscriptionFromStanza(el, 'subscribe'),
-  'presence-subscribed': (el) => subscriptionFromStanza(el, 'subscribed'),
-  'presence-unsubscribe': (el) => subscriptionFromStanza(el, 'unsubscribe'),
-  'presence-unsubscribed': (el) => subscriptionFromStanza(el, 'unsubscribed'),
+  'presence-subscribe': (el) => ofKind('presenceSubscribe', subscriptionFromStanza(el, 'subscribe')),
+  'presence-subscribed': (el) => ofKind('presenceSubscribed', subscriptionFromStanza(el, 'subscribed')),
+  'presence-unsubscribe': (el) => ofKind('presenceUnsubscribe', subscriptionFromStanza(el, 'unsubscribe')),
+  'presence-unsubscribed': (el) => ofKind('presenceUnsubscribed', subscriptionFromStanza(el, 'unsubscribed')),
   'presence-error': presenceErrorFromStanza
 }
 
@@ -88,6 +101,6 @@ export function isMeantAs (name: StanzaName, el: Element, direction: Direction):
 }
 
 /** The object of schema `name`; throws the reference mapping's StanzaError when the element breaks it. */
-export function readAs (name: StanzaName, el: Element): Stanza {
+export function readAs<N extends StanzaName> (name: N, el: Element): StanzaOf<N> {
   return READERS[name](el)
 }

@@ -2,14 +2,13 @@
 // schema and matches. Each positive expectation claims the stanza that meets it, so two
 // expectations need two stanzas; only stanzas received since `since` (the start of the latest
 // step whose action can change something) count, so an old stanza cannot meet a new expectation.
-import type { Stanza } from '../../openapi/stanzas/index.ts'
 import { matches, mismatch } from '../runner/match.ts'
 import { readChecked } from './judge-stanza.ts'
-import { isMeantAs, type StanzaName } from './read-as.ts'
+import { isMeantAs, type StanzaName, type StanzaOf } from './read-as.ts'
 import type { StanzaRecord, XmppActor } from './xmpp-actor.ts'
 
-export type StanzaQuery = {
-  name: StanzaName
+export type StanzaQuery<N extends StanzaName = StanzaName> = {
+  name: N
   match: unknown
   /** The first sequence number that counts. */
   since: number
@@ -17,7 +16,7 @@ export type StanzaQuery = {
   claimed: Set<number>
 }
 
-export type Found = { record: StanzaRecord, stanza: Stanza }
+export type Found<N extends StanzaName = StanzaName> = { record: StanzaRecord, stanza: StanzaOf<N> }
 
 /** Received in the window and meant as the schema; claimed ones too when `withClaimed`. */
 function candidates (actor: XmppActor, q: StanzaQuery, withClaimed = false): StanzaRecord[] {
@@ -25,7 +24,7 @@ function candidates (actor: XmppActor, q: StanzaQuery, withClaimed = false): Sta
     isMeantAs(q.name, r.element, 'received'))
 }
 
-export function findStanza (actor: XmppActor, q: StanzaQuery): Found | undefined {
+export function findStanza<N extends StanzaName> (actor: XmppActor, q: StanzaQuery<N>): Found<N> | undefined {
   for (const record of candidates(actor, q)) {
     const { stanza } = readChecked(q.name, record.element)
     if (stanza !== undefined && matches(stanza, q.match)) return { record, stanza }
@@ -49,7 +48,7 @@ export function describeReceived (actor: XmppActor, q: StanzaQuery): string {
 }
 
 /** Waits (bounded) for the stanza and claims it. */
-export async function expectStanza (actor: XmppActor, q: StanzaQuery, timeoutMs: number): Promise<Found> {
+export async function expectStanza<N extends StanzaName> (actor: XmppActor, q: StanzaQuery<N>, timeoutMs: number): Promise<Found<N>> {
   const found = await actor.waitFor(() => findStanza(actor, q), timeoutMs, () => describeReceived(actor, q))
   q.claimed.add(found.record.seq)
   return found

@@ -1,0 +1,32 @@
+// A flow's expectations are read against the contract before anything is waited for: an event
+// type client.yaml does not define fails the check by name (a `no-event` of a misspelt type would
+// otherwise pass without having looked at anything).
+import t from 'tap'
+import type { Flow } from '../../spec/flows/schema.ts'
+import type { Target } from '../target/target.ts'
+import { check } from './expectations.ts'
+import { FlowContext } from './flow-context.ts'
+
+const flow: Flow = {
+  id: 'f',
+  title: 'F',
+  source: { kind: 'expected', ref: 'test' },
+  summary: 'a flow with one user',
+  actors: { A: { kind: 'user' } },
+  steps: [{ id: '1', actor: 'A', action: 'waits', outcomes: [] }]
+}
+const target: Target = { name: 't', userServerUrl: 'http://127.0.0.1:9', adminToken: 'x', regions: [], capabilities: new Set(), close: async () => {} }
+
+t.test('an event or no-event of a type client.yaml does not define fails, naming the type', async (t) => {
+  const ctx = new FlowContext(flow, target, 100)
+  for (const kind of ['event', 'no-event'] as const) {
+    await t.rejects(check(ctx, { kind, for: 'A', type: 'instantMesage' }, { exchanges: [] }), /openapi\/client\.yaml defines no ClientEvent of type instantMesage/, kind)
+  }
+})
+
+t.test('a name the flow has no user for is refused by name', async (t) => {
+  const ctx = new FlowContext(flow, target, 100)
+  t.throws(() => ctx.userIdOf('Z'), /Z is not a user of this flow/)
+  ctx.users.set('A', { name: 'A', firstName: 'A', lastName: 'B', password: 'p', userId: 'u-a' })
+  t.equal(ctx.userIdOf('A'), 'u-a')
+})
