@@ -3,8 +3,8 @@
 // session's order — and never to a user who is not a member when the message is accepted.
 import type { GroupSessionRow, UserRow } from '../../store/index.ts'
 import type { UserServerContext } from '../context.ts'
+import { displayName } from '../conversions.ts'
 import { groupByRegion } from '../notices/routing.ts'
-import { displayName } from '../wire.ts'
 
 export type GroupMessage = { messageId: string, body: string, sentAt: string }
 
