@@ -9,6 +9,7 @@ import { onlineAmong, presenceNotice, reachableAmong } from '../sessions/online.
 export function adminCreateFriendship (ctx: UserServerContext): HandlerFor<'admin', 'adminCreateFriendship'> {
   return (input) => {
     const friendship = input.body
+    // The contract holds exactly two distinct ids (minItems = maxItems = 2, uniqueItems).
     const [a, b] = friendship.userIds.map((id) => requireUser(ctx, id)) as [ReturnType<typeof requireUser>, ReturnType<typeof requireUser>]
     const { ab, ba } = friendship.rights
     if (!ctx.store.createFriendship(a.userId, b.userId, ab, ba)) throw new GridImError('already-friends', 'the users are already friends')

@@ -3,7 +3,6 @@
 // request, leaseSeconds on the next renewal, groupIdleSeconds on the next sweep.
 import { GridImError } from '../../lib/errors/index.ts'
 import type { HandlerFor } from '../../lib/http/index.ts'
-import type { Settings } from '../../store/index.ts'
 import type { UserServerContext } from '../context.ts'
 import { SETTING_RANGES } from '../limits.ts'
 
@@ -11,7 +10,7 @@ export function adminUpdateSettings (ctx: UserServerContext): HandlerFor<'admin'
   return (input) => {
     const settings = input.body
     for (const [field, [min, max]] of Object.entries(SETTING_RANGES)) {
-      const value = settings[field as keyof Settings]
+      const value = settings[field as keyof typeof settings]
       if (value < min || value > max) throw new GridImError('invalid-request', `${field} must be from ${min} to ${max}`)
     }
     return { body: ctx.store.updateSettings(settings) }
