@@ -2,11 +2,11 @@
 // instant messages. Requests to one region go one at a time, in the order they were queued
 // (GRIDIM-SIGN-16, GRIDIM-GRP-16); different regions proceed in parallel. A region that does
 // not answer is logged and otherwise ignored: its lease will lapse and its agents go offline.
-import type { Logger, PeerClient } from '../../lib/http/index.ts'
+import type { GroupMessageDelivery, InstantMessage, Notice } from '../../lib/contract/types.ts'
 import { GridImError } from '../../lib/errors/index.ts'
+import type { Logger, PeerClient } from '../../lib/http/index.ts'
 import { MAX_NOTICES_PER_REQUEST } from '../limits.ts'
 import type { Metrics } from '../metrics.ts'
-import type { GroupMessageDelivery, InstantMessage, Notice } from '../../lib/contract/types.ts'
 import type { Locate } from './locator.ts'
 import { chunk, reroutes, type Target } from './routing.ts'
 
@@ -80,7 +80,8 @@ export class Courier {
         this.metrics.countSent('deliverInstantMessage')
         try {
           const { body } = await this.peer.call(target.url, 'deliverInstantMessage', { body: message })
-          resolve(body.status === 'duplicate' ? 'duplicate' : 'delivered')
+          // A peer's answer is not checked against the contract: a 200 without a body delivered it too.
+          resolve(body?.status === 'duplicate' ? 'duplicate' : 'delivered')
         } catch (error) {
           if (error instanceof GridImError && error.code === 'agent-not-here') return resolve('agent-not-here')
           this.#failed(target, 'deliverInstantMessage', error)
