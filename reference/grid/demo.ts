@@ -4,7 +4,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { PeerClient } from '../lib/http/index.ts'
 
-export type DemoUser = { key: 'A' | 'B' | 'C', firstName: string, lastName: string, password: string, userId?: string }
+export type DemoUser = { key: 'A' | 'B' | 'C', firstName: string, lastName: string, password: string }
+/** A demo user once created at the user server. */
+export type SeededUser = DemoUser & { userId: string }
 
 export const DEMO_USERS: DemoUser[] = [
   { key: 'A', firstName: 'Ada', lastName: 'Lovelace', password: 'demo-ada' },
@@ -16,16 +18,16 @@ export const DEMO_USERS: DemoUser[] = [
  * Creates the demo users, their friendships and group the first time a data folder is used,
  * and remembers them in demo.json there; later starts read that file.
  */
-export async function seedDemo (peer: PeerClient, userServerUrl: string, adminToken: string, dataDir: string): Promise<DemoUser[]> {
+export async function seedDemo (peer: PeerClient, userServerUrl: string, adminToken: string, dataDir: string): Promise<SeededUser[]> {
   const file = join(dataDir, 'demo.json')
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoUser[]
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SeededUser[]
   const headers = { authorization: `Bearer ${adminToken}` }
-  const users: DemoUser[] = []
+  const users: SeededUser[] = []
   for (const user of DEMO_USERS) {
     const res = await peer.call(userServerUrl, 'adminCreateUser', { headers, body: { firstName: user.firstName, lastName: user.lastName, password: user.password } })
     users.push({ ...user, userId: res.body.userId })
   }
-  const [a, b, c] = users as [DemoUser, DemoUser, DemoUser]
+  const [a, b, c] = users as [SeededUser, SeededUser, SeededUser]
   for (const friend of [b, c]) {
     await peer.call(userServerUrl, 'adminCreateFriendship', { headers, body: { userIds: [a.userId, friend.userId], rights: { ab: 1, ba: 1 } } })
   }

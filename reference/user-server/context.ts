@@ -1,5 +1,6 @@
 // What every route and sweeper of the user server shares. Built once by createUserServer.
 import type { KeyObject } from 'node:crypto'
+import type { Schema } from '../lib/contract/types.ts'
 import type { Fault } from '../lib/faults.ts'
 import type { Logger } from '../lib/http/index.ts'
 import type { Store } from '../store/index.ts'
@@ -10,7 +11,8 @@ import type { AcknowledgedIds } from './offline/acknowledged-ids.ts'
 import type { Redelivery } from './offline/redelivery.ts'
 import type { RecentMap } from './recent.ts'
 
-export type GroupMessageSent = { messageId: string, destinations: number }
+/** The answer to a group message (user-server.yaml GroupMessageSent), kept to answer a repeat alike. */
+export type GroupMessageSent = Schema<'GroupMessageSent'>
 
 /**
  * The region a session left, which may place it back once (GRIDIM-LOC-15) and whose hand-over the

@@ -3,7 +3,7 @@
 import type { KeyObject } from 'node:crypto'
 import { randomUUID } from 'node:crypto'
 import { createLogger } from '../lib/http/index.ts'
-import type { CallOptions, CallResult } from '../lib/http/index.ts'
+import { AnsweringPeer } from '../lib/http/answering-peer.ts'
 import type { Fault } from '../lib/faults.ts'
 import { exportPublicKey, generateKeyPair, signRequest } from '../lib/signatures/index.ts'
 import { hashPassword, openSqliteStore, type RegionKind, type Store } from '../store/index.ts'
@@ -40,14 +40,11 @@ export function harness (t: Teardown, options: HarnessOptions = {}) {
   const clock = { now: Date.now() }
   const sent: SentRequest[] = []
   let responder: Responder = () => undefined
-  const peer = {
-    async call<T = any> (url: string, operationId: string, options: CallOptions = {}): Promise<CallResult<T>> {
-      const request = { url, operationId, body: structuredClone(options.body) }
-      sent.push(request)
-      const answer = responder(request) ?? defaultAnswer(request)
-      return { status: 200, body: answer as T }
-    }
-  }
+  const peer = new AnsweringPeer(({ url, operationId, options }) => {
+    const request = { url, operationId, body: structuredClone(options.body) }
+    sent.push(request)
+    return responder(request) ?? defaultAnswer(request)
+  })
   const us = createUserServer({
     store, ...keys, adminToken: ADMIN_TOKEN, logger: createLogger(), now: () => clock.now, peer, gatewayDomain: 'grid.example', groupRetryDelaysMs: [1, 1],
     ...(options.publicUrl === null ? {} : { publicUrl: options.publicUrl ?? BASE_URL }), ...(options.faults === undefined ? {} : { faults: options.faults })

@@ -15,6 +15,8 @@ async function serve (t: Test, handler: (req: IncomingMessage, res: ServerRespon
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, sockets }
 }
 
+const settings = { leaseSeconds: 60, groupIdleSeconds: 600, replayWindowSeconds: 300 }
+
 const problem = (res: ServerResponse, status: number, body: unknown): void => {
   res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' })
   res.end(JSON.stringify(body))
@@ -28,10 +30,10 @@ t.test('a JSON answer, with the body sent and its length declared; the connectio
     req.on('end', () => { seen.push({ length: req.headers['content-length'], body, port: req.socket.remotePort }); problem(res, 200, { ok: true }) })
   })
   const client = new PeerClient()
-  const body = { regionId: 'é', n: 1 }
-  const answer = await client.call(url, 'adminUpdateSettings', { body, headers: { authorization: 'Bearer x' } })
+  const body = { name: 'é', memberIds: [] }
+  const answer = await client.call(url, 'adminCreateGroup', { body, headers: { authorization: 'Bearer x' } })
   t.same(answer, { status: 200, body: { ok: true } })
-  await client.call(url, 'adminUpdateSettings', { body })
+  await client.call(url, 'adminCreateGroup', { body })
   t.equal(seen[0]!.length, String(Buffer.byteLength(JSON.stringify(body))), 'Content-Length in bytes, not characters')
   t.same(JSON.parse(seen[0]!.body), body)
   t.equal(seen[1]!.port, seen[0]!.port, 'the second call reuses the connection')
@@ -47,14 +49,14 @@ t.test('a kept-alive connection the peer closed is retried once on a fresh one',
     problem(res, 200, { n: ports.length })
   })
   const client = new PeerClient()
-  await client.call(url, 'adminUpdateSettings', { body: {} })
-  const again = await client.call(url, 'adminUpdateSettings', { body: {} })
+  await client.call(url, 'adminUpdateSettings', { body: settings })
+  const again = await client.call(url, 'adminUpdateSettings', { body: settings })
   t.same(again.body, { n: 3 }, 'answered by the retry')
   t.equal(ports[1], ports[0], 'the dropped request came on the kept-alive connection')
   t.not(ports[2], ports[1], 'the retry on a fresh one')
   // A dropped request on a fresh connection is not retried: it fails as unavailable.
   const { url: url2 } = await serve(t, (req) => { req.socket.destroy() })
-  await t.rejects(client.call(url2, 'adminUpdateSettings', { body: {} }), { code: 'unavailable', message: /socket hang up/ })
+  await t.rejects(client.call(url2, 'adminUpdateSettings', { body: settings }), { code: 'unavailable', message: /socket hang up/ })
 })
 
 t.test('failures are unavailable: refused, timed out, not JSON, too large; problem details become their error', async (t) => {
@@ -66,12 +68,12 @@ t.test('failures are unavailable: refused, timed out, not JSON, too large; probl
     if (req.headers['x-case'] === 'huge') { res.writeHead(200, { 'content-type': 'application/json' }); res.end(Buffer.alloc(9 * 1024 * 1024, 0x20)); return }
     problem(res, 404, { type: 'urn:gridim:problem:unknown-user', title: 'no such user', status: 404, code: 'unknown-user' })
   })
-  await t.rejects(client.call(url, 'adminUpdateSettings', { body: {}, headers: { 'x-case': 'slow' } }), { code: 'unavailable', message: /no answer within 200 ms/ })
-  await t.rejects(client.call(url, 'adminUpdateSettings', { body: {}, headers: { 'x-case': 'text' } }), { code: 'unavailable', message: /not JSON/ })
-  await t.rejects(client.call(url, 'adminUpdateSettings', { body: {}, headers: { 'x-case': 'huge' }, timeoutMs: 5000 }), { code: 'unavailable', message: /larger than/ })
-  await t.rejects(client.call(url, 'adminUpdateSettings', { body: {} }), { code: 'unknown-user' })
+  await t.rejects(client.call(url, 'adminUpdateSettings', { body: settings, headers: { 'x-case': 'slow' } }), { code: 'unavailable', message: /no answer within 200 ms/ })
+  await t.rejects(client.call(url, 'adminUpdateSettings', { body: settings, headers: { 'x-case': 'text' } }), { code: 'unavailable', message: /not JSON/ })
+  await t.rejects(client.call(url, 'adminUpdateSettings', { body: settings, headers: { 'x-case': 'huge' }, timeoutMs: 5000 }), { code: 'unavailable', message: /larger than/ })
+  await t.rejects(client.call(url, 'adminUpdateSettings', { body: settings }), { code: 'unknown-user' })
   const { port } = server.address() as AddressInfo
   await new Promise<void>((resolve) => server.close(() => resolve()))
   server.closeAllConnections()
-  await t.rejects(client.call(`http://127.0.0.1:${port}`, 'adminUpdateSettings', { body: {} }), { code: 'unavailable', message: /ECONNREFUSED/ })
+  await t.rejects(client.call(`http://127.0.0.1:${port}`, 'adminUpdateSettings', { body: settings }), { code: 'unavailable', message: /ECONNREFUSED/ })
 })

@@ -2,15 +2,17 @@
 // current session the user server has placed at that region. GRIDIM-LEASE-7: and only while it
 // holds a current lease. GRIDIM-ERR-7: existence is checked before authority.
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationInput } from '../../lib/http/index.ts'
+import type { PeerPrincipal } from '../../lib/http/index.ts'
 import type { SessionRow, UserRow } from '../../store/index.ts'
 import type { UserServerContext } from '../context.ts'
 import { leaseIsCurrent } from '../notices/locator.ts'
 import { isForeignUser } from '../users/foreign-users.ts'
 
+/** The input of a signed operation: its handler is typed with the region that signed it. */
+export type Signed = { principal: PeerPrincipal }
+
 /** The regionId that signed the request (its verified keyid). */
-export function signerOf (input: OperationInput): string {
-  if (input.principal.kind !== 'peer') throw new Error('this operation is signed')
+export function signerOf (input: Signed): string {
   return input.principal.keyId
 }
 
@@ -32,7 +34,7 @@ export function requireUser (ctx: UserServerContext, userId: string): UserRow {
  * GRIDIM-SEC-8, GRIDIM-ROLE-1: the signing region hosts the user — it is the region of the
  * user's session or, for a foreign user without one, the gateway, which hosts every foreign user.
  */
-export function requireHosted (ctx: UserServerContext, input: OperationInput, user: UserRow): SessionRow | null {
+export function requireHosted (ctx: UserServerContext, input: Signed, user: UserRow): SessionRow | null {
   const session = ctx.store.getSessionByUser(user.userId)
   const signer = signerOf(input)
   const hosted = session !== null
@@ -46,7 +48,7 @@ export function requireHosted (ctx: UserServerContext, input: OperationInput, us
  * The acting user exists and the signing region hosts them. Only for operations that name no
  * other thing: GRIDIM-ERR-7 checks the existence of everything a request names before authority.
  */
-export function requireAgent (ctx: UserServerContext, input: OperationInput, userId: string): { user: UserRow, session: SessionRow | null } {
+export function requireAgent (ctx: UserServerContext, input: Signed, userId: string): { user: UserRow, session: SessionRow | null } {
   const user = requireUser(ctx, userId)
   return { user, session: requireHosted(ctx, input, user) }
 }

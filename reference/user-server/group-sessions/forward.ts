@@ -1,12 +1,14 @@
 // GRIDIM-GRP-13, GRIDIM-GRP-17: a group message goes once to each region hosting members,
 // naming the members there — the sender included, so its own client sees the message in the
 // session's order — and never to a user who is not a member when the message is accepted.
+import type { GroupMessageDelivery } from '../../lib/contract/types.ts'
 import type { GroupSessionRow, UserRow } from '../../store/index.ts'
 import type { UserServerContext } from '../context.ts'
+import { displayName } from '../conversions.ts'
 import { groupByRegion } from '../notices/routing.ts'
-import { displayName } from '../wire.ts'
 
-export type GroupMessage = { messageId: string, body: string, sentAt: string }
+/** What the sender's request and the user server's clock make of a group message. */
+export type GroupMessage = Pick<GroupMessageDelivery, 'messageId' | 'body' | 'sentAt'>
 
 /** Queues the forwards; returns the number of destination regions (GRIDIM-GRP-14). */
 export function forwardGroupMessage (ctx: UserServerContext, session: GroupSessionRow, sender: UserRow, message: GroupMessage): number {

@@ -2,8 +2,9 @@
 // they can be reached — the destinations its messages go to (common.yaml GroupSession).
 import type { GroupSessionRow, Store } from '../../store/index.ts'
 import type { UserServerContext } from '../context.ts'
+import { displayName } from '../conversions.ts'
 import { groupByRegion } from '../notices/routing.ts'
-import { displayName, type GroupMember, type GroupSession } from '../wire.ts'
+import type { GroupMember, GroupSession } from '../../lib/contract/types.ts'
 
 export function groupMembers (store: Store, userIds: readonly string[]): GroupMember[] {
   return userIds.flatMap((userId) => {

@@ -1,9 +1,9 @@
 import t from 'tap'
 import { GridImError } from '../../lib/errors/index.ts'
-import type { CallOptions } from '../../lib/http/index.ts'
+import { AnsweringPeer } from '../../lib/http/answering-peer.ts'
 import { createLogger } from '../../lib/http/index.ts'
 import { Metrics } from '../metrics.ts'
-import type { Notice } from '../wire.ts'
+import type { Notice } from '../../lib/contract/types.ts'
 import { Courier } from './courier.ts'
 import type { Target } from './routing.ts'
 
@@ -15,15 +15,13 @@ const notice = (toUserId: string, status: 'online' | 'offline' = 'online'): Noti
 function recorder (answer: (url: string, operationId: string, body: any) => Promise<unknown> | unknown) {
   const log: string[] = []
   const calls: Array<{ url: string, operationId: string, body: any }> = []
-  const peer = {
-    async call (url: string, operationId: string, options: CallOptions = {}) {
-      calls.push({ url, operationId, body: options.body })
-      log.push(`start ${url}`)
-      const body = await answer(url, operationId, options.body)
-      log.push(`end ${url}`)
-      return { status: 200, body: body as any }
-    }
-  }
+  const peer = new AnsweringPeer(async ({ url, operationId, options }) => {
+    calls.push({ url, operationId, body: options.body })
+    log.push(`start ${url}`)
+    const body = await answer(url, operationId, options.body)
+    log.push(`end ${url}`)
+    return body
+  })
   return { peer, log, calls }
 }
 

@@ -2,11 +2,11 @@
 // instant messages. Requests to one region go one at a time, in the order they were queued
 // (GRIDIM-SIGN-16, GRIDIM-GRP-16); different regions proceed in parallel. A region that does
 // not answer is logged and otherwise ignored: its lease will lapse and its agents go offline.
-import type { Logger, PeerClient } from '../../lib/http/index.ts'
+import type { GroupMessageDelivery, InstantMessage, Notice } from '../../lib/contract/types.ts'
 import { GridImError } from '../../lib/errors/index.ts'
+import type { Logger, PeerClient } from '../../lib/http/index.ts'
 import { MAX_NOTICES_PER_REQUEST } from '../limits.ts'
 import type { Metrics } from '../metrics.ts'
-import type { GroupMessageDelivery, InstantMessage, Notice } from '../wire.ts'
 import type { Locate } from './locator.ts'
 import { chunk, reroutes, type Target } from './routing.ts'
 
@@ -47,8 +47,8 @@ export class Courier {
   deliverNotices (target: Target, notices: Notice[], reroutable: (notice: Notice) => boolean = () => true): void {
     for (const part of chunk(notices, MAX_NOTICES_PER_REQUEST)) {
       this.#enqueue(target.regionId, async () => {
-        const answer = await this.#send(target, 'deliverNotices', { notices: part })
-        const notHere: string[] = answer?.notHere ?? []
+        const answer = await this.#send(target, 'deliverNotices', () => this.peer.call(target.url, 'deliverNotices', { body: { notices: part } }))
+        const notHere = answer?.notHere ?? []
         if (notHere.length === 0) return
         for (const { target: next, userIds } of reroutes(notHere, target.regionId, this.#regionOf(notHere))) {
           const ids = new Set(userIds)
@@ -65,7 +65,7 @@ export class Courier {
    */
   deliverGroupMessage (target: Target, delivery: GroupMessageDelivery, reroute = true): void {
     this.#enqueue(target.regionId, async () => {
-      const answer = await this.#send(target, 'deliverGroupMessage', delivery, this.#groupRetryDelaysMs)
+      const answer = await this.#send(target, 'deliverGroupMessage', () => this.peer.call(target.url, 'deliverGroupMessage', { body: delivery }), this.#groupRetryDelaysMs)
       if (!reroute || !answer?.notHere?.length) return
       for (const { target: next, userIds } of reroutes(answer.notHere, target.regionId, this.#regionOf(answer.notHere))) {
         this.deliverGroupMessage(next, { ...delivery, toUserIds: userIds }, false)
@@ -80,6 +80,7 @@ export class Courier {
         this.metrics.countSent('deliverInstantMessage')
         try {
           const { body } = await this.peer.call(target.url, 'deliverInstantMessage', { body: message })
+          // A peer's answer is not checked against the contract: a 200 without a body delivered it too.
           resolve(body?.status === 'duplicate' ? 'duplicate' : 'delivered')
         } catch (error) {
           if (error instanceof GridImError && error.code === 'agent-not-here') return resolve('agent-not-here')
@@ -100,11 +101,12 @@ export class Courier {
     return (userId) => located.get(userId)
   }
 
-  async #send (target: Target, operationId: string, body: unknown, retryDelaysMs: readonly number[] = []): Promise<any> {
+  /** Makes `call` (a request of `operationId`), retried after each delay on a transient failure; undefined if it failed. */
+  async #send<T> (target: Target, operationId: string, call: () => Promise<{ body: T }>, retryDelaysMs: readonly number[] = []): Promise<T | undefined> {
     for (let attempt = 0; ; attempt++) {
       this.metrics.countSent(operationId)
       try {
-        return (await this.peer.call(target.url, operationId, { body })).body
+        return (await call()).body
       } catch (error) {
         const transient = error instanceof GridImError ? TRANSIENT.has(error.code) : true
         if (!transient || attempt >= retryDelaysMs.length) {

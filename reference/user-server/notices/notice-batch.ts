@@ -2,7 +2,7 @@
 // first and sent together, so that each destination region gets one `deliverNotices` request
 // carrying all of them (GRIDIM-SIGN-14), sent at once (GRIDIM-SIGN-15).
 import { randomUUID } from 'node:crypto'
-import type { Notice, NoticeContent } from '../wire.ts'
+import type { Notice, NoticeContent } from '../../lib/contract/types.ts'
 import type { Courier } from './courier.ts'
 import type { Locate } from './locator.ts'
 import { groupByRegion, type Target } from './routing.ts'
@@ -17,13 +17,13 @@ export class NoticeBatch {
 
   /** A notice for `toUserId` wherever that user is when the batch is sent; dropped if offline. */
   add (toUserId: string, content: NoticeContent): this {
-    this.#entries.push({ notice: { noticeId: randomUUID(), toUserId, ...content } as Notice })
+    this.#entries.push({ notice: { noticeId: randomUUID(), toUserId, ...content } })
     return this
   }
 
   /** A notice for a region that no longer hosts the user (GRIDIM-SIGN-8). */
   addAt (target: Target, toUserId: string, content: NoticeContent): this {
-    this.#entries.push({ notice: { noticeId: randomUUID(), toUserId, ...content } as Notice, at: target })
+    this.#entries.push({ notice: { noticeId: randomUUID(), toUserId, ...content }, at: target })
     return this
   }
 

@@ -5,10 +5,10 @@
 // recipient goes offline the attempts stop: the next sign-on returns the message.
 import type { Logger } from '../../lib/http/index.ts'
 import type { OfflineMessageRow, Store } from '../../store/index.ts'
+import { messageToWire } from '../conversions.ts'
 import type { Courier } from '../notices/courier.ts'
 import type { Locate } from '../notices/locator.ts'
 import type { AcknowledgedIds } from './acknowledged-ids.ts'
-import { messageToWire } from '../wire.ts'
 
 const FIRST_RETRY_MS = 1000
 const MAX_RETRY_MS = 5 * 60 * 1000

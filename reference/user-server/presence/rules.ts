@@ -1,9 +1,13 @@
 // Who is told what about whose presence. Plain functions over data: the routes feed them rows
 // from the store and turn the answers into notices. "Online" is a predicate so that callers
 // decide how they know it (one store query for all friends, a set of users just signed off...).
+import type { Friend, Schema } from '../../lib/contract/types.ts'
 import type { FriendRow } from '../../store/index.ts'
-import { displayName, type Friend, type PresenceStatus } from '../wire.ts'
+import { displayName } from '../conversions.ts'
 import { grantsSeeOnline } from './rights.ts'
+
+/** What a `presence` notice says of a user (region.yaml PresenceNotice). */
+export type PresenceStatus = Schema<'PresenceNotice'>['status']
 
 export type IsOnline = (userId: string) => boolean
 

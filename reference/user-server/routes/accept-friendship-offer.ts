@@ -2,16 +2,16 @@
 // offerer gets `friendshipAccepted` and the offeree's `online` presence in one request, and the
 // offeree learns the offerer's presence from the answer's `online`.
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireUser } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
+import { displayName } from '../conversions.ts'
 import { RIGHTS_ON_ACCEPT } from '../presence/rights.ts'
 import { friendView, presenceOnNewFriendship } from '../presence/rules.ts'
 import { onlineAmong, presenceNotice, reachableAmong } from '../sessions/online.ts'
-import { displayName } from '../wire.ts'
 import { pendingOfferFor } from './answer-offer.ts'
 
-export function acceptFriendshipOffer (ctx: UserServerContext): OperationHandler {
+export function acceptFriendshipOffer (ctx: UserServerContext): HandlerFor<'user-server', 'acceptFriendshipOffer', PeerPrincipal> {
   const { store } = ctx
   return (input) => {
     const { offer, offeree } = pendingOfferFor(ctx, input)

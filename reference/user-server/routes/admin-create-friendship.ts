@@ -1,16 +1,15 @@
 // adminCreateFriendship — a fixture friendship; presence follows at once if both are online.
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor } from '../../lib/http/index.ts'
 import { requireUser } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 import { presenceOnNewFriendship } from '../presence/rules.ts'
 import { onlineAmong, presenceNotice, reachableAmong } from '../sessions/online.ts'
 
-type Friendship = { userIds: [string, string], rights: { ab: number, ba: number } }
-
-export function adminCreateFriendship (ctx: UserServerContext): OperationHandler {
+export function adminCreateFriendship (ctx: UserServerContext): HandlerFor<'admin', 'adminCreateFriendship'> {
   return (input) => {
-    const friendship = input.body as Friendship
+    const friendship = input.body
+    // The contract holds exactly two distinct ids (minItems = maxItems = 2, uniqueItems).
     const [a, b] = friendship.userIds.map((id) => requireUser(ctx, id)) as [ReturnType<typeof requireUser>, ReturnType<typeof requireUser>]
     const { ab, ba } = friendship.rights
     if (!ctx.store.createFriendship(a.userId, b.userId, ab, ba)) throw new GridImError('already-friends', 'the users are already friends')

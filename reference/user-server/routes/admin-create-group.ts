@@ -1,12 +1,12 @@
 // adminCreateGroup — a pre-existing group whose members may start its session (seed step 12).
 import { randomUUID } from 'node:crypto'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor } from '../../lib/http/index.ts'
 import { requireUser } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 
-export function adminCreateGroup (ctx: UserServerContext): OperationHandler {
+export function adminCreateGroup (ctx: UserServerContext): HandlerFor<'admin', 'adminCreateGroup'> {
   return (input) => {
-    const { name, memberIds } = input.body as { name: string, memberIds: string[] }
+    const { name, memberIds } = input.body
     for (const id of memberIds) requireUser(ctx, id)
     const group = { groupId: randomUUID(), name, memberIds }
     ctx.store.createGroup(group)

@@ -3,17 +3,15 @@
 // first use (GRIDIM-ID-10, GRIDIM-ID-11), so that fixtures can befriend outside Jabber users.
 import { randomUUID } from 'node:crypto'
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor } from '../../lib/http/index.ts'
 import { hashPassword } from '../../store/index.ts'
 import type { UserServerContext } from '../context.ts'
+import { displayName } from '../conversions.ts'
 import { foreignUser, normaliseBareJid } from '../users/foreign-users.ts'
-import { displayName } from '../wire.ts'
 
-type CreateUserRequest = { firstName: string, lastName: string, password: string } | { jid: string }
-
-export function adminCreateUser (ctx: UserServerContext): OperationHandler {
+export function adminCreateUser (ctx: UserServerContext): HandlerFor<'admin', 'adminCreateUser'> {
   return async (input) => {
-    const request = input.body as CreateUserRequest
+    const request = input.body
     if ('jid' in request) {
       const jid = normaliseBareJid(request.jid)
       if (jid.endsWith(`@${ctx.gatewayDomain.toLowerCase()}`)) {

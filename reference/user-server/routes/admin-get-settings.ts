@@ -1,7 +1,7 @@
 // adminGetSettings — the grid's timers (GRIDIM-LIM-14).
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor } from '../../lib/http/index.ts'
 import type { UserServerContext } from '../context.ts'
 
-export function adminGetSettings (ctx: UserServerContext): OperationHandler {
+export function adminGetSettings (ctx: UserServerContext): HandlerFor<'admin', 'adminGetSettings'> {
   return () => ({ body: ctx.store.getSettings() })
 }

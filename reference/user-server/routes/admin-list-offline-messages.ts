@@ -1,14 +1,14 @@
 // adminListOfflineMessages — the offline store, for inspection: the same page as a region sees
 // (GRIDIM-LIM-10; the contract's OfflineMessages holds at most 50), and reading deletes nothing.
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor } from '../../lib/http/index.ts'
 import { requireUser } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
+import { messageToWire } from '../conversions.ts'
 import { OFFLINE_PAGE_SIZE } from '../limits.ts'
-import { messageToWire } from '../wire.ts'
 
-export function adminListOfflineMessages (ctx: UserServerContext): OperationHandler {
+export function adminListOfflineMessages (ctx: UserServerContext): HandlerFor<'admin', 'adminListOfflineMessages'> {
   return ({ params }) => {
-    const user = requireUser(ctx, params.userId!)
+    const user = requireUser(ctx, params.userId)
     const page = ctx.store.listOffline(user.userId, OFFLINE_PAGE_SIZE)
     return { body: { messages: page.messages.map(messageToWire), more: page.more } }
   }

@@ -2,17 +2,14 @@
 // again replaces name, kind and key (key rotation) and keeps the lease.
 import { randomUUID } from 'node:crypto'
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor } from '../../lib/http/index.ts'
 import { importPublicKey } from '../../lib/signatures/index.ts'
-import type { RegionKind } from '../../store/index.ts'
 import type { UserServerContext } from '../context.ts'
 import { regionView } from './region-view.ts'
 
-type ProvisionRequest = { name: string, kind: RegionKind, publicKey: string, regionId?: string }
-
-export function adminProvisionRegion (ctx: UserServerContext): OperationHandler {
+export function adminProvisionRegion (ctx: UserServerContext): HandlerFor<'admin', 'adminProvisionRegion'> {
   return (input) => {
-    const { name, kind, publicKey, regionId = randomUUID() } = input.body as ProvisionRequest
+    const { name, kind, publicKey, regionId = randomUUID() } = input.body
     try {
       importPublicKey(publicKey)
     } catch {
@@ -20,6 +17,7 @@ export function adminProvisionRegion (ctx: UserServerContext): OperationHandler 
     }
     const existed = ctx.store.getRegion(regionId) !== null
     const region = ctx.store.provisionRegion({ regionId, name, kind, publicKey })
-    return { status: existed ? 200 : 201, body: regionView(region, ctx.now()) }
+    const body = regionView(region, ctx.now())
+    return existed ? { status: 200, body } : { status: 201, body }
   }
 }

@@ -2,16 +2,15 @@
 // store when it needs them, so a change applies at once: the replay window on the next signed
 // request, leaseSeconds on the next renewal, groupIdleSeconds on the next sweep.
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
-import type { Settings } from '../../store/index.ts'
+import type { HandlerFor } from '../../lib/http/index.ts'
 import type { UserServerContext } from '../context.ts'
 import { SETTING_RANGES } from '../limits.ts'
 
-export function adminUpdateSettings (ctx: UserServerContext): OperationHandler {
+export function adminUpdateSettings (ctx: UserServerContext): HandlerFor<'admin', 'adminUpdateSettings'> {
   return (input) => {
-    const settings = input.body as Settings
+    const settings = input.body
     for (const [field, [min, max]] of Object.entries(SETTING_RANGES)) {
-      const value = settings[field as keyof Settings]
+      const value = settings[field as keyof typeof settings]
       if (value < min || value > max) throw new GridImError('invalid-request', `${field} must be from ${min} to ${max}`)
     }
     return { body: ctx.store.updateSettings(settings) }

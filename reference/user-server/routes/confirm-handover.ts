@@ -4,12 +4,10 @@
 // changes nothing, so a forged attempt cannot spend the real hand-over (GRIDIM-ERR-5).
 import { timingSafeEqual } from 'node:crypto'
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireUser, signerOf } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 import { hashSessionSecret } from '../sessions/session-secret.ts'
-
-type HandoverConfirmationRequest = { userId: string, fromRegionId: string, sessionSecret: string }
 
 /** GRIDIM-SEC-14: the store keeps the secret's SHA-256; the digests are compared in constant time. */
 function secretMatches (secretHash: string, given: string): boolean {
@@ -18,11 +16,11 @@ function secretMatches (secretHash: string, given: string): boolean {
   return expected.length === actual.length && timingSafeEqual(expected, actual)
 }
 
-export function confirmHandover (ctx: UserServerContext): OperationHandler {
+export function confirmHandover (ctx: UserServerContext): HandlerFor<'user-server', 'confirmHandover', PeerPrincipal> {
   const { store } = ctx
   return (input) => {
-    const sessionId = input.params.sessionId!
-    const { userId, fromRegionId, sessionSecret } = input.body as HandoverConfirmationRequest
+    const sessionId = input.params.sessionId
+    const { userId, fromRegionId, sessionSecret } = input.body
     const session = store.getSession(sessionId)
     if (session === null) throw new GridImError('unknown-session', `no session ${sessionId}`)
     // GRIDIM-ERR-4, GRIDIM-ERR-7: whatever the request names must exist, before any authority.

@@ -1,9 +1,9 @@
 // declineFriendshipOffer — GRIDIM-FRND-9.
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import type { UserServerContext } from '../context.ts'
 import { pendingOfferFor } from './answer-offer.ts'
 
-export function declineFriendshipOffer (ctx: UserServerContext): OperationHandler {
+export function declineFriendshipOffer (ctx: UserServerContext): HandlerFor<'user-server', 'declineFriendshipOffer', PeerPrincipal> {
   return (input) => {
     const { offer, offeree } = pendingOfferFor(ctx, input)
     ctx.store.deleteOffer(offer.offerId)

@@ -1,13 +1,13 @@
 // endRegionLease — GRIDIM-LEASE-10: an orderly shutdown has the effects of a lapse, at once.
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { signerOf } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 import { endLeases } from '../sweepers/end-leases.ts'
 
-export function endRegionLease (ctx: UserServerContext): OperationHandler {
+export function endRegionLease (ctx: UserServerContext): HandlerFor<'user-server', 'endRegionLease', PeerPrincipal> {
   return (input) => {
-    const regionId = input.params.regionId!
+    const regionId = input.params.regionId
     if (ctx.store.getRegion(regionId) === null) throw new GridImError('unknown-region', `no region ${regionId}`)
     if (signerOf(input) !== regionId) throw new GridImError('forbidden', 'a region ends only its own lease')
     endLeases(ctx, [regionId])

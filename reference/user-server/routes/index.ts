@@ -1,6 +1,7 @@
 // operationId → handler, for user-server.yaml and admin.yaml. Every operation is counted for
 // the metrics. (The lease of a signing region is checked with its signature: auth/lease-check.ts.)
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { DocumentOperations } from '../../lib/contract/types.ts'
+import type { HandlerFor, OperationHandlers } from '../../lib/http/index.ts'
 import type { UserServerContext } from '../context.ts'
 import type { Metrics } from '../metrics.ts'
 import { acceptFriendshipOffer } from './accept-friendship-offer.ts'
@@ -36,10 +37,23 @@ import { startGroupSession } from './start-group-session.ts'
 import { storeOfflineMessage } from './store-offline-message.ts'
 import { updateLocation } from './update-location.ts'
 
-export type Route = (ctx: UserServerContext) => OperationHandler
+type Served = 'user-server' | 'admin'
+
+/**
+ * The route of operation `K` of document `D`: given the server's context, a handler of exactly
+ * that operation, typed from the contract. Each handler names its caller's kind itself (a region
+ * for a signed operation); the operation's security scheme is what makes that true.
+ */
+export type Route<D extends Served, K extends keyof DocumentOperations[D]> = (ctx: UserServerContext) => HandlerFor<D, K, any>
+
+/**
+ * Every operation of a document, by operationId: a route missing, named after no operation, or
+ * filed under another operation's name fails typecheck.
+ */
+export type Routes<D extends Served> = { [K in keyof DocumentOperations[D]]-?: Route<D, K> }
 
 /** user-server.yaml, by operationId. */
-export const userServerRoutes: Record<string, Route> = {
+export const userServerRoutes: Routes<'user-server'> = {
   getDirectory,
   renewRegionLease,
   endRegionLease,
@@ -67,7 +81,7 @@ export const userServerRoutes: Record<string, Route> = {
 }
 
 /** admin.yaml, by operationId. */
-export const adminRoutes: Record<string, Route> = {
+export const adminRoutes: Routes<'admin'> = {
   adminCreateUser,
   adminGetUser,
   adminListOfflineMessages,
@@ -78,12 +92,17 @@ export const adminRoutes: Record<string, Route> = {
   adminUpdateSettings
 }
 
-export function handlers (routes: Record<string, Route>, ctx: UserServerContext, metrics: Metrics): Record<string, OperationHandler> {
-  return Object.fromEntries(Object.entries(routes).map(([operationId, route]) => {
-    const handler = route(ctx)
-    return [operationId, (input) => {
+/** The handlers of a document's routes, each counting the requests that reach it. */
+export function handlers<D extends Served> (routes: Routes<D>, ctx: UserServerContext, metrics: Metrics): OperationHandlers<D> {
+  const counted = <K extends keyof DocumentOperations[D] & string>(operationId: K): HandlerFor<D, K, any> => {
+    const handler = routes[operationId](ctx)
+    return (input) => {
       metrics.countReceived(operationId)
       return handler(input)
-    }]
-  }))
+    }
+  }
+  const out: OperationHandlers<D> = {}
+  // Object.keys forgets that the keys are the routes' operationIds.
+  for (const operationId of Object.keys(routes) as Array<keyof DocumentOperations[D] & string>) out[operationId] = counted(operationId)
+  return out
 }

@@ -1,17 +1,17 @@
 // joinGroupSession — GRIDIM-GRP-8: an eligible user (re)joins; idempotent. A join
 // counts as activity for the idle timeout (GRIDIM-GRP-22).
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireHosted, requireUser } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 import { isEligible } from '../group-sessions/membership.ts'
 import { groupSessionView } from '../group-sessions/view.ts'
 import { openGroupSession } from './open-group-session.ts'
 
-export function joinGroupSession (ctx: UserServerContext): OperationHandler {
+export function joinGroupSession (ctx: UserServerContext): HandlerFor<'user-server', 'joinGroupSession', PeerPrincipal> {
   return (input) => {
-    const user = requireUser(ctx, input.params.userId!)
-    const session = openGroupSession(ctx, input.params.groupSessionId!)
+    const user = requireUser(ctx, input.params.userId)
+    const session = openGroupSession(ctx, input.params.groupSessionId)
     requireHosted(ctx, input, user)
     if (!isEligible(ctx.store, session, user.userId)) throw new GridImError('not-a-member', `${user.userId} may not join this group session`)
     ctx.store.addMember(session.groupSessionId, user.userId)

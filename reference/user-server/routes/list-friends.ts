@@ -1,13 +1,13 @@
 // listFriends — GRIDIM-PRES-2: rights both ways; `online` only where the friend grants it.
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireAgent } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 import { friendView } from '../presence/rules.ts'
 import { onlineAmong } from '../sessions/online.ts'
 
-export function listFriends (ctx: UserServerContext): OperationHandler {
+export function listFriends (ctx: UserServerContext): HandlerFor<'user-server', 'listFriends', PeerPrincipal> {
   return (input) => {
-    const { user } = requireAgent(ctx, input, input.params.userId!)
+    const { user } = requireAgent(ctx, input, input.params.userId)
     const rows = ctx.store.listFriends(user.userId)
     const isOnline = onlineAmong(ctx.store, rows.map((r) => r.friendId))
     return { body: rows.map((row) => friendView(row, isOnline)) }

@@ -1,22 +1,23 @@
 // locateUser — seed step 9.1 and assumption 4; GRIDIM-LOC-2..4, GRIDIM-SEC-8 (`for`). The region
 // learns where the user can be reached (to deliver) and whether it may say so to its agent
 // (`canSeeOnline`).
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { UserLocation } from '../../lib/contract/types.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireHosted, requireUser } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 import { canSeeOnline } from '../presence/rules.ts'
 
-export function locateUser (ctx: UserServerContext): OperationHandler {
+export function locateUser (ctx: UserServerContext): HandlerFor<'user-server', 'locateUser', PeerPrincipal> {
   const { store } = ctx
   return (input) => {
-    const asUserId = String(input.query.for)
-    const userId = input.params.userId!
+    const asUserId = input.query.for
+    const userId = input.params.userId
     const asUser = requireUser(ctx, asUserId)
     requireUser(ctx, userId)
     requireHosted(ctx, input, asUser)
     const grant = store.getFriendship(userId, asUserId)?.rightsGranted ?? null
     const target = ctx.locate([userId]).get(userId)
-    const body: Record<string, unknown> = { userId, online: target !== undefined, canSeeOnline: canSeeOnline(grant) }
+    const body: UserLocation = { userId, online: target !== undefined, canSeeOnline: canSeeOnline(grant) }
     if (target !== undefined) {
       body.regionId = target.regionId
       body.regionUrl = target.url

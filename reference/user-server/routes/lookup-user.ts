@@ -2,16 +2,17 @@
 // (GRIDIM-ID-11): at the gateway domain the grid user it names, elsewhere the foreign user of
 // that JID, recorded on first use; or by user id (GRIDIM-XMPP-49), so that the gateway can reach a
 // foreign user it has never seen: the id is derived from the JID (GRIDIM-ID-10) and cannot be undone.
+import type { Schema } from '../../lib/contract/types.ts'
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import type { UserRow } from '../../store/index.ts'
 import type { UserServerContext } from '../context.ts'
+import { displayName } from '../conversions.ts'
 import { foreignUser, gridUserOfJid, isForeignUser } from '../users/foreign-users.ts'
-import { displayName } from '../wire.ts'
 
-export function lookupUser (ctx: UserServerContext): OperationHandler {
+export function lookupUser (ctx: UserServerContext): HandlerFor<'user-server', 'lookupUser', PeerPrincipal> {
   return ({ query }) => {
-    const { name, jid, userId } = query as { name?: string, jid?: string, userId?: string }
+    const { name, jid, userId } = query
     if ([name, jid, userId].filter((q) => q !== undefined).length !== 1) throw new GridImError('invalid-request', 'give exactly one of name, jid and userId')
     let user: UserRow | null
     if (name !== undefined) {
@@ -25,7 +26,7 @@ export function lookupUser (ctx: UserServerContext): OperationHandler {
       user = foreignUser(ctx.store, jid!, ctx.now())
     }
     if (user === null) throw new GridImError('unknown-user', `no user ${name ?? jid ?? userId}`)
-    const summary: Record<string, string> = { userId: user.userId, name: displayName(user) }
+    const summary: Schema<'UserSummary'> = { userId: user.userId, name: displayName(user) }
     if (!isForeignUser(user)) Object.assign(summary, { firstName: user.firstName, lastName: user.lastName })
     return { body: summary }
   }

@@ -2,18 +2,16 @@
 // its next sign-on (GRIDIM-SIGN-7).
 import { randomUUID } from 'node:crypto'
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireHosted, requireUser } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
+import { displayName } from '../conversions.ts'
 import { checkMessageBytes } from '../limits.ts'
-import { displayName } from '../wire.ts'
 
-type OfferRequest = { fromUserId: string, toUserId: string, message?: string }
-
-export function offerFriendship (ctx: UserServerContext): OperationHandler {
+export function offerFriendship (ctx: UserServerContext): HandlerFor<'user-server', 'offerFriendship', PeerPrincipal> {
   const { store } = ctx
   return (input) => {
-    const { fromUserId, toUserId, message } = input.body as OfferRequest
+    const { fromUserId, toUserId, message } = input.body
     checkMessageBytes(message, 'the offer message')
     if (fromUserId === toUserId) throw new GridImError('invalid-request', 'a user cannot offer friendship to itself')
     const from = requireUser(ctx, fromUserId)

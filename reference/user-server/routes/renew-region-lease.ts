@@ -1,17 +1,17 @@
 // renewRegionLease — GRIDIM-LEASE-1..3, GRIDIM-LEASE-9, GRIDIM-ROLE-5.
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { signerOf } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
+import { timestamp } from '../conversions.ts'
 import { leaseIsCurrent } from '../notices/locator.ts'
 import { endLeases } from '../sweepers/end-leases.ts'
-import { timestamp } from '../wire.ts'
 
-export function renewRegionLease (ctx: UserServerContext): OperationHandler {
+export function renewRegionLease (ctx: UserServerContext): HandlerFor<'user-server', 'renewRegionLease', PeerPrincipal> {
   const { store } = ctx
   return (input) => {
-    const regionId = input.params.regionId!
-    const { url, kind, name } = input.body as { url: string, kind: 'region' | 'gateway', name: string }
+    const regionId = input.params.regionId
+    const { url, kind, name } = input.body
     const region = store.getRegion(regionId)
     if (region === null) throw new GridImError('unknown-region', `region ${regionId} is not provisioned`)
     if (signerOf(input) !== regionId) throw new GridImError('forbidden', 'a region renews only its own lease')

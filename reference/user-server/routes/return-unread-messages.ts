@@ -3,17 +3,17 @@
 // the session's user; each is stored once, even if a message with its id was stored and deleted
 // before (it was redelivered, then left unread), and then delivered like any stored message.
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { signerOf } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
+import { messageFromWire } from '../conversions.ts'
 import { checkMessageBytes } from '../limits.ts'
-import { messageFromWire, type InstantMessage } from '../wire.ts'
 
-export function returnUnreadMessages (ctx: UserServerContext): OperationHandler {
+export function returnUnreadMessages (ctx: UserServerContext): HandlerFor<'user-server', 'returnUnreadMessages', PeerPrincipal> {
   const { store } = ctx
   return (input) => {
-    const sessionId = input.params.sessionId!
-    const { messages } = input.body as { messages: InstantMessage[] }
+    const sessionId = input.params.sessionId
+    const { messages } = input.body
     for (const message of messages) checkMessageBytes(message.body, 'the message body')
     // GRIDIM-ERR-7: the session must exist (or have existed) before authority is checked.
     const placements = store.listPlacements(sessionId)

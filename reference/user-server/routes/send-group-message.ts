@@ -1,22 +1,20 @@
 // sendGroupMessage — seed steps 12.4 and 13; GRIDIM-GRP-12..17, GRIDIM-LIM-1. Forwarded once
 // per destination region; a repeat of the same messageId gets the first answer and forwards
 // nothing (GRIDIM-GRP-15). Accepting a message resets the idle timer (GRIDIM-GRP-22).
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireHosted, requireUser } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
+import { timestamp } from '../conversions.ts'
 import { forwardGroupMessage } from '../group-sessions/forward.ts'
 import { checkMessageBytes } from '../limits.ts'
-import { timestamp } from '../wire.ts'
 import { openGroupSession, requireMember } from './open-group-session.ts'
 
-type SendRequest = { fromUserId: string, messageId: string, body: string }
-
-export function sendGroupMessage (ctx: UserServerContext): OperationHandler {
+export function sendGroupMessage (ctx: UserServerContext): HandlerFor<'user-server', 'sendGroupMessage', PeerPrincipal> {
   return (input) => {
-    const { fromUserId, messageId, body } = input.body as SendRequest
+    const { fromUserId, messageId, body } = input.body
     checkMessageBytes(body, 'the message body')
     const sender = requireUser(ctx, fromUserId)
-    const session = openGroupSession(ctx, input.params.groupSessionId!)
+    const session = openGroupSession(ctx, input.params.groupSessionId)
     requireHosted(ctx, input, sender)
     requireMember(ctx, session, fromUserId)
     const now = ctx.now()

@@ -1,18 +1,18 @@
 // setFriendRights — GRIDIM-FRND-10, GRIDIM-PRES-6: presence follows rights at
 // once, in the same request as the `rightsChanged` notice.
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireHosted, requireUser } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 import { friendView, presenceAfterRightsChange } from '../presence/rules.ts'
 import { onlineAmong, presenceNotice, reachableAmong } from '../sessions/online.ts'
 
-export function setFriendRights (ctx: UserServerContext): OperationHandler {
+export function setFriendRights (ctx: UserServerContext): HandlerFor<'user-server', 'setFriendRights', PeerPrincipal> {
   const { store } = ctx
   return (input) => {
-    const { rights } = input.body as { rights: number }
-    const user = requireUser(ctx, input.params.userId!)
-    const friend = requireUser(ctx, input.params.friendId!)
+    const { rights } = input.body
+    const user = requireUser(ctx, input.params.userId)
+    const friend = requireUser(ctx, input.params.friendId)
     requireHosted(ctx, input, user)
     const before = store.getFriendship(user.userId, friend.userId)
     if (before === null) throw new GridImError('not-friends', 'the users are not friends')

@@ -5,11 +5,13 @@
 // the user addressed to the user, status `offline`, which tells it to drop the agent
 // (GRIDIM-SIGN-8, GRIDIM-SIGN-9). The older session leaves its group sessions.
 import { randomUUID } from 'node:crypto'
+import type { Schema } from '../../lib/contract/types.ts'
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { verifyPassword, type UserRow } from '../../store/index.ts'
 import { signerOf } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
+import { displayName, messageToWire } from '../conversions.ts'
 import { OFFLINE_PAGE_SIZE } from '../limits.ts'
 import { regionTarget } from '../notices/locator.ts'
 import { friendView, presenceAudience } from '../presence/rules.ts'
@@ -17,18 +19,13 @@ import { sessionsEnded } from '../sessions/end-sessions.ts'
 import { onlineAmong, presenceNotice, reachableAmong } from '../sessions/online.ts'
 import { hashSessionSecret, newSessionSecret } from '../sessions/session-secret.ts'
 import { foreignUser } from '../users/foreign-users.ts'
-import { displayName, messageToWire } from '../wire.ts'
-
-type SignOnRequest =
-  | { firstName: string, lastName: string, password: string, regionId: string }
-  | { jid: string, regionId: string }
 
 /**
  * GRIDIM-SIGN-2: a grid user by name and password; GRIDIM-XMPP-26: a foreign user by bare JID,
  * only from the gateway and only for a JID outside the gateway domain.
  */
-async function identify (ctx: UserServerContext, signer: string, body: SignOnRequest): Promise<UserRow> {
-  if ('jid' in body) {
+async function identify (ctx: UserServerContext, signer: string, body: Schema<'SignOnRequest'>): Promise<UserRow> {
+  if (body.jid !== undefined) {
     const atGatewayDomain = body.jid.toLowerCase().endsWith(`@${ctx.gatewayDomain.toLowerCase()}`)
     if (ctx.store.getRegion(signer)?.kind !== 'gateway' || atGatewayDomain) {
       throw new GridImError('forbidden', 'only the gateway signs on foreign users, by a JID outside the gateway domain')
@@ -42,10 +39,10 @@ async function identify (ctx: UserServerContext, signer: string, body: SignOnReq
   return user
 }
 
-export function signOn (ctx: UserServerContext): OperationHandler {
+export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'signOn', PeerPrincipal> {
   const { store } = ctx
   return async (input) => {
-    const body = input.body as SignOnRequest
+    const body = input.body
     const signer = signerOf(input)
     if (store.getRegion(body.regionId) === null) throw new GridImError('unknown-region', `no region ${body.regionId}`)
     if (signer !== body.regionId) throw new GridImError('forbidden', 'a region signs users on only at itself')

@@ -3,19 +3,18 @@
 // others stay eligible (stored as members who left) and may join later.
 import { randomUUID } from 'node:crypto'
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler, OperationResult } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
+import type { Schema } from '../../lib/contract/types.ts'
 import type { UserRow } from '../../store/index.ts'
-import { requireHosted, requireUser } from '../auth/acting-for.ts'
+import { requireHosted, requireUser, type Signed } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
+import { displayName } from '../conversions.ts'
 import { openGroupSessions } from '../group-sessions/membership.ts'
 import { groupMembers, groupSessionView } from '../group-sessions/view.ts'
 import { reachableAmong } from '../sessions/online.ts'
-import { displayName } from '../wire.ts'
-
-type StartRequest = { startedBy: string, groupId?: string, participantIds?: string[], name?: string }
 
 /** Who may take part, and the default name; checks in the order of GRIDIM-ERR-7. */
-function eligibility (ctx: UserServerContext, starter: UserRow, request: StartRequest, input: Parameters<OperationHandler>[0]) {
+function eligibility (ctx: UserServerContext, starter: UserRow, request: Schema<'StartGroupSessionRequest'>, input: Signed) {
   const { store } = ctx
   if (request.groupId !== undefined) {
     const group = store.getGroup(request.groupId)
@@ -33,10 +32,10 @@ function eligibility (ctx: UserServerContext, starter: UserRow, request: StartRe
   return { eligible: [starter.userId, ...others.map((u) => u.userId)], name }
 }
 
-export function startGroupSession (ctx: UserServerContext): OperationHandler {
+export function startGroupSession (ctx: UserServerContext): HandlerFor<'user-server', 'startGroupSession', PeerPrincipal> {
   const { store } = ctx
-  return (input): OperationResult => {
-    const request = input.body as StartRequest
+  return (input) => {
+    const request = input.body
     const starter = requireUser(ctx, request.startedBy)
     const { eligible, name } = eligibility(ctx, starter, request, input)
     // GRIDIM-GRP-5: a group has one open session; starting it again joins it.

@@ -1,20 +1,20 @@
 // storeOfflineMessage — GRIDIM-OFFL-1..4, GRIDIM-OFFL-10, GRIDIM-LIM-1. Idempotent by messageId:
 // a repeat, or a message acknowledged (deleted) within 24 hours, is answered 200 and stores
 // nothing. A message for a recipient who can in fact be reached is also delivered at once.
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireHosted, requireUser } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
+import { messageFromWire } from '../conversions.ts'
 import { checkMessageBytes } from '../limits.ts'
-import { messageFromWire, type InstantMessage } from '../wire.ts'
 
-export function storeOfflineMessage (ctx: UserServerContext): OperationHandler {
+export function storeOfflineMessage (ctx: UserServerContext): HandlerFor<'user-server', 'storeOfflineMessage', PeerPrincipal> {
   return (input) => {
-    const message = input.body as InstantMessage
+    const message = input.body
     checkMessageBytes(message.body, 'the message body')
     const from = requireUser(ctx, message.fromUserId)
     requireUser(ctx, message.toUserId)
     requireHosted(ctx, input, from)
-    const repeat = { status: 200, body: { stored: true } }
+    const repeat = { status: 200, body: { stored: true } } as const
     if (ctx.faults.has('offline-store-drops-messages')) return { status: 201, body: { stored: true } }
     if (ctx.acknowledged.has(message.messageId, ctx.now())) return repeat
     const row = messageFromWire(message)

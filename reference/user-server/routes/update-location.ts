@@ -1,16 +1,16 @@
 // updateLocation — border crossings and teleports; GRIDIM-LOC-6..9, GRIDIM-LOC-15. The session
 // keeps its id and secret and nobody is told (presence did not change).
 import { GridImError } from '../../lib/errors/index.ts'
-import type { OperationHandler } from '../../lib/http/index.ts'
+import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { signerOf } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 import { regionTarget } from '../notices/locator.ts'
 
-export function updateLocation (ctx: UserServerContext): OperationHandler {
+export function updateLocation (ctx: UserServerContext): HandlerFor<'user-server', 'updateLocation', PeerPrincipal> {
   const { store } = ctx
   return (input) => {
-    const sessionId = input.params.sessionId!
-    const to = (input.body as { regionId: string }).regionId
+    const sessionId = input.params.sessionId
+    const to = input.body.regionId
     const session = store.getSession(sessionId)
     if (session === null) throw new GridImError('unknown-session', `no session ${sessionId}`)
     const signer = signerOf(input)

@@ -1,9 +1,10 @@
 // Who among some users is signed on, and who can be reached (GRIDIM-LOC-3, GRIDIM-LOC-4),
 // answered as predicates for the presence rules.
+import type { NoticeContent } from '../../lib/contract/types.ts'
 import type { Store, UserRow } from '../../store/index.ts'
 import type { UserServerContext } from '../context.ts'
-import type { IsOnline } from '../presence/rules.ts'
-import { displayName, type NoticeContent, type PresenceStatus } from '../wire.ts'
+import { displayName } from '../conversions.ts'
+import type { IsOnline, PresenceStatus } from '../presence/rules.ts'
 
 /** Signed on: what a Friend row's `online` reports. One store query. */
 export function onlineAmong (store: Store, userIds: readonly string[]): IsOnline {
