@@ -11,7 +11,7 @@
 import { GridImError } from '../lib/errors/index.ts'
 import type { Fault } from '../lib/faults.ts'
 import type { CachedLocation, LocationCache } from './location-cache.ts'
-import type { InstantMessage, UserLocation } from './types.ts'
+import type { InstantMessage, UserLocation } from '../lib/contract/types.ts'
 import type { Peer, UserServer } from './upstream.ts'
 
 export type Outcome = 'delivered' | 'stored' | 'accepted'
@@ -85,7 +85,7 @@ export async function sendInstantMessage (im: InstantMessage, canSeeOnline: bool
 }
 
 async function locate (im: InstantMessage, deps: DeliveryDeps): Promise<UserLocation> {
-  return await deps.userServer<UserLocation>('locateUser', { params: { userId: im.toUserId }, query: { for: im.fromUserId } })
+  return await deps.userServer('locateUser', { params: { userId: im.toUserId }, query: { for: im.fromUserId } })
 }
 
 /** One destination: `delivered`, `stale` after agent-not-here, `exhausted` after transient failures. */
