@@ -37,7 +37,7 @@ t.test('flow 3: C signs on; A and C learn of each other, and B never learns of C
 
 t.test('flow 5: A, B and C are online, and each knows exactly the presence its rights allow', async (t) => {
   for (const user of [A, B, C]) t.equal((await grid.admin('adminGetUser', { params: { userId: user.userId } })).online, true, `${user.firstName} online`)
-  const friendsOnline = async (s: ClientSession) => (await s.call<any[]>('clientListFriends'))
+  const friendsOnline = async (s: ClientSession) => (await s.call('clientListFriends'))
     .filter((f: any) => f.online).map((f: any) => f.userId).sort()
   t.same(await friendsOnline(a), [B.userId, C.userId].sort(), 'A sees B and C')
   t.same(await friendsOnline(b), [A.userId], 'B sees only A')
@@ -52,7 +52,7 @@ t.test('flow 6: A signs off; B and C are told, each through its own region', asy
 
 t.test('flow 7: A is offline everywhere, and B still knows nothing of C', async (t) => {
   t.equal((await grid.admin('adminGetUser', { params: { userId: A.userId } })).online, false, 'A is offline at the user server')
-  t.equal((await b.call<any[]>('clientListFriends')).find((f: any) => f.userId === A.userId)?.online, false, 'B\'s friend list shows A offline')
+  t.equal((await b.call('clientListFriends')).find((f: any) => f.userId === A.userId)?.online, false, 'B\'s friend list shows A offline')
   await b.poll(0)
   t.same(b.seen(is.presenceAbout(C.userId)), [], 'B still knows nothing of C')
 })

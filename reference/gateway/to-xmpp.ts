@@ -8,7 +8,7 @@ import {
   NS_MUC_USER, presenceAvailableToStanza, presenceUnavailableToStanza, subscriptionToStanza
 } from '../xmpp/stanza/index.ts'
 import { rosterPush } from '../xmpp/c2s/index.ts'
-import type { ChatState, InstantMessage } from '../region/types.ts'
+import type { ChatState, InstantMessage } from '../lib/contract/types.ts'
 import type { Addresses } from './addresses.ts'
 import type { HostedUser, HostedUsers } from './hosted-users.ts'
 
