@@ -4,6 +4,7 @@
 import { GridImError } from '../lib/errors/index.ts'
 import { checkBodyLength } from '../region/limits.ts'
 import { USER_SERVER_KEY_ID } from '../region/peer-keys.ts'
+import { noticeEvent } from '../region/event-content.ts'
 import type { RegionHandlers } from '../region/region-api.ts'
 import { checkSender } from '../region/sender.ts'
 import { isForeignName } from './addresses.ts'
@@ -62,8 +63,7 @@ export function gatewayHandlers (gw: GatewayContext, base: RegionHandlers, sende
       for (const notice of direct) {
         const name = names.get(notice.toUserId)!
         const user = users.ensure({ userId: notice.toUserId, name, jid: name, kind: 'foreign' })
-        const { type, toUserId: _, ...data } = notice
-        eventToStanzas(gw.out, user, type, data)
+        eventToStanzas(gw.out, user, noticeEvent(notice))
       }
       return { body: { accepted: result.accepted + direct.length, notHere: result.notHere } }
     },

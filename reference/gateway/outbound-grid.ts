@@ -52,7 +52,7 @@ export class GridSender {
     if (!this.#gw.linkUp()) throw new GridImError('unavailable', 'the link to the Jabber server is down') // GRIDIM-XMPP-5
     if (!this.#direct.add(im.messageId) || region.inbox.seen(im.messageId)) return 'duplicate'
     const user = users.ensure({ userId: im.toUserId, name, jid: name, kind: 'foreign' })
-    eventToStanzas(this.#gw.out, user, 'instantMessage', im)
+    eventToStanzas(this.#gw.out, user, { type: 'instantMessage', data: im })
     // GRIDIM-IM-22: written to the component link, so delivered; remembered across restarts.
     region.messages.handedOn(im)
     return 'delivered'

@@ -162,9 +162,9 @@ export class Sessions {
     if (!user.ready || agent === undefined || agent.log.closed) return
     const { events, cursor } = agent.log.after(agent.log.knows(user.cursor) ? user.cursor : undefined)
     for (const event of events) {
-      const stored = agent.unacknowledged.some((m) => m.messageId === (event.data as { messageId?: string }).messageId)
+      const stored = event.type === 'instantMessage' && agent.unacknowledged.some((m) => m.messageId === event.data.messageId)
       try {
-        eventToStanzas(this.#gw.out, user, event.type, event.data as Record<string, unknown>, stored)
+        eventToStanzas(this.#gw.out, user, event, stored)
       } catch (err) {
         this.#gw.logger.warn('an event could not be sent over XMPP', { userId: user.userId, type: event.type, error: (err as Error).message })
       }
