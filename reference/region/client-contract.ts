@@ -32,6 +32,7 @@ type Options = {
 export function withinClientContract (ctx: RegionContext, handlers: ClientHandlers, options: Options): ClientHandlers {
   if (ctx.faults.has('lease-codes-passed-to-client')) return handlers
   const wrapped: ClientHandlers = {}
+  // The keys of a ClientHandlers are operationIds; each is wrapped with its own operation's type.
   for (const operationId of Object.keys(handlers) as ClientOperationId[]) {
     Object.assign(wrapped, { [operationId]: within(ctx, operationId, handlers, options) })
   }
