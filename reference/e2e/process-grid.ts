@@ -4,7 +4,10 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PeerClient, type CallOptions } from '../lib/http/index.ts'
+import type { AllOperations, DocumentOperations } from '../lib/contract/types.ts'
+
+type AdminOperationId = keyof DocumentOperations['admin'] & string
+import { PeerClient, type CallArgs, type CallResultFor } from '../lib/http/index.ts'
 import { ClientSession } from '../../conformance/lib/client-session.ts'
 import { startRole, type RoleProcess } from './processes.ts'
 
@@ -18,7 +21,8 @@ export type ProcessGrid = {
   regions: RoleProcess[]
   /** The XMPP gateway process, when asked for. */
   gateway?: RoleProcess
-  admin: <T = any>(operationId: string, options?: CallOptions) => Promise<T>
+  /** An operation of openapi/admin.yaml with the admin token; resolves with the answer's body. */
+  admin: <K extends AdminOperationId>(operationId: K, ...args: CallArgs<AllOperations[K]>) => Promise<CallResultFor<AllOperations[K]>['body']>
   createUser: (label: string) => Promise<TestUser>
   login: (user: TestUser, region: number) => Promise<ClientSession>
   restartUserServer: () => Promise<void>
@@ -43,8 +47,12 @@ export async function startProcessGrid ({ regions = 3, leaseSeconds, groupIdleSe
   let userServer = await startRole([...userServerArgs, '--port', '0'])
   const userServerUrl: string = userServer.ready.url
   const port = new URL(userServerUrl).port
-  const admin = async <T = any>(operationId: string, options: CallOptions = {}): Promise<T> =>
-    (await peer.call<T>(userServerUrl, operationId, { ...options, headers: { authorization: `Bearer ${adminToken}` } })).body
+  const admin: ProcessGrid['admin'] = async (operationId, ...[options]) => {
+    // The same options, one header more: still what the operation takes (TypeScript cannot see
+    // through the conditional type of a generic operation's arguments).
+    const withToken = [{ ...options, headers: { authorization: `Bearer ${adminToken}` } }] as CallArgs<AllOperations[typeof operationId]>
+    return (await peer.call(userServerUrl, operationId, ...withToken)).body
+  }
   try {
     const settings: Record<string, number> = {}
     if (leaseSeconds) settings.leaseSeconds = leaseSeconds

@@ -80,6 +80,6 @@ t.test('a user-server restart loses no friendship and no stored message', async 
   t.equal(sent.outcome, 'stored')
   await grid.restartUserServer()
   const y = await grid.login(Y, 2)
-  t.ok(y.login.friends.some((f: any) => f.userId === X.userId), 'the friendship survived')
+  t.ok(y.login.friends.some((f) => f.userId === X.userId), 'the friendship survived')
   await y.waitFor(is.message(X.userId, 'kept across a restart'), 10_000, 'the stored message survived')
 })

@@ -18,18 +18,18 @@ t.test('flow 1: A signs on and nobody is told, because no friend is online', asy
   a = await grid.login(A, 0)
   const user = await grid.admin('adminGetUser', { params: { userId: A.userId } })
   t.equal(user.online, true)
-  t.same(a.login.friends.filter((f: any) => f.online), [], 'no friend online in the sign-on answer')
+  t.same(a.login.friends.filter((f) => f.online), [], 'no friend online in the sign-on answer')
 })
 
 t.test('flow 2: B signs on; B learns A is online and A learns B is online', async (t) => {
   b = await grid.login(B, 1)
-  t.ok(b.login.friends.some((f: any) => f.userId === A.userId && f.online === true), 'B\'s sign-on answer lists A online')
+  t.ok(b.login.friends.some((f) => f.userId === A.userId && f.online === true), 'B\'s sign-on answer lists A online')
   await a.waitFor(is.presence(B.userId, 'online'), 10_000, 'A told B is online')
 })
 
 t.test('flow 3: C signs on; A and C learn of each other, and B never learns of C', async (t) => {
   c = await grid.login(C, 2)
-  t.ok(c.login.friends.some((f: any) => f.userId === A.userId && f.online === true))
+  t.ok(c.login.friends.some((f) => f.userId === A.userId && f.online === true))
   await a.waitFor(is.presence(C.userId, 'online'), 10_000, 'A told C is online')
   await b.poll(0)
   t.same(b.seen(is.presenceAbout(C.userId)), [], 'B saw nothing about C')
@@ -37,8 +37,8 @@ t.test('flow 3: C signs on; A and C learn of each other, and B never learns of C
 
 t.test('flow 5: A, B and C are online, and each knows exactly the presence its rights allow', async (t) => {
   for (const user of [A, B, C]) t.equal((await grid.admin('adminGetUser', { params: { userId: user.userId } })).online, true, `${user.firstName} online`)
-  const friendsOnline = async (s: ClientSession) => (await s.call<any[]>('clientListFriends'))
-    .filter((f: any) => f.online).map((f: any) => f.userId).sort()
+  const friendsOnline = async (s: ClientSession) => (await s.call('clientListFriends'))
+    .filter((f) => f.online).map((f) => f.userId).sort()
   t.same(await friendsOnline(a), [B.userId, C.userId].sort(), 'A sees B and C')
   t.same(await friendsOnline(b), [A.userId], 'B sees only A')
   t.same(await friendsOnline(c), [A.userId], 'C sees only A')
@@ -52,7 +52,7 @@ t.test('flow 6: A signs off; B and C are told, each through its own region', asy
 
 t.test('flow 7: A is offline everywhere, and B still knows nothing of C', async (t) => {
   t.equal((await grid.admin('adminGetUser', { params: { userId: A.userId } })).online, false, 'A is offline at the user server')
-  t.equal((await b.call<any[]>('clientListFriends')).find((f: any) => f.userId === A.userId)?.online, false, 'B\'s friend list shows A offline')
+  t.equal((await b.call('clientListFriends')).find((f) => f.userId === A.userId)?.online, false, 'B\'s friend list shows A offline')
   await b.poll(0)
   t.same(b.seen(is.presenceAbout(C.userId)), [], 'B still knows nothing of C')
 })
@@ -64,7 +64,7 @@ t.test('flow 8: A signs on again; B and C see A online again', async (t) => {
   const onlineAfter = (mark: number, session: ClientSession) => (e: any) => session.events.indexOf(e) >= mark && is.presence(A.userId, 'online')(e)
   await b.waitFor(onlineAfter(bMark, b), 10_000, 'B told A is online again')
   await c.waitFor(onlineAfter(cMark, c), 10_000, 'C told A is online again')
-  t.equal(a2.login.friends.filter((f: any) => f.online).length, 2, 'A\'s sign-on answer lists B and C online')
+  t.equal(a2.login.friends.filter((f) => f.online).length, 2, 'A\'s sign-on answer lists B and C online')
 })
 
 t.test('flow 9: A sends B a message, region to region, and B receives it once', async (t) => {

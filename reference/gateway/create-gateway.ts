@@ -21,7 +21,6 @@ import { answerToNonUser } from './not-from-a-user.ts'
 import { GridSender } from './outbound-grid.ts'
 import { Sessions } from './sessions.ts'
 import { checkGatewayDomain, componentRefusal } from './start-up-checks.ts'
-import type { Friend } from '../region/types.ts'
 
 export type JabberServerLink = {
   host: string
@@ -94,7 +93,7 @@ export function createGateway (options: GatewayOptions) {
     return user
   }
   const roster = async (userId: string): Promise<RosterItem[]> => {
-    const friends = await region.context.userServer<Friend[]>('listFriends', { params: { userId } })
+    const friends = await region.context.userServer('listFriends', { params: { userId } })
     return friends.map((f) => {
       users.learn(f.userId, f.name)
       return { jid: addresses.bare(f.name), name: f.name, subscription: 'both' as const }
@@ -181,7 +180,7 @@ export function createGateway (options: GatewayOptions) {
         ])
       }
       // GRIDIM-XMPP-58: before taking the lease, the domain must be the user server's.
-      const directory = await region.context.userServer<{ gatewayDomain: string }>('getDirectory')
+      const directory = await region.context.userServer('getDirectory')
       checkGatewayDomain(addresses.domain, directory.gatewayDomain)
       const url = await region.start()
       if (options.jabberServer !== undefined) {

@@ -89,7 +89,7 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS)) {
     const G = await startTestClient({ service, domain: server.domain, username: 'gus', password: 'guspw', resource: 'desk' })
     t.teardown(() => G.stop())
     await G.xmpp.send(new Element('presence'))
-    const gus = await B.call<{ userId: string }>('clientLookupUser', { query: { jid: gusJid } })
+    const gus = await B.call('clientLookupUser', { query: { jid: gusJid } })
     t.equal(gus.userId, foreignUserId(gusJid))
     const asked = G.next((el) => el.name === 'presence' && el.attrs.type === 'subscribe' && el.attrs.from === bobJid, 15_000)
     await B.call('clientOfferFriendship', { body: { toUserId: gus.userId, message: 'Hi Gus' } })

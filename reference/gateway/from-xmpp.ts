@@ -7,7 +7,7 @@ import { Element } from 'ltx'
 import { GridImError } from '../lib/errors/index.ts'
 import { uuidV5 } from '../lib/identifiers/index.ts'
 import { upsertFriend } from '../region/friends.ts'
-import type { Friend, UserLocation } from '../region/types.ts'
+import type { Friend, GroupSession, Schema } from '../lib/contract/types.ts'
 import { iqResult, NS_DISCO_INFO, NS_ROSTER, rosterPush } from '../xmpp/c2s/index.ts'
 import {
   isMucJoin, NS_MUC_USER, presenceAvailableToStanza, presenceUnavailableToStanza, readChatState, StanzaError, subscriptionToStanza
@@ -27,8 +27,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const NS_SID = 'urn:xmpp:sid:0'
 const NS_MUC_OWNER = 'http://jabber.org/protocol/muc'
 
-type Found = { userId: string, name: string }
-type GroupSession = { groupSessionId: string, name: string, members: Array<{ userId: string, name: string }> }
+/** lookupUser's answer. */
+type Found = Schema<'UserSummary'>
 
 /** GRIDIM-XMPP-28: the messageId of a stanza from `fromBareJid`. */
 export function messageIdOf (el: Element, fromBareJid: string): string {
@@ -145,7 +145,7 @@ export class Inbound {
       throw new StanzaError('item-not-found', 'no such user')
     }
     try {
-      const found = await this.#gw.region.userServer<Found>('lookupUser', { query: { jid: bare } })
+      const found = await this.#gw.region.userServer('lookupUser', { query: { jid: bare } })
       this.#gw.users.learn(found.userId, found.name)
       return found
     } catch (err) {
@@ -155,7 +155,7 @@ export class Inbound {
   }
 
   async #friends (user: HostedUser): Promise<Friend[]> {
-    const friends = await this.#gw.region.userServer<Friend[]>('listFriends', { params: { userId: user.userId } })
+    const friends = await this.#gw.region.userServer('listFriends', { params: { userId: user.userId } })
     for (const f of friends) this.#gw.users.learn(f.userId, f.name)
     return friends
   }
@@ -174,7 +174,7 @@ export class Inbound {
     if (!friends.some((f) => f.userId === target.userId)) {
       return this.#gw.send(user, subscriptionToStanza({ kind: 'presenceUnsubscribed', from: addresses.bare(target.name), to: replyTo }))
     }
-    const where = await this.#gw.region.userServer<UserLocation>('locateUser', { params: { userId: target.userId }, query: { for: user.userId } })
+    const where = await this.#gw.region.userServer('locateUser', { params: { userId: target.userId }, query: { for: user.userId } })
     const from = addresses.of(target.name)
     const answer = where.online && (where.canSeeOnline || this.#gw.region.faults.has('gateway-ignores-can-see-online'))
       ? presenceAvailableToStanza({ kind: 'presenceAvailable', from, to: replyTo })
@@ -191,7 +191,7 @@ export class Inbound {
     const { users, region } = this.#gw
     if (user.kind !== 'foreign' || users.isRecorded(user.userId)) return
     if (region.faults.has('gateway-needs-directed-presence') && user.agent === undefined) return
-    await region.userServer<Found>('lookupUser', { query: { jid: user.jid } })
+    await region.userServer('lookupUser', { query: { jid: user.jid } })
     users.recorded(user.userId)
   }
 
@@ -228,7 +228,7 @@ export class Inbound {
         if (offerId === undefined) return
         let friend: Friend
         try {
-          friend = await region.userServer<Friend>('acceptFriendshipOffer', { params: { offerId }, body: { userId: user.userId } })
+          friend = await region.userServer('acceptFriendshipOffer', { params: { offerId }, body: { userId: user.userId } })
         } catch (err) {
           // Answered meanwhile (from another resource, or the offer is gone): nothing pending now.
           if (err instanceof GridImError && (err.code === 'unknown-offer' || err.code === 'already-friends')) return void user.offers.delete(target.userId)
@@ -310,7 +310,7 @@ export class Inbound {
     if (user.agent === undefined) throw new StanzaError('registration-required', 'sign on first')
     let session: GroupSession
     try {
-      session = await this.#gw.region.userServer<GroupSession>('joinGroupSession', { params: { groupSessionId, userId: user.userId } })
+      session = await this.#gw.region.userServer('joinGroupSession', { params: { groupSessionId, userId: user.userId } })
     } catch (err) {
       if (err instanceof GridImError && (err.code === 'unknown-group-session' || err.code === 'group-session-closed')) {
         throw new StanzaError('item-not-found', 'no open group session has this room JID')

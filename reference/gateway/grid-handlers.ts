@@ -2,19 +2,17 @@
 // chapter 11 adds for the users the gateway hosts — foreign users reachable while not signed
 // on (GRIDIM-LOC-4), the link's state (GRIDIM-XMPP-5), and room occupancy (GRIDIM-XMPP-39).
 import { GridImError } from '../lib/errors/index.ts'
-import type { OperationHandler, OperationInput } from '../lib/http/index.ts'
 import { checkBodyLength } from '../region/limits.ts'
 import { USER_SERVER_KEY_ID } from '../region/peer-keys.ts'
+import { noticeEvent } from '../region/event-content.ts'
+import type { RegionHandlers } from '../region/region-api.ts'
 import { checkSender } from '../region/sender.ts'
-import type { GroupMessageDelivery, InstantMessage, Notice } from '../region/types.ts'
 import { isForeignName } from './addresses.ts'
 import type { GatewayContext } from './context.ts'
 import type { GridSender } from './outbound-grid.ts'
 import { eventToStanzas } from './to-xmpp.ts'
 
-type Signed = OperationInput<{ kind: 'peer', keyId: string }>
-
-export function gatewayHandlers (gw: GatewayContext, base: Record<string, OperationHandler>, sender: GridSender): Record<string, OperationHandler> {
+export function gatewayHandlers (gw: GatewayContext, base: RegionHandlers, sender: GridSender): RegionHandlers {
   const { region, users } = gw
   /**
    * A foreign user the gateway can reach without a session: its JID. GRIDIM-XMPP-48: one the
@@ -25,7 +23,7 @@ export function gatewayHandlers (gw: GatewayContext, base: Record<string, Operat
     let name = users.nameOf(userId)
     if (name === undefined && region.agents.logFor(userId) === undefined && !region.faults.has('gateway-needs-directed-presence')) {
       try {
-        name = (await region.userServer<{ name: string }>('lookupUser', { query: { userId } })).name
+        name = (await region.userServer('lookupUser', { query: { userId } })).name
         users.learn(userId, name)
       } catch (err) {
         if (!(err instanceof GridImError && err.code === 'unknown-user')) throw err
@@ -37,20 +35,20 @@ export function gatewayHandlers (gw: GatewayContext, base: Record<string, Operat
   return {
     ...base,
 
-    deliverInstantMessage: async (input: Signed) => {
-      const im = input.body as InstantMessage
+    deliverInstantMessage: async (input) => {
+      const im = input.body
       const name = await foreignName(im.toUserId)
       if (name !== undefined && !gw.linkUp()) throw new GridImError('unavailable', 'The link to the Jabber server is down; store the message.') // GRIDIM-XMPP-5
-      if (name === undefined || region.agents.logFor(im.toUserId) !== undefined) return await base.deliverInstantMessage!(input)
+      if (name === undefined || region.agents.logFor(im.toUserId) !== undefined) return await base.deliverInstantMessage(input)
       checkBodyLength(im.body)
       await checkSender(region, input.principal.keyId, im.fromUserId, im.toUserId)
       return { body: { status: sender.deliverHere(im) ?? 'delivered' } }
     },
 
     // Notices for foreign users who are not signed on go straight to their Jabber server.
-    deliverNotices: async (input: Signed) => {
-      if (input.principal.keyId !== USER_SERVER_KEY_ID) return await base.deliverNotices!(input)
-      const notices = (input.body as { notices: Notice[] }).notices
+    deliverNotices: async (input) => {
+      if (input.principal.keyId !== USER_SERVER_KEY_ID) return await base.deliverNotices(input)
+      const notices = input.body.notices
       const names = new Map<string, string>()
       for (const n of notices) {
         if (region.agents.logFor(n.toUserId) !== undefined || names.has(n.toUserId)) continue
@@ -58,23 +56,23 @@ export function gatewayHandlers (gw: GatewayContext, base: Record<string, Operat
         if (name !== undefined) names.set(n.toUserId, name)
       }
       const direct = notices.filter((n) => region.agents.logFor(n.toUserId) === undefined && names.has(n.toUserId))
-      if (direct.length === 0) return await base.deliverNotices!(input)
+      if (direct.length === 0) return await base.deliverNotices(input)
       const rest = notices.filter((n) => !direct.includes(n))
-      const result = rest.length === 0 ? { accepted: 0, notHere: [] as string[] } : ((await base.deliverNotices!({ ...input, body: { notices: rest } })) as { body: { accepted: number, notHere: string[] } }).body
+      // From the user server (checked above): the region's own deliverNotices would hand them to the inbox.
+      const result = region.inbox.notices(rest)
       for (const notice of direct) {
         const name = names.get(notice.toUserId)!
         const user = users.ensure({ userId: notice.toUserId, name, jid: name, kind: 'foreign' })
-        const { type, toUserId: _, ...data } = notice
-        eventToStanzas(gw.out, user, type, data)
+        eventToStanzas(gw.out, user, noticeEvent(notice))
       }
       return { body: { accepted: result.accepted + direct.length, notHere: result.notHere } }
     },
 
     // GRIDIM-XMPP-39: only occupants get the message; a member hosted here who has not joined
     // the room is neither delivered to nor "not here".
-    deliverGroupMessage: (input: Signed) => {
-      if (input.principal.keyId !== USER_SERVER_KEY_ID) return base.deliverGroupMessage!(input)
-      const delivery = input.body as GroupMessageDelivery
+    deliverGroupMessage: (input) => {
+      if (input.principal.keyId !== USER_SERVER_KEY_ID) return base.deliverGroupMessage(input)
+      const delivery = input.body
       checkBodyLength(delivery.body)
       const delivered: string[] = []
       const notHere: string[] = []

@@ -36,15 +36,15 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS)) {
     const headers = { authorization: `Bearer ${grid.adminToken}` }
     const user = async (first: string) => {
       const password = `${first}-pw-1`
-      const created = (await admin.call<{ userId: string }>(grid.userServerUrl, 'adminCreateUser', { headers, body: { firstName: first, lastName: 'Test', password } })).body
+      const created = (await admin.call(grid.userServerUrl, 'adminCreateUser', { headers, body: { firstName: first, lastName: 'Test', password } })).body
       return { ...created, first, password }
     }
     const [a, b, c] = [await user('Ada'), await user('Bob'), await user('Cyd')]
     const danaJid = `dana@${server.domain}`
-    const d = (await admin.call<{ userId: string, name: string }>(grid.userServerUrl, 'adminCreateUser', { headers, body: { jid: danaJid } })).body
+    const d = (await admin.call(grid.userServerUrl, 'adminCreateUser', { headers, body: { jid: danaJid } })).body
     t.equal(d.userId, foreignUserId(danaJid), 'D\'s user id is derived from the JID (GRIDIM-ID-10)')
     for (const other of [b, c]) await admin.call(grid.userServerUrl, 'adminCreateFriendship', { headers, body: { userIds: [a.userId, other.userId], rights: { ab: 1, ba: 1 } } })
-    const group = (await admin.call<{ groupId: string }>(grid.userServerUrl, 'adminCreateGroup', { headers, body: { name: 'G', memberIds: [a.userId, b.userId, c.userId, d.userId] } })).body
+    const group = (await admin.call(grid.userServerUrl, 'adminCreateGroup', { headers, body: { name: 'G', memberIds: [a.userId, b.userId, c.userId, d.userId] } })).body
 
     const [r1, r2, r3] = grid.regionInfo
     const A = await ClientSession.login(r1!.url, 'Ada', 'Test', a.password)
@@ -82,7 +82,7 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS)) {
     t.comment(`${serverName}: D's initial presence → A's presence event in ${Date.now() - started} ms`)
     await adaOnline
     t.pass('D sees A online: the probe is answered from the user server (GRIDIM-XMPP-24)')
-    const state = (await admin.call<{ online: boolean, regionId?: string }>(grid.userServerUrl, 'adminGetUser', { headers, params: { userId: d.userId } })).body
+    const state = (await admin.call(grid.userServerUrl, 'adminGetUser', { headers, params: { userId: d.userId } })).body
     t.match(state, { online: true, regionId: gateway.regionId }, 'D is online at the gateway (GRIDIM-XMPP-25)')
     await B.poll()
     await C.poll()
@@ -92,7 +92,7 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS)) {
     // Step 10: A → D.
     const toD = D.next((el) => el.name === 'message' && el.getChildText('body') === 'Hello D')
     started = Date.now()
-    const sent = await A.call<{ messageId: string, outcome: string }>('clientSendInstantMessage', { body: { toUserId: d.userId, body: 'Hello D' } })
+    const sent = await A.call('clientSendInstantMessage', { body: { toUserId: d.userId, body: 'Hello D' } })
     t.equal(sent.outcome, 'delivered')
     const m = await toD
     t.comment(`${serverName}: region → gateway → Jabber server → D in ${Date.now() - started} ms`)
@@ -109,7 +109,7 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS)) {
 
     // Step 12: B opens the group session; D is invited, joins, and receives B's message.
     const invitation = D.next((el) => el.name === 'message' && el.getChild('x', NS_CONFERENCE) !== undefined)
-    const gs = await B.call<{ groupSessionId: string, regions: unknown[] }>('clientStartGroupSession', { body: { groupId: group.groupId } })
+    const gs = await B.call('clientStartGroupSession', { body: { groupId: group.groupId } })
     t.equal(gs.regions.length, 4, 'three regions and the gateway')
     const room = `${gs.groupSessionId}@${GW}`
     t.equal((await invitation).getChild('x', NS_CONFERENCE)?.attrs.jid, room, 'XEP-0249 invitation to the room (GRIDIM-XMPP-35)')
@@ -120,7 +120,7 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS)) {
     const codes = (await self).getChild('x', `${NS_MUC}#user`)?.getChildren('status').map((s) => s.attrs.code)
     t.same(codes, ['110', '210'], 'own presence last, with 110 and 210 (GRIDIM-XMPP-36)')
     const groupchat = D.next((el) => el.name === 'message' && el.attrs.type === 'groupchat' && el.getChildText('body') === 'Hello group')
-    const gm = await B.call<{ messageId: string }>('clientSendGroupMessage', { params: { groupSessionId: gs.groupSessionId }, body: { body: 'Hello group' } })
+    const gm = await B.call('clientSendGroupMessage', { params: { groupSessionId: gs.groupSessionId }, body: { body: 'Hello group' } })
     const g = await groupchat
     t.equal(g.attrs.from, `${room}/Bob Test`)
     t.equal(g.attrs.id, gm.messageId)
@@ -137,9 +137,9 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS)) {
 
     // GRIDIM-XMPP-5: with the link down the gateway refuses, so the message is stored, not lost.
     await gateway.component!.stop()
-    const whileDown = await A.call<{ messageId: string, outcome: string }>('clientSendInstantMessage', { body: { toUserId: d.userId, body: 'Are you there?' } })
+    const whileDown = await A.call('clientSendInstantMessage', { body: { toUserId: d.userId, body: 'Are you there?' } })
     t.equal(whileDown.outcome, 'stored', 'stored at the user server while the link is down')
-    const kept = (await admin.call<{ messages: Array<{ messageId: string }> }>(grid.userServerUrl, 'adminListOfflineMessages', { headers, params: { userId: d.userId } })).body.messages
+    const kept = (await admin.call(grid.userServerUrl, 'adminListOfflineMessages', { headers, params: { userId: d.userId } })).body.messages
     t.same(kept.map((m) => m.messageId), [whileDown.messageId])
   })
 }

@@ -7,7 +7,7 @@ import { sendInstantMessage, type DeliveryDeps, type Outcome } from '../region/d
 import { grantsSeeOnline, type FriendView } from '../region/friends.ts'
 import { checkBodyLength } from '../region/limits.ts'
 import { RecentIds } from '../region/recent-ids.ts'
-import type { ChatState, InstantMessage, UserLocation } from '../region/types.ts'
+import type { ChatState, InstantMessage } from '../lib/contract/types.ts'
 import { isForeignName } from './addresses.ts'
 import type { GatewayContext } from './context.ts'
 import type { HostedUser } from './hosted-users.ts'
@@ -52,7 +52,7 @@ export class GridSender {
     if (!this.#gw.linkUp()) throw new GridImError('unavailable', 'the link to the Jabber server is down') // GRIDIM-XMPP-5
     if (!this.#direct.add(im.messageId) || region.inbox.seen(im.messageId)) return 'duplicate'
     const user = users.ensure({ userId: im.toUserId, name, jid: name, kind: 'foreign' })
-    eventToStanzas(this.#gw.out, user, 'instantMessage', im)
+    eventToStanzas(this.#gw.out, user, { type: 'instantMessage', data: im })
     // GRIDIM-IM-22: written to the component link, so delivered; remembered across restarts.
     region.messages.handedOn(im)
     return 'delivered'
@@ -80,7 +80,7 @@ export class GridSender {
     try {
       let location = region.cache.get(toUserId)
       if (location === undefined) {
-        const found = await region.userServer<UserLocation>('locateUser', { params: { userId: toUserId }, query: { for: from.userId } })
+        const found = await region.userServer('locateUser', { params: { userId: toUserId }, query: { for: from.userId } })
         if (found.regionId === undefined || found.regionUrl === undefined || found.regionId === region.regionId) return
         location = { regionId: found.regionId, url: found.regionUrl }
         region.cache.set(toUserId, location)

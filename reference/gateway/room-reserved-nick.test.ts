@@ -26,17 +26,17 @@ async function roomWithEve (t: Test, faults: ReadonlySet<Fault> = new Set()) {
   t.teardown(async () => { await grid.stop(); rmSync(dataDir, { recursive: true, force: true }) })
   const admin = new PeerClient()
   const headers = { authorization: `Bearer ${grid.adminToken}` }
-  const user = async (firstName: string) => (await admin.call<{ userId: string }>(grid.userServerUrl, 'adminCreateUser', { headers, body: { firstName, lastName: 'Test', password: `${firstName}-password` } })).body.userId
+  const user = async (firstName: string) => (await admin.call(grid.userServerUrl, 'adminCreateUser', { headers, body: { firstName, lastName: 'Test', password: `${firstName}-password` } })).body.userId
   const a = await user('Ada')
   const e = await user('Eve')
   await admin.call(grid.userServerUrl, 'adminCreateFriendship', { headers, body: { userIds: [a, e], rights: { ab: 1, ba: 1 } } })
-  const group = (await admin.call<{ groupId: string }>(grid.userServerUrl, 'adminCreateGroup', { headers, body: { name: 'Tea', memberIds: [a, e] } })).body
+  const group = (await admin.call(grid.userServerUrl, 'adminCreateGroup', { headers, body: { name: 'Tea', memberIds: [a, e] } })).body
   const A = await ClientSession.login(grid.regionInfo[0]!.url, 'Ada', 'Test', 'Ada-password')
   const E = await startTestClient({ service: `ws://127.0.0.1:${new URL(grid.gateway!.url).port}/xmpp-websocket`, domain: GW, username: 'eve.test', password: 'Eve-password', resource: 'app' })
   t.teardown(() => E.stop())
   await E.xmpp.send(new Element('presence'))
   await A.waitFor(is.presence(e, 'online'), 10_000, 'E online')
-  const gs = await A.call<{ groupSessionId: string }>('clientStartGroupSession', { body: { groupId: group.groupId } })
+  const gs = await A.call('clientStartGroupSession', { body: { groupId: group.groupId } })
   const room = `${gs.groupSessionId}@${GW}`
   const ask = async (node: string): Promise<Element> => {
     const query = new Element('iq', { type: 'get', to: room, id: `disco-${node}` }).c('query', { xmlns: NS_DISCO_INFO, node }).up()

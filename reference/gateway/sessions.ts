@@ -6,6 +6,7 @@ import { GridImError } from '../lib/errors/index.ts'
 import { foreignUserId, normaliseBareJid } from '../lib/identifiers/index.ts'
 import type { Agent } from '../region/index.ts'
 import type { SignOnResponse } from '../region/client-session.ts'
+import type { Schema } from '../lib/contract/types.ts'
 import type { AuthenticatedUser, C2sSessionHandle } from '../xmpp/c2s/index.ts'
 import { presenceAvailableToStanza, StreamError } from '../xmpp/stanza/index.ts'
 import { splitLocalpart } from './addresses.ts'
@@ -14,6 +15,8 @@ import type { HostedUser } from './hosted-users.ts'
 import { addressOfUser, eventToStanzas } from './to-xmpp.ts'
 
 type SignOnAnswer = SignOnResponse
+/** What signOn takes besides the region: a name and password, or (GRIDIM-XMPP) a foreign JID. */
+type Credentials = Schema<'SignOnRequest'> extends infer R ? (R extends unknown ? Omit<R, 'regionId'> : never) : never
 
 export class Sessions {
   readonly #gw: GatewayContext
@@ -32,7 +35,7 @@ export class Sessions {
     if (names === undefined) return null
     let userId: string
     try {
-      userId = (await region.userServer<{ userId: string }>('lookupUser', { query: { name: `${names.firstName} ${names.lastName}` } })).userId
+      userId = (await region.userServer('lookupUser', { query: { name: `${names.firstName} ${names.lastName}` } })).userId
     } catch (err) {
       if (err instanceof GridImError && err.code === 'unknown-user') return null
       throw err
@@ -117,11 +120,11 @@ export class Sessions {
   }
 
   /** GRIDIM-SIGN-5: deliveries for the user are accepted from the moment signOn is sent. */
-  async #signOn (userId: string, credentials: Record<string, string>): Promise<SignOnAnswer | null> {
+  async #signOn (userId: string, credentials: Credentials): Promise<SignOnAnswer | null> {
     const { region } = this.#gw
     const reservation = region.agents.reserve(userId)
     try {
-      const answer = await region.userServer<SignOnAnswer>('signOn', { body: { ...credentials, regionId: region.regionId } })
+      const answer = await region.userServer('signOn', { body: { ...credentials, regionId: region.regionId } })
       const { sessionId, sessionSecret, name, friends } = answer
       const log = answer.userId === userId ? reservation.log : undefined
       const agent = region.agents.admit({ sessionId, sessionSecret, userId: answer.userId, name, friends }, log)
@@ -159,9 +162,9 @@ export class Sessions {
     if (!user.ready || agent === undefined || agent.log.closed) return
     const { events, cursor } = agent.log.after(agent.log.knows(user.cursor) ? user.cursor : undefined)
     for (const event of events) {
-      const stored = agent.unacknowledged.some((m) => m.messageId === (event.data as { messageId?: string }).messageId)
+      const stored = event.type === 'instantMessage' && agent.unacknowledged.some((m) => m.messageId === event.data.messageId)
       try {
-        eventToStanzas(this.#gw.out, user, event.type, event.data as Record<string, unknown>, stored)
+        eventToStanzas(this.#gw.out, user, event, stored)
       } catch (err) {
         this.#gw.logger.warn('an event could not be sent over XMPP', { userId: user.userId, type: event.type, error: (err as Error).message })
       }

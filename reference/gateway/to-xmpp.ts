@@ -8,15 +8,14 @@ import {
   NS_MUC_USER, presenceAvailableToStanza, presenceUnavailableToStanza, subscriptionToStanza
 } from '../xmpp/stanza/index.ts'
 import { rosterPush } from '../xmpp/c2s/index.ts'
-import type { ChatState, InstantMessage } from '../region/types.ts'
+import type { GroupMember, InstantMessage } from '../lib/contract/types.ts'
+import type { EventContent } from '../region/event-content.ts'
 import type { Addresses } from './addresses.ts'
 import type { HostedUser, HostedUsers } from './hosted-users.ts'
 
 export const NS_SID = 'urn:xmpp:sid:0'
 export const NS_DELAY = 'urn:xmpp:delay'
 
-type GroupMessage = { groupSessionId: string, messageId: string, fromUserId: string, fromName: string, body: string, sentAt: string }
-type Member = { userId: string, name: string }
 
 export type Outbound = {
   addresses: Addresses
@@ -66,7 +65,7 @@ function pushRoster (out: Outbound, user: HostedUser, name: string, subscription
 }
 
 /** XEP-0045 §7.2.3: an occupant's presence, with its affiliation and role, and status codes. */
-export function occupantPresence (out: Outbound, user: HostedUser, groupSessionId: string, member: Member, codes: string[] = []): Element {
+export function occupantPresence (out: Outbound, user: HostedUser, groupSessionId: string, member: GroupMember, codes: string[] = []): Element {
   const to = occupantAddress(user, groupSessionId)
   const el = presenceAvailableToStanza({ kind: 'presenceAvailable', from: out.addresses.occupant(groupSessionId, member.name), to })
   const x = el.c('x', { xmlns: NS_MUC_USER })
@@ -76,60 +75,59 @@ export function occupantPresence (out: Outbound, user: HostedUser, groupSessionI
 }
 
 /** Turns one event of `user`'s log into stanzas; `stored` says an instant message came from the offline store. */
-export function eventToStanzas (out: Outbound, user: HostedUser, type: string, data: Record<string, unknown>, stored = false): void {
+export function eventToStanzas (out: Outbound, user: HostedUser, event: EventContent, stored = false): void {
   const { addresses, users } = out
-  const nameOf = (userId: unknown, fallback?: unknown): string | undefined => {
-    if (typeof fallback === 'string' && fallback !== '') return fallback
-    return users.nameOf(String(userId))
-  }
-  switch (type) {
+  const nameOf = (userId: string): string | undefined => users.nameOf(userId)
+  switch (event.type) {
     case 'instantMessage': {
-      const im = data as InstantMessage
+      const im = event.data
       users.learn(im.fromUserId, im.fromName)
       return out.send(user, instantMessageStanza(out, user, im, stored))
     }
     case 'chatState': {
       // GRIDIM-XMPP-33: XEP-0085 §5.1 — standalone notifications only to a contact who uses them.
-      const state = data as ChatState
+      const state = event.data
       if (!user.sentChatState) return
       return out.send(user, chatStateToStanza({ kind: 'chatState', from: addresses.of(state.fromName), to: addressOfUser(user), state: state.state }))
     }
     case 'presence': {
       // GRIDIM-XMPP-22. A notice about the user itself means its session was replaced elsewhere.
+      const { data } = event
       if (data.userId === user.userId) return
-      users.learn(String(data.userId), data.name)
-      const from = addresses.of(String(data.name))
+      users.learn(data.userId, data.name)
+      const from = addresses.of(data.name)
       if (data.status === 'online') return out.send(user, presenceAvailableToStanza({ kind: 'presenceAvailable', from, to: addressOfUser(user) }))
       return out.send(user, unavailable(out, user, from))
     }
     case 'friendshipOffer': {
       // GRIDIM-XMPP-16: remembered until answered.
-      users.learn(String(data.fromUserId), data.fromName)
-      user.offers.set(String(data.fromUserId), String(data.offerId))
-      return out.send(user, subscription(out, user, 'presenceSubscribe', String(data.fromName), typeof data.message === 'string' ? data.message : undefined))
+      const { data } = event
+      users.learn(data.fromUserId, data.fromName)
+      user.offers.set(data.fromUserId, data.offerId)
+      return out.send(user, subscription(out, user, 'presenceSubscribe', data.fromName, data.message))
     }
     case 'friendshipAccepted': {
       // GRIDIM-XMPP-18: subscribed, then subscribe, so that the foreign user's own server makes
       // the subscription mutual. GRIDIM-XMPP-54: to an IM-only user, whose server the gateway
       // is, no subscribe: the grid's friend is subscribed already, and a server auto-replies to
       // such a request instead of delivering it (RFC 6121 §3.1.3); the roster push says 'both'.
-      const name = String(data.friendName)
-      users.learn(String(data.friendId), name)
+      const name = event.data.friendName
+      users.learn(event.data.friendId, name)
       out.send(user, subscription(out, user, 'presenceSubscribed', name))
       if (user.kind === 'foreign') return out.send(user, subscription(out, user, 'presenceSubscribe', name))
       return pushRoster(out, user, name, 'both')
     }
     case 'friendshipDeclined': {
       // GRIDIM-XMPP-21.
-      const name = nameOf(data.byUserId)
+      const name = nameOf(event.data.byUserId)
       if (name !== undefined) out.send(user, subscription(out, user, 'presenceUnsubscribed', name))
       return
     }
     case 'friendshipEnded': {
       // GRIDIM-XMPP-20.
-      const name = nameOf(data.friendId)
+      const name = nameOf(event.data.friendId)
       if (name === undefined) return
-      user.offers.delete(String(data.friendId))
+      user.offers.delete(event.data.friendId)
       out.send(user, unavailable(out, user, addresses.of(name)))
       out.send(user, subscription(out, user, 'presenceUnsubscribed', name))
       out.send(user, subscription(out, user, 'presenceUnsubscribe', name))
@@ -138,19 +136,19 @@ export function eventToStanzas (out: Outbound, user: HostedUser, type: string, d
     case 'groupSessionInvitation': {
       // GRIDIM-XMPP-35: an XEP-0249 direct invitation from the starter (the optional mediated
       // one is not sent: clients that show both would ask the user twice).
-      const members = (data.members ?? []) as Member[]
-      for (const m of members) users.learn(m.userId, m.name)
-      const groupSessionId = String(data.groupSessionId)
-      users.knowRoom(groupSessionId, String(data.name))
+      const { data } = event
+      for (const m of data.members) users.learn(m.userId, m.name)
+      const { groupSessionId } = data
+      users.knowRoom(groupSessionId, data.name)
       const starter = nameOf(data.startedBy)
       const room = addresses.room(groupSessionId)
       return out.send(user, directInvitationToStanza({
-        kind: 'directInvitation', from: starter === undefined ? room : addresses.of(starter), to: addressOfUser(user), room, reason: String(data.name)
+        kind: 'directInvitation', from: starter === undefined ? room : addresses.of(starter), to: addressOfUser(user), room, reason: data.name
       }))
     }
     case 'groupMessage': {
       // GRIDIM-XMPP-39: only to occupants; the sender's own message comes back to it too.
-      const gm = data as GroupMessage
+      const gm = event.data
       if (!user.rooms.has(gm.groupSessionId)) return
       users.learn(gm.fromUserId, gm.fromName)
       return out.send(user, groupchatMessageToStanza({
@@ -159,23 +157,23 @@ export function eventToStanzas (out: Outbound, user: HostedUser, type: string, d
     }
     case 'groupSessionMemberLeft': {
       // GRIDIM-XMPP-41.
-      const groupSessionId = String(data.groupSessionId)
-      const name = nameOf(data.userId)
-      if (!user.rooms.has(groupSessionId) || name === undefined || data.userId === user.userId) return
+      const { groupSessionId, userId } = event.data
+      const name = nameOf(userId)
+      if (!user.rooms.has(groupSessionId) || name === undefined || userId === user.userId) return
       const el = presenceUnavailableToStanza({ kind: 'presenceUnavailable', from: addresses.occupant(groupSessionId, name), to: occupantAddress(user, groupSessionId) })
       el.c('x', { xmlns: NS_MUC_USER }).c('item', { affiliation: 'member', role: 'none' })
       return out.send(user, el)
     }
     case 'groupSessionClosed': {
       // GRIDIM-XMPP-42: XEP-0045 §10.9, the room is destroyed.
-      const groupSessionId = String(data.groupSessionId)
+      const { groupSessionId } = event.data
       const to = user.rooms.get(groupSessionId)
       if (to === undefined) return
       user.rooms.delete(groupSessionId)
       const el = presenceUnavailableToStanza({ kind: 'presenceUnavailable', from: addresses.occupant(groupSessionId, user.name), to })
       const x = el.c('x', { xmlns: NS_MUC_USER })
       x.c('item', { affiliation: 'none', role: 'none' })
-      x.c('destroy').c('reason').t(data.reason === 'idle' ? 'The group session timed out.' : 'The group session ended.')
+      x.c('destroy').c('reason').t(event.data.reason === 'idle' ? 'The group session timed out.' : 'The group session ended.')
       return out.send(user, el)
     }
     default:

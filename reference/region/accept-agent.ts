@@ -4,13 +4,13 @@
 // once. A region that only asked `locateUser` would host anyone's session with a secret of the
 // sender's choosing, since the user already stands placed here.
 import { GridImError } from '../lib/errors/index.ts'
-import type { OperationInput } from '../lib/http/index.ts'
+import type { Schema } from '../lib/contract/types.ts'
 import { sameSecret, type AgentState } from './agents.ts' // GRIDIM-SEC-10
 import type { RegionContext } from './context.ts'
-import type { UserLocation } from './types.ts'
+import type { RegionHandler } from './region-api.ts'
 
-type Signed = OperationInput<{ kind: 'peer', keyId: string }>
-type Accepted = { body: { sessionId: string, userId: string, regionId: string } }
+type Handover = Parameters<RegionHandler<'acceptAgent'>>[0]
+type Accepted = { body: Schema<'AgentAccepted'> }
 
 const notYourAgent = (userId: string, why: string): GridImError =>
   new GridImError('not-your-agent', `User ${userId} was not handed over to this region: ${why}.`)
@@ -37,14 +37,14 @@ async function confirm (ctx: RegionContext, state: AgentState, fromRegionId: str
 
 /** The fault region-trusts-any-handover: the check GridIM made before issue 11, kept to prove the runner catches it. */
 async function placedHere (ctx: RegionContext, state: AgentState): Promise<boolean> {
-  const found = await ctx.userServer<UserLocation>('locateUser', { params: { userId: state.userId }, query: { for: state.userId } })
+  const found = await ctx.userServer('locateUser', { params: { userId: state.userId }, query: { for: state.userId } })
   if (found.regionId !== ctx.regionId) throw notYourAgent(state.userId, 'the user server places the user elsewhere')
   const current = ctx.agents.byUserId(state.userId)
   return current?.sessionId === state.sessionId && current.sessionSecret === state.sessionSecret
 }
 
-export async function acceptAgent (ctx: RegionContext, input: Signed): Promise<Accepted> {
-  const state = input.body as AgentState
+export async function acceptAgent (ctx: RegionContext, input: Handover): Promise<Accepted> {
+  const state: AgentState = input.body
   const accepted: Accepted = { body: { sessionId: state.sessionId, userId: state.userId, regionId: ctx.regionId } }
   if (ctx.faults.has('region-trusts-any-handover')) {
     if (await placedHere(ctx, state)) return accepted

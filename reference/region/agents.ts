@@ -2,7 +2,7 @@
 // requests) or by user id (deliveries). Each has its own event log.
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { EventLog, type EventLogOptions } from './event-log.ts'
-import type { Friend } from './types.ts'
+import type { Friend } from '../lib/contract/types.ts'
 
 export type AgentState = {
   sessionId: string

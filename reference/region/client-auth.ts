@@ -2,7 +2,7 @@
 // clientLogin. It works only at the region hosting the session (GRIDIM-CLI-2), and stops at
 // logout or sign-off elsewhere; after a hand-over it still reads the old log for a minute.
 import { GridImError } from '../lib/errors/index.ts'
-import type { Authenticator, OperationInput } from '../lib/http/index.ts'
+import type { Authenticator, Principal } from '../lib/http/index.ts'
 import type { Agent, Agents } from './agents.ts'
 
 const refused = (): GridImError => new GridImError('unauthenticated', 'Missing, malformed or unknown session secret.')
@@ -20,14 +20,14 @@ export function bearerAuthenticator (agents: Agents): Authenticator {
 }
 
 /** The agent whose secret authenticated this request, if it is still hosted here. */
-export function agentOf (agents: Agents, input: OperationInput): Agent {
+export function agentOf (agents: Agents, input: { principal: Principal }): Agent {
   const agent = input.principal.kind === 'client' ? agents.bySecret(input.principal.token) : undefined
   if (agent === undefined) throw refused()
   return agent
 }
 
 /** For clientListEvents: the agent hosted here, or handed over in the last minute (GRIDIM-CLI-21). */
-export function readerOf (agents: Agents, input: OperationInput): Agent {
+export function readerOf (agents: Agents, input: { principal: Principal }): Agent {
   if (input.principal.kind !== 'client') throw refused()
   const agent = agents.bySecret(input.principal.token) ?? agents.departedBySecret(input.principal.token)
   if (agent === undefined) throw refused()

@@ -5,12 +5,20 @@
 // the session is still placed here, that the operation may be tried again (503 `unavailable`).
 // Seen by the chaos harness after a slow user-server restart let the leases lapse.
 import { GridImError } from '../lib/errors/index.ts'
-import type { OperationHandler, OperationInput } from '../lib/http/index.ts'
+import type { DocumentOperations } from '../lib/contract/types.ts'
+import type { ClientPrincipal, HandlerFor, Principal } from '../lib/http/index.ts'
 import type { Agent } from './agents.ts'
 import type { RegionContext } from './context.ts'
-import type { UserLocation } from './types.ts'
 
 const GRID_ONLY = new Set(['lease-expired', 'not-your-agent'])
+
+export type ClientOperationId = keyof DocumentOperations['client'] & string
+
+/** A handler of openapi/client.yaml: every operation but clientLogin is called with a session secret. */
+export type ClientHandler<K extends ClientOperationId> = HandlerFor<'client', K, K extends 'clientLogin' ? Principal : ClientPrincipal>
+
+/** The client interface's handlers by operationId; a misnamed or mistyped one fails typecheck. */
+export type ClientHandlers = { [K in ClientOperationId]?: ClientHandler<K> }
 
 const sessionOver = (): GridImError =>
   new GridImError('unauthenticated', 'Your session has ended: the user server no longer places you at this region. Sign on again.')
@@ -21,26 +29,34 @@ type Options = {
 }
 
 /** Wraps the client interface's handlers so that no answer carries a code of GRID_ONLY. */
-export function withinClientContract (ctx: RegionContext, handlers: Record<string, OperationHandler>, options: Options): Record<string, OperationHandler> {
+export function withinClientContract (ctx: RegionContext, handlers: ClientHandlers, options: Options): ClientHandlers {
   if (ctx.faults.has('lease-codes-passed-to-client')) return handlers
-  const wrapped: Record<string, OperationHandler> = {}
-  for (const [operationId, handler] of Object.entries(handlers)) {
-    wrapped[operationId] = async (input) => {
-      try {
-        return await handler(input)
-      } catch (err) {
-        if (!(err instanceof GridImError) || !GRID_ONLY.has(err.code)) throw err
-        throw await translate(ctx, operationId, input, err, options)
-      }
-    }
+  const wrapped: ClientHandlers = {}
+  // The keys of a ClientHandlers are operationIds; each is wrapped with its own operation's type.
+  for (const operationId of Object.keys(handlers) as ClientOperationId[]) {
+    Object.assign(wrapped, { [operationId]: within(ctx, operationId, handlers, options) })
   }
   return wrapped
 }
 
-async function translate (ctx: RegionContext, operationId: string, input: OperationInput, err: GridImError, options: Options): Promise<GridImError> {
+/** The handler of operation `K`, its answers kept within the contract. */
+function within<K extends ClientOperationId> (ctx: RegionContext, operationId: K, handlers: ClientHandlers, options: Options): ClientHandler<K> | undefined {
+  const handler: ClientHandler<K> | undefined = handlers[operationId]
+  if (handler === undefined) return undefined
+  return async (input) => {
+    try {
+      return await handler(input)
+    } catch (err) {
+      if (!(err instanceof GridImError) || !GRID_ONLY.has(err.code)) throw err
+      throw await translate(ctx, operationId, input.principal, err, options)
+    }
+  }
+}
+
+async function translate (ctx: RegionContext, operationId: ClientOperationId, principal: Principal, err: GridImError, options: Options): Promise<GridImError> {
   // A login acts for no session; the lease keeper already renewed and tried it again once.
   if (operationId === 'clientLogin') return new GridImError('unavailable', 'This region could not renew its lease with the user server; try again.')
-  const agent = input.principal.kind === 'client' ? ctx.agents.bySecret(input.principal.token) : undefined
+  const agent = principal.kind === 'client' ? ctx.agents.bySecret(principal.token) : undefined
   // GRIDIM-LEASE-8: a lapse has ended every session here (the lease keeper dropped them).
   if (agent === undefined) return sessionOver()
   if (!await stillPlacedHere(ctx, agent)) {
@@ -57,7 +73,7 @@ async function translate (ctx: RegionContext, operationId: string, input: Operat
 /** Whether the user server still places the agent's user at this region (one locateUser for itself). */
 async function stillPlacedHere (ctx: RegionContext, agent: Agent): Promise<boolean> {
   try {
-    const found = await ctx.userServer<UserLocation>('locateUser', { params: { userId: agent.userId }, query: { for: agent.userId } })
+    const found = await ctx.userServer('locateUser', { params: { userId: agent.userId }, query: { for: agent.userId } })
     return found.regionId === ctx.regionId
   } catch (err) {
     if (err instanceof GridImError && GRID_ONLY.has(err.code)) return false

@@ -2,7 +2,7 @@ import t from 'tap'
 import { uuid } from './test-support.ts'
 import { testRegion } from './test-region.ts'
 
-const presence = () => ({ noticeId: uuid(), userId: uuid(), name: 'Cyd Carter', status: 'online' })
+const presence = () => ({ noticeId: uuid(), userId: uuid(), name: 'Cyd Carter', status: 'online' as const })
 
 t.test('GRIDIM-CLI-7, GRIDIM-CLI-8: events are listed after a cursor and stay for the next read', async (t) => {
   const g = await testRegion(t)

@@ -3,9 +3,9 @@
 // Reading deletes nothing; a cursor the client sends acknowledges everything up to it
 // (GRIDIM-CLI-10), which is when stored offline messages are acknowledged to the user server.
 import { GridImError } from '../lib/errors/index.ts'
-import type { OperationHandler } from '../lib/http/index.ts'
 import type { Agent } from './agents.ts'
 import { agentOf, readerOf } from './client-auth.ts'
+import type { ClientHandlers } from './client-contract.ts'
 import type { RegionContext } from './context.ts'
 import { openEventStream } from './sse.ts'
 
@@ -24,7 +24,7 @@ function checkCursor (agent: Agent, cursor: unknown, where: string): string | un
   return value
 }
 
-export function eventHandlers (ctx: RegionContext): Record<string, OperationHandler> {
+export function eventHandlers (ctx: RegionContext): ClientHandlers {
   // GRIDIM-CLI-23: reading past an instant message, also in a handed-over session's old log,
   // makes it read; stored messages are acknowledged only by the region hosting the session.
   const readThrough = async (agent: Agent, cursor: string | undefined): Promise<void> => {

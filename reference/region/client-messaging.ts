@@ -2,19 +2,19 @@
 // steps 9–10) and typing notifications, delivered straight to the recipient's region.
 import { randomUUID } from 'node:crypto'
 import { GridImError } from '../lib/errors/index.ts'
-import type { OperationHandler } from '../lib/http/index.ts'
 import type { Agent } from './agents.ts'
 import { agentOf } from './client-auth.ts'
 import type { RegionContext } from './context.ts'
 import { sendInstantMessage, type DeliveryDeps, type Outcome } from './delivery.ts'
 import { grantsSeeOnline } from './friends.ts'
 import { checkBodyLength } from './limits.ts'
-import type { ChatState, InstantMessage, UserLocation } from './types.ts'
+import type { ChatState, InstantMessage } from '../lib/contract/types.ts'
+import type { ClientHandlers } from './client-contract.ts'
 
 /** Outcomes remembered per session for repeated messageIds (GRIDIM-CLI-17). */
 const REMEMBERED_SENDS = 1000
 
-export function messagingHandlers (ctx: RegionContext): Record<string, OperationHandler> {
+export function messagingHandlers (ctx: RegionContext): ClientHandlers {
   const deps: DeliveryDeps = {
     regionId: ctx.regionId,
     peer: ctx.peer,
@@ -57,7 +57,7 @@ export function messagingHandlers (ctx: RegionContext): Record<string, Operation
   return {
     clientSendInstantMessage: async (input) => {
       const agent = agentOf(ctx.agents, input)
-      const { toUserId, body, messageId = randomUUID() } = input.body as { toUserId: string, body: string, messageId?: string }
+      const { toUserId, body, messageId = randomUUID() } = input.body
       checkBodyLength(body)
       if (toUserId === agent.userId) throw new GridImError('invalid-request', 'A message to oneself is not sent.') // GRIDIM-IM-2
       // GRIDIM-CLI-17: a repeat gets the first outcome and sends nothing again.
@@ -76,13 +76,13 @@ export function messagingHandlers (ctx: RegionContext): Record<string, Operation
     // answer says nothing about the recipient's presence.
     clientSendChatState: async (input) => {
       const agent = agentOf(ctx.agents, input)
-      const { toUserId, state } = input.body as { toUserId: string, state: ChatState['state'] }
+      const { toUserId, state } = input.body
       const chatState: ChatState = { fromUserId: agent.userId, fromName: agent.name, toUserId, state }
       if (ctx.inbox.chatState(chatState)) return { status: 204 }
       try {
         let location = ctx.cache.get(toUserId)
         if (location === undefined) {
-          const found = await ctx.userServer<UserLocation>('locateUser', { params: { userId: toUserId }, query: { for: agent.userId } })
+          const found = await ctx.userServer('locateUser', { params: { userId: toUserId }, query: { for: agent.userId } })
           if (found.regionId === undefined || found.regionUrl === undefined || found.regionId === ctx.regionId) return { status: 204 }
           location = { regionId: found.regionId, url: found.regionUrl }
           ctx.cache.set(toUserId, location)

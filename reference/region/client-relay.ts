@@ -3,84 +3,82 @@
 // and names its agent; a refusal reaches the client with the same code (GRIDIM-CLI-3), and the
 // agent's friend list is kept current from the answers.
 import { randomUUID } from 'node:crypto'
-import type { OperationHandler, OperationInput } from '../lib/http/index.ts'
+import type { Principal } from '../lib/http/index.ts'
 import type { Agent } from './agents.ts'
 import { agentOf } from './client-auth.ts'
 import type { RegionContext } from './context.ts'
 import { replaceFriends, upsertFriend } from './friends.ts'
 import { checkBodyLength } from './limits.ts'
-import type { Friend } from './types.ts'
+import type { ClientHandlers } from './client-contract.ts'
 
-export function relayHandlers (ctx: RegionContext): Record<string, OperationHandler> {
+export function relayHandlers (ctx: RegionContext): ClientHandlers {
   const us = ctx.userServer
-  const agent = (input: OperationInput): Agent => agentOf(ctx.agents, input)
+  const agent = (input: { principal: Principal }): Agent => agentOf(ctx.agents, input)
 
   return {
     // By `name` or by `jid`; the user server refuses both or neither.
     clientLookupUser: async (input) => {
-      const { name, jid } = input.query as { name?: string, jid?: string }
+      const { name, jid } = input.query
       return { body: await us('lookupUser', { query: { name, jid } }) }
     },
 
     clientListFriends: async (input) => {
       const a = agent(input)
-      const friends = await us<Friend[]>('listFriends', { params: { userId: a.userId } })
+      const friends = await us('listFriends', { params: { userId: a.userId } })
       replaceFriends(a, friends)
       return { body: friends }
     },
 
     // 201 for a new offer, 200 for one already pending (GRIDIM-FRND-4).
     clientOfferFriendship: async (input) => {
-      const { toUserId, message } = input.body as { toUserId: string, message?: string }
+      const { toUserId, message } = input.body
       const body = { fromUserId: agent(input).userId, toUserId, ...(message === undefined ? {} : { message }) }
-      const { status, body: created } = await us.withStatus('offerFriendship', { body })
-      return { status, body: created }
+      return await us.withStatus('offerFriendship', { body })
     },
 
     clientAcceptFriendshipOffer: async (input) => {
       const a = agent(input)
-      const friend = await us<Friend>('acceptFriendshipOffer', { params: { offerId: input.params.offerId! }, body: { userId: a.userId } })
+      const friend = await us('acceptFriendshipOffer', { params: { offerId: input.params.offerId }, body: { userId: a.userId } })
       upsertFriend(a, friend)
       return { body: friend }
     },
 
     clientDeclineFriendshipOffer: async (input) => {
-      await us('declineFriendshipOffer', { params: { offerId: input.params.offerId! }, body: { userId: agent(input).userId } })
+      await us('declineFriendshipOffer', { params: { offerId: input.params.offerId }, body: { userId: agent(input).userId } })
       return { status: 204 }
     },
 
     clientSetFriendRights: async (input) => {
       const a = agent(input)
-      const friend = await us<Friend>('setFriendRights', { params: { userId: a.userId, friendId: input.params.friendId! }, body: input.body })
+      const friend = await us('setFriendRights', { params: { userId: a.userId, friendId: input.params.friendId }, body: input.body })
       upsertFriend(a, friend)
       return { body: friend }
     },
 
     clientEndFriendship: async (input) => {
       const a = agent(input)
-      await us('endFriendship', { params: { userId: a.userId, friendId: input.params.friendId! } })
+      await us('endFriendship', { params: { userId: a.userId, friendId: input.params.friendId } })
       a.friends = a.friends.filter((f) => f.userId !== input.params.friendId)
-      a.seesOnline.set(input.params.friendId!, false)
+      a.seesOnline.set(input.params.friendId, false)
       return { status: 204 }
     },
 
     // Seed step 12: 201 for a new session, 200 for the group's open one (GRIDIM-GRP-5).
     clientStartGroupSession: async (input) => {
-      const body = { startedBy: agent(input).userId, ...(input.body as object) }
-      const { status, body: session } = await us.withStatus('startGroupSession', { body })
-      return { status, body: session }
+      const body = { startedBy: agent(input).userId, ...input.body }
+      return await us.withStatus('startGroupSession', { body })
     },
 
     // Seed steps 12.4 and 13: the user server forwards once per destination region.
     clientSendGroupMessage: async (input) => {
-      const { body, messageId = randomUUID() } = input.body as { body: string, messageId?: string }
+      const { body, messageId = randomUUID() } = input.body
       checkBodyLength(body)
-      await us('sendGroupMessage', { params: { groupSessionId: input.params.groupSessionId! }, body: { fromUserId: agent(input).userId, messageId, body } })
+      await us('sendGroupMessage', { params: { groupSessionId: input.params.groupSessionId }, body: { fromUserId: agent(input).userId, messageId, body } })
       return { body: { messageId } }
     },
 
     clientLeaveGroupSession: async (input) => {
-      await us('leaveGroupSession', { params: { groupSessionId: input.params.groupSessionId!, userId: agent(input).userId } })
+      await us('leaveGroupSession', { params: { groupSessionId: input.params.groupSessionId, userId: agent(input).userId } })
       return { status: 204 }
     }
   }

@@ -1,28 +1,20 @@
 // Client interface, session operations (openapi/client.yaml, spec chapters 3, 6 and 10): login,
 // logout and teleport. The region does the grid work on the client's behalf.
 import { GridImError } from '../lib/errors/index.ts'
-import type { OperationHandler } from '../lib/http/index.ts'
 import type { Agent } from './agents.ts'
 import { agentOf } from './client-auth.ts'
 import type { RegionContext } from './context.ts'
 import { signOffAgent } from './sign-off.ts'
-import type { Friend, InstantMessage } from './types.ts'
+import type { Schema } from '../lib/contract/types.ts'
+import type { ClientHandlers } from './client-contract.ts'
 
 /** The user server's signOn answer (user-server.yaml SignOnResponse). */
-export type SignOnResponse = {
-  sessionId: string
-  sessionSecret: string
-  userId: string
-  name: string
-  friends: Friend[]
-  offlineMessages: InstantMessage[]
-  moreOfflineMessages: boolean
-}
+export type SignOnResponse = Schema<'SignOnResponse'>
 
 /** GRIDIM-SIGN-2: an unknown name and a wrong password get the same answer. */
 const invalidCredentials = (): GridImError => new GridImError('invalid-credentials', 'Unknown user name or wrong password.')
 
-export function sessionHandlers (ctx: RegionContext & { url: () => string }): Record<string, OperationHandler> {
+export function sessionHandlers (ctx: RegionContext & { url: () => string }): ClientHandlers {
   const { agents, userServer } = ctx
 
   /** GRIDIM-LOC-15: the entering region refused; move the session back and keep the agent. */
@@ -41,17 +33,17 @@ export function sessionHandlers (ctx: RegionContext & { url: () => string }): Re
     // Seed steps 1–3, GRIDIM-CLI-1. The user id is looked up first so that deliveries arriving
     // while signOn is in flight are already accepted for it (GRIDIM-SIGN-5).
     clientLogin: async (input) => {
-      const { firstName, lastName, password } = input.body as { firstName: string, lastName: string, password: string }
+      const { firstName, lastName, password } = input.body
       let userId: string
       try {
-        userId = (await userServer<{ userId: string }>('lookupUser', { query: { name: `${firstName} ${lastName}` } })).userId
+        userId = (await userServer('lookupUser', { query: { name: `${firstName} ${lastName}` } })).userId
       } catch (err) {
         throw err instanceof GridImError && err.code === 'unknown-user' ? invalidCredentials() : err
       }
       const reservation = agents.reserve(userId)
       let session: SignOnResponse
       try {
-        session = await userServer<SignOnResponse>('signOn', { body: { firstName, lastName, password, regionId: ctx.regionId } })
+        session = await userServer('signOn', { body: { firstName, lastName, password, regionId: ctx.regionId } })
       } catch (err) {
         reservation.release()
         throw err instanceof GridImError && err.code === 'invalid-credentials' ? invalidCredentials() : err
@@ -79,9 +71,9 @@ export function sessionHandlers (ctx: RegionContext & { url: () => string }): Re
     // (acceptAgent) at the URL the directory gives for the target (getRegion).
     clientTeleport: async (input) => {
       const agent = agentOf(agents, input)
-      const { regionId } = input.body as { regionId: string }
+      const { regionId } = input.body
       if (regionId === ctx.regionId) return { body: { regionId, regionUrl: ctx.url() } }
-      const target = await userServer<{ url: string | null, online: boolean }>('getRegion', { params: { regionId } })
+      const target = await userServer('getRegion', { params: { regionId } })
       if (!target.online || target.url === null) throw new GridImError('unknown-region', `Region ${regionId} holds no current lease.`)
       await userServer('updateLocation', { params: { sessionId: agent.sessionId }, body: { regionId } })
       // GRIDIM-LOC-10: from now on deliveries for the agent here answer agent-not-here.

@@ -7,7 +7,7 @@ import type { Inbox } from './inbox.ts'
 import type { LocationCache } from './location-cache.ts'
 import type { MessageStore } from './message-store.ts'
 import type { OfflineMessages } from './offline-messages.ts'
-import type { RegionKind } from './types.ts'
+import type { RegionKind } from '../lib/contract/types.ts'
 import type { UnreadReturns } from './unread-returns.ts'
 import type { Peer, RegionMetrics, UserServer } from './upstream.ts'
 

@@ -3,7 +3,7 @@ import { GridImError } from '../lib/errors/index.ts'
 import { sendInstantMessage, type LocalResult } from './delivery.ts'
 import { LocationCache } from './location-cache.ts'
 import { FakePeer, USER_SERVER_URL, uuid, type Call } from './test-support.ts'
-import type { InstantMessage } from './types.ts'
+import type { InstantMessage } from '../lib/contract/types.ts'
 import { userServerCaller } from './upstream.ts'
 
 const HERE = uuid()

@@ -11,11 +11,13 @@
 import { GridImError } from '../lib/errors/index.ts'
 import type { Fault } from '../lib/faults.ts'
 import type { CachedLocation, LocationCache } from './location-cache.ts'
-import type { InstantMessage, UserLocation } from './types.ts'
+import type { InstantMessage, Schema, UserLocation } from '../lib/contract/types.ts'
 import type { Peer, UserServer } from './upstream.ts'
 
-export type Outcome = 'delivered' | 'stored' | 'accepted'
-export type LocalResult = 'delivered' | 'duplicate'
+/** What the sender's client is told (client.yaml SendInstantMessageResponse). */
+export type Outcome = Schema<'SendInstantMessageResponse'>['outcome']
+/** What a delivery here answers (region.yaml DeliveryStatus). */
+export type LocalResult = Schema<'DeliveryStatus'>['status']
 
 /** Refusals worth repeating with the same messageId (GRIDIM-IM-5); a timeout is `unavailable`. */
 const TRANSIENT = new Set(['unavailable', 'rate-limited', 'internal'])
@@ -85,7 +87,7 @@ export async function sendInstantMessage (im: InstantMessage, canSeeOnline: bool
 }
 
 async function locate (im: InstantMessage, deps: DeliveryDeps): Promise<UserLocation> {
-  return await deps.userServer<UserLocation>('locateUser', { params: { userId: im.toUserId }, query: { for: im.fromUserId } })
+  return await deps.userServer('locateUser', { params: { userId: im.toUserId }, query: { for: im.fromUserId } })
 }
 
 /** One destination: `delivered`, `stale` after agent-not-here, `exhausted` after transient failures. */

@@ -8,7 +8,7 @@ import { LocationCache } from './location-cache.ts'
 import { FakePeer, uuid } from './test-support.ts'
 import { testRegion } from './test-region.ts'
 import { userServerCaller } from './upstream.ts'
-import type { InstantMessage } from './types.ts'
+import type { InstantMessage } from '../lib/contract/types.ts'
 
 const from = (g: { placeAt: (userId: string, where: 'here' | 'other') => void }, toUserId: string): InstantMessage => {
   const fromUserId = uuid()

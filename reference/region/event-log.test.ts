@@ -1,5 +1,5 @@
 import t from 'tap'
-import { EventLog } from './event-log.ts'
+import { EventLog, type LoggedEvent } from './event-log.ts'
 
 function clock (start = 1_700_000_000_000) {
   let ms = start
@@ -7,7 +7,7 @@ function clock (start = 1_700_000_000_000) {
 }
 
 t.test('GRIDIM-CLI-7, GRIDIM-CLI-8: events are read after a cursor, oldest first, and reading deletes nothing', async (t) => {
-  const log = new EventLog({ now: clock().now })
+  const log = new EventLog<LoggedEvent>({ now: clock().now })
   const a = log.append('instantMessage', { n: 1 })
   const b = log.append('presence', { n: 2 })
   const c = log.append('chatState', { n: 3 })
@@ -19,17 +19,17 @@ t.test('GRIDIM-CLI-7, GRIDIM-CLI-8: events are read after a cursor, oldest first
 })
 
 t.test('GRIDIM-CLI-6: cursors increase strictly even when events share a clock tick, and carry an RFC 3339 time', async (t) => {
-  const log = new EventLog({ now: clock().now })
+  const log = new EventLog<LoggedEvent>({ now: clock().now })
   const ids = [1, 2, 3].map((n) => Number(log.append('x', n).id))
   t.ok(ids[0]! < ids[1]! && ids[1]! < ids[2]!)
   t.match(log.after().events[0]!.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/)
-  t.equal(new EventLog().head, '0', 'an empty log has cursor 0')
-  t.same(new EventLog().after(), { events: [], cursor: '0' })
+  t.equal(new EventLog<LoggedEvent>().head, '0', 'an empty log has cursor 0')
+  t.same(new EventLog<LoggedEvent>().after(), { events: [], cursor: '0' })
 })
 
 t.test('a client resumes from its cursor and gets exactly what it missed', async (t) => {
   const c = clock()
-  const log = new EventLog({ now: c.now })
+  const log = new EventLog<LoggedEvent>({ now: c.now })
   log.append('a', 1)
   const seen = log.after().cursor
   c.advance(5000)
@@ -41,11 +41,11 @@ t.test('a client resumes from its cursor and gets exactly what it missed', async
 
 t.test('GRIDIM-CLI-12: a cursor the log never issued, or has discarded, is refused', async (t) => {
   const c = clock()
-  const log = new EventLog({ retention: 2, maxAgeMs: 60_000, now: c.now })
+  const log = new EventLog<LoggedEvent>({ retention: 2, maxAgeMs: 60_000, now: c.now })
   const first = log.append('a', 1).id
   t.ok(log.knows('0'), "'0' is the start of a log that has lost nothing")
   t.same(log.after('0').events.map((e) => e.type), ['a'])
-  const foreign = new EventLog({ now: clock(1_800_000_000_000).now }).append('x', 0).id
+  const foreign = new EventLog<LoggedEvent>({ now: clock(1_800_000_000_000).now }).append('x', 0).id
   for (const bad of [foreign, String(Number(first) + 1), '', 'abc', '-1', '1.5']) {
     t.throws(() => log.after(bad), RangeError, `refuses ${JSON.stringify(bad)}`)
   }
@@ -59,17 +59,17 @@ t.test('GRIDIM-CLI-12: a cursor the log never issued, or has discarded, is refus
 
 t.test('GRIDIM-CLI-11: an event is discarded only when older than the limit and not among the newest', async (t) => {
   const c = clock()
-  const log = new EventLog({ retention: 3, maxAgeMs: 10 * 60_000, now: c.now })
+  const log = new EventLog<LoggedEvent>({ retention: 3, maxAgeMs: 10 * 60_000, now: c.now })
   for (let i = 0; i < 5; i++) log.append('n', i)
   t.equal(log.size, 5, 'young events are all kept, beyond the count')
   c.advance(10 * 60_000 + 1)
   log.append('n', 5)
   t.same(log.after().events.map((e) => e.data), [3, 4, 5], 'old events beyond the newest three go')
-  t.throws(() => new EventLog({ retention: 0 }), RangeError)
+  t.throws(() => new EventLog<LoggedEvent>({ retention: 0 }), RangeError)
 })
 
 t.test('GRIDIM-CLI-9, GRIDIM-CLI-16: a long poll wakes on the next event, on close, or after its time', async (t) => {
-  const log = new EventLog()
+  const log = new EventLog<LoggedEvent>()
   const head = log.head
   const woken = log.waitAfter(head, 5000)
   log.append('x', 1)
@@ -90,7 +90,7 @@ t.test('GRIDIM-CLI-9, GRIDIM-CLI-16: a long poll wakes on the next event, on clo
 })
 
 t.test('subscribers see each new event, and null when the log closes', async (t) => {
-  const log = new EventLog()
+  const log = new EventLog<LoggedEvent>()
   const got: Array<string | null> = []
   const unsubscribe = log.subscribe((e) => got.push(e?.type ?? null))
   log.append('a', 1)
@@ -105,7 +105,7 @@ t.test('subscribers see each new event, and null when the log closes', async (t)
 })
 
 t.test('GRIDIM-IM-20: what append is asked to keep is kept before any listener hears of the event; a failure appends nothing', async (t) => {
-  const log = new EventLog()
+  const log = new EventLog<LoggedEvent>()
   const order: string[] = []
   log.subscribe((event) => { order.push(`heard ${event?.id}`) })
   const event = log.append('instantMessage', { n: 1 }, (e) => { order.push(`kept ${e.id}`) })

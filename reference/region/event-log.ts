@@ -7,9 +7,13 @@
 // two events share a tick), so they order within the session (GRIDIM-CLI-6) and a cursor from
 // another session or region is very unlikely to name an event here. '0' names the start of a log
 // from which nothing has been discarded.
+import type { ClientEvent } from '../lib/contract/types.ts'
 
-export type ClientEvent = { id: string, type: string, at: string, data: unknown }
-export type EventPage = { events: ClientEvent[], cursor: string }
+/** What a log holds: events with a cursor, a type, a time and the data of that type. A client's log holds the contract's ClientEvents. */
+export type LoggedEvent = { id: string, type: string, at: string, data: unknown }
+export type EventPage<E extends LoggedEvent = ClientEvent> = { events: E[], cursor: string }
+/** The data an event of type `T` carries. */
+export type EventData<E extends LoggedEvent, T extends string> = E extends unknown ? (T extends E['type'] ? E['data'] : never) : never
 
 export type EventLogOptions = {
   /** Events always kept, newest first. */
@@ -23,14 +27,14 @@ export type EventLogOptions = {
 /** Memory bound under a flood, far above what rate limits let through in 10 minutes. */
 const HARD_CAP = 100_000
 
-type Listener = (event: ClientEvent | null) => void
+type Listener<E> = (event: E | null) => void
 
-export class EventLog {
+export class EventLog<E extends LoggedEvent = ClientEvent> {
   readonly #retention: number
   readonly #maxAgeMs: number
   readonly #now: () => number
-  readonly #events: Array<{ seq: number, event: ClientEvent, ms: number }> = []
-  readonly #listeners = new Set<Listener>()
+  readonly #events: Array<{ seq: number, event: E, ms: number }> = []
+  readonly #listeners = new Set<Listener<E>>()
   #last = 0
   #discarded = false
   #closed = false
@@ -59,11 +63,13 @@ export class EventLog {
    * Appends an event. `keep`, if given, runs with the event before anyone can read it (e.g. to
    * commit it to a store, GRIDIM-IM-20); if it throws, nothing is appended.
    */
-  append (type: string, data: unknown, keep?: (event: ClientEvent) => void): ClientEvent {
+  append<T extends E['type']> (type: T, data: EventData<E, T>, keep?: (event: E) => void): E {
     if (this.#closed) throw new Error('the event log is closed')
     const ms = this.#now()
     const seq = Math.max(this.#last + 1, ms * 1000)
-    const event: ClientEvent = { id: String(seq), type, at: new Date(ms).toISOString(), data }
+    // An E by construction, `data` being what type T carries (TypeScript cannot follow that correlation).
+    const entry: LoggedEvent = { id: String(seq), type, at: new Date(ms).toISOString(), data }
+    const event = entry as E
     keep?.(event)
     this.#last = seq
     this.#events.push({ seq, event, ms })
@@ -83,7 +89,7 @@ export class EventLog {
    * `limit`; the page's cursor is the last event's id, else `cursor`, else the head. Throws
    * RangeError for a cursor this log does not know (GRIDIM-CLI-12).
    */
-  after (cursor?: string, limit = Number.MAX_SAFE_INTEGER): EventPage {
+  after (cursor?: string, limit = Number.MAX_SAFE_INTEGER): EventPage<E> {
     if (cursor !== undefined && !this.knows(cursor)) throw new RangeError(`no event ${cursor} in this log`)
     const from = cursor === undefined ? 0 : Number(cursor)
     const events = this.#events.filter((e) => e.seq > from).slice(0, limit).map((e) => e.event)
@@ -91,7 +97,7 @@ export class EventLog {
   }
 
   /** Calls listener with each new event, and with null when the log closes. */
-  subscribe (listener: Listener): () => void {
+  subscribe (listener: Listener<E>): () => void {
     if (this.#closed) {
       listener(null)
       return () => {}

@@ -2,7 +2,10 @@
 // user server's answers and notices, so that a message outcome can be masked without a lookup.
 // GRIDIM-IM-16: the most recent of a locateUser's canSeeOnline, the friend list and the
 // rightsChanged / friendshipEnded notices decides; a user who is not a friend grants nothing.
-import { CAN_SEE_ONLINE, type Friend, type Notice } from './types.ts'
+import type { Friend, Notice } from '../lib/contract/types.ts'
+
+/** CanSeeOnline, the first of OpenSimulator's friend rights. */
+export const CAN_SEE_ONLINE = 1
 
 export type FriendView = { friends: Friend[], seesOnline: Map<string, boolean> }
 

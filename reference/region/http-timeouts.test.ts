@@ -8,7 +8,7 @@ import { bearer, uuid } from './test-support.ts'
 import { testRegion } from './test-region.ts'
 
 const TIMEOUTS = { headersMs: 300, requestMs: 400, idleMs: 300 }
-const presence = (name: string) => ({ noticeId: uuid(), userId: uuid(), name, status: 'online' })
+const presence = (name: string) => ({ noticeId: uuid(), userId: uuid(), name, status: 'online' as const })
 
 t.test('a region listens with the HTTP timeouts it is given, the defaults otherwise', async (t) => {
   const short = await testRegion(t, { httpTimeouts: TIMEOUTS })

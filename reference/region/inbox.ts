@@ -10,7 +10,7 @@ import { applyNoticeToFriends } from './friends.ts'
 import type { LocationCache } from './location-cache.ts'
 import type { MessageStore } from './message-store.ts'
 import { RecentIds } from './recent-ids.ts'
-import type { ChatState, GroupMessageDelivery, InstantMessage, Notice } from './types.ts'
+import type { ChatState, GroupMessageDelivery, InstantMessage, Notice } from '../lib/contract/types.ts'
 import type { RegionMetrics } from './upstream.ts'
 
 /**

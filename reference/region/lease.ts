@@ -1,10 +1,10 @@
 // Spec chapter 5: a region holds a lease at the user server and renews it well before it
 // expires (every third of leaseSeconds, GRIDIM-LEASE-5). A region that dies stops renewing, the
 // lease lapses and its agents go offline (no ghosts). A graceful stop ends the lease at once.
-import type { CallOptions, CallResult, Logger } from '../lib/http/index.ts'
+import type { RegionKind } from '../lib/contract/types.ts'
+import type { Logger } from '../lib/http/index.ts'
 import { GridImError } from '../lib/errors/index.ts'
-import type { RegionKind } from './types.ts'
-import type { UserServer } from './upstream.ts'
+import { bodiesOf, type UserServer } from './upstream.ts'
 
 export type LeaseOptions = {
   regionId: string
@@ -16,8 +16,6 @@ export type LeaseOptions = {
   /** The lease lapsed: the user server has ended every session placed here. */
   onLapsed: () => void
 }
-
-type Lease = { leaseSeconds: number, expiresAt: string }
 
 /** Calls that act for no agent here (a login, a key for verifying a peer): renewed, they go ahead. */
 const RETRY_AFTER_RENEWAL = new Set(['lookupUser', 'signOn', 'getRegion', 'getDirectory'])
@@ -43,7 +41,7 @@ export class LeaseKeeper {
 
   async renew (): Promise<void> {
     const { regionId, userServer, now } = this.#options
-    const lease = await userServer<Lease>('renewRegionLease', { params: { regionId }, body: this.#options.registration() })
+    const lease = await userServer('renewRegionLease', { params: { regionId }, body: this.#options.registration() })
     if (this.#expiresAt !== undefined && now() > this.#expiresAt && this.#recovering === undefined) {
       this.#options.logger.warn('the lease had lapsed; agents were signed off by the user server', { regionId })
       this.#options.onLapsed()
@@ -57,20 +55,19 @@ export class LeaseKeeper {
    * region treat its agents as signed off and renew, and later calls wait for that renewal.
    */
   guard (inner: UserServer): UserServer {
-    const withStatus = async <T>(operationId: string, options?: CallOptions): Promise<CallResult<T>> => {
+    return bodiesOf(async (operationId, ...args) => {
       await this.#recovering
       try {
-        return await inner.withStatus<T>(operationId, options)
+        return await inner.withStatus(operationId, ...args)
       } catch (err) {
         if (!(err instanceof GridImError) || err.code !== 'lease-expired') throw err
         this.#recover()
         // A login acts for nobody this region hosted: once the lease is renewed it can go ahead.
         if (!RETRY_AFTER_RENEWAL.has(operationId)) throw err
         await this.#recovering
-        return await inner.withStatus<T>(operationId, options)
+        return await inner.withStatus(operationId, ...args)
       }
-    }
-    return Object.assign(async <T>(operationId: string, options?: CallOptions) => (await withStatus<T>(operationId, options)).body, { withStatus })
+    })
   }
 
   #recover (): void {

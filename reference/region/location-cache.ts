@@ -2,7 +2,7 @@
 // Filled from locateUser answers and from verified senders of instant messages (seed step 9.3);
 // never pushed to, so an entry is only as good as the next delivery: a miss (`agent-not-here`)
 // evicts it (seed assumption 4). Bounded, least recently used first out.
-import type { RegionKind } from './types.ts'
+import type { RegionKind } from '../lib/contract/types.ts'
 
 export type CachedLocation = { regionId: string, url: string, kind?: RegionKind }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEDUP_MS, MessageStore } from './message-store.ts'
 import { uuid } from './test-support.ts'
-import type { InstantMessage } from './types.ts'
+import type { InstantMessage } from '../lib/contract/types.ts'
 
 const userId = uuid()
 const message = (body: string): InstantMessage =>

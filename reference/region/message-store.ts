@@ -9,7 +9,7 @@
 // would add an fsync per message: measured 3.2 ms per accept (315/s) against 0.11 ms (9,000/s),
 // a ceiling far below the grid's 1:1 rate (BENCHMARKS.md). `:memory:` serves tests.
 import Database from 'better-sqlite3'
-import type { InstantMessage } from './types.ts'
+import type { InstantMessage } from '../lib/contract/types.ts'
 
 /** live: from deliverInstantMessage; offline: from signOn or listOfflineMessages, still held by the user server. */
 export type Origin = 'live' | 'offline'

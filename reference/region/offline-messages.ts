@@ -6,7 +6,7 @@
 import type { Logger } from '../lib/http/index.ts'
 import type { Agent } from './agents.ts'
 import type { Inbox } from './inbox.ts'
-import type { InstantMessage } from './types.ts'
+import type { InstantMessage } from '../lib/contract/types.ts'
 import type { UserServer } from './upstream.ts'
 
 /** acknowledgeOfflineMessages takes at most this many ids (OfflineAcknowledgement.maxItems). */
@@ -39,7 +39,7 @@ export class OfflineMessages {
   /** Fetches the oldest page of stored messages; false when the user server could not be asked. */
   async fetch (agent: Agent): Promise<boolean> {
     try {
-      const { messages, more } = await this.#userServer<{ messages: InstantMessage[], more: boolean }>('listOfflineMessages', { params: { userId: agent.userId } })
+      const { messages, more } = await this.#userServer('listOfflineMessages', { params: { userId: agent.userId } })
       this.take(agent, messages, more)
       return true
     } catch (err) {

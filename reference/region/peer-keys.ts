@@ -24,10 +24,10 @@ export function createKeyResolver (userServer: UserServer, userServerKey?: KeyOb
   if (userServerKey !== undefined) keys.set(USER_SERVER_KEY_ID, userServerKey)
 
   const fetchKey = async (keyId: string): Promise<KeyObject | null> => {
-    if (keyId === USER_SERVER_KEY_ID) return importPublicKey((await userServer<{ publicKey: string }>('getDirectory')).publicKey)
+    if (keyId === USER_SERVER_KEY_ID) return importPublicKey((await userServer('getDirectory')).publicKey)
     if (!UUID.test(keyId)) return null
     try {
-      return importPublicKey((await userServer<{ publicKey: string }>('getRegion', { params: { regionId: keyId } })).publicKey)
+      return importPublicKey((await userServer('getRegion', { params: { regionId: keyId } })).publicKey)
     } catch (err) {
       if (err instanceof GridImError && err.code === 'unknown-region') return null
       throw err

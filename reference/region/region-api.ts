@@ -3,15 +3,18 @@
 // verified the signature and the input against the contract before these handlers run.
 import { GridImError } from '../lib/errors/index.ts'
 import type { Fault } from '../lib/faults.ts'
-import type { OperationHandler, OperationInput } from '../lib/http/index.ts'
+import type { HandlerFor, OperationHandlers, PeerPrincipal } from '../lib/http/index.ts'
 import { acceptAgent } from './accept-agent.ts'
 import type { RegionContext } from './context.ts'
 import { checkBodyLength } from './limits.ts'
 import { USER_SERVER_KEY_ID } from './peer-keys.ts'
 import { checkSender } from './sender.ts'
-import type { ChatState, GroupMessageDelivery, InstantMessage, Notice } from './types.ts'
 
-type Signed = OperationInput<{ kind: 'peer', keyId: string }>
+/** A handler of openapi/region.yaml, called by a verified peer. */
+export type RegionHandler<K extends keyof OperationHandlers<'region'>> = HandlerFor<'region', K, PeerPrincipal>
+
+/** The handlers a region (or the gateway) serves on its grid interface, by operationId. */
+export type RegionHandlers = { [K in keyof OperationHandlers<'region'>]-?: RegionHandler<K> }
 
 function agentNotHere (userId: string, faults: ReadonlySet<Fault>): GridImError {
   // The fault overrides the problem's `status` member with text (extensions go in last).
@@ -19,19 +22,19 @@ function agentNotHere (userId: string, faults: ReadonlySet<Fault>): GridImError 
   return new GridImError('agent-not-here', `User ${userId} is not on this region; look up the location again.`, extensions)
 }
 
-function fromUserServerOnly (input: Signed, what: string): void {
-  if (input.principal.keyId !== USER_SERVER_KEY_ID) throw new GridImError('forbidden', `Only the user server may send ${what}.`)
+function fromUserServerOnly (principal: PeerPrincipal, what: string): void {
+  if (principal.keyId !== USER_SERVER_KEY_ID) throw new GridImError('forbidden', `Only the user server may send ${what}.`)
 }
 
-export function regionHandlers (ctx: RegionContext): Record<string, OperationHandler> {
+export function regionHandlers (ctx: RegionContext): RegionHandlers {
   /**
    * GRIDIM-IM-10 for a delivery to `to`. A recipient no longer here cannot be named in a
    * locateUser, so then only the location cache (filled when the message was first accepted)
    * can vouch for the signer; without it the answer is agent-not-here, as for an unknown
    * messageId. GRIDIM-IM-25: a lease that lapsed meanwhile has signed the recipient off.
    */
-  const senderChecked = async (input: Signed, what: { fromUserId: string, toUserId: string }, hosted: boolean): Promise<void> => {
-    const signer = input.principal.keyId
+  const senderChecked = async (principal: PeerPrincipal, what: { fromUserId: string, toUserId: string }, hosted: boolean): Promise<void> => {
+    const signer = principal.keyId
     if (!hosted) {
       if (signer === USER_SERVER_KEY_ID || ctx.cache.get(what.fromUserId)?.regionId === signer) return
       throw agentNotHere(what.toUserId, ctx.faults)
@@ -51,8 +54,8 @@ export function regionHandlers (ctx: RegionContext): Record<string, OperationHan
 
     // Seed steps 9.2–9.3 and 11: de-duplicate (GRIDIM-IM-14), find the recipient (GRIDIM-IM-9),
     // believe the sender (GRIDIM-IM-10, -12), deliver (GRIDIM-IM-13).
-    deliverInstantMessage: async (input: Signed) => {
-      const im = input.body as InstantMessage
+    deliverInstantMessage: async (input) => {
+      const im = input.body
       checkBodyLength(im.body)
       const from = input.principal.keyId === USER_SERVER_KEY_ID ? 'user-server' : 'region'
       // GRIDIM-SIGN-22: a sign-on in flight is waited for, so that `delivered` names a session.
@@ -60,11 +63,11 @@ export function regionHandlers (ctx: RegionContext): Record<string, OperationHan
       const hosted = ctx.agents.logFor(im.toUserId) !== undefined
       if (ctx.inbox.seen(im.messageId, from)) {
         // GRIDIM-IM-24: whether a messageId is known is told only to a sender that passes the check.
-        if (!ctx.faults.has('duplicate-before-sender-check')) await senderChecked(input, im, hosted)
+        if (!ctx.faults.has('duplicate-before-sender-check')) await senderChecked(input.principal, im, hosted)
         return { body: { status: ctx.inbox.instantMessage(im, from) ?? 'duplicate' } }
       }
       if (!hosted) throw agentNotHere(im.toUserId, ctx.faults)
-      await senderChecked(input, im, true)
+      await senderChecked(input.principal, im, true)
       // GRIDIM-IM-20: `delivered` only once the message is kept in the region's store.
       const status = ctx.inbox.instantMessage(im, from)
       if (status === null) throw agentNotHere(im.toUserId, ctx.faults)
@@ -72,24 +75,24 @@ export function regionHandlers (ctx: RegionContext): Record<string, OperationHan
     },
 
     // GRIDIM-IM-18: the same rules as an instant message; best effort, never stored.
-    deliverChatState: async (input: Signed) => {
-      const state = input.body as ChatState
+    deliverChatState: async (input) => {
+      const state = input.body
       if (ctx.agents.logFor(state.toUserId) === undefined) throw agentNotHere(state.toUserId, ctx.faults)
-      await senderChecked(input, state, true)
+      await senderChecked(input.principal, state, true)
       if (!ctx.inbox.chatState(state)) throw agentNotHere(state.toUserId, ctx.faults)
       return { body: { status: 'delivered' } }
     },
 
     // GRIDIM-SEC-9: from the user server only.
-    deliverNotices: (input: Signed) => {
-      fromUserServerOnly(input, 'notices')
-      return { body: ctx.inbox.notices((input.body as { notices: Notice[] }).notices) }
+    deliverNotices: (input) => {
+      fromUserServerOnly(input.principal, 'notices')
+      return { body: ctx.inbox.notices(input.body.notices) }
     },
 
     // Seed steps 12.4 and 13.2–13.3: one request per region, naming the members it hosts.
-    deliverGroupMessage: (input: Signed) => {
-      fromUserServerOnly(input, 'group messages')
-      const delivery = input.body as GroupMessageDelivery
+    deliverGroupMessage: (input) => {
+      fromUserServerOnly(input.principal, 'group messages')
+      const delivery = input.body
       checkBodyLength(delivery.body)
       const delivered: string[] = []
       const notHere: string[] = []
@@ -101,6 +104,6 @@ export function regionHandlers (ctx: RegionContext): Record<string, OperationHan
     },
 
     // Border crossing or teleport: host the agent once the user server confirms the hand-over.
-    acceptAgent: async (input: Signed) => await acceptAgent(ctx, input)
+    acceptAgent: async (input) => await acceptAgent(ctx, input)
   }
 }

@@ -4,7 +4,7 @@
 import type { KeyObject } from 'node:crypto'
 import { GridImError } from '../lib/errors/index.ts'
 import { NO_FAULTS, type Fault } from '../lib/faults.ts'
-import { createServer, PeerClient, registerOperations, signerFor, type HttpTimeouts, type Logger, type OperationHandler } from '../lib/http/index.ts'
+import { createServer, PeerClient, registerOperations, signerFor, type HttpTimeouts, type Logger } from '../lib/http/index.ts'
 import { Agents } from './agents.ts'
 import { allOperations } from '../lib/contract/operations.ts'
 import { bearerAuthenticator } from './client-auth.ts'
@@ -21,9 +21,9 @@ import { MessageStore } from './message-store.ts'
 import { OfflineMessages } from './offline-messages.ts'
 import { peerAuthenticator } from './peer-auth.ts'
 import { createKeyResolver } from './peer-keys.ts'
-import { regionHandlers } from './region-api.ts'
+import { regionHandlers, type RegionHandlers } from './region-api.ts'
 import { signOffAgent } from './sign-off.ts'
-import type { RegionKind } from './types.ts'
+import type { RegionKind } from '../lib/contract/types.ts'
 import { UnreadReturns } from './unread-returns.ts'
 import { countingPeer, createMetrics, userServerCaller, type Peer } from './upstream.ts'
 
@@ -65,7 +65,7 @@ export type RegionOptions = {
    * The gateway's hook: given the context and the region's own handlers of openapi/region.yaml,
    * returns the handlers to serve (GRIDIM-ROLE-4: the same behaviour, XMPP users hosted).
    */
-  gridHandlers?: (ctx: RegionContext & { url: () => string }, base: Record<string, OperationHandler>) => Record<string, OperationHandler>
+  gridHandlers?: (ctx: RegionContext & { url: () => string }, base: RegionHandlers) => RegionHandlers
 }
 
 export function createRegion (options: RegionOptions) {

@@ -5,7 +5,7 @@
 import { GridImError } from '../lib/errors/index.ts'
 import type { RegionContext } from './context.ts'
 import { USER_SERVER_KEY_ID } from './peer-keys.ts'
-import type { UserLocation } from './types.ts'
+import type { UserLocation } from '../lib/contract/types.ts'
 
 /** Throws not-your-agent unless `signer` hosts `fromUserId`; `forUserId` is the agent here it concerns. */
 export async function checkSender (ctx: RegionContext, signer: string, fromUserId: string, forUserId: string): Promise<void> {
@@ -15,7 +15,7 @@ export async function checkSender (ctx: RegionContext, signer: string, fromUserI
   const refused = new GridImError('not-your-agent', `User ${fromUserId} is not hosted by the signing region ${signer}.`)
   let found: UserLocation
   try {
-    found = await ctx.userServer<UserLocation>('locateUser', { params: { userId: fromUserId }, query: { for: forUserId } })
+    found = await ctx.userServer('locateUser', { params: { userId: fromUserId }, query: { for: forUserId } })
   } catch (err) {
     if (err instanceof GridImError && err.code === 'unknown-user') throw refused
     // The user server refuses to answer for `forUserId`: it no longer places that user here (the

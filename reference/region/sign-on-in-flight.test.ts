@@ -6,7 +6,7 @@ import t from 'tap'
 import { GridImError } from '../lib/errors/index.ts'
 import { REGION_URL, uuid } from './test-support.ts'
 import { testRegion, type TestRegion } from './test-region.ts'
-import type { InstantMessage } from './types.ts'
+import type { InstantMessage } from '../lib/contract/types.ts'
 
 const ADA = { firstName: 'Ada', lastName: 'Lovelace', password: 'analytical-engine-1843' }
 

@@ -4,7 +4,7 @@ import { bearer, uuid } from './test-support.ts'
 import { testRegion } from './test-region.ts'
 import { formatEvent } from './sse.ts'
 
-const presence = (name: string) => ({ noticeId: uuid(), userId: uuid(), name, status: 'online' })
+const presence = (name: string) => ({ noticeId: uuid(), userId: uuid(), name, status: 'online' as const })
 
 /** Reads the stream until `done` says so, or fails after `ms`. */
 async function readUntil (body: ReadableStream<Uint8Array>, done: (text: string) => boolean, ms = 5000): Promise<string> {

@@ -2,7 +2,7 @@
 // event is `id:` (its cursor), `event:` (its type) and one `data:` line of JSON; comment lines
 // keep idle connections alive. The stream ends when the log closes or the client goes away.
 import { PassThrough } from 'node:stream'
-import type { ClientEvent, EventLog } from './event-log.ts'
+import type { EventLog, LoggedEvent } from './event-log.ts'
 
 /** hapi gzips compressible responses; it hands a stream that asks for it the compressor to flush. */
 class EventStream extends PassThrough {
@@ -28,7 +28,7 @@ export type EventStreamOptions = {
   onClose?: () => void
 }
 
-export function formatEvent (event: ClientEvent): string {
+export function formatEvent (event: LoggedEvent): string {
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
 }
 
@@ -38,7 +38,7 @@ export function openEventStream (log: EventLog, after: string | undefined, optio
   let closed = false
   let unsubscribe = (): void => {}
   let lastSent = Date.now()
-  const send = (event: ClientEvent): void => {
+  const send = (event: LoggedEvent): void => {
     stream.send(formatEvent(event))
     lastSent = Date.now()
   }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { GridImError } from '../lib/errors/index.ts'
 import { createRegion, type RegionOptions } from './region.ts'
 import { FakePeer, REGION_URL, USER_SERVER_URL, bearer, keyPair, signedInject, silentLogger, uuid, type Call } from './test-support.ts'
-import type { Friend } from './types.ts'
+import type { Friend } from '../lib/contract/types.ts'
 
 interface Teardown { teardown (fn: () => unknown): void }
 

@@ -2,7 +2,8 @@
 // key pairs, and signed inject() requests.
 import { randomUUID } from 'node:crypto'
 import type { Server } from '@hapi/hapi'
-import type { CallOptions, CallResult } from '../lib/http/index.ts'
+import type { AllOperations, OperationId } from '../lib/contract/types.ts'
+import type { CallArgs, CallOptions, CallResultFor } from '../lib/http/index.ts'
 import { createLogger } from '../lib/http/index.ts'
 import { exportPublicKey, generateKeyPair, signRequest, type Ed25519KeyPair } from '../lib/signatures/index.ts'
 import type { Peer } from './upstream.ts'
@@ -21,11 +22,13 @@ export class FakePeer implements Peer {
     this.answer = answer
   }
 
-  async call<T = any> (baseUrl: string, operationId: string, options: CallOptions = {}): Promise<CallResult<T>> {
-    const call = { baseUrl, operationId, options: structuredClone(options) }
+  async call<K extends OperationId> (baseUrl: string, operationId: K, ...[options]: CallArgs<AllOperations[K]>): Promise<CallResultFor<AllOperations[K]>> {
+    const call: Call = { baseUrl, operationId, options: structuredClone((options ?? {}) as CallOptions) }
     this.calls.push(call)
-    const body = await this.answer(call) as T
-    return { status: this.statuses[operationId] ?? 200, body }
+    const body = await this.answer(call)
+    // The script answers as the test means the peer to, not as the contract says it must: a
+    // test may answer what a faulty peer would.
+    return { status: this.statuses[operationId] ?? 200, body } as CallResultFor<AllOperations[K]>
   }
 
   ops (): string[] {

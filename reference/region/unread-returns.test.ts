@@ -2,7 +2,7 @@ import t from 'tap'
 import { GridImError } from '../lib/errors/index.ts'
 import { MessageStore } from './message-store.ts'
 import { FakePeer, USER_SERVER_URL, silentLogger, uuid } from './test-support.ts'
-import type { InstantMessage } from './types.ts'
+import type { InstantMessage } from '../lib/contract/types.ts'
 import { RETURN_BATCH, UnreadReturns } from './unread-returns.ts'
 import { userServerCaller } from './upstream.ts'
 

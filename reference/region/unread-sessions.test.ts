@@ -8,7 +8,7 @@ import { GridImError } from '../lib/errors/index.ts'
 import { Agents } from './agents.ts'
 import { uuid } from './test-support.ts'
 import { testRegion, type TestRegion } from './test-region.ts'
-import type { InstantMessage } from './types.ts'
+import type { InstantMessage } from '../lib/contract/types.ts'
 
 const messageTo = (toUserId: string, body: string): InstantMessage =>
   ({ messageId: uuid(), fromUserId: uuid(), fromName: 'Cyd Carter', toUserId, body, sentAt: '2024-11-24T09:15:00Z' })

@@ -1,17 +1,32 @@
 // Outgoing calls: to other regions and the gateway (a Peer, any base URL) and to the user server
-// (a UserServer, its base URL bound). Tests pass a fake Peer; metrics wrap the real one.
-import type { CallOptions, CallResult, PeerClient } from '../lib/http/index.ts'
+// (a UserServer, its base URL bound). Tests pass a fake Peer; metrics wrap the real one. Both
+// are typed from the contract: an operationId that does not exist, or a body its schema does
+// not allow, fails typecheck.
+import type { DocumentOperations, OperationId, AllOperations } from '../lib/contract/types.ts'
+import type { CallArgs, CallResultFor, PeerClient } from '../lib/http/index.ts'
 
 export type Peer = Pick<PeerClient, 'call'>
 
+/** The operations of openapi/user-server.yaml, the only ones a UserServer calls. */
+export type UserServerOperationId = keyof DocumentOperations['user-server'] & string
+
+/** The body of `K`'s successful answer. */
+export type UserServerAnswer<K extends UserServerOperationId> = CallResultFor<AllOperations[K]>['body']
+
 /** A user-server operation by operationId; resolves with the response body (or, with status, the whole result). */
-export type UserServer = (<T = any>(operationId: string, options?: CallOptions) => Promise<T>) & {
-  withStatus: <T = any>(operationId: string, options?: CallOptions) => Promise<CallResult<T>>
+export type UserServer = (<K extends UserServerOperationId>(operationId: K, ...args: CallArgs<AllOperations[K]>) => Promise<UserServerAnswer<K>>) & {
+  withStatus: <K extends UserServerOperationId>(operationId: K, ...args: CallArgs<AllOperations[K]>) => Promise<CallResultFor<AllOperations[K]>>
+}
+
+/** A UserServer from its `withStatus`: the plain call keeps only the body. */
+export function bodiesOf (withStatus: UserServer['withStatus']): UserServer {
+  const call = async <K extends UserServerOperationId>(operationId: K, ...args: CallArgs<AllOperations[K]>): Promise<UserServerAnswer<K>> =>
+    (await withStatus(operationId, ...args)).body
+  return Object.assign(call, { withStatus })
 }
 
 export function userServerCaller (peer: Peer, userServerUrl: string): UserServer {
-  const withStatus = async <T>(operationId: string, options?: CallOptions): Promise<CallResult<T>> => await peer.call<T>(userServerUrl, operationId, options)
-  return Object.assign(async <T>(operationId: string, options?: CallOptions) => (await withStatus<T>(operationId, options)).body, { withStatus })
+  return bodiesOf(async (operationId, ...args) => await peer.call(userServerUrl, operationId, ...args))
 }
 
 export type RegionMetrics = {
@@ -31,9 +46,9 @@ export function createMetrics (): RegionMetrics {
 
 export function countingPeer (peer: Peer, metrics: RegionMetrics): Peer {
   return {
-    call: async <T = any>(baseUrl: string, operationId: string, options?: CallOptions): Promise<CallResult<T>> => {
+    call: async <K extends OperationId>(baseUrl: string, operationId: K, ...args: CallArgs<AllOperations[K]>): Promise<CallResultFor<AllOperations[K]>> => {
       metrics.requests[operationId] = (metrics.requests[operationId] ?? 0) + 1
-      return await peer.call<T>(baseUrl, operationId, options)
+      return await peer.call(baseUrl, operationId, ...args)
     }
   }
 }
