@@ -40,7 +40,7 @@ t.test('seed steps 10 and 11, and an IM-only user, across separate processes', {
   // D and A become friends as a Jabber user does: D asks (first contact, GRIDIM-XMPP-47), A
   // accepts, the gateway approves and asks back (GRIDIM-XMPP-18), D's client approves.
   await D.xmpp.send(new Element('presence', { to: adaJid, type: 'subscribe' }))
-  const offer = await A.waitFor((ev) => ev.type === 'friendshipOffer' && ev.data.fromUserId === d.userId, 15_000, 'D\'s offer')
+  const offer = await A.waitFor(is.type('friendshipOffer', (o) => o.fromUserId === d.userId), 15_000, 'D\'s offer')
   await A.call('clientAcceptFriendshipOffer', { params: { offerId: offer.data.offerId } })
   await seesAda
   await A.waitFor(is.presence(d.userId, 'online'), 15_000, 'D online')

@@ -65,7 +65,7 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS)) {
     })
     await F.xmpp.send(new Element('presence'))
     await F.xmpp.send(new Element('presence', { to: adaJid, type: 'subscribe' }).c('status').t('Hello Ada').up())
-    const offer = await A.waitFor((ev) => ev.type === 'friendshipOffer' && ev.data.fromUserId === foreignUserId(fredJid), 15_000, 'Fred\'s offer')
+    const offer = await A.waitFor(is.type('friendshipOffer', (d) => d.fromUserId === foreignUserId(fredJid)), 15_000, 'Fred\'s offer')
     t.match(offer.data, { fromName: fredJid, message: 'Hello Ada' }, 'a never-seen Jabber user\'s subscribe is an offer (GRIDIM-XMPP-47)')
     await fred.settle()
     t.same(fred.seen.filter((el) => el.attrs.type === 'error').map(String), [], 'and no error')

@@ -152,7 +152,7 @@ t.test('friendship over XMPP: subscribe offers, the grid accepts, unsubscribe en
 
   // E asks Zed: an offer on the grid (GRIDIM-XMPP-15), with E's status as its message.
   await E.xmpp.send(new Element('presence', { to: `zed.test@${GW}`, type: 'subscribe' }).c('status').t('Hi Zed').up())
-  const offer = await Z.waitFor((ev) => ev.type === 'friendshipOffer' && ev.data.fromUserId === e.userId, 10_000, 'the offer')
+  const offer = await Z.waitFor(is.type('friendshipOffer', (d) => d.fromUserId === e.userId), 10_000, 'the offer')
   t.equal(offer.data.message, 'Hi Zed')
 
   // Zed accepts: E gets subscribed and a roster push, and no subscribe: as E's server the gateway
@@ -241,7 +241,7 @@ t.test('subscription states: the gateway keeps a server\'s duties (RFC 6121 §3.
   // settles Sam's. E's late approval of Sam's offer finds nothing pending and is dropped.
   const Sam = await ClientSession.login(grid.regionInfo[0]!.url, 'Sam', 'Test', 'Sam-password')
   await E.xmpp.send(new Element('presence', { to: `sam.test@${GW}`, type: 'subscribe' }))
-  const fromE = await Sam.waitFor((ev) => ev.type === 'friendshipOffer' && ev.data.fromUserId === e.userId, 10_000, 'E\'s offer')
+  const fromE = await Sam.waitFor(is.type('friendshipOffer', (d) => d.fromUserId === e.userId), 10_000, 'E\'s offer')
   const samAsks = E.next((el) => el.name === 'presence' && el.attrs.type === 'subscribe' && el.attrs.from === `sam.test@${GW}`)
   await Sam.call('clientOfferFriendship', { body: { toUserId: e.userId } })
   await samAsks

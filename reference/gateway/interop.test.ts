@@ -65,7 +65,7 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS)) {
     await D.xmpp.send(new Element('presence'))
     const firstSight = D.next((el) => el.name === 'presence' && el.attrs.type === undefined && el.attrs.from === `${adaJid}/grid`)
     await D.xmpp.send(new Element('presence', { to: adaJid, type: 'subscribe' }))
-    const offer = await A.waitFor((ev) => ev.type === 'friendshipOffer' && ev.data.fromUserId === d.userId, 15_000, 'D\'s offer')
+    const offer = await A.waitFor(is.type('friendshipOffer', (o) => o.fromUserId === d.userId), 15_000, 'D\'s offer')
     await A.call('clientAcceptFriendshipOffer', { params: { offerId: offer.data.offerId } })
     await firstSight
     t.pass('D\'s subscription is an offer; once accepted, D sees A (GRIDIM-XMPP-15, -18, -22)')

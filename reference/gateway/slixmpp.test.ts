@@ -72,7 +72,7 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS) as Array<[R
       // first; the gateway has never seen Sam (GRIDIM-XMPP-47).
       const offer = await slix.step('first contact', async () => {
         await sam.do({ cmd: 'subscribe', to: adaJid, name: 'Ada', status: 'Hello Ada' })
-        const ev = await A.waitFor((e) => e.type === 'friendshipOffer' && e.data.fromUserId === samId, WAIT, 'Sam\'s offer')
+        const ev = await A.waitFor(is.type('friendshipOffer', (d) => d.fromUserId === samId), WAIT, 'Sam\'s offer')
         t.match(ev.data, { fromName: samJid, message: 'Hello Ada' }, 'a never-seen slixmpp user\'s subscribe is an offer (GRIDIM-XMPP-47)')
         return ev
       })
