@@ -1,6 +1,6 @@
 // The contract drives the code: the handlers, clients and simulated roles are typed from the
 // types `npm run generate` writes from the OpenAPI documents, so a schema that changes under the
-// code fails the type check. Shown on a temporary copy of the tree: two changes to the contract,
+// code fails the type check. Shown on a temporary copy of the tree: three changes to the contract,
 // regenerate, `tsc` must fail — and fail where the code no longer follows, in each part of it.
 import t from 'tap'
 import { execFile } from 'node:child_process'
@@ -43,7 +43,9 @@ t.test('a schema changed under the code fails the type check where the code uses
   // 1. A property renamed in a shared schema: every side that builds or reads instant messages.
   edit(dir, 'openapi/components/common.yaml', /(\n {4}InstantMessage:\n(?:.*\n)*?) {6}required: \[messageId, fromUserId, fromName,/, '$1      required: [messageId, fromUserId, senderName,')
   edit(dir, 'openapi/components/common.yaml', /(\n {4}InstantMessage:\n(?:.*\n)*? {8})fromName:/, '$1senderName:')
-  // 2. A success status the code answers with taken out of the contract (201 → 202).
+  // 2. A property renamed in a client schema: the region's event log and every client reading it.
+  edit(dir, 'openapi/components/client.yaml', /(\n {4}EventPage:\n(?:.*\n)*?) {6}required: \[events, cursor\]\n {6}properties:\n {8}events:/, '$1      required: [entries, cursor]\n      properties:\n        entries:')
+  // 3. A success status the code answers with taken out of the contract (201 → 202).
   edit(dir, 'openapi/user-server.yaml', /(operationId: storeOfflineMessage\n(?:.*\n)*? {6}responses:\n {8})'201':/, "$1'202':")
 
   await run(process.execPath, ['--import=tsx', 'tools/generate/main.ts'], { cwd: dir, timeout: 120_000 })
@@ -60,4 +62,5 @@ t.test('a schema changed under the code fails the type check where the code uses
   }
   t.ok(files.has('reference/user-server/routes/store-offline-message.ts'), 'a handler answering a status its contract no longer lists fails')
   t.ok(errors.some((line) => /fromName|senderName/.test(line)), 'the errors name the renamed property')
+  t.ok(files.has('conformance/lib/client-session.ts'), 'the runner\'s client reads the event page by the contract')
 })
