@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { GridImError } from '../lib/errors/index.ts'
 import { createLogger, PeerClient } from '../lib/http/index.ts'
 import { exportPublicKey, importPublicKey } from '../lib/signatures/index.ts'
 import { openSqliteStore } from '../store/index.ts'
@@ -151,7 +150,7 @@ async function joinGrid (v: Record<string, any>, kind: 'region' | 'gateway', def
     await peer.call(userServerUrl, 'adminProvisionRegion', {
       headers: { authorization: `Bearer ${v['admin-token']}` },
       body: { regionId, name, kind, publicKey: exportPublicKey(keys.publicKey) }
-    }).catch((err: unknown) => { if (!(err instanceof GridImError && err.status === 409)) throw err })
+    })
   }
   const directory = await peer.call(userServerUrl, 'getDirectory')
   return { userServerUrl, regionId, name, keys, userServerKey: importPublicKey(directory.body.publicKey) }
