@@ -90,14 +90,20 @@ export function spawnRegion (command: string | string[], values: Partial<Record<
 /**
  * `lease` resolves with the base URL of the first lease `regionId` takes from now on (a
  * successful renewRegionLease seen by `observe`), or rejects after timeoutMs; `cancel` gives up.
+ * `regionId` may be a function: an id the runner learns while it waits (learn-region-id.ts).
  */
-export function waitForLease (observe: (o: (x: ObservedExchange) => void) => () => void, regionId: string, timeoutMs: number): { lease: Promise<string>, cancel: () => void } {
+export function waitForLease (observe: (o: (x: ObservedExchange) => void) => () => void, regionId: string | (() => string | undefined), timeoutMs: number): { lease: Promise<string>, cancel: () => void } {
+  const id = typeof regionId === 'string' ? () => regionId : regionId
   let stop = (): void => {}
   let timer: NodeJS.Timeout | undefined
   const lease = new Promise<string>((resolve, reject) => {
-    timer = setTimeout(() => { stop(); reject(new Error(`region ${regionId} took no lease within ${timeoutMs} ms`)) }, timeoutMs)
+    timer = setTimeout(() => {
+      stop()
+      reject(new Error(`region ${id() ?? 'with an id of its own (none of its lease requests was signed with its key)'} took no lease within ${timeoutMs} ms`))
+    }, timeoutMs)
     stop = observe((x) => {
-      if (x.operationId !== 'renewRegionLease' || x.status !== 200 || !x.url.includes(`/regions/${regionId}/lease`)) return
+      const current = id()
+      if (current === undefined || x.operationId !== 'renewRegionLease' || x.status !== 200 || !x.url.includes(`/regions/${current}/lease`)) return
       // A region under test's request, not validated here (the contract ledger judges it): read warily.
       const url = (x.requestBody as Partial<Record<keyof LeaseRequest, unknown>> | undefined)?.url
       if (typeof url !== 'string') return

@@ -3,10 +3,17 @@
 // hand instead), with the runner playing the user server; the flows that need only regions and a
 // user server pass, the region-to-region traffic the runner cannot see is impossible (not failed),
 // and what the regions send the user server is observed and checked against the contract.
-import { dirname, resolve } from 'node:path'
+// No region needs a regionId in the target file: the first is told the one the runner assigns;
+// the second and third have ids of their own (the third its own key too), which the runner
+// learns from their first lease requests.
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { startRole, type RoleProcess } from '../../reference/e2e/processes.ts'
+import { exportPrivateKey, exportPublicKey, generateKeyPair } from '../../reference/lib/signatures/index.ts'
 import type { Check } from '../runner/results.ts'
 import { runSuite } from '../runner/run-suite.ts'
 import { startRegionsTarget } from './regions-target.ts'
@@ -14,26 +21,38 @@ import { startRegionsTarget } from './regions-target.ts'
 const GRIDIM = resolve(dirname(fileURLToPath(import.meta.url)), '../../tools/bin/gridim.js')
 const REGION = `region --user-server {userServerUrl} --region-id {regionId} --key-file {keyFile} --name {name} --port {port}`
 
+// The ids the second and third regions have of their own, and the third's own key.
+const ownIds = [randomUUID(), randomUUID()] as const
+const ownKeys = generateKeyPair()
+const keyDir = mkdtempSync(join(tmpdir(), 'gridim-own-key-'))
+const ownKeyFile = join(keyDir, 'region-3.pem')
+writeFileSync(ownKeyFile, exportPrivateKey(ownKeys.privateKey), { mode: 0o600 })
+
 const byHand: RoleProcess[] = []
+const told: Array<string | undefined> = []
 const target = await startRegionsTarget({
   name: 'reference regions as processes',
   regions: [
     { name: 'Region One', command: `'${process.execPath}' '${GRIDIM}' ${REGION}` },
-    { command: [process.execPath, GRIDIM, ...REGION.split(' ')] },
-    {}
+    { command: [process.execPath, GRIDIM, ...REGION.replace('{regionId}', ownIds[0]).split(' ')] },
+    { publicKey: exportPublicKey(ownKeys.publicKey) }
   ],
-  // The third region is "started by hand", from what the runner says it needs.
+  // The third region is "started by hand", with its own id and key.
   startByHand: ({ userServerUrl, regionId, keyFile }) => {
-    startRole(['region', '--user-server', userServerUrl, '--region-id', regionId, '--key-file', keyFile!, '--port', '0'])
+    told.push(regionId, keyFile)
+    startRole(['region', '--user-server', userServerUrl, '--region-id', ownIds[1], '--key-file', ownKeyFile, '--port', '0'])
       .then((r) => byHand.push(r), (err: Error) => { t.fail(err.message) })
   }
 })
 t.teardown(async () => {
   await target.close()
   for (const r of byHand) await r.stop()
+  rmSync(keyDir, { recursive: true, force: true })
 })
 
-const flows = ['01-a-signs-on', '02-b-signs-on', '03-c-signs-on', '09-a-messages-b', 'x-bad-input-refused', 'x-b-never-sees-c']
+// The seed's grid steps stand alone (05–08 and 12 without D's parts, which need a gateway).
+const flows = ['01-a-signs-on', '02-b-signs-on', '03-c-signs-on', '05-everyone-online', '06-a-signs-off', '07-a-is-offline-everywhere',
+  '08-a-signs-on-again', '09-a-messages-b', '12-b-opens-group-session', 'x-bad-input-refused', 'x-b-never-sees-c']
 const run = await runSuite(target, { flows, eventTimeoutMs: 10_000 })
 const describe = (checks: Check[]): string[] => checks.map((c) => `${c.flow} step ${c.step} [${c.requirements.join(', ')}]: ${c.message ?? ''}`)
 
@@ -45,6 +64,9 @@ t.test('the regions took their leases at the simulated user server, at their own
     t.match(status, { regionId: r.regionId, kind: 'region' }, `${r.name} answers getRegionStatus at ${r.url}`)
   }
   t.ok(target.playsUserServer)
+  t.same(target.regions.slice(1).map((r) => r.regionId), ownIds, 'the ids of their own were learned from their lease requests')
+  t.same(told, [undefined, undefined], 'a region started by hand with its own key is offered neither an id nor a key file')
+  t.equal(typeof target.regions[0]!.regionId, 'string', 'the first was told the id the runner assigned')
   t.notOk(target.capabilities.has('kill-region'), 'a region started by hand cannot be killed and revived by the runner')
 })
 

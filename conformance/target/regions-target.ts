@@ -2,19 +2,27 @@
 // simulated-user-server.ts), provisions each region under test in its directory, starts the
 // regions from the target file's commands (or waits for the implementer to start them), and
 // tests them. Traffic to and from the user server is observed; traffic between two regions under
-// test is not, so flow checks of it are reported impossible.
+// test is not, so flow checks of it are reported impossible. A region's regionId is optional: the
+// runner assigns one it can tell the region ({regionId}, or the line printed for a region started
+// by hand), or else learns the region's own from its first lease request (learn-region-id.ts).
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { exportPrivateKey, exportPublicKey, generateKeyPair } from '../../reference/lib/signatures/index.ts'
+import { exportPrivateKey, exportPublicKey, generateKeyPair, importPublicKey } from '../../reference/lib/signatures/index.ts'
 import { freePorts } from '../../tools/xmpp-servers/free-port.ts'
+import { learnFrom, type Unidentified } from './learn-region-id.ts'
 import { placeholdersOf, spawnRegion, waitForLease, type Placeholder, type RegionProcess } from './region-process.ts'
 import { startSimulatedUserServer } from './simulated-user-server.ts'
 import type { RegionEndpoint, Target } from './target.ts'
 
 export type RegionUnderTest = {
   name?: string
+  /**
+   * Optional. Without it the runner assigns an id when it can tell the region (its command has
+   * {regionId}, or it is started by hand with a key the runner made); otherwise the region has an
+   * id of its own, which the runner learns from its first lease request.
+   */
   regionId?: string
   /** The region's own Ed25519 public key (base64url); without it the runner makes a key pair and offers {keyFile}. */
   publicKey?: string
@@ -34,12 +42,21 @@ export type RegionsTargetOptions = {
   startByHand?: (region: ManualStart) => void
 }
 
-/** What a region started by hand needs: the user server to use, its identity, and its key when the runner made it. */
-export type ManualStart = { name: string, regionId: string, userServerUrl: string, keyFile?: string, timeoutMs: number }
+/**
+ * What a region started by hand needs: the user server to use, its identity (none when the region
+ * has its own, which the runner learns), and its key when the runner made it.
+ */
+export type ManualStart = { name: string, regionId?: string, userServerUrl: string, keyFile?: string, timeoutMs: number }
 
 function printManualStart ({ name, regionId, userServerUrl, keyFile, timeoutMs }: ManualStart): void {
-  process.stderr.write(`Start region ${name} now: user server ${userServerUrl}, regionId ${regionId}` +
+  process.stderr.write(`Start region ${name} now: user server ${userServerUrl}, ` +
+    `${regionId === undefined ? 'its own regionId (learned from its first lease request)' : `regionId ${regionId}`}` +
     `${keyFile ? `, key file ${keyFile}` : ''}. Waiting up to ${timeoutMs / 1000} s for its lease...\n`)
+}
+
+/** Whether the runner can tell a region without a regionId in the target file the id it assigns. */
+function canBeToldId (r: RegionUnderTest): boolean {
+  return r.command === undefined ? r.publicKey === undefined : placeholdersOf(r.command).includes('regionId')
 }
 
 type Launch = { endpoint: RegionEndpoint, command?: string | string[], values: Partial<Record<Placeholder, string>>, process?: RegionProcess }
@@ -49,12 +66,14 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
   const us = await startSimulatedUserServer({ port: options.userServerPort, leaseSeconds: options.leaseSeconds })
   const keysDir = mkdtempSync(join(tmpdir(), 'gridim-region-keys-'))
   const launches: Launch[] = []
+  const unidentified = new Set<Unidentified>()
+  const stopLearning = us.beforeRequest(async (request) => { await learnFrom(request, unidentified, us.hasRegion) })
 
   const start = async (launch: Launch): Promise<void> => {
     const { endpoint, command } = launch
-    const wait = waitForLease((o) => us.observe(o), endpoint.regionId!, startTimeoutMs)
+    const wait = waitForLease((o) => us.observe(o), () => endpoint.regionId, startTimeoutMs)
     if (command === undefined) {
-      startByHand({ name: endpoint.name, regionId: endpoint.regionId!, userServerUrl: us.url, keyFile: launch.values.keyFile, timeoutMs: startTimeoutMs })
+      startByHand({ name: endpoint.name, regionId: endpoint.regionId, userServerUrl: us.url, keyFile: launch.values.keyFile, timeoutMs: startTimeoutMs })
       endpoint.url = await wait.lease
       return
     }
@@ -70,6 +89,7 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
   }
 
   const close = async (): Promise<void> => {
+    stopLearning()
     for (const l of launches) await l.process?.stop()
     await us.stop()
     rmSync(keysDir, { recursive: true, force: true })
@@ -78,18 +98,31 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
   try {
     for (const [i, r] of regions.entries()) {
       const name = r.name ?? `Region ${i + 1}`
-      const regionId = r.regionId ?? randomUUID()
+      const regionId = r.regionId ?? (canBeToldId(r) ? randomUUID() : undefined)
       const values: Launch['values'] = { userServerUrl: us.url, userServerKey: us.publicKey, regionId, name }
       let publicKey = r.publicKey
       if (publicKey === undefined) {
         const keys = generateKeyPair()
-        values.keyFile = join(keysDir, `${regionId}.pem`)
+        values.keyFile = join(keysDir, `region-${i + 1}.pem`)
         writeFileSync(values.keyFile, exportPrivateKey(keys.privateKey), { mode: 0o600 })
         publicKey = exportPublicKey(keys.publicKey)
       }
       if (r.command !== undefined && placeholdersOf(r.command).includes('port')) values.port = String((await freePorts(1))[0])
-      await us.provisionRegion({ regionId, name, publicKey })
-      launches.push({ endpoint: { name, regionId, url: '' }, command: r.command, values })
+      const endpoint: RegionEndpoint = { name, regionId, url: '' }
+      if (regionId !== undefined) await us.provisionRegion({ regionId, name, publicKey })
+      else {
+        // Provisioned once its first lease request, signed with this key, names its id.
+        const key = importPublicKey(publicKey)
+        unidentified.add({
+          key,
+          learn: async (learned) => {
+            await us.provisionRegion({ regionId: learned, name, publicKey: publicKey! })
+            endpoint.regionId = learned
+            values.regionId = learned
+          }
+        })
+      }
+      launches.push({ endpoint, command: r.command, values })
     }
     for (const launch of launches) await start(launch)
   } catch (err) {

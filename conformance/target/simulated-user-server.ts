@@ -12,6 +12,7 @@ import { exportPublicKey, generateKeyPair } from '../../reference/lib/signatures
 import { openSqliteStore, type Store } from '../../reference/store/index.ts'
 import { createUserServer, type UserServer } from '../../reference/user-server/index.ts'
 import { recordExchanges } from '../lib/record-exchanges.ts'
+import type { IncomingRequest } from './learn-region-id.ts'
 
 export type SimulatedUserServerOptions = {
   /** Where it listens; 0 (the default) picks a free port. */
@@ -28,6 +29,13 @@ export type SimulatedUserServer = {
   dataDir: string
   /** Provisions a region in the directory with its public key (adminProvisionRegion). */
   provisionRegion: (region: { regionId: string, name: string, publicKey: string }) => Promise<void>
+  /** Whether the directory has this region. */
+  hasRegion: (regionId: string) => boolean
+  /**
+   * Runs `hook` on every request before the user server handles it (to learn a region's id from
+   * its first lease request, learn-region-id.ts). Returns the stop function.
+   */
+  beforeRequest: (hook: (request: IncomingRequest) => Promise<void>) => () => void
   /** Requests it received, and every request a PeerClient of this process sent. Returns the stop function. */
   observe: (observer: (exchange: ObservedExchange) => void) => () => void
   /** Stops and starts it again on the same address, from the same file, down for `downMs` in between (default 0). */
@@ -41,11 +49,16 @@ export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5 }: 
   const keys = generateKeyPair()
   const observers = new Set<(exchange: ObservedExchange) => void>()
   const logger = createLogger({ role: 'simulated-user-server' })
+  const hooks = new Set<(request: IncomingRequest) => Promise<void>>()
 
   const open = async (at: number): Promise<{ store: Store, server: UserServer }> => {
     const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
     const server = createUserServer({ store, ...keys, adminToken, port: at, logger })
     recordExchanges(server.server, (x) => { for (const o of observers) o(x) })
+    server.server.ext('onRequest', async (request, h) => {
+      for (const hook of hooks) await hook({ method: request.method, url: request.url.href, headers: request.headers as IncomingRequest['headers'] })
+      return h.continue
+    })
     await server.start()
     return { store, server }
   }
@@ -61,6 +74,11 @@ export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5 }: 
     dataDir,
     async provisionRegion ({ regionId, name, publicKey }) {
       await admin.call(url, 'adminProvisionRegion', { headers: { authorization: `Bearer ${adminToken}` }, body: { regionId, name, kind: 'region', publicKey } })
+    },
+    hasRegion: (regionId) => current.store.getRegion(regionId) !== null,
+    beforeRequest (hook) {
+      hooks.add(hook)
+      return () => { hooks.delete(hook) }
     },
     observe (observer) {
       observers.add(observer)
