@@ -1,5 +1,7 @@
-// End to end, separate processes, real signed HTTP: the seed's flows 1–3, 5–9 and the grid side
-// of 12. A on region 1, B on region 2, C on region 3; A–B and A–C friends, B and C not.
+// End to end, separate processes, real signed HTTP: the seed's flows 1–3 and 9, and the grid's parts
+// of 5–8 and 12 (05-everyone-online … 08-a-signs-on-again, 12-b-opens-group-session; D's parts,
+// 05x- … 12x-, need a gateway). A on region 1, B on region 2, C on region 3; A–B and A–C
+// friends, B and C not.
 import t from 'tap'
 import { is, type ClientSession } from '../../conformance/lib/client-session.ts'
 import { startProcessGrid } from './process-grid.ts'
