@@ -46,3 +46,11 @@ t.test('learnFrom provisions the waiting region whose key signed the request, on
   t.notOk(await learnFrom(lease('r-2'), waiting, isKnown), 'a second claim with the same key is not a new region')
   t.notOk(await learnFrom(lease('r-3', 'r-3', other.privateKey), new Set(), isKnown), 'nothing waits')
 })
+
+t.test('the runner assigns an id only to a region it can tell it; the others it learns', async (t) => {
+  const { canBeToldId } = await import('./regions-target.ts')
+  t.ok(canBeToldId({ command: 'my-region --region-id {regionId} --key-file {keyFile}' }), 'a command with {regionId}')
+  t.notOk(canBeToldId({ command: ['my-region', '--key-file', '{keyFile}'] }), 'a command without it')
+  t.ok(canBeToldId({}), 'started by hand with the key the runner makes: told by the printed line')
+  t.notOk(canBeToldId({ publicKey: 'k' }), 'started by hand with a key of its own: its own id too')
+})

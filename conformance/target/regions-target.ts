@@ -55,7 +55,7 @@ function printManualStart ({ name, regionId, userServerUrl, keyFile, timeoutMs }
 }
 
 /** Whether the runner can tell a region without a regionId in the target file the id it assigns. */
-function canBeToldId (r: RegionUnderTest): boolean {
+export function canBeToldId (r: RegionUnderTest): boolean {
   return r.command === undefined ? r.publicKey === undefined : placeholdersOf(r.command).includes('regionId')
 }
 
