@@ -9,7 +9,7 @@ import { generateKeyPair, signRequest } from '../../reference/lib/signatures/ind
 import type { SimulatedRegion } from './simulated-region.ts'
 import { PROFILE_SPOILS, spoilSignature, type ProfileSpoil } from './spoil-signature.ts'
 
-export const SIGNATURE_MODES = ['valid', 'none', 'foreign-key', 'unknown-key', 'stale', 'bad-digest', 'replay', 'next-key', ...PROFILE_SPOILS] as const
+export const SIGNATURE_MODES = ['valid', 'none', 'foreign-key', 'unknown-key', 'stale', 'aged-30s', 'bad-digest', 'replay', 'next-key', ...PROFILE_SPOILS] as const
 export type SignatureMode = typeof SIGNATURE_MODES[number]
 
 /**
@@ -38,7 +38,9 @@ function sign (sim: SimulatedRegion, mode: SignatureMode, method: string, url: s
   if (mode === 'none') return {}
   const keyId = mode === 'unknown-key' ? randomUUID() : sim.regionId
   const privateKey = mode === 'foreign-key' ? generateKeyPair().privateKey : mode === 'next-key' ? sim.nextPrivateKey : sim.privateKey
-  const created = Math.floor(Date.now() / 1000) - (mode === 'stale' ? 3600 : 0)
+  // `stale` is outside every allowed replay window (at most 600 s); `aged-30s` is inside the
+  // default one and outside a shortened one, which tells which window a receiver applies (GRIDIM-LIM-22).
+  const created = Math.floor(Date.now() / 1000) - (mode === 'stale' ? 3600 : mode === 'aged-30s' ? 30 : 0)
   return { ...signRequest({ method, url, headers, body }, { keyId, privateKey, created }) } as Record<string, string>
 }
 

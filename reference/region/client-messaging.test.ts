@@ -75,6 +75,16 @@ t.test('GRIDIM-LIM-1, GRIDIM-IM-2: bad messages are refused and nothing is sent'
   t.equal(ada.log.size, 0)
 })
 
+t.test('GRIDIM-CLI-28: a message to a user the user server does not know is refused with no deliveryFailed event', async (t) => {
+  const g = await testRegion(t)
+  const ada = g.admit()
+  g.handlers.locateUser = () => { throw new GridImError('unknown-user', 'no such user') }
+  const res = await g.asClient(ada.sessionSecret, 'POST', '/client/instant-messages', { toUserId: uuid(), body: 'hi' })
+  t.equal(res.statusCode, 404)
+  t.equal(JSON.parse(res.payload).code, 'unknown-user')
+  t.equal(ada.log.size, 0, 'the refusal changes nothing (GRIDIM-ERR-5)')
+})
+
 t.test('GRIDIM-IM-8, GRIDIM-CLI-18: a message neither delivered nor stored is an error and a deliveryFailed event', async (t) => {
   const g = await testRegion(t)
   const ada = g.admit()

@@ -36,6 +36,9 @@ export function messagingHandlers (ctx: RegionContext): ClientHandlers {
       return outcome
     } catch (err) {
       // GRIDIM-IM-8, GRIDIM-CLI-18: neither delivered nor stored — the client gets the code.
+      // GRIDIM-CLI-28: a recipient the user server does not know is a fault of the request, not
+      // of the delivery; refused, it leaves no event (GRIDIM-ERR-5).
+      if (err instanceof GridImError && err.code === 'unknown-user') throw err
       const code = err instanceof GridImError ? err.code : 'internal'
       const detail = err instanceof GridImError && err.status < 500 ? { detail: err.message.slice(0, 1023) } : {}
       if (!agent.log.closed) agent.log.append('deliveryFailed', { messageId: im.messageId, toUserId: im.toUserId, code, ...detail })

@@ -22,6 +22,7 @@ t.test('chapter 10: client operations are relayed to the user server on the agen
     endFriendship: undefined,
     startGroupSession: session,
     sendGroupMessage: { messageId: uuid(), destinations: 1 },
+    joinGroupSession: session,
     leaveGroupSession: undefined
   }
   for (const [op, answer] of Object.entries(answers)) g.handlers[op] = () => answer
@@ -35,6 +36,7 @@ t.test('chapter 10: client operations are relayed to the user server on the agen
     ['PUT', `/client/friends/${cydId}/rights`, { rights: 3 }, 200, 'setFriendRights', { params: { userId: ada.userId, friendId: cydId }, body: { rights: 3 } }],
     ['POST', '/client/group-sessions', { participantIds: [cydId], name: 'Compiler chat' }, 201, 'startGroupSession', { body: { startedBy: ada.userId, participantIds: [cydId], name: 'Compiler chat' } }],
     ['POST', `/client/group-sessions/${groupSessionId}/messages`, { body: 'Welcome', messageId }, 200, 'sendGroupMessage', { params: { groupSessionId }, body: { fromUserId: ada.userId, messageId, body: 'Welcome' } }],
+    ['PUT', `/client/group-sessions/${groupSessionId}`, undefined, 200, 'joinGroupSession', { params: { groupSessionId, userId: ada.userId } }],
     ['DELETE', `/client/group-sessions/${groupSessionId}`, undefined, 204, 'leaveGroupSession', { params: { groupSessionId, userId: ada.userId } }],
     ['DELETE', `/client/friends/${cydId}`, undefined, 204, 'endFriendship', { params: { userId: ada.userId, friendId: cydId } }]
   ]
@@ -57,6 +59,11 @@ t.test('GRIDIM-CLI-3: a refusal by the user server reaches the client with the s
   g.handlers.sendGroupMessage = () => { throw new GridImError('group-session-closed') }
   const closed = await g.asClient(ada.sessionSecret, 'POST', `/client/group-sessions/${uuid()}/messages`, { body: 'anyone?' })
   t.equal(closed.statusCode, 410)
+  t.equal(ada.log.size, 0, 'GRIDIM-CLI-29: a group message that fails leaves no deliveryFailed event')
+  g.handlers.joinGroupSession = () => { throw new GridImError('not-a-member') }
+  const refused = await g.asClient(ada.sessionSecret, 'PUT', `/client/group-sessions/${uuid()}`)
+  t.equal(refused.statusCode, 403, 'GRIDIM-GRP-24: a join the user server refuses is refused with its code')
+  t.equal(JSON.parse(refused.payload).code, 'not-a-member')
 })
 
 t.test('GRIDIM-FRND-4, GRIDIM-GRP-5: a pending offer or an open session is answered 200, as the user server says', async (t) => {

@@ -77,6 +77,12 @@ export function relayHandlers (ctx: RegionContext): ClientHandlers {
       return { body: { messageId } }
     },
 
+    // GRIDIM-GRP-24: an eligible user who is not a member (unreachable at the start, left, or
+    // signed on again) comes in; the only way a region calls joinGroupSession (GRIDIM-GRP-25).
+    clientJoinGroupSession: async (input) => {
+      return { body: await us('joinGroupSession', { params: { groupSessionId: input.params.groupSessionId, userId: agent(input).userId } }) }
+    },
+
     clientLeaveGroupSession: async (input) => {
       await us('leaveGroupSession', { params: { groupSessionId: input.params.groupSessionId, userId: agent(input).userId } })
       return { status: 204 }

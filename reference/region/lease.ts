@@ -25,6 +25,8 @@ export class LeaseKeeper {
   #timer: NodeJS.Timeout | undefined
   #expiresAt: number | undefined
   #leaseSeconds = 60
+  /** GRIDIM-LIM-22: the grid's replay window, from the directory; the default until it is read. */
+  #replayWindowSeconds = 60
   #running = false
   #recovering: Promise<void> | undefined
 
@@ -48,6 +50,24 @@ export class LeaseKeeper {
     }
     this.#leaseSeconds = lease.leaseSeconds
     this.#expiresAt = Date.parse(lease.expiresAt)
+    await this.#readDirectory()
+  }
+
+  /** The replay window this region verifies `created` against (GRIDIM-SEC-5, GRIDIM-LIM-22). */
+  get replayWindowSeconds (): number {
+    return this.#replayWindowSeconds
+  }
+
+  /**
+   * GRIDIM-LIM-22: read at every renewal, so a changed setting applies here within a third of
+   * a lease. A directory that cannot be read leaves the last value: the lease is what matters.
+   */
+  async #readDirectory (): Promise<void> {
+    try {
+      this.#replayWindowSeconds = (await this.#options.userServer('getDirectory')).replayWindowSeconds
+    } catch (err) {
+      this.#options.logger.warn('could not read the directory; the replay window stays as it was', { error: (err as Error).message })
+    }
   }
 
   /**

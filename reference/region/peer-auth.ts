@@ -7,8 +7,9 @@ import { NO_FAULTS, type Fault } from '../lib/faults.ts'
 import { signatureAuthenticator, type Authenticator } from '../lib/http/index.ts'
 import type { KeyResolver } from './peer-keys.ts'
 
-export function peerAuthenticator (keys: KeyResolver, baseUrl: () => string, faults: ReadonlySet<Fault> = NO_FAULTS): Authenticator {
-  const verify = signatureAuthenticator({ resolveKey: keys.resolve, faults })
+export function peerAuthenticator (keys: KeyResolver, baseUrl: () => string, faults: ReadonlySet<Fault> = NO_FAULTS, windowSeconds?: () => number): Authenticator {
+  // GRIDIM-LIM-22: the grid's replay window, as the directory last gave it.
+  const verify = signatureAuthenticator({ resolveKey: keys.resolve, faults, windowSeconds })
   return async (raw) => {
     if (faults.has('region-accepts-unsigned') && raw.headers.signature === undefined) return { kind: 'peer', keyId: 'unsigned' }
     const base = baseUrl()

@@ -20,7 +20,7 @@ t.test('GRIDIM-SIGN-18: notices become client events in order; other addressees 
   t.same(events[1]!.data, data, 'the event carries the notice without type and toUserId')
 })
 
-t.test('GRIDIM-SIGN-19: a repeated noticeId is acknowledged without a second event', async (t) => {
+t.test('GRIDIM-SIGN-19, GRIDIM-SIGN-24: a repeated noticeId is acknowledged, and counted in accepted, without a second event', async (t) => {
   const g = await testRegion(t)
   const ada = g.admit()
   const notice = presence(ada.userId, uuid())

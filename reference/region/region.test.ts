@@ -21,6 +21,18 @@ t.test('chapter 5: start listens, then leases the URL it serves; stop ends the l
   t.same(g.peer.callsOf('endRegionLease')[0]!.options, { params: { regionId: g.regionId } })
 })
 
+t.test('GRIDIM-LEASE-13: an orderly stop ends the lease, and signs no agent off one by one', async (t) => {
+  const g = await testRegion(t, { port: 0, host: '127.0.0.1', publicUrl: undefined })
+  leases(g)
+  g.handlers.returnUnreadMessages = () => ({ stored: 0 })
+  await g.region.start()
+  g.admit('Ada Lovelace')
+  g.admit('Cyd Carter')
+  await g.region.stop()
+  t.equal(g.peer.callsOf('endRegionLease').length, 1, 'the user server ends every session placed here as one change')
+  t.equal(g.peer.callsOf('signOff').length, 0)
+})
+
 t.test('GRIDIM-LEASE-5: the lease is renewed well before it expires', async (t) => {
   const g = await testRegion(t, { port: 0, host: '127.0.0.1' })
   leases(g, 1)
@@ -52,7 +64,8 @@ t.test('GRIDIM-LEASE-8: lease-expired from the user server signs the agents off 
   await new Promise((resolve) => setTimeout(resolve, 20))
   t.equal(g.region.agents.size, 0, 'every agent is treated as signed off')
   t.ok(cyd.log.closed)
-  t.equal(g.peer.ops().at(-1), 'renewRegionLease')
+  // The renewal, then the directory read with it for the replay window (GRIDIM-LIM-22).
+  t.same(g.peer.ops().slice(-2), ['renewRegionLease', 'getDirectory'])
 })
 
 t.test('GRIDIM-SIGN-13: an agent idle for two minutes is signed off', async (t) => {

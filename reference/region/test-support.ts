@@ -54,13 +54,13 @@ export const uuid = (): string => randomUUID()
 /** The base URL inject() requests appear to come to, so that signatures cover it. */
 export const REGION_URL = 'http://region.test'
 
-export type SignedRequest = { method: string, path: string, body?: unknown, keyId: string, privateKey: Ed25519KeyPair['privateKey'], headers?: Record<string, string> }
+export type SignedRequest = { method: string, path: string, body?: unknown, keyId: string, privateKey: Ed25519KeyPair['privateKey'], headers?: Record<string, string>, created?: number }
 
 export async function signedInject (server: Server, request: SignedRequest) {
   const url = REGION_URL + request.path
   const payload = request.body === undefined ? undefined : JSON.stringify(request.body)
   const headers: Record<string, string> = { 'content-type': 'application/json', ...request.headers }
-  Object.assign(headers, signRequest({ method: request.method, url, headers, body: payload }, { keyId: request.keyId, privateKey: request.privateKey }))
+  Object.assign(headers, signRequest({ method: request.method, url, headers, body: payload }, { keyId: request.keyId, privateKey: request.privateKey, created: request.created }))
   return await server.inject({ method: request.method, url, headers, payload })
 }
 

@@ -19,8 +19,9 @@ const StanzaName = Type.Union(
  * UUID per name and flow). With a gateway: `$A.jid` (a grid user's XMPP address, GRIDIM-ID-8, or a
  * foreign user's bare JID), `$GW.domain`, `$GW.regionId`, `$GW.url`; a foreign user's `$D.userId`
  * is derived from its JID (GRIDIM-ID-10) and its `$D.name` is that JID. In `do.args`, `to: <actor>` names the role a region-interface request
- * goes to, and `signature: none | foreign-key | unknown-key | stale | bad-digest | replay |
- * next-key` spoils the request's signature on purpose, as do the ways a peer breaks GridIM's
+ * goes to, and `signature: none | foreign-key | unknown-key | stale | aged-30s | bad-digest |
+ * replay | next-key` spoils the request's signature on purpose (`stale`: `created` an hour ago,
+ * outside every allowed replay window; `aged-30s`: 30 seconds ago, inside the default window), as do the ways a peer breaks GridIM's
  * profile of it: `sha-512-digest` (a Content-Digest with sha-512 only), `no-alg`, `no-nonce`,
  * `no-created`, `short-nonce` (one character), `uncovered-digest` (a body whose digest the
  * signature does not cover) and `other-host` (signed for the same path on evil.example:1 and

@@ -213,7 +213,7 @@ export interface components {
         };
         /** @description Last part of a user name; 1–31 characters of `[A-Za-z0-9]`. */
         LastName: string;
-        /** @description Text of an instant or group message: 1–1023 characters, and servers also enforce at most 1023 bytes of UTF-8 (as in Second Life, GRIDIM-LIM-1); a longer body is refused with `400 message-too-long`, an empty one with `400 invalid-request`. */
+        /** @description Text of an instant or group message: at most 1023 bytes of UTF-8 (as in Second Life, GRIDIM-LIM-1), which JSON Schema cannot express; `maxLength` (1023 characters) is only a bound that every valid body meets. A body over 1023 bytes — over `maxLength` or within it — is refused with `400 message-too-long`, never with the `invalid-request` of a schema mismatch; an empty one with `400 invalid-request`. */
         MessageBody: string;
         /** @description Stored messages, oldest first, at most 50 (GRIDIM-LIM-10). `more` is true when further messages wait beyond this page; they follow once the returned ones are acknowledged. */
         OfflineMessages: {

@@ -224,7 +224,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /**
+         * Join or rejoin a group session
+         * @description For a user eligible for the session who is not a member: one who could not be reached when it started, who left it, or whose earlier session ended. Relayed to the user server (`joinGroupSession`, GRIDIM-GRP-24); joining a session one is already a member of changes nothing. The answer is the session as it now stands.
+         */
+        put: operations["clientJoinGroupSession"];
         post?: never;
         /**
          * Leave a group session
@@ -250,7 +254,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message to a group session
-         * @description Seed steps 12.4 and 13. Relayed to the user server (`sendGroupMessage`), which forwards it once per destination region. Retries with the same `messageId` are safe.
+         * @description Seed steps 12.4 and 13. Relayed to the user server (`sendGroupMessage`), which forwards it once per destination region. Retries with the same `messageId` are safe. A failure is answered with its error alone: group messages leave no `deliveryFailed` event (GRIDIM-CLI-29).
          */
         post: operations["clientSendGroupMessage"];
         delete?: never;
@@ -290,7 +294,7 @@ export interface paths {
         put?: never;
         /**
          * Log in at this region
-         * @description Unauthenticated. The region signs the user on at the user server (`signOn`, seed steps 1–3). Stored offline messages and the friends' current presence arrive as events; offline messages are acknowledged to the user server once the client has read past them.
+         * @description Unauthenticated. The region signs the user on at the user server (`signOn`, seed steps 1–3). The friends' presence as it stands is the `friends` member of the answer (as their rights allow), not events: the login adds no `presence` event about a friend (GRIDIM-SIGN-26, GRIDIM-CLI-31), and only later changes arrive as `presence` events. Stored offline messages and pending friendship offers arrive as events; offline messages are acknowledged to the user server once the client has read past them. An unknown name gets the same `401 invalid-credentials` as a wrong password: the region looks the name up (`lookupUser`) before it calls `signOn`, so that it recognises whatever is addressed to the user while the sign-on is in flight (GRIDIM-SIGN-5, GRIDIM-SIGN-23).
          */
         post: operations["clientLogin"];
         delete?: never;
@@ -330,7 +334,7 @@ export interface paths {
         put?: never;
         /**
          * Teleport to another region
-         * @description The region moves the session (`updateLocation`) and hands the agent over (`acceptAgent`), answering with the target's `regionId` and `regionUrl`; when the hand-over fails it keeps the agent and answers with the error (GRIDIM-CLI-20). The client then talks to `regionUrl` with the same session secret (GRIDIM-LOC-13). Event ids are meaningful only to the region that issued them, so the event cursor does not carry over: the new region keeps its own log, which the client reads from its start (no `after`); an old cursor sent there is `400 invalid-request` (GRIDIM-CLI-12). The old region still answers `clientListEvents` for 60 s with the events appended before the hand-over, so the client can finish reading them (GRIDIM-CLI-21); a message may then arrive twice, and the client shows each `messageId` once (GRIDIM-CLI-22). Other regions' location caches heal on their next miss.
+         * @description The region moves the session (`updateLocation`) and hands the agent over (`acceptAgent`), answering with the target's `regionId` and `regionUrl`; when the hand-over fails it keeps the agent and answers with the error (GRIDIM-CLI-20). A teleport to the region the agent is on answers that region's own `regionId` and URL and moves nothing (GRIDIM-CLI-30). The client then talks to `regionUrl` with the same session secret (GRIDIM-LOC-13). Event ids are meaningful only to the region that issued them, so the event cursor does not carry over: the new region keeps its own log, which the client reads from its start (no `after`); an old cursor sent there is `400 invalid-request` (GRIDIM-CLI-12). The old region still answers `clientListEvents` for 60 s with the events appended before the hand-over, so the client can finish reading them (GRIDIM-CLI-21); a message may then arrive twice, and the client shows each `messageId` once (GRIDIM-CLI-22). Other regions' location caches heal on their next miss.
          */
         post: operations["clientTeleport"];
         delete?: never;
@@ -390,14 +394,14 @@ export interface components {
         ChatStateValue: "active" | "composing" | "paused" | "inactive" | "gone";
         /** @description One entry of a client's event log: `id` is its cursor, `type` says what `data` holds. Notice-derived events carry the notice without `type` and `toUserId`. */
         ClientEvent: components["schemas"]["InstantMessageEvent"] | components["schemas"]["ChatStateEvent"] | components["schemas"]["PresenceEvent"] | components["schemas"]["FriendshipOfferEvent"] | components["schemas"]["FriendshipAcceptedEvent"] | components["schemas"]["FriendshipDeclinedEvent"] | components["schemas"]["FriendshipEndedEvent"] | components["schemas"]["RightsChangedEvent"] | components["schemas"]["GroupSessionInvitationEvent"] | components["schemas"]["GroupSessionMemberLeftEvent"] | components["schemas"]["GroupSessionClosedEvent"] | components["schemas"]["GroupMessageEvent"] | components["schemas"]["DeliveryFailedEvent"];
-        /** @description A message this client sent could not be delivered or stored, after a fresh location lookup and one retry (nothing is dropped silently). */
+        /** @description An instant message this client sent was accepted but could be neither delivered nor stored, after a fresh location lookup and one retry (nothing is dropped silently, GRIDIM-CLI-18). Not for a message refused for a fault of the request itself (GRIDIM-CLI-28), nor for group messages (GRIDIM-CLI-29). */
         DeliveryFailedEvent: {
             at: components["schemas"]["Timestamp"];
             data: {
                 code: components["schemas"]["ProblemCode"];
                 detail?: string;
                 messageId: components["schemas"]["Uuid"];
-                /** @description The recipient, or the group session for a group message. */
+                /** @description The instant message's recipient. */
                 toUserId: components["schemas"]["Uuid"];
             };
             id: components["schemas"]["EventCursor"];
@@ -412,7 +416,7 @@ export interface components {
         /** @description Opaque position in a client's event log. Events after a cursor are returned again until the client moves past them; reading does not delete. */
         EventCursor: string;
         EventPage: {
-            /** @description Pass as `after` to continue; equals the last event's `id`, or the `after` given when there are none. */
+            /** @description Pass as `after` to continue; equals the last event's `id`, or the `after` given when there are none. Without `after` and with no event, a cursor for the start of the log as it now stands: it names no event, acknowledges none, and as `after` returns every event appended since (GRIDIM-CLI-7, GRIDIM-CLI-27). */
             cursor: components["schemas"]["EventCursor"];
             events: components["schemas"]["ClientEvent"][];
         };
@@ -616,12 +620,13 @@ export interface components {
             sessionSecret: components["schemas"]["SessionSecret"];
             userId: components["schemas"]["Uuid"];
         };
-        /** @description Text of an instant or group message: 1–1023 characters, and servers also enforce at most 1023 bytes of UTF-8 (as in Second Life, GRIDIM-LIM-1); a longer body is refused with `400 message-too-long`, an empty one with `400 invalid-request`. */
+        /** @description Text of an instant or group message: at most 1023 bytes of UTF-8 (as in Second Life, GRIDIM-LIM-1), which JSON Schema cannot express; `maxLength` (1023 characters) is only a bound that every valid body meets. A body over 1023 bytes — over `maxLength` or within it — is refused with `400 message-too-long`, never with the `invalid-request` of a schema mismatch; an empty one with `400 invalid-request`. */
         MessageBody: string;
         OfferCreated: {
             offerId: components["schemas"]["Uuid"];
         };
         OfferFriendshipRequest: {
+            /** @description Optional note with the offer: at most 1023 bytes of UTF-8 (GRIDIM-LIM-2); `maxLength` (characters) is only a bound every valid note meets, and a longer note is refused with `message-too-long`. */
             message?: string;
             toUserId: components["schemas"]["Uuid"];
         };
@@ -1226,6 +1231,52 @@ export interface operations {
                 };
             };
             413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    clientJoinGroupSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The group session's id. */
+                groupSessionId: components["parameters"]["GroupSessionIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group session; this user is a member of it (GRIDIM-GRP-8). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description `not-a-member`: this user is not eligible for the session. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unknown-group-session`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            410: components["responses"]["GroupSessionClosed"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };

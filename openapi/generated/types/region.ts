@@ -17,7 +17,7 @@ export interface paths {
         put?: never;
         /**
          * Take over an agent from another region
-         * @description Border crossing or teleport. After `updateLocation` (user-server.yaml) has placed the session here, the region the agent leaves hands it over, signed with its own key (GRIDIM-LOC-11). Only that region may hand the agent over, and only for the session the user server knows: the receiving region hosts nothing until the user server confirms the hand-over with `confirmHandover` (user-server.yaml), called with this request's `sessionId`, `userId` and `sessionSecret` and, as `fromRegionId`, the keyid of this request's verified signature (GRIDIM-LOC-12). That the user server places the user here is not enough. Then it hosts the agent: the client keeps its `sessionSecret` and continues against this region (GRIDIM-LOC-13), and stored offline messages are fetched at once (GRIDIM-LOC-14). A repeat of a hand-over already done (same `sessionId` and `sessionSecret`) answers 200 and changes nothing; the same session with another secret is refused (GRIDIM-LOC-18).
+         * @description Border crossing or teleport. After `updateLocation` (user-server.yaml) has placed the session here, the region the agent leaves hands it over, signed with its own key (GRIDIM-LOC-11). Only that region may hand the agent over, and only for the session the user server knows: the receiving region hosts nothing until the user server confirms the hand-over with `confirmHandover` (user-server.yaml), called with this request's `sessionId`, `userId` and `sessionSecret` and, as `fromRegionId`, the keyid of this request's verified signature (GRIDIM-LOC-12). That the user server places the user here is not enough, and the region does not ask `locateUser` (whose `for` must be one of its own agents, which the user is not yet). Whatever the user server's reason for not confirming — `not-your-agent`, `unknown-session`, `unknown-user` or `unknown-region` — the answer is `403 not-your-agent` (GRIDIM-LOC-19). Then it hosts the agent: the client keeps its `sessionSecret` and continues against this region (GRIDIM-LOC-13), and stored offline messages are fetched at once (GRIDIM-LOC-14). A repeat of a hand-over already done (same `sessionId` and `sessionSecret`) answers 200 and changes nothing; the same session with another secret is refused (GRIDIM-LOC-18).
          */
         post: operations["acceptAgent"];
         delete?: never;
@@ -318,7 +318,7 @@ export interface components {
             sentAt: components["schemas"]["Timestamp"];
             toUserId: components["schemas"]["Uuid"];
         };
-        /** @description Text of an instant or group message: 1–1023 characters, and servers also enforce at most 1023 bytes of UTF-8 (as in Second Life, GRIDIM-LIM-1); a longer body is refused with `400 message-too-long`, an empty one with `400 invalid-request`. */
+        /** @description Text of an instant or group message: at most 1023 bytes of UTF-8 (as in Second Life, GRIDIM-LIM-1), which JSON Schema cannot express; `maxLength` (1023 characters) is only a bound that every valid body meets. A body over 1023 bytes — over `maxLength` or within it — is refused with `400 message-too-long`, never with the `invalid-request` of a schema mismatch; an empty one with `400 invalid-request`. */
         MessageBody: string;
         /** @description A notice from the user server for one user hosted by the receiving region. Discriminated by `type`. */
         Notice: components["schemas"]["PresenceNotice"] | components["schemas"]["FriendshipOfferNotice"] | components["schemas"]["FriendshipAcceptedNotice"] | components["schemas"]["FriendshipDeclinedNotice"] | components["schemas"]["FriendshipEndedNotice"] | components["schemas"]["RightsChangedNotice"] | components["schemas"]["GroupSessionInvitationNotice"] | components["schemas"]["GroupSessionMemberLeftNotice"] | components["schemas"]["GroupSessionClosedNotice"];
@@ -326,7 +326,7 @@ export interface components {
             notices: components["schemas"]["Notice"][];
         };
         NoticesAccepted: {
-            /** @description Notices handed to agents here. */
+            /** @description Notices addressed to agents hosted here, a repeated `noticeId` (acknowledged without a second event) included (GRIDIM-SIGN-19, GRIDIM-SIGN-24). */
             accepted: number;
             /** @description Recipients not on this region. */
             notHere: components["schemas"]["Uuid"][];
@@ -526,17 +526,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["SignatureRejected"];
-            /** @description `not-your-agent`: the user server does not confirm the hand-over (`confirmHandover`, GRIDIM-LOC-12), or this region already hosts the session with another secret (GRIDIM-LOC-18). Nothing changes. */
+            /** @description `not-your-agent`: the user server does not confirm the hand-over (`confirmHandover`, GRIDIM-LOC-12), whatever the code of its refusal (GRIDIM-LOC-19), or this region already hosts the session with another secret (GRIDIM-LOC-18). Nothing changes. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unknown-user`: the user server knows no user `userId` (its `locateUser` answered so); nothing changed. */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,7 +10,7 @@ export interface paths {
         };
         /**
          * Read the grid directory
-         * @description Unsigned. Returns the user server's key id and Ed25519 public key (to verify its signed requests), the lease length regions must renew within, and the gateway's XMPP domain.
+         * @description Unsigned. Returns the user server's key id and Ed25519 public key (to verify its signed requests), the lease length regions must renew within, the replay window every receiver of a signed request applies (GRIDIM-LIM-21, GRIDIM-LIM-22), and the gateway's XMPP domain.
          */
         get: operations["getDirectory"];
         put?: never;
@@ -137,7 +137,7 @@ export interface paths {
         get?: never;
         /**
          * Join or rejoin a group session
-         * @description Signed by the region hosting `userId`, who must be a member of the session (invited, or a member of its group). Idempotent; used after sign-on or a region change so that the session forwards to the user's current region.
+         * @description Signed by the region hosting `userId`, who must be eligible for the session (a member of its group, or the starter or a participant of an ad-hoc session). Idempotent. A region calls it only for its client's `clientJoinGroupSession`, the gateway for an XMPP user entering the session's room (GRIDIM-GRP-24, GRIDIM-GRP-25, GRIDIM-XMPP-36) — never after a sign-on or a hand-over: memberships survive a change of region (GRIDIM-LOC-8) and messages are forwarded to wherever each member is placed (GRIDIM-GRP-13).
          */
         put: operations["joinGroupSession"];
         post?: never;
@@ -586,6 +586,8 @@ export interface components {
             /** @description Lease length; regions renew before it runs out. */
             leaseSeconds: number;
             publicKey: components["schemas"]["PublicKey"];
+            /** @description The grid's replay window (admin setting `replayWindowSeconds`, GRIDIM-LIM-21): every receiver of a signed request accepts its `created` only within ± this many seconds of its own clock. Regions and the gateway apply the value read here, a changed one within `leaseSeconds` (GRIDIM-LIM-22). */
+            replayWindowSeconds: number;
         };
         /** @description A user's display name, `First Last`. Its XMPP address is `first.last@<gateway domain>`, lower-cased. */
         DisplayName: string;
@@ -607,7 +609,7 @@ export interface components {
         };
         FriendshipOfferRequest: {
             fromUserId: components["schemas"]["Uuid"];
-            /** @description Optional note shown with the offer. */
+            /** @description Optional note with the offer: at most 1023 bytes of UTF-8 (GRIDIM-LIM-2); `maxLength` (characters) is only a bound every valid note meets, and a longer note is refused with `message-too-long`. */
             message?: string;
             toUserId: components["schemas"]["Uuid"];
         };
@@ -678,7 +680,7 @@ export interface components {
             /** @description The region the agent moves to. */
             regionId: components["schemas"]["Uuid"];
         };
-        /** @description Text of an instant or group message: 1–1023 characters, and servers also enforce at most 1023 bytes of UTF-8 (as in Second Life, GRIDIM-LIM-1); a longer body is refused with `400 message-too-long`, an empty one with `400 invalid-request`. */
+        /** @description Text of an instant or group message: at most 1023 bytes of UTF-8 (as in Second Life, GRIDIM-LIM-1), which JSON Schema cannot express; `maxLength` (1023 characters) is only a bound that every valid body meets. A body over 1023 bytes — over `maxLength` or within it — is refused with `400 message-too-long`, never with the `invalid-request` of a schema mismatch; an empty one with `400 invalid-request`. */
         MessageBody: string;
         OfferAnswer: {
             /** @description The offeree. */

@@ -129,6 +129,30 @@ t.test('GRIDIM-ERR-12: no operation at a path (an empty segment too) or method i
   }
 })
 
+t.test('GRIDIM-ERR-13: a request to no operation is unknown-operation before its body is measured, never 405', async (t) => {
+  const port = await listening(t)
+  const requests = [
+    `POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 70000\r\nConnection: close\r\n\r\n${'x'.repeat(70_000)}`,
+    'PUT /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
+  ]
+  for (const request of requests) {
+    const { socket, ended } = openSocket(port, 5000)
+    socket.write(request)
+    const end = await ended
+    t.equal(statusOf(end.data), 404, request.slice(0, 20))
+    t.match(end.data, /"code":"unknown-operation"/, request.slice(0, 20))
+  }
+})
+
+t.test('GRIDIM-ERR-14: HEAD at the path of a GET operation is answered as the GET, without content', async (t) => {
+  const port = await listening(t)
+  const { socket, ended } = openSocket(port, 5000)
+  socket.write('HEAD /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+  const end = await ended
+  t.equal(statusOf(end.data), 200)
+  t.notMatch(end.data, /world/, 'no content')
+})
+
 t.test('timeouts that contradict each other are a setup mistake', async (t) => {
   t.throws(() => httpListener({ headersMs: 2000, requestMs: 1000 }), /headersMs <= requestMs/)
   t.throws(() => httpListener({ idleMs: 0 }))

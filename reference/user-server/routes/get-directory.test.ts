@@ -2,11 +2,18 @@ import t from 'tap'
 import { exportPublicKey } from '../../lib/signatures/index.ts'
 import { harness } from '../test-support.ts'
 
-t.test('GRIDIM-ROLE-8: the directory is answered unsigned, with the key, lease length and gateway domain', async (t) => {
+t.test('GRIDIM-ROLE-8, GRIDIM-LIM-21: the directory is answered unsigned, with the key, lease length, replay window and gateway domain', async (t) => {
   const h = harness(t)
   const res = await h.signed(null, 'GET', '/directory')
   t.equal(res.statusCode, 200)
-  t.same(res.body, { keyId: 'user-server', publicKey: exportPublicKey(h.keys.publicKey), leaseSeconds: h.store.getSettings().leaseSeconds, gatewayDomain: 'grid.example' })
+  const { leaseSeconds, replayWindowSeconds } = h.store.getSettings()
+  t.same(res.body, { keyId: 'user-server', publicKey: exportPublicKey(h.keys.publicKey), leaseSeconds, replayWindowSeconds, gatewayDomain: 'grid.example' })
+})
+
+t.test('GRIDIM-LIM-21: a changed replay window is published at once', async (t) => {
+  const h = harness(t)
+  h.store.updateSettings({ replayWindowSeconds: 17 })
+  t.equal((await h.signed(null, 'GET', '/directory')).body.replayWindowSeconds, 17)
 })
 
 t.test('GRIDIM-LIM-15: a changed lease length shows at once', async (t) => {
