@@ -59,3 +59,18 @@ t.test('a target file with a mistake is refused before anything starts', async (
   t.equal(code, 2, 'the command exits with status 2')
   t.match(stderr, /^gridim-conformance: .*unknown placeholder \{userserverurl\}/)
 })
+
+t.test('a failure\'s re-run line repeats --target, --expectations and --timeout', async (t) => {
+  const file = join(dir, 'rerun.yaml')
+  writeFileSync(file, `name: two reference regions\nregions:\n  - command: ${REGION}\n  - command: ${REGION}\n`)
+  // Listed as an expected failure, the flow passes: an xpass, which the summary prints as a failure.
+  const expectations = join(dir, 'known.yaml')
+  writeFileSync(expectations, '- { flow: x-request-body-too-large, reason: listed to make the run fail }\n')
+  const { code, stdout } = await conformance(['--target', file, '--expectations', expectations, '--timeout', '5000', '--flow', 'x-request-body-too-large'])
+  t.equal(code, 1)
+  const lines = stdout.split('\n').filter((l) => l.includes('re-run:'))
+  t.ok(lines.length > 0, 'each failure has a re-run line')
+  for (const line of lines) {
+    t.equal(line.trim(), `re-run: npx gridim-conformance --target ${file} --expectations ${expectations} --timeout 5000 --flow x-request-body-too-large`)
+  }
+})

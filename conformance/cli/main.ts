@@ -8,6 +8,8 @@ import { loadFlows } from '../../tools/spec/flows.ts'
 import { toHtml } from '../report/html.ts'
 import { toJson } from '../report/json.ts'
 import { toJunit } from '../report/junit.ts'
+import { rerunCommand } from '../report/requirement-text.ts'
+import { DEFAULT_TIMEOUT, rerunSelectors } from './rerun.ts'
 import { toTap } from '../report/tap.ts'
 import { countByStatus, messagesValidated, runPassed, type Check } from '../runner/results.ts'
 import { runConformance, type ConformanceTarget } from '../runner/run-conformance.ts'
@@ -26,7 +28,9 @@ Usage: gridim-conformance [options]
                        a real one started on loopback, or the runner's own (simulated); none
                        leaves the XMPP flows impossible (default: prosody when installed, else
                        simulated)
-  --flow ID            run only this flow (repeatable); a failure's report names this command
+  --flow ID            run only this flow (repeatable); each failure prints the command that
+                       re-runs its flow against the same target (--target, --xmpp,
+                       --expectations and --timeout repeated)
   --list               list the flows and exit
   --reporter NAME      what goes to stdout: summary (default), tap, json, junit
   --out DIR            also write report.tap, report.json, report.junit.xml and report.html to DIR
@@ -92,7 +96,7 @@ export async function main (argv: string[]): Promise<number> {
       reporter: { type: 'string', default: 'summary' },
       out: { type: 'string' },
       expectations: { type: 'string' },
-      timeout: { type: 'string', default: '15000' },
+      timeout: { type: 'string', default: DEFAULT_TIMEOUT },
       xmpp: { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
@@ -130,6 +134,7 @@ export async function main (argv: string[]): Promise<number> {
     onFlowEnd: (r) => progress(`${r.checks.map((c) => SYMBOL[c.status]).join('')} ${r.durationMs} ms\n`)
   })
 
+  run.rerun = rerunSelectors(values)
   const counts = countByStatus(run)
   const reports = { tap: toTap(run), json: toJson(run), junit: toJunit(run) }
   if (values.out) {
@@ -143,7 +148,7 @@ export async function main (argv: string[]): Promise<number> {
   if (values.reporter === 'summary') {
     for (const f of run.flows) {
       for (const c of f.checks.filter((c) => c.status === 'fail' || c.status === 'xpass')) {
-        console.log(`FAIL ${c.flow} step ${c.step} [${c.requirements.join(', ')}] ${c.outcome}\n     ${c.message}\n     re-run: npx gridim-conformance --flow ${c.flow}`)
+        console.log(`FAIL ${c.flow} step ${c.step} [${c.requirements.join(', ')}] ${c.outcome}\n     ${c.message}\n     re-run: ${rerunCommand(c.flow, run.rerun)}`)
       }
     }
     const requirements = new Set(run.flows.flatMap((f) => f.checks.filter((c) => c.status === 'pass').flatMap((c) => c.requirements)))

@@ -34,10 +34,10 @@ export function sequenceDiagram (trace: TraceEntry[]): string {
     parts.join('') + '</svg>'
 }
 
-function flowSection (f: FlowResult): string {
+function flowSection (f: FlowResult, selectors?: readonly string[]): string {
   const rows = f.checks.map((c) => `<tr><td>${esc(c.step)}</td><td style="color:${COLORS[c.status]}">${c.status}</td><td>${esc(c.outcome)}</td>` +
     `<td>${c.requirements.map((id) => `<span title="${esc(requirementText(id))}">${id}</span>`).join(' ')}</td><td>${esc(c.message ?? '')}</td></tr>`)
-  return `<section id="${esc(f.flow)}"><h2>${esc(f.flow)} — ${esc(f.title)}</h2><p>${f.durationMs} ms · re-run: <code>${esc(rerunCommand(f.flow))}</code></p>` +
+  return `<section id="${esc(f.flow)}"><h2>${esc(f.flow)} — ${esc(f.title)}</h2><p>${f.durationMs} ms · re-run: <code>${esc(rerunCommand(f.flow, selectors))}</code></p>` +
     `<table><tr><th>step</th><th>status</th><th>outcome</th><th>requirements</th><th>message</th></tr>${rows.join('')}</table>` +
     `<details><summary>sequence diagram (${f.trace.length} exchanges)</summary>${sequenceDiagram(f.trace)}</details></section>`
 }
@@ -62,7 +62,7 @@ export function toHtml (run: RunResult): string {
 <h1>GridIM conformance — ${esc(run.target)}</h1>
 <p>${run.startedAt} · ${run.durationMs} ms · ${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(' · ')} · messages validated against the OpenAPI documents: ${messagesValidated(run)}</p>
 <h2>Requirements</h2><table><tr><th>id</th><th>passed/checks</th><th>requirement</th></tr>${reqRows.join('')}</table>
-${run.flows.map(flowSection).join('\n')}
+${run.flows.map((f) => flowSection(f, run.rerun)).join('\n')}
 </body></html>
 `
 }

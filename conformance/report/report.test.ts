@@ -49,3 +49,9 @@ t.test('the HTML report has a requirements table and a sequence diagram per flow
   t.match(html, /<svg/)
   t.match(sequenceDiagram(run.flows[0]!.trace), /deliverInstantMessage 404/)
 })
+
+t.test('the TAP and HTML reports re-run a flow against the target the run tested', async (t) => {
+  const against = { ...run, rerun: ['--target', '/abs/target.yaml'] }
+  t.match(toTap(against), /rerun: npx gridim-conformance --target \/abs\/target.yaml --flow x-flow/)
+  t.match(toHtml(against), /re-run: <code>npx gridim-conformance --target \/abs\/target.yaml --flow x-flow<\/code>/)
+})

@@ -8,7 +8,7 @@ function indent (text: string, by: string): string {
   return text.split('\n').map((l) => (l === '' ? l : by + l)).join('\n')
 }
 
-function point (c: Check, n: number, flow: FlowResult): string {
+function point (c: Check, n: number, flow: FlowResult, selectors?: readonly string[]): string {
   const name = `${c.step} ${c.outcome} [${c.requirements.join(', ')}]`.replace(/#/g, '\\#')
   switch (c.status) {
     case 'pass': return `ok ${n} - ${name}`
@@ -19,7 +19,7 @@ function point (c: Check, n: number, flow: FlowResult): string {
       const diag = {
         message: c.message,
         requirements: Object.fromEntries(c.requirements.map((id) => [id, requirementText(id)])),
-        rerun: rerunCommand(c.flow),
+        rerun: rerunCommand(c.flow, selectors),
         trace: flow.trace.slice(-30).map((t) => `${t.from} -> ${t.to} ${t.operationId}${t.status === undefined ? '' : ' ' + t.status}`)
       }
       return `not ok ${n} - ${name}\n  ---\n${indent(stringify(diag).trimEnd(), '  ')}\n  ...`
@@ -27,8 +27,8 @@ function point (c: Check, n: number, flow: FlowResult): string {
   }
 }
 
-export function flowTap (flow: FlowResult): string {
-  const lines = flow.checks.map((c, i) => point(c, i + 1, flow))
+export function flowTap (flow: FlowResult, selectors?: readonly string[]): string {
+  const lines = flow.checks.map((c, i) => point(c, i + 1, flow, selectors))
   return [`# Subtest: ${flow.flow} — ${flow.title}`, indent([...lines, `1..${flow.checks.length}`].join('\n'), '    ')].join('\n')
 }
 
@@ -36,7 +36,7 @@ export function toTap (run: RunResult): string {
   const out = ['TAP version 14']
   run.flows.forEach((flow, i) => {
     const failed = flow.checks.some((c) => c.status === 'fail' || c.status === 'xpass')
-    out.push(flowTap(flow), `${failed ? 'not ok' : 'ok'} ${i + 1} - ${flow.flow} # time=${flow.durationMs}ms`)
+    out.push(flowTap(flow, run.rerun), `${failed ? 'not ok' : 'ok'} ${i + 1} - ${flow.flow} # time=${flow.durationMs}ms`)
   })
   out.push(`1..${run.flows.length}`, `# messages validated against the OpenAPI documents: ${messagesValidated(run)}`)
   return out.join('\n') + '\n'

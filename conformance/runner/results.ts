@@ -49,6 +49,11 @@ export type RunResult = {
   startedAt: string
   durationMs: number
   flows: FlowResult[]
+  /**
+   * The command-line options that chose the target (`--target FILE`, `--xmpp`, `--expectations
+   * FILE`, ...), so that a report's re-run line replays a flow against the same target.
+   */
+  rerun?: string[]
 }
 
 export function countByStatus (run: RunResult): Record<CheckStatus, number> {
