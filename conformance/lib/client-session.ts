@@ -4,6 +4,7 @@
 // Its shapes are the contract's (client.yaml): the login answer, the event page, each event.
 import { PeerClient, type CallArgs, type CallOptions, type CallResult, type CallResultFor } from '../../reference/lib/http/index.ts'
 import type { ClientEvent, DocumentOperations, SuccessBody } from '../../reference/lib/contract/types.ts'
+import { asCaller } from './caller.ts'
 
 type ClientOperations = DocumentOperations['client']
 /** An operation of the client interface (client.yaml). */
@@ -23,6 +24,8 @@ export class ClientSession {
   #regionUrl: string
   readonly #peer: PeerClient
   readonly login: LoginAnswer
+  /** Who this client is in a flow (A, B, ...): its requests are traced as theirs. */
+  actor?: string
 
   private constructor (peer: PeerClient, regionUrl: string, login: LoginAnswer) {
     this.#peer = peer
@@ -56,9 +59,9 @@ export class ClientSession {
 
   /** Any operation by name, with whatever it is given (a flow's step, or what the contract forbids on purpose). */
   async callUnchecked<T = unknown> (operationId: string, options: CallOptions = {}): Promise<CallResult<T>> {
-    return await this.#peer.callUnchecked<T>(this.#regionUrl, operationId, {
+    return await asCaller({ name: this.actor ?? `client ${this.userId}` }, async () => await this.#peer.callUnchecked<T>(this.#regionUrl, operationId, {
       ...options, headers: { authorization: `Bearer ${this.login.sessionSecret}`, ...options.headers }
-    })
+    }))
   }
 
   /** Reads what is new in the event log (long-polling up to waitSeconds). */

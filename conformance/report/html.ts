@@ -27,7 +27,7 @@ export function sequenceDiagram (trace: TraceEntry[]): string {
     const color = t.status !== undefined && (t.status >= 400 || t.status === 0) ? '#cf222e' : '#0969da'
     const label = `${t.operationId}${t.status === undefined ? '' : ` ${t.status}`}`
     parts.push(`<line x1="${x1}" y1="${y}" x2="${x2 === x1 ? x1 + 30 : x2}" y2="${y}" stroke="${color}" marker-end="url(#a)"/>` +
-      `<text x="${(x1 + x2) / 2 + (x1 === x2 ? 35 : 0)}" y="${y - 4}" text-anchor="middle" font-size="11">${esc(label)}</text>`)
+      `<text x="${(x1 + x2) / 2 + (x1 === x2 ? 35 : 0)}" y="${y - 4}" text-anchor="middle" font-size="11">${t.method === undefined ? '' : `<title>${esc(`${t.method} ${t.path ?? ''}`)}</title>`}${esc(label)}</text>`)
   })
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${70 + lanes.length * w}" height="${height}" font-family="sans-serif" font-size="12">` +
     '<defs><marker id="a" markerWidth="8" markerHeight="8" refX="8" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#555"/></marker></defs>' +

@@ -55,3 +55,12 @@ t.test('the TAP and HTML reports re-run a flow against the target the run tested
   t.match(toTap(against), /rerun: npx gridim-conformance --target \/abs\/target.yaml --flow x-flow/)
   t.match(toHtml(against), /re-run: <code>npx gridim-conformance --target \/abs\/target.yaml --flow x-flow<\/code>/)
 })
+
+t.test('a trace line names the caller, the method and the path with its query', async (t) => {
+  const { traceLine } = await import('./tap.ts')
+  const entry = { at: 1, kind: 'client' as const, operationId: 'clientListEvents', from: 'B', to: 'R2', method: 'GET', path: '/client/events?after=7&wait=5', status: 200 }
+  t.equal(traceLine(entry), 'B -> R2 GET /client/events?after=7&wait=5 clientListEvents 200')
+  t.equal(traceLine({ ...entry, method: undefined, path: undefined, status: undefined }), 'B -> R2 clientListEvents')
+  t.match(sequenceDiagram([entry]), /<title>GET \/client\/events\?after=7&amp;wait=5<\/title>clientListEvents 200/)
+  t.match(toTap({ ...run, flows: [{ ...run.flows[0]!, trace: [entry] }] }), /B -> R2 GET \/client\/events\?after=7&wait=5 clientListEvents 200/)
+})

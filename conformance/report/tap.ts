@@ -1,11 +1,17 @@
 // TAP 14: one subtest per flow, one test point per check. Failures carry YAML diagnostics with
 // the requirement ids, the sentence they quote, the flow's trace and the command to re-run it.
 import { stringify } from 'yaml'
-import { messagesValidated, type Check, type FlowResult, type RunResult } from '../runner/results.ts'
+import { messagesValidated, type Check, type FlowResult, type RunResult, type TraceEntry } from '../runner/results.ts'
 import { requirementText, rerunCommand } from './requirement-text.ts'
 
 function indent (text: string, by: string): string {
   return text.split('\n').map((l) => (l === '' ? l : by + l)).join('\n')
+}
+
+/** `A -> R1 POST /client/messages clientSendInstantMessage 200`: who called, the request line, the answer. */
+export function traceLine (t: TraceEntry): string {
+  const request = t.method === undefined ? '' : ` ${t.method}${t.path === undefined ? '' : ' ' + t.path}`
+  return `${t.from} -> ${t.to}${request} ${t.operationId}${t.status === undefined ? '' : ' ' + t.status}`
 }
 
 function point (c: Check, n: number, flow: FlowResult, selectors?: readonly string[]): string {
@@ -20,7 +26,7 @@ function point (c: Check, n: number, flow: FlowResult, selectors?: readonly stri
         message: c.message,
         requirements: Object.fromEntries(c.requirements.map((id) => [id, requirementText(id)])),
         rerun: rerunCommand(c.flow, selectors),
-        trace: flow.trace.slice(-30).map((t) => `${t.from} -> ${t.to} ${t.operationId}${t.status === undefined ? '' : ' ' + t.status}`)
+        trace: flow.trace.slice(-30).map(traceLine)
       }
       return `not ok ${n} - ${name}\n  ---\n${indent(stringify(diag).trimEnd(), '  ')}\n  ...`
     }

@@ -19,6 +19,9 @@ export type TraceEntry = {
   operationId: string
   from: string
   to: string
+  /** The HTTP method and the path with its query, when the entry is an HTTP exchange. */
+  method?: string
+  path?: string
   status?: number
   request?: unknown
   response?: unknown

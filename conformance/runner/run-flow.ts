@@ -4,6 +4,8 @@ import type { LoadedFlow } from '../../tools/spec/flows.ts'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Target } from '../target/target.ts'
 import { roleAt, signerOf } from '../contract/roles.ts'
+import { currentCaller, pathOf } from '../lib/caller.ts'
+import { isClientOperation } from './trace-callers.ts'
 import { isSafe, perform } from './actions.ts'
 import { check, Impossible, type StepState } from './expectations.ts'
 import { FlowContext } from './flow-context.ts'
@@ -36,8 +38,12 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     // An exchange belongs to the step during which its request went out, not the one its answer came in.
     if ((x.sentAt ?? x.at) >= stepStarted) exchanges.push(x)
     if (x.operationId !== 'renewRegionLease') ctx.lastTrafficAt = Date.now()
-    // Named as the flow names the roles, so the sequence diagram's lanes meet the stanzas' (GW, D).
-    ctx.record({ kind: 'peer', operationId: x.operationId, from: signerOf(ctx, x.keyId)?.name ?? '?', to: roleAt(ctx, x.url).name, status: x.status, request: x.requestBody, response: x.responseBody })
+    // Named as the flow names the roles, so the sequence diagram's lanes meet the stanzas' (GW, D);
+    // an unsigned request by the caller it went out for (a client of the flow, or the runner).
+    const caller = currentCaller()
+    if (caller?.traced === true) return
+    const from = signerOf(ctx, x.keyId)?.name ?? caller?.name ?? (isClientOperation(x.operationId) ? 'client' : 'unsigned')
+    ctx.record({ kind: isClientOperation(x.operationId) ? 'client' : 'peer', operationId: x.operationId, from, to: roleAt(ctx, x.url).name, method: x.method, path: pathOf(x.url), status: x.status, request: x.requestBody, response: x.responseBody })
   })
   let restore = async (): Promise<void> => {}
   try {
