@@ -8,6 +8,7 @@ import { buildUrl, PeerClient, type CallArgs, type CallOptions, type CallResultF
 import { ContractLedger } from '../contract/contract-ledger.ts'
 import { asCaller, pathOf } from '../lib/caller.ts'
 import { ClientSession } from '../lib/client-session.ts'
+import type { Refusal } from '../lib/refusals.ts'
 import type { Target } from '../target/target.ts'
 import type { TraceEntry } from './results.ts'
 import type { Scope } from './vars.ts'
@@ -139,6 +140,12 @@ export class FlowContext {
     while (Date.now() - this.lastTrafficAt < quietMs && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, Math.max(10, quietMs - (Date.now() - this.lastTrafficAt))))
     }
+  }
+
+  /** What the roles the runner plays (its user server, its simulated regions) refused at or after `since`, oldest first. */
+  refusalsSince (since: number): Refusal[] {
+    const simulated = [...this.simulated.values()].flatMap((s) => s.refusals.since(since))
+    return [...this.target.refusals?.(since) ?? [], ...simulated].sort((a, b) => a.at - b.at)
   }
 
   record (entry: Omit<TraceEntry, 'at'>): void {

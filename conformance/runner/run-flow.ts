@@ -5,12 +5,18 @@ import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Target } from '../target/target.ts'
 import { roleAt, signerOf } from '../contract/roles.ts'
 import { currentCaller, pathOf } from '../lib/caller.ts'
+import { describeRefusals, type Refusal } from '../lib/refusals.ts'
 import { isClientOperation } from './trace-callers.ts'
 import { isSafe, perform } from './actions.ts'
 import { check, Impossible, type StepState } from './expectations.ts'
 import { FlowContext } from './flow-context.ts'
 import type { Check, FlowResult } from './results.ts'
 import { applySetup } from './setup.ts'
+
+/** A failure's message, followed by what the runner's roles refused meanwhile (issue 14): often the cause. */
+export function withRefusals (message: string, refusals: readonly Refusal[]): string {
+  return refusals.length === 0 ? message : `${message}\nmeanwhile ${describeRefusals(refusals)}`
+}
 
 export type RunFlowOptions = { eventTimeoutMs?: number, onCheck?: (check: Check) => void }
 
@@ -50,7 +56,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     try {
       restore = await applySetup(ctx)
     } catch (err) {
-      return everyOutcome(err instanceof Impossible ? 'impossible' : 'fail', `setup failed: ${(err as Error).message}`)
+      return everyOutcome(err instanceof Impossible ? 'impossible' : 'fail', withRefusals(`setup failed: ${(err as Error).message}`, ctx.refusalsSince(started)))
     }
     let broken: string | undefined
     let brokenStatus: 'fail' | 'impossible' = 'fail'
@@ -73,7 +79,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
           ctx.scope.last = state.response.body as Record<string, unknown>
           if ('save' in step.do && step.do.save) ctx.scope[step.do.save] = state.response.body as Record<string, unknown>
         } catch (err) {
-          broken = `step ${step.id} could not be performed: ${(err as Error).message}`
+          broken = withRefusals(`step ${step.id} could not be performed: ${(err as Error).message}`, ctx.refusalsSince(stepStarted))
           if (err instanceof Impossible) brokenStatus = 'impossible'
         }
       }
@@ -89,7 +95,8 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
           await check(ctx, o.expect, state)
           add({ ...base, status: 'pass' })
         } catch (err) {
-          add({ ...base, status: err instanceof Impossible ? 'impossible' : 'fail', message: (err as Error).message })
+          const impossible = err instanceof Impossible
+          add({ ...base, status: impossible ? 'impossible' : 'fail', message: impossible ? (err as Error).message : withRefusals((err as Error).message, ctx.refusalsSince(stepStarted)) })
         }
       }
       addViolations()

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { exportPrivateKey, exportPublicKey, generateKeyPair } from '../../reference/lib/signatures/index.ts'
 import { freePorts } from '../../tools/xmpp-servers/free-port.ts'
 import { placeholdersOf, spawnRegion, waitForLease, type Placeholder, type RegionProcess } from './region-process.ts'
+import { describeRefusals } from '../lib/refusals.ts'
 import { startSimulatedUserServer } from './simulated-user-server.ts'
 import type { RegionEndpoint, Target } from './target.ts'
 
@@ -52,10 +53,16 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
 
   const start = async (launch: Launch): Promise<void> => {
     const { endpoint, command } = launch
+    const startedAt = Date.now()
+    // Why it took no lease, when the user server the runner plays refused its renewals (issue 14).
+    const refused = (err: unknown): Error => {
+      const mine = us.refusals.since(startedAt, (r) => r.keyId === endpoint.regionId || r.path.includes(endpoint.regionId!))
+      return mine.length === 0 ? err as Error : new Error(`${(err as Error).message}; ${describeRefusals(mine)}`)
+    }
     const wait = waitForLease((o) => us.observe(o), endpoint.regionId!, startTimeoutMs)
     if (command === undefined) {
       startByHand({ name: endpoint.name, regionId: endpoint.regionId!, userServerUrl: us.url, keyFile: launch.values.keyFile, timeoutMs: startTimeoutMs })
-      endpoint.url = await wait.lease
+      endpoint.url = await wait.lease.catch((err) => { throw refused(err) })
       return
     }
     launch.process = spawnRegion(command, launch.values)
@@ -65,7 +72,7 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
     } catch (err) {
       wait.cancel()
       await launch.process.kill()
-      throw new Error(`${(err as Error).message}\n  command: ${[command].flat().join(' ')}\n  output: ${launch.process.output().trim().slice(-1500)}`)
+      throw new Error(`${refused(err).message}\n  command: ${[command].flat().join(' ')}\n  output: ${launch.process.output().trim().slice(-1500)}`)
     }
   }
 
@@ -110,6 +117,7 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
     reviveRegion: restartable ? async (index) => { await start(launches[index]!) } : undefined,
     restartUserServer: async (downMs) => { await us.restart(downMs) },
     observe: (observer) => us.observe(observer),
+    refusals: (since) => us.refusals.since(since),
     // Only what reaches or leaves the user server passes through the runner.
     observes: (from, to) => from === 'US' || to === 'US',
     keyIdUrl: (keyId) => keyId === 'user-server' ? us.url : launches.find((l) => l.endpoint.regionId === keyId)?.endpoint.url,

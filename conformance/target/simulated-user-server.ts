@@ -12,6 +12,7 @@ import { exportPublicKey, generateKeyPair } from '../../reference/lib/signatures
 import { openSqliteStore, type Store } from '../../reference/store/index.ts'
 import { createUserServer, type UserServer } from '../../reference/user-server/index.ts'
 import { recordExchanges } from '../lib/record-exchanges.ts'
+import { RefusalLog } from '../lib/refusals.ts'
 
 export type SimulatedUserServerOptions = {
   /** Where it listens; 0 (the default) picks a free port. */
@@ -28,6 +29,8 @@ export type SimulatedUserServer = {
   dataDir: string
   /** Provisions a region in the directory with its public key (adminProvisionRegion). */
   provisionRegion: (region: { regionId: string, name: string, publicKey: string }) => Promise<void>
+  /** What it refused (answers of 400 or more), with the signature base it rebuilt for a signed request. */
+  refusals: RefusalLog
   /** Requests it received, and every request a PeerClient of this process sent. Returns the stop function. */
   observe: (observer: (exchange: ObservedExchange) => void) => () => void
   /** Stops and starts it again on the same address, from the same file, down for `downMs` in between (default 0). */
@@ -41,11 +44,12 @@ export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5 }: 
   const keys = generateKeyPair()
   const observers = new Set<(exchange: ObservedExchange) => void>()
   const logger = createLogger({ role: 'simulated-user-server' })
+  const refusals = new RefusalLog()
 
   const open = async (at: number): Promise<{ store: Store, server: UserServer }> => {
     const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
     const server = createUserServer({ store, ...keys, adminToken, port: at, logger })
-    recordExchanges(server.server, (x) => { for (const o of observers) o(x) })
+    recordExchanges(server.server, (x) => { for (const o of observers) o(x) }, { by: 'the runner\'s user server', log: refusals })
     await server.start()
     return { store, server }
   }
@@ -59,6 +63,7 @@ export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5 }: 
     adminToken,
     publicKey: exportPublicKey(keys.publicKey),
     dataDir,
+    refusals,
     async provisionRegion ({ regionId, name, publicKey }) {
       await admin.call(url, 'adminProvisionRegion', { headers: { authorization: `Bearer ${adminToken}` }, body: { regionId, name, kind: 'region', publicKey } })
     },
