@@ -78,13 +78,15 @@ for a media type, with GRIDIM-ERR-1 for an error answer) naming the operation, r
 response, status and JSON pointer. The summary gives the number of messages validated.
 
 Results: pass, fail, impossible (the target lacks what the flow needs), skip (documented, not
-executable), xfail (an expected failure), xpass (listed as expected to fail, but passed). Exit
+executable), xfail (an expected failure), xpass (listed as expected to fail, but passed),
+blocked (failed because an earlier check of the flow failed: a step that could not be
+performed, a lease the target lost, a sign-on that failed; neither a pass nor a failure). Exit
 status 0 when nothing failed unexpectedly and no expected failure passed, 1 otherwise; 2 when
 the run could not start (a bad target file, a region that did not start).
 
 The embedded grid logs only errors (to stderr); GRIDIM_LOG=info shows the rest.`
 
-const SYMBOL: Record<Check['status'], string> = { pass: '.', fail: 'F', impossible: 'i', skip: 's', xfail: 'x', xpass: 'X' }
+const SYMBOL: Record<Check['status'], string> = { pass: '.', fail: 'F', impossible: 'i', skip: 's', xfail: 'x', xpass: 'X', blocked: 'b' }
 
 export async function main (argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -150,6 +152,13 @@ export async function main (argv: string[]): Promise<number> {
       for (const c of f.checks.filter((c) => c.status === 'fail' || c.status === 'xpass')) {
         console.log(`FAIL ${c.flow} step ${c.step} [${c.requirements.join(', ')}] ${c.outcome}\n     ${c.message}\n     re-run: ${rerunCommand(c.flow, run.rerun)}`)
       }
+      // Checks that follow from a failure above: named once per cause, not as failures of their own.
+      const blocked = new Map<string, Check[]>()
+      for (const c of f.checks.filter((c) => c.status === 'blocked')) {
+        const by = c.blockedBy ?? 'an earlier failure'
+        blocked.set(by, [...blocked.get(by) ?? [], c])
+      }
+      for (const [by, list] of blocked) console.log(`BLOCKED ${f.flow}: ${list.length} later check${list.length === 1 ? '' : 's'} (step ${[...new Set(list.map((c) => c.step))].join(', ')}) blocked by ${by}`)
     }
     const requirements = new Set(run.flows.flatMap((f) => f.checks.filter((c) => c.status === 'pass').flatMap((c) => c.requirements)))
     console.log(`\nGridIM conformance — ${run.target}`)

@@ -10,7 +10,7 @@ function esc (s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 
-const COLORS: Record<string, string> = { pass: '#1a7f37', fail: '#cf222e', xpass: '#cf222e', xfail: '#9a6700', impossible: '#57606a', skip: '#57606a' }
+const COLORS: Record<string, string> = { pass: '#1a7f37', fail: '#cf222e', xpass: '#cf222e', xfail: '#9a6700', impossible: '#57606a', skip: '#57606a', blocked: '#8250df' }
 
 export function sequenceDiagram (trace: TraceEntry[]): string {
   const entries = trace.slice(0, 200)
@@ -36,7 +36,7 @@ export function sequenceDiagram (trace: TraceEntry[]): string {
 
 function flowSection (f: FlowResult, selectors?: readonly string[]): string {
   const rows = f.checks.map((c) => `<tr><td>${esc(c.step)}</td><td style="color:${COLORS[c.status]}">${c.status}</td><td>${esc(c.outcome)}</td>` +
-    `<td>${c.requirements.map((id) => `<span title="${esc(requirementText(id))}">${id}</span>`).join(' ')}</td><td>${esc(c.message ?? '')}</td></tr>`)
+    `<td>${c.requirements.map((id) => `<span title="${esc(requirementText(id))}">${id}</span>`).join(' ')}</td><td>${c.blockedBy === undefined ? '' : `blocked by ${esc(c.blockedBy)}: `}${esc(c.message ?? '')}</td></tr>`)
   return `<section id="${esc(f.flow)}"><h2>${esc(f.flow)} — ${esc(f.title)}</h2><p>${f.durationMs} ms · re-run: <code>${esc(rerunCommand(f.flow, selectors))}</code></p>` +
     `<table><tr><th>step</th><th>status</th><th>outcome</th><th>requirements</th><th>message</th></tr>${rows.join('')}</table>` +
     `<details><summary>sequence diagram (${f.trace.length} exchanges)</summary>${sequenceDiagram(f.trace)}</details></section>`

@@ -20,6 +20,7 @@ function point (c: Check, n: number, flow: FlowResult, selectors?: readonly stri
     case 'pass': return `ok ${n} - ${name}`
     case 'skip': return `ok ${n} - ${name} # SKIP ${c.message ?? ''}`
     case 'impossible': return `ok ${n} - ${name} # SKIP impossible: ${c.message ?? ''}`
+    case 'blocked': return `ok ${n} - ${name} # SKIP blocked by ${c.blockedBy ?? 'an earlier failure'}: ${(c.message ?? '').split('\n')[0]}`
     case 'xfail': return `not ok ${n} - ${name} # TODO expected failure: ${c.message ?? ''}`
     default: {
       const diag = {

@@ -11,6 +11,12 @@ export type CheckStatus =
   | 'xfail'
   /** Listed as an expected failure, but passed: the expectations file is out of date. */
   | 'xpass'
+  /**
+   * Not judged: an earlier failure of the flow (`blockedBy`) made it fail — a step that could not
+   * be performed, a lease the target lost, a sign-on that failed. Neither a pass nor a failure of
+   * its own requirements; the earlier failure fails the run.
+   */
+  | 'blocked'
 
 export type TraceEntry = {
   at: number
@@ -34,6 +40,8 @@ export type Check = {
   requirements: string[]
   status: CheckStatus
   message?: string
+  /** For a blocked check: the earlier failure of the flow it follows from (`step 3 [GRIDIM-…] outcome`). */
+  blockedBy?: string
 }
 
 export type FlowResult = {
@@ -60,7 +68,7 @@ export type RunResult = {
 }
 
 export function countByStatus (run: RunResult): Record<CheckStatus, number> {
-  const counts: Record<CheckStatus, number> = { pass: 0, fail: 0, impossible: 0, skip: 0, xfail: 0, xpass: 0 }
+  const counts: Record<CheckStatus, number> = { pass: 0, fail: 0, impossible: 0, skip: 0, xfail: 0, xpass: 0, blocked: 0 }
   for (const f of run.flows) for (const c of f.checks) counts[c.status]++
   return counts
 }

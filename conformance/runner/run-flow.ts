@@ -6,6 +6,7 @@ import type { Target } from '../target/target.ts'
 import { roleAt, signerOf } from '../contract/roles.ts'
 import { currentCaller, pathOf } from '../lib/caller.ts'
 import { describeRefusals, type Refusal } from '../lib/refusals.ts'
+import { Blocking, checkLabel } from './blocking.ts'
 import { isClientOperation } from './trace-callers.ts'
 import { isSafe, perform } from './actions.ts'
 import { check, Impossible, type StepState } from './expectations.ts'
@@ -23,11 +24,20 @@ export type RunFlowOptions = { eventTimeoutMs?: number, onCheck?: (check: Check)
 export async function runFlow ({ flow, file }: LoadedFlow, target: Target, options: RunFlowOptions = {}): Promise<FlowResult> {
   const started = Date.now()
   const checks: Check[] = []
-  const add = (c: Check): void => { checks.push(c); options.onCheck?.(c) }
+  const blocking = new Blocking()
+  const add = (c: Check): void => { const judged = blocking.judge(c); checks.push(judged); options.onCheck?.(judged) }
   const ctx = new FlowContext(flow, target, options.eventTimeoutMs ?? 15_000)
   const result = (): FlowResult => ({ flow: flow.id, title: flow.title, file, checks, trace: ctx.trace, durationMs: Date.now() - started, messagesValidated: ctx.contract.validated })
   const everyOutcome = (status: Check['status'], message: string): FlowResult => {
-    for (const step of flow.steps) for (const o of step.outcomes) add({ flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements, status, message })
+    let first = true
+    for (const step of flow.steps) {
+      for (const o of step.outcomes) {
+        // A failed setup fails the first check; the others are blocked by it, not failures of their own (issue 14).
+        const blockedBy = status === 'fail' && !first ? 'setup' : undefined
+        add({ flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements, status: blockedBy === undefined ? status : 'blocked', message, ...(blockedBy === undefined ? {} : { blockedBy }) })
+        first = false
+      }
+    }
     return result()
   }
 
@@ -46,6 +56,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     if (x.operationId !== 'renewRegionLease') ctx.lastTrafficAt = Date.now()
     // Named as the flow names the roles, so the sequence diagram's lanes meet the stanzas' (GW, D);
     // an unsigned request by the caller it went out for (a client of the flow, or the runner).
+    blocking.noteExchange(x, signerOf(ctx, x.keyId)?.name ?? roleAt(ctx, x.url).name)
     const caller = currentCaller()
     if (caller?.traced === true) return
     const from = signerOf(ctx, x.keyId)?.name ?? caller?.name ?? (isClientOperation(x.operationId) ? 'client' : 'unsigned')
@@ -60,6 +71,8 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     }
     let broken: string | undefined
     let brokenStatus: 'fail' | 'impossible' = 'fail'
+    /** The first check of the step that could not be performed: the later steps' checks are blocked by it. */
+    let brokenAt: string | undefined
     // A received stanza that breaks its schema fails a check of the step it arrived in.
     const addViolations = (): void => {
       for (const v of ctx.xmpp.takeViolations()) {
@@ -89,7 +102,11 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
       const ordered = [...step.outcomes].sort((a, b) => negative(a) - negative(b))
       for (const o of ordered) {
         const base = { flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements }
-        if (broken !== undefined) { add({ ...base, status: brokenStatus, message: broken }); continue }
+        if (broken !== undefined) {
+          if (brokenAt !== undefined && brokenStatus === 'fail') add({ ...base, status: 'blocked', message: broken, blockedBy: brokenAt })
+          else add({ ...base, status: brokenStatus, message: broken })
+          continue
+        }
         if (!o.expect) { add({ ...base, status: 'skip', message: 'documented outcome without an executable expectation' }); continue }
         try {
           await check(ctx, o.expect, state)
@@ -99,6 +116,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
           add({ ...base, status: impossible ? 'impossible' : 'fail', message: impossible ? (err as Error).message : withRefusals((err as Error).message, ctx.refusalsSince(stepStarted)) })
         }
       }
+      if (broken !== undefined && brokenAt === undefined) brokenAt = checkLabel({ step: step.id, requirements: ordered[0]?.requirements ?? [], outcome: ordered[0]?.text ?? 'its action' })
       addViolations()
     }
   } finally {
