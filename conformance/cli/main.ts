@@ -8,6 +8,7 @@ import { loadFlows } from '../../tools/spec/flows.ts'
 import { toHtml } from '../report/html.ts'
 import { toJson } from '../report/json.ts'
 import { toJunit } from '../report/junit.ts'
+import { processOutputNote } from '../report/process-output.ts'
 import { rerunCommand } from '../report/requirement-text.ts'
 import { DEFAULT_TIMEOUT, rerunSelectors } from './rerun.ts'
 import { toTap } from '../report/tap.ts'
@@ -166,6 +167,8 @@ export async function main (argv: string[]): Promise<number> {
       Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join('  '))
     console.log(`requirements passed: ${requirements.size}  messages validated against the OpenAPI documents: ${messagesValidated(run)}  time: ${(run.durationMs / 1000).toFixed(1)} s`)
     for (const note of new Set(Object.values(target?.missing ?? {}))) console.log(`note: ${note}`)
+    const output = processOutputNote(run, values.out === undefined ? undefined : resolve(values.out))
+    if (output !== undefined) console.log(`note: ${output}`)
     console.log(runPassed(run) ? 'RESULT: PASS' : 'RESULT: FAIL')
   } else {
     process.stdout.write(reports[values.reporter as 'tap' | 'json' | 'junit'])

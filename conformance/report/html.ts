@@ -2,6 +2,7 @@
 // checks and a sequence diagram (SVG) of the traffic the runner saw.
 import type { FlowResult, RunResult, TraceEntry } from '../runner/results.ts'
 import { countByStatus, messagesValidated } from '../runner/results.ts'
+import { processOutputHtml } from './process-output.ts'
 import { requirementText, rerunCommand } from './requirement-text.ts'
 
 // Its own escaping, not the docs generator's: the runner ships in the package without the
@@ -39,7 +40,7 @@ function flowSection (f: FlowResult, selectors?: readonly string[]): string {
     `<td>${c.requirements.map((id) => `<span title="${esc(requirementText(id))}">${id}</span>`).join(' ')}</td><td>${c.blockedBy === undefined ? '' : `blocked by ${esc(c.blockedBy)}: `}${esc(c.message ?? '')}</td></tr>`)
   return `<section id="${esc(f.flow)}"><h2>${esc(f.flow)} — ${esc(f.title)}</h2><p>${f.durationMs} ms · re-run: <code>${esc(rerunCommand(f.flow, selectors))}</code></p>` +
     `<table><tr><th>step</th><th>status</th><th>outcome</th><th>requirements</th><th>message</th></tr>${rows.join('')}</table>` +
-    `<details><summary>sequence diagram (${f.trace.length} exchanges)</summary>${sequenceDiagram(f.trace)}</details></section>`
+    `<details><summary>sequence diagram (${f.trace.length} exchanges)</summary>${sequenceDiagram(f.trace)}</details>${processOutputHtml(f)}</section>`
 }
 
 export function toHtml (run: RunResult): string {

@@ -1,5 +1,7 @@
 // What a run produces: one check per flow outcome, with its requirements and the traffic of
 // the flow it belongs to.
+import type { ProcessOutput } from '../target/output-log.ts'
+
 export type CheckStatus =
   | 'pass'
   | 'fail'
@@ -53,6 +55,8 @@ export type FlowResult = {
   durationMs: number
   /** HTTP messages of the implementation checked against the OpenAPI documents (GRIDIM-ROLE-9). */
   messagesValidated?: number
+  /** What the target's processes the runner started (regions under test) wrote during the flow. */
+  processOutput?: ProcessOutput[]
 }
 
 export type RunResult = {

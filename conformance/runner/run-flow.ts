@@ -27,7 +27,10 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   const blocking = new Blocking()
   const add = (c: Check): void => { const judged = blocking.judge(c); checks.push(judged); options.onCheck?.(judged) }
   const ctx = new FlowContext(flow, target, options.eventTimeoutMs ?? 15_000)
-  const result = (): FlowResult => ({ flow: flow.id, title: flow.title, file, checks, trace: ctx.trace, durationMs: Date.now() - started, messagesValidated: ctx.contract.validated })
+  const result = (): FlowResult => {
+    const output = target.processOutput?.(started) ?? []
+    return { flow: flow.id, title: flow.title, file, checks, trace: ctx.trace, durationMs: Date.now() - started, messagesValidated: ctx.contract.validated, ...(output.length === 0 ? {} : { processOutput: output }) }
+  }
   const everyOutcome = (status: Check['status'], message: string): FlowResult => {
     let first = true
     for (const step of flow.steps) {

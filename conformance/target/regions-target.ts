@@ -11,6 +11,7 @@ import { exportPrivateKey, exportPublicKey, generateKeyPair } from '../../refere
 import { freePorts } from '../../tools/xmpp-servers/free-port.ts'
 import { placeholdersOf, spawnRegion, waitForLease, type Placeholder, type RegionProcess } from './region-process.ts'
 import { describeRefusals } from '../lib/refusals.ts'
+import { OutputLog } from './output-log.ts'
 import { startSimulatedUserServer } from './simulated-user-server.ts'
 import type { RegionEndpoint, Target } from './target.ts'
 
@@ -43,7 +44,7 @@ function printManualStart ({ name, regionId, userServerUrl, keyFile, timeoutMs }
     `${keyFile ? `, key file ${keyFile}` : ''}. Waiting up to ${timeoutMs / 1000} s for its lease...\n`)
 }
 
-type Launch = { endpoint: RegionEndpoint, command?: string | string[], values: Partial<Record<Placeholder, string>>, process?: RegionProcess }
+type Launch = { endpoint: RegionEndpoint, command?: string | string[], values: Partial<Record<Placeholder, string>>, process?: RegionProcess, log: OutputLog }
 
 export async function startRegionsTarget (options: RegionsTargetOptions): Promise<Target> {
   const { regions, startTimeoutMs = 30_000, startByHand = printManualStart } = options
@@ -65,7 +66,7 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
       endpoint.url = await wait.lease.catch((err) => { throw refused(err) })
       return
     }
-    launch.process = spawnRegion(command, launch.values)
+    launch.process = spawnRegion(command, launch.values, launch.log)
     const died = launch.process.exited.then((why) => { throw new Error(`region ${endpoint.name} ${why}`) })
     try {
       endpoint.url = await Promise.race([wait.lease, died])
@@ -96,7 +97,7 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
       }
       if (r.command !== undefined && placeholdersOf(r.command).includes('port')) values.port = String((await freePorts(1))[0])
       await us.provisionRegion({ regionId, name, publicKey })
-      launches.push({ endpoint: { name, regionId, url: '' }, command: r.command, values })
+      launches.push({ endpoint: { name, regionId, url: '' }, command: r.command, values, log: new OutputLog(name) })
     }
     for (const launch of launches) await start(launch)
   } catch (err) {
@@ -118,6 +119,8 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
     restartUserServer: async (downMs) => { await us.restart(downMs) },
     observe: (observer) => us.observe(observer),
     refusals: (since) => us.refusals.since(since),
+    // What the regions the runner started wrote, across a revival too (the same log).
+    processOutput: (since) => launches.flatMap((l) => l.log.since(since) ?? []),
     // Only what reaches or leaves the user server passes through the runner.
     observes: (from, to) => from === 'US' || to === 'US',
     keyIdUrl: (keyId) => keyId === 'user-server' ? us.url : launches.find((l) => l.endpoint.regionId === keyId)?.endpoint.url,
