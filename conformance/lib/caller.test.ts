@@ -3,6 +3,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { PeerClient } from '../../reference/lib/http/index.ts'
+import { isClientOperation } from '../runner/trace-callers.ts'
 import { asCaller, currentCaller, pathOf } from './caller.ts'
 
 t.test('a request made inside asCaller is observed as that caller\'s, across awaits; outside it, nobody\'s', async (t) => {
@@ -25,4 +26,9 @@ t.test('a request made inside asCaller is observed as that caller\'s, across awa
 
 t.test('pathOf keeps the query', async (t) => {
   t.equal(pathOf('http://127.0.0.1:1/client/events?after=3&wait=0'), '/client/events?after=3&wait=0')
+})
+
+t.test('an unsigned observed request of client.yaml is a client\'s', async (t) => {
+  t.equal(isClientOperation('clientListEvents'), true)
+  t.equal(isClientOperation('renewRegionLease'), false)
 })

@@ -11,7 +11,7 @@ import { PeerClient, signerFor } from '../../reference/lib/http/index.ts'
 import { exportPrivateKey, exportPublicKey, generateKeyPair } from '../../reference/lib/signatures/index.ts'
 import { startRegionsTarget } from '../target/regions-target.ts'
 import { startSimulatedUserServer } from '../target/simulated-user-server.ts'
-import { describeRefusals, rebuiltSignatureBase, RefusalLog, type Refusal } from './refusals.ts'
+import { describeRefusals, rebuiltSignatureBase, RefusalLog, refusalOf, type Refusal } from './refusals.ts'
 
 const GRIDIM = resolve(dirname(fileURLToPath(import.meta.url)), '../../tools/bin/gridim.js')
 
@@ -59,4 +59,12 @@ t.test('a region that signs with the wrong key: the start fails naming the refus
     regions: [{ command: [process.execPath, GRIDIM, 'region', '--user-server', '{userServerUrl}', '--region-id', '{regionId}', '--key-file', wrongKey, '--port', '{port}'] }],
     startTimeoutMs: 12_000
   }), /the runner's user server refused \d+ renewRegionLease \(PUT \/regions\/[-0-9a-f]+\/lease, keyid [-0-9a-f]+\) with 401 bad-signature .*; signature base it rebuilt:\n {4}"@method": PUT\n/)
+})
+
+t.test('an answer under 400 is no refusal; one without a problem body or a signature has no code and no base', async (t) => {
+  const request = { method: 'post', url: new URL('http://h/instant-messages?x=1'), headers: {} }
+  const x = { operationId: 'deliverInstantMessage', method: 'POST', url: 'http://h/instant-messages?x=1', status: 200, at: 5 }
+  t.equal(refusalOf('RX', request, x), undefined)
+  t.same(refusalOf('RX', request, { ...x, status: 500, responseBody: 'oops' }), { at: 5, by: 'RX', operationId: 'deliverInstantMessage', method: 'POST', path: '/instant-messages?x=1', status: 500 })
+  t.same(refusalOf('RX', request, { ...x, status: 404, responseBody: { code: 7, detail: null } }), { at: 5, by: 'RX', operationId: 'deliverInstantMessage', method: 'POST', path: '/instant-messages?x=1', status: 404 })
 })
