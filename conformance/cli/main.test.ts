@@ -2,7 +2,7 @@
 // starts them from the file's commands, plays the user server, and can crash and revive them,
 // so the flows that kill a region run too. The JSON reporter's output is what is checked.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,9 +12,9 @@ import { loadTargetFile } from '../target/target-file.ts'
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../tools/bin')
 const REGION = `node ${join(BIN, 'gridim.js')} region --user-server {userServerUrl} --region-id {regionId} --key-file {keyFile} --name {name} --port {port}`
 
-function conformance (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
+function conformance (args: string[], log = 'silent'): Promise<{ code: number | null, stdout: string, stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(BIN, 'gridim-conformance.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GRIDIM_LOG: 'silent' } })
+    const child = spawn(process.execPath, [join(BIN, 'gridim-conformance.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GRIDIM_LOG: log } })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c) => { stdout += c })
@@ -58,4 +58,27 @@ t.test('a target file with a mistake is refused before anything starts', async (
   const { code, stderr } = await conformance(['--target', join(dir, 'bad-1.yaml')])
   t.equal(code, 2, 'the command exits with status 2')
   t.match(stderr, /^gridim-conformance: .*unknown placeholder \{userserverurl\}/)
+})
+
+t.test('a failure\'s re-run line repeats --target, --expectations and --timeout', async (t) => {
+  const file = join(dir, 'rerun.yaml')
+  writeFileSync(file, `name: two reference regions\nregions:\n  - command: ${REGION}\n  - command: ${REGION}\n`)
+  // Listed as an expected failure, the flow passes: an xpass, which the summary prints as a failure.
+  const expectations = join(dir, 'known.yaml')
+  writeFileSync(expectations, '- { flow: x-request-body-too-large, reason: listed to make the run fail }\n')
+  const out = join(dir, 'out')
+  // The regions the runner starts log at info: what they write is captured per flow.
+  const { code, stdout } = await conformance(['--target', file, '--expectations', expectations, '--timeout', '5000', '--flow', 'x-request-body-too-large', '--out', out], 'info')
+  t.equal(code, 1)
+  t.match(stdout, `note: output of the target's processes captured for 1 flow: in ${out}/report.json (flows[].processOutput) and ${out}/report.html (under each flow)`)
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))
+  t.ok(report.flows[0].processOutput.length > 0, 'what the regions wrote during the flow is in the report')
+  for (const p of report.flows[0].processOutput) t.match(p.process, /^Region [12]$/)
+  t.match(report.flows[0].processOutput[0].stdout + report.flows[0].processOutput[0].stderr, /"level":"(info|warn|error)"/)
+  t.match(readFileSync(join(out, 'report.html'), 'utf8'), /<summary>Region [12] (stdout|stderr) \(\d+ lines\)<\/summary>/)
+  const lines = stdout.split('\n').filter((l) => l.includes('re-run:'))
+  t.ok(lines.length > 0, 'each failure has a re-run line')
+  for (const line of lines) {
+    t.equal(line.trim(), `re-run: npx gridim-conformance --target ${file} --expectations ${expectations} --timeout 5000 --flow x-request-body-too-large`)
+  }
 })

@@ -8,6 +8,9 @@ import { loadFlows } from '../../tools/spec/flows.ts'
 import { toHtml } from '../report/html.ts'
 import { toJson } from '../report/json.ts'
 import { toJunit } from '../report/junit.ts'
+import { processOutputNote } from '../report/process-output.ts'
+import { rerunCommand } from '../report/requirement-text.ts'
+import { DEFAULT_TIMEOUT, rerunSelectors } from './rerun.ts'
 import { toTap } from '../report/tap.ts'
 import { countByStatus, messagesValidated, runPassed, type Check } from '../runner/results.ts'
 import { runConformance, type ConformanceTarget } from '../runner/run-conformance.ts'
@@ -26,7 +29,9 @@ Usage: gridim-conformance [options]
                        a real one started on loopback, or the runner's own (simulated); none
                        leaves the XMPP flows impossible (default: prosody when installed, else
                        simulated)
-  --flow ID            run only this flow (repeatable); a failure's report names this command
+  --flow ID            run only this flow (repeatable); each failure prints the command that
+                       re-runs its flow against the same target (--target, --xmpp,
+                       --expectations and --timeout repeated)
   --list               list the flows and exit
   --reporter NAME      what goes to stdout: summary (default), tap, json, junit
   --out DIR            also write report.tap, report.json, report.junit.xml and report.html to DIR
@@ -74,13 +79,15 @@ for a media type, with GRIDIM-ERR-1 for an error answer) naming the operation, r
 response, status and JSON pointer. The summary gives the number of messages validated.
 
 Results: pass, fail, impossible (the target lacks what the flow needs), skip (documented, not
-executable), xfail (an expected failure), xpass (listed as expected to fail, but passed). Exit
+executable), xfail (an expected failure), xpass (listed as expected to fail, but passed),
+blocked (failed because an earlier check of the flow failed: a step that could not be
+performed, a lease the target lost, a sign-on that failed; neither a pass nor a failure). Exit
 status 0 when nothing failed unexpectedly and no expected failure passed, 1 otherwise; 2 when
 the run could not start (a bad target file, a region that did not start).
 
 The embedded grid logs only errors (to stderr); GRIDIM_LOG=info shows the rest.`
 
-const SYMBOL: Record<Check['status'], string> = { pass: '.', fail: 'F', impossible: 'i', skip: 's', xfail: 'x', xpass: 'X' }
+const SYMBOL: Record<Check['status'], string> = { pass: '.', fail: 'F', impossible: 'i', skip: 's', xfail: 'x', xpass: 'X', blocked: 'b' }
 
 export async function main (argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -92,7 +99,7 @@ export async function main (argv: string[]): Promise<number> {
       reporter: { type: 'string', default: 'summary' },
       out: { type: 'string' },
       expectations: { type: 'string' },
-      timeout: { type: 'string', default: '15000' },
+      timeout: { type: 'string', default: DEFAULT_TIMEOUT },
       xmpp: { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
@@ -130,6 +137,7 @@ export async function main (argv: string[]): Promise<number> {
     onFlowEnd: (r) => progress(`${r.checks.map((c) => SYMBOL[c.status]).join('')} ${r.durationMs} ms\n`)
   })
 
+  run.rerun = rerunSelectors(values)
   const counts = countByStatus(run)
   const reports = { tap: toTap(run), json: toJson(run), junit: toJunit(run) }
   if (values.out) {
@@ -143,8 +151,15 @@ export async function main (argv: string[]): Promise<number> {
   if (values.reporter === 'summary') {
     for (const f of run.flows) {
       for (const c of f.checks.filter((c) => c.status === 'fail' || c.status === 'xpass')) {
-        console.log(`FAIL ${c.flow} step ${c.step} [${c.requirements.join(', ')}] ${c.outcome}\n     ${c.message}\n     re-run: npx gridim-conformance --flow ${c.flow}`)
+        console.log(`FAIL ${c.flow} step ${c.step} [${c.requirements.join(', ')}] ${c.outcome}\n     ${c.message}\n     re-run: ${rerunCommand(c.flow, run.rerun)}`)
       }
+      // Checks that follow from a failure above: named once per cause, not as failures of their own.
+      const blocked = new Map<string, Check[]>()
+      for (const c of f.checks.filter((c) => c.status === 'blocked')) {
+        const by = c.blockedBy ?? 'an earlier failure'
+        blocked.set(by, [...blocked.get(by) ?? [], c])
+      }
+      for (const [by, list] of blocked) console.log(`BLOCKED ${f.flow}: ${list.length} later check${list.length === 1 ? '' : 's'} (step ${[...new Set(list.map((c) => c.step))].join(', ')}) blocked by ${by}`)
     }
     const requirements = new Set(run.flows.flatMap((f) => f.checks.filter((c) => c.status === 'pass').flatMap((c) => c.requirements)))
     console.log(`\nGridIM conformance — ${run.target}`)
@@ -152,6 +167,8 @@ export async function main (argv: string[]): Promise<number> {
       Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join('  '))
     console.log(`requirements passed: ${requirements.size}  messages validated against the OpenAPI documents: ${messagesValidated(run)}  time: ${(run.durationMs / 1000).toFixed(1)} s`)
     for (const note of new Set(Object.values(target?.missing ?? {}))) console.log(`note: ${note}`)
+    const output = processOutputNote(run, values.out === undefined ? undefined : resolve(values.out))
+    if (output !== undefined) console.log(`note: ${output}`)
     console.log(runPassed(run) ? 'RESULT: PASS' : 'RESULT: FAIL')
   } else {
     process.stdout.write(reports[values.reporter as 'tap' | 'json' | 'junit'])

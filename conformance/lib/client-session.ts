@@ -4,6 +4,7 @@
 // Its shapes are the contract's (client.yaml): the login answer, the event page, each event.
 import { PeerClient, type CallArgs, type CallOptions, type CallResult, type CallResultFor } from '../../reference/lib/http/index.ts'
 import type { ClientEvent, DocumentOperations, SuccessBody } from '../../reference/lib/contract/types.ts'
+import { asCaller } from './caller.ts'
 
 type ClientOperations = DocumentOperations['client']
 /** An operation of the client interface (client.yaml). */
@@ -17,12 +18,23 @@ export type EventOf<T extends ClientEventType> = Extract<ClientEvent, { type: T 
 /** clientLogin's answer: the session's id and secret, the user, its friends, the region. */
 export type LoginAnswer = SuccessBody<ClientOperations['clientLogin']>
 
+/** How many of the last events a timed-out wait names. */
+const WHAT_WAS_SEEN = 5
+
+/** An event in a failure's message: its type and its data, cut short. */
+export function describeEvent (e: ClientEvent): string {
+  const data = JSON.stringify(e.data)
+  return `${e.type} ${data.length > 160 ? data.slice(0, 157) + '...' : data}`
+}
+
 export class ClientSession {
   readonly events: ClientEvent[] = []
   #cursor: string | undefined
   #regionUrl: string
   readonly #peer: PeerClient
   readonly login: LoginAnswer
+  /** Who this client is in a flow (A, B, ...): its requests are traced as theirs. */
+  actor?: string
 
   private constructor (peer: PeerClient, regionUrl: string, login: LoginAnswer) {
     this.#peer = peer
@@ -56,9 +68,9 @@ export class ClientSession {
 
   /** Any operation by name, with whatever it is given (a flow's step, or what the contract forbids on purpose). */
   async callUnchecked<T = unknown> (operationId: string, options: CallOptions = {}): Promise<CallResult<T>> {
-    return await this.#peer.callUnchecked<T>(this.#regionUrl, operationId, {
+    return await asCaller({ name: this.actor ?? `client ${this.userId}` }, async () => await this.#peer.callUnchecked<T>(this.#regionUrl, operationId, {
       ...options, headers: { authorization: `Bearer ${this.login.sessionSecret}`, ...options.headers }
-    })
+    }))
   }
 
   /** Reads what is new in the event log (long-polling up to waitSeconds). */
@@ -83,13 +95,26 @@ export class ClientSession {
   async waitFor (predicate: (e: ClientEvent) => boolean, timeoutMs?: number, what?: string): Promise<ClientEvent>
   async waitFor (predicate: (e: ClientEvent) => boolean, timeoutMs = 10_000, what = 'event'): Promise<ClientEvent> {
     const deadline = Date.now() + timeoutMs
+    const before = this.events.length
     for (;;) {
       const found = this.events.find(predicate)
       if (found) return found
       const left = deadline - Date.now()
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; saw ${JSON.stringify(this.events.map((e) => e.type))}`)
-      await this.poll(Math.max(0, Math.min(5, Math.floor(left / 1000))))
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; ${this.#whatWasSeen(before)}`)
+      try {
+        await this.poll(Math.max(0, Math.min(5, Math.floor(left / 1000))))
+      } catch (err) {
+        // A refused poll (a cursor the region does not accept, a session it dropped) is the cause, not a missing event.
+        throw new Error(`the event log could not be read while waiting for ${what}: ${(err as Error).message}; ${this.#whatWasSeen(before)}`)
+      }
     }
+  }
+
+  /** What a wait saw instead (issue 14): how many events, how many new during the wait, and the last few. */
+  #whatWasSeen (before: number): string {
+    if (this.events.length === 0) return `${this.actor ?? 'the client'} saw no event at all`
+    const last = this.events.slice(-WHAT_WAS_SEEN)
+    return `${this.actor ?? 'the client'} saw ${this.events.length} events (${this.events.length - before} during the wait), the last ${last.length}: ${last.map(describeEvent).join(', ')}`
   }
 
   seen<E extends ClientEvent> (predicate: (e: ClientEvent) => e is E): E[]

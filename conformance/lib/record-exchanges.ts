@@ -3,6 +3,7 @@
 // contract is checked (GRIDIM-ROLE-9) and exchanges are counted the same way for both.
 import type { Request, ResponseObject, Server } from '@hapi/hapi'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
+import { refusalOf, type RefusalLog } from './refusals.ts'
 
 function parsed (payload: unknown): unknown {
   if (!Buffer.isBuffer(payload) || payload.length === 0) return undefined
@@ -10,8 +11,11 @@ function parsed (payload: unknown): unknown {
   try { return JSON.parse(text) } catch { return text }
 }
 
-/** Calls onExchange once per answered request that reached one of the server's operations. */
-export function recordExchanges (server: Server, onExchange: (exchange: ObservedExchange) => void): void {
+/**
+ * Calls onExchange once per answered request that reached one of the server's operations; with
+ * `refusals`, each one answered 400 or more is also logged as refused `by` this role.
+ */
+export function recordExchanges (server: Server, onExchange: (exchange: ObservedExchange) => void, refusals?: { by: string, log: RefusalLog }): void {
   // 'response' fires once the answer has gone out, problem answers included (onPreResponse made them).
   server.events.on('response', (request: Request) => {
     const operationId = request.route.settings.id
@@ -19,7 +23,7 @@ export function recordExchanges (server: Server, onExchange: (exchange: Observed
     const response = request.response as ResponseObject
     const source = response.source
     const keyId = /keyid="([^"]*)"/.exec(String(request.headers['signature-input'] ?? ''))?.[1]
-    onExchange({
+    const exchange: ObservedExchange = {
       operationId,
       method: request.method.toUpperCase(),
       url: request.url.href,
@@ -31,6 +35,9 @@ export function recordExchanges (server: Server, onExchange: (exchange: Observed
       responseContentType: String(response.headers['content-type'] ?? '') || undefined,
       sentAt: request.info.received,
       at: Date.now()
-    })
+    }
+    onExchange(exchange)
+    const refusal = refusals === undefined ? undefined : refusalOf(refusals.by, request, exchange)
+    if (refusal !== undefined) refusals!.log.add(refusal)
   })
 }

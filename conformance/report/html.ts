@@ -2,6 +2,7 @@
 // checks and a sequence diagram (SVG) of the traffic the runner saw.
 import type { FlowResult, RunResult, TraceEntry } from '../runner/results.ts'
 import { countByStatus, messagesValidated } from '../runner/results.ts'
+import { processOutputHtml } from './process-output.ts'
 import { requirementText, rerunCommand } from './requirement-text.ts'
 
 // Its own escaping, not the docs generator's: the runner ships in the package without the
@@ -10,7 +11,7 @@ function esc (s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 
-const COLORS: Record<string, string> = { pass: '#1a7f37', fail: '#cf222e', xpass: '#cf222e', xfail: '#9a6700', impossible: '#57606a', skip: '#57606a' }
+const COLORS: Record<string, string> = { pass: '#1a7f37', fail: '#cf222e', xpass: '#cf222e', xfail: '#9a6700', impossible: '#57606a', skip: '#57606a', blocked: '#8250df' }
 
 export function sequenceDiagram (trace: TraceEntry[]): string {
   const entries = trace.slice(0, 200)
@@ -27,19 +28,19 @@ export function sequenceDiagram (trace: TraceEntry[]): string {
     const color = t.status !== undefined && (t.status >= 400 || t.status === 0) ? '#cf222e' : '#0969da'
     const label = `${t.operationId}${t.status === undefined ? '' : ` ${t.status}`}`
     parts.push(`<line x1="${x1}" y1="${y}" x2="${x2 === x1 ? x1 + 30 : x2}" y2="${y}" stroke="${color}" marker-end="url(#a)"/>` +
-      `<text x="${(x1 + x2) / 2 + (x1 === x2 ? 35 : 0)}" y="${y - 4}" text-anchor="middle" font-size="11">${esc(label)}</text>`)
+      `<text x="${(x1 + x2) / 2 + (x1 === x2 ? 35 : 0)}" y="${y - 4}" text-anchor="middle" font-size="11">${t.method === undefined ? '' : `<title>${esc(`${t.method} ${t.path ?? ''}`)}</title>`}${esc(label)}</text>`)
   })
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${70 + lanes.length * w}" height="${height}" font-family="sans-serif" font-size="12">` +
     '<defs><marker id="a" markerWidth="8" markerHeight="8" refX="8" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#555"/></marker></defs>' +
     parts.join('') + '</svg>'
 }
 
-function flowSection (f: FlowResult): string {
+function flowSection (f: FlowResult, selectors?: readonly string[]): string {
   const rows = f.checks.map((c) => `<tr><td>${esc(c.step)}</td><td style="color:${COLORS[c.status]}">${c.status}</td><td>${esc(c.outcome)}</td>` +
-    `<td>${c.requirements.map((id) => `<span title="${esc(requirementText(id))}">${id}</span>`).join(' ')}</td><td>${esc(c.message ?? '')}</td></tr>`)
-  return `<section id="${esc(f.flow)}"><h2>${esc(f.flow)} — ${esc(f.title)}</h2><p>${f.durationMs} ms · re-run: <code>${esc(rerunCommand(f.flow))}</code></p>` +
+    `<td>${c.requirements.map((id) => `<span title="${esc(requirementText(id))}">${id}</span>`).join(' ')}</td><td>${c.blockedBy === undefined ? '' : `blocked by ${esc(c.blockedBy)}: `}${esc(c.message ?? '')}</td></tr>`)
+  return `<section id="${esc(f.flow)}"><h2>${esc(f.flow)} — ${esc(f.title)}</h2><p>${f.durationMs} ms · re-run: <code>${esc(rerunCommand(f.flow, selectors))}</code></p>` +
     `<table><tr><th>step</th><th>status</th><th>outcome</th><th>requirements</th><th>message</th></tr>${rows.join('')}</table>` +
-    `<details><summary>sequence diagram (${f.trace.length} exchanges)</summary>${sequenceDiagram(f.trace)}</details></section>`
+    `<details><summary>sequence diagram (${f.trace.length} exchanges)</summary>${sequenceDiagram(f.trace)}</details>${processOutputHtml(f)}</section>`
 }
 
 export function toHtml (run: RunResult): string {
@@ -62,7 +63,7 @@ export function toHtml (run: RunResult): string {
 <h1>GridIM conformance — ${esc(run.target)}</h1>
 <p>${run.startedAt} · ${run.durationMs} ms · ${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(' · ')} · messages validated against the OpenAPI documents: ${messagesValidated(run)}</p>
 <h2>Requirements</h2><table><tr><th>id</th><th>passed/checks</th><th>requirement</th></tr>${reqRows.join('')}</table>
-${run.flows.map(flowSection).join('\n')}
+${run.flows.map((f) => flowSection(f, run.rerun)).join('\n')}
 </body></html>
 `
 }

@@ -7,7 +7,7 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 export function toJunit (run: RunResult): string {
   const suites = run.flows.map((f) => {
     const failures = f.checks.filter((c) => c.status === 'fail' || c.status === 'xpass').length
-    const skipped = f.checks.filter((c) => c.status === 'skip' || c.status === 'impossible' || c.status === 'xfail').length
+    const skipped = f.checks.filter((c) => c.status === 'skip' || c.status === 'impossible' || c.status === 'xfail' || c.status === 'blocked').length
     const cases = f.checks.map((c) => {
       const name = esc(`${c.step} ${c.outcome} [${c.requirements.join(', ')}]`)
       const open = `    <testcase classname="${esc(f.flow)}" name="${name}">`
@@ -15,6 +15,7 @@ export function toJunit (run: RunResult): string {
         const quoted = c.requirements.map((id) => `${id}: ${requirementText(id)}`).join('\n')
         return `${open}\n      <failure message="${esc(c.message ?? c.status)}">${esc(quoted)}</failure>\n    </testcase>`
       }
+      if (c.status === 'blocked') return `${open}\n      <skipped message="${esc(`blocked by ${c.blockedBy ?? 'an earlier failure'}: ${c.message ?? ''}`)}"/>\n    </testcase>`
       if (c.status !== 'pass') return `${open}\n      <skipped message="${esc(`${c.status}: ${c.message ?? ''}`)}"/>\n    </testcase>`
       return `${open}</testcase>`
     })

@@ -7,6 +7,7 @@ import { allOperations, type Operation } from '../../reference/lib/contract/oper
 import type { AllOperations, SuccessBody } from '../../reference/lib/contract/types.ts'
 import { buildUrl } from '../../reference/lib/http/index.ts'
 import type { Step } from '../../spec/flows/schema.ts'
+import { pathOf } from '../lib/caller.ts'
 import { readSse } from '../lib/sse.ts'
 import type { FlowContext } from './flow-context.ts'
 import { PAYLOAD_SPOILS, peerCall, SIGNATURE_MODES, type PayloadSpoil, type PeerRequest, type SignatureMode } from './peer-call.ts'
@@ -119,6 +120,12 @@ function isRegion (ctx: FlowContext, name: unknown): name is string {
   return typeof name === 'string' && ctx.regions.has(name)
 }
 
+/** Where a client call goes: the session's region, or with no session the region `at` (or the user's). */
+function clientBaseUrl (ctx: FlowContext, as: string | undefined, at: unknown): string {
+  const session = as === undefined ? undefined : ctx.sessions.get(as)
+  return session?.regionUrl ?? (isRegion(ctx, at) ? ctx.urlOf(at) : ctx.regionUrlOf(String(at ?? as ?? '')))
+}
+
 async function clientCall (ctx: FlowContext, op: Operation, as: string | undefined, args: Record<string, unknown>, mode: SignatureMode, payload?: PayloadSpoil): Promise<ActionResult> {
   if (op.operationId === 'clientLogin' && as !== undefined && Object.keys(args).length === 0) {
     const session = await ctx.signOn(as)
@@ -128,7 +135,7 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
   const { at, bearer, ...members } = args
   const req = split(op, members)
   const session = as === undefined ? undefined : ctx.session(as)
-  const baseUrl = session?.regionUrl ?? (isRegion(ctx, at) ? ctx.urlOf(at) : ctx.regionUrlOf(String(at ?? as ?? '')))
+  const baseUrl = clientBaseUrl(ctx, as, at)
   if (bearer !== undefined) req.headers.authorization = `Bearer ${String(bearer)}`
   else if (session && mode !== 'none') req.headers.authorization = `Bearer ${session.login.sessionSecret}`
   if (op.operationId === 'clientStreamEvents') {
@@ -177,11 +184,19 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
   let result: ActionResult
   let from = action.as ?? 'runner'
   let toName: string
+  // The request line, for the trace: method, and path with the query (issue 14).
+  let line: { method?: string, path?: string } = { method: op.method }
+  const lineAt = (baseUrl: string, members: Record<string, unknown>): void => {
+    try { line = { method: op.method, path: pathOf(buildUrl(baseUrl, op, split(op, members))) } } catch {}
+  }
   if (op.document === 'client') {
     toName = isRegion(ctx, args.at) ? args.at : ctx.flow.actors[action.as ?? '']?.at ?? 'R1'
+    const { at, bearer: _, ...members } = args
+    try { lineAt(clientBaseUrl(ctx, action.as, at), members) } catch {}
     result = await clientCall(ctx, op, action.as, args, mode, payload)
   } else if (op.document === 'admin') {
     toName = 'US'
+    lineAt(ctx.target.userServerUrl, args)
     const req = split(op, args)
     if (mode !== 'none') req.headers.authorization = `Bearer ${ctx.target.adminToken}`
     result = await peerCall(ctx.target.userServerUrl, op, req, undefined, 'none', payload)
@@ -191,9 +206,10 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
     const sim = action.as === undefined ? undefined : ctx.simulated.get(action.as)
     if (action.as !== undefined && sim === undefined) throw new Error(`${action.as} is not a role the runner plays; mark it simulated`)
     from = action.as ?? 'runner'
+    lineAt(ctx.urlOf(toName), args)
     result = await peerCall(ctx.urlOf(toName), op, split(op, args), sim, mode, payload)
     ctx.contract.answered(op.operationId, ctx.urlOf(toName), result)
   }
-  ctx.record({ kind: op.document === 'client' ? 'client' : op.document === 'admin' ? 'admin' : 'peer', operationId: op.operationId, from, to: toName, status: result.status, request: args, response: result.body })
+  ctx.record({ kind: op.document === 'client' ? 'client' : op.document === 'admin' ? 'admin' : 'peer', operationId: op.operationId, from, to: toName, ...line, status: result.status, request: args, response: result.body })
   return result
 }

@@ -2,6 +2,7 @@
 // a bound, never a fixed sleep); negative ones are checked after the step's positives are seen.
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Expectation } from '../../spec/flows/schema.ts'
+import { roleAt, signerOf } from '../contract/roles.ts'
 import { isClientEventType } from '../lib/client-event-types.ts'
 import { is, type ClientEventType } from '../lib/client-session.ts'
 import type { ActionResult } from './actions.ts'
@@ -35,6 +36,18 @@ function exchangeCount (ctx: FlowContext, state: StepState, e: Extract<Expectati
   return state.exchanges.filter((x) => x.operationId === e.operation &&
     roleName(ctx, x.url) === e.to &&
     roleName(ctx, x.keyId === undefined ? undefined : ctx.target.keyIdUrl?.(x.keyId)) === e.from).length
+}
+
+/** What traffic the step did see instead (issue 14): the last few exchanges, who to whom, and their status. */
+export function exchangesSeen (ctx: FlowContext, state: StepState, last = 8, operation?: string): string {
+  // Lease renewals go on all the time: named only by their number, unless they are what was expected.
+  const renewals = operation === 'renewRegionLease' ? [] : state.exchanges.filter((x) => x.operationId === 'renewRegionLease' && x.status < 400)
+  const others = state.exchanges.filter((x) => !renewals.includes(x))
+  const also = renewals.length === 0 ? '' : ` (and ${renewals.length} lease renewal${renewals.length === 1 ? '' : 's'})`
+  if (others.length === 0) return `the step saw no other service-to-service exchange${also}`
+  const shown = others.slice(-last).map((x) =>
+    `${signerOf(ctx, x.keyId)?.name ?? 'unsigned'} -> ${roleAt(ctx, x.url).name} ${x.operationId} ${x.status}`)
+  return `the step saw ${others.length} exchanges${also}, the last ${shown.length}: ${shown.join(', ')}`
 }
 
 /** Resolves when the expectation holds; throws an Error saying what was seen when it does not. */
@@ -81,7 +94,7 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
       if (!ctx.target.observe) throw new Impossible('this target does not let the runner observe service-to-service traffic')
       if (ctx.target.observes?.(expect.from, expect.to) === false) throw new Impossible(`this target does not let the runner observe traffic from ${expect.from} to ${expect.to}`)
       const deadline = Date.now() + ctx.eventTimeoutMs
-      const fail = (n: number): Error => new Error(`expected ${expect.count ?? 'at least one'} ${expect.operation} from ${expect.from} to ${expect.to}, saw ${n}`)
+      const fail = (n: number): Error => new Error(`expected ${expect.count ?? 'at least one'} ${expect.operation} from ${expect.from} to ${expect.to}, saw ${n}; ${exchangesSeen(ctx, state, 8, expect.operation)}`)
       for (;;) {
         const n = exchangeCount(ctx, state, expect)
         if (expect.count === undefined ? n > 0 : n === expect.count) break

@@ -2,10 +2,13 @@
 // target, the client sessions, saved responses, and the trace of everything exchanged.
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Flow } from '../../spec/flows/schema.ts'
+import { allOperations, type Operation } from '../../reference/lib/contract/operations.ts'
 import type { DocumentOperations } from '../../reference/lib/contract/types.ts'
-import { PeerClient, type CallArgs, type CallOptions, type CallResultFor } from '../../reference/lib/http/index.ts'
+import { buildUrl, PeerClient, type CallArgs, type CallOptions, type CallResultFor } from '../../reference/lib/http/index.ts'
 import { ContractLedger } from '../contract/contract-ledger.ts'
+import { asCaller, pathOf } from '../lib/caller.ts'
 import { ClientSession } from '../lib/client-session.ts'
+import type { Refusal } from '../lib/refusals.ts'
 import type { Target } from '../target/target.ts'
 import type { TraceEntry } from './results.ts'
 import type { Scope } from './vars.ts'
@@ -15,6 +18,20 @@ import { XmppUsers } from './xmpp-users.ts'
 type AdminOperations = DocumentOperations['admin']
 /** An operation of the admin interface (admin.yaml). */
 export type AdminOperationId = keyof AdminOperations & string
+
+let operations: Map<string, Operation> | undefined
+
+/** The method and path (with query) an operation is sent with, for the trace; nothing when it cannot be built. */
+export function requestLine (baseUrl: string, operationId: string, options: Pick<CallOptions, 'params' | 'query'>): { method?: string, path?: string } {
+  operations ??= allOperations()
+  const op = operations.get(operationId)
+  if (op === undefined) return {}
+  try {
+    return { method: op.method, path: pathOf(buildUrl(baseUrl, op, options)) }
+  } catch {
+    return { method: op.method }
+  }
+}
 
 export type UserActor = { name: string, firstName: string, lastName: string, password: string, userId: string, at?: string }
 
@@ -125,6 +142,12 @@ export class FlowContext {
     }
   }
 
+  /** What the roles the runner plays (its user server, its simulated regions) refused at or after `since`, oldest first. */
+  refusalsSince (since: number): Refusal[] {
+    const simulated = [...this.simulated.values()].flatMap((s) => s.refusals.since(since))
+    return [...this.target.refusals?.(since) ?? [], ...simulated].sort((a, b) => a.at - b.at)
+  }
+
   record (entry: Omit<TraceEntry, 'at'>): void {
     this.trace.push({ at: Date.now(), ...entry })
   }
@@ -132,15 +155,16 @@ export class FlowContext {
   /** Calls an operation of the admin interface with the target's admin token; its successful answer's body. */
   async admin<K extends AdminOperationId> (operationId: K, ...[typed]: CallArgs<AdminOperations[K]>): Promise<CallResultFor<AdminOperations[K]>['body']> {
     const options: CallOptions = typed ?? {}
+    const line = requestLine(this.target.userServerUrl, operationId, options)
     try {
       // Typed by this method's signature (as ClientSession.request is); forwarded as is.
-      const res = await this.peer.callUnchecked(this.target.userServerUrl, operationId, {
+      const res = await asCaller({ name: 'runner', traced: true }, async () => await this.peer.callUnchecked(this.target.userServerUrl, operationId, {
         ...options, headers: { authorization: `Bearer ${this.target.adminToken}` }
-      }) as CallResultFor<AdminOperations[K]>
-      this.record({ kind: 'admin', operationId, from: 'runner', to: 'US', status: res.status, request: options.body, response: res.body })
+      })) as CallResultFor<AdminOperations[K]>
+      this.record({ kind: 'admin', operationId, from: 'runner', to: 'US', ...line, status: res.status, request: options.body, response: res.body })
       return res.body
     } catch (err) {
-      this.record({ kind: 'admin', operationId, from: 'runner', to: 'US', request: options.body, response: (err as Error).message })
+      this.record({ kind: 'admin', operationId, from: 'runner', to: 'US', ...line, request: options.body, response: (err as Error).message })
       throw err
     }
   }
@@ -149,8 +173,9 @@ export class FlowContext {
     const u = this.users.get(user)
     if (!u) throw new Error(`${user} is not a user of this flow`)
     const url = this.regionUrlOf(user)
-    const session = await ClientSession.login(url, u.firstName, u.lastName, u.password, this.peer)
-    this.record({ kind: 'client', operationId: 'clientLogin', from: user, to: this.flow.actors[user]?.at ?? 'R1', status: 200, response: { userId: session.userId } })
+    const session = await asCaller({ name: user, traced: true }, async () => await ClientSession.login(url, u.firstName, u.lastName, u.password, this.peer))
+    session.actor = user
+    this.record({ kind: 'client', operationId: 'clientLogin', from: user, to: this.flow.actors[user]?.at ?? 'R1', ...requestLine(url, 'clientLogin', {}), status: 200, response: { userId: session.userId } })
     this.sessions.set(user, session)
     return session
   }

@@ -1,5 +1,7 @@
 // What a run produces: one check per flow outcome, with its requirements and the traffic of
 // the flow it belongs to.
+import type { ProcessOutput } from '../target/output-log.ts'
+
 export type CheckStatus =
   | 'pass'
   | 'fail'
@@ -11,6 +13,12 @@ export type CheckStatus =
   | 'xfail'
   /** Listed as an expected failure, but passed: the expectations file is out of date. */
   | 'xpass'
+  /**
+   * Not judged: an earlier failure of the flow (`blockedBy`) made it fail — a step that could not
+   * be performed, a lease the target lost, a sign-on that failed. Neither a pass nor a failure of
+   * its own requirements; the earlier failure fails the run.
+   */
+  | 'blocked'
 
 export type TraceEntry = {
   at: number
@@ -19,6 +27,9 @@ export type TraceEntry = {
   operationId: string
   from: string
   to: string
+  /** The HTTP method and the path with its query, when the entry is an HTTP exchange. */
+  method?: string
+  path?: string
   status?: number
   request?: unknown
   response?: unknown
@@ -31,6 +42,8 @@ export type Check = {
   requirements: string[]
   status: CheckStatus
   message?: string
+  /** For a blocked check: the earlier failure of the flow it follows from (`step 3 [GRIDIM-…] outcome`). */
+  blockedBy?: string
 }
 
 export type FlowResult = {
@@ -42,6 +55,8 @@ export type FlowResult = {
   durationMs: number
   /** HTTP messages of the implementation checked against the OpenAPI documents (GRIDIM-ROLE-9). */
   messagesValidated?: number
+  /** What the target's processes the runner started (regions under test) wrote during the flow. */
+  processOutput?: ProcessOutput[]
 }
 
 export type RunResult = {
@@ -49,10 +64,15 @@ export type RunResult = {
   startedAt: string
   durationMs: number
   flows: FlowResult[]
+  /**
+   * The command-line options that chose the target (`--target FILE`, `--xmpp`, `--expectations
+   * FILE`, ...), so that a report's re-run line replays a flow against the same target.
+   */
+  rerun?: string[]
 }
 
 export function countByStatus (run: RunResult): Record<CheckStatus, number> {
-  const counts: Record<CheckStatus, number> = { pass: 0, fail: 0, impossible: 0, skip: 0, xfail: 0, xpass: 0 }
+  const counts: Record<CheckStatus, number> = { pass: 0, fail: 0, impossible: 0, skip: 0, xfail: 0, xpass: 0, blocked: 0 }
   for (const f of run.flows) for (const c of f.checks) counts[c.status]++
   return counts
 }

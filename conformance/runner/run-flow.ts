@@ -4,22 +4,43 @@ import type { LoadedFlow } from '../../tools/spec/flows.ts'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Target } from '../target/target.ts'
 import { roleAt, signerOf } from '../contract/roles.ts'
+import { currentCaller, pathOf } from '../lib/caller.ts'
+import { describeRefusals, type Refusal } from '../lib/refusals.ts'
+import { Blocking, checkLabel } from './blocking.ts'
+import { isClientOperation } from './trace-callers.ts'
 import { isSafe, perform } from './actions.ts'
 import { check, Impossible, type StepState } from './expectations.ts'
 import { FlowContext } from './flow-context.ts'
 import type { Check, FlowResult } from './results.ts'
 import { applySetup } from './setup.ts'
 
+/** A failure's message, followed by what the runner's roles refused meanwhile (issue 14): often the cause. */
+export function withRefusals (message: string, refusals: readonly Refusal[]): string {
+  return refusals.length === 0 ? message : `${message}\nmeanwhile ${describeRefusals(refusals)}`
+}
+
 export type RunFlowOptions = { eventTimeoutMs?: number, onCheck?: (check: Check) => void }
 
 export async function runFlow ({ flow, file }: LoadedFlow, target: Target, options: RunFlowOptions = {}): Promise<FlowResult> {
   const started = Date.now()
   const checks: Check[] = []
-  const add = (c: Check): void => { checks.push(c); options.onCheck?.(c) }
+  const blocking = new Blocking()
+  const add = (c: Check): void => { const judged = blocking.judge(c); checks.push(judged); options.onCheck?.(judged) }
   const ctx = new FlowContext(flow, target, options.eventTimeoutMs ?? 15_000)
-  const result = (): FlowResult => ({ flow: flow.id, title: flow.title, file, checks, trace: ctx.trace, durationMs: Date.now() - started, messagesValidated: ctx.contract.validated })
+  const result = (): FlowResult => {
+    const output = target.processOutput?.(started) ?? []
+    return { flow: flow.id, title: flow.title, file, checks, trace: ctx.trace, durationMs: Date.now() - started, messagesValidated: ctx.contract.validated, ...(output.length === 0 ? {} : { processOutput: output }) }
+  }
   const everyOutcome = (status: Check['status'], message: string): FlowResult => {
-    for (const step of flow.steps) for (const o of step.outcomes) add({ flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements, status, message })
+    let first = true
+    for (const step of flow.steps) {
+      for (const o of step.outcomes) {
+        // A failed setup fails the first check; the others are blocked by it, not failures of their own (issue 14).
+        const blockedBy = status === 'fail' && !first ? 'setup' : undefined
+        add({ flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements, status: blockedBy === undefined ? status : 'blocked', message, ...(blockedBy === undefined ? {} : { blockedBy }) })
+        first = false
+      }
+    }
     return result()
   }
 
@@ -36,18 +57,25 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     // An exchange belongs to the step during which its request went out, not the one its answer came in.
     if ((x.sentAt ?? x.at) >= stepStarted) exchanges.push(x)
     if (x.operationId !== 'renewRegionLease') ctx.lastTrafficAt = Date.now()
-    // Named as the flow names the roles, so the sequence diagram's lanes meet the stanzas' (GW, D).
-    ctx.record({ kind: 'peer', operationId: x.operationId, from: signerOf(ctx, x.keyId)?.name ?? '?', to: roleAt(ctx, x.url).name, status: x.status, request: x.requestBody, response: x.responseBody })
+    // Named as the flow names the roles, so the sequence diagram's lanes meet the stanzas' (GW, D);
+    // an unsigned request by the caller it went out for (a client of the flow, or the runner).
+    blocking.noteExchange(x, signerOf(ctx, x.keyId)?.name ?? roleAt(ctx, x.url).name)
+    const caller = currentCaller()
+    if (caller?.traced === true) return
+    const from = signerOf(ctx, x.keyId)?.name ?? caller?.name ?? (isClientOperation(x.operationId) ? 'client' : 'unsigned')
+    ctx.record({ kind: isClientOperation(x.operationId) ? 'client' : 'peer', operationId: x.operationId, from, to: roleAt(ctx, x.url).name, method: x.method, path: pathOf(x.url), status: x.status, request: x.requestBody, response: x.responseBody })
   })
   let restore = async (): Promise<void> => {}
   try {
     try {
       restore = await applySetup(ctx)
     } catch (err) {
-      return everyOutcome(err instanceof Impossible ? 'impossible' : 'fail', `setup failed: ${(err as Error).message}`)
+      return everyOutcome(err instanceof Impossible ? 'impossible' : 'fail', withRefusals(`setup failed: ${(err as Error).message}`, ctx.refusalsSince(started)))
     }
     let broken: string | undefined
     let brokenStatus: 'fail' | 'impossible' = 'fail'
+    /** The first check of the step that could not be performed: the later steps' checks are blocked by it. */
+    let brokenAt: string | undefined
     // A received stanza that breaks its schema fails a check of the step it arrived in.
     const addViolations = (): void => {
       for (const v of ctx.xmpp.takeViolations()) {
@@ -67,7 +95,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
           ctx.scope.last = state.response.body as Record<string, unknown>
           if ('save' in step.do && step.do.save) ctx.scope[step.do.save] = state.response.body as Record<string, unknown>
         } catch (err) {
-          broken = `step ${step.id} could not be performed: ${(err as Error).message}`
+          broken = withRefusals(`step ${step.id} could not be performed: ${(err as Error).message}`, ctx.refusalsSince(stepStarted))
           if (err instanceof Impossible) brokenStatus = 'impossible'
         }
       }
@@ -77,15 +105,21 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
       const ordered = [...step.outcomes].sort((a, b) => negative(a) - negative(b))
       for (const o of ordered) {
         const base = { flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements }
-        if (broken !== undefined) { add({ ...base, status: brokenStatus, message: broken }); continue }
+        if (broken !== undefined) {
+          if (brokenAt !== undefined && brokenStatus === 'fail') add({ ...base, status: 'blocked', message: broken, blockedBy: brokenAt })
+          else add({ ...base, status: brokenStatus, message: broken })
+          continue
+        }
         if (!o.expect) { add({ ...base, status: 'skip', message: 'documented outcome without an executable expectation' }); continue }
         try {
           await check(ctx, o.expect, state)
           add({ ...base, status: 'pass' })
         } catch (err) {
-          add({ ...base, status: err instanceof Impossible ? 'impossible' : 'fail', message: (err as Error).message })
+          const impossible = err instanceof Impossible
+          add({ ...base, status: impossible ? 'impossible' : 'fail', message: impossible ? (err as Error).message : withRefusals((err as Error).message, ctx.refusalsSince(stepStarted)) })
         }
       }
+      if (broken !== undefined && brokenAt === undefined) brokenAt = checkLabel({ step: step.id, requirements: ordered[0]?.requirements ?? [], outcome: ordered[0]?.text ?? 'its action' })
       addViolations()
     }
   } finally {

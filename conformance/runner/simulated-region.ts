@@ -9,6 +9,7 @@ import { GridImError } from '../../reference/lib/errors/index.ts'
 import { createLogger, createServer, registerOperations, type ObservedExchange, type OperationHandlers, type OperationInput } from '../../reference/lib/http/index.ts'
 import { exportPublicKey, generateKeyPair } from '../../reference/lib/signatures/index.ts'
 import { recordExchanges } from '../lib/record-exchanges.ts'
+import { RefusalLog } from '../lib/refusals.ts'
 
 type RegionOperations = DocumentOperations['region']
 /** The operations a simulated region records: every one it answers that carries a body. */
@@ -28,6 +29,8 @@ export type SimulatedRegion = {
   nextPrivateKey: KeyObject
   nextPublicKey: string
   received: Received[]
+  /** What it refused (answers of 400 or more), for a failure's message. */
+  refusals: RefusalLog
   stop: () => Promise<void>
 }
 
@@ -61,7 +64,8 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
     handlers,
     validateResponses: false
   })
-  if (onExchange) recordExchanges(server, onExchange)
+  const refusals = new RefusalLog()
+  recordExchanges(server, onExchange ?? (() => {}), { by: name, log: refusals })
   await server.start()
   return {
     name,
@@ -73,6 +77,7 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
     nextPrivateKey: next.privateKey,
     nextPublicKey: exportPublicKey(next.publicKey),
     received,
+    refusals,
     stop: async () => { await server.stop() }
   }
 }

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { AllOperations, RequestBody } from '../../reference/lib/contract/types.ts'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
+import type { OutputLog, OutputStream } from './output-log.ts'
 
 type LeaseRequest = RequestBody<AllOperations['renewRegionLease']>
 
@@ -54,13 +55,18 @@ export type RegionProcess = {
   exited: Promise<string>
 }
 
-export function spawnRegion (command: string | string[], values: Partial<Record<Placeholder, string>>): RegionProcess {
+/** `log`, when given, gets everything it writes, time-stamped: a report shows it per flow (issue 14). */
+export function spawnRegion (command: string | string[], values: Partial<Record<Placeholder, string>>, log?: OutputLog): RegionProcess {
   const { file, args } = fillCommand(command, values)
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   let output = ''
-  const keep = (chunk: Buffer): void => { output = (output + chunk.toString('utf8')).slice(-4000) }
-  child.stdout!.on('data', keep)
-  child.stderr!.on('data', keep)
+  const keep = (stream: OutputStream) => (chunk: Buffer): void => {
+    const text = chunk.toString('utf8')
+    output = (output + text).slice(-4000)
+    log?.add(stream, text)
+  }
+  child.stdout!.on('data', keep('stdout'))
+  child.stderr!.on('data', keep('stderr'))
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => resolve(`exited (${signal ?? `code ${code}`}): ${output.trim().split('\n').slice(-10).join('\n')}`))
     child.once('error', (err) => resolve(`could not start: ${err.message}`))

@@ -13,6 +13,8 @@ import { exportPrivateKey, exportPublicKey, generateKeyPair, importPublicKey } f
 import { freePorts } from '../../tools/xmpp-servers/free-port.ts'
 import { learnFrom, type Unidentified } from './learn-region-id.ts'
 import { placeholdersOf, spawnRegion, waitForLease, type Placeholder, type RegionProcess } from './region-process.ts'
+import { describeRefusals } from '../lib/refusals.ts'
+import { OutputLog } from './output-log.ts'
 import { startSimulatedUserServer } from './simulated-user-server.ts'
 import type { RegionEndpoint, Target } from './target.ts'
 
@@ -59,7 +61,7 @@ export function canBeToldId (r: RegionUnderTest): boolean {
   return r.command === undefined ? r.publicKey === undefined : placeholdersOf(r.command).includes('regionId')
 }
 
-type Launch = { endpoint: RegionEndpoint, command?: string | string[], values: Partial<Record<Placeholder, string>>, process?: RegionProcess }
+type Launch = { endpoint: RegionEndpoint, command?: string | string[], values: Partial<Record<Placeholder, string>>, process?: RegionProcess, log: OutputLog }
 
 export async function startRegionsTarget (options: RegionsTargetOptions): Promise<Target> {
   const { regions, startTimeoutMs = 30_000, startByHand = printManualStart } = options
@@ -71,20 +73,27 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
 
   const start = async (launch: Launch): Promise<void> => {
     const { endpoint, command } = launch
+    const startedAt = Date.now()
+    // Why it took no lease, when the user server the runner plays refused its renewals (issue 14).
+    const refused = (err: unknown): Error => {
+      const id = endpoint.regionId
+      const mine = us.refusals.since(startedAt, (r) => id !== undefined && (r.keyId === id || r.path.includes(id)))
+      return mine.length === 0 ? err as Error : new Error(`${(err as Error).message}; ${describeRefusals(mine)}`)
+    }
     const wait = waitForLease((o) => us.observe(o), () => endpoint.regionId, startTimeoutMs)
     if (command === undefined) {
       startByHand({ name: endpoint.name, regionId: endpoint.regionId, userServerUrl: us.url, keyFile: launch.values.keyFile, timeoutMs: startTimeoutMs })
-      endpoint.url = await wait.lease
+      endpoint.url = await wait.lease.catch((err) => { throw refused(err) })
       return
     }
-    launch.process = spawnRegion(command, launch.values)
+    launch.process = spawnRegion(command, launch.values, launch.log)
     const died = launch.process.exited.then((why) => { throw new Error(`region ${endpoint.name} ${why}`) })
     try {
       endpoint.url = await Promise.race([wait.lease, died])
     } catch (err) {
       wait.cancel()
       await launch.process.kill()
-      throw new Error(`${(err as Error).message}\n  command: ${[command].flat().join(' ')}\n  output: ${launch.process.output().trim().slice(-1500)}`)
+      throw new Error(`${refused(err).message}\n  command: ${[command].flat().join(' ')}\n  output: ${launch.process.output().trim().slice(-1500)}`)
     }
   }
 
@@ -122,7 +131,7 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
           }
         })
       }
-      launches.push({ endpoint, command: r.command, values })
+      launches.push({ endpoint, command: r.command, values, log: new OutputLog(name) })
     }
     for (const launch of launches) await start(launch)
   } catch (err) {
@@ -143,6 +152,9 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
     reviveRegion: restartable ? async (index) => { await start(launches[index]!) } : undefined,
     restartUserServer: async (downMs) => { await us.restart(downMs) },
     observe: (observer) => us.observe(observer),
+    refusals: (since) => us.refusals.since(since),
+    // What the regions the runner started wrote, across a revival too (the same log).
+    processOutput: (since) => launches.flatMap((l) => l.log.since(since) ?? []),
     // Only what reaches or leaves the user server passes through the runner.
     observes: (from, to) => from === 'US' || to === 'US',
     keyIdUrl: (keyId) => keyId === 'user-server' ? us.url : launches.find((l) => l.endpoint.regionId === keyId)?.endpoint.url,

@@ -13,6 +13,7 @@ import { openSqliteStore, type Store } from '../../reference/store/index.ts'
 import { createUserServer, type UserServer } from '../../reference/user-server/index.ts'
 import { recordExchanges } from '../lib/record-exchanges.ts'
 import type { IncomingRequest } from './learn-region-id.ts'
+import { RefusalLog } from '../lib/refusals.ts'
 
 export type SimulatedUserServerOptions = {
   /** Where it listens; 0 (the default) picks a free port. */
@@ -36,6 +37,8 @@ export type SimulatedUserServer = {
    * its first lease request, learn-region-id.ts). Returns the stop function.
    */
   beforeRequest: (hook: (request: IncomingRequest) => Promise<void>) => () => void
+  /** What it refused (answers of 400 or more), with the signature base it rebuilt for a signed request. */
+  refusals: RefusalLog
   /** Requests it received, and every request a PeerClient of this process sent. Returns the stop function. */
   observe: (observer: (exchange: ObservedExchange) => void) => () => void
   /** Stops and starts it again on the same address, from the same file, down for `downMs` in between (default 0). */
@@ -50,11 +53,12 @@ export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5 }: 
   const observers = new Set<(exchange: ObservedExchange) => void>()
   const logger = createLogger({ role: 'simulated-user-server' })
   const hooks = new Set<(request: IncomingRequest) => Promise<void>>()
+  const refusals = new RefusalLog()
 
   const open = async (at: number): Promise<{ store: Store, server: UserServer }> => {
     const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
     const server = createUserServer({ store, ...keys, adminToken, port: at, logger })
-    recordExchanges(server.server, (x) => { for (const o of observers) o(x) })
+    recordExchanges(server.server, (x) => { for (const o of observers) o(x) }, { by: 'the runner\'s user server', log: refusals })
     server.server.ext('onRequest', async (request, h) => {
       for (const hook of hooks) await hook({ method: request.method, url: request.url.href, headers: request.headers as IncomingRequest['headers'] })
       return h.continue
@@ -72,6 +76,7 @@ export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5 }: 
     adminToken,
     publicKey: exportPublicKey(keys.publicKey),
     dataDir,
+    refusals,
     async provisionRegion ({ regionId, name, publicKey }) {
       await admin.call(url, 'adminProvisionRegion', { headers: { authorization: `Bearer ${adminToken}` }, body: { regionId, name, kind: 'region', publicKey } })
     },

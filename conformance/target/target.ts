@@ -1,6 +1,8 @@
 // What the runner tests: a Target names the roles under test (their URLs) and what the runner
 // may do to them. The embedded reference grid is one Target; a target file describes another.
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
+import type { Refusal } from '../lib/refusals.ts'
+import type { ProcessOutput } from './output-log.ts'
 import type { Login, XmppConnection } from '../xmpp/connection.ts'
 
 export type RegionEndpoint = { name: string, regionId?: string, url: string }
@@ -69,6 +71,13 @@ export type Target = {
   restartUserServer?: (downMs?: number) => Promise<void>
   /** Watch service-to-service traffic (capability observe-traffic): returns the stop function. */
   observe?: (observer: (exchange: ObservedExchange) => void) => () => void
+  /**
+   * What the roles the runner plays for this target (its simulated user server) refused at or
+   * after `since` (ms): a failure's message names them (issue 14).
+   */
+  refusals?: (since: number) => Refusal[]
+  /** What the target's processes the runner started wrote at or after `since` (ms), per process (issue 14). */
+  processOutput?: (since: number) => ProcessOutput[]
   /** Whether observe sees traffic from one role of a flow (US, R1, ...) to another; default all of it. */
   observes?: (from: string, to: string) => boolean
   /** key id (`user-server` or a regionId) → the role's URL, to name the sender of an exchange. */

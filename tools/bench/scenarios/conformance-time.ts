@@ -29,7 +29,7 @@ async function runConformance (args: string[]): Promise<{ wallMs: number, code: 
   return { wallMs, code, run, stderr }
 }
 
-const CHECK_STATUSES = ['pass', 'fail', 'impossible', 'skip', 'xfail', 'xpass']
+const CHECK_STATUSES = ['pass', 'fail', 'impossible', 'skip', 'xfail', 'xpass', 'blocked']
 
 const FULL = { flows: 0 }
 /** Smoke: one quick flow. */
