@@ -8,6 +8,7 @@ import { loadFlows } from '../../tools/spec/flows.ts'
 import { toHtml } from '../report/html.ts'
 import { toJson } from '../report/json.ts'
 import { toJunit } from '../report/junit.ts'
+import { roleTable, roleTableText } from '../report/role-table.ts'
 import { toTap } from '../report/tap.ts'
 import { countByStatus, messagesValidated, runPassed, type Check } from '../runner/results.ts'
 import { runConformance, type ConformanceTarget } from '../runner/run-conformance.ts'
@@ -78,6 +79,12 @@ executable), xfail (an expected failure), xpass (listed as expected to fail, but
 status 0 when nothing failed unexpectedly and no expected failure passed, 1 otherwise; 2 when
 the run could not start (a bad target file, a region that did not start).
 
+Each check is attributed to the role whose behaviour it judges (user server, region, its client
+interface, gateway) and to who plays it: the target, or the runner itself (its user server for
+a regions-only target, regions and gateways a flow marks simulated, the clients). The summary
+counts the target's checks only and prints a role × chapter table (cells pass/fail/other), the
+runner's own roles in a separate table; a failure of either still fails the run.
+
 The embedded grid logs only errors (to stderr); GRIDIM_LOG=info shows the rest.`
 
 const SYMBOL: Record<Check['status'], string> = { pass: '.', fail: 'F', impossible: 'i', skip: 's', xfail: 'x', xpass: 'X' }
@@ -130,7 +137,7 @@ export async function main (argv: string[]): Promise<number> {
     onFlowEnd: (r) => progress(`${r.checks.map((c) => SYMBOL[c.status]).join('')} ${r.durationMs} ms\n`)
   })
 
-  const counts = countByStatus(run)
+  const counts = countByStatus(run, 'target')
   const reports = { tap: toTap(run), json: toJson(run), junit: toJunit(run) }
   if (values.out) {
     const dir = resolve(values.out)
@@ -146,11 +153,19 @@ export async function main (argv: string[]): Promise<number> {
         console.log(`FAIL ${c.flow} step ${c.step} [${c.requirements.join(', ')}] ${c.outcome}\n     ${c.message}\n     re-run: npx gridim-conformance --flow ${c.flow}`)
       }
     }
-    const requirements = new Set(run.flows.flatMap((f) => f.checks.filter((c) => c.status === 'pass').flatMap((c) => c.requirements)))
+    // The target's checks only: what the runner's own roles met is reported apart (issue 14).
+    const roles = roleTable(run)
+    const runnerCounts = countByStatus(run, 'runner')
+    const total = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0)
+    console.log(`\n${roleTableText(roles)}`)
     console.log(`\nGridIM conformance — ${run.target}`)
-    console.log(`flows: ${run.flows.length}  checks: ${Object.values(counts).reduce((a, b) => a + b, 0)}  ` +
+    console.log(`flows: ${run.flows.length}  checks of the target: ${total(counts)}  ` +
       Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join('  '))
-    console.log(`requirements passed: ${requirements.size}  messages validated against the OpenAPI documents: ${messagesValidated(run)}  time: ${(run.durationMs / 1000).toFixed(1)} s`)
+    if (total(runnerCounts) > 0) {
+      console.log(`checks of roles the runner plays itself (not counted above): ${total(runnerCounts)}  ` +
+        Object.entries(runnerCounts).map(([k, v]) => `${k}: ${v}`).join('  '))
+    }
+    console.log(`requirements passed by the target: ${roles.totals.target.requirementsPassed}  messages validated against the OpenAPI documents: ${messagesValidated(run)}  time: ${(run.durationMs / 1000).toFixed(1)} s`)
     for (const note of new Set(Object.values(target?.missing ?? {}))) console.log(`note: ${note}`)
     console.log(runPassed(run) ? 'RESULT: PASS' : 'RESULT: FAIL')
   } else {

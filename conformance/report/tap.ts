@@ -3,6 +3,7 @@
 import { stringify } from 'yaml'
 import { messagesValidated, type Check, type FlowResult, type RunResult } from '../runner/results.ts'
 import { requirementText, rerunCommand } from './requirement-text.ts'
+import { runnerNote } from './runner-note.ts'
 
 function indent (text: string, by: string): string {
   return text.split('\n').map((l) => (l === '' ? l : by + l)).join('\n')
@@ -11,7 +12,10 @@ function indent (text: string, by: string): string {
 function point (c: Check, n: number, flow: FlowResult): string {
   const name = `${c.step} ${c.outcome} [${c.requirements.join(', ')}]`.replace(/#/g, '\\#')
   switch (c.status) {
-    case 'pass': return `ok ${n} - ${name}`
+    case 'pass': {
+      const runner = runnerNote(c)
+      return runner === undefined ? `ok ${n} - ${name}` : `ok ${n} - ${name} # SKIP ${runner}`
+    }
     case 'skip': return `ok ${n} - ${name} # SKIP ${c.message ?? ''}`
     case 'impossible': return `ok ${n} - ${name} # SKIP impossible: ${c.message ?? ''}`
     case 'xfail': return `not ok ${n} - ${name} # TODO expected failure: ${c.message ?? ''}`

@@ -1,5 +1,7 @@
 // What a run produces: one check per flow outcome, with its requirements and the traffic of
 // the flow it belongs to.
+import type { PlayedBy, RoleLabel } from './attribution.ts'
+
 export type CheckStatus =
   | 'pass'
   | 'fail'
@@ -31,6 +33,12 @@ export type Check = {
   requirements: string[]
   status: CheckStatus
   message?: string
+  /** The role whose behaviour the check judges (runner/attribution.ts), e.g. `region`. */
+  role?: RoleLabel
+  /** Whether the target plays that role, or the runner itself: the runner's checks are not the target's passes. */
+  playedBy?: PlayedBy
+  /** The flow's name for the actor judged (US, R1, GW), when one is. */
+  actor?: string
 }
 
 export type FlowResult = {
@@ -51,9 +59,15 @@ export type RunResult = {
   flows: FlowResult[]
 }
 
-export function countByStatus (run: RunResult): Record<CheckStatus, number> {
+/** Who plays the role a check judges; a check made before attribution existed counts as the target's. */
+export function playedBy (c: Check): PlayedBy {
+  return c.playedBy ?? 'target'
+}
+
+/** Counts of every check, or only of those whose role `by` plays. */
+export function countByStatus (run: RunResult, by?: PlayedBy): Record<CheckStatus, number> {
   const counts: Record<CheckStatus, number> = { pass: 0, fail: 0, impossible: 0, skip: 0, xfail: 0, xpass: 0 }
-  for (const f of run.flows) for (const c of f.checks) counts[c.status]++
+  for (const f of run.flows) for (const c of f.checks) if (by === undefined || playedBy(c) === by) counts[c.status]++
   return counts
 }
 

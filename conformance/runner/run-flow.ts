@@ -5,6 +5,7 @@ import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Target } from '../target/target.ts'
 import { roleAt, signerOf } from '../contract/roles.ts'
 import { isSafe, perform } from './actions.ts'
+import { attribute, attributeActor, type AttributionScope } from './attribution.ts'
 import { check, Impossible, type StepState } from './expectations.ts'
 import { FlowContext } from './flow-context.ts'
 import type { Check, FlowResult } from './results.ts'
@@ -17,9 +18,11 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   const checks: Check[] = []
   const add = (c: Check): void => { checks.push(c); options.onCheck?.(c) }
   const ctx = new FlowContext(flow, target, options.eventTimeoutMs ?? 15_000)
+  // Whose behaviour each check judges, and whether the target or the runner plays it.
+  const scope: AttributionScope = { flow, playsUserServer: target.playsUserServer === true }
   const result = (): FlowResult => ({ flow: flow.id, title: flow.title, file, checks, trace: ctx.trace, durationMs: Date.now() - started, messagesValidated: ctx.contract.validated })
   const everyOutcome = (status: Check['status'], message: string): FlowResult => {
-    for (const step of flow.steps) for (const o of step.outcomes) add({ flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements, status, message })
+    for (const step of flow.steps) for (const o of step.outcomes) add({ flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements, status, message, ...attribute(scope, step, o.requirements, o.expect) })
     return result()
   }
 
@@ -51,7 +54,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     // A received stanza that breaks its schema fails a check of the step it arrived in.
     const addViolations = (): void => {
       for (const v of ctx.xmpp.takeViolations()) {
-        add({ flow: flow.id, step: v.step, outcome: `every stanza the gateway sends conforms to ${v.schema}`, requirements: v.requirements, status: 'fail', message: v.message })
+        add({ flow: flow.id, step: v.step, outcome: `every stanza the gateway sends conforms to ${v.schema}`, requirements: v.requirements, status: 'fail', message: v.message, ...attributeActor(scope, ctx.gatewayActor ?? 'GW') })
       }
     }
     addViolations()
@@ -76,7 +79,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
       const negative = (o: typeof step.outcomes[number]): number => Number(o.expect?.kind === 'no-event' || o.expect?.kind === 'no-stanza')
       const ordered = [...step.outcomes].sort((a, b) => negative(a) - negative(b))
       for (const o of ordered) {
-        const base = { flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements }
+        const base = { flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements, ...attribute(scope, step, o.requirements, o.expect) }
         if (broken !== undefined) { add({ ...base, status: brokenStatus, message: broken }); continue }
         if (!o.expect) { add({ ...base, status: 'skip', message: 'documented outcome without an executable expectation' }); continue }
         try {
@@ -97,7 +100,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     for (const index of ctx.killed) await target.reviveRegion?.(index)
     await ctx.stopSimulated()
     stopValidating()
-    for (const c of ctx.contract.checks(flow.id)) add(c)
+    for (const c of ctx.contract.checks(flow.id)) add({ ...c, ...attributeActor(scope, c.actor ?? '?') })
   }
   return result()
 }
