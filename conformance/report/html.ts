@@ -53,7 +53,7 @@ export function toHtml (run: RunResult): string {
         const r = byReq.get(id) ?? { checks: 0, passed: 0 }
         r.checks++
         // Only the target's passes: what the runner's own roles met is not the target's.
-        if (c.status === 'pass' && runnerNote(c) === undefined) r.passed++
+        if (c.status === 'pass' && runnerNote(c) === undefined && c.runnerRequirements?.includes(id) !== true) r.passed++
         byReq.set(id, r)
       }
     }

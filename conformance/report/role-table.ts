@@ -29,7 +29,7 @@ export function roleTable (run: RunResult): RoleTable {
       const by = playedBy(c)
       const b = bucket(c)
       totals[by][b]++
-      if (c.status === 'pass') for (const id of c.requirements) passed[by].add(id)
+      if (c.status === 'pass') for (const id of c.requirements) passed[c.runnerRequirements?.includes(id) === true ? 'runner' : by].add(id)
       const row = (rows[by][c.role ?? 'unknown'] ??= {})
       for (const chapter of new Set(c.requirements.map(requirementChapter))) {
         chapters.add(chapter)

@@ -68,7 +68,10 @@ t.test('rules of every role take the observed actor; several requirements prefer
   t.same(attribute(regionsOnly, unsigned, ['GRIDIM-SEC-3'], response), { role: 'user server', playedBy: 'runner', actor: 'US' })
   const toR2 = step({ do: { call: 'deliverNotices', as: 'RX', args: { to: 'R2', signature: 'stale' } } })
   t.same(attribute(regionsOnly, toR2, ['GRIDIM-SEC-3'], response), { role: 'region', playedBy: 'target', actor: 'R2' })
-  t.same(attribute(regionsOnly, toR2, ['GRIDIM-OFFL-1', 'GRIDIM-IM-9'], response), { role: 'region', playedBy: 'target', actor: 'R2' }, 'the region answered: its rule')
+  t.same(attribute(regionsOnly, toR2, ['GRIDIM-OFFL-1', 'GRIDIM-IM-9'], response), { role: 'region', playedBy: 'target', actor: 'R2', runnerRequirements: ['GRIDIM-OFFL-1'] },
+    'the region answered: its rule; the user-server rule is the runner\'s')
+  t.same(attribute(grid, toR2, ['GRIDIM-OFFL-1', 'GRIDIM-IM-9'], response), { role: 'region', playedBy: 'target', actor: 'R2' }, 'on a grid both are the target\'s')
+  t.same(attribute(grid, toR2, ['GRIDIM-CLI-22', 'GRIDIM-IM-9'], response), { role: 'region', playedBy: 'target', actor: 'R2', runnerRequirements: ['GRIDIM-CLI-22'] }, 'a client rule is the runner\'s clients\'')
   t.same(attribute(regionsOnly, send, ['GRIDIM-ERR-1'], { kind: 'event', for: 'B', type: 'instantMessage' }), { role: 'client interface', playedBy: 'target', actor: 'R2' })
   t.same(attribute(grid, step({ do: { call: 'wait-idle' } }), ['GRIDIM-ERR-1'], response), { role: 'unknown', playedBy: 'target' }, 'a runner action answers for no role')
 })

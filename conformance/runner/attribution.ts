@@ -14,7 +14,17 @@ export type PlayedBy = 'target' | 'runner'
 /** A row of the role × chapter table. */
 export type RoleLabel = 'user server' | 'region' | 'client interface' | 'gateway' | 'client' | 'unknown'
 
-export type Attribution = { role: RoleLabel, playedBy: PlayedBy, actor?: string }
+export type Attribution = {
+  role: RoleLabel
+  playedBy: PlayedBy
+  actor?: string
+  /**
+   * Of a target's check, the requirements that bind a role the runner plays (a user-server rule
+   * seen in a region's answer, against regions only): the check judges the target, but these
+   * requirements are not the target's to pass.
+   */
+  runnerRequirements?: string[]
+}
 
 export type AttributionScope = {
   flow: Pick<Flow, 'actors'>
@@ -153,7 +163,16 @@ export function attribute (scope: AttributionScope, step: Step, requirements: re
   const kind: RoleKind | undefined = matchesObserved ?? concrete[0] ?? fallback
   if (kind === undefined) return { role: 'unknown', playedBy: 'target', ...(observed === undefined ? {} : { actor: observed }) }
   const actor = actorOfKind(scope, kind, observed, step)
-  return { role: label(kind, actor, scope), playedBy: playedByOf(scope, kind, actor), ...(actor === undefined ? {} : { actor }) }
+  const playedBy = playedByOf(scope, kind, actor)
+  const runnerRequirements = playedBy === 'target'
+    ? requirements.filter((id, i) => kinds[i] === 'client' || (kinds[i] === 'user-server' && scope.playsUserServer))
+    : []
+  return {
+    role: label(kind, actor, scope),
+    playedBy,
+    ...(actor === undefined ? {} : { actor }),
+    ...(runnerRequirements.length === 0 ? {} : { runnerRequirements })
+  }
 }
 
 /** A check about a message an actor of the target sent or answered (GRIDIM-ROLE-9, stanza schemas). */

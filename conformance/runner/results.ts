@@ -39,6 +39,8 @@ export type Check = {
   playedBy?: PlayedBy
   /** The flow's name for the actor judged (US, R1, GW), when one is. */
   actor?: string
+  /** Requirements of a target's check that bind a role the runner plays: not the target's to pass. */
+  runnerRequirements?: string[]
 }
 
 export type FlowResult = {
