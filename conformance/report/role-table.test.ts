@@ -6,6 +6,7 @@ import { toHtml } from './html.ts'
 import { toJson } from './json.ts'
 import { toJunit } from './junit.ts'
 import { roleTable, roleTableHtml, roleTableText } from './role-table.ts'
+import { runnerNote } from './runner-note.ts'
 import { toTap } from './tap.ts'
 
 const run: RunResult = {
@@ -81,4 +82,11 @@ t.test('HTML shows both tables and counts only the target\'s passes per requirem
   t.match(html, /GRIDIM-IM-9<\/td><td>2\/4/)
   t.match(html, /pass <small>\(judges the runner's own user server \(US\), not the target\)<\/small>/)
   t.match(roleTableHtml(roleTable({ ...run, flows: [] })), /<table class="roles-target"><tr><th>role<\/th><\/tr><\/table>/)
+})
+
+t.test('the runner\'s note names the role and, when known, the actor', async (t) => {
+  const c = run.flows[0]!.checks[0]!
+  t.equal(runnerNote(c), 'judges the runner\'s own user server (US), not the target')
+  t.equal(runnerNote({ ...c, actor: undefined, role: undefined }), 'judges the runner\'s own role, not the target')
+  t.equal(runnerNote({ ...c, playedBy: 'target' }), undefined)
 })

@@ -60,6 +60,9 @@ t.test('a region rule judges the region observed, the runner\'s when simulated',
   t.same(attribute(grid, step({}), ['GRIDIM-IM-9'], { kind: 'exchange', operation: 'deliverInstantMessage', from: 'RX', to: 'R2' }), { role: 'region', playedBy: 'runner', actor: 'RX' })
   t.same(attribute(grid, step({}), ['GRIDIM-IM-9'], { kind: 'exchange', operation: 'deliverInstantMessage', from: 'R1', to: 'RX' }), { role: 'region', playedBy: 'target', actor: 'R1' }, 'the sender of an exchange')
   t.same(attribute(grid, step({ actor: 'R2' }), ['GRIDIM-IM-9'], { kind: 'state', of: 'A', match: {} }), { role: 'region', playedBy: 'target', actor: 'R2' }, 'seen at the user server, done by the step\'s actor')
+  // x-handover-bound-to-session 14: RX repeats a hand-over to R2; E's state shows what R2 did.
+  const repeat = step({ actor: 'RX', do: { call: 'acceptAgent', as: 'RX', args: { to: 'R2' } } })
+  t.same(attribute(grid, repeat, ['GRIDIM-LOC-18'], { kind: 'state', of: 'A', match: {} }), { role: 'region', playedBy: 'target', actor: 'R2' }, 'seen at the user server, done by the region addressed')
   t.same(attribute(grid, step({ do: { call: 'getRegionStatus', args: { to: 'GW' } } }), ['GRIDIM-ROLE-7'], response), { role: 'gateway', playedBy: 'target', actor: 'GW' }, 'a region duty the gateway has (GRIDIM-ROLE-4)')
 })
 
@@ -95,6 +98,23 @@ t.test('the user server a flow names is the one; a flow of simulated regions onl
   t.same(attribute(noUs, step({}), ['GRIDIM-OFFL-1'], undefined), { role: 'user server', playedBy: 'target', actor: 'US' })
   t.same(attribute(noUs, step({}), ['GRIDIM-CLI-6'], { kind: 'event', for: 'A', type: 'instantMessage' }), { role: 'client interface', playedBy: 'runner', actor: 'GW' }, 'a simulated gateway')
   t.same(observedActor(noUs, step({}), { kind: 'event', for: 'nobody', type: 'instantMessage' }), undefined)
+})
+
+t.test('gateway operations, events for a role, a user server by another name', async (t) => {
+  t.same(attribute(grid, step({ do: { call: 'boshRequest' } }), ['GRIDIM-SEC-3'], response), { role: 'gateway', playedBy: 'target', actor: 'GW' }, 'an operation of gateway.yaml')
+  t.equal(observedActor(grid, step({}), { kind: 'event', for: 'R2', type: 'instantMessage' }), 'R2', 'a role named as `for` is itself')
+  const named: AttributionScope = { flow: { actors: { A: { kind: 'user', at: 'R1' }, R1: { kind: 'region' }, Users: { kind: 'user-server' } } }, playsUserServer: true }
+  t.same(attribute(named, step({ actor: 'Users' }), ['GRIDIM-SEC-3'], undefined), { role: 'user server', playedBy: 'runner', actor: 'Users' })
+  t.same(attribute(named, step({ do: { call: 'signOn', as: 'R1' } }), ['GRIDIM-OFFL-1'], response), { role: 'user server', playedBy: 'runner', actor: 'Users' })
+  t.same(attribute(named, step({ do: { call: 'noSuchOperation' } }), ['GRIDIM-SEC-3'], response), { role: 'unknown', playedBy: 'target' }, 'an operation no document has')
+})
+
+t.test('a probe of several roles at once is the first target\'s among them', async (t) => {
+  const probe = (roles: unknown[]): Step => step({ do: { call: 'probe-slow-clients', args: { roles } } })
+  t.same(attribute(grid, probe(['US', 'R1']), ['GRIDIM-LIM-17'], response), { role: 'user server', playedBy: 'target', actor: 'US' })
+  t.same(attribute(regionsOnly, probe(['US', 'R1']), ['GRIDIM-LIM-17'], response), { role: 'region', playedBy: 'target', actor: 'R1' })
+  t.same(attribute(regionsOnly, probe(['US', 'RX', 7]), ['GRIDIM-LIM-17'], response), { role: 'user server', playedBy: 'runner', actor: 'US' }, 'all the runner\'s')
+  t.same(attribute(regionsOnly, probe([]), ['GRIDIM-LIM-17'], response), { role: 'unknown', playedBy: 'target' })
 })
 
 t.test('a message that broke the contract is its sender\'s or answerer\'s', async (t) => {

@@ -67,6 +67,12 @@ function answererOf (scope: AttributionScope, step: Step): string | undefined {
     const name = args[key]
     if (typeof name === 'string' && scope.flow.actors[name] !== undefined) return name
   }
+  // probe-slow-clients judges several roles at once: the check is the first target's it holds.
+  if (Array.isArray(args.roles)) {
+    const roles = args.roles.filter((r): r is string => typeof r === 'string')
+    const runners = (r: string): boolean => r === US ? scope.playsUserServer : scope.flow.actors[r]?.simulated === true
+    return roles.find((r) => !runners(r)) ?? roles[0]
+  }
   if (RUNNER_ACTIONS.has(d.call)) return undefined
   if (d.as !== undefined && scope.flow.actors[d.as]?.kind === 'xmpp-user') return gatewayActor(scope)
   const doc = documentOf(d.call)
@@ -117,9 +123,8 @@ function actorOfKind (scope: AttributionScope, kind: RoleKind, observed: string 
   }
   if (kind === 'user-server') return userServerActor(scope)
   if (kind === 'gateway') return fits(observed) ? observed : gatewayActor(scope)
-  if (fits(observed)) return observed
-  if (fits(step.actor)) return step.actor
-  return undefined
+  // Seen elsewhere (a user's state at the user server): the region the step addressed, else its actor.
+  return [observed, answererOf(scope, step), step.actor].find(fits)
 }
 
 function playedByOf (scope: AttributionScope, kind: RoleKind, actor: string | undefined): PlayedBy {
