@@ -4,7 +4,7 @@ import { countByStatus, messagesValidated } from '../runner/results.ts'
 import { roleTable } from './role-table.ts'
 
 export function toJson (run: RunResult): string {
-  // `summary` counts every check; `byPlayer` and `roles` keep the runner's own roles apart from the target's.
+  // `summary` counts the target's checks only; `byPlayer` and `roles` show the runner's own apart.
   const byPlayer = { target: countByStatus(run, 'target'), runner: countByStatus(run, 'runner') }
-  return JSON.stringify({ ...run, summary: { ...countByStatus(run), messagesValidated: messagesValidated(run) }, byPlayer, roles: roleTable(run) }, null, 2) + '\n'
+  return JSON.stringify({ ...run, summary: { ...byPlayer.target, messagesValidated: messagesValidated(run) }, byPlayer, roles: roleTable(run) }, null, 2) + '\n'
 }

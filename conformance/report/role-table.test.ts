@@ -60,6 +60,7 @@ t.test('the text table has the target\'s roles, then the runner\'s under their o
 t.test('JSON carries the table and counts per player; JUnit and TAP do not count the runner\'s passes', async (t) => {
   const json = JSON.parse(toJson(run))
   t.same(json.byPlayer.runner, { pass: 1, fail: 1, impossible: 0, skip: 0, xfail: 0, xpass: 0 })
+  t.same(json.summary, { pass: 3, fail: 1, impossible: 1, skip: 0, xfail: 0, xpass: 1, messagesValidated: 0 }, 'the summary is the target\'s')
   t.same(json.roles.rows.runner['user server']['08 offline messages'], { pass: 1, fail: 1, other: 0 })
   t.equal(json.flows[0].checks[0].playedBy, 'runner')
   const xml = toJunit(run)
