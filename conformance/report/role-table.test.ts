@@ -76,6 +76,7 @@ t.test('JSON carries the table and counts per player; JUnit and TAP do not count
 
 t.test('HTML shows both tables and counts only the target\'s passes per requirement', async (t) => {
   const html = toHtml(run)
+  t.match(html, /checks of the target: pass: 3 · fail: 1 · impossible: 1 · skip: 0 · xfail: 0 · xpass: 1 · of the runner's own roles: pass: 1 · fail: 1 ·/)
   t.match(html, /<h3>Roles of the target<\/h3><table class="roles-target"><tr><th>role<\/th><th title="07 instant messages">07<\/th>/)
   t.match(html, /<table class="roles-runner"><tr><th>role<\/th>.*<tr><th>user server<\/th><td><\/td><td>1\/1\/0<\/td>/)
   t.match(html, /GRIDIM-OFFL-1<\/td><td>0\/2/, 'the runner\'s pass is not the target\'s')
