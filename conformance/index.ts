@@ -13,6 +13,8 @@ export { toHtml } from './report/html.ts'
 export { toJson } from './report/json.ts'
 export { toJunit } from './report/junit.ts'
 export { toTap } from './report/tap.ts'
+export { roleTable, roleTableText, type Cell, type RoleTable } from './report/role-table.ts'
+export type { Attribution, PlayedBy, RoleLabel } from './runner/attribution.ts'
 
 export { ClientSession, type ClientOperationId } from './lib/client-session.ts'
 export { PeerClient, type CallOptions, type CallOptionsFor, type CallResult, type CallResultFor, type PeerClientOptions } from '../reference/lib/http/peer-client.ts'

@@ -36,9 +36,26 @@ t.test('regions only: the runner plays the user server and crashes and revives r
   t.same(failed, [], 'no check fails', { stderr: stderr.slice(-2000) })
   t.equal(code, 0)
   t.equal(report.target, 'two reference regions')
-  t.ok(report.summary.pass > 10, `${report.summary.pass} checks pass`)
+  // The summary is the target's: the passes of the runner's own user server are counted apart.
+  t.ok(report.summary.pass > 0, `${report.summary.pass} checks of the regions pass`)
+  const passes = report.flows.flatMap((f: any) => f.checks).filter((c: any) => c.status === 'pass').length
+  t.equal(report.summary.pass + report.byPlayer.runner.pass, passes, 'every pass is the target\'s or the runner\'s')
   t.ok(report.summary.messagesValidated > 0, `${report.summary.messagesValidated} messages validated`)
   for (const f of report.flows) t.notOk(f.checks.every((c: any) => c.status === 'impossible'), `${f.flow} ran`)
+  // Issue 14: what the runner's own user server met is reported apart, never as the target's.
+  t.ok(report.byPlayer.runner.pass > 0, `${report.byPlayer.runner.pass} checks of the runner's user server pass`)
+  t.notOk(report.roles.rows.target['user server'], 'no user-server row among the target\'s roles')
+  t.ok(report.roles.rows.runner['user server'], 'but among the runner\'s')
+})
+
+t.test('the summary prints the role × chapter table and counts only the target\'s checks', async (t) => {
+  const { code, stdout } = await conformance(['--xmpp', 'none', '--flow', '01-a-signs-on'])
+  t.equal(code, 0)
+  t.match(stdout, /Roles of the target:\nrole +01 +03 +04 +10\n/)
+  t.match(stdout, /\nuser server +\d+\/0\/\d+/)
+  t.notMatch(stdout, /Roles the runner plays itself/, 'the embedded grid is all the target\'s')
+  t.match(stdout, /checks of the target: \d+ +pass: \d+/)
+  t.match(stdout, /requirements passed by the target: \d+/)
 })
 
 t.test('a target file with a mistake is refused before anything starts', async (t) => {

@@ -11,6 +11,7 @@ import { toJunit } from '../report/junit.ts'
 import { processOutputNote } from '../report/process-output.ts'
 import { rerunCommand } from '../report/requirement-text.ts'
 import { DEFAULT_TIMEOUT, rerunSelectors } from './rerun.ts'
+import { roleTable, roleTableText } from '../report/role-table.ts'
 import { toTap } from '../report/tap.ts'
 import { countByStatus, messagesValidated, runPassed, type Check } from '../runner/results.ts'
 import { runConformance, type ConformanceTarget } from '../runner/run-conformance.ts'
@@ -85,6 +86,12 @@ performed, a lease the target lost, a sign-on that failed; neither a pass nor a 
 status 0 when nothing failed unexpectedly and no expected failure passed, 1 otherwise; 2 when
 the run could not start (a bad target file, a region that did not start).
 
+Each check is attributed to the role whose behaviour it judges (user server, region, its client
+interface, gateway) and to who plays it: the target, or the runner itself (its user server for
+a regions-only target, regions and gateways a flow marks simulated, the clients). The summary
+counts the target's checks only and prints a role × chapter table (cells pass/fail/other), the
+runner's own roles in a separate table; a failure of either still fails the run.
+
 The embedded grid logs only errors (to stderr); GRIDIM_LOG=info shows the rest.`
 
 const SYMBOL: Record<Check['status'], string> = { pass: '.', fail: 'F', impossible: 'i', skip: 's', xfail: 'x', xpass: 'X', blocked: 'b' }
@@ -138,7 +145,7 @@ export async function main (argv: string[]): Promise<number> {
   })
 
   run.rerun = rerunSelectors(values)
-  const counts = countByStatus(run)
+  const counts = countByStatus(run, 'target')
   const reports = { tap: toTap(run), json: toJson(run), junit: toJunit(run) }
   if (values.out) {
     const dir = resolve(values.out)
@@ -161,11 +168,19 @@ export async function main (argv: string[]): Promise<number> {
       }
       for (const [by, list] of blocked) console.log(`BLOCKED ${f.flow}: ${list.length} later check${list.length === 1 ? '' : 's'} (step ${[...new Set(list.map((c) => c.step))].join(', ')}) blocked by ${by}`)
     }
-    const requirements = new Set(run.flows.flatMap((f) => f.checks.filter((c) => c.status === 'pass').flatMap((c) => c.requirements)))
+    // The target's checks only: what the runner's own roles met is reported apart (issue 14).
+    const roles = roleTable(run)
+    const runnerCounts = countByStatus(run, 'runner')
+    const total = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0)
+    console.log(`\n${roleTableText(roles)}`)
     console.log(`\nGridIM conformance — ${run.target}`)
-    console.log(`flows: ${run.flows.length}  checks: ${Object.values(counts).reduce((a, b) => a + b, 0)}  ` +
+    console.log(`flows: ${run.flows.length}  checks of the target: ${total(counts)}  ` +
       Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join('  '))
-    console.log(`requirements passed: ${requirements.size}  messages validated against the OpenAPI documents: ${messagesValidated(run)}  time: ${(run.durationMs / 1000).toFixed(1)} s`)
+    if (total(runnerCounts) > 0) {
+      console.log(`checks of roles the runner plays itself (not counted above): ${total(runnerCounts)}  ` +
+        Object.entries(runnerCounts).map(([k, v]) => `${k}: ${v}`).join('  '))
+    }
+    console.log(`requirements passed by the target: ${roles.totals.target.requirementsPassed}  messages validated against the OpenAPI documents: ${messagesValidated(run)}  time: ${(run.durationMs / 1000).toFixed(1)} s`)
     for (const note of new Set(Object.values(target?.missing ?? {}))) console.log(`note: ${note}`)
     const output = processOutputNote(run, values.out === undefined ? undefined : resolve(values.out))
     if (output !== undefined) console.log(`note: ${output}`)

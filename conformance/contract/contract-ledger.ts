@@ -90,6 +90,8 @@ export class ContractLedger {
       outcome: `${v.operationId} ${v.direction}${v.status === undefined ? '' : ` ${v.status}`} from ${v.direction === 'request' ? from : to} matches openapi/${v.document}.yaml`,
       requirements: [...new Set(v.problems.flatMap((p) => p.requirements))],
       status: 'fail',
+      // The role whose message broke the contract: the sender of a request, the answerer of a response.
+      actor: v.direction === 'request' ? from : to,
       message: `${from} -> ${to} ${v.operationId} ${v.direction}${v.status === undefined ? '' : ` ${v.status}`}: ` +
         v.problems.map((p) => `${p.pointer === '' ? '(body)' : p.pointer} ${p.message}`).join('; ') +
         (count > 1 ? ` (seen ${count} times)` : '')

@@ -4,6 +4,8 @@ import type { FlowResult, RunResult, TraceEntry } from '../runner/results.ts'
 import { countByStatus, messagesValidated } from '../runner/results.ts'
 import { processOutputHtml } from './process-output.ts'
 import { requirementText, rerunCommand } from './requirement-text.ts'
+import { roleTable, roleTableHtml } from './role-table.ts'
+import { runnerNote } from './runner-note.ts'
 
 // Its own escaping, not the docs generator's: the runner ships in the package without the
 // generator and its Markdown renderer.
@@ -36,7 +38,7 @@ export function sequenceDiagram (trace: TraceEntry[]): string {
 }
 
 function flowSection (f: FlowResult, selectors?: readonly string[]): string {
-  const rows = f.checks.map((c) => `<tr><td>${esc(c.step)}</td><td style="color:${COLORS[c.status]}">${c.status}</td><td>${esc(c.outcome)}</td>` +
+  const rows = f.checks.map((c) => `<tr><td>${esc(c.step)}</td><td style="color:${COLORS[c.status]}">${c.status}${runnerNote(c) === undefined ? '' : ` <small>(${esc(runnerNote(c)!)})</small>`}</td><td>${esc(c.outcome)}</td>` +
     `<td>${c.requirements.map((id) => `<span title="${esc(requirementText(id))}">${id}</span>`).join(' ')}</td><td>${c.blockedBy === undefined ? '' : `blocked by ${esc(c.blockedBy)}: `}${esc(c.message ?? '')}</td></tr>`)
   return `<section id="${esc(f.flow)}"><h2>${esc(f.flow)} — ${esc(f.title)}</h2><p>${f.durationMs} ms · re-run: <code>${esc(rerunCommand(f.flow, selectors))}</code></p>` +
     `<table><tr><th>step</th><th>status</th><th>outcome</th><th>requirements</th><th>message</th></tr>${rows.join('')}</table>` +
@@ -44,14 +46,17 @@ function flowSection (f: FlowResult, selectors?: readonly string[]): string {
 }
 
 export function toHtml (run: RunResult): string {
-  const counts = countByStatus(run)
+  // The target's checks; the runner's own roles are counted apart (issue 14).
+  const counts = countByStatus(run, 'target')
+  const runnerCounts = countByStatus(run, 'runner')
   const byReq = new Map<string, { checks: number, passed: number }>()
   for (const f of run.flows) {
     for (const c of f.checks) {
       for (const id of c.requirements) {
         const r = byReq.get(id) ?? { checks: 0, passed: 0 }
         r.checks++
-        if (c.status === 'pass') r.passed++
+        // Only the target's passes: what the runner's own roles met is not the target's.
+        if (c.status === 'pass' && runnerNote(c) === undefined && c.runnerRequirements?.includes(id) !== true) r.passed++
         byReq.set(id, r)
       }
     }
@@ -61,7 +66,8 @@ export function toHtml (run: RunResult): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>GridIM conformance — ${esc(run.target)}</title>
 <style>body{font:15px/1.4 system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .4rem;vertical-align:top}</style></head><body>
 <h1>GridIM conformance — ${esc(run.target)}</h1>
-<p>${run.startedAt} · ${run.durationMs} ms · ${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(' · ')} · messages validated against the OpenAPI documents: ${messagesValidated(run)}</p>
+<p>${run.startedAt} · ${run.durationMs} ms · checks of the target: ${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(' · ')} · of the runner's own roles: ${Object.entries(runnerCounts).map(([k, v]) => `${k}: ${v}`).join(' · ')} · messages validated against the OpenAPI documents: ${messagesValidated(run)}</p>
+${roleTableHtml(roleTable(run))}
 <h2>Requirements</h2><table><tr><th>id</th><th>passed/checks</th><th>requirement</th></tr>${reqRows.join('')}</table>
 ${run.flows.map((f) => flowSection(f, run.rerun)).join('\n')}
 </body></html>

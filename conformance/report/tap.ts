@@ -3,6 +3,7 @@
 import { stringify } from 'yaml'
 import { messagesValidated, type Check, type FlowResult, type RunResult, type TraceEntry } from '../runner/results.ts'
 import { requirementText, rerunCommand } from './requirement-text.ts'
+import { runnerNote } from './runner-note.ts'
 
 function indent (text: string, by: string): string {
   return text.split('\n').map((l) => (l === '' ? l : by + l)).join('\n')
@@ -17,7 +18,10 @@ export function traceLine (t: TraceEntry): string {
 function point (c: Check, n: number, flow: FlowResult, selectors?: readonly string[]): string {
   const name = `${c.step} ${c.outcome} [${c.requirements.join(', ')}]`.replace(/#/g, '\\#')
   switch (c.status) {
-    case 'pass': return `ok ${n} - ${name}`
+    case 'pass': {
+      const runner = runnerNote(c)
+      return runner === undefined ? `ok ${n} - ${name}` : `ok ${n} - ${name} # SKIP ${runner}`
+    }
     case 'skip': return `ok ${n} - ${name} # SKIP ${c.message ?? ''}`
     case 'impossible': return `ok ${n} - ${name} # SKIP impossible: ${c.message ?? ''}`
     case 'blocked': return `ok ${n} - ${name} # SKIP blocked by ${c.blockedBy ?? 'an earlier failure'}: ${(c.message ?? '').split('\n')[0]}`

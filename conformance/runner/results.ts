@@ -1,6 +1,7 @@
 // What a run produces: one check per flow outcome, with its requirements and the traffic of
 // the flow it belongs to.
 import type { ProcessOutput } from '../target/output-log.ts'
+import type { PlayedBy, RoleLabel } from './attribution.ts'
 
 export type CheckStatus =
   | 'pass'
@@ -44,6 +45,14 @@ export type Check = {
   message?: string
   /** For a blocked check: the earlier failure of the flow it follows from (`step 3 [GRIDIM-…] outcome`). */
   blockedBy?: string
+  /** The role whose behaviour the check judges (runner/attribution.ts), e.g. `region`. */
+  role?: RoleLabel
+  /** Whether the target plays that role, or the runner itself: the runner's checks are not the target's passes. */
+  playedBy?: PlayedBy
+  /** The flow's name for the actor judged (US, R1, GW), when one is. */
+  actor?: string
+  /** Requirements of a target's check that bind a role the runner plays: not the target's to pass. */
+  runnerRequirements?: string[]
 }
 
 export type FlowResult = {
@@ -71,9 +80,15 @@ export type RunResult = {
   rerun?: string[]
 }
 
-export function countByStatus (run: RunResult): Record<CheckStatus, number> {
+/** Who plays the role a check judges; a check made before attribution existed counts as the target's. */
+export function playedBy (c: Check): PlayedBy {
+  return c.playedBy ?? 'target'
+}
+
+/** Counts of every check, or only of those whose role `by` plays. */
+export function countByStatus (run: RunResult, by?: PlayedBy): Record<CheckStatus, number> {
   const counts: Record<CheckStatus, number> = { pass: 0, fail: 0, impossible: 0, skip: 0, xfail: 0, xpass: 0, blocked: 0 }
-  for (const f of run.flows) for (const c of f.checks) counts[c.status]++
+  for (const f of run.flows) for (const c of f.checks) if (by === undefined || playedBy(c) === by) counts[c.status]++
   return counts
 }
 

@@ -9,6 +9,7 @@ import { describeRefusals, type Refusal } from '../lib/refusals.ts'
 import { Blocking, checkLabel } from './blocking.ts'
 import { isClientOperation } from './trace-callers.ts'
 import { isSafe, perform } from './actions.ts'
+import { attribute, attributeActor, type AttributionScope } from './attribution.ts'
 import { check, Impossible, type StepState } from './expectations.ts'
 import { FlowContext } from './flow-context.ts'
 import type { Check, FlowResult } from './results.ts'
@@ -27,6 +28,8 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   const blocking = new Blocking()
   const add = (c: Check): void => { const judged = blocking.judge(c); checks.push(judged); options.onCheck?.(judged) }
   const ctx = new FlowContext(flow, target, options.eventTimeoutMs ?? 15_000)
+  // Whose behaviour each check judges, and whether the target or the runner plays it.
+  const scope: AttributionScope = { flow, playsUserServer: target.playsUserServer === true }
   const result = (): FlowResult => {
     const output = target.processOutput?.(started) ?? []
     return { flow: flow.id, title: flow.title, file, checks, trace: ctx.trace, durationMs: Date.now() - started, messagesValidated: ctx.contract.validated, ...(output.length === 0 ? {} : { processOutput: output }) }
@@ -37,7 +40,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
       for (const o of step.outcomes) {
         // A failed setup fails the first check; the others are blocked by it, not failures of their own (issue 14).
         const blockedBy = status === 'fail' && !first ? 'setup' : undefined
-        add({ flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements, status: blockedBy === undefined ? status : 'blocked', message, ...(blockedBy === undefined ? {} : { blockedBy }) })
+        add({ flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements, status: blockedBy === undefined ? status : 'blocked', message, ...(blockedBy === undefined ? {} : { blockedBy }), ...attribute(scope, step, o.requirements, o.expect) })
         first = false
       }
     }
@@ -79,7 +82,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     // A received stanza that breaks its schema fails a check of the step it arrived in.
     const addViolations = (): void => {
       for (const v of ctx.xmpp.takeViolations()) {
-        add({ flow: flow.id, step: v.step, outcome: `every stanza the gateway sends conforms to ${v.schema}`, requirements: v.requirements, status: 'fail', message: v.message })
+        add({ flow: flow.id, step: v.step, outcome: `every stanza the gateway sends conforms to ${v.schema}`, requirements: v.requirements, status: 'fail', message: v.message, ...attributeActor(scope, ctx.gatewayActor ?? 'GW') })
       }
     }
     addViolations()
@@ -104,7 +107,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
       const negative = (o: typeof step.outcomes[number]): number => Number(o.expect?.kind === 'no-event' || o.expect?.kind === 'no-stanza')
       const ordered = [...step.outcomes].sort((a, b) => negative(a) - negative(b))
       for (const o of ordered) {
-        const base = { flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements }
+        const base = { flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements, ...attribute(scope, step, o.requirements, o.expect) }
         if (broken !== undefined) {
           if (brokenAt !== undefined && brokenStatus === 'fail') add({ ...base, status: 'blocked', message: broken, blockedBy: brokenAt })
           else add({ ...base, status: brokenStatus, message: broken })
@@ -131,7 +134,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     for (const index of ctx.killed) await target.reviveRegion?.(index)
     await ctx.stopSimulated()
     stopValidating()
-    for (const c of ctx.contract.checks(flow.id)) add(c)
+    for (const c of ctx.contract.checks(flow.id)) add({ ...c, ...attributeActor(scope, c.actor ?? '?') })
   }
   return result()
 }

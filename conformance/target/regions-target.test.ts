@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { startRole, type RoleProcess } from '../../reference/e2e/processes.ts'
 import { exportPrivateKey, exportPublicKey, generateKeyPair } from '../../reference/lib/signatures/index.ts'
+import { roleTable } from '../report/role-table.ts'
 import type { Check } from '../runner/results.ts'
 import { runSuite } from '../runner/run-suite.ts'
 import { startRegionsTarget } from './regions-target.ts'
@@ -85,4 +86,23 @@ t.test('exchanges with the user server are observed; those between two regions u
   const direct = f09.checks.filter((c) => c.status === 'impossible')
   t.ok(direct.length > 0, 'region-to-region checks are impossible')
   for (const c of direct) t.match(c.message, /does not let the runner observe traffic from R\d to R\d/)
+})
+
+t.test('the user-server rules are the runner\'s own, not the target\'s passes (issue 14, per-role results)', async (t) => {
+  const checks = run.flows.flatMap((f) => f.checks)
+  t.ok(checks.every((c) => c.playedBy !== undefined && c.role !== undefined), 'every check is attributed')
+  const userServer = checks.filter((c) => c.role === 'user server')
+  t.ok(userServer.some((c) => c.status === 'pass'), 'user-server rules were met')
+  t.same(userServer.filter((c) => c.playedBy !== 'runner').map((c) => `${c.flow} ${c.step}`), [], 'by the runner\'s user server, every one')
+  const f01 = run.flows.find((f) => f.flow === '01-a-signs-on')!
+  t.match(f01.checks.find((c) => c.outcome.startsWith('R1 signs A on with one signOn request')), { role: 'client interface', playedBy: 'target', actor: 'R1' }, 'the region\'s own request (GRIDIM-CLI-1) is the target\'s')
+  // A region's answer can carry a user-server rule too (the friends' presence of clientLogin): the check is the region's, the rule is not.
+  for (const c of checks.filter((c) => c.playedBy === 'target')) {
+    for (const id of c.runnerRequirements ?? []) t.ok(c.requirements.includes(id), `${c.flow} ${c.step}: ${id} is one of its requirements`)
+  }
+  t.ok(checks.some((c) => (c.runnerRequirements ?? []).length > 0), 'some target checks carry requirements of the runner\'s user server')
+  const table = roleTable(run)
+  t.notOk(table.rows.target['user server'], 'no user-server row among the target\'s roles')
+  t.ok(table.rows.runner['user server'], 'but among the runner\'s')
+  t.ok(table.rows.target.region, 'the regions are the target\'s')
 })
