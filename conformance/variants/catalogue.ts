@@ -138,6 +138,31 @@ export const variants: readonly Variant[] = [
     flow: 'x-xmpp-subscription-states',
     requirement: 'GRIDIM-XMPP-52',
     bug: 'a gateway that sends no roster push and no presence when an IM-only user accepts an offer'
+  },
+  // The user server's chapters (issue 14): friendship, sign-on, leases, offline pages, group sessions, presence.
+  { fault: 'self-friendship-offer-accepted', area: 'grid', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-3', bug: 'a user server that lets a user offer itself friendship' },
+  { fault: 'repeated-offer-creates-another', area: 'grid', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-4', bug: 'a user server that creates a second offer while one is pending' },
+  { fault: 'offer-answered-by-anyone', area: 'grid', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-6', bug: 'a user server that lets anyone accept an offer' },
+  { fault: 'declined-offer-kept', area: 'grid', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-9', bug: 'a user server that keeps a declined offer pending' },
+  { fault: 'accept-grants-all-rights', area: 'grid', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-8', bug: 'a user server that grants CanSeeOnMap too on acceptance' },
+  { fault: 'pending-offers-not-renotified', area: 'grid', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-SIGN-7', bug: 'a user server that does not tell a signing-on user of pending offers' },
+  { fault: 'not-friends-as-forbidden', area: 'grid', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-11', bug: 'a user server that answers a change between strangers with forbidden' },
+  { fault: 'friendship-end-not-notified', area: 'grid', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-12', bug: 'a user server that does not tell the former friend of an ended friendship' },
+  { fault: 'unknown-name-as-unknown-user', area: 'grid', flow: 'x-region-lease-rules', requirement: 'GRIDIM-SIGN-2', bug: 'a user server that tells an unknown name from a wrong password at sign-on' },
+  { fault: 'sign-on-page-unbounded', area: 'grid', flow: 'x-offline-volume', requirement: 'GRIDIM-LIM-10', bug: 'a user server that returns every stored message at sign-on' },
+  { fault: 'sign-on-without-lease', area: 'grid', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LEASE-7', bug: 'a user server that lets a region without a lease sign users on' },
+  { fault: 'lease-kind-unchecked', area: 'grid', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LEASE-2', bug: 'a user server that leases a gateway as a region' },
+  {
+    fault: 'group-session-kept-with-one-member', area: 'grid',
+    flow: 'x-group-session-rules',
+    requirement: 'GRIDIM-GRP-11',
+    bug: 'a user server that keeps a group session open with one member'
+  },
+  {
+    fault: 'rights-change-without-presence', area: 'grid',
+    flow: 'x-rights-revoked-while-online',
+    requirement: 'GRIDIM-PRES-6',
+    bug: 'a user server that sends no offline presence when CanSeeOnline is revoked'
   }
 ]
 

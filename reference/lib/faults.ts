@@ -95,6 +95,50 @@ export type Fault =
   | 'gateway-no-roster-push-on-accept'
   | 'gateway-ignores-disco-node'
   | 'subscribe-without-nick'
+  | UserServerFault
+
+/**
+ * Faults of the user server, over the chapters it owns (identifiers, sign-on, presence and
+ * friendship, leases, offline messages, group sessions, limits, errors): bugs a user server
+ * written from the spec plausibly has.
+ * - `self-friendship-offer-accepted`: an offer whose offeree is the offerer is created like any other (breaks GRIDIM-FRND-3).
+ * - `repeated-offer-creates-another`: an offer repeated while one is pending creates a second offer, 201 (breaks GRIDIM-FRND-4).
+ * - `offer-answered-by-anyone`: an offer may be accepted or declined by any user, not only the offeree (breaks GRIDIM-FRND-6).
+ * - `declined-offer-kept`: a decline tells the offerer but leaves the offer pending, so it can still be accepted (breaks GRIDIM-FRND-9).
+ * - `accept-grants-all-rights`: an accepted offer grants CanSeeOnline and CanSeeOnMap both ways (rights 3), as some
+ *   viewers' defaults do, instead of exactly CanSeeOnline (breaks GRIDIM-FRND-8).
+ * - `pending-offers-not-renotified`: a sign-on tells the user of no offer still pending; offers made while the user
+ *   was online are forgotten (breaks GRIDIM-SIGN-7).
+ * - `not-friends-as-forbidden`: setFriendRights and endFriendship between users who are not friends are refused with
+ *   `forbidden` (an authority failure) instead of `not-friends` (breaks GRIDIM-FRND-11).
+ * - `friendship-end-not-notified`: endFriendship removes the friendship but tells the former friend nothing (breaks GRIDIM-FRND-12).
+ * - `unknown-name-as-unknown-user`: signOn answers an unknown name with `unknown-user`, which tells a guesser which
+ *   names exist, instead of `invalid-credentials` (breaks GRIDIM-SIGN-2).
+ * - `sign-on-page-unbounded`: signOn returns every stored message, however many, instead of a page of at most 50
+ *   (breaks GRIDIM-LIM-10).
+ * - `sign-on-without-lease`: signOn checks the signature but not the signing region's lease (breaks GRIDIM-LEASE-7).
+ * - `lease-kind-unchecked`: renewRegionLease takes the `kind` a region claims without comparing it with the kind it was
+ *   provisioned with (breaks GRIDIM-LEASE-2).
+ * - `group-session-kept-with-one-member`: a group session is closed only when its last member leaves, not when one
+ *   member is left (breaks GRIDIM-GRP-11).
+ * - `rights-change-without-presence`: removing CanSeeOnline sends the friend `rightsChanged` but no `offline`
+ *   presence, so the friend sees the user online until the next sign-on (breaks GRIDIM-PRES-6).
+ */
+export type UserServerFault =
+  | 'self-friendship-offer-accepted'
+  | 'repeated-offer-creates-another'
+  | 'offer-answered-by-anyone'
+  | 'declined-offer-kept'
+  | 'accept-grants-all-rights'
+  | 'pending-offers-not-renotified'
+  | 'not-friends-as-forbidden'
+  | 'friendship-end-not-notified'
+  | 'unknown-name-as-unknown-user'
+  | 'sign-on-page-unbounded'
+  | 'sign-on-without-lease'
+  | 'lease-kind-unchecked'
+  | 'group-session-kept-with-one-member'
+  | 'rights-change-without-presence'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

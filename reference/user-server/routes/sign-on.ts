@@ -33,6 +33,7 @@ async function identify (ctx: UserServerContext, signer: string, body: Schema<'S
     return foreignUser(ctx.store, body.jid, ctx.now())
   }
   const user = ctx.store.findUserByName(body.firstName, body.lastName)
+  if (user === null && ctx.faults.has('unknown-name-as-unknown-user')) throw new GridImError('unknown-user', `no user named ${body.firstName} ${body.lastName}`)
   if (!await verifyPassword(body.password, user) || user === null) {
     throw new GridImError('invalid-credentials', 'unknown name or wrong password')
   }
@@ -64,7 +65,7 @@ export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'sign
     const isOnline = onlineAmong(store, friendIds)
     for (const friendId of presenceAudience(friends, reachableAmong(ctx, friendIds))) batch.add(friendId, presenceNotice(user, 'online'))
     if (ctx.faults.has('presence-to-friends-of-friends')) for (const f of friendIds) for (const ff of store.listFriends(f)) if (ff.friendId !== userId) batch.add(ff.friendId, presenceNotice(user, 'online'))
-    for (const offer of store.listOpenOffers(userId)) {
+    for (const offer of ctx.faults.has('pending-offers-not-renotified') ? [] : store.listOpenOffers(userId)) {
       const from = store.getUser(offer.fromUserId)
       if (from === null) continue
       batch.add(userId, {
@@ -72,7 +73,7 @@ export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'sign
         ...(offer.message === null ? {} : { message: offer.message })
       })
     }
-    const page = store.listOffline(userId, OFFLINE_PAGE_SIZE)
+    const page = store.listOffline(userId, ctx.faults.has('sign-on-page-unbounded') ? Number.MAX_SAFE_INTEGER : OFFLINE_PAGE_SIZE)
     if (ctx.faults.has('offline-deleted-on-read')) store.acknowledge(userId, page.messages.map((m) => m.messageId))
     batch.send()
     return {
