@@ -163,6 +163,12 @@ export const variants: readonly Variant[] = [
     flow: 'x-rights-revoked-while-online',
     requirement: 'GRIDIM-PRES-6',
     bug: 'a user server that sends no offline presence when CanSeeOnline is revoked'
+  },
+  {
+    fault: 'group-destinations-counts-members', area: 'grid',
+    flow: 'x-group-message-answer',
+    requirement: 'GRIDIM-GRP-14',
+    bug: 'a user server whose group message answer counts members, not destination regions'
   }
 ]
 

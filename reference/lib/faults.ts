@@ -121,6 +121,8 @@ export type Fault =
  *   provisioned with (breaks GRIDIM-LEASE-2).
  * - `group-session-kept-with-one-member`: a group session is closed only when its last member leaves, not when one
  *   member is left (breaks GRIDIM-GRP-11).
+ * - `group-destinations-counts-members`: sendGroupMessage answers with the number of members as `destinations`
+ *   instead of the number of destination regions it forwarded to (breaks GRIDIM-GRP-14).
  * - `rights-change-without-presence`: removing CanSeeOnline sends the friend `rightsChanged` but no `offline`
  *   presence, so the friend sees the user online until the next sign-on (breaks GRIDIM-PRES-6).
  */
@@ -139,6 +141,7 @@ export type UserServerFault =
   | 'lease-kind-unchecked'
   | 'group-session-kept-with-one-member'
   | 'rights-change-without-presence'
+  | 'group-destinations-counts-members'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()
