@@ -169,7 +169,8 @@ export const variants: readonly Variant[] = [
     flow: 'x-group-message-answer',
     requirement: 'GRIDIM-GRP-14',
     bug: 'a user server whose group message answer counts members, not destination regions'
-  }
+  },
+  { fault: 'session-id-reused', area: 'grid', flow: 'x-sign-on-again-new-session', requirement: 'GRIDIM-ID-3', bug: 'a user server that keeps the sessionId when a user signs on again' }
 ]
 
 /**

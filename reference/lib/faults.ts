@@ -123,6 +123,8 @@ export type Fault =
  *   member is left (breaks GRIDIM-GRP-11).
  * - `group-destinations-counts-members`: sendGroupMessage answers with the number of members as `destinations`
  *   instead of the number of destination regions it forwarded to (breaks GRIDIM-GRP-14).
+ * - `session-id-reused`: a sign-on that replaces a session keeps the earlier session's id, refreshing the session
+ *   in place, so the earlier id names the new session (breaks GRIDIM-ID-3).
  * - `rights-change-without-presence`: removing CanSeeOnline sends the friend `rightsChanged` but no `offline`
  *   presence, so the friend sees the user online until the next sign-on (breaks GRIDIM-PRES-6).
  */
@@ -142,6 +144,7 @@ export type UserServerFault =
   | 'group-session-kept-with-one-member'
   | 'rights-change-without-presence'
   | 'group-destinations-counts-members'
+  | 'session-id-reused'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

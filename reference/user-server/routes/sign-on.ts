@@ -49,7 +49,8 @@ export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'sign
     if (signer !== body.regionId) throw new GridImError('forbidden', 'a region signs users on only at itself')
     const user = await identify(ctx, signer, body)
     const { userId } = user
-    const sessionId = randomUUID()
+    // The fault session-id-reused: a sign-on that replaces a session refreshes it in place, keeping its id.
+    const sessionId = (ctx.faults.has('session-id-reused') ? store.getSessionByUser(userId)?.sessionId : undefined) ?? randomUUID()
     const sessionSecret = newSessionSecret()
     const batch = ctx.batch()
     store.transaction(() => {
