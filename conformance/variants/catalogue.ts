@@ -170,6 +170,10 @@ export const variants: readonly Variant[] = [
     requirement: 'GRIDIM-GRP-14',
     bug: 'a user server whose group message answer counts members, not destination regions'
   },
+  { fault: 'sign-on-presence-ignores-rights', area: 'grid', flow: 'x-presence-hidden-by-rights', requirement: 'GRIDIM-PRES-1', bug: 'a user server that announces a sign-on to a friend without CanSeeOnline' },
+  { fault: 'friend-rows-rights-reversed', area: 'grid', flow: 'x-presence-hidden-by-rights', requirement: 'GRIDIM-PRES-2', bug: 'a user server whose friend rows read the rights the wrong way round' },
+  { fault: 'group-session-closed-unchecked', area: 'grid', flow: 'a2-ad-hoc-session-like-group-session', requirement: 'GRIDIM-GRP-23', bug: 'a user server that accepts messages for a closed group session' },
+  { fault: 'move-announced-to-friends', area: 'grid', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LOC-9', bug: 'a user server that tells friends of a move as an offline and an online' },
   { fault: 'session-id-reused', area: 'grid', flow: 'x-sign-on-again-new-session', requirement: 'GRIDIM-ID-3', bug: 'a user server that keeps the sessionId when a user signs on again' }
 ]
 

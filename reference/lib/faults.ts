@@ -125,6 +125,13 @@ export type Fault =
  *   instead of the number of destination regions it forwarded to (breaks GRIDIM-GRP-14).
  * - `session-id-reused`: a sign-on that replaces a session keeps the earlier session's id, refreshing the session
  *   in place, so the earlier id names the new session (breaks GRIDIM-ID-3).
+ * - `sign-on-presence-ignores-rights`: a sign-on is announced to every reachable friend, also to those the user
+ *   grants no CanSeeOnline (breaks GRIDIM-PRES-1 and GRIDIM-SIGN-6).
+ * - `friend-rows-rights-reversed`: friend rows (signOn, listFriends) show `online` when the listing user grants
+ *   CanSeeOnline, not when the friend does (breaks GRIDIM-PRES-2).
+ * - `group-session-closed-unchecked`: operations on a closed group session go ahead as on an open one (breaks GRIDIM-GRP-23).
+ * - `move-announced-to-friends`: an updateLocation is told to the user's friends as a sign-off and a sign-on, an
+ *   `offline` and an `online` presence notice (breaks GRIDIM-LOC-9).
  * - `rights-change-without-presence`: removing CanSeeOnline sends the friend `rightsChanged` but no `offline`
  *   presence, so the friend sees the user online until the next sign-on (breaks GRIDIM-PRES-6).
  */
@@ -145,6 +152,10 @@ export type UserServerFault =
   | 'rights-change-without-presence'
   | 'group-destinations-counts-members'
   | 'session-id-reused'
+  | 'sign-on-presence-ignores-rights'
+  | 'friend-rows-rights-reversed'
+  | 'group-session-closed-unchecked'
+  | 'move-announced-to-friends'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

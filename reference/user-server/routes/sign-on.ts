@@ -14,7 +14,8 @@ import type { UserServerContext } from '../context.ts'
 import { displayName, messageToWire } from '../conversions.ts'
 import { OFFLINE_PAGE_SIZE } from '../limits.ts'
 import { regionTarget } from '../notices/locator.ts'
-import { friendView, presenceAudience } from '../presence/rules.ts'
+import { friendRow } from '../presence/friend-row.ts'
+import { presenceAudience } from '../presence/rules.ts'
 import { sessionsEnded } from '../sessions/end-sessions.ts'
 import { onlineAmong, presenceNotice, reachableAmong } from '../sessions/online.ts'
 import { hashSessionSecret, newSessionSecret } from '../sessions/session-secret.ts'
@@ -64,7 +65,10 @@ export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'sign
     const friends = store.listFriends(userId)
     const friendIds = friends.map((f) => f.friendId)
     const isOnline = onlineAmong(store, friendIds)
-    for (const friendId of presenceAudience(friends, reachableAmong(ctx, friendIds))) batch.add(friendId, presenceNotice(user, 'online'))
+    const isReachable = reachableAmong(ctx, friendIds)
+    // The fault sign-on-presence-ignores-rights tells every reachable friend, whatever the user grants them.
+    const audience = ctx.faults.has('sign-on-presence-ignores-rights') ? friendIds.filter(isReachable) : presenceAudience(friends, isReachable)
+    for (const friendId of audience) batch.add(friendId, presenceNotice(user, 'online'))
     if (ctx.faults.has('presence-to-friends-of-friends')) for (const f of friendIds) for (const ff of store.listFriends(f)) if (ff.friendId !== userId) batch.add(ff.friendId, presenceNotice(user, 'online'))
     for (const offer of ctx.faults.has('pending-offers-not-renotified') ? [] : store.listOpenOffers(userId)) {
       const from = store.getUser(offer.fromUserId)
@@ -84,7 +88,7 @@ export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'sign
         sessionSecret,
         userId,
         name: displayName(user),
-        friends: friends.map((f) => friendView(f, isOnline)),
+        friends: friends.map((f) => friendRow(ctx, f, isOnline)),
         offlineMessages: page.messages.map(messageToWire),
         moreOfflineMessages: page.more
       }
