@@ -132,6 +132,8 @@ export type Fault =
  * - `group-session-closed-unchecked`: operations on a closed group session go ahead as on an open one (breaks GRIDIM-GRP-23).
  * - `move-announced-to-friends`: an updateLocation is told to the user's friends as a sign-off and a sign-on, an
  *   `offline` and an `online` presence notice (breaks GRIDIM-LOC-9).
+ * - `unread-batch-capped`: returnUnreadMessages refuses a body over 16 KiB with `body-too-large`, a per-route cap below
+ *   the 65 536 bytes every role must accept (breaks GRIDIM-LIM-4).
  * - `rights-change-without-presence`: removing CanSeeOnline sends the friend `rightsChanged` but no `offline`
  *   presence, so the friend sees the user online until the next sign-on (breaks GRIDIM-PRES-6).
  */
@@ -156,6 +158,7 @@ export type UserServerFault =
   | 'friend-rows-rights-reversed'
   | 'group-session-closed-unchecked'
   | 'move-announced-to-friends'
+  | 'unread-batch-capped'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()
