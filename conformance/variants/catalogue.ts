@@ -175,6 +175,7 @@ export const variants: readonly Variant[] = [
   { fault: 'group-session-closed-unchecked', area: 'grid', flow: 'a2-ad-hoc-session-like-group-session', requirement: 'GRIDIM-GRP-23', bug: 'a user server that accepts messages for a closed group session' },
   { fault: 'move-announced-to-friends', area: 'grid', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LOC-9', bug: 'a user server that tells friends of a move as an offline and an online' },
   { fault: 'unread-batch-capped', area: 'grid', flow: 'x-unread-return-rules', requirement: 'GRIDIM-LIM-4', bug: 'a user server that refuses a returned batch of 63 000 bytes as too large' },
+  { fault: 'group-session-member-cap', area: 'grid', flow: 'x-group-session-of-a-hundred', requirement: 'GRIDIM-LIM-7', bug: 'a user server that caps group sessions at 64 members' },
   { fault: 'session-id-reused', area: 'grid', flow: 'x-sign-on-again-new-session', requirement: 'GRIDIM-ID-3', bug: 'a user server that keeps the sessionId when a user signs on again' }
 ]
 

@@ -134,6 +134,8 @@ export type Fault =
  *   `offline` and an `online` presence notice (breaks GRIDIM-LOC-9).
  * - `unread-batch-capped`: returnUnreadMessages refuses a body over 16 KiB with `body-too-large`, a per-route cap below
  *   the 65 536 bytes every role must accept (breaks GRIDIM-LIM-4).
+ * - `group-session-member-cap`: startGroupSession refuses a session of more than 64 members with `invalid-request`
+ *   (breaks GRIDIM-LIM-7).
  * - `rights-change-without-presence`: removing CanSeeOnline sends the friend `rightsChanged` but no `offline`
  *   presence, so the friend sees the user online until the next sign-on (breaks GRIDIM-PRES-6).
  */
@@ -159,6 +161,7 @@ export type UserServerFault =
   | 'group-session-closed-unchecked'
   | 'move-announced-to-friends'
   | 'unread-batch-capped'
+  | 'group-session-member-cap'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

@@ -47,6 +47,8 @@ export function startGroupSession (ctx: UserServerContext): HandlerFor<'user-ser
     }
     const isReachable = reachableAmong(ctx, eligible)
     const members = [starter.userId, ...eligible.filter((id) => id !== starter.userId && isReachable(id))]
+    // The fault group-session-member-cap: a cap of 64 members, below the 100 every user server accepts (GRIDIM-LIM-7).
+    if (ctx.faults.has('group-session-member-cap') && members.length > 64) throw new GridImError('invalid-request', 'group sessions are limited to 64 members')
     const groupSessionId = randomUUID()
     store.transaction(() => {
       store.createGroupSession({ groupSessionId, name, groupId: request.groupId ?? null, startedBy: starter.userId, memberIds: eligible, createdAt: ctx.now() })
