@@ -176,6 +176,11 @@ export const variants: readonly Variant[] = [
   { fault: 'move-announced-to-friends', area: 'grid', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LOC-9', bug: 'a user server that tells friends of a move as an offline and an online' },
   { fault: 'unread-batch-capped', area: 'grid', flow: 'x-unread-return-rules', requirement: 'GRIDIM-LIM-4', bug: 'a user server that refuses a returned batch of 63 000 bytes as too large' },
   { fault: 'group-session-member-cap', area: 'grid', flow: 'x-group-session-of-a-hundred', requirement: 'GRIDIM-LIM-7', bug: 'a user server that caps group sessions at 64 members' },
+  { fault: 'end-lease-keeps-sessions', area: 'grid', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LEASE-10', bug: 'a user server whose endRegionLease ends nothing' },
+  { fault: 'second-session-per-group', area: 'grid', flow: 'x-group-session-rules', requirement: 'GRIDIM-GRP-5', bug: 'a user server that opens a second session for a group' },
+  { fault: 'acknowledged-count-listed', area: 'grid', flow: 'x-unread-return-rules', requirement: 'GRIDIM-OFFL-7', bug: 'a user server that counts acknowledged ids it did not delete' },
+  { fault: 'group-message-from-non-member', area: 'grid', flow: 'x-group-message-once-per-region', requirement: 'GRIDIM-GRP-12', bug: 'a user server that accepts a group message from a user who left' },
+  { fault: 'offline-page-newest-first', area: 'grid', flow: 'x-offline-volume', requirement: 'GRIDIM-OFFL-5', bug: 'a user server whose sign-on page of stored messages is newest first' },
   { fault: 'session-id-reused', area: 'grid', flow: 'x-sign-on-again-new-session', requirement: 'GRIDIM-ID-3', bug: 'a user server that keeps the sessionId when a user signs on again' }
 ]
 

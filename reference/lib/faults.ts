@@ -136,6 +136,14 @@ export type Fault =
  *   the 65 536 bytes every role must accept (breaks GRIDIM-LIM-4).
  * - `group-session-member-cap`: startGroupSession refuses a session of more than 64 members with `invalid-request`
  *   (breaks GRIDIM-LIM-7).
+ * - `end-lease-keeps-sessions`: endRegionLease answers 204 but ends nothing; the region's sessions wait for the
+ *   lease to lapse (breaks GRIDIM-LEASE-10).
+ * - `second-session-per-group`: startGroupSession for a group whose session is open opens another (breaks GRIDIM-GRP-5).
+ * - `acknowledged-count-listed`: acknowledgeOfflineMessages answers with the number of ids listed, not the number
+ *   it deleted (breaks GRIDIM-OFFL-7).
+ * - `group-message-from-non-member`: sendGroupMessage (and every membership check) lets a user who is not a member
+ *   through (breaks GRIDIM-GRP-12).
+ * - `offline-page-newest-first`: signOn returns its page of stored messages newest first (breaks GRIDIM-OFFL-5).
  * - `rights-change-without-presence`: removing CanSeeOnline sends the friend `rightsChanged` but no `offline`
  *   presence, so the friend sees the user online until the next sign-on (breaks GRIDIM-PRES-6).
  */
@@ -162,6 +170,11 @@ export type UserServerFault =
   | 'move-announced-to-friends'
   | 'unread-batch-capped'
   | 'group-session-member-cap'
+  | 'end-lease-keeps-sessions'
+  | 'second-session-per-group'
+  | 'acknowledged-count-listed'
+  | 'group-message-from-non-member'
+  | 'offline-page-newest-first'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

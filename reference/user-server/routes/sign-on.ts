@@ -89,7 +89,7 @@ export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'sign
         userId,
         name: displayName(user),
         friends: friends.map((f) => friendRow(ctx, f, isOnline)),
-        offlineMessages: page.messages.map(messageToWire),
+        offlineMessages: (ctx.faults.has('offline-page-newest-first') ? [...page.messages].reverse() : page.messages).map(messageToWire),
         moreOfflineMessages: page.more
       }
     }

@@ -40,7 +40,7 @@ export function startGroupSession (ctx: UserServerContext): HandlerFor<'user-ser
     const { eligible, name } = eligibility(ctx, starter, request, input)
     // GRIDIM-GRP-5: a group has one open session; starting it again joins it.
     const open = request.groupId === undefined ? undefined : openGroupSessions(store).find((s) => s.groupId === request.groupId)
-    if (open !== undefined) {
+    if (open !== undefined && !ctx.faults.has('second-session-per-group')) {
       store.addMember(open.groupSessionId, starter.userId)
       store.touch(open.groupSessionId, ctx.now())
       return { status: 200, body: groupSessionView(ctx, open) }
