@@ -3,7 +3,7 @@
 // so that no one test file outlives tap's per-file timeout and two jobs share the work.
 import type { Fault } from '../../reference/lib/faults.ts'
 
-export type Area = 'grid' | 'security' | 'xmpp' | 'friendship' | 'sign-on-and-leases' | 'group-sessions'
+export type Area = 'grid' | 'security' | 'xmpp' | 'friendship' | 'presence' | 'sign-on-and-leases' | 'group-sessions'
 
 export type Variant = {
   fault: Fault
@@ -139,7 +139,7 @@ export const variants: readonly Variant[] = [
     requirement: 'GRIDIM-XMPP-52',
     bug: 'a gateway that sends no roster push and no presence when an IM-only user accepts an offer'
   },
-  // The user server's chapters (issue 14), in three areas of their own so that each test file stays within tap's timeout.
+  // The user server's chapters (issue 14), in four areas of their own so that each test file stays within tap's timeout.
   { fault: 'self-friendship-offer-accepted', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-3', bug: 'a user server that lets a user offer itself friendship' },
   { fault: 'repeated-offer-creates-another', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-4', bug: 'a user server that creates a second offer while one is pending' },
   { fault: 'offer-answered-by-anyone', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-6', bug: 'a user server that lets anyone accept an offer' },
@@ -159,7 +159,7 @@ export const variants: readonly Variant[] = [
     bug: 'a user server that keeps a group session open with one member'
   },
   {
-    fault: 'rights-change-without-presence', area: 'friendship',
+    fault: 'rights-change-without-presence', area: 'presence',
     flow: 'x-rights-revoked-while-online',
     requirement: 'GRIDIM-PRES-6',
     bug: 'a user server that sends no offline presence when CanSeeOnline is revoked'
@@ -170,8 +170,8 @@ export const variants: readonly Variant[] = [
     requirement: 'GRIDIM-GRP-14',
     bug: 'a user server whose group message answer counts members, not destination regions'
   },
-  { fault: 'sign-on-presence-ignores-rights', area: 'friendship', flow: 'x-presence-hidden-by-rights', requirement: 'GRIDIM-PRES-1', bug: 'a user server that announces a sign-on to a friend without CanSeeOnline' },
-  { fault: 'friend-rows-rights-reversed', area: 'friendship', flow: 'x-presence-hidden-by-rights', requirement: 'GRIDIM-PRES-2', bug: 'a user server whose friend rows read the rights the wrong way round' },
+  { fault: 'sign-on-presence-ignores-rights', area: 'presence', flow: 'x-presence-hidden-by-rights', requirement: 'GRIDIM-PRES-1', bug: 'a user server that announces a sign-on to a friend without CanSeeOnline' },
+  { fault: 'friend-rows-rights-reversed', area: 'presence', flow: 'x-presence-hidden-by-rights', requirement: 'GRIDIM-PRES-2', bug: 'a user server whose friend rows read the rights the wrong way round' },
   { fault: 'group-session-closed-unchecked', area: 'group-sessions', flow: 'a2-ad-hoc-session-like-group-session', requirement: 'GRIDIM-GRP-23', bug: 'a user server that accepts messages for a closed group session' },
   { fault: 'move-announced-to-friends', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LOC-9', bug: 'a user server that tells friends of a move as an offline and an online' },
   { fault: 'unread-batch-capped', area: 'sign-on-and-leases', flow: 'x-unread-return-rules', requirement: 'GRIDIM-LIM-4', bug: 'a user server that refuses a returned batch of 63 000 bytes as too large' },
