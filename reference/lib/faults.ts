@@ -144,6 +144,8 @@ export type Fault =
  * - `group-message-from-non-member`: sendGroupMessage (and every membership check) lets a user who is not a member
  *   through (breaks GRIDIM-GRP-12).
  * - `offline-page-newest-first`: signOn returns its page of stored messages newest first (breaks GRIDIM-OFFL-5).
+ * - `offline-store-friends-only`: storeOfflineMessage refuses with `not-friends` a message between users who are not
+ *   friends (breaks GRIDIM-OFFL-3).
  * - `rights-change-without-presence`: removing CanSeeOnline sends the friend `rightsChanged` but no `offline`
  *   presence, so the friend sees the user online until the next sign-on (breaks GRIDIM-PRES-6).
  */
@@ -175,6 +177,7 @@ export type UserServerFault =
   | 'acknowledged-count-listed'
   | 'group-message-from-non-member'
   | 'offline-page-newest-first'
+  | 'offline-store-friends-only'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()
