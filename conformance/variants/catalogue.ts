@@ -3,7 +3,7 @@
 // so that no one test file outlives tap's per-file timeout and two jobs share the work.
 import type { Fault } from '../../reference/lib/faults.ts'
 
-export type Area = 'grid' | 'security' | 'xmpp'
+export type Area = 'grid' | 'security' | 'xmpp' | 'friendship' | 'presence' | 'sign-on-and-leases' | 'group-sessions'
 
 export type Variant = {
   fault: Fault
@@ -138,7 +138,51 @@ export const variants: readonly Variant[] = [
     flow: 'x-xmpp-subscription-states',
     requirement: 'GRIDIM-XMPP-52',
     bug: 'a gateway that sends no roster push and no presence when an IM-only user accepts an offer'
-  }
+  },
+  // The user server's chapters (issue 14), in four areas of their own so that each test file stays within tap's timeout.
+  { fault: 'self-friendship-offer-accepted', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-3', bug: 'a user server that lets a user offer itself friendship' },
+  { fault: 'repeated-offer-creates-another', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-4', bug: 'a user server that creates a second offer while one is pending' },
+  { fault: 'offer-answered-by-anyone', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-6', bug: 'a user server that lets anyone accept an offer' },
+  { fault: 'declined-offer-kept', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-9', bug: 'a user server that keeps a declined offer pending' },
+  { fault: 'accept-grants-all-rights', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-8', bug: 'a user server that grants CanSeeOnMap too on acceptance' },
+  { fault: 'pending-offers-not-renotified', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-SIGN-7', bug: 'a user server that does not tell a signing-on user of pending offers' },
+  { fault: 'not-friends-as-forbidden', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-11', bug: 'a user server that answers a change between strangers with forbidden' },
+  { fault: 'friendship-end-not-notified', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-12', bug: 'a user server that does not tell the former friend of an ended friendship' },
+  { fault: 'unknown-name-as-unknown-user', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-SIGN-2', bug: 'a user server that tells an unknown name from a wrong password at sign-on' },
+  { fault: 'sign-on-page-unbounded', area: 'sign-on-and-leases', flow: 'x-offline-volume', requirement: 'GRIDIM-LIM-10', bug: 'a user server that returns every stored message at sign-on' },
+  { fault: 'sign-on-without-lease', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LEASE-7', bug: 'a user server that lets a region without a lease sign users on' },
+  { fault: 'lease-kind-unchecked', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LEASE-2', bug: 'a user server that leases a gateway as a region' },
+  {
+    fault: 'group-session-kept-with-one-member', area: 'group-sessions',
+    flow: 'x-group-session-rules',
+    requirement: 'GRIDIM-GRP-11',
+    bug: 'a user server that keeps a group session open with one member'
+  },
+  {
+    fault: 'rights-change-without-presence', area: 'presence',
+    flow: 'x-rights-revoked-while-online',
+    requirement: 'GRIDIM-PRES-6',
+    bug: 'a user server that sends no offline presence when CanSeeOnline is revoked'
+  },
+  {
+    fault: 'group-destinations-counts-members', area: 'group-sessions',
+    flow: 'x-group-message-answer',
+    requirement: 'GRIDIM-GRP-14',
+    bug: 'a user server whose group message answer counts members, not destination regions'
+  },
+  { fault: 'sign-on-presence-ignores-rights', area: 'presence', flow: 'x-presence-hidden-by-rights', requirement: 'GRIDIM-PRES-1', bug: 'a user server that announces a sign-on to a friend without CanSeeOnline' },
+  { fault: 'friend-rows-rights-reversed', area: 'presence', flow: 'x-presence-hidden-by-rights', requirement: 'GRIDIM-PRES-2', bug: 'a user server whose friend rows read the rights the wrong way round' },
+  { fault: 'group-session-closed-unchecked', area: 'group-sessions', flow: 'a2-ad-hoc-session-like-group-session', requirement: 'GRIDIM-GRP-23', bug: 'a user server that accepts messages for a closed group session' },
+  { fault: 'move-announced-to-friends', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LOC-9', bug: 'a user server that tells friends of a move as an offline and an online' },
+  { fault: 'unread-batch-capped', area: 'sign-on-and-leases', flow: 'x-unread-return-rules', requirement: 'GRIDIM-LIM-4', bug: 'a user server that refuses a returned batch of 63 000 bytes as too large' },
+  { fault: 'group-session-member-cap', area: 'group-sessions', flow: 'x-group-session-of-a-hundred', requirement: 'GRIDIM-LIM-7', bug: 'a user server that caps group sessions at 64 members' },
+  { fault: 'end-lease-keeps-sessions', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LEASE-10', bug: 'a user server whose endRegionLease ends nothing' },
+  { fault: 'second-session-per-group', area: 'group-sessions', flow: 'x-group-session-rules', requirement: 'GRIDIM-GRP-5', bug: 'a user server that opens a second session for a group' },
+  { fault: 'acknowledged-count-listed', area: 'sign-on-and-leases', flow: 'x-unread-return-rules', requirement: 'GRIDIM-OFFL-7', bug: 'a user server that counts acknowledged ids it did not delete' },
+  { fault: 'group-message-from-non-member', area: 'group-sessions', flow: 'x-group-message-once-per-region', requirement: 'GRIDIM-GRP-12', bug: 'a user server that accepts a group message from a user who left' },
+  { fault: 'offline-page-newest-first', area: 'sign-on-and-leases', flow: 'x-offline-volume', requirement: 'GRIDIM-OFFL-5', bug: 'a user server whose sign-on page of stored messages is newest first' },
+  { fault: 'offline-store-friends-only', area: 'sign-on-and-leases', flow: 'x-b-never-sees-c', requirement: 'GRIDIM-OFFL-3', bug: 'a user server that stores offline messages only between friends' },
+  { fault: 'session-id-reused', area: 'sign-on-and-leases', flow: 'x-sign-on-again-new-session', requirement: 'GRIDIM-ID-3', bug: 'a user server that keeps the sessionId when a user signs on again' }
 ]
 
 /**

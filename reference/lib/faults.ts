@@ -95,6 +95,89 @@ export type Fault =
   | 'gateway-no-roster-push-on-accept'
   | 'gateway-ignores-disco-node'
   | 'subscribe-without-nick'
+  | UserServerFault
+
+/**
+ * Faults of the user server, over the chapters it owns (identifiers, sign-on, presence and
+ * friendship, leases, offline messages, group sessions, limits, errors): bugs a user server
+ * written from the spec plausibly has.
+ * - `self-friendship-offer-accepted`: an offer whose offeree is the offerer is created like any other (breaks GRIDIM-FRND-3).
+ * - `repeated-offer-creates-another`: an offer repeated while one is pending creates a second offer, 201 (breaks GRIDIM-FRND-4).
+ * - `offer-answered-by-anyone`: an offer may be accepted or declined by any user, not only the offeree (breaks GRIDIM-FRND-6).
+ * - `declined-offer-kept`: a decline tells the offerer but leaves the offer pending, so it can still be accepted (breaks GRIDIM-FRND-9).
+ * - `accept-grants-all-rights`: an accepted offer grants CanSeeOnline and CanSeeOnMap both ways (rights 3), as some
+ *   viewers' defaults do, instead of exactly CanSeeOnline (breaks GRIDIM-FRND-8).
+ * - `pending-offers-not-renotified`: a sign-on tells the user of no offer still pending; offers made while the user
+ *   was online are forgotten (breaks GRIDIM-SIGN-7).
+ * - `not-friends-as-forbidden`: setFriendRights and endFriendship between users who are not friends are refused with
+ *   `forbidden` (an authority failure) instead of `not-friends` (breaks GRIDIM-FRND-11).
+ * - `friendship-end-not-notified`: endFriendship removes the friendship but tells the former friend nothing (breaks GRIDIM-FRND-12).
+ * - `unknown-name-as-unknown-user`: signOn answers an unknown name with `unknown-user`, which tells a guesser which
+ *   names exist, instead of `invalid-credentials` (breaks GRIDIM-SIGN-2).
+ * - `sign-on-page-unbounded`: signOn returns every stored message, however many, instead of a page of at most 50
+ *   (breaks GRIDIM-LIM-10).
+ * - `sign-on-without-lease`: signOn checks the signature but not the signing region's lease (breaks GRIDIM-LEASE-7).
+ * - `lease-kind-unchecked`: renewRegionLease takes the `kind` a region claims without comparing it with the kind it was
+ *   provisioned with (breaks GRIDIM-LEASE-2).
+ * - `group-session-kept-with-one-member`: a group session is closed only when its last member leaves, not when one
+ *   member is left (breaks GRIDIM-GRP-11).
+ * - `group-destinations-counts-members`: sendGroupMessage answers with the number of members as `destinations`
+ *   instead of the number of destination regions it forwarded to (breaks GRIDIM-GRP-14).
+ * - `session-id-reused`: a sign-on that replaces a session keeps the earlier session's id, refreshing the session
+ *   in place, so the earlier id names the new session (breaks GRIDIM-ID-3).
+ * - `sign-on-presence-ignores-rights`: a sign-on is announced to every reachable friend, also to those the user
+ *   grants no CanSeeOnline (breaks GRIDIM-PRES-1 and GRIDIM-SIGN-6).
+ * - `friend-rows-rights-reversed`: friend rows (signOn, listFriends) show `online` when the listing user grants
+ *   CanSeeOnline, not when the friend does (breaks GRIDIM-PRES-2).
+ * - `group-session-closed-unchecked`: operations on a closed group session go ahead as on an open one (breaks GRIDIM-GRP-23).
+ * - `move-announced-to-friends`: an updateLocation is told to the user's friends as a sign-off and a sign-on, an
+ *   `offline` and an `online` presence notice (breaks GRIDIM-LOC-9).
+ * - `unread-batch-capped`: returnUnreadMessages refuses a body over 16 KiB with `body-too-large`, a per-route cap below
+ *   the 65 536 bytes every role must accept (breaks GRIDIM-LIM-4).
+ * - `group-session-member-cap`: startGroupSession refuses a session of more than 64 members with `invalid-request`
+ *   (breaks GRIDIM-LIM-7).
+ * - `end-lease-keeps-sessions`: endRegionLease answers 204 but ends nothing; the region's sessions wait for the
+ *   lease to lapse (breaks GRIDIM-LEASE-10).
+ * - `second-session-per-group`: startGroupSession for a group whose session is open opens another (breaks GRIDIM-GRP-5).
+ * - `acknowledged-count-listed`: acknowledgeOfflineMessages answers with the number of ids listed, not the number
+ *   it deleted (breaks GRIDIM-OFFL-7).
+ * - `group-message-from-non-member`: sendGroupMessage (and every membership check) lets a user who is not a member
+ *   through (breaks GRIDIM-GRP-12).
+ * - `offline-page-newest-first`: signOn returns its page of stored messages newest first (breaks GRIDIM-OFFL-5).
+ * - `offline-store-friends-only`: storeOfflineMessage refuses with `not-friends` a message between users who are not
+ *   friends (breaks GRIDIM-OFFL-3).
+ * - `rights-change-without-presence`: removing CanSeeOnline sends the friend `rightsChanged` but no `offline`
+ *   presence, so the friend sees the user online until the next sign-on (breaks GRIDIM-PRES-6).
+ */
+export type UserServerFault =
+  | 'self-friendship-offer-accepted'
+  | 'repeated-offer-creates-another'
+  | 'offer-answered-by-anyone'
+  | 'declined-offer-kept'
+  | 'accept-grants-all-rights'
+  | 'pending-offers-not-renotified'
+  | 'not-friends-as-forbidden'
+  | 'friendship-end-not-notified'
+  | 'unknown-name-as-unknown-user'
+  | 'sign-on-page-unbounded'
+  | 'sign-on-without-lease'
+  | 'lease-kind-unchecked'
+  | 'group-session-kept-with-one-member'
+  | 'rights-change-without-presence'
+  | 'group-destinations-counts-members'
+  | 'session-id-reused'
+  | 'sign-on-presence-ignores-rights'
+  | 'friend-rows-rights-reversed'
+  | 'group-session-closed-unchecked'
+  | 'move-announced-to-friends'
+  | 'unread-batch-capped'
+  | 'group-session-member-cap'
+  | 'end-lease-keeps-sessions'
+  | 'second-session-per-group'
+  | 'acknowledged-count-listed'
+  | 'group-message-from-non-member'
+  | 'offline-page-newest-first'
+  | 'offline-store-friends-only'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

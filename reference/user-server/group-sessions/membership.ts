@@ -27,7 +27,7 @@ export function leaveGroupSession (ctx: UserServerContext, session: GroupSession
   if (!store.removeMember(groupSessionId, userId)) return
   const { members } = store.listMembers(groupSessionId)
   for (const member of members) batch.add(member, { type: 'groupSessionMemberLeft', groupSessionId, userId })
-  if (members.length < 2 && store.closeGroupSession(groupSessionId, 'ended', ctx.now())) {
+  if (members.length < (ctx.faults.has('group-session-kept-with-one-member') ? 1 : 2) && store.closeGroupSession(groupSessionId, 'ended', ctx.now())) {
     for (const member of members) batch.add(member, { type: 'groupSessionClosed', groupSessionId, reason: 'ended' })
   }
 }

@@ -6,7 +6,7 @@ import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireUser } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 import { displayName } from '../conversions.ts'
-import { RIGHTS_ON_ACCEPT } from '../presence/rights.ts'
+import { CAN_SEE_ON_MAP, RIGHTS_ON_ACCEPT } from '../presence/rights.ts'
 import { friendView, presenceOnNewFriendship } from '../presence/rules.ts'
 import { onlineAmong, presenceNotice, reachableAmong } from '../sessions/online.ts'
 import { pendingOfferFor } from './answer-offer.ts'
@@ -15,10 +15,11 @@ export function acceptFriendshipOffer (ctx: UserServerContext): HandlerFor<'user
   const { store } = ctx
   return (input) => {
     const { offer, offeree } = pendingOfferFor(ctx, input)
+    const rights = ctx.faults.has('accept-grants-all-rights') ? RIGHTS_ON_ACCEPT | CAN_SEE_ON_MAP : RIGHTS_ON_ACCEPT
     const offerer = requireUser(ctx, offer.fromUserId)
     if (store.getFriendship(offerer.userId, offeree.userId) !== null) throw new GridImError('already-friends', 'the users are already friends')
     store.transaction(() => {
-      store.createFriendship(offerer.userId, offeree.userId, RIGHTS_ON_ACCEPT, RIGHTS_ON_ACCEPT)
+      store.createFriendship(offerer.userId, offeree.userId, rights, rights)
       store.deleteOffer(offer.offerId)
       // An offer the other way is settled too.
       const reverse = store.findOpenOffer(offeree.userId, offerer.userId)
@@ -29,11 +30,11 @@ export function acceptFriendshipOffer (ctx: UserServerContext): HandlerFor<'user
       type: 'friendshipAccepted', offerId: offer.offerId, friendId: offeree.userId, friendName: displayName(offeree)
     })
     const isReachable = reachableAmong(ctx, [offerer.userId])
-    for (const change of presenceOnNewFriendship(offerer.userId, offeree.userId, RIGHTS_ON_ACCEPT, RIGHTS_ON_ACCEPT, isOnline, isReachable)) {
+    for (const change of presenceOnNewFriendship(offerer.userId, offeree.userId, rights, rights, isOnline, isReachable)) {
       if (change.toUserId === offerer.userId) batch.add(offerer.userId, presenceNotice(offeree, change.status))
     }
     batch.send()
-    const row = { friendId: offerer.userId, firstName: offerer.firstName, lastName: offerer.lastName, rightsGranted: RIGHTS_ON_ACCEPT, rightsReceived: RIGHTS_ON_ACCEPT }
+    const row = { friendId: offerer.userId, firstName: offerer.firstName, lastName: offerer.lastName, rightsGranted: rights, rightsReceived: rights }
     return { body: friendView(row, isOnline) }
   }
 }

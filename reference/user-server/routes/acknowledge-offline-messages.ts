@@ -17,6 +17,7 @@ export function acknowledgeOfflineMessages (ctx: UserServerContext): HandlerFor<
       ctx.acknowledged.remember(id, now)
       return true
     }))
-    return { body: { deleted: deleted.length } }
+    // The fault acknowledged-count-listed answers with the number of ids listed, not deleted.
+    return { body: { deleted: ctx.faults.has('acknowledged-count-listed') ? messageIds.length : deleted.length } }
   }
 }

@@ -6,7 +6,7 @@ import { pendingOfferFor } from './answer-offer.ts'
 export function declineFriendshipOffer (ctx: UserServerContext): HandlerFor<'user-server', 'declineFriendshipOffer', PeerPrincipal> {
   return (input) => {
     const { offer, offeree } = pendingOfferFor(ctx, input)
-    ctx.store.deleteOffer(offer.offerId)
+    if (!ctx.faults.has('declined-offer-kept')) ctx.store.deleteOffer(offer.offerId)
     ctx.batch().add(offer.fromUserId, { type: 'friendshipDeclined', offerId: offer.offerId, byUserId: offeree.userId }).send()
     return { status: 204 }
   }

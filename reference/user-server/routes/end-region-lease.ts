@@ -10,7 +10,8 @@ export function endRegionLease (ctx: UserServerContext): HandlerFor<'user-server
     const regionId = input.params.regionId
     if (ctx.store.getRegion(regionId) === null) throw new GridImError('unknown-region', `no region ${regionId}`)
     if (signerOf(input) !== regionId) throw new GridImError('forbidden', 'a region ends only its own lease')
-    endLeases(ctx, [regionId])
+    // The fault end-lease-keeps-sessions: the lease is not ended, so its sessions wait for a lapse.
+    if (!ctx.faults.has('end-lease-keeps-sessions')) endLeases(ctx, [regionId])
     return { status: 204 }
   }
 }

@@ -2,7 +2,7 @@
 import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireAgent } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
-import { friendView } from '../presence/rules.ts'
+import { friendRow } from '../presence/friend-row.ts'
 import { onlineAmong } from '../sessions/online.ts'
 
 export function listFriends (ctx: UserServerContext): HandlerFor<'user-server', 'listFriends', PeerPrincipal> {
@@ -10,6 +10,6 @@ export function listFriends (ctx: UserServerContext): HandlerFor<'user-server', 
     const { user } = requireAgent(ctx, input, input.params.userId)
     const rows = ctx.store.listFriends(user.userId)
     const isOnline = onlineAmong(ctx.store, rows.map((r) => r.friendId))
-    return { body: rows.map((row) => friendView(row, isOnline)) }
+    return { body: rows.map((row) => friendRow(ctx, row, isOnline)) }
   }
 }

@@ -14,6 +14,10 @@ export function returnUnreadMessages (ctx: UserServerContext): HandlerFor<'user-
   return (input) => {
     const sessionId = input.params.sessionId
     const { messages } = input.body
+    // The fault unread-batch-capped: a per-route cap of 16 KiB, below the 65 536 bytes every role accepts (GRIDIM-LIM-4).
+    if (ctx.faults.has('unread-batch-capped') && Buffer.byteLength(JSON.stringify(input.body)) > 16_384) {
+      throw new GridImError('body-too-large', 'returned batches are limited to 16 KiB')
+    }
     for (const message of messages) checkMessageBytes(message.body, 'the message body')
     // GRIDIM-ERR-7: the session must exist (or have existed) before authority is checked.
     const placements = store.listPlacements(sessionId)

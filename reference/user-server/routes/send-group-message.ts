@@ -23,7 +23,8 @@ export function sendGroupMessage (ctx: UserServerContext): HandlerFor<'user-serv
     if (first !== undefined) return { body: first }
     ctx.store.touch(session.groupSessionId, now)
     const destinations = forwardGroupMessage(ctx, session, sender, { messageId, body, sentAt: timestamp(now) })
-    const answer = { messageId, destinations }
+    // The fault group-destinations-counts-members answers with the number of members instead.
+    const answer = { messageId, destinations: ctx.faults.has('group-destinations-counts-members') ? ctx.store.listMembers(session.groupSessionId).members.length : destinations }
     ctx.groupReplies.set(key, answer, now)
     return { body: answer }
   }

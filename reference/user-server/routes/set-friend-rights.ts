@@ -1,9 +1,9 @@
 // setFriendRights — GRIDIM-FRND-10, GRIDIM-PRES-6: presence follows rights at
 // once, in the same request as the `rightsChanged` notice.
-import { GridImError } from '../../lib/errors/index.ts'
 import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireHosted, requireUser } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
+import { notFriends } from './not-friends.ts'
 import { friendView, presenceAfterRightsChange } from '../presence/rules.ts'
 import { onlineAmong, presenceNotice, reachableAmong } from '../sessions/online.ts'
 
@@ -15,13 +15,13 @@ export function setFriendRights (ctx: UserServerContext): HandlerFor<'user-serve
     const friend = requireUser(ctx, input.params.friendId)
     requireHosted(ctx, input, user)
     const before = store.getFriendship(user.userId, friend.userId)
-    if (before === null) throw new GridImError('not-friends', 'the users are not friends')
+    if (before === null) throw notFriends(ctx)
     store.setRights(user.userId, friend.userId, rights)
     const isOnline = onlineAmong(store, [friend.userId])
     const batch = ctx.batch().add(friend.userId, { type: 'rightsChanged', friendId: user.userId, rights })
     // The granter is hosted by the signing region, so online.
     const status = presenceAfterRightsChange(before.rightsGranted, rights, true, reachableAmong(ctx, [friend.userId])(friend.userId))
-    if (status !== null) batch.add(friend.userId, presenceNotice(user, status))
+    if (status !== null && !(status === 'offline' && ctx.faults.has('rights-change-without-presence'))) batch.add(friend.userId, presenceNotice(user, status))
     batch.send()
     const row = { friendId: friend.userId, firstName: friend.firstName, lastName: friend.lastName, rightsGranted: rights, rightsReceived: before.rightsReceived }
     return { body: friendView(row, isOnline) }

@@ -14,7 +14,8 @@ import type { UserServerContext } from '../context.ts'
 import { displayName, messageToWire } from '../conversions.ts'
 import { OFFLINE_PAGE_SIZE } from '../limits.ts'
 import { regionTarget } from '../notices/locator.ts'
-import { friendView, presenceAudience } from '../presence/rules.ts'
+import { friendRow } from '../presence/friend-row.ts'
+import { presenceAudience } from '../presence/rules.ts'
 import { sessionsEnded } from '../sessions/end-sessions.ts'
 import { onlineAmong, presenceNotice, reachableAmong } from '../sessions/online.ts'
 import { hashSessionSecret, newSessionSecret } from '../sessions/session-secret.ts'
@@ -33,6 +34,7 @@ async function identify (ctx: UserServerContext, signer: string, body: Schema<'S
     return foreignUser(ctx.store, body.jid, ctx.now())
   }
   const user = ctx.store.findUserByName(body.firstName, body.lastName)
+  if (user === null && ctx.faults.has('unknown-name-as-unknown-user')) throw new GridImError('unknown-user', `no user named ${body.firstName} ${body.lastName}`)
   if (!await verifyPassword(body.password, user) || user === null) {
     throw new GridImError('invalid-credentials', 'unknown name or wrong password')
   }
@@ -48,7 +50,8 @@ export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'sign
     if (signer !== body.regionId) throw new GridImError('forbidden', 'a region signs users on only at itself')
     const user = await identify(ctx, signer, body)
     const { userId } = user
-    const sessionId = randomUUID()
+    // The fault session-id-reused: a sign-on that replaces a session refreshes it in place, keeping its id.
+    const sessionId = (ctx.faults.has('session-id-reused') ? store.getSessionByUser(userId)?.sessionId : undefined) ?? randomUUID()
     const sessionSecret = newSessionSecret()
     const batch = ctx.batch()
     store.transaction(() => {
@@ -62,9 +65,12 @@ export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'sign
     const friends = store.listFriends(userId)
     const friendIds = friends.map((f) => f.friendId)
     const isOnline = onlineAmong(store, friendIds)
-    for (const friendId of presenceAudience(friends, reachableAmong(ctx, friendIds))) batch.add(friendId, presenceNotice(user, 'online'))
+    const isReachable = reachableAmong(ctx, friendIds)
+    // The fault sign-on-presence-ignores-rights tells every reachable friend, whatever the user grants them.
+    const audience = ctx.faults.has('sign-on-presence-ignores-rights') ? friendIds.filter(isReachable) : presenceAudience(friends, isReachable)
+    for (const friendId of audience) batch.add(friendId, presenceNotice(user, 'online'))
     if (ctx.faults.has('presence-to-friends-of-friends')) for (const f of friendIds) for (const ff of store.listFriends(f)) if (ff.friendId !== userId) batch.add(ff.friendId, presenceNotice(user, 'online'))
-    for (const offer of store.listOpenOffers(userId)) {
+    for (const offer of ctx.faults.has('pending-offers-not-renotified') ? [] : store.listOpenOffers(userId)) {
       const from = store.getUser(offer.fromUserId)
       if (from === null) continue
       batch.add(userId, {
@@ -72,7 +78,7 @@ export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'sign
         ...(offer.message === null ? {} : { message: offer.message })
       })
     }
-    const page = store.listOffline(userId, OFFLINE_PAGE_SIZE)
+    const page = store.listOffline(userId, ctx.faults.has('sign-on-page-unbounded') ? Number.MAX_SAFE_INTEGER : OFFLINE_PAGE_SIZE)
     if (ctx.faults.has('offline-deleted-on-read')) store.acknowledge(userId, page.messages.map((m) => m.messageId))
     batch.send()
     return {
@@ -82,8 +88,8 @@ export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'sign
         sessionSecret,
         userId,
         name: displayName(user),
-        friends: friends.map((f) => friendView(f, isOnline)),
-        offlineMessages: page.messages.map(messageToWire),
+        friends: friends.map((f) => friendRow(ctx, f, isOnline)),
+        offlineMessages: (ctx.faults.has('offline-page-newest-first') ? [...page.messages].reverse() : page.messages).map(messageToWire),
         moreOfflineMessages: page.more
       }
     }

@@ -40,13 +40,15 @@ export function startGroupSession (ctx: UserServerContext): HandlerFor<'user-ser
     const { eligible, name } = eligibility(ctx, starter, request, input)
     // GRIDIM-GRP-5: a group has one open session; starting it again joins it.
     const open = request.groupId === undefined ? undefined : openGroupSessions(store).find((s) => s.groupId === request.groupId)
-    if (open !== undefined) {
+    if (open !== undefined && !ctx.faults.has('second-session-per-group')) {
       store.addMember(open.groupSessionId, starter.userId)
       store.touch(open.groupSessionId, ctx.now())
       return { status: 200, body: groupSessionView(ctx, open) }
     }
     const isReachable = reachableAmong(ctx, eligible)
     const members = [starter.userId, ...eligible.filter((id) => id !== starter.userId && isReachable(id))]
+    // The fault group-session-member-cap: a cap of 64 members, below the 100 every user server accepts (GRIDIM-LIM-7).
+    if (ctx.faults.has('group-session-member-cap') && members.length > 64) throw new GridImError('invalid-request', 'group sessions are limited to 64 members')
     const groupSessionId = randomUUID()
     store.transaction(() => {
       store.createGroupSession({ groupSessionId, name, groupId: request.groupId ?? null, startedBy: starter.userId, memberIds: eligible, createdAt: ctx.now() })

@@ -5,6 +5,7 @@ import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { signerOf } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 import { regionTarget } from '../notices/locator.ts'
+import { announceMove } from '../presence/announce-move.ts'
 
 export function updateLocation (ctx: UserServerContext): HandlerFor<'user-server', 'updateLocation', PeerPrincipal> {
   const { store } = ctx
@@ -21,6 +22,7 @@ export function updateLocation (ctx: UserServerContext): HandlerFor<'user-server
     if (session.regionId !== signer && !undo) throw new GridImError('not-your-agent', 'the session is placed at another region')
     if (store.getRegion(to)!.kind === 'gateway') throw new GridImError('forbidden', 'agents cannot move into the gateway')
     store.moveSession(sessionId, to)
+    if (ctx.faults.has('move-announced-to-friends')) announceMove(ctx, session.userId)
     if (undo) ctx.handovers.delete(sessionId)
     else if (to !== session.regionId) ctx.handovers.set(sessionId, { fromRegionId: session.regionId }, now)
     return { status: 204 }
