@@ -9,6 +9,7 @@ import { GridImError } from '../../reference/lib/errors/index.ts'
 import { createLogger, createServer, registerOperations, type ObservedExchange, type OperationHandlers, type OperationInput } from '../../reference/lib/http/index.ts'
 import { exportPublicKey, generateKeyPair } from '../../reference/lib/signatures/index.ts'
 import { recordExchanges } from '../lib/record-exchanges.ts'
+import { ScriptedAnswers } from './scripted-answers.ts'
 
 type RegionOperations = DocumentOperations['region']
 /** The operations a simulated region records: every one it answers that carries a body. */
@@ -28,6 +29,8 @@ export type SimulatedRegion = {
   nextPrivateKey: KeyObject
   nextPublicKey: string
   received: Received[]
+  /** Answers a flow scripts for its next requests (runner action region-answers). */
+  script: ScriptedAnswers
   stop: () => Promise<void>
 }
 
@@ -55,6 +58,8 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
     deliverGroupMessage: (input) => { record(input.headers, { operationId: 'deliverGroupMessage', body: input.body }); return { body: { delivered: [], notHere: input.body.toUserIds } } },
     acceptAgent: (input) => { record(input.headers, { operationId: 'acceptAgent', body: input.body }); throw new GridImError('not-your-agent', `${name} accepts no agents`) }
   }
+  const script = new ScriptedAnswers()
+  script.install(server)
   registerOperations(server, {
     document: 'region',
     authenticators: { gridimSignature: () => ({ kind: 'anonymous' }) },
@@ -73,6 +78,7 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
     nextPrivateKey: next.privateKey,
     nextPublicKey: exportPublicKey(next.publicKey),
     received,
+    script,
     stop: async () => { await server.stop() }
   }
 }
