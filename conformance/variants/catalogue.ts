@@ -138,6 +138,37 @@ export const variants: readonly Variant[] = [
     flow: 'x-xmpp-subscription-states',
     requirement: 'GRIDIM-XMPP-52',
     bug: 'a gateway that sends no roster push and no presence when an IM-only user accepts an offer'
+  },
+  // Issue 14: the classes a third party's region slipped through — a replay within the window, a
+  // wrong (not missing) bearer secret, repeats from the user server, peers that fail and recover,
+  // and answers the reference never gives itself (a 500, an unknown code, agent-not-here twice).
+  { fault: 'region-reuses-nonces', area: 'security', flow: 'x-unsigned-or-forged-request', requirement: 'GRIDIM-SEC-5', bug: 'a region that accepts a request replayed with the same nonce' },
+  { fault: 'bearer-matched-by-prefix', area: 'security', flow: 'x-unsigned-or-forged-request', requirement: 'GRIDIM-CLI-2', bug: 'a region that accepts a session secret cut short' },
+  {
+    fault: 'region-repeats-notices', area: 'grid',
+    flow: 'x-user-server-retries-reach-users-once',
+    requirement: 'GRIDIM-SIGN-19',
+    bug: 'a region that shows a repeated notice again'
+  },
+  {
+    fault: 'region-repeats-group-messages', area: 'grid',
+    flow: 'x-user-server-retries-reach-users-once',
+    requirement: 'GRIDIM-GRP-21',
+    bug: 'a region that shows a repeated group message again'
+  },
+  { fault: 'region-stores-without-retry', area: 'grid', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that stores a message at the first 503 instead of retrying' },
+  { fault: 'region-gives-up-on-internal', area: 'grid', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that takes a peer\'s 500 internal as final' },
+  {
+    fault: 'region-retries-any-refusal', area: 'grid',
+    flow: 'x-peer-region-fails-then-recovers',
+    requirement: 'GRIDIM-IM-7',
+    bug: 'a region that retries and stores a message refused with a code it does not know'
+  },
+  {
+    fault: 'region-drops-after-second-not-here', area: 'grid',
+    flow: 'x-peer-region-fails-then-recovers',
+    requirement: 'GRIDIM-IM-4',
+    bug: 'a region that gives up without storing when the retry is answered agent-not-here too'
   }
 ]
 

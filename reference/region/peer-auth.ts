@@ -5,10 +5,12 @@
 import { GridImError } from '../lib/errors/index.ts'
 import { NO_FAULTS, type Fault } from '../lib/faults.ts'
 import { signatureAuthenticator, type Authenticator } from '../lib/http/index.ts'
+import { NonceCache } from '../lib/signatures/index.ts'
 import type { KeyResolver } from './peer-keys.ts'
 
 export function peerAuthenticator (keys: KeyResolver, baseUrl: () => string, faults: ReadonlySet<Fault> = NO_FAULTS): Authenticator {
-  const verify = signatureAuthenticator({ resolveKey: keys.resolve, faults })
+  const nonceCache = faults.has('region-reuses-nonces') ? new ForgetfulNonceCache() : new NonceCache()
+  const verify = signatureAuthenticator({ resolveKey: keys.resolve, nonceCache, faults })
   return async (raw) => {
     if (faults.has('region-accepts-unsigned') && raw.headers.signature === undefined) return { kind: 'peer', keyId: 'unsigned' }
     const base = baseUrl()
@@ -23,5 +25,12 @@ export function peerAuthenticator (keys: KeyResolver, baseUrl: () => string, fau
       if (keyId === undefined || !await keys.refresh(keyId)) throw err
       return await verify(request)
     }
+  }
+}
+
+/** Only for the deliberate fault region-reuses-nonces: every nonce is taken as new (GRIDIM-SEC-5 broken). */
+class ForgetfulNonceCache extends NonceCache {
+  override remember (): boolean {
+    return true
   }
 }
