@@ -169,7 +169,11 @@ export const variants: readonly Variant[] = [
     flow: 'x-peer-region-fails-then-recovers',
     requirement: 'GRIDIM-IM-4',
     bug: 'a region that gives up without storing when the retry is answered agent-not-here too'
-  }
+  },
+  // Stanza details the expectations did not look at before issue 14.
+  { fault: 'gateway-message-without-active', area: 'xmpp', flow: 'x-im-only-user', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <active/>' },
+  { fault: 'gateway-stored-message-undated', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway that sends a stored message with no <delay/>' },
+  { fault: 'gateway-no-origin-id', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <origin-id/>' }
 ]
 
 /**

@@ -79,6 +79,12 @@
  *   retries and then stores the message (breaks GRIDIM-IM-7).
  * - `region-drops-after-second-not-here`: when the retry after a fresh lookup is also answered
  *   `agent-not-here`, a region gives the sender that error and stores nothing (breaks GRIDIM-IM-4).
+ * - `gateway-message-without-active`: the gateway's chat message for a delivered instant message carries
+ *   no XEP-0085 `<active/>`, so a client never learns the sender supports chat states (breaks GRIDIM-XMPP-27).
+ * - `gateway-stored-message-undated`: a message from the offline store reaches an XMPP user with no XEP-0203
+ *   `<delay/>`, so it reads as sent just now (breaks GRIDIM-XMPP-27).
+ * - `gateway-no-origin-id`: the gateway's chat message carries the messageId as its `id` only, with no
+ *   XEP-0359 `<origin-id/>`, which servers may rewrite `id` around (breaks GRIDIM-XMPP-27).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -121,6 +127,9 @@ export type Fault =
   | 'region-gives-up-on-internal'
   | 'region-retries-any-refusal'
   | 'region-drops-after-second-not-here'
+  | 'gateway-message-without-active'
+  | 'gateway-stored-message-undated'
+  | 'gateway-no-origin-id'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()
