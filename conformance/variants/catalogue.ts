@@ -173,6 +173,12 @@ export const variants: readonly Variant[] = [
   // Stanza details the expectations did not look at before issue 14.
   { fault: 'gateway-message-without-active', area: 'xmpp', flow: 'x-im-only-user', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <active/>' },
   { fault: 'gateway-stored-message-undated', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway that sends a stored message with no <delay/>' },
+  {
+    fault: 'chat-state-not-relocated', area: 'grid',
+    flow: 'x-peer-region-fails-then-recovers',
+    requirement: 'GRIDIM-IM-18',
+    bug: 'a region that gives up on a chat state at the first agent-not-here'
+  },
   { fault: 'gateway-no-origin-id', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <origin-id/>' }
 ]
 

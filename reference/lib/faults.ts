@@ -85,6 +85,8 @@
  *   `<delay/>`, so it reads as sent just now (breaks GRIDIM-XMPP-27).
  * - `gateway-no-origin-id`: the gateway's chat message carries the messageId as its `id` only, with no
  *   XEP-0359 `<origin-id/>`, which servers may rewrite `id` around (breaks GRIDIM-XMPP-27).
+ * - `chat-state-not-relocated`: a region that meets `agent-not-here` relaying a chat state forgets the
+ *   location and gives up, with no fresh lookup and no second attempt (breaks GRIDIM-IM-18).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -130,6 +132,7 @@ export type Fault =
   | 'gateway-message-without-active'
   | 'gateway-stored-message-undated'
   | 'gateway-no-origin-id'
+  | 'chat-state-not-relocated'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()
