@@ -174,6 +174,12 @@ export const variants: readonly Variant[] = [
   { fault: 'gateway-message-without-active', area: 'xmpp', flow: 'x-im-only-user', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <active/>' },
   { fault: 'gateway-stored-message-undated', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway that sends a stored message with no <delay/>' },
   {
+    fault: 'region-hides-not-here', area: 'grid',
+    flow: 'x-user-server-retries-reach-users-once',
+    requirement: 'GRIDIM-SIGN-18',
+    bug: 'a region that names nobody in notHere'
+  },
+  {
     fault: 'chat-state-not-relocated', area: 'grid',
     flow: 'x-peer-region-fails-then-recovers',
     requirement: 'GRIDIM-IM-18',

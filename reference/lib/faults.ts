@@ -87,6 +87,8 @@
  *   XEP-0359 `<origin-id/>`, which servers may rewrite `id` around (breaks GRIDIM-XMPP-27).
  * - `chat-state-not-relocated`: a region that meets `agent-not-here` relaying a chat state forgets the
  *   location and gives up, with no fresh lookup and no second attempt (breaks GRIDIM-IM-18).
+ * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
+ *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -133,6 +135,7 @@ export type Fault =
   | 'gateway-stored-message-undated'
   | 'gateway-no-origin-id'
   | 'chat-state-not-relocated'
+  | 'region-hides-not-here'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

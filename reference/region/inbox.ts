@@ -127,6 +127,7 @@ export class Inbox {
         this.#agents.drop(agent)
       }
     }
-    return { accepted, notHere: [...notHere] }
+    // The deliberate fault region-hides-not-here acknowledges every addressee as if hosted here.
+    return { accepted, notHere: this.#faults.has('region-hides-not-here') ? [] : [...notHere] }
   }
 }
