@@ -111,6 +111,23 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       ctx.record({ kind: 'runner', operationId: 'open-websocket', from: 'runner', to: gateway, status: result.status })
       return result
     }
+    case 'keep-lease': {
+      // A region the runner plays that hosts a user keeps its lease, as a live region does (GRIDIM-LEASE-3).
+      const name = String(args.region)
+      const sim = ctx.simulated.get(name)
+      if (sim === undefined) throw new Error(`keep-lease needs a region the runner plays, got ${name}`)
+      const op = operations!.get('renewRegionLease')!
+      const url = ctx.target.userServerUrl
+      const lease = { regionId: sim.regionId, url: sim.url, kind: sim.kind, name: String(args.name ?? sim.name) }
+      const first = await sim.keepLease(async () => {
+        const result = await peerCall(url, op, split(op, lease), sim, 'valid')
+        ctx.contract.answered(op.operationId, url, result)
+        const granted = (result.body as { leaseSeconds?: unknown } | undefined)?.leaseSeconds
+        return { ...result, ...(result.status === 200 && typeof granted === 'number' ? { leaseSeconds: granted } : {}) }
+      })
+      ctx.record({ kind: 'peer', operationId: 'renewRegionLease', from: name, to: 'US', status: first.status, request: lease, response: first.body })
+      return { status: first.status, body: first.body }
+    }
     case 'region-answers': {
       // Issue 14: a peer that fails once and recovers, answers a 5xx, or a code the spec does not define.
       const name = String(args.region)

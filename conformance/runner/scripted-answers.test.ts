@@ -49,3 +49,23 @@ t.test('a spoilt bearer secret is a wrong one of the right form', async (t) => {
   t.equal(spoilBearer('altered', 'abcdeA'), 'abcdeB')
   t.throws(() => spoilBearer('truncated', 'a'), /fewer than 2/)
 })
+
+t.test('a played region that keeps its lease renews a third of the granted time later, until it stops', async (t) => {
+  const sim = await startSimulatedRegion('RX')
+  const calls: number[] = []
+  let granted: number | undefined = 1
+  const first = await sim.keepLease(async () => { calls.push(Date.now()); return { status: granted === undefined ? 503 : 200, ...(granted === undefined ? {} : { leaseSeconds: granted }) } })
+  t.same(first, { status: 200, leaseSeconds: 1 }, 'the first answer comes back')
+  const until = async (n: number): Promise<void> => {
+    for (let i = 0; i < 100 && calls.length < n; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  await until(2)
+  t.ok(calls[1]! - calls[0]! >= 300, `renewed after about a third of 1 s (${calls[1]! - calls[0]!} ms)`)
+  granted = undefined
+  await until(4)
+  t.ok(calls.length >= 4, 'a refused renewal is tried again a second later')
+  await sim.stop()
+  const stoppedAt = calls.length
+  await new Promise((resolve) => setTimeout(resolve, 1200))
+  t.ok(calls.length <= stoppedAt + 1, 'no renewal is scheduled once stopped')
+})

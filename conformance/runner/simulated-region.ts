@@ -31,6 +31,11 @@ export type SimulatedRegion = {
   received: Received[]
   /** Answers a flow scripts for its next requests (runner action region-answers). */
   script: ScriptedAnswers
+  /**
+   * Renews its lease as a live region does (runner action keep-lease): `renew` now, then again
+   * a third of the granted lease later, until it stops. Resolves with the first answer.
+   */
+  keepLease: <T extends { status: number, leaseSeconds?: number }>(renew: () => Promise<T>) => Promise<T>
   stop: () => Promise<void>
 }
 
@@ -68,6 +73,20 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
   })
   if (onExchange) recordExchanges(server, onExchange)
   await server.start()
+  let renewal: NodeJS.Timeout | undefined
+  let stopped = false
+  const keepLease = async <T extends { status: number, leaseSeconds?: number }>(renew: () => Promise<T>): Promise<T> => {
+    const schedule = (seconds: number | undefined): void => {
+      if (stopped) return
+      // Without a granted length (a refusal, an unreachable user server), try again in a second.
+      renewal = setTimeout(() => { void renew().then((a) => { schedule(a.leaseSeconds) }, () => { schedule(undefined) }) }, seconds === undefined ? 1000 : Math.max(250, seconds * 1000 / 3))
+      renewal.unref()
+    }
+    clearTimeout(renewal)
+    const first = await renew()
+    schedule(first.leaseSeconds)
+    return first
+  }
   return {
     name,
     regionId,
@@ -79,6 +98,7 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
     nextPublicKey: exportPublicKey(next.publicKey),
     received,
     script,
-    stop: async () => { await server.stop() }
+    keepLease,
+    stop: async () => { stopped = true; clearTimeout(renewal); await server.stop() }
   }
 }
