@@ -10,7 +10,9 @@ import type { Step } from '../../spec/flows/schema.ts'
 import { pathOf } from '../lib/caller.ts'
 import { readSse } from '../lib/sse.ts'
 import type { FlowContext } from './flow-context.ts'
-import { PAYLOAD_SPOILS, peerCall, SIGNATURE_MODES, type PayloadSpoil, type PeerRequest, type SignatureMode } from './peer-call.ts'
+import { PAYLOAD_SPOILS, peerCall, SIGNATURE_MODES, type PayloadSpoil, type PeerRequest, type PeerSigner, type SignatureMode } from './peer-call.ts'
+import { readAnswers } from './scripted-answers.ts'
+import { BEARER_SPOILS, spoilBearer, type BearerSpoil } from './spoil-bearer.ts'
 import { BOSH_BODY_SPOILS, boshBody, postBoshBody, type BoshBodySpoil } from './bosh-probe.ts'
 import { DEFAULT_PAGE_ORIGINS, fromPage, PAGE_REQUESTS, type PageRequest } from './browser-page.ts'
 import { probeSlowClients } from './slow-clients.ts'
@@ -110,9 +112,44 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       ctx.record({ kind: 'runner', operationId: 'open-websocket', from: 'runner', to: gateway, status: result.status })
       return result
     }
+    case 'keep-lease': {
+      // A region the runner plays that hosts a user keeps its lease, as a live region does (GRIDIM-LEASE-3).
+      const name = String(args.region)
+      const sim = ctx.simulated.get(name)
+      if (sim === undefined) throw new Error(`keep-lease needs a region the runner plays, got ${name}`)
+      const op = operations!.get('renewRegionLease')!
+      const url = ctx.target.userServerUrl
+      const lease = { regionId: sim.regionId, url: sim.url, kind: sim.kind, name: String(args.name ?? sim.name) }
+      const first = await sim.keepLease(async () => {
+        const result = await peerCall(url, op, split(op, lease), sim, 'valid')
+        ctx.contract.answered(op.operationId, url, result)
+        const granted = (result.body as { leaseSeconds?: unknown } | undefined)?.leaseSeconds
+        return { ...result, ...(result.status === 200 && typeof granted === 'number' ? { leaseSeconds: granted } : {}) }
+      })
+      ctx.record({ kind: 'peer', operationId: 'renewRegionLease', from: name, to: 'US', status: first.status, request: lease, response: first.body })
+      return { status: first.status, body: first.body }
+    }
+    case 'region-answers': {
+      // Issue 14: a peer that fails once and recovers, answers a 5xx, or a code the spec does not define.
+      const name = String(args.region)
+      const sim = ctx.simulated.get(name)
+      if (sim === undefined) throw new Error(`region-answers needs a region the runner plays, got ${name}`)
+      const operationId = String(args.operation)
+      if (operations?.get(operationId)?.document !== 'region') throw new Error(`region-answers needs a region operation, got ${operationId}`)
+      sim.script.set(operationId, readAnswers(operationId, args.answers))
+      ctx.record({ kind: 'runner', operationId: 'region-answers', from: 'runner', to: name })
+      return { status: 200, body: undefined }
+    }
     default:
       throw new Error(`unknown runner action ${call}`)
   }
+}
+
+/** The user server's voice (capability sign-as-user-server), when `as` names the flow's user server. */
+function userServerVoice (ctx: FlowContext, as: string): PeerSigner | undefined {
+  const key = ctx.target.userServerKey
+  if (key === undefined || ctx.flow.actors[as]?.kind !== 'user-server') return undefined
+  return { regionId: 'user-server', privateKey: key, nextPrivateKey: key }
 }
 
 /** Whether `name` is a region of the target (a client call may be sent there with `at`). */
@@ -131,13 +168,15 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
     const session = await ctx.signOn(as)
     return { status: 200, body: session.login }
   }
-  // `at` and `bearer` are not members: where a call without `as` goes, and the secret it carries.
-  const { at, bearer, ...members } = args
+  // `at`, `bearer` and `spoilBearer` are not members: where a call without `as` goes, the secret
+  // it carries, and how the runner spoils the secret of `as`'s session (a wrong secret, GRIDIM-CLI-2).
+  const { at, bearer, spoilBearer: spoil, ...members } = args
+  if (spoil !== undefined && !(BEARER_SPOILS as readonly unknown[]).includes(spoil)) throw new Error(`unknown bearer spoil ${String(spoil)}`)
   const req = split(op, members)
   const session = as === undefined ? undefined : ctx.session(as)
   const baseUrl = clientBaseUrl(ctx, as, at)
   if (bearer !== undefined) req.headers.authorization = `Bearer ${String(bearer)}`
-  else if (session && mode !== 'none') req.headers.authorization = `Bearer ${session.login.sessionSecret}`
+  else if (session && mode !== 'none') req.headers.authorization = `Bearer ${spoil === undefined ? session.login.sessionSecret : spoilBearer(spoil as BearerSpoil, session.login.sessionSecret)}`
   if (op.operationId === 'clientStreamEvents') {
     const read = await readSse(buildUrl(baseUrl, op, req), req.headers)
     return { status: read.status, body: read.body ?? { events: read.events.map((e) => e.data) } }
@@ -203,8 +242,8 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
     ctx.contract.answered(op.operationId, ctx.target.userServerUrl, result)
   } else {
     toName = op.document === 'user-server' ? 'US' : String(to ?? 'R1')
-    const sim = action.as === undefined ? undefined : ctx.simulated.get(action.as)
-    if (action.as !== undefined && sim === undefined) throw new Error(`${action.as} is not a role the runner plays; mark it simulated`)
+    const sim = action.as === undefined ? undefined : ctx.simulated.get(action.as) ?? userServerVoice(ctx, action.as)
+    if (action.as !== undefined && sim === undefined) throw new Error(`${action.as} is not a role the runner plays; mark it simulated (or, for the user server, the target must let the runner sign as it)`)
     from = action.as ?? 'runner'
     lineAt(ctx.urlOf(toName), args)
     result = await peerCall(ctx.urlOf(toName), op, split(op, args), sim, mode, payload)

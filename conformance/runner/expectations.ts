@@ -21,6 +21,8 @@ function roleName (ctx: FlowContext, url: string | undefined): string | undefine
   const origin = new URL(url).origin
   if (new URL(ctx.target.userServerUrl).origin === origin) return 'US'
   for (const [name, r] of ctx.regions) if (new URL(r.url).origin === origin) return name
+  // A region the runner plays: what a target sends it is counted like traffic between target roles.
+  for (const [name, sim] of ctx.simulated) if (new URL(sim.url).origin === origin) return name
   const gateway = ctx.target.gateway
   if (gateway !== undefined && new URL(gateway.url).origin === origin) return ctx.gatewayActor
   return undefined
@@ -56,7 +58,14 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
     case 'event': {
       const type = eventType(expect.type)
       const match = resolveValue(expect.match ?? {}, ctx.scope)
-      await ctx.session(expect.for).waitFor(is.type(type, (data) => matches(data, match)), ctx.eventTimeoutMs, `${expect.for} ${type} ${JSON.stringify(match)}`)
+      const session = ctx.session(expect.for)
+      const wanted = is.type(type, (data) => matches(data, match))
+      await session.waitFor(wanted, ctx.eventTimeoutMs, `${expect.for} ${type} ${JSON.stringify(match)}`)
+      if (expect.count === undefined) return
+      // "Exactly N" is also a claim that no more follow: read what is there now, then count.
+      await session.poll(0)
+      const seen = session.seen(wanted)
+      if (seen.length !== expect.count) throw new Error(`${expect.for} received ${seen.length} ${type} events matching, not ${expect.count}: ${JSON.stringify(seen.map((e) => e.id))}`)
       return
     }
     case 'no-event': {

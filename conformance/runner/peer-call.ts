@@ -34,7 +34,10 @@ function isProfileSpoil (mode: SignatureMode): mode is ProfileSpoil {
   return (PROFILE_SPOILS as readonly string[]).includes(mode)
 }
 
-function sign (sim: SimulatedRegion, mode: SignatureMode, method: string, url: string, headers: Record<string, string>, body: Buffer | undefined): Record<string, string> {
+/** Who signs: a region the runner plays, or the runner in the user server's voice (keyid `user-server`). */
+export type PeerSigner = Pick<SimulatedRegion, 'regionId' | 'privateKey' | 'nextPrivateKey'>
+
+function sign (sim: PeerSigner, mode: SignatureMode, method: string, url: string, headers: Record<string, string>, body: Buffer | undefined): Record<string, string> {
   if (mode === 'none') return {}
   const keyId = mode === 'unknown-key' ? randomUUID() : sim.regionId
   const privateKey = mode === 'foreign-key' ? generateKeyPair().privateKey : mode === 'next-key' ? sim.nextPrivateKey : sim.privateKey
@@ -95,7 +98,7 @@ async function sendRaw (method: string, url: string, headers: Record<string, str
   })
 }
 
-export async function peerCall (baseUrl: string, op: Operation, req: PeerRequest, sim: SimulatedRegion | undefined, mode: SignatureMode, payload?: PayloadSpoil): Promise<PeerAnswer> {
+export async function peerCall (baseUrl: string, op: Operation, req: PeerRequest, sim: PeerSigner | undefined, mode: SignatureMode, payload?: PayloadSpoil): Promise<PeerAnswer> {
   const url = buildUrl(baseUrl, op, { params: req.params, query: req.query })
   const body = bodyBytes(op, req.body, payload)
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...req.headers }

@@ -10,6 +10,7 @@ import { createLogger, createServer, registerOperations, type ObservedExchange, 
 import { exportPublicKey, generateKeyPair } from '../../reference/lib/signatures/index.ts'
 import { recordExchanges } from '../lib/record-exchanges.ts'
 import { RefusalLog } from '../lib/refusals.ts'
+import { ScriptedAnswers } from './scripted-answers.ts'
 
 type RegionOperations = DocumentOperations['region']
 /** The operations a simulated region records: every one it answers that carries a body. */
@@ -31,6 +32,13 @@ export type SimulatedRegion = {
   received: Received[]
   /** What it refused (answers of 400 or more), for a failure's message. */
   refusals: RefusalLog
+  /** Answers a flow scripts for its next requests (runner action region-answers). */
+  script: ScriptedAnswers
+  /**
+   * Renews its lease as a live region does (runner action keep-lease): `renew` now, then again
+   * a third of the granted lease later, until it stops. Resolves with the first answer.
+   */
+  keepLease: <T extends { status: number, leaseSeconds?: number }>(renew: () => Promise<T>) => Promise<T>
   stop: () => Promise<void>
 }
 
@@ -58,6 +66,8 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
     deliverGroupMessage: (input) => { record(input.headers, { operationId: 'deliverGroupMessage', body: input.body }); return { body: { delivered: [], notHere: input.body.toUserIds } } },
     acceptAgent: (input) => { record(input.headers, { operationId: 'acceptAgent', body: input.body }); throw new GridImError('not-your-agent', `${name} accepts no agents`) }
   }
+  const script = new ScriptedAnswers()
+  script.install(server)
   registerOperations(server, {
     document: 'region',
     authenticators: { gridimSignature: () => ({ kind: 'anonymous' }) },
@@ -67,6 +77,20 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
   const refusals = new RefusalLog()
   recordExchanges(server, onExchange ?? (() => {}), { by: name, log: refusals })
   await server.start()
+  let renewal: NodeJS.Timeout | undefined
+  let stopped = false
+  const keepLease = async <T extends { status: number, leaseSeconds?: number }>(renew: () => Promise<T>): Promise<T> => {
+    const schedule = (seconds: number | undefined): void => {
+      if (stopped) return
+      // Without a granted length (a refusal, an unreachable user server), try again in a second.
+      renewal = setTimeout(() => { void renew().then((a) => { schedule(a.leaseSeconds) }, () => { schedule(undefined) }) }, seconds === undefined ? 1000 : Math.max(250, seconds * 1000 / 3))
+      renewal.unref()
+    }
+    clearTimeout(renewal)
+    const first = await renew()
+    schedule(first.leaseSeconds)
+    return first
+  }
   return {
     name,
     regionId,
@@ -78,6 +102,8 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
     nextPublicKey: exportPublicKey(next.publicKey),
     received,
     refusals,
-    stop: async () => { await server.stop() }
+    script,
+    keepLease,
+    stop: async () => { stopped = true; clearTimeout(renewal); await server.stop() }
   }
 }

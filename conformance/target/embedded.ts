@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLogger, PeerClient } from '../../reference/lib/http/index.ts'
+import { loadOrCreateKeyPair } from '../../reference/grid/keys.ts'
 import { startGrid } from '../../reference/grid/start-grid.ts'
 import type { Fault } from '../../reference/lib/faults.ts'
 import { findBinary } from '../../tools/xmpp-servers/find-binary.ts'
@@ -110,7 +111,9 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, 
     regions: grid.regionInfo.map((r) => ({ name: r.name, regionId: r.regionId, url: r.url })),
     ...(gateway === undefined ? {} : { gateway: { url: gateway.url, domain: gateway.domain, regionId: gateway.regionId } }),
     ...(server === undefined ? {} : { jabberServer: server.endpoint }),
-    capabilities: new Set(['admin-settings', 'kill-region', 'restart-user-server', 'observe-traffic', ...(server === undefined ? [] : ['xmpp', 'gateway', 'jabber-server'])]),
+    // The grid keeps the user server's key in its data folder; the runner runs the grid, so it may use it.
+    userServerKey: loadOrCreateKeyPair(join(dataDir, 'keys', 'user-server.pem')).privateKey,
+    capabilities: new Set(['admin-settings', 'kill-region', 'restart-user-server', 'observe-traffic', 'sign-as-user-server', ...(server === undefined ? [] : ['xmpp', 'gateway', 'jabber-server'])]),
     ...(server === undefined ? { missing: { xmpp: NO_XMPP, gateway: NO_XMPP, 'jabber-server': NO_XMPP } } : {}),
     async killRegion (index) {
       killed.add(index)

@@ -146,7 +146,8 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
     adminToken: us.adminToken,
     regions: launches.map((l) => l.endpoint),
     playsUserServer: true,
-    capabilities: new Set(['admin-settings', 'restart-user-server', 'observe-traffic', ...(restartable ? ['kill-region'] : [])]),
+    userServerKey: us.privateKey,
+    capabilities: new Set(['admin-settings', 'restart-user-server', 'observe-traffic', 'sign-as-user-server', ...(restartable ? ['kill-region'] : [])]),
     killRegion: restartable ? async (index) => { await launches[index]!.process?.kill() } : undefined,
     // Started again by the same command, with the same identity, key and port.
     reviveRegion: restartable ? async (index) => { await start(launches[index]!) } : undefined,

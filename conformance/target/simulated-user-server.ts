@@ -3,7 +3,7 @@
 // file. It records every request it receives, so what a region under test sends the user server
 // can be observed and checked against the contract like any other traffic; what it sends the
 // regions goes through a PeerClient of this process, which the runner observes anyway.
-import { randomBytes } from 'node:crypto'
+import { randomBytes, type KeyObject } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,6 +27,8 @@ export type SimulatedUserServer = {
   adminToken: string
   /** Its Ed25519 public key (base64url), as getDirectory gives it. */
   publicKey: string
+  /** Its private key: the runner plays this user server, so it may also speak in its voice. */
+  privateKey: KeyObject
   dataDir: string
   /** Provisions a region in the directory with its public key (adminProvisionRegion). */
   provisionRegion: (region: { regionId: string, name: string, publicKey: string }) => Promise<void>
@@ -75,6 +77,7 @@ export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5 }: 
     url,
     adminToken,
     publicKey: exportPublicKey(keys.publicKey),
+    privateKey: keys.privateKey,
     dataDir,
     refusals,
     async provisionRegion ({ regionId, name, publicKey }) {

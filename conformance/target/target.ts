@@ -1,5 +1,6 @@
 // What the runner tests: a Target names the roles under test (their URLs) and what the runner
 // may do to them. The embedded reference grid is one Target; a target file describes another.
+import type { KeyObject } from 'node:crypto'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Refusal } from '../lib/refusals.ts'
 import type { ProcessOutput } from './output-log.ts'
@@ -80,6 +81,12 @@ export type Target = {
   processOutput?: (since: number) => ProcessOutput[]
   /** Whether observe sees traffic from one role of a flow (US, R1, ...) to another; default all of it. */
   observes?: (from: string, to: string) => boolean
+  /**
+   * The user server's private key (capability sign-as-user-server), when the runner may speak in
+   * its voice: as the user server it can send what an ordinary one sends on a retry, such as a
+   * repeated `noticeId` (GRIDIM-SIGN-19) or group message (GRIDIM-GRP-21).
+   */
+  userServerKey?: KeyObject
   /** key id (`user-server` or a regionId) → the role's URL, to name the sender of an exchange. */
   keyIdUrl?: (keyId: string) => string | undefined
   close: () => Promise<void>

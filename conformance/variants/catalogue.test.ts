@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { provedElsewhere, variants } from './catalogue.ts'
+import { selected } from './check-variants.ts'
 
 const faultsSource = readFileSync(new URL('../../reference/lib/faults.ts', import.meta.url), 'utf8')
 const declared = [...faultsSource.matchAll(/^\s*\| '([a-z0-9-]+)'$/gm)].map((m) => m[1])
@@ -13,4 +14,11 @@ t.test('every fault of reference/lib/faults.ts has exactly one broken variant, o
 
 t.test('every area has a test file and at least one variant', async (t) => {
   for (const area of ['grid', 'security', 'xmpp'] as const) t.ok(variants.some((v) => v.area === area), area)
+})
+
+t.test('GRIDIM_VARIANTS picks variants by fault name; unset or empty, it picks the whole area', async (t) => {
+  t.same(selected('security', undefined).length, variants.filter((v) => v.area === 'security').length)
+  t.same(selected('security', ' ').length, variants.filter((v) => v.area === 'security').length)
+  t.same(selected('security', 'region-reuses-nonces, bearer-matched-by-prefix').map((v) => v.fault), ['region-reuses-nonces', 'bearer-matched-by-prefix'])
+  t.same(selected('grid', 'region-reuses-nonces'), [], 'a fault of another area is not run here')
 })

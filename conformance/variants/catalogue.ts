@@ -182,7 +182,54 @@ export const variants: readonly Variant[] = [
   { fault: 'group-message-from-non-member', area: 'group-sessions', flow: 'x-group-message-once-per-region', requirement: 'GRIDIM-GRP-12', bug: 'a user server that accepts a group message from a user who left' },
   { fault: 'offline-page-newest-first', area: 'sign-on-and-leases', flow: 'x-offline-volume', requirement: 'GRIDIM-OFFL-5', bug: 'a user server whose sign-on page of stored messages is newest first' },
   { fault: 'offline-store-friends-only', area: 'sign-on-and-leases', flow: 'x-b-never-sees-c', requirement: 'GRIDIM-OFFL-3', bug: 'a user server that stores offline messages only between friends' },
-  { fault: 'session-id-reused', area: 'sign-on-and-leases', flow: 'x-sign-on-again-new-session', requirement: 'GRIDIM-ID-3', bug: 'a user server that keeps the sessionId when a user signs on again' }
+  { fault: 'session-id-reused', area: 'sign-on-and-leases', flow: 'x-sign-on-again-new-session', requirement: 'GRIDIM-ID-3', bug: 'a user server that keeps the sessionId when a user signs on again' },
+  // Issue 14: the classes a third party's region slipped through — a replay within the window, a
+  // wrong (not missing) bearer secret, repeats from the user server, peers that fail and recover,
+  // and answers the reference never gives itself (a 500, an unknown code, agent-not-here twice).
+  { fault: 'region-reuses-nonces', area: 'security', flow: 'x-unsigned-or-forged-request', requirement: 'GRIDIM-SEC-5', bug: 'a region that accepts a request replayed with the same nonce' },
+  { fault: 'bearer-matched-by-prefix', area: 'security', flow: 'x-unsigned-or-forged-request', requirement: 'GRIDIM-CLI-2', bug: 'a region that accepts a session secret cut short' },
+  {
+    fault: 'region-repeats-notices', area: 'grid',
+    flow: 'x-user-server-retries-reach-users-once',
+    requirement: 'GRIDIM-SIGN-19',
+    bug: 'a region that shows a repeated notice again'
+  },
+  {
+    fault: 'region-repeats-group-messages', area: 'grid',
+    flow: 'x-user-server-retries-reach-users-once',
+    requirement: 'GRIDIM-GRP-21',
+    bug: 'a region that shows a repeated group message again'
+  },
+  { fault: 'region-stores-without-retry', area: 'grid', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that stores a message at the first 503 instead of retrying' },
+  { fault: 'region-gives-up-on-internal', area: 'grid', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that takes a peer\'s 500 internal as final' },
+  {
+    fault: 'region-retries-any-refusal', area: 'grid',
+    flow: 'x-peer-region-fails-then-recovers',
+    requirement: 'GRIDIM-IM-7',
+    bug: 'a region that retries and stores a message refused with a code it does not know'
+  },
+  {
+    fault: 'region-drops-after-second-not-here', area: 'grid',
+    flow: 'x-peer-region-fails-then-recovers',
+    requirement: 'GRIDIM-IM-4',
+    bug: 'a region that gives up without storing when the retry is answered agent-not-here too'
+  },
+  // Stanza details the expectations did not look at before issue 14.
+  { fault: 'gateway-message-without-active', area: 'xmpp', flow: 'x-im-only-user', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <active/>' },
+  { fault: 'gateway-stored-message-undated', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway that sends a stored message with no <delay/>' },
+  {
+    fault: 'region-hides-not-here', area: 'grid',
+    flow: 'x-user-server-retries-reach-users-once',
+    requirement: 'GRIDIM-SIGN-18',
+    bug: 'a region that names nobody in notHere'
+  },
+  {
+    fault: 'chat-state-not-relocated', area: 'grid',
+    flow: 'x-peer-region-fails-then-recovers',
+    requirement: 'GRIDIM-IM-18',
+    bug: 'a region that gives up on a chat state at the first agent-not-here'
+  },
+  { fault: 'gateway-no-origin-id', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <origin-id/>' }
 ]
 
 /**

@@ -22,3 +22,10 @@ export type Text = Static<typeof Text>
 /** RFC 6121 §5.2.5 <thread/>: an opaque conversation identifier. */
 export const ThreadId = Type.String({ minLength: 1, maxLength: 256, description: 'The conversation thread (RFC 6121 §5.2.5).' })
 export type ThreadId = Static<typeof ThreadId>
+
+/** XEP-0082 §3.2 DateTime, as XEP-0203 `<delay stamp/>` carries it: UTC or with an offset. */
+export const DateTimeStamp = Type.String({
+  pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$',
+  description: 'An XEP-0082 DateTime, e.g. 2025-01-01T00:00:00Z.'
+})
+export type DateTimeStamp = Static<typeof DateTimeStamp>

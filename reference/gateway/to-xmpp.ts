@@ -13,8 +13,6 @@ import type { EventContent } from '../region/event-content.ts'
 import type { Addresses } from './addresses.ts'
 import type { HostedUser, HostedUsers } from './hosted-users.ts'
 
-export const NS_SID = 'urn:xmpp:sid:0'
-export const NS_DELAY = 'urn:xmpp:delay'
 
 
 export type Outbound = {
@@ -38,12 +36,12 @@ export function occupantAddress (user: HostedUser, groupSessionId: string): stri
 
 /** GRIDIM-XMPP-27: id and origin-id are the messageId; `<delay/>` for a stored message. */
 export function instantMessageStanza (out: Outbound, user: HostedUser, im: InstantMessage, stored: boolean): Element {
-  const el = chatMessageToStanza({
-    kind: 'chatMessage', from: out.addresses.of(im.fromName), to: addressOfUser(user), id: im.messageId, body: im.body, chatState: 'active'
+  return chatMessageToStanza({
+    kind: 'chatMessage', from: out.addresses.of(im.fromName), to: addressOfUser(user), id: im.messageId, body: im.body,
+    ...(out.faults.has('gateway-no-origin-id') ? {} : { originId: im.messageId }),
+    ...(out.faults.has('gateway-message-without-active') ? {} : { chatState: 'active' as const }),
+    ...(stored && !out.faults.has('gateway-stored-message-undated') ? { delay: im.sentAt } : {})
   })
-  el.c('origin-id', { xmlns: NS_SID, id: im.messageId })
-  if (stored) el.c('delay', { xmlns: NS_DELAY, stamp: im.sentAt, from: out.addresses.domain })
-  return el
 }
 
 function subscription (out: Outbound, user: HostedUser, kind: 'presenceSubscribe' | 'presenceSubscribed' | 'presenceUnsubscribe' | 'presenceUnsubscribed', fromName: string, status?: string): Element {

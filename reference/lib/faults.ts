@@ -61,6 +61,34 @@
  *   room's own info and no node (breaks GRIDIM-XMPP-61).
  * - `subscribe-without-nick`: the gateway's `subscribe` for a friendship offer carries no XEP-0172 `<nick/>`
  *   (breaks GRIDIM-XMPP-62).
+ *
+ * Region and client-interface faults of the classes a third party's region slipped through (issue 14):
+ * - `region-reuses-nonces`: a region checks `created` but remembers no nonce, so a request replayed
+ *   within the window is accepted again (breaks GRIDIM-SEC-5).
+ * - `bearer-matched-by-prefix`: a region compares a bearer secret only over the length presented, so a
+ *   truncated secret authenticates as the session (breaks GRIDIM-CLI-2).
+ * - `region-repeats-notices`: a region appends a notice it has already acted on again, not recognising
+ *   the repeated `noticeId` (breaks GRIDIM-SIGN-19).
+ * - `region-repeats-group-messages`: a region appends a repeated group message again for a member whose
+ *   log already holds its `messageId` (breaks GRIDIM-GRP-21).
+ * - `region-stores-without-retry`: a region stores a message at the first transient failure of the
+ *   recipient's region instead of retrying it (breaks GRIDIM-IM-5).
+ * - `region-gives-up-on-internal`: a region retries only `unavailable` and `rate-limited`; a 500
+ *   `internal` is passed to the client as final (breaks GRIDIM-IM-5).
+ * - `region-retries-any-refusal`: a region treats a refusal code it does not know as transient: it
+ *   retries and then stores the message (breaks GRIDIM-IM-7).
+ * - `region-drops-after-second-not-here`: when the retry after a fresh lookup is also answered
+ *   `agent-not-here`, a region gives the sender that error and stores nothing (breaks GRIDIM-IM-4).
+ * - `gateway-message-without-active`: the gateway's chat message for a delivered instant message carries
+ *   no XEP-0085 `<active/>`, so a client never learns the sender supports chat states (breaks GRIDIM-XMPP-27).
+ * - `gateway-stored-message-undated`: a message from the offline store reaches an XMPP user with no XEP-0203
+ *   `<delay/>`, so it reads as sent just now (breaks GRIDIM-XMPP-27).
+ * - `gateway-no-origin-id`: the gateway's chat message carries the messageId as its `id` only, with no
+ *   XEP-0359 `<origin-id/>`, which servers may rewrite `id` around (breaks GRIDIM-XMPP-27).
+ * - `chat-state-not-relocated`: a region that meets `agent-not-here` relaying a chat state forgets the
+ *   location and gives up, with no fresh lookup and no second attempt (breaks GRIDIM-IM-18).
+ * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
+ *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -95,6 +123,19 @@ export type Fault =
   | 'gateway-no-roster-push-on-accept'
   | 'gateway-ignores-disco-node'
   | 'subscribe-without-nick'
+  | 'region-reuses-nonces'
+  | 'bearer-matched-by-prefix'
+  | 'region-repeats-notices'
+  | 'region-repeats-group-messages'
+  | 'region-stores-without-retry'
+  | 'region-gives-up-on-internal'
+  | 'region-retries-any-refusal'
+  | 'region-drops-after-second-not-here'
+  | 'gateway-message-without-active'
+  | 'gateway-stored-message-undated'
+  | 'gateway-no-origin-id'
+  | 'chat-state-not-relocated'
+  | 'region-hides-not-here'
   | UserServerFault
 
 /**

@@ -137,13 +137,28 @@ t.test('GRIDIM-CLI-19, GRIDIM-IM-19: chat states are best effort and always answ
   g.placeAt(remote, 'other')
   g.handlers.deliverChatState = () => { throw new GridImError('agent-not-here') }
   t.equal((await g.asClient(ada.sessionSecret, 'POST', '/client/chat-states', { toUserId: remote, state: 'paused' })).statusCode, 204)
-  t.equal(g.peer.callsOf('deliverChatState').length, 1, 'tried once, never retried')
+  // GRIDIM-IM-18: agent-not-here is met as for an instant message — one fresh lookup, one more attempt.
+  t.equal(g.peer.callsOf('deliverChatState').length, 2, 'after agent-not-here, exactly one more attempt')
   t.equal(g.region.context.cache.get(remote), undefined, 'the stale location is evicted')
   t.equal(g.peer.callsOf('storeOfflineMessage').length, 0, 'never stored')
+  g.handlers.deliverChatState = () => { throw new GridImError('unavailable') }
+  t.equal((await g.asClient(ada.sessionSecret, 'POST', '/client/chat-states', { toUserId: remote, state: 'composing' })).statusCode, 204)
+  t.equal(g.peer.callsOf('deliverChatState').length, 3, 'a transient failure is not retried: worth nothing late')
+  t.equal(g.peer.callsOf('storeOfflineMessage').length, 0, 'and not stored')
 
   const offline = uuid()
   t.equal((await g.asClient(ada.sessionSecret, 'POST', '/client/chat-states', { toUserId: offline, state: 'gone' })).statusCode, 204)
   g.handlers.locateUser = () => { throw new GridImError('unknown-user') }
   t.equal((await g.asClient(ada.sessionSecret, 'POST', '/client/chat-states', { toUserId: uuid(), state: 'active' })).statusCode, 204, 'not even an unknown user is revealed')
   t.equal((await g.asClient(ada.sessionSecret, 'POST', '/client/chat-states', { toUserId: remote, state: 'shouting' })).statusCode, 400)
+})
+
+t.test('the chat-state-not-relocated fault gives up at the first agent-not-here (GRIDIM-IM-18 broken on purpose)', async (t) => {
+  const g = await testRegion(t, { faults: new Set(['chat-state-not-relocated']) })
+  const ada = g.admit()
+  const remote = uuid()
+  g.placeAt(remote, 'other')
+  g.handlers.deliverChatState = () => { throw new GridImError('agent-not-here') }
+  t.equal((await g.asClient(ada.sessionSecret, 'POST', '/client/chat-states', { toUserId: remote, state: 'paused' })).statusCode, 204)
+  t.equal(g.peer.callsOf('deliverChatState').length, 1)
 })

@@ -8,6 +8,7 @@ import type { RegionContext } from './context.ts'
 import { sendInstantMessage, type DeliveryDeps, type Outcome } from './delivery.ts'
 import { grantsSeeOnline } from './friends.ts'
 import { checkBodyLength } from './limits.ts'
+import { relayChatState } from './chat-state-relay.ts'
 import type { ChatState, InstantMessage } from '../lib/contract/types.ts'
 import type { ClientHandlers } from './client-contract.ts'
 
@@ -81,20 +82,7 @@ export function messagingHandlers (ctx: RegionContext): ClientHandlers {
       const agent = agentOf(ctx.agents, input)
       const { toUserId, state } = input.body
       const chatState: ChatState = { fromUserId: agent.userId, fromName: agent.name, toUserId, state }
-      if (ctx.inbox.chatState(chatState)) return { status: 204 }
-      try {
-        let location = ctx.cache.get(toUserId)
-        if (location === undefined) {
-          const found = await ctx.userServer('locateUser', { params: { userId: toUserId }, query: { for: agent.userId } })
-          if (found.regionId === undefined || found.regionUrl === undefined || found.regionId === ctx.regionId) return { status: 204 }
-          location = { regionId: found.regionId, url: found.regionUrl }
-          ctx.cache.set(toUserId, location)
-        }
-        if (location.regionId !== ctx.regionId) await ctx.peer.call(location.url, 'deliverChatState', { body: chatState, timeoutMs: ctx.delivery.timeoutMs })
-      } catch (err) {
-        if (err instanceof GridImError && err.code === 'agent-not-here') ctx.cache.evict(toUserId)
-        ctx.logger.debug('chat state not delivered', { toUserId, error: (err as Error).message })
-      }
+      if (!ctx.inbox.chatState(chatState)) await relayChatState(ctx, chatState)
       return { status: 204 }
     }
   }

@@ -79,6 +79,9 @@ export async function sendInstantMessage (im: InstantMessage, canSeeOnline: bool
     const result = await attempt(im, location, deps)
     if (result === 'delivered') return finish('delivered')
     deps.cache.evict(im.toUserId)
+    if (round === 1 && result === 'stale' && deps.faults?.has('region-drops-after-second-not-here')) {
+      throw new GridImError('agent-not-here', `${im.toUserId} was not at the region named by a fresh lookup either`)
+    }
     if (result === 'exhausted' || deps.faults?.has('no-retry-after-agent-not-here')) break
     location = undefined
   }
@@ -103,9 +106,16 @@ async function attempt (im: InstantMessage, location: CachedLocation, deps: Deli
       if (!(err instanceof GridImError)) throw err
       // GRIDIM-IM-25: a region whose lease lapsed no longer hosts anyone; look up again.
       if (err.code === 'agent-not-here' || err.code === 'lease-expired') return 'stale'
-      if (!TRANSIENT.has(err.code)) throw err
-      if (n >= attempts) return 'exhausted'
+      if (!transient(err, deps.faults)) throw err
+      if (n >= attempts || deps.faults?.has('region-stores-without-retry')) return 'exhausted'
       await sleep((deps.backoffMs ?? 100) * 2 ** (n - 1))
     }
   }
+}
+
+/** GRIDIM-IM-5, GRIDIM-IM-7; the faults region-gives-up-on-internal and region-retries-any-refusal bend it. */
+function transient (err: GridImError, faults: ReadonlySet<Fault> | undefined): boolean {
+  if (faults?.has('region-gives-up-on-internal') && err.code === 'internal') return false
+  if (faults?.has('region-retries-any-refusal')) return true
+  return TRANSIENT.has(err.code)
 }

@@ -87,7 +87,7 @@ export class Inbox {
   groupMessage (delivery: GroupMessageDelivery, userId: string): LocalResult | null {
     const log = this.#agents.logFor(userId)
     if (log === undefined) return null
-    if (!this.#groupMessages.add(`${delivery.messageId} ${userId}`)) {
+    if (!this.#groupMessages.add(`${delivery.messageId} ${userId}`) && !this.#faults.has('region-repeats-group-messages')) {
       this.#metrics.duplicate++
       return 'duplicate'
     }
@@ -111,7 +111,7 @@ export class Inbox {
         continue
       }
       accepted++
-      if (!this.#notices.add(notice.noticeId)) {
+      if (!this.#notices.add(notice.noticeId) && !this.#faults.has('region-repeats-notices')) {
         this.#metrics.duplicate++
         continue
       }
@@ -127,6 +127,7 @@ export class Inbox {
         this.#agents.drop(agent)
       }
     }
-    return { accepted, notHere: [...notHere] }
+    // The deliberate fault region-hides-not-here acknowledges every addressee as if hosted here.
+    return { accepted, notHere: this.#faults.has('region-hides-not-here') ? [] : [...notHere] }
   }
 }

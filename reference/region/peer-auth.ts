@@ -5,11 +5,13 @@
 import { GridImError } from '../lib/errors/index.ts'
 import { NO_FAULTS, type Fault } from '../lib/faults.ts'
 import { signatureAuthenticator, type Authenticator } from '../lib/http/index.ts'
+import { NonceCache } from '../lib/signatures/index.ts'
 import type { KeyResolver } from './peer-keys.ts'
 
 export function peerAuthenticator (keys: KeyResolver, baseUrl: () => string, faults: ReadonlySet<Fault> = NO_FAULTS, windowSeconds?: () => number): Authenticator {
+  const nonceCache = faults.has('region-reuses-nonces') ? new ForgetfulNonceCache() : new NonceCache()
   // GRIDIM-LIM-22: the grid's replay window, as the directory last gave it.
-  const verify = signatureAuthenticator({ resolveKey: keys.resolve, faults, windowSeconds })
+  const verify = signatureAuthenticator({ resolveKey: keys.resolve, nonceCache, faults, windowSeconds })
   return async (raw) => {
     if (faults.has('region-accepts-unsigned') && raw.headers.signature === undefined) return { kind: 'peer', keyId: 'unsigned' }
     const base = baseUrl()
@@ -24,5 +26,12 @@ export function peerAuthenticator (keys: KeyResolver, baseUrl: () => string, fau
       if (keyId === undefined || !await keys.refresh(keyId)) throw err
       return await verify(request)
     }
+  }
+}
+
+/** Only for the deliberate fault region-reuses-nonces: every nonce is taken as new (GRIDIM-SEC-5 broken). */
+class ForgetfulNonceCache extends NonceCache {
+  override remember (): boolean {
+    return true
   }
 }

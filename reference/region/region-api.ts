@@ -97,7 +97,8 @@ export function regionHandlers (ctx: RegionContext): RegionHandlers {
       const delivered: string[] = []
       const notHere: string[] = []
       for (const userId of delivery.toUserIds) {
-        if (ctx.inbox.groupMessage(delivery, userId) === null) notHere.push(userId)
+        // The deliberate fault region-hides-not-here lists every member as delivered.
+        if (ctx.inbox.groupMessage(delivery, userId) === null && !ctx.faults.has('region-hides-not-here')) notHere.push(userId)
         else delivered.push(userId)
       }
       return { body: { delivered, notHere } }

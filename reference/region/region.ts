@@ -133,7 +133,7 @@ export function createRegion (options: RegionOptions) {
       handlers: withinClientContract(ctx, { ...sessionHandlers(ctx), ...messagingHandlers(ctx), ...eventHandlers(ctx), ...relayHandlers(ctx) }, {
         forbiddenListed: new Set([...allOperations().values()].filter((op) => op.document === 'client' && op.responses.has('403')).map((op) => op.operationId))
       }),
-      authenticators: { sessionSecret: bearerAuthenticator(agents) }
+      authenticators: { sessionSecret: bearerAuthenticator(agents, faults) }
     })
   }
 

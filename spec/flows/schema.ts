@@ -30,7 +30,10 @@ const StanzaName = Type.Union(
  * invalid-utf8` sends each U+FFFD of the arguments as the byte 0xFF. None of these is sent as a member.
  * A client operation made without `as` goes to the region named by `at: <region>` and carries
  * `bearer: <session secret>` as its credentials (a session the runner did not log in itself);
- * neither is sent as a member either.
+ * neither is sent as a member either. `spoilBearer: truncated | altered` sends `as`'s session
+ * secret without its last character, or with it changed (a wrong secret, not a missing one).
+ * A user-server role `as` signs a region-interface request in the user server's voice (keyid
+ * `user-server`) when the target lets the runner (needs: sign-as-user-server).
  */
 const Args = Type.Record(Type.String(), Type.Unknown())
 
@@ -72,7 +75,7 @@ export const Setup = Type.Object({
 
 /** An action the runner performs: a client or admin operation, or a runner-level action. */
 export const CallAction = Type.Object({
-  call: Type.String({ description: 'An operationId, or a runner action: killRegion, reviveRegion (start a region this flow killed again, from its stored state), restartUserServer (`downSeconds`: how long it stays down before it starts again, default 0, at most 30), wait-idle, probe-slow-clients (`roles`: the roles to hold a silent connection, a slowloris and a kept-alive idle connection against, at once; answers per role `{silent, slowloris, keptAliveIdle}`, each `{closed, afterMs}`), post-bosh-body (`to`: the gateway; `body`: `oversized`, a BOSH session request of 140 000 bytes, or `invalid-utf8`, one holding the byte 0xFF; sent over a real connection, it answers `{type, condition}` of the `<body/>` that came back, status 0 when none did), open-websocket (`to`: the gateway; `handshake`: `valid`, `no-upgrade` (a plain GET) or `bad-key` (a Sec-WebSocket-Key that is not 16 bytes of base64); answers the status, 101 for a handshake taken, and the body), bosh-from-page (`to`: the gateway; the runner acts as a script in a web page from `origin: allowed` or `refused` (the target\'s page origins) and judges what a browser would: `request: preflight` answers `{preflight: passed | failed, reason, corsHeaders}`, `post` (a session request, ended again) `{readable, varyOrigin, created}`, `websocket` the handshake\'s status, 101 when upgraded); and for an xmpp-user `as`, signOn (connect its XMPP client, fetch the roster, send initial presence) and signOff (close its stream). Client operations are made as the user `as`, or without credentials when `as` is absent; user-server and region operations as the simulated role `as`, or unsigned.' }),
+  call: Type.String({ description: 'An operationId, or a runner action: killRegion, reviveRegion (start a region this flow killed again, from its stored state), restartUserServer (`downSeconds`: how long it stays down before it starts again, default 0, at most 30), wait-idle, probe-slow-clients (`roles`: the roles to hold a silent connection, a slowloris and a kept-alive idle connection against, at once; answers per role `{silent, slowloris, keptAliveIdle}`, each `{closed, afterMs}`), post-bosh-body (`to`: the gateway; `body`: `oversized`, a BOSH session request of 140 000 bytes, or `invalid-utf8`, one holding the byte 0xFF; sent over a real connection, it answers `{type, condition}` of the `<body/>` that came back, status 0 when none did), open-websocket (`to`: the gateway; `handshake`: `valid`, `no-upgrade` (a plain GET) or `bad-key` (a Sec-WebSocket-Key that is not 16 bytes of base64); answers the status, 101 for a handshake taken, and the body), bosh-from-page (`to`: the gateway; the runner acts as a script in a web page from `origin: allowed` or `refused` (the target\'s page origins) and judges what a browser would: `request: preflight` answers `{preflight: passed | failed, reason, corsHeaders}`, `post` (a session request, ended again) `{readable, varyOrigin, created}`, `websocket` the handshake\'s status, 101 when upgraded); keep-lease (`region`: a region the runner plays, `name` its name in the directory: it takes a lease with renewRegionLease and renews it a third of the granted time later, again and again until the flow ends, as a live region does; answers the first renewal), region-answers (`region`: a region the runner plays; `operation`: a region operation; `answers`: a list of `{status, code}` it gives the next requests of that operation, in order, before it answers as usual again — a problem with `code` for a status of 300 or more, a success otherwise (deliverInstantMessage only: `delivered`)); and for an xmpp-user `as`, signOn (connect its XMPP client, fetch the roster, send initial presence) and signOff (close its stream). Client operations are made as the user `as`, or without credentials when `as` is absent; user-server and region operations as the simulated role `as`, or unsigned.' }),
   as: Type.Optional(Name),
   args: Type.Optional(Args),
   save: Type.Optional(Type.String({ description: 'Name under which the response body is kept, e.g. offer.' }))
@@ -109,7 +112,11 @@ const EventExpectation = Type.Object({
   kind: Type.Literal('event'),
   for: Name,
   type: Type.String({ description: 'A ClientEvent type.' }),
-  match: Type.Optional(Args)
+  match: Type.Optional(Args),
+  count: Type.Optional(Type.Integer({
+    minimum: 1,
+    description: 'How many such events `for` has received in all (a repeat shown twice is a failure); judged, like no-event, once the step\'s other positive expectations have been seen.'
+  }))
 }, { additionalProperties: false })
 
 const NoEventExpectation = Type.Object({
@@ -190,7 +197,8 @@ export const Flow = Type.Object({
   summary: Type.String({ minLength: 1 }),
   needs: Type.Optional(Type.Array(Type.Union([
     Type.Literal('xmpp'), Type.Literal('jabber-server'), Type.Literal('gateway'),
-    Type.Literal('kill-region'), Type.Literal('restart-user-server'), Type.Literal('admin-settings')
+    Type.Literal('kill-region'), Type.Literal('restart-user-server'), Type.Literal('admin-settings'),
+    Type.Literal('sign-as-user-server')
   ]))),
   actors: Type.Record(Name, Actor),
   setup: Type.Optional(Setup),

@@ -44,8 +44,33 @@ t.test('a message from Prosody with extra payloads maps to its body, id and stat
     to: 'romeo.montague@gw.example',
     id: '3a4bb29c-1f4e-4b7e-9d3c-5f1b2b6f8c11',
     body: 'Wherefore art thou, Romeo?',
-    chatState: 'active'
+    chatState: 'active',
+    originId: '3a4bb29c-1f4e-4b7e-9d3c-5f1b2b6f8c11'
   })
+})
+
+t.test('a message from an offline store keeps its origin-id and its delay stamp (XEP-0359, XEP-0203; GRIDIM-XMPP-27)', async (t) => {
+  const xml = assertRoundTrip(t, { ...message, originId: message.id, delay: '2025-01-01T00:00:00.000Z' })
+  t.match(xml, /<origin-id xmlns="urn:xmpp:sid:0" id="8a0d5b86-4a04-4c1b-8f5e-2a1e3c5e4d10"\/>/)
+  t.match(xml, /<delay xmlns="urn:xmpp:delay" stamp="2025-01-01T00:00:00.000Z"\/>/)
+})
+
+t.test('a delay stamp is read as its instant, however it is spelt (XEP-0082)', async (t) => {
+  const at = (stamp: string): string => `<message type="chat" from="juliet@capulet.lit/balcony" to="romeo.montague@gw.example" id="d1"><body>hi</body><delay xmlns="urn:xmpp:delay" from="capulet.lit" stamp="${stamp}"/></message>`
+  const expected = { kind: 'chatMessage', from: 'juliet@capulet.lit/balcony', to: 'romeo.montague@gw.example', id: 'd1', body: 'hi', delay: '2025-01-01T00:00:00.000Z' } as const
+  assertReads(t, at('2025-01-01T00:00:00Z'), expected)
+  assertReads(t, at('2025-01-01T01:00:00+01:00'), expected)
+  assertReads(t, at('2025-01-01T00:00:00.000Z'), expected)
+})
+
+t.test('an origin-id or delay a reader cannot use is left out, not refused', async (t) => {
+  const expected = { kind: 'chatMessage', from: 'juliet@capulet.lit/balcony', to: 'romeo.montague@gw.example', id: 'd2', body: 'hi' } as const
+  const wrap = (extra: string): string => `<message type="chat" from="juliet@capulet.lit/balcony" to="romeo.montague@gw.example" id="d2"><body>hi</body>${extra}</message>`
+  assertReads(t, wrap('<delay xmlns="urn:xmpp:delay" stamp="yesterday"/>'), expected)
+  assertReads(t, wrap('<delay xmlns="urn:xmpp:delay"/>'), expected)
+  assertReads(t, wrap('<delay xmlns="urn:other" stamp="2025-01-01T00:00:00Z"/>'), expected)
+  assertReads(t, wrap('<origin-id xmlns="urn:xmpp:sid:0" id=""/>'), expected)
+  assertReads(t, wrap(`<origin-id xmlns="urn:xmpp:sid:0" id="${'x'.repeat(257)}"/>`), expected)
 })
 
 t.test('a message of type normal, or with no type, is read as a chat message (RFC 6121 §5.2.2)', async (t) => {

@@ -1,8 +1,9 @@
 // RFC 6121 §5: one-to-one chat messages, the XMPP form of a GridIM InstantMessage.
 import { Element } from 'ltx'
-import { Body, ThreadId, type ChatMessage } from '../../../openapi/stanzas/index.ts'
+import { Value } from '@sinclair/typebox/value'
+import { Body, DateTimeStamp, StanzaId, ThreadId, type ChatMessage } from '../../../openapi/stanzas/index.ts'
 import { readChatState } from './chat-state.ts'
-import { NS_CHATSTATES } from './ns.ts'
+import { NS_CHATSTATES, NS_DELAY, NS_SID } from './ns.ts'
 import { attrs, compact, contentChild, jidAttr, limitedText, optionalChildText, requiredId } from './read.ts'
 import { StanzaError } from './xmpp-error.ts'
 
@@ -11,6 +12,8 @@ export function chatMessageToStanza (message: ChatMessage): Element {
   const el = new Element('message', attrs({ type: 'chat', from: message.from, to: message.to, id: message.id }))
   el.c('body').t(message.body)
   if (message.thread !== undefined) el.c('thread').t(message.thread)
+  if (message.originId !== undefined) el.c('origin-id', { xmlns: NS_SID, id: message.originId })
+  if (message.delay !== undefined) el.c('delay', { xmlns: NS_DELAY, stamp: message.delay })
   if (message.chatState !== undefined) el.c(message.chatState, { xmlns: NS_CHATSTATES })
   return el
 }
@@ -30,6 +33,18 @@ export function chatMessageFromStanza (el: Element): ChatMessage {
     id: requiredId(el),
     body: limitedText(body.getText(), 'the <body/>', Body),
     chatState: readChatState(el),
-    thread: optionalChildText(el, 'thread', ThreadId)
+    thread: optionalChildText(el, 'thread', ThreadId),
+    // Extensions a receiver may ignore: one it cannot read is left out, not refused.
+    originId: valid(StanzaId, el.getChild('origin-id', NS_SID)?.attrs.id),
+    delay: instant(valid(DateTimeStamp, el.getChild('delay', NS_DELAY)?.attrs.stamp))
   })
+}
+
+/** One instant has many XEP-0082 spellings; read as one (UTC, milliseconds), they compare equal. */
+function instant (stamp: string | undefined): string | undefined {
+  return stamp === undefined ? undefined : new Date(stamp).toISOString()
+}
+
+function valid (schema: typeof StanzaId | typeof DateTimeStamp, value: unknown): string | undefined {
+  return typeof value === 'string' && Value.Check(schema, value) ? value : undefined
 }

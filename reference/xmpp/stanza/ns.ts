@@ -19,6 +19,10 @@ export const NS_MUC = 'http://jabber.org/protocol/muc'
 export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user'
 /** XEP-0249 §2 (https://xmpp.org/extensions/xep-0249.html): direct MUC invitations. */
 export const NS_CONFERENCE = 'jabber:x:conference'
+/** XEP-0359 §3 (https://xmpp.org/extensions/xep-0359.html): <origin-id/>, the sender's own id. */
+export const NS_SID = 'urn:xmpp:sid:0'
+/** XEP-0203 §3 (https://xmpp.org/extensions/xep-0203.html): <delay/>, when a stanza was first sent. */
+export const NS_DELAY = 'urn:xmpp:delay'
 
 /**
  * GridIM's application-specific stanza error condition (RFC 6120 §8.3.2): an element named after

@@ -1,0 +1,71 @@
+// A region the runner plays answers as a flow scripts it (runner action region-answers), then as
+// usual again; a script that is not one refuses to start.
+import { randomUUID } from 'node:crypto'
+import t from 'tap'
+import { readAnswers } from './scripted-answers.ts'
+import { startSimulatedRegion } from './simulated-region.ts'
+import { spoilBearer } from './spoil-bearer.ts'
+
+t.test('a script that is not a list of {status, code} is refused before any request', async (t) => {
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['deliverInstantMessage', [], /non-empty list/],
+    ['deliverInstantMessage', 'unavailable', /non-empty list/],
+    ['deliverInstantMessage', [{ status: '503', code: 'unavailable' }], /HTTP status/],
+    ['deliverInstantMessage', [{ status: 99 }], /HTTP status/],
+    ['deliverInstantMessage', [null], /HTTP status/],
+    ['deliverInstantMessage', [{ status: 503 }], /needs a problem code/],
+    ['deliverNotices', [{ status: 200 }], /only defined for deliverInstantMessage/]
+  ]
+  for (const [op, raw, message] of cases) t.throws(() => readAnswers(op, raw), message, JSON.stringify(raw))
+  t.same(readAnswers('deliverInstantMessage', [{ status: 503, code: 'unavailable', extra: 1 }, { status: 200, code: 'ignored' }]),
+    [{ status: 503, code: 'unavailable' }, { status: 200 }])
+})
+
+t.test('the scripted answers come first, in order; then the region answers as usual', async (t) => {
+  const sim = await startSimulatedRegion('RX')
+  t.teardown(sim.stop)
+  sim.script.set('deliverInstantMessage', readAnswers('deliverInstantMessage', [{ status: 503, code: 'unavailable' }, { status: 422, code: 'quota-exceeded' }, { status: 200 }]))
+  const im = { messageId: randomUUID(), fromUserId: randomUUID(), fromName: 'Ada Lovelace', toUserId: randomUUID(), body: 'hello', sentAt: '2025-01-01T00:00:00Z' }
+  const send = async (): Promise<{ status: number, type: string | null, body: { code?: string, status?: unknown } }> => {
+    const res = await fetch(new URL('/instant-messages', sim.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(im) })
+    return { status: res.status, type: res.headers.get('content-type'), body: await res.json() as { code?: string } }
+  }
+  const first = await send()
+  t.equal(first.status, 503)
+  t.match(first.type, /^application\/problem\+json/)
+  t.equal(first.body.code, 'unavailable')
+  const second = await send()
+  t.same([second.status, second.body.code, second.body.status], [422, 'quota-exceeded', 422], 'a code the spec does not define, as a newer peer might send')
+  const third = await send()
+  t.same([third.status, third.body], [200, { status: 'delivered' }])
+  const fourth = await send()
+  t.same([fourth.status, fourth.body.code], [404, 'agent-not-here'], 'the script used up, it hosts nobody again')
+  t.equal(sim.received.length, 1, 'only the unscripted request reached its handler')
+})
+
+t.test('a spoilt bearer secret is a wrong one of the right form', async (t) => {
+  t.equal(spoilBearer('truncated', 'abcdef'), 'abcde')
+  t.equal(spoilBearer('altered', 'abcdef'), 'abcdeA')
+  t.equal(spoilBearer('altered', 'abcdeA'), 'abcdeB')
+  t.throws(() => spoilBearer('truncated', 'a'), /fewer than 2/)
+})
+
+t.test('a played region that keeps its lease renews a third of the granted time later, until it stops', async (t) => {
+  const sim = await startSimulatedRegion('RX')
+  const calls: number[] = []
+  let granted: number | undefined = 1
+  const first = await sim.keepLease(async () => { calls.push(Date.now()); return { status: granted === undefined ? 503 : 200, ...(granted === undefined ? {} : { leaseSeconds: granted }) } })
+  t.same(first, { status: 200, leaseSeconds: 1 }, 'the first answer comes back')
+  const until = async (n: number): Promise<void> => {
+    for (let i = 0; i < 100 && calls.length < n; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  await until(2)
+  t.ok(calls[1]! - calls[0]! >= 300, `renewed after about a third of 1 s (${calls[1]! - calls[0]!} ms)`)
+  granted = undefined
+  await until(4)
+  t.ok(calls.length >= 4, 'a refused renewal is tried again a second later')
+  await sim.stop()
+  const stoppedAt = calls.length
+  await new Promise((resolve) => setTimeout(resolve, 1200))
+  t.ok(calls.length <= stoppedAt + 1, 'no renewal is scheduled once stopped')
+})
