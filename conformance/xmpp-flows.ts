@@ -1,7 +1,7 @@
 // The XMPP flows (those that need a gateway or a Jabber server) through the runner against the
 // embedded reference grid with a real Jabber server, under tap: every check must pass — here an
 // impossible check is a failure too, since the target has everything these flows need. (The
-// runner's simulated Jabber server gets them in conformance.test.ts, with all the other flows.)
+// runner's simulated Jabber server gets them in conformance.test.ts and conformance-2.test.ts, with all the other flows.)
 import t from 'tap'
 import { loadFlows } from '../tools/spec/flows.ts'
 import { skipXmppServers } from '../tools/xmpp-servers/servers.ts'

@@ -3,7 +3,7 @@
 // so that no one test file outlives tap's per-file timeout and two jobs share the work.
 import type { Fault } from '../../reference/lib/faults.ts'
 
-export type Area = 'grid' | 'security' | 'xmpp' | 'friendship' | 'presence' | 'sign-on-and-leases' | 'group-sessions'
+export type Area = 'grid' | 'peers' | 'security' | 'xmpp' | 'friendship' | 'presence' | 'sign-on-and-leases' | 'group-sessions'
 
 export type Variant = {
   fault: Fault
@@ -189,27 +189,27 @@ export const variants: readonly Variant[] = [
   { fault: 'region-reuses-nonces', area: 'security', flow: 'x-unsigned-or-forged-request', requirement: 'GRIDIM-SEC-5', bug: 'a region that accepts a request replayed with the same nonce' },
   { fault: 'bearer-matched-by-prefix', area: 'security', flow: 'x-unsigned-or-forged-request', requirement: 'GRIDIM-CLI-2', bug: 'a region that accepts a session secret cut short' },
   {
-    fault: 'region-repeats-notices', area: 'grid',
+    fault: 'region-repeats-notices', area: 'peers',
     flow: 'x-user-server-retries-reach-users-once',
     requirement: 'GRIDIM-SIGN-19',
     bug: 'a region that shows a repeated notice again'
   },
   {
-    fault: 'region-repeats-group-messages', area: 'grid',
+    fault: 'region-repeats-group-messages', area: 'peers',
     flow: 'x-user-server-retries-reach-users-once',
     requirement: 'GRIDIM-GRP-21',
     bug: 'a region that shows a repeated group message again'
   },
-  { fault: 'region-stores-without-retry', area: 'grid', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that stores a message at the first 503 instead of retrying' },
-  { fault: 'region-gives-up-on-internal', area: 'grid', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that takes a peer\'s 500 internal as final' },
+  { fault: 'region-stores-without-retry', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that stores a message at the first 503 instead of retrying' },
+  { fault: 'region-gives-up-on-internal', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that takes a peer\'s 500 internal as final' },
   {
-    fault: 'region-retries-any-refusal', area: 'grid',
+    fault: 'region-retries-any-refusal', area: 'peers',
     flow: 'x-peer-region-fails-then-recovers',
     requirement: 'GRIDIM-IM-7',
     bug: 'a region that retries and stores a message refused with a code it does not know'
   },
   {
-    fault: 'region-drops-after-second-not-here', area: 'grid',
+    fault: 'region-drops-after-second-not-here', area: 'peers',
     flow: 'x-peer-region-fails-then-recovers',
     requirement: 'GRIDIM-IM-4',
     bug: 'a region that gives up without storing when the retry is answered agent-not-here too'
@@ -218,13 +218,13 @@ export const variants: readonly Variant[] = [
   { fault: 'gateway-message-without-active', area: 'xmpp', flow: 'x-im-only-user', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <active/>' },
   { fault: 'gateway-stored-message-undated', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway that sends a stored message with no <delay/>' },
   {
-    fault: 'region-hides-not-here', area: 'grid',
+    fault: 'region-hides-not-here', area: 'peers',
     flow: 'x-user-server-retries-reach-users-once',
     requirement: 'GRIDIM-SIGN-18',
     bug: 'a region that names nobody in notHere'
   },
   {
-    fault: 'chat-state-not-relocated', area: 'grid',
+    fault: 'chat-state-not-relocated', area: 'peers',
     flow: 'x-peer-region-fails-then-recovers',
     requirement: 'GRIDIM-IM-18',
     bug: 'a region that gives up on a chat state at the first agent-not-here'
