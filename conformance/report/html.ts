@@ -6,12 +6,8 @@ import { processOutputHtml } from './process-output.ts'
 import { requirementText, rerunCommand } from './requirement-text.ts'
 import { roleTable, roleTableHtml } from './role-table.ts'
 import { runnerNote } from './runner-note.ts'
+import { escapeHtml as esc } from '../lib/escape-html.ts'
 
-// Its own escaping, not the docs generator's: the runner ships in the package without the
-// generator and its Markdown renderer.
-function esc (s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-}
 
 const COLORS: Record<string, string> = { pass: '#1a7f37', fail: '#cf222e', xpass: '#cf222e', xfail: '#9a6700', impossible: '#57606a', skip: '#57606a', blocked: '#8250df' }
 

@@ -3,7 +3,7 @@
 import { stringify } from 'yaml'
 import type { Output } from '../generate/header.ts'
 import type { Step } from '../../spec/flows/schema.ts'
-import { escapeHtml } from './escape-html.ts'
+import { escapeHtml } from '../../conformance/lib/escape-html.ts'
 import { page } from './layout.ts'
 import { linksFrom, type Links } from './links.ts'
 import { createMarkdown, inline, linkCode, linkRequirementIds } from './markdown.ts'

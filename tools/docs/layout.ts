@@ -1,7 +1,7 @@
 // The frame of every page the docs renderer writes itself (Redoc pages have their own): one
 // inline stylesheet and a navigation bar, so each page stands alone and needs no network.
 import { DOCUMENTS } from '../../reference/lib/contract/load-openapi.ts'
-import { escapeHtml } from './escape-html.ts'
+import { escapeHtml } from '../../conformance/lib/escape-html.ts'
 import type { Links } from './links.ts'
 
 const STYLE = `body{font:16px/1.55 system-ui,sans-serif;max-width:62rem;margin:0 auto;padding:0 1rem 4rem;color:#222}

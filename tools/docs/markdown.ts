@@ -4,7 +4,7 @@
 // the spec names operations) to its Redoc page, and a link to a chapter's .md to its page.
 import { Marked, Renderer, type Tokens } from 'marked'
 import { DOCUMENTS } from '../../reference/lib/contract/load-openapi.ts'
-import { escapeHtml } from './escape-html.ts'
+import { escapeHtml } from '../../conformance/lib/escape-html.ts'
 import { chapterPage, REQUIREMENT_ID, type Links } from './links.ts'
 import type { DocsModel, Proof } from './model.ts'
 

@@ -2,7 +2,7 @@
 // sentence names it and the flows that exercise it, each linking to its Redoc section.
 import { DOCUMENTS, loadDocument } from '../../reference/lib/contract/load-openapi.ts'
 import type { Output } from '../generate/header.ts'
-import { escapeHtml } from './escape-html.ts'
+import { escapeHtml } from '../../conformance/lib/escape-html.ts'
 import { page } from './layout.ts'
 import { linksFrom } from './links.ts'
 import { linkRequirementIds } from './markdown.ts'
