@@ -13,7 +13,7 @@ import type { FlowContext } from './flow-context.ts'
 import { PAYLOAD_SPOILS, peerCall, SIGNATURE_MODES, type PayloadSpoil, type PeerRequest, type PeerSigner, type SignatureMode } from './peer-call.ts'
 import { readAnswers } from './scripted-answers.ts'
 import { BEARER_SPOILS, spoilBearer, type BearerSpoil } from './spoil-bearer.ts'
-import { BOSH_BODY_SPOILS, boshBody, postBoshBody, type BoshBodySpoil } from './bosh-probe.ts'
+import { BOSH_BODY_SPOILS, probeBosh, type BoshBodySpoil } from './bosh-probe.ts'
 import { DEFAULT_PAGE_ORIGINS, fromPage, PAGE_REQUESTS, type PageRequest } from './browser-page.ts'
 import { probeSlowClients } from './slow-clients.ts'
 import { HANDSHAKES, handshakeHeaders, openWebSocket, type Handshake } from './websocket-probe.ts'
@@ -81,12 +81,12 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       return { status: 200, body: Object.fromEntries(probes) }
     }
     case 'post-bosh-body': {
-      // GRIDIM-LIM-11, GRIDIM-XMPP-45, GRIDIM-ERR-11: a BOSH body the gateway must refuse the BOSH way.
+      // GRIDIM-LIM-11, GRIDIM-XMPP-11, -43, -45, GRIDIM-ERR-11: a BOSH body the gateway must refuse the BOSH way.
       const spoil = String(args.body)
       if (!(BOSH_BODY_SPOILS as readonly string[]).includes(spoil)) throw new Error(`unknown BOSH body ${spoil}`)
       const gateway = String(args.to ?? 'GW')
       if (target.gateway === undefined) throw new Error('this target has no gateway')
-      const result = await postBoshBody(ctx.urlOf(gateway), boshBody(spoil as BoshBodySpoil, target.gateway.domain))
+      const result = await probeBosh(ctx.urlOf(gateway), spoil as BoshBodySpoil, target.gateway.domain)
       ctx.record({ kind: 'runner', operationId: 'post-bosh-body', from: 'runner', to: gateway, status: result.status })
       return result
     }

@@ -229,7 +229,10 @@ export const variants: readonly Variant[] = [
     requirement: 'GRIDIM-IM-18',
     bug: 'a region that gives up on a chat state at the first agent-not-here'
   },
-  { fault: 'gateway-no-origin-id', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <origin-id/>' }
+  { fault: 'gateway-no-origin-id', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <origin-id/>' },
+  // What XMPP clients observe beyond stanzas: BOSH terminate conditions, stream errors, <iq/> (issue 14).
+  { fault: 'bosh-unknown-sid-bad-request', area: 'xmpp', flow: 'x-bosh-terminate-conditions', requirement: 'GRIDIM-XMPP-11', bug: 'a gateway that answers an unknown BOSH sid with bad-request' },
+  { fault: 'bosh-restricted-xml-as-bad-request', area: 'xmpp', flow: 'x-bosh-terminate-conditions', requirement: 'GRIDIM-XMPP-43', bug: 'a gateway that refuses a BOSH body with a DTD as bad-request, without the restricted-xml stream error' }
 ]
 
 /**

@@ -87,6 +87,10 @@
  *   XEP-0359 `<origin-id/>`, which servers may rewrite `id` around (breaks GRIDIM-XMPP-27).
  * - `chat-state-not-relocated`: a region that meets `agent-not-here` relaying a chat state forgets the
  *   location and gives up, with no fresh lookup and no second attempt (breaks GRIDIM-IM-18).
+ * - `bosh-unknown-sid-bad-request`: the gateway answers a BOSH request naming an unknown sid with `bad-request`,
+ *   as if the body were malformed, so a client retries instead of starting afresh (breaks GRIDIM-XMPP-11).
+ * - `bosh-restricted-xml-as-bad-request`: a BOSH body with a document type declaration is refused like any
+ *   body that does not parse, `bad-request`, without the `<restricted-xml/>` stream error (breaks GRIDIM-XMPP-43).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -136,6 +140,8 @@ export type Fault =
   | 'gateway-no-origin-id'
   | 'chat-state-not-relocated'
   | 'region-hides-not-here'
+  | 'bosh-unknown-sid-bad-request'
+  | 'bosh-restricted-xml-as-bad-request'
   | UserServerFault
 
 /**

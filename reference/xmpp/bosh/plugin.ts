@@ -55,7 +55,8 @@ export class BoshEndpoint {
         const sid = body.attrs.sid
         if (sid === undefined) return this.create(body, resolve)
         const session = typeof sid === 'string' ? this.sessions.get(sid) : undefined
-        if (session === undefined) throw new BoshError('item-not-found', 'unknown sid (XEP-0124 §17.2)')
+        // The bosh-unknown-sid-bad-request fault: an unknown sid is lumped in with malformed bodies.
+        if (session === undefined) throw new BoshError(this.options.faults.has('bosh-unknown-sid-bad-request') ? 'bad-request' : 'item-not-found', 'unknown sid (XEP-0124 §17.2)')
         const rid = readRid(body)
         onAbort(() => session.abandon(rid))
         session.request(rid, body, resolve)
@@ -71,6 +72,8 @@ export class BoshEndpoint {
     try {
       return readBody(text)
     } catch (error) {
+      // The bosh-restricted-xml-as-bad-request fault: forbidden XML answered like any parse error.
+      if (error instanceof BoshError && error.streamError !== undefined && this.options.faults.has('bosh-restricted-xml-as-bad-request')) throw new BoshError('bad-request', error.message)
       const sid = /\ssid=["']([^"']{1,64})["']/.exec(text)?.[1]
       const session = sid === undefined ? undefined : this.sessions.get(sid)
       if (session !== undefined && error instanceof BoshError) session.terminate(() => {}, error)
