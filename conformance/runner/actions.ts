@@ -207,7 +207,7 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
   if ('send' in action) return await ctx.xmpp.send(action)
   // An xmpp-user signs on and off with its XMPP client, not with an operation.
   if (action.as !== undefined && ctx.flow.actors[action.as]?.kind === 'xmpp-user') {
-    if (action.call === 'signOn') return await ctx.xmpp.signOn(action.as)
+    if (action.call === 'signOn') return await ctx.xmpp.signOn(action.as, { secondClient: action.args?.secondClient === true })
     if (action.call === 'signOff') return await ctx.xmpp.signOff(action.as)
   }
   const resolved = (resolveValue(action.args ?? {}, ctx.scope) ?? {}) as Record<string, unknown>

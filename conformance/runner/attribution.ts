@@ -88,7 +88,8 @@ export function observedActor (scope: AttributionScope, step: Step, expect: Expe
     case 'event':
     case 'no-event': return hostOf(scope, expect.for)
     case 'stanza':
-    case 'no-stanza': return gatewayActor(scope)
+    case 'no-stanza':
+    case 'stream-error': return gatewayActor(scope)
     case 'state': return US
     case 'exchange': return expect.from
     case 'response': return answererOf(scope, step)

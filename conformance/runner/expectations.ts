@@ -124,5 +124,8 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
       return
     case 'no-stanza':
       await ctx.xmpp.expectNone(expect)
+      return
+    case 'stream-error':
+      await ctx.xmpp.expectStreamError(expect)
   }
 }

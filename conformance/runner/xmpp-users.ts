@@ -9,7 +9,9 @@ import { connectBosh } from '../xmpp/bosh-connection.ts'
 import { buildStanza } from '../xmpp/build-stanza.ts'
 import type { Login, XmppConnection } from '../xmpp/connection.ts'
 import { foreignUserId, gridUserJid, normaliseBareJid } from '../xmpp/foreign-user-id.ts'
-import { isStanzaName, type StanzaName } from '../xmpp/read-as.ts'
+import { checkObject, type ObservedName } from '../xmpp/judge-stanza.ts'
+import { isStanzaName } from '../xmpp/read-as.ts'
+import { buildIq, isIqName } from '../xmpp/read-iq.ts'
 import { expectNoStanza, expectStanza, type StanzaQuery } from '../xmpp/stanza-expectation.ts'
 import { STANZA_REQUIREMENTS } from '../xmpp/stanza-requirements.ts'
 import { connectStream } from '../xmpp/stream-connection.ts'
@@ -20,15 +22,31 @@ import type { FlowContext } from './flow-context.ts'
 import { resolveValue } from './vars.ts'
 
 /** A received stanza that breaks its schema: a failing check of the step it arrived in. */
-export type StanzaViolation = { step: string, schema: StanzaName, requirements: string[], message: string }
+export type StanzaViolation = { step: string, schema: ObservedName, requirements: string[], message: string }
 
 const NS_ROSTER = 'jabber:iq:roster'
 const NS_PING = 'urn:xmpp:ping'
 /** How long the runner waits, after a flow, for the target to sign its XMPP users off. */
 const SIGN_OFF_WAIT_MS = 5000
 
+/**
+ * The stanza as text with an XML comment inside its <body/> (or before its end tag when it has
+ * none), which RFC 6120 §11.1 forbids: hostile input for GRIDIM-XMPP-43 and -46. `from` is left
+ * for the server to stamp, as for any stanza.
+ */
+export function withComment (el: Element): string {
+  const wire = new Element(el.name, { ...el.attrs })
+  delete wire.attrs.from
+  for (const child of el.children) wire.children.push(child)
+  const xml = wire.toString()
+  const at = xml.includes('</body>') ? xml.indexOf('</body>') : xml.lastIndexOf('</')
+  return `${xml.slice(0, at)}<!-- a comment -->${xml.slice(at)}`
+}
+
 export class XmppUsers {
   readonly actors = new Map<string, XmppActor>()
+  /** Clients of a user that a second sign-on (`secondClient`) left connected, oldest first. */
+  readonly #earlier = new Map<string, XmppActor[]>()
   readonly violations: StanzaViolation[] = []
   /** Stanzas already used by a stanza expectation of this flow. */
   readonly claimed = new Set<number>()
@@ -144,7 +162,7 @@ export class XmppUsers {
     }
   }
 
-  async #connect (name: string): Promise<XmppConnection> {
+  async #connect (name: string, resource = 'conformance'): Promise<XmppConnection> {
     const user = this.#ctx.users.get(name)
     if (this.isForeign(name)) {
       const j = this.#jabber()
@@ -156,7 +174,7 @@ export class XmppUsers {
     const gw = this.#gateway()
     if (user === undefined) throw new Error(`${name} is not a user of this flow`)
     // GRIDIM-XMPP-7: the localpart first.last, any case, and the account's password.
-    const login: Login = { username: `${user.firstName}.${user.lastName}`.toLowerCase(), password: user.password, domain: gw.domain, resource: 'conformance' }
+    const login: Login = { username: `${user.firstName}.${user.lastName}`.toLowerCase(), password: user.password, domain: gw.domain, resource }
     const base = new URL(gw.url)
     if (this.#ctx.flow.actors[name]?.transport === 'websocket') {
       return await connectStream(gw.websocketUrl ?? `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}/xmpp-websocket`, login)
@@ -170,9 +188,18 @@ export class XmppUsers {
    * every mainstream client does, and nothing more: no directed presence to the gateway domain,
    * which no ordinary client sends (a gateway must handle first contact without it, GRIDIM-XMPP-47).
    */
-  async signOn (name: string): Promise<ActionResult> {
-    await this.actors.get(name)?.close()
-    const connection = await this.#connect(name)
+  async signOn (name: string, options: { secondClient?: boolean } = {}): Promise<ActionResult> {
+    const earlier = this.actors.get(name)
+    if (options.secondClient === true) {
+      // Another app or device of the same person signs on while the first stays connected
+      // (GRIDIM-XMPP-9): the first is kept, for what the server does to its stream.
+      if (!this.isImOnly(name)) throw new Error(`secondClient is for an IM-only user at the gateway; ${name} is not one`)
+      if (earlier === undefined || earlier.closed) throw new Error(`${name} has no client connected for a second one to join`)
+      this.#earlier.set(name, [...(this.#earlier.get(name) ?? []), earlier])
+    } else {
+      await earlier?.close()
+    }
+    const connection = await this.#connect(name, `conformance-${(this.#earlier.get(name)?.length ?? 0) + 1}`)
     const actor = new XmppActor({
       name,
       connection,
@@ -203,18 +230,42 @@ export class XmppUsers {
 
   /** A step's `send`: the stanza of the named schema, checked, mapped and sent on the actor's stream. */
   async send (action: SendAction): Promise<ActionResult> {
+    if (isIqName(action.send)) return await this.#sendIq(action)
     if (!isStanzaName(action.send)) throw new Error(`no stanza schema ${action.send}`)
     const actor = this.#actor(action.as)
     const args = (resolveValue(action.args ?? {}, this.#ctx.scope) ?? {}) as Record<string, unknown>
     const built = buildStanza(action.send, args, actor.jid, action.attrs)
     if (built.problems.length > 0 && !action.offSchema) throw new Error(`the flow's ${action.send} breaks its schema: ${built.problems.join('; ')}`)
     if (built.problems.length === 0 && action.offSchema) throw new Error(`the flow marks its ${action.send} offSchema, but it conforms`)
+    if (action.spoil === 'comment') {
+      await actor.sendRaw(withComment(built.element))
+      return { status: 200, body: built.stanza }
+    }
     await actor.send(built.element, { schema: built.schema, stanza: built.stanza, problems: built.problems }, action.offSchema)
     return { status: 200, body: built.stanza }
   }
 
+  /**
+   * A step's `send` of an <iq/> request (a disco#info query, as Converse.js sends a room before
+   * joining it, XEP-0045 §7.12): built from `args`, checked against its schema and sent; the
+   * answer, a result or an error, arrives as a received stanza for the step's expectations.
+   */
+  async #sendIq (action: SendAction): Promise<ActionResult> {
+    if (!isIqName(action.send)) throw new Error(`no iq schema ${action.send}`)
+    if (action.offSchema === true || action.attrs !== undefined) throw new Error(`a ${action.send} is sent as its schema says: no offSchema, no attrs`)
+    const actor = this.#actor(action.as)
+    const args = (resolveValue(action.args ?? {}, this.#ctx.scope) ?? {}) as Record<string, unknown>
+    const query = { kind: 'discoInfoQuery', id: `${action.send}-${this.#seq}`, ...args }
+    const problems = checkObject(action.send, query)
+    if (problems.length > 0) throw new Error(`the flow's ${action.send} breaks its schema: ${problems.join('; ')}`)
+    const element = buildIq(action.send, query)
+    // An error answer is the target's to explain: the expectations describe what arrived.
+    await actor.iq(element).catch(() => undefined)
+    return { status: 200, body: query }
+  }
+
   #query (e: { stanza: string, match?: Record<string, unknown> }): StanzaQuery {
-    if (!isStanzaName(e.stanza)) throw new Error(`no stanza schema ${e.stanza}`)
+    if (!isStanzaName(e.stanza) && !isIqName(e.stanza)) throw new Error(`no stanza schema ${e.stanza}`)
     return { name: e.stanza, match: resolveValue(e.match ?? {}, this.#ctx.scope), since: this.#since, claimed: this.claimed }
   }
 
@@ -238,6 +289,32 @@ export class XmppUsers {
       await actor.iq(ping).catch(() => undefined)
     }
     expectNoStanza(actor, this.#query(e))
+  }
+
+  /**
+   * The gateway ended one of the IM-only user's streams with the stream error `condition` (RFC
+   * 6120 §4.9), since the step window began: waits, bounded, on every client of the user.
+   */
+  async expectStreamError (e: Extract<Expectation, { kind: 'stream-error' }>): Promise<void> {
+    if (!this.isImOnly(e.for)) throw new Error(`stream-error is observed for an IM-only user at the gateway; ${e.for} is not one`)
+    const clients = [...(this.#earlier.get(e.for) ?? []), ...[this.actors.get(e.for)].filter((a) => a !== undefined)]
+    if (clients.length === 0) throw new Error(`${e.for} has no XMPP client in this flow`)
+    const since = this.#since
+    const hit = (a: XmppActor): true | undefined => a.ended !== undefined && a.ended.seq >= since && a.ended.streamError === e.condition ? true : undefined
+    const describe = (): string => clients.map((a, i) => {
+      const end = a.ended
+      const which = `${e.for}'s client ${i + 1}`
+      if (end === undefined) return `${which}: still open`
+      if (end.seq < since) return `${which}: ended before this step`
+      if (end.byClient) return `${which}: closed by the client`
+      const terminate = end.terminate === undefined ? '' : ` (BOSH terminate condition ${end.terminate})`
+      return `${which}: ended by the server ${end.streamError === undefined ? 'without a stream error' : `with the stream error ${end.streamError}`}${terminate}`
+    }).join('; ')
+    try {
+      await Promise.any(clients.map(async (a) => await a.waitFor(() => hit(a), this.#ctx.eventTimeoutMs, describe)))
+    } catch {
+      throw new Error(`no stream of ${e.for} ended with the stream error ${e.condition} within ${this.#ctx.eventTimeoutMs} ms: ${describe()}`)
+    }
   }
 
   /** Polls (quietly: housekeeping, not the flow's traffic) until the user is `online` or not, or the deadline. */
@@ -267,7 +344,8 @@ export class XmppUsers {
    */
   async closeAll (): Promise<void> {
     const names = [...this.actors.entries()].filter(([, a]) => !a.closed).map(([n]) => n)
-    await Promise.all([...this.actors.values()].map(async (a) => { await a.close().catch(() => {}) }))
+    const all = [...this.actors.values(), ...[...this.#earlier.values()].flat()]
+    await Promise.all(all.map(async (a) => { await a.close().catch(() => {}) }))
     const deadline = Date.now() + SIGN_OFF_WAIT_MS
     for (const name of names) await this.#untilState(name, false, deadline)
   }

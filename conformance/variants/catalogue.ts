@@ -232,6 +232,11 @@ export const variants: readonly Variant[] = [
   { fault: 'gateway-no-origin-id', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <origin-id/>' },
   // What XMPP clients observe beyond stanzas: BOSH terminate conditions, stream errors, <iq/> (issue 14).
   { fault: 'bosh-unknown-sid-bad-request', area: 'xmpp', flow: 'x-bosh-terminate-conditions', requirement: 'GRIDIM-XMPP-11', bug: 'a gateway that answers an unknown BOSH sid with bad-request' },
+  { fault: 'gateway-ignores-disco-node', area: 'xmpp', flow: 'x-xmpp-room-reserved-nick', requirement: 'GRIDIM-XMPP-61', bug: 'a gateway that answers a room\'s disco#info for x-roomuser-item with the room\'s own info' },
+  { fault: 'gateway-roster-full-jids', area: 'xmpp', flow: 'x-xmpp-roster', requirement: 'GRIDIM-XMPP-13', bug: 'a gateway whose roster items name friends by full JID' },
+  { fault: 'gateway-no-roster-push-on-end', area: 'xmpp', flow: 'x-xmpp-roster', requirement: 'GRIDIM-XMPP-14', bug: 'a gateway that sends no roster push when a friendship ends' },
+  { fault: 'gateway-replaced-stream-closed-plainly', area: 'xmpp', flow: 'x-xmpp-stream-errors', requirement: 'GRIDIM-XMPP-9', bug: 'a gateway that closes a replaced stream without the conflict stream error' },
+  { fault: 'websocket-xml-comments-skipped', area: 'xmpp', flow: 'x-xmpp-stream-errors', requirement: 'GRIDIM-XMPP-46', bug: 'a gateway that drops XML comments from WebSocket frames and delivers the stanza' },
   { fault: 'bosh-restricted-xml-as-bad-request', area: 'xmpp', flow: 'x-bosh-terminate-conditions', requirement: 'GRIDIM-XMPP-43', bug: 'a gateway that refuses a BOSH body with a DTD as bad-request, without the restricted-xml stream error' }
 ]
 
@@ -240,6 +245,5 @@ export const variants: readonly Variant[] = [
  * third party's server is checked for; keep this list short.
  */
 export const provedElsewhere: Readonly<Record<string, string>> = {
-  'delivered-before-sign-on': "the runner cannot hold the user server's signOn answer open while it delivers (GRIDIM-SIGN-22); reference/region/sign-on-in-flight.test.ts proves the fault breaks it",
-  'gateway-ignores-disco-node': "the flows' XMPP users send only stanzas of openapi/stanzas, which has no disco#info iq (GRIDIM-XMPP-61); reference/gateway/room-reserved-nick.test.ts proves the fault breaks it"
+  'delivered-before-sign-on': "the runner cannot hold the user server's signOn answer open while it delivers (GRIDIM-SIGN-22); reference/region/sign-on-in-flight.test.ts proves the fault breaks it"
 }

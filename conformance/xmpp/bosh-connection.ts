@@ -7,7 +7,7 @@ import { Strophe } from 'strophe.js'
 // @ts-expect-error xmlhttprequest-ssl ships no type declarations
 import XHR from 'xmlhttprequest-ssl'
 import { NS_CLIENT, parseStanzaXml } from '../../reference/xmpp/stanza/index.ts'
-import type { Login, XmppConnection } from './connection.ts'
+import type { Login, StreamEnd, XmppConnection } from './connection.ts'
 
 /** Strophe's DOM elements (@xmldom/xmldom); this project's TypeScript has no DOM library. */
 type DomElement = { nodeName: string }
@@ -33,6 +33,7 @@ function toDom (el: Element): DomElement {
 const toLtx = (el: DomElement): Element => parseStanzaXml(Strophe.serialize(el as never) ?? '')
 
 const STANZAS = new Set(['message', 'presence', 'iq'])
+const NS_ROSTER = 'jabber:iq:roster'
 
 export async function connectBosh (url: string, login: Login): Promise<XmppConnection> {
   installXhr()
@@ -55,10 +56,32 @@ export async function connectBosh (url: string, login: Login): Promise<XmppConne
     connection.connect(jid, login.password, (status: number, condition?: string) => onStatus(status, condition))
   })
   const listeners: Array<(el: Element) => void> = []
+  const ends: Array<(end: StreamEnd) => void> = []
+  let ended: StreamEnd | undefined
+  const end = (how: StreamEnd): void => {
+    if (ended !== undefined) return
+    ended = how
+    for (const listener of ends) listener(how)
+  }
+  // XEP-0124 §17, XEP-0206 §6: the server ends a session with a terminate body, a stream error
+  // inside it when there is one. Strophe reports only a summary (conflict, or the condition), so
+  // the body is read as it arrived.
+  connection.xmlInput = (elem: unknown) => {
+    const text = Strophe.serialize(elem as never) ?? ''
+    if (!/^<body[^>]*\stype=["']terminate["']/.test(text)) return
+    const terminate = /^<body[^>]*\scondition=["']([^"']*)["']/.exec(text)?.[1]
+    const streamError = /<(?:stream:)?error[^>]*>\s*<([a-z-]+)/.exec(text)?.[1]
+    end({ ...(terminate === undefined ? {} : { terminate }), ...(streamError === undefined ? {} : { streamError }) })
+  }
+  onStatus = (status) => { if (status === Strophe.Status.DISCONNECTED) end({}) }
   connection.addHandler((dom: DomElement) => {
     if (STANZAS.has(dom.nodeName)) {
       const el = toLtx(dom)
       for (const listener of listeners) listener(el)
+      // RFC 6121 §2.1.6: a client acknowledges a roster push, as the stream clients do (test-client.ts).
+      if (el.name === 'iq' && el.attrs.type === 'set' && el.getChild('query', NS_ROSTER) !== undefined) {
+        connection.send(Strophe.xmlHtmlNode(`<iq xmlns='${NS_CLIENT}' type='result' id='${String(el.attrs.id ?? '').replace(/[<>&'"]/g, '')}'/>`).documentElement as never)
+      }
     }
     return true
   }, null, null, null, null, null)
@@ -70,10 +93,13 @@ export async function connectBosh (url: string, login: Login): Promise<XmppConne
         reject(new Error(answer === null ? `no answer to the IQ within ${ms} ms` : `IQ error: ${Strophe.serialize(answer as never) ?? ''}`)), ms)
     }),
     onStanza: (listener) => { listeners.push(listener) },
+    onEnd: (listener) => { ends.push(listener); if (ended !== undefined) listener(ended) },
     close: async () => {
+      // A session the server ended has nothing left to close (XEP-0124 §13).
+      if (ended !== undefined) { connection.reset(); return }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => { connection.reset(); resolve() }, timeoutMs)
-        onStatus = (status) => { if (status === Strophe.Status.DISCONNECTED) { clearTimeout(timer); resolve() } }
+        onStatus = (status) => { if (status === Strophe.Status.DISCONNECTED) { clearTimeout(timer); end({}); resolve() } }
         connection.disconnect('signing off')
       })
     }

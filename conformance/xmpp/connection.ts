@@ -13,7 +13,20 @@ export interface XmppConnection {
   onStanza (listener: (el: Element) => void): void
   /** Ends the stream (RFC 6120 §4.4; XEP-0124 §13 for BOSH) and waits for it to close. */
   close (): Promise<void>
+  /**
+   * Called once when the server ends the stream: with the condition of its stream error (RFC
+   * 6120 §4.9), and for BOSH the `condition` of the terminate body that carried it (XEP-0206 §6).
+   */
+  onEnd?: (listener: (end: StreamEnd) => void) => void
+  /**
+   * Writes text as it is, not a stanza: for a flow that sends what the XML rules of RFC 6120
+   * §11.1 forbid (hostile input). Only where the transport lets a client do so (WebSocket, TCP).
+   */
+  sendRaw?: (xml: string) => Promise<void>
 }
+
+/** How the server ended a stream: its stream error, if any; for BOSH, the terminate condition. */
+export type StreamEnd = { streamError?: string, terminate?: string }
 
 export type Login = {
   /** The localpart: a Jabber account's name, or `first.last` at the gateway (GRIDIM-XMPP-7). */

@@ -3,32 +3,38 @@
 // then the object checked against the JSON Schema itself. A problem names the schema and the
 // member or rule it breaks.
 import type { Element } from 'ltx'
-import { stanzaSchemas, type Stanza } from '../../openapi/stanzas/index.ts'
+import { iqSchemas, stanzaSchemas, type IqStanza, type Stanza } from '../../openapi/stanzas/index.ts'
 import { createAjv } from '../../reference/lib/contract/ajv.ts'
 import { XmppError } from '../../reference/xmpp/stanza/index.ts'
-import { readAs, schemaOf, type Direction, type StanzaName, type StanzaOf } from './read-as.ts'
+import { iqSchemaOf, isIqName, isMeantAsIq, readIq, type IqName } from './read-iq.ts'
+import { isMeantAs, readAs, schemaOf, type Direction, type StanzaName, type StanzaOf } from './read-as.ts'
+
+/** A schema a flow can observe: a stanza the gateway maps, or an <iq/> exchange (read-iq.ts). */
+export type ObservedName = StanzaName | IqName
+
+const schemas = { ...stanzaSchemas, ...iqSchemas }
 
 export type StanzaVerdict = {
-  /** The schema the stanza is meant to be; undefined when none applies (an IQ, a headline…). */
-  schema?: StanzaName
+  /** The schema the stanza is meant to be; undefined when none applies (an IQ nobody observes, a headline…). */
+  schema?: ObservedName
   /** The object it reads as, when it reads at all. */
-  stanza?: Stanza
+  stanza?: Stanza | IqStanza
   /** What breaks the schema, each naming it: empty when the stanza conforms. */
   problems: string[]
 }
 
 const ajv = createAjv()
-const validators = new Map<StanzaName, ReturnType<typeof ajv.compile>>()
+const validators = new Map<ObservedName, ReturnType<typeof ajv.compile>>()
 
-export function schemaId (name: StanzaName): string {
-  return String(stanzaSchemas[name].$id)
+export function schemaId (name: ObservedName): string {
+  return String(schemas[name].$id)
 }
 
 /** JSON Schema problems of an object meant to be `name`, each as "urn:…: /path message". */
-export function checkObject (name: StanzaName, value: unknown): string[] {
+export function checkObject (name: ObservedName, value: unknown): string[] {
   let validate = validators.get(name)
   if (validate === undefined) {
-    validate = ajv.compile(JSON.parse(JSON.stringify(stanzaSchemas[name])))
+    validate = ajv.compile(JSON.parse(JSON.stringify(schemas[name])))
     validators.set(name, validate)
   }
   if (validate(value)) return []
@@ -53,8 +59,27 @@ export function readChecked<N extends StanzaName> (name: N, el: Element): { stan
   return problems.length === 0 ? { stanza, problems } : { problems }
 }
 
+/** An <iq/> read as `name` and checked against its schema: the object only when it conforms. */
+export function readCheckedIq (name: IqName, el: Element): { stanza?: IqStanza, problems: string[] } {
+  const value = readIq(name, el)
+  const problems = checkObject(name, value)
+  // What the check above established: the object conforms to the schema of `name`.
+  return problems.length === 0 ? { stanza: value as IqStanza, problems } : { problems }
+}
+
+/** Whether the element is meant as `name`, a stanza or an iq schema. */
+export function isMeantAsObserved (name: ObservedName, el: Element, direction: Direction): boolean {
+  return isIqName(name) ? isMeantAsIq(name, el) : isMeantAs(name, el, direction)
+}
+
+/** The element read as `name`, a stanza or an iq schema, and checked. */
+export function readObserved (name: ObservedName, el: Element): { stanza?: Stanza | IqStanza, problems: string[] } {
+  return isIqName(name) ? readCheckedIq(name, el) : readChecked(name, el)
+}
+
 export function judgeStanza (el: Element, direction: Direction): StanzaVerdict {
   const schema = schemaOf(el, direction)
-  if (schema === undefined) return { problems: [] }
-  return { schema, ...readChecked(schema, el) }
+  if (schema !== undefined) return { schema, ...readChecked(schema, el) }
+  const iq = iqSchemaOf(el)
+  return iq === undefined ? { problems: [] } : { schema: iq, ...readCheckedIq(iq, el) }
 }

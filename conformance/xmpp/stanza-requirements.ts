@@ -1,8 +1,8 @@
 // The requirement that makes the gateway send each kind of stanza, so that a stanza breaking its
 // schema fails a check tagged with the rule it was sent under.
-import type { StanzaName } from './read-as.ts'
+import type { ObservedName } from './judge-stanza.ts'
 
-export const STANZA_REQUIREMENTS: Record<StanzaName, string[]> = {
+export const STANZA_REQUIREMENTS: Record<ObservedName, string[]> = {
   'chat-message': ['GRIDIM-XMPP-27'],
   'chat-state': ['GRIDIM-XMPP-33'],
   'groupchat-message': ['GRIDIM-XMPP-39'],
@@ -19,5 +19,10 @@ export const STANZA_REQUIREMENTS: Record<StanzaName, string[]> = {
   'muc-invitation': ['GRIDIM-XMPP-35'],
   'muc-invite': ['GRIDIM-XMPP-35'],
   'muc-join': ['GRIDIM-XMPP-36'],
-  'muc-leave': ['GRIDIM-XMPP-40']
+  'muc-leave': ['GRIDIM-XMPP-40'],
+  'roster-result': ['GRIDIM-XMPP-13'],
+  'roster-push': ['GRIDIM-XMPP-14'],
+  // Sent by the runner's clients only; a query the gateway sends breaks no rule of its own.
+  'disco-info-query': [],
+  'disco-info-result': ['GRIDIM-XMPP-34', 'GRIDIM-XMPP-61']
 }

@@ -3,7 +3,7 @@
 // read the record; nothing here waits a fixed time.
 import type { Element } from 'ltx'
 import { Element as LtxElement } from 'ltx'
-import type { XmppConnection } from './connection.ts'
+import type { StreamEnd, XmppConnection } from './connection.ts'
 import { judgeStanza, type StanzaVerdict } from './judge-stanza.ts'
 import type { Direction } from './read-as.ts'
 
@@ -35,12 +35,20 @@ export class XmppActor {
   readonly #options: XmppActorOptions
   readonly #waiters = new Set<() => void>()
   #closed = false
+  /** How the stream ended, in the flow's order of stanzas: by the server, or by this client's close. */
+  #ended: (StreamEnd & { seq: number, at: number, byClient: boolean }) | undefined
 
   constructor (options: XmppActorOptions) {
     this.name = options.name
     this.#options = options
     options.connection.onStanza((el) => this.#record('received', el))
+    options.connection.onEnd?.((end) => {
+      this.#ended = { ...end, seq: options.nextSeq(), at: Date.now(), byClient: this.#closed }
+      for (const wake of [...this.#waiters]) wake()
+    })
   }
+
+  get ended (): (StreamEnd & { seq: number, at: number, byClient: boolean }) | undefined { return this.#ended }
 
   /** The full JID its stream is bound to. */
   get jid (): string { return this.#options.connection.jid }
@@ -78,9 +86,9 @@ export class XmppActor {
     return record
   }
 
-  /** An IQ and its answer, both recorded (no stanza schema applies to IQs). */
+  /** An IQ and its answer, both recorded (the answer as the connection hands it on). */
   async iq (element: Element): Promise<Element> {
-    this.#record('sent', element, { problems: [] })
+    this.#record('sent', element, judgeStanza(element, 'sent'))
     return await this.#options.connection.iq(element)
   }
 
@@ -106,5 +114,13 @@ export class XmppActor {
     if (this.#closed) return
     this.#closed = true
     await this.#options.connection.close()
+  }
+
+  /** Writes text that is not a stanza (hostile input, RFC 6120 §11.1), recorded as sent. */
+  async sendRaw (xml: string): Promise<void> {
+    const raw = this.#options.connection.sendRaw
+    if (raw === undefined) throw new Error(`${this.name}'s transport cannot write raw XML: use transport websocket`)
+    this.#options.onRecord({ seq: this.#options.nextSeq(), direction: 'sent', at: Date.now(), xml, element: new LtxElement('raw'), verdict: { problems: [] }, deliberate: true })
+    await raw(xml)
   }
 }

@@ -1,10 +1,17 @@
 import t from 'tap'
 import { Value } from '@sinclair/typebox/value'
 import { createAjv } from '../../reference/lib/contract/ajv.ts'
-import { BareJid, Body, FullJid, Jid, stanzaSchemas } from './index.ts'
+import { BareJid, Body, FullJid, iqSchemas, Jid, stanzaSchemas } from './index.ts'
 
-t.test('every stanza schema has the $id urn:gridim:stanza:<its name>', async (t) => {
-  for (const [name, schema] of Object.entries(stanzaSchemas)) t.equal(schema.$id, `urn:gridim:stanza:${name}`)
+t.test('every stanza and iq schema has the $id urn:gridim:stanza:<its name>', async (t) => {
+  for (const [name, schema] of Object.entries({ ...stanzaSchemas, ...iqSchemas })) t.equal(schema.$id, `urn:gridim:stanza:${name}`)
+})
+
+t.test("every iq schema's kind is its name in camelCase, and no iq shares a name with a stanza", async (t) => {
+  for (const [name, schema] of Object.entries(iqSchemas)) {
+    t.equal(schema.properties.kind.const, name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), name)
+    t.notOk(Object.hasOwn(stanzaSchemas, name), `${name} is not also a stanza schema`)
+  }
 })
 
 t.test("every stanza's kind is its name in camelCase, and no two stanzas share a kind", async (t) => {
@@ -20,7 +27,7 @@ t.test("every stanza's kind is its name in camelCase, and no two stanzas share a
 
 t.test('every stanza schema compiles in strict JSON Schema 2020-12 and refuses unknown members', async (t) => {
   const ajv = createAjv()
-  for (const [name, schema] of Object.entries(stanzaSchemas)) {
+  for (const [name, schema] of Object.entries({ ...stanzaSchemas, ...iqSchemas })) {
     const validate = ajv.compile(JSON.parse(JSON.stringify(schema)))
     t.notOk(validate({ unexpected: true }), `${name} refuses an unknown member`)
   }

@@ -4,6 +4,7 @@ import type { Static } from '@sinclair/typebox'
 import { ChatMessage } from './chat-message.ts'
 import { ChatState } from './chat-state.ts'
 import { DirectInvitation, MucInvitation, MucInvite } from './invitation.ts'
+import { DiscoInfoQuery, DiscoInfoResult, RosterPush, RosterResult } from './iq.ts'
 import { GroupchatMessage, MucJoin, MucLeave } from './muc.ts'
 import { PresenceAvailable, PresenceProbe, PresenceUnavailable } from './presence.ts'
 import { MessageError, PresenceError, StanzaError } from './stanza-error.ts'
@@ -18,6 +19,7 @@ export * from './subscription.ts'
 export * from './muc.ts'
 export * from './invitation.ts'
 export * from './stanza-error.ts'
+export * from './iq.ts'
 
 /** Name → schema; each schema's $id is `urn:gridim:stanza:<name>`. */
 export const stanzaSchemas = {
@@ -44,3 +46,13 @@ export const stanzaSchemas = {
 /** Every stanza the gateway maps, discriminated by `kind` (the <error/> element is not a stanza). */
 export type Stanza = Static<(typeof stanzaSchemas)[Exclude<keyof typeof stanzaSchemas, 'stanza-error'>]>
 export type StanzaKind = Stanza['kind']
+
+/** The <iq/> exchanges a flow observes (iq.ts), apart from the stanzas the gateway maps: name → schema, $id `urn:gridim:stanza:<name>`. */
+export const iqSchemas = {
+  'roster-result': RosterResult,
+  'roster-push': RosterPush,
+  'disco-info-query': DiscoInfoQuery,
+  'disco-info-result': DiscoInfoResult
+} as const
+
+export type IqStanza = Static<(typeof iqSchemas)[keyof typeof iqSchemas]>

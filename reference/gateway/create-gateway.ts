@@ -96,7 +96,9 @@ export function createGateway (options: GatewayOptions) {
     const friends = await region.context.userServer('listFriends', { params: { userId } })
     return friends.map((f) => {
       users.learn(f.userId, f.name)
-      return { jid: addresses.bare(f.name), name: f.name, subscription: 'both' as const }
+      // The gateway-roster-full-jids fault: items named by the address presence comes from, resource and all.
+      const jid = region.context.faults.has('gateway-roster-full-jids') ? addresses.of(f.name) : addresses.bare(f.name)
+      return { jid, name: f.name, subscription: 'both' as const }
     })
   }
   const c2s = new C2sServer({
@@ -104,6 +106,7 @@ export function createGateway (options: GatewayOptions) {
     authenticate: async (username, password) => await sessions.login(username, password),
     roster,
     plainOnInsecure: options.plainOnInsecure,
+    faults: region.context.faults,
     gridPort: {
       sessionStarted: (stream) => { sessions.streamStarted(stream) },
       onMessage: async (stream, el) => {

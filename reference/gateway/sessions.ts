@@ -188,7 +188,8 @@ export class Sessions {
     const open = user.stream ?? stream
     if (open !== undefined) {
       user.stream = undefined
-      open.close(new StreamError('conflict', 'this session has been replaced or has ended'))
+      // The gateway-replaced-stream-closed-plainly fault: the stream is closed as if the client had ended it.
+      open.close(this.#gw.region.faults.has('gateway-replaced-stream-closed-plainly') ? undefined : new StreamError('conflict', 'this session has been replaced or has ended'))
     }
     if (this.#gw.region.agents.byUserId(user.userId) === undefined) this.#gw.users.remove(user)
   }

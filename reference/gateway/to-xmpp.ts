@@ -129,6 +129,8 @@ export function eventToStanzas (out: Outbound, user: HostedUser, event: EventCon
       out.send(user, unavailable(out, user, addresses.of(name)))
       out.send(user, subscription(out, user, 'presenceUnsubscribed', name))
       out.send(user, subscription(out, user, 'presenceUnsubscribe', name))
+      // The gateway-no-roster-push-on-end fault: the roster is left to the subscription stanzas.
+      if (out.faults.has('gateway-no-roster-push-on-end')) return
       return pushRoster(out, user, name, 'remove')
     }
     case 'groupSessionInvitation': {

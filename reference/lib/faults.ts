@@ -91,6 +91,15 @@
  *   as if the body were malformed, so a client retries instead of starting afresh (breaks GRIDIM-XMPP-11).
  * - `bosh-restricted-xml-as-bad-request`: a BOSH body with a document type declaration is refused like any
  *   body that does not parse, `bad-request`, without the `<restricted-xml/>` stream error (breaks GRIDIM-XMPP-43).
+ * - `gateway-roster-full-jids`: the roster result names each friend by the full address its presence comes
+ *   from (`…/grid`), not the bare JID roster items carry (breaks GRIDIM-XMPP-13).
+ * - `gateway-no-roster-push-on-end`: when a friendship of an IM-only user ends the gateway sends the
+ *   subscription stanzas but no roster push, so the friend stays in the client's roster (breaks GRIDIM-XMPP-14).
+ * - `gateway-replaced-stream-closed-plainly`: when a newer sign-on replaces an IM-only user's stream, the gateway
+ *   closes the older one as if the client had ended it, with no `<conflict/>` stream error, so the app
+ *   reconnects at once and the two apps replace each other for ever (breaks GRIDIM-XMPP-9).
+ * - `websocket-xml-comments-skipped`: the gateway's WebSocket transport drops XML comments before parsing a frame,
+ *   as a lenient parser does, and acts on the stanza instead of ending the stream (breaks GRIDIM-XMPP-43 and -46).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -142,6 +151,10 @@ export type Fault =
   | 'region-hides-not-here'
   | 'bosh-unknown-sid-bad-request'
   | 'bosh-restricted-xml-as-bad-request'
+  | 'gateway-roster-full-jids'
+  | 'gateway-no-roster-push-on-end'
+  | 'gateway-replaced-stream-closed-plainly'
+  | 'websocket-xml-comments-skipped'
   | UserServerFault
 
 /**

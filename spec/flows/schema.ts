@@ -2,15 +2,18 @@
 // and the behaviours users expect, written as data. A flow is documentation first; the `do` and
 // `expect` members make it executable by the conformance runner, which interprets them.
 import { Type, type Static } from '@sinclair/typebox'
-import { stanzaSchemas } from '../../openapi/stanzas/index.ts'
+import { iqSchemas, stanzaSchemas } from '../../openapi/stanzas/index.ts'
 
 const Name = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$', description: 'An actor name used in this flow, e.g. A, R1, gateway.' })
 const RequirementId = Type.String({ pattern: '^GRIDIM-[A-Z]+-[0-9]+$' })
 const OperationId = Type.String({ pattern: '^[a-z][A-Za-z0-9]*$', description: 'An operationId from openapi/*.yaml.' })
-/** A stanza schema of openapi/stanzas by its name (the <error/> element alone is not a stanza). */
+/**
+ * A stanza schema of openapi/stanzas by its name (the <error/> element alone is not a stanza),
+ * or an <iq/> one (openapi/stanzas/iq.ts): a client sends `disco-info-query` and observes the rest.
+ */
 const StanzaName = Type.Union(
-  Object.keys(stanzaSchemas).filter((name) => name !== 'stanza-error').map((name) => Type.Literal(name)),
-  { description: 'A stanza schema name from openapi/stanzas.' }
+  Object.keys({ ...stanzaSchemas, ...iqSchemas }).filter((name) => name !== 'stanza-error').map((name) => Type.Literal(name)),
+  { description: 'A stanza or iq schema name from openapi/stanzas.' }
 )
 
 /**
@@ -75,7 +78,7 @@ export const Setup = Type.Object({
 
 /** An action the runner performs: a client or admin operation, or a runner-level action. */
 export const CallAction = Type.Object({
-  call: Type.String({ description: 'An operationId, or a runner action: killRegion, reviveRegion (start a region this flow killed again, from its stored state), restartUserServer (`downSeconds`: how long it stays down before it starts again, default 0, at most 30), wait-idle, probe-slow-clients (`roles`: the roles to hold a silent connection, a slowloris and a kept-alive idle connection against, at once; answers per role `{silent, slowloris, keptAliveIdle}`, each `{closed, afterMs}`), post-bosh-body (`to`: the gateway; `body`: `oversized`, a BOSH session request of 140 000 bytes, `invalid-utf8`, one holding the byte 0xFF, `unknown-sid`, a request naming a session the gateway never made, `rid-outside-window`, a session made and then a request a million rids ahead, `no-rid`, a session request without a rid, or `restricted-xml`, a session request opening with a document type declaration that declares an entity; sent over a real connection, it answers `{type, condition, streamError}` of the `<body/>` that came back (`streamError`: the condition of a `<stream:error/>` it carries), status 0 when none did), open-websocket (`to`: the gateway; `handshake`: `valid`, `no-upgrade` (a plain GET) or `bad-key` (a Sec-WebSocket-Key that is not 16 bytes of base64); answers the status, 101 for a handshake taken, and the body), bosh-from-page (`to`: the gateway; the runner acts as a script in a web page from `origin: allowed` or `refused` (the target\'s page origins) and judges what a browser would: `request: preflight` answers `{preflight: passed | failed, reason, corsHeaders}`, `post` (a session request, ended again) `{readable, varyOrigin, created}`, `websocket` the handshake\'s status, 101 when upgraded); keep-lease (`region`: a region the runner plays, `name` its name in the directory: it takes a lease with renewRegionLease and renews it a third of the granted time later, again and again until the flow ends, as a live region does; answers the first renewal), region-answers (`region`: a region the runner plays; `operation`: a region operation; `answers`: a list of `{status, code}` it gives the next requests of that operation, in order, before it answers as usual again — a problem with `code` for a status of 300 or more, a success otherwise (deliverInstantMessage only: `delivered`)); and for an xmpp-user `as`, signOn (connect its XMPP client, fetch the roster, send initial presence) and signOff (close its stream). Client operations are made as the user `as`, or without credentials when `as` is absent; user-server and region operations as the simulated role `as`, or unsigned.' }),
+  call: Type.String({ description: 'An operationId, or a runner action: killRegion, reviveRegion (start a region this flow killed again, from its stored state), restartUserServer (`downSeconds`: how long it stays down before it starts again, default 0, at most 30), wait-idle, probe-slow-clients (`roles`: the roles to hold a silent connection, a slowloris and a kept-alive idle connection against, at once; answers per role `{silent, slowloris, keptAliveIdle}`, each `{closed, afterMs}`), post-bosh-body (`to`: the gateway; `body`: `oversized`, a BOSH session request of 140 000 bytes, `invalid-utf8`, one holding the byte 0xFF, `unknown-sid`, a request naming a session the gateway never made, `rid-outside-window`, a session made and then a request a million rids ahead, `no-rid`, a session request without a rid, or `restricted-xml`, a session request opening with a document type declaration that declares an entity; sent over a real connection, it answers `{type, condition, streamError}` of the `<body/>` that came back (`streamError`: the condition of a `<stream:error/>` it carries), status 0 when none did), open-websocket (`to`: the gateway; `handshake`: `valid`, `no-upgrade` (a plain GET) or `bad-key` (a Sec-WebSocket-Key that is not 16 bytes of base64); answers the status, 101 for a handshake taken, and the body), bosh-from-page (`to`: the gateway; the runner acts as a script in a web page from `origin: allowed` or `refused` (the target\'s page origins) and judges what a browser would: `request: preflight` answers `{preflight: passed | failed, reason, corsHeaders}`, `post` (a session request, ended again) `{readable, varyOrigin, created}`, `websocket` the handshake\'s status, 101 when upgraded); keep-lease (`region`: a region the runner plays, `name` its name in the directory: it takes a lease with renewRegionLease and renews it a third of the granted time later, again and again until the flow ends, as a live region does; answers the first renewal), region-answers (`region`: a region the runner plays; `operation`: a region operation; `answers`: a list of `{status, code}` it gives the next requests of that operation, in order, before it answers as usual again — a problem with `code` for a status of 300 or more, a success otherwise (deliverInstantMessage only: `delivered`)); and for an xmpp-user `as`, signOn (connect its XMPP client, fetch the roster, send initial presence; with `secondClient: true`, a second app of the same user signs on while the first stays connected) and signOff (close its stream). Client operations are made as the user `as`, or without credentials when `as` is absent; user-server and region operations as the simulated role `as`, or unsigned.' }),
   as: Type.Optional(Name),
   args: Type.Optional(Args),
   save: Type.Optional(Type.String({ description: 'Name under which the response body is kept, e.g. offer.' }))
@@ -85,6 +88,8 @@ export const CallAction = Type.Object({
  * A stanza sent by an xmpp-user's client: the runner builds the object of the named schema from
  * `args` (`kind` follows from the name; `from` defaults to the actor's address, which its server
  * stamps anyway), checks it against the schema, maps it to XML and sends it on the actor's stream.
+ * Of the <iq/> schemas a client sends only `disco-info-query` (`to`, `node`); its answer, result
+ * or error, is a received stanza for the step's expectations (`disco-info-result`).
  */
 export const SendAction = Type.Object({
   send: StanzaName,
@@ -95,6 +100,9 @@ export const SendAction = Type.Object({
   })),
   offSchema: Type.Optional(Type.Boolean({
     description: 'True when `args` break the schema on purpose (a negative check, e.g. a body over 1023 bytes): the stanza is sent anyway.'
+  })),
+  spoil: Type.Optional(Type.Literal('comment', {
+    description: 'Hostile input, not what a client sends: the stanza is written with an XML comment inside its <body/>, which RFC 6120 §11.1 forbids on a stream. Over WebSocket only, where a client writes text frames itself.'
   }))
 }, { additionalProperties: false })
 
@@ -167,9 +175,18 @@ const NoStanzaExpectation = Type.Object({
   description: 'No such stanza received since the latest step whose `do` can change state began; checked, like no-event, once the step\'s positive expectations have been seen.'
 })
 
+const StreamErrorExpectation = Type.Object({
+  kind: Type.Literal('stream-error'),
+  for: Name,
+  condition: Type.String({ pattern: '^[a-z]+(-[a-z]+)*$', description: 'A stream error condition of RFC 6120 §4.9.3, e.g. conflict, restricted-xml.' })
+}, {
+  additionalProperties: false,
+  description: 'Met when the gateway ends a stream of the IM-only xmpp-user `for` (any of its clients in this flow) with this stream error (RFC 6120 §4.9; over BOSH inside the terminate body, XEP-0206 §6), since the latest step whose `do` can change state began.'
+})
+
 export const Expectation = Type.Union([
   EventExpectation, NoEventExpectation, ResponseExpectation,
-  StateExpectation, ExchangeExpectation, StanzaExpectation, NoStanzaExpectation
+  StateExpectation, ExchangeExpectation, StanzaExpectation, NoStanzaExpectation, StreamErrorExpectation
 ])
 
 export const Outcome = Type.Object({

@@ -1,5 +1,5 @@
 // JSON Schema files emitted from the TypeBox sources: the stanza mappings and the flow format.
-import { stanzaSchemas } from '../../openapi/stanzas/index.ts'
+import { iqSchemas, stanzaSchemas } from '../../openapi/stanzas/index.ts'
 import { Flow } from '../../spec/flows/schema.ts'
 import { SOURCE_COMMAND, type Output } from './header.ts'
 
@@ -13,7 +13,7 @@ function emit (path: string, source: string, schema: object): Output {
 }
 
 export function generateJsonSchemas (): Output[] {
-  const out = Object.entries(stanzaSchemas).map(([name, schema]) =>
+  const out = Object.entries({ ...stanzaSchemas, ...iqSchemas }).map(([name, schema]) =>
     emit(`openapi/generated/stanzas/${name}.schema.json`, 'openapi/stanzas', schema))
   out.push(emit('spec/generated/flow.schema.json', 'spec/flows/schema.ts', Flow))
   return out

@@ -8,6 +8,8 @@ declare module '@xmpp/client' {
     start (): Promise<unknown>
     stop (): Promise<unknown>
     send (...elements: Element[]): Promise<void>
+    /** Writes text to the stream as it is (@xmpp/connection). */
+    write (text: string): Promise<void>
     on (event: 'stanza' | 'element' | 'nonza', listener: (element: Element) => void): this
     on (event: 'error', listener: (error: Error & { condition?: string }) => void): this
     on (event: 'online', listener: (jid: unknown) => void): this

@@ -7,6 +7,9 @@ export class SessionRegistry {
   private readonly byUser = new Map<string, C2sSessionHandle>()
   private readonly byJid = new Map<string, C2sSessionHandle>()
 
+  /** `closePlainly`: the gateway-replaced-stream-closed-plainly fault (reference/lib/faults.ts), never set in production. */
+  constructor (private readonly closePlainly = false) {}
+
   /** Records a newly bound session, closing the user's older one. */
   bind (session: C2sSessionHandle): void {
     const older = this.byUser.get(session.userId)
@@ -14,7 +17,7 @@ export class SessionRegistry {
     this.byJid.set(session.jid, session)
     if (older !== undefined && older !== session) {
       this.byJid.delete(older.jid)
-      older.close(new StreamError('conflict', 'replaced by a newer login of the same user (GRIDIM-XMPP-9)'))
+      older.close(this.closePlainly ? undefined : new StreamError('conflict', 'replaced by a newer login of the same user (GRIDIM-XMPP-9)'))
     }
   }
 

@@ -1,5 +1,6 @@
 // The c2s side of the gateway: sessions over any transport, sharing one registry.
 import type { Element } from 'ltx'
+import type { Fault } from '../../lib/faults.ts'
 import type { StreamError } from '../stanza/index.ts'
 import { SessionRegistry } from './registry.ts'
 import { C2sSession, type C2sOptions } from './session.ts'
@@ -14,14 +15,17 @@ export interface C2sServerOptions {
   plainOnInsecure?: boolean
   maxAuthFailures?: number
   maxPending?: number
+  /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
+  faults?: ReadonlySet<Fault>
 }
 
 export class C2sServer {
-  readonly registry = new SessionRegistry()
+  readonly registry: SessionRegistry
   private readonly sessions = new Set<C2sSession>()
   private readonly options: C2sOptions
 
   constructor (options: C2sServerOptions) {
+    this.registry = new SessionRegistry(options.faults?.has('gateway-replaced-stream-closed-plainly') === true)
     this.options = { ...options, registry: this.registry }
   }
 

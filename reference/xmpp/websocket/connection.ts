@@ -10,7 +10,8 @@ import { closeElement, errorFrames, frame, isFraming, openElement } from './fram
 /** How long the server waits for the client's <close/> before closing the socket (RFC 7395 §3.6). */
 const CLOSE_GRACE_MS = 1000
 
-export function serveWebSocket (c2s: C2sServer, ws: WebSocket, options: { secure: boolean, limits?: StanzaXmlLimits }): void {
+/** `skipComments`: the websocket-xml-comments-skipped fault (reference/lib/faults.ts), never set in production. */
+export function serveWebSocket (c2s: C2sServer, ws: WebSocket, options: { secure: boolean, limits?: StanzaXmlLimits, skipComments?: boolean }): void {
   let closing = false
   const transport: C2sTransport = {
     secure: options.secure,
@@ -33,7 +34,9 @@ export function serveWebSocket (c2s: C2sServer, ws: WebSocket, options: { secure
     try {
       // RFC 7395 §3.2: XMPP travels in text messages only.
       if (isBinary) throw new StreamError('unsupported-encoding', 'XMPP over WebSocket uses text messages (RFC 7395 §3.2)')
-      const el = parseStanzaXml(data.toString(), options.limits)
+      // The fault: comments dropped before parsing, as a lenient parser does, instead of refused.
+      const text = options.skipComments === true ? data.toString().replace(/<!--[\s\S]*?-->/g, '') : data.toString()
+      const el = parseStanzaXml(text, options.limits)
       if (isFraming(el, 'open')) return session.streamOpened({ ...(typeof el.attrs.to === 'string' ? { to: el.attrs.to } : {}), ...(typeof el.attrs['xml:lang'] === 'string' ? { lang: el.attrs['xml:lang'] } : {}) })
       if (isFraming(el, 'close')) return session.streamClosed()
       session.element(el)

@@ -75,7 +75,7 @@ export const websocketPlugin: Plugin<WebSocketOptions> = {
       if (!origins.decide(request.headers.origin, request.headers.host).allowed) {
         return refuse(socket, `pages from ${String(request.headers.origin)} may not open XMPP streams at this gateway (GRIDIM-XMPP-57)`, 'forbidden')
       }
-      wss.handleUpgrade(request, socket, head, (ws) => serveWebSocket(options.c2s, ws, { secure: options.secure ?? false }))
+      wss.handleUpgrade(request, socket, head, (ws) => serveWebSocket(options.c2s, ws, { secure: options.secure ?? false, skipComments: options.faults?.has('websocket-xml-comments-skipped') === true }))
     })
     // A GET without `Upgrade` never reaches the upgrade event: hapi answers it, with the 400
     // the contract lists for a failed handshake rather than "no such operation" (GRIDIM-ERR-12).
