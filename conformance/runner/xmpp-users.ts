@@ -39,8 +39,12 @@ export function withComment (el: Element): string {
   delete wire.attrs.from
   for (const child of el.children) wire.children.push(child)
   const xml = wire.toString()
-  const at = xml.includes('</body>') ? xml.indexOf('</body>') : xml.lastIndexOf('</')
-  return `${xml.slice(0, at)}<!-- a comment -->${xml.slice(at)}`
+  const comment = '<!-- a comment -->'
+  if (xml.includes('</body>')) return xml.replace('</body>', `${comment}</body>`)
+  // An empty element is written <name …/>: opened and closed around the comment instead.
+  if (xml.endsWith('/>') && !xml.includes('</')) return `${xml.slice(0, -2)}>${comment}</${wire.name}>`
+  const at = xml.lastIndexOf('</')
+  return `${xml.slice(0, at)}${comment}${xml.slice(at)}`
 }
 
 export class XmppUsers {
