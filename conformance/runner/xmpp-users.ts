@@ -203,7 +203,9 @@ export class XmppUsers {
     } else {
       await earlier?.close()
     }
-    const connection = await this.#connect(name, `conformance-${(this.#earlier.get(name)?.length ?? 0) + 1}`)
+    // A second app binds a resource of its own, so it is the user, not the resource, that conflicts.
+    const others = this.#earlier.get(name)?.length ?? 0
+    const connection = await this.#connect(name, others === 0 ? 'conformance' : `conformance-${others + 1}`)
     const actor = new XmppActor({
       name,
       connection,
@@ -259,7 +261,8 @@ export class XmppUsers {
     if (action.offSchema === true || action.attrs !== undefined) throw new Error(`a ${action.send} is sent as its schema says: no offSchema, no attrs`)
     const actor = this.#actor(action.as)
     const args = (resolveValue(action.args ?? {}, this.#ctx.scope) ?? {}) as Record<string, unknown>
-    const query = { kind: 'discoInfoQuery', id: `${action.send}-${this.#seq}`, ...args }
+    const kind = action.send.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+    const query = { kind, id: `${action.send}-${this.#seq}`, ...args }
     const problems = checkObject(action.send, query)
     if (problems.length > 0) throw new Error(`the flow's ${action.send} breaks its schema: ${problems.join('; ')}`)
     const element = buildIq(action.send, query)
