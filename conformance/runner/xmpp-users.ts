@@ -244,7 +244,7 @@ export class XmppUsers {
     if (built.problems.length > 0 && !action.offSchema) throw new Error(`the flow's ${action.send} breaks its schema: ${built.problems.join('; ')}`)
     if (built.problems.length === 0 && action.offSchema) throw new Error(`the flow marks its ${action.send} offSchema, but it conforms`)
     if (action.spoil === 'comment') {
-      await actor.sendRaw(withComment(built.element))
+      await actor.sendRaw(withComment(built.element), built.element)
       return { status: 200, body: built.stanza }
     }
     await actor.send(built.element, { schema: built.schema, stanza: built.stanza, problems: built.problems }, action.offSchema)

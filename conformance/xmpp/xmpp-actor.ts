@@ -116,11 +116,14 @@ export class XmppActor {
     await this.#options.connection.close()
   }
 
-  /** Writes text that is not a stanza (hostile input, RFC 6120 §11.1), recorded as sent. */
-  async sendRaw (xml: string): Promise<void> {
+  /**
+   * Writes text that is not a well-formed stanza (hostile input, RFC 6120 §11.1), recorded as
+   * sent on purpose; `like` is the stanza it spoils, which names it in the trace.
+   */
+  async sendRaw (xml: string, like: Element = new LtxElement('raw')): Promise<void> {
     const raw = this.#options.connection.sendRaw
     if (raw === undefined) throw new Error(`${this.name}'s transport cannot write raw XML: use transport websocket`)
-    this.#options.onRecord({ seq: this.#options.nextSeq(), direction: 'sent', at: Date.now(), xml, element: new LtxElement('raw'), verdict: { problems: [] }, deliberate: true })
+    this.#options.onRecord({ seq: this.#options.nextSeq(), direction: 'sent', at: Date.now(), xml, element: like, verdict: { problems: [] }, deliberate: true })
     await raw(xml)
   }
 }
