@@ -34,10 +34,20 @@ function eventType (type: string): ClientEventType {
   return type
 }
 
-function exchangeCount (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>): number {
+function exchangesOf (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>): ObservedExchange[] {
   return state.exchanges.filter((x) => x.operationId === e.operation &&
     roleName(ctx, x.url) === e.to &&
-    roleName(ctx, x.keyId === undefined ? undefined : ctx.target.keyIdUrl?.(x.keyId)) === e.from).length
+    roleName(ctx, x.keyId === undefined ? undefined : ctx.target.keyIdUrl?.(x.keyId)) === e.from)
+}
+
+function exchangeCount (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>): number {
+  return exchangesOf(ctx, state, e).length
+}
+
+/** The gaps between the requests' departures (`sentAt`), in the order they went out, for `spacedMs`. */
+export function gapsMs (exchanges: readonly ObservedExchange[]): number[] {
+  const times = exchanges.map((x) => x.sentAt ?? x.at).sort((a, b) => a - b)
+  return times.slice(1).map((t, i) => t - times[i]!)
 }
 
 /** What traffic the step did see instead (issue 14): the last few exchanges, who to whom, and their status. */
@@ -116,6 +126,11 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
         await new Promise((r) => setTimeout(r, EXACT_COUNT_SETTLE_MS))
         const n = exchangeCount(ctx, state, expect)
         if (n !== expect.count) throw fail(n)
+      }
+      if (expect.spacedMs !== undefined) {
+        const gaps = gapsMs(exchangesOf(ctx, state, expect))
+        const short = gaps.findIndex((g) => g < expect.spacedMs!)
+        if (short !== -1) throw new Error(`${expect.operation} from ${expect.from} to ${expect.to} number ${short + 2} went out ${gaps[short]} ms after the one before it, sooner than ${expect.spacedMs} ms (gaps ${gaps.join(', ')} ms)`)
       }
       return
     }

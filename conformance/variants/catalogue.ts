@@ -200,6 +200,8 @@ export const variants: readonly Variant[] = [
     requirement: 'GRIDIM-GRP-21',
     bug: 'a region that shows a repeated group message again'
   },
+  { fault: 'region-ignores-retry-after', area: 'peers', flow: 'x-peer-asks-to-retry-later', requirement: 'GRIDIM-IM-5', bug: 'a region that retries a 503 or 429 sooner than its Retry-After asks' },
+  { fault: 'region-unknown-code-as-final', area: 'peers', flow: 'x-peer-asks-to-retry-later', requirement: 'GRIDIM-ERR-3', bug: 'a region that takes a 503 with a code it does not know as a final refusal' },
   { fault: 'region-stores-without-retry', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that stores a message at the first 503 instead of retrying' },
   { fault: 'region-gives-up-on-internal', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that takes a peer\'s 500 internal as final' },
   {

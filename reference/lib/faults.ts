@@ -87,6 +87,10 @@
  *   XEP-0359 `<origin-id/>`, which servers may rewrite `id` around (breaks GRIDIM-XMPP-27).
  * - `chat-state-not-relocated`: a region that meets `agent-not-here` relaying a chat state forgets the
  *   location and gives up, with no fresh lookup and no second attempt (breaks GRIDIM-IM-18).
+ * - `region-ignores-retry-after`: a region retries a peer's 503 or 429 after its own short back-off, sooner than
+ *   the answer's `Retry-After` asks (breaks GRIDIM-IM-5).
+ * - `region-unknown-code-as-final`: a region takes a peer's problem whose code it does not know as a final
+ *   refusal, whatever its status: a 503 with a newer code is neither retried nor stored (breaks GRIDIM-ERR-3).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -136,6 +140,8 @@ export type Fault =
   | 'gateway-no-origin-id'
   | 'chat-state-not-relocated'
   | 'region-hides-not-here'
+  | 'region-ignores-retry-after'
+  | 'region-unknown-code-as-final'
   | UserServerFault
 
 /**

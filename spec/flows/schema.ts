@@ -144,7 +144,11 @@ const ExchangeExpectation = Type.Object({
   operation: OperationId,
   from: Name,
   to: Name,
-  count: Type.Optional(Type.Integer({ minimum: 0 }))
+  count: Type.Optional(Type.Integer({ minimum: 0 })),
+  spacedMs: Type.Optional(Type.Integer({
+    minimum: 1,
+    description: 'Each such exchange went out at least this many milliseconds after the one before it (a retry that waits as Retry-After asks).'
+  }))
 }, { additionalProperties: false })
 
 const StanzaExpectation = Type.Object({
