@@ -91,6 +91,7 @@ export function observedActor (scope: AttributionScope, step: Step, expect: Expe
     case 'no-stanza': return gatewayActor(scope)
     case 'state': return US
     case 'exchange': return expect.from
+    case 'traffic': return expect.of
     case 'response': return answererOf(scope, step)
     default: return answererOf(scope, step) ?? (scope.flow.actors[step.actor] === undefined ? undefined : step.actor)
   }

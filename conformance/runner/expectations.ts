@@ -2,6 +2,7 @@
 // a bound, never a fixed sleep); negative ones are checked after the step's positives are seen.
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Expectation } from '../../spec/flows/schema.ts'
+import { describeViolation } from '../contract/contract-ledger.ts'
 import { roleAt, signerOf } from '../contract/roles.ts'
 import { isClientEventType } from '../lib/client-event-types.ts'
 import { is, type ClientEventType } from '../lib/client-session.ts'
@@ -63,8 +64,20 @@ export function exchangesSeen (ctx: FlowContext, state: StepState, last = 8, ope
 }
 
 /** Resolves when the expectation holds; throws an Error saying what was seen when it does not. */
-export async function check (ctx: FlowContext, expect: Expectation, state: StepState): Promise<void> {
+export async function check (ctx: FlowContext, expect: Expectation, state: StepState, requirements: readonly string[] = []): Promise<void> {
   switch (expect.kind) {
+    case 'traffic': {
+      // The runner's own roles are not judged against the contract (contract-ledger.ts).
+      if ((expect.of === 'US' && ctx.target.playsUserServer === true) || ctx.simulated.has(expect.of)) throw new Impossible(`the runner plays ${expect.of}; its messages are not judged`)
+      const { judged, violations } = ctx.contract.traffic(expect.of, requirements)
+      if (violations.length > 0) {
+        const shown = violations.slice(0, 3).map(describeViolation)
+        // Only `of`'s own messages are counted, so the check is attributed to `of` (attribution.ts).
+        throw new Error(`${violations.length} kind${violations.length === 1 ? '' : 's'} of message from ${expect.of} break ${requirements.join(', ')}: ${shown.join(' | ')}${violations.length > 3 ? ' | ...' : ''}`)
+      }
+      if (judged === 0) throw new Error(`the runner saw no message of ${expect.of} to judge`)
+      return
+    }
     case 'event': {
       const type = eventType(expect.type)
       const match = resolveValue(expect.match ?? {}, ctx.scope)

@@ -202,6 +202,10 @@ export const variants: readonly Variant[] = [
   },
   { fault: 'region-ignores-retry-after', area: 'peers', flow: 'x-peer-asks-to-retry-later', requirement: 'GRIDIM-IM-5', bug: 'a region that retries a 503 or 429 sooner than its Retry-After asks' },
   { fault: 'region-unknown-code-as-final', area: 'peers', flow: 'x-peer-asks-to-retry-later', requirement: 'GRIDIM-ERR-3', bug: 'a region that takes a 503 with a code it does not know as a final refusal' },
+  { fault: 'region-upper-case-message-ids', area: 'grid', flow: 'x-traffic-conforms', requirement: 'GRIDIM-ID-1', bug: 'a region that writes the messageIds it creates in upper case' },
+  { fault: 'region-time-based-message-ids', area: 'grid', flow: 'x-traffic-conforms', requirement: 'GRIDIM-ID-2', bug: 'a region that creates messageIds as version 1 UUIDs' },
+  { fault: 'region-timestamps-with-offset', area: 'grid', flow: 'x-traffic-conforms', requirement: 'GRIDIM-ID-12', bug: 'a region that writes sentAt with +00:00 instead of Z' },
+  { fault: 'problems-as-plain-json', area: 'grid', flow: 'x-traffic-conforms', requirement: 'GRIDIM-ROLE-6', bug: 'roles that label problem details application/json' },
   { fault: 'region-stores-without-retry', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that stores a message at the first 503 instead of retrying' },
   { fault: 'region-gives-up-on-internal', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that takes a peer\'s 500 internal as final' },
   {

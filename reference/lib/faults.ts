@@ -91,6 +91,13 @@
  *   the answer's `Retry-After` asks (breaks GRIDIM-IM-5).
  * - `region-unknown-code-as-final`: a region takes a peer's problem whose code it does not know as a final
  *   refusal, whatever its status: a 503 with a newer code is neither retried nor stored (breaks GRIDIM-ERR-3).
+ * - `region-upper-case-message-ids`: a region writes the messageIds it creates in upper case (breaks GRIDIM-ID-1;
+ *   only checking the traffic against the contract sees it).
+ * - `region-time-based-message-ids`: a region creates messageIds as version 1, time-based UUIDs (breaks GRIDIM-ID-2).
+ * - `region-timestamps-with-offset`: a region writes a message's `sentAt` with the offset `+00:00` instead of `Z`
+ *   (breaks GRIDIM-ID-12).
+ * - `problems-as-plain-json`: error answers carry the media type `application/json`, a framework's default, not
+ *   `application/problem+json` (breaks GRIDIM-ROLE-6 and GRIDIM-ERR-1).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -142,6 +149,10 @@ export type Fault =
   | 'region-hides-not-here'
   | 'region-ignores-retry-after'
   | 'region-unknown-code-as-final'
+  | 'region-upper-case-message-ids'
+  | 'region-time-based-message-ids'
+  | 'region-timestamps-with-offset'
+  | 'problems-as-plain-json'
   | UserServerFault
 
 /**

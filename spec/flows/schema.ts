@@ -171,9 +171,17 @@ const NoStanzaExpectation = Type.Object({
   description: 'No such stanza received since the latest step whose `do` can change state began; checked, like no-event, once the step\'s positive expectations have been seen.'
 })
 
+const TrafficExpectation = Type.Object({
+  kind: Type.Literal('traffic'),
+  of: Name
+}, {
+  additionalProperties: false,
+  description: 'Every HTTP message of the role `of` the runner has seen in the flow so far (requests it sent, answers it gave) matches the OpenAPI documents in what the outcome\'s requirements say (GRIDIM-ROLE-6, -9, GRIDIM-ID-1, -12); fails when one does not, or when none was seen. Judged after the step\'s other expectations.'
+})
+
 export const Expectation = Type.Union([
   EventExpectation, NoEventExpectation, ResponseExpectation,
-  StateExpectation, ExchangeExpectation, StanzaExpectation, NoStanzaExpectation
+  StateExpectation, ExchangeExpectation, StanzaExpectation, NoStanzaExpectation, TrafficExpectation
 ])
 
 export const Outcome = Type.Object({
