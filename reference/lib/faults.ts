@@ -98,6 +98,10 @@
  *   (breaks GRIDIM-ID-12).
  * - `problems-as-plain-json`: error answers carry the media type `application/json`, a framework's default, not
  *   `application/problem+json` (breaks GRIDIM-ROLE-6 and GRIDIM-ERR-1).
+ * - `head-as-unknown-operation`: a role answers HEAD at the path of a GET operation with 404 unknown-operation, as a
+ *   router that matches methods exactly does (breaks GRIDIM-ERR-14).
+ * - `body-limit-before-routing`: a role measures every request's body before routing it, so a request to no
+ *   operation with a large body is answered 413 body-too-large, not unknown-operation (breaks GRIDIM-ERR-13).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -153,6 +157,8 @@ export type Fault =
   | 'region-time-based-message-ids'
   | 'region-timestamps-with-offset'
   | 'problems-as-plain-json'
+  | 'head-as-unknown-operation'
+  | 'body-limit-before-routing'
   | UserServerFault
 
 /**

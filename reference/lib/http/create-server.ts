@@ -57,6 +57,16 @@ export function createServer (options: ServerOptions): Server {
     router: { stripTrailingSlash: true }
   })
 
+  // Two faults of servers whose router comes late: a HEAD matched only to HEAD routes (GRIDIM-ERR-14),
+  // and a body limit applied to every request before routing (GRIDIM-ERR-13).
+  if (faults.has('head-as-unknown-operation') || faults.has('body-limit-before-routing')) {
+    server.ext('onRequest', (request, h) => {
+      if (faults.has('head-as-unknown-operation') && request.method === 'head') throw new GridImError('unknown-operation', `no operation at HEAD ${request.path}`)
+      if (faults.has('body-limit-before-routing') && Number(request.headers['content-length'] ?? 0) > maxBodyBytes) throw new GridImError('body-too-large', `the request body is over ${maxBodyBytes} bytes`)
+      return h.continue
+    })
+  }
+
   // GRIDIM-LIM-3, GRIDIM-ERR-7: the size of the body is the first thing checked, for every
   // method. hapi reads no body for GET and HEAD, so those are measured here (and dropped).
   server.ext('onPreAuth', async (request, h) => {
