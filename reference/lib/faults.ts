@@ -102,6 +102,8 @@
  *   router that matches methods exactly does (breaks GRIDIM-ERR-14).
  * - `body-limit-before-routing`: a role measures every request's body before routing it, so a request to no
  *   operation with a large body is answered 413 body-too-large, not unknown-operation (breaks GRIDIM-ERR-13).
+ * - `repeated-notice-not-accepted`: a region leaves a repeated notice out of the `accepted` of its deliverNotices
+ *   answer, counting only notices it acts on anew (breaks GRIDIM-SIGN-24).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -159,6 +161,7 @@ export type Fault =
   | 'problems-as-plain-json'
   | 'head-as-unknown-operation'
   | 'body-limit-before-routing'
+  | 'repeated-notice-not-accepted'
   | UserServerFault
 
 /**
