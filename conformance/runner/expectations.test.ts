@@ -48,3 +48,11 @@ t.test('the gaps between exchanges are measured from their departures, in order'
   t.same(gapsMs([x(3000, 3100), x(1000, 1100), x(undefined, 1500)]), [500, 1500])
   t.same(gapsMs([]), [])
 })
+
+t.test('a discreet response is an error answer that reveals no internal detail', async (t) => {
+  const ctx = new FlowContext(flow, target, 100)
+  const problem = { type: 'urn:gridim:problem:internal', title: 'Internal error', status: 500, code: 'internal' }
+  await check(ctx, { kind: 'response', discreet: true }, { exchanges: [], response: { status: 500, body: problem } })
+  await t.rejects(check(ctx, { kind: 'response', discreet: true }, { exchanges: [], response: { status: 500, body: { ...problem, detail: 'Error: x\n    at f (/srv/app.js:1:2)' } } }), /the 500 answer reveals a stack frame at \/detail/)
+  await t.rejects(check(ctx, { kind: 'response', discreet: true }, { exchanges: [], response: { status: 200, body: {} } }), /expected an error answer/)
+})

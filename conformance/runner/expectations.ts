@@ -8,6 +8,7 @@ import { isClientEventType } from '../lib/client-event-types.ts'
 import { is, type ClientEventType } from '../lib/client-session.ts'
 import type { ActionResult } from './actions.ts'
 import type { FlowContext } from './flow-context.ts'
+import { revealedDetail } from './internal-details.ts'
 import { matches, mismatch } from './match.ts'
 import { resolveValue } from './vars.ts'
 
@@ -107,6 +108,10 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
       }
       const m = expect.match === undefined ? undefined : mismatch(state.response.body, resolveValue(expect.match, ctx.scope))
       if (m) throw new Error(`response ${m}`)
+      // What an error answer reveals (GRIDIM-ERR-6); a success has nothing of the kind to judge.
+      if (expect.discreet === true && state.response.status < 400) throw new Error(`expected an error answer whose details could be judged, got ${state.response.status}`)
+      const revealed = expect.discreet === true ? revealedDetail(state.response.body) : undefined
+      if (revealed !== undefined) throw new Error(`the ${state.response.status} answer reveals ${revealed}`)
       return
     }
     case 'state': {

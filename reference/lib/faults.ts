@@ -104,6 +104,8 @@
  *   operation with a large body is answered 413 body-too-large, not unknown-operation (breaks GRIDIM-ERR-13).
  * - `repeated-notice-not-accepted`: a region leaves a repeated notice out of the `accepted` of its deliverNotices
  *   answer, counting only notices it acts on anew (breaks GRIDIM-SIGN-24).
+ * - `stack-in-5xx`: a 5xx answer carries the error's stack trace as its `detail`, as a framework's development mode
+ *   does (breaks GRIDIM-ERR-6).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -162,6 +164,7 @@ export type Fault =
   | 'head-as-unknown-operation'
   | 'body-limit-before-routing'
   | 'repeated-notice-not-accepted'
+  | 'stack-in-5xx'
   | UserServerFault
 
 /**

@@ -130,7 +130,10 @@ const NoEventExpectation = Type.Object({
 const ResponseExpectation = Type.Object({
   kind: Type.Literal('response'),
   status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
-  match: Type.Optional(Args)
+  match: Type.Optional(Args),
+  discreet: Type.Optional(Type.Literal(true, {
+    description: 'The answer is an error answer that reveals no internal detail: no stack trace, query, source file path, network address or URL in any of its strings (GRIDIM-ERR-6).'
+  }))
 }, { additionalProperties: false })
 
 const StateExpectation = Type.Object({

@@ -43,7 +43,10 @@ const BOOM_CODES: Record<number, ErrorCode> = {
 function toProblemResponse (request: Request, h: ResponseToolkit, error: GridImError, faults: ReadonlySet<Fault>) {
   // GRIDIM-ERR-1, GRIDIM-ROLE-6; the fault labels problems as a framework's default JSON does.
   const type = faults.has('problems-as-plain-json') ? 'application/json' : 'application/problem+json'
-  return h.response(error.toProblem(request.path)).code(error.status).type(type)
+  const problem = error.toProblem(request.path)
+  // GRIDIM-ERR-6; the fault answers a 5xx with the stack, as a framework's development mode does.
+  if (faults.has('stack-in-5xx') && error.status >= 500) problem.detail = error.stack
+  return h.response(problem).code(error.status).type(type)
 }
 
 export function createServer (options: ServerOptions): Server {
