@@ -51,6 +51,16 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       ctx.record({ kind: 'runner', operationId: 'killRegion', from: 'runner', to: name })
       return { status: 200, body: undefined }
     }
+    case 'stopRegion': {
+      // An orderly shutdown, the operator's act (GRIDIM-LEASE-13); revived like a killed region.
+      const name = String(args.region)
+      const region = ctx.regions.get(name)
+      if (!region || !target.stopRegion) throw new Error('this target cannot stop a region')
+      await target.stopRegion(region.index)
+      ctx.killed.add(region.index)
+      ctx.record({ kind: 'runner', operationId: 'stopRegion', from: 'runner', to: name })
+      return { status: 200, body: undefined }
+    }
     case 'reviveRegion': {
       // The same region started again after killRegion: same identity, address and stored state.
       const name = String(args.region)

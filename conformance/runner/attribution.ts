@@ -33,7 +33,7 @@ export type AttributionScope = {
 }
 
 const US = 'US'
-const RUNNER_ACTIONS = new Set(['killRegion', 'reviveRegion', 'restartUserServer', 'wait-idle'])
+const RUNNER_ACTIONS = new Set(['killRegion', 'stopRegion', 'reviveRegion', 'restartUserServer', 'wait-idle'])
 
 let documents: Map<string, string> | undefined
 /** The OpenAPI document an operation belongs to (user-server, region, client, admin, gateway). */

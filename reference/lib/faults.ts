@@ -106,6 +106,8 @@
  *   answer, counting only notices it acts on anew (breaks GRIDIM-SIGN-24).
  * - `stack-in-5xx`: a 5xx answer carries the error's stack trace as its `detail`, as a framework's development mode
  *   does (breaks GRIDIM-ERR-6).
+ * - `shutdown-signs-agents-off`: a region that shuts down in an orderly way calls signOff for each of its agents
+ *   before it ends its lease (breaks GRIDIM-LEASE-13).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -165,6 +167,7 @@ export type Fault =
   | 'body-limit-before-routing'
   | 'repeated-notice-not-accepted'
   | 'stack-in-5xx'
+  | 'shutdown-signs-agents-off'
   | UserServerFault
 
 /**

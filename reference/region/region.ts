@@ -215,6 +215,9 @@ export function createRegion (options: RegionOptions) {
      */
     async stop (): Promise<void> {
       if (halted) return
+      // GRIDIM-LEASE-13: no signOff per agent; the fault signs each one off first, as a region
+      // that reads GRIDIM-SIGN-12 alone would.
+      if (faults.has('shutdown-signs-agents-off')) for (const agent of agents.list()) await signOffAgent(ctx, agent).catch(() => {})
       for (const agent of agents.list()) returns.ended(agent.sessionId)
       agents.endDepartures()
       await returns.flush()
@@ -227,6 +230,8 @@ export function createRegion (options: RegionOptions) {
      */
     async kill (): Promise<void> {
       lease.stop()
+      // Already stopped (an orderly shutdown before): nothing is left to halt.
+      if (halted) return
       await halt()
     },
     signOffIdle

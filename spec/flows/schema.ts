@@ -212,7 +212,7 @@ export const Flow = Type.Object({
   summary: Type.String({ minLength: 1 }),
   needs: Type.Optional(Type.Array(Type.Union([
     Type.Literal('xmpp'), Type.Literal('jabber-server'), Type.Literal('gateway'),
-    Type.Literal('kill-region'), Type.Literal('restart-user-server'), Type.Literal('admin-settings'),
+    Type.Literal('kill-region'), Type.Literal('stop-region'), Type.Literal('restart-user-server'), Type.Literal('admin-settings'),
     Type.Literal('sign-as-user-server')
   ]))),
   actors: Type.Record(Name, Actor),
