@@ -168,10 +168,15 @@ function isRegion (ctx: FlowContext, name: unknown): name is string {
   return typeof name === 'string' && ctx.regions.has(name)
 }
 
-/** Where a client call goes: the session's region, or with no session the region `at` (or the user's). */
+/**
+ * Where a client call goes: the region `at` when the step names one — with a session, the region
+ * it left, still serving its log for a while (GRIDIM-CLI-21) — else the session's region, or with
+ * no session the user's.
+ */
 function clientBaseUrl (ctx: FlowContext, as: string | undefined, at: unknown): string {
+  if (isRegion(ctx, at)) return ctx.urlOf(at)
   const session = as === undefined ? undefined : ctx.sessions.get(as)
-  return session?.regionUrl ?? (isRegion(ctx, at) ? ctx.urlOf(at) : ctx.regionUrlOf(String(at ?? as ?? '')))
+  return session?.regionUrl ?? ctx.regionUrlOf(String(at ?? as ?? ''))
 }
 
 /**

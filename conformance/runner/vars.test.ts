@@ -48,3 +48,18 @@ t.test('$uuidVersion matches a UUID of one of the versions listed (GRIDIM-ID-2)'
   t.throws(() => matches(v4, { $uuidVersion: 'four' }), /non-empty list/)
   t.ok(matches({ $uuidVersion: 1, other: 2 }, { $uuidVersion: 1, other: 2 }), 'with other members it is an ordinary object')
 })
+
+t.test('$some and $none look for a matching element among others (GRIDIM-CLI-21)', async (t) => {
+  const events = [{ type: 'presence', data: { status: 'online' } }, { type: 'instantMessage', data: { body: 'before' } }]
+  t.ok(matches({ events }, { events: { $some: { type: 'instantMessage', data: { body: 'before' } } } }))
+  t.notOk(matches({ events }, { events: { $some: { data: { body: 'after' } } } }))
+  t.ok(matches({ events }, { events: { $none: { data: { body: 'after' } } } }))
+  t.notOk(matches({ events }, { events: { $none: { type: 'presence' } } }))
+  t.notOk(matches({ events: 'x' }, { events: { $some: {} } }))
+  t.equal(mismatch({ events }, { events: { $some: { type: 'instantMessage' } } }), undefined)
+  t.equal(mismatch({ events }, { events: { $none: { type: 'chatState' } } }), undefined)
+  t.match(mismatch({ events }, { events: { $some: { data: { body: 'after' } } } }), /^\.events: expected an element matching \{"data":\{"body":"after"\}\}, got \[/)
+  t.match(mismatch({ events }, { events: { $none: { type: 'presence' } } }), /expected no element matching/)
+  t.equal(mismatch({ events: 3 }, { events: { $some: {} } }), '.events: expected an array, got 3')
+  t.match(mismatch({ events: Array.from({ length: 50 }, () => ({ long: 'x'.repeat(20) })) }, { events: { $some: { long: 'y' } } }), /\.\.\.$/)
+})

@@ -108,6 +108,8 @@
  *   does (breaks GRIDIM-ERR-6).
  * - `shutdown-signs-agents-off`: a region that shuts down in an orderly way calls signOff for each of its agents
  *   before it ends its lease (breaks GRIDIM-LEASE-13).
+ * - `handover-log-dropped`: a region forgets a session as soon as it has handed the agent over, so the client
+ *   cannot finish reading the events appended before (breaks GRIDIM-CLI-21).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -168,6 +170,7 @@ export type Fault =
   | 'repeated-notice-not-accepted'
   | 'stack-in-5xx'
   | 'shutdown-signs-agents-off'
+  | 'handover-log-dropped'
   | UserServerFault
 
 /**
