@@ -1,10 +1,11 @@
 // Partial deep match: every member named in `expected` must be present and equal in `actual`;
 // arrays match element by element (same length). Extra members in `actual` are fine.
 //
-// Three matchers look past equality: `{$uuidVersion: [4, 7]}` matches a UUID string whose version
+// Four matchers look past equality: `{$uuidVersion: [4, 7]}` matches a UUID string whose version
 // (RFC 9562 §4.2) is one of those listed (GRIDIM-ID-2: identifiers a role creates); `{$some: x}`
 // an array with at least one element that matches x, and `{$none: x}` one with none (a log that
-// holds a given event among others it may hold, GRIDIM-CLI-21).
+// holds a given event among others it may hold, GRIDIM-CLI-21); `{$distinct: 'id'}` an array whose
+// elements' `id` members all differ (event ids, GRIDIM-CLI-6).
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-([0-9a-fA-F])[0-9a-fA-F]{3}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
 
 function uuidVersions (expected: object): unknown[] | undefined {
@@ -22,6 +23,27 @@ export function uuidVersion (value: unknown): number | undefined {
   return m === null ? undefined : parseInt(m[1]!, 16)
 }
 
+/** `{$distinct: member}`: the member, or undefined for any other object. */
+function distinctMember (expected: object): string | undefined {
+  const keys = Object.keys(expected)
+  if (keys.length !== 1 || keys[0] !== '$distinct') return undefined
+  const member = (expected as { $distinct: unknown }).$distinct
+  if (typeof member !== 'string') throw new Error(`$distinct takes the name of a member, got ${JSON.stringify(member)}`)
+  return member
+}
+
+/** The first value of `member` that two elements of `actual` share; undefined when all differ. */
+function repeated (actual: unknown[], member: string): { value: unknown } | undefined {
+  const seen = new Set<string>()
+  for (const a of actual) {
+    const value = a !== null && typeof a === 'object' ? (a as Record<string, unknown>)[member] : undefined
+    const key = JSON.stringify(value) ?? 'undefined'
+    if (seen.has(key)) return { value }
+    seen.add(key)
+  }
+  return undefined
+}
+
 /** `{$some: x}` or `{$none: x}`: which, and x; undefined for any other object. */
 function quantifier (expected: object): { which: '$some' | '$none', element: unknown } | undefined {
   const keys = Object.keys(expected)
@@ -33,6 +55,8 @@ export function matches (actual: unknown, expected: unknown): boolean {
   if (expected === null || typeof expected !== 'object') return Object.is(actual, expected)
   const versions = Array.isArray(expected) ? undefined : uuidVersions(expected)
   if (versions !== undefined) return versions.includes(uuidVersion(actual))
+  const distinct = Array.isArray(expected) ? undefined : distinctMember(expected)
+  if (distinct !== undefined) return Array.isArray(actual) && repeated(actual, distinct) === undefined
   const q = Array.isArray(expected) ? undefined : quantifier(expected)
   if (q !== undefined) {
     if (!Array.isArray(actual)) return false
@@ -50,6 +74,12 @@ export function matches (actual: unknown, expected: unknown): boolean {
 export function mismatch (actual: unknown, expected: unknown, path = ''): string | undefined {
   if (expected !== null && typeof expected === 'object' && !Array.isArray(expected) && uuidVersions(expected) !== undefined) {
     return matches(actual, expected) ? undefined : `${path || '(root)'}: expected a UUID of version ${uuidVersions(expected)!.join(' or ')}, got ${JSON.stringify(actual)}${uuidVersion(actual) === undefined ? '' : ` (version ${uuidVersion(actual)})`}`
+  }
+  const distinct = expected !== null && typeof expected === 'object' && !Array.isArray(expected) ? distinctMember(expected) : undefined
+  if (distinct !== undefined) {
+    if (!Array.isArray(actual)) return `${path || '(root)'}: expected an array, got ${JSON.stringify(actual)}`
+    const twice = repeated(actual, distinct)
+    return twice === undefined ? undefined : `${path || '(root)'}: two elements share ${distinct} ${JSON.stringify(twice.value)}`
   }
   const q = expected !== null && typeof expected === 'object' && !Array.isArray(expected) ? quantifier(expected) : undefined
   if (q !== undefined) {

@@ -63,3 +63,13 @@ t.test('$some and $none look for a matching element among others (GRIDIM-CLI-21)
   t.equal(mismatch({ events: 3 }, { events: { $some: {} } }), '.events: expected an array, got 3')
   t.match(mismatch({ events: Array.from({ length: 50 }, () => ({ long: 'x'.repeat(20) })) }, { events: { $some: { long: 'y' } } }), /\.\.\.$/)
 })
+
+t.test('$distinct: no two elements share the member (GRIDIM-CLI-6)', async (t) => {
+  t.ok(matches({ events: [{ id: '1' }, { id: '2' }] }, { events: { $distinct: 'id' } }))
+  t.notOk(matches({ events: [{ id: '1' }, { id: '1' }] }, { events: { $distinct: 'id' } }))
+  t.notOk(matches({ events: 'x' }, { events: { $distinct: 'id' } }))
+  t.equal(mismatch({ events: [{ id: '1' }, 3, { id: '1' }] }, { events: { $distinct: 'id' } }), '.events: two elements share id "1"')
+  t.equal(mismatch({ events: [{ id: '1' }, { id: '2' }] }, { events: { $distinct: 'id' } }), undefined)
+  t.equal(mismatch({ events: 1 }, { events: { $distinct: 'id' } }), '.events: expected an array, got 1')
+  t.throws(() => matches([], { $distinct: 1 }), /name of a member/)
+})

@@ -110,6 +110,8 @@
  *   before it ends its lease (breaks GRIDIM-LEASE-13).
  * - `handover-log-dropped`: a region forgets a session as soon as it has handed the agent over, so the client
  *   cannot finish reading the events appended before (breaks GRIDIM-CLI-21).
+ * - `event-ids-share-a-tick`: a region takes an event's id from the clock alone, so two events appended in one
+ *   millisecond share an id, and reading after the first skips the second (breaks GRIDIM-CLI-6).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -171,6 +173,7 @@ export type Fault =
   | 'stack-in-5xx'
   | 'shutdown-signs-agents-off'
   | 'handover-log-dropped'
+  | 'event-ids-share-a-tick'
   | UserServerFault
 
 /**

@@ -86,6 +86,7 @@ export function createRegion (options: RegionOptions) {
   const returns = new UnreadReturns({ store: messages, userServer, logger, firstRetryMs: options.returnRetryMs })
   const agents = new Agents({
     now,
+    sameTickSameId: faults.has('event-ids-share-a-tick'),
     onAdmitted: (agent) => {
       if (!messages.open) return
       messages.bind(agent.userId, agent.sessionId)
