@@ -170,6 +170,23 @@ t.test('the faults of a late router: HEAD unknown, a body measured before routin
   t.match(plain, /"code":"unknown-operation"/)
 })
 
+t.test('GRIDIM-ERR-6: an unexpected failure is 500 internal with no detail; the fault stack-in-5xx shows the stack', async (t) => {
+  const answer = async (faults?: ReadonlySet<Fault>): Promise<string> => {
+    const server = createServer({ logger: createLogger({}, () => {}), timeouts: TIMEOUTS, faults })
+    server.route({ method: 'GET', path: '/broken', handler: () => { throw new Error('disk /var/lib/gridim full') } })
+    await server.start()
+    t.teardown(() => server.stop({ timeout: 100 }))
+    const { socket, ended } = openSocket((server.listener.address() as AddressInfo).port, 5000)
+    socket.write('GET /broken HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    return (await ended).data
+  }
+  const plain = await answer()
+  t.equal(statusOf(plain), 500)
+  t.match(plain, /"code":"internal"/)
+  t.notMatch(plain, /"detail"/, 'nothing of the failure is told')
+  t.match(await answer(new Set(['stack-in-5xx'])), /"detail":"[^"]*\\n\s+at /, 'the stack, under the fault')
+})
+
 t.test('timeouts that contradict each other are a setup mistake', async (t) => {
   t.throws(() => httpListener({ headersMs: 2000, requestMs: 1000 }), /headersMs <= requestMs/)
   t.throws(() => httpListener({ idleMs: 0 }))
