@@ -84,3 +84,21 @@ t.test('answers to the runner\'s own calls are judged when a role under test gav
   t.equal(l.validated, 1)
   t.match(l.checks('f'), [{ step: '3', message: /^runner -> R1 getRegionStatus response 200: \/agents must be >= 0 \(minimum\), got -1$/ }])
 })
+
+t.test('a traffic check takes the violations of one role that break its requirements, and the end of the flow does not fail them again', async (t) => {
+  const l = ledger()
+  // R1 signs a lease whose url is not a URL (GRIDIM-ROLE-9) and an expiresAt with an offset (GRIDIM-ID-12 too).
+  l.observed(lease(R1, badLease, { leaseSeconds: 60, expiresAt: '2025-01-01T00:00:00+00:00' }))
+  t.same(l.traffic('R2', ['GRIDIM-ROLE-9']), { judged: 0, violations: [] }, 'nothing of a role the ledger has not seen')
+  const shape = l.traffic('R1', ['GRIDIM-ID-1'])
+  t.equal(shape.judged, 1, 'R1 sent one message')
+  t.same(shape.violations, [], 'no identifier departs')
+  const role9 = l.traffic('R1', ['GRIDIM-ROLE-9'])
+  t.equal(role9.violations.length, 1)
+  t.equal(role9.violations[0]!.from, 'R1')
+  const stamp = l.traffic('US', ['GRIDIM-ID-12'])
+  t.equal(stamp.violations.length, 1, 'the user server\'s answer breaks GRIDIM-ID-12')
+  t.match(stamp.violations[0]!.violation.problems[0], { pointer: '/expiresAt', requirements: ['GRIDIM-ROLE-9', 'GRIDIM-ID-12'] })
+  // R1's request is reported under ROLE-9 already; the user server's answer under ID-12 only.
+  t.same(l.checks('f').map((c) => [c.actor, c.requirements]), [['US', ['GRIDIM-ROLE-9']]])
+})

@@ -9,7 +9,30 @@ import type { Check } from '../runner/results.ts'
 import { roleAt, signerOf, type FlowRoles } from './roles.ts'
 import { validateMessage, type Message, type Violation } from './validate-message.ts'
 
-type Seen = { violation: Violation, step: string, from: string, to: string, count: number }
+type Seen = {
+  violation: Violation
+  step: string
+  from: string
+  to: string
+  count: number
+  /** Requirements a flow's `traffic` check has already failed for it: not reported again at the end. */
+  reported: Set<string>
+}
+
+/** What a `traffic` check learns of one role's messages: how many were judged, and which departed. */
+export type TrafficAccount = { judged: number, violations: Array<Pick<Seen, 'violation' | 'step' | 'from' | 'to' | 'count'>> }
+
+/** The role whose message a violation is: the sender of a request, the answerer of a response. */
+function authorOf (direction: 'request' | 'response', from: string, to: string): string {
+  return direction === 'request' ? from : to
+}
+
+/** One line per violation, for a failure message. */
+export function describeViolation ({ violation: v, from, to, count }: TrafficAccount['violations'][number]): string {
+  return `${from} -> ${to} ${v.operationId} ${v.direction}${v.status === undefined ? '' : ` ${v.status}`}: ` +
+    v.problems.map((p) => `${p.pointer === '' ? '(body)' : p.pointer} ${p.message}`).join('; ') +
+    (count > 1 ? ` (seen ${count} times)` : '')
+}
 
 export class ContractLedger {
   /** Messages validated so far. */
@@ -19,6 +42,8 @@ export class ContractLedger {
   readonly #roles: FlowRoles
   readonly #exchanges = new WeakSet<ObservedExchange>()
   readonly #violations = new Map<string, Seen>()
+  /** Messages judged, by the role whose message each was. */
+  readonly #judgedOf = new Map<string, number>()
 
   constructor (roles: FlowRoles) {
     this.#roles = roles
@@ -26,12 +51,29 @@ export class ContractLedger {
 
   #judge (message: Message, from: string, to: string): void {
     this.validated++
+    const author = authorOf(message.direction, from, to)
+    this.#judgedOf.set(author, (this.#judgedOf.get(author) ?? 0) + 1)
     const violation = validateMessage(message)
     if (violation === undefined) return
     const key = JSON.stringify([violation.operationId, violation.direction, violation.status, violation.problems.map((p) => [p.pointer, p.message])])
     const seen = this.#violations.get(key)
     if (seen) seen.count++
-    else this.#violations.set(key, { violation, step: this.step, from, to, count: 1 })
+    else this.#violations.set(key, { violation, step: this.step, from, to, count: 1, reported: new Set() })
+  }
+
+  /**
+   * A flow's explicit check that `actor`'s messages so far conform (GRIDIM-ROLE-6, -9, GRIDIM-ID-1,
+   * -12): the messages judged, and the violations with a problem that breaks one of
+   * `requirements`. Those are taken as reported under `requirements`, so that the end of the flow
+   * does not fail them a second time.
+   */
+  traffic (actor: string, requirements: readonly string[]): TrafficAccount {
+    const wanted = new Set(requirements)
+    const violations = [...this.#violations.values()].filter((seen) =>
+      authorOf(seen.violation.direction, seen.from, seen.to) === actor &&
+      seen.violation.problems.some((p) => p.requirements.some((r) => wanted.has(r))))
+    for (const seen of violations) for (const r of requirements) seen.reported.add(r)
+    return { judged: this.#judgedOf.get(actor) ?? 0, violations }
   }
 
   /**
@@ -84,17 +126,22 @@ export class ContractLedger {
 
   /** One failed check per distinct violation seen in the flow. */
   checks (flow: string): Check[] {
-    return [...this.#violations.values()].map(({ violation: v, step, from, to, count }) => ({
-      flow,
-      step,
-      outcome: `${v.operationId} ${v.direction}${v.status === undefined ? '' : ` ${v.status}`} from ${v.direction === 'request' ? from : to} matches openapi/${v.document}.yaml`,
-      requirements: [...new Set(v.problems.flatMap((p) => p.requirements))],
-      status: 'fail',
-      // The role whose message broke the contract: the sender of a request, the answerer of a response.
-      actor: v.direction === 'request' ? from : to,
-      message: `${from} -> ${to} ${v.operationId} ${v.direction}${v.status === undefined ? '' : ` ${v.status}`}: ` +
-        v.problems.map((p) => `${p.pointer === '' ? '(body)' : p.pointer} ${p.message}`).join('; ') +
-        (count > 1 ? ` (seen ${count} times)` : '')
-    }))
+    const out: Check[] = []
+    for (const seen of this.#violations.values()) {
+      const { violation: v, step, from, to, reported } = seen
+      const requirements = [...new Set(v.problems.flatMap((p) => p.requirements))].filter((r) => !reported.has(r))
+      if (requirements.length === 0) continue
+      out.push({
+        flow,
+        step,
+        outcome: `${v.operationId} ${v.direction}${v.status === undefined ? '' : ` ${v.status}`} from ${authorOf(v.direction, from, to)} matches openapi/${v.document}.yaml`,
+        requirements,
+        status: 'fail',
+        // The role whose message broke the contract: the sender of a request, the answerer of a response.
+        actor: authorOf(v.direction, from, to),
+        message: describeViolation(seen)
+      })
+    }
+    return out
   }
 }

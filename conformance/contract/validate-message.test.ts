@@ -74,7 +74,12 @@ const departures: Departure[] = [
   {
     name: 'a path parameter that is not a UUID',
     message: { direction: 'request', operationId: 'renewRegionLease', url: 'http://127.0.0.1:8000/regions/not-a-uuid/lease', body: lease },
-    pointer: '{regionId}', says: /must match/, requirements: ['GRIDIM-ROLE-9']
+    pointer: '{regionId}', says: /must match/, requirements: ['GRIDIM-ROLE-9', 'GRIDIM-ID-1']
+  },
+  {
+    name: 'a timestamp with a numeric offset instead of Z',
+    message: { direction: 'response', operationId: 'renewRegionLease', status: 200, body: { leaseSeconds: 60, expiresAt: '2025-01-01T00:00:00+00:00' }, contentType: 'application/json' },
+    pointer: '/expiresAt', says: /must match pattern/, requirements: ['GRIDIM-ROLE-9', 'GRIDIM-ID-12']
   },
   {
     name: 'a query parameter out of range',

@@ -58,8 +58,19 @@ function shown (value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
 
+/**
+ * The identifier and timestamp forms are requirements of their own, besides the schema's:
+ * a value that breaks the `Uuid` schema breaks GRIDIM-ID-1, one that breaks `Timestamp` GRIDIM-ID-12.
+ */
+export function formRequirements (schemaPath: string): string[] {
+  if (/\/Uuid\/[^/]+$/.test(schemaPath)) return ['GRIDIM-ID-1']
+  if (/\/Timestamp\/[^/]+$/.test(schemaPath)) return ['GRIDIM-ID-12']
+  return []
+}
+
 /** An Ajv error as a sentence: where, what the schema says (Ajv's words), and what was there. */
-function fromAjv (error: ErrorObject, body: unknown, prefix: string, requirements: string[]): Problem {
+function fromAjv (error: ErrorObject, body: unknown, prefix: string, shape: string[]): Problem {
+  const requirements = [...shape, ...formRequirements(error.schemaPath)]
   const params = error.params as Record<string, unknown>
   let message = error.message ?? error.keyword
   if (error.keyword === 'additionalProperties') message += `: ${String(params.additionalProperty)}`

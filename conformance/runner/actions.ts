@@ -2,7 +2,8 @@
 // go as the user `as` (or with no credentials when `as` is absent); user-server and region
 // operations as the simulated role `as` (or unsigned), to the role named by `to`; admin ones
 // with the admin token. Flat arguments are split by the contract into path, query and header
-// parameters; the rest is the JSON body.
+// parameters; the rest is the JSON body. `method` sends the request at the operation's path with
+// another method (HEAD for a GET, GRIDIM-ERR-14; one no operation has there, GRIDIM-ERR-13).
 import { allOperations, type Operation } from '../../reference/lib/contract/operations.ts'
 import type { AllOperations, SuccessBody } from '../../reference/lib/contract/types.ts'
 import { buildUrl } from '../../reference/lib/http/index.ts'
@@ -48,6 +49,16 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       await target.killRegion(region.index)
       ctx.killed.add(region.index)
       ctx.record({ kind: 'runner', operationId: 'killRegion', from: 'runner', to: name })
+      return { status: 200, body: undefined }
+    }
+    case 'stopRegion': {
+      // An orderly shutdown, the operator's act (GRIDIM-LEASE-13); revived like a killed region.
+      const name = String(args.region)
+      const region = ctx.regions.get(name)
+      if (!region || !target.stopRegion) throw new Error('this target cannot stop a region')
+      await target.stopRegion(region.index)
+      ctx.killed.add(region.index)
+      ctx.record({ kind: 'runner', operationId: 'stopRegion', from: 'runner', to: name })
       return { status: 200, body: undefined }
     }
     case 'reviveRegion': {
@@ -157,13 +168,28 @@ function isRegion (ctx: FlowContext, name: unknown): name is string {
   return typeof name === 'string' && ctx.regions.has(name)
 }
 
-/** Where a client call goes: the session's region, or with no session the region `at` (or the user's). */
+/**
+ * Where a client call goes: the region `at` when the step names one — with a session, the region
+ * it left, still serving its log for a while (GRIDIM-CLI-21) — else the session's region, or with
+ * no session the user's.
+ */
 function clientBaseUrl (ctx: FlowContext, as: string | undefined, at: unknown): string {
+  if (isRegion(ctx, at)) return ctx.urlOf(at)
   const session = as === undefined ? undefined : ctx.sessions.get(as)
-  return session?.regionUrl ?? (isRegion(ctx, at) ? ctx.urlOf(at) : ctx.regionUrlOf(String(at ?? as ?? '')))
+  return session?.regionUrl ?? ctx.regionUrlOf(String(at ?? as ?? ''))
 }
 
-async function clientCall (ctx: FlowContext, op: Operation, as: string | undefined, args: Record<string, unknown>, mode: SignatureMode, payload?: PayloadSpoil): Promise<ActionResult> {
+/**
+ * A step's `method`: the operation's path asked with another method. The answer is then not the
+ * operation's, so the contract ledger does not judge it by the operation's responses.
+ */
+function otherMethod (value: unknown): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'string' || !/^[A-Z]+$/.test(value)) throw new Error(`method must be an HTTP method in capitals, got ${JSON.stringify(value)}`)
+  return value
+}
+
+async function clientCall (ctx: FlowContext, op: Operation, as: string | undefined, args: Record<string, unknown>, mode: SignatureMode, payload?: PayloadSpoil, method?: string): Promise<ActionResult> {
   if (op.operationId === 'clientLogin' && as !== undefined && Object.keys(args).length === 0) {
     const session = await ctx.signOn(as)
     return { status: 200, body: session.login }
@@ -181,7 +207,8 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
     const read = await readSse(buildUrl(baseUrl, op, req), req.headers)
     return { status: read.status, body: read.body ?? { events: read.events.map((e) => e.data) } }
   }
-  const result = await peerCall(baseUrl, op, req, undefined, 'none', payload)
+  const result = await peerCall(baseUrl, op, req, undefined, 'none', payload, method)
+  if (method !== undefined) return result
   ctx.contract.answered(op.operationId, baseUrl, result)
   if (result.status < 300 && session) {
     if (op.operationId === 'clientLogout') ctx.sessions.delete(as!)
@@ -211,7 +238,8 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
     if (action.call === 'signOff') return await ctx.xmpp.signOff(action.as)
   }
   const resolved = (resolveValue(action.args ?? {}, ctx.scope) ?? {}) as Record<string, unknown>
-  const { to, signature = 'valid', payload: spoil, ...args } = resolved
+  const { to, signature = 'valid', payload: spoil, method: asked, ...args } = resolved
+  const method = otherMethod(asked)
   if (!SIGNATURE_MODES.includes(signature as SignatureMode)) throw new Error(`unknown signature mode ${String(signature)}`)
   if (spoil !== undefined && !PAYLOAD_SPOILS.includes(spoil as PayloadSpoil)) throw new Error(`unknown payload spoil ${String(spoil)}`)
   const mode = signature as SignatureMode
@@ -224,30 +252,31 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
   let from = action.as ?? 'runner'
   let toName: string
   // The request line, for the trace: method, and path with the query (issue 14).
-  let line: { method?: string, path?: string } = { method: op.method }
+  let line: { method?: string, path?: string } = { method: method ?? op.method }
   const lineAt = (baseUrl: string, members: Record<string, unknown>): void => {
-    try { line = { method: op.method, path: pathOf(buildUrl(baseUrl, op, split(op, members))) } } catch {}
+    try { line = { method: method ?? op.method, path: pathOf(buildUrl(baseUrl, op, split(op, members))) } } catch {}
   }
+  const judge = (baseUrl: string): void => { if (method === undefined) ctx.contract.answered(op.operationId, baseUrl, result) }
   if (op.document === 'client') {
     toName = isRegion(ctx, args.at) ? args.at : ctx.flow.actors[action.as ?? '']?.at ?? 'R1'
     const { at, bearer: _, ...members } = args
     try { lineAt(clientBaseUrl(ctx, action.as, at), members) } catch {}
-    result = await clientCall(ctx, op, action.as, args, mode, payload)
+    result = await clientCall(ctx, op, action.as, args, mode, payload, method)
   } else if (op.document === 'admin') {
     toName = 'US'
     lineAt(ctx.target.userServerUrl, args)
     const req = split(op, args)
     if (mode !== 'none') req.headers.authorization = `Bearer ${ctx.target.adminToken}`
-    result = await peerCall(ctx.target.userServerUrl, op, req, undefined, 'none', payload)
-    ctx.contract.answered(op.operationId, ctx.target.userServerUrl, result)
+    result = await peerCall(ctx.target.userServerUrl, op, req, undefined, 'none', payload, method)
+    judge(ctx.target.userServerUrl)
   } else {
     toName = op.document === 'user-server' ? 'US' : String(to ?? 'R1')
     const sim = action.as === undefined ? undefined : ctx.simulated.get(action.as) ?? userServerVoice(ctx, action.as)
     if (action.as !== undefined && sim === undefined) throw new Error(`${action.as} is not a role the runner plays; mark it simulated (or, for the user server, the target must let the runner sign as it)`)
     from = action.as ?? 'runner'
     lineAt(ctx.urlOf(toName), args)
-    result = await peerCall(ctx.urlOf(toName), op, split(op, args), sim, mode, payload)
-    ctx.contract.answered(op.operationId, ctx.urlOf(toName), result)
+    result = await peerCall(ctx.urlOf(toName), op, split(op, args), sim, mode, payload, method)
+    judge(ctx.urlOf(toName))
   }
   ctx.record({ kind: op.document === 'client' ? 'client' : op.document === 'admin' ? 'admin' : 'peer', operationId: op.operationId, from, to: toName, ...line, status: result.status, request: args, response: result.body })
   return result

@@ -33,7 +33,7 @@ export type AttributionScope = {
 }
 
 const US = 'US'
-const RUNNER_ACTIONS = new Set(['killRegion', 'reviveRegion', 'restartUserServer', 'wait-idle'])
+const RUNNER_ACTIONS = new Set(['killRegion', 'stopRegion', 'reviveRegion', 'restartUserServer', 'wait-idle'])
 
 let documents: Map<string, string> | undefined
 /** The OpenAPI document an operation belongs to (user-server, region, client, admin, gateway). */
@@ -92,6 +92,7 @@ export function observedActor (scope: AttributionScope, step: Step, expect: Expe
     case 'stream-error': return gatewayActor(scope)
     case 'state': return US
     case 'exchange': return expect.from
+    case 'traffic': return expect.of
     case 'response': return answererOf(scope, step)
     default: return answererOf(scope, step) ?? (scope.flow.actors[step.actor] === undefined ? undefined : step.actor)
   }

@@ -4,7 +4,7 @@
 import t from 'tap'
 import type { Flow } from '../../spec/flows/schema.ts'
 import type { Target } from '../target/target.ts'
-import { check } from './expectations.ts'
+import { check, gapsMs, Impossible } from './expectations.ts'
 import { FlowContext } from './flow-context.ts'
 
 const flow: Flow = {
@@ -29,4 +29,30 @@ t.test('a name the flow has no user for is refused by name', async (t) => {
   t.throws(() => ctx.userIdOf('Z'), /Z is not a user of this flow/)
   ctx.users.set('A', { name: 'A', firstName: 'A', lastName: 'B', password: 'p', userId: 'u-a' })
   t.equal(ctx.userIdOf('A'), 'u-a')
+})
+
+t.test('a traffic check fails on a departure of its role under its requirements, and when it saw nothing; the runner\'s roles are not judged', async (t) => {
+  const ctx = new FlowContext(flow, target, 100)
+  await t.rejects(check(ctx, { kind: 'traffic', of: 'US' }, { exchanges: [] }, ['GRIDIM-ROLE-9']), /saw no message of US to judge/)
+  ctx.contract.answered('adminGetUser', 'http://127.0.0.1:9/admin/users/x', { status: 200, body: { userId: 'X', firstName: 'A' }, contentType: 'application/json' })
+  await t.rejects(check(ctx, { kind: 'traffic', of: 'US' }, { exchanges: [] }, ['GRIDIM-ROLE-9']), /1 kind of message from US break GRIDIM-ROLE-9: runner -> US adminGetUser response 200/)
+  await check(ctx, { kind: 'traffic', of: 'US' }, { exchanges: [] }, ['GRIDIM-ID-12'])
+  const played = new FlowContext(flow, { ...target, playsUserServer: true }, 100)
+  const err = await check(played, { kind: 'traffic', of: 'US' }, { exchanges: [] }, ['GRIDIM-ROLE-9']).catch((e: unknown) => e)
+  t.ok(err instanceof Impossible, 'impossible when the runner plays the role')
+  t.match(String(err), /the runner plays US/)
+})
+
+t.test('the gaps between exchanges are measured from their departures, in order', async (t) => {
+  const x = (sentAt: number | undefined, at: number) => ({ operationId: 'o', method: 'POST', url: 'http://h/', status: 200, sentAt, at })
+  t.same(gapsMs([x(3000, 3100), x(1000, 1100), x(undefined, 1500)]), [500, 1500])
+  t.same(gapsMs([]), [])
+})
+
+t.test('a discreet response is an error answer that reveals no internal detail', async (t) => {
+  const ctx = new FlowContext(flow, target, 100)
+  const problem = { type: 'urn:gridim:problem:internal', title: 'Internal error', status: 500, code: 'internal' }
+  await check(ctx, { kind: 'response', discreet: true }, { exchanges: [], response: { status: 500, body: problem } })
+  await t.rejects(check(ctx, { kind: 'response', discreet: true }, { exchanges: [], response: { status: 500, body: { ...problem, detail: 'Error: x\n    at f (/srv/app.js:1:2)' } } }), /the 500 answer reveals a stack frame at \/detail/)
+  await t.rejects(check(ctx, { kind: 'response', discreet: true }, { exchanges: [], response: { status: 200, body: {} } }), /expected an error answer/)
 })

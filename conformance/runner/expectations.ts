@@ -2,11 +2,13 @@
 // a bound, never a fixed sleep); negative ones are checked after the step's positives are seen.
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Expectation } from '../../spec/flows/schema.ts'
+import { describeViolation } from '../contract/contract-ledger.ts'
 import { roleAt, signerOf } from '../contract/roles.ts'
 import { isClientEventType } from '../lib/client-event-types.ts'
 import { is, type ClientEventType } from '../lib/client-session.ts'
 import type { ActionResult } from './actions.ts'
 import type { FlowContext } from './flow-context.ts'
+import { revealedDetail } from './internal-details.ts'
 import { matches, mismatch } from './match.ts'
 import { resolveValue } from './vars.ts'
 
@@ -34,10 +36,20 @@ function eventType (type: string): ClientEventType {
   return type
 }
 
-function exchangeCount (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>): number {
+function exchangesOf (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>): ObservedExchange[] {
   return state.exchanges.filter((x) => x.operationId === e.operation &&
     roleName(ctx, x.url) === e.to &&
-    roleName(ctx, x.keyId === undefined ? undefined : ctx.target.keyIdUrl?.(x.keyId)) === e.from).length
+    roleName(ctx, x.keyId === undefined ? undefined : ctx.target.keyIdUrl?.(x.keyId)) === e.from)
+}
+
+function exchangeCount (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>): number {
+  return exchangesOf(ctx, state, e).length
+}
+
+/** The gaps between the requests' departures (`sentAt`), in the order they went out, for `spacedMs`. */
+export function gapsMs (exchanges: readonly ObservedExchange[]): number[] {
+  const times = exchanges.map((x) => x.sentAt ?? x.at).sort((a, b) => a - b)
+  return times.slice(1).map((t, i) => t - times[i]!)
 }
 
 /** What traffic the step did see instead (issue 14): the last few exchanges, who to whom, and their status. */
@@ -53,8 +65,20 @@ export function exchangesSeen (ctx: FlowContext, state: StepState, last = 8, ope
 }
 
 /** Resolves when the expectation holds; throws an Error saying what was seen when it does not. */
-export async function check (ctx: FlowContext, expect: Expectation, state: StepState): Promise<void> {
+export async function check (ctx: FlowContext, expect: Expectation, state: StepState, requirements: readonly string[] = []): Promise<void> {
   switch (expect.kind) {
+    case 'traffic': {
+      // The runner's own roles are not judged against the contract (contract-ledger.ts).
+      if ((expect.of === 'US' && ctx.target.playsUserServer === true) || ctx.simulated.has(expect.of)) throw new Impossible(`the runner plays ${expect.of}; its messages are not judged`)
+      const { judged, violations } = ctx.contract.traffic(expect.of, requirements)
+      if (violations.length > 0) {
+        const shown = violations.slice(0, 3).map(describeViolation)
+        // Only `of`'s own messages are counted, so the check is attributed to `of` (attribution.ts).
+        throw new Error(`${violations.length} kind${violations.length === 1 ? '' : 's'} of message from ${expect.of} break ${requirements.join(', ')}: ${shown.join(' | ')}${violations.length > 3 ? ' | ...' : ''}`)
+      }
+      if (judged === 0) throw new Error(`the runner saw no message of ${expect.of} to judge`)
+      return
+    }
     case 'event': {
       const type = eventType(expect.type)
       const match = resolveValue(expect.match ?? {}, ctx.scope)
@@ -84,6 +108,10 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
       }
       const m = expect.match === undefined ? undefined : mismatch(state.response.body, resolveValue(expect.match, ctx.scope))
       if (m) throw new Error(`response ${m}`)
+      // What an error answer reveals (GRIDIM-ERR-6); a success has nothing of the kind to judge.
+      if (expect.discreet === true && state.response.status < 400) throw new Error(`expected an error answer whose details could be judged, got ${state.response.status}`)
+      const revealed = expect.discreet === true ? revealedDetail(state.response.body) : undefined
+      if (revealed !== undefined) throw new Error(`the ${state.response.status} answer reveals ${revealed}`)
       return
     }
     case 'state': {
@@ -116,6 +144,11 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
         await new Promise((r) => setTimeout(r, EXACT_COUNT_SETTLE_MS))
         const n = exchangeCount(ctx, state, expect)
         if (n !== expect.count) throw fail(n)
+      }
+      if (expect.spacedMs !== undefined) {
+        const gaps = gapsMs(exchangesOf(ctx, state, expect))
+        const short = gaps.findIndex((g) => g < expect.spacedMs!)
+        if (short !== -1) throw new Error(`${expect.operation} from ${expect.from} to ${expect.to} number ${short + 2} went out ${gaps[short]} ms after the one before it, sooner than ${expect.spacedMs} ms (gaps ${gaps.join(', ')} ms)`)
       }
       return
     }

@@ -1,7 +1,68 @@
 // Partial deep match: every member named in `expected` must be present and equal in `actual`;
 // arrays match element by element (same length). Extra members in `actual` are fine.
+//
+// Four matchers look past equality: `{$uuidVersion: [4, 7]}` matches a UUID string whose version
+// (RFC 9562 §4.2) is one of those listed (GRIDIM-ID-2: identifiers a role creates); `{$some: x}`
+// an array with at least one element that matches x, and `{$none: x}` one with none (a log that
+// holds a given event among others it may hold, GRIDIM-CLI-21); `{$distinct: 'id'}` an array whose
+// elements' `id` members all differ (event ids, GRIDIM-CLI-6).
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-([0-9a-fA-F])[0-9a-fA-F]{3}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+
+function uuidVersions (expected: object): unknown[] | undefined {
+  const keys = Object.keys(expected)
+  if (keys.length !== 1 || keys[0] !== '$uuidVersion') return undefined
+  const versions = (expected as { $uuidVersion: unknown }).$uuidVersion
+  if (!Array.isArray(versions) || versions.length === 0 || !versions.every((v) => Number.isInteger(v))) throw new Error(`$uuidVersion takes a non-empty list of versions, got ${JSON.stringify(versions)}`)
+  return versions
+}
+
+/** The version of a UUID string, or undefined when `value` is not one. */
+export function uuidVersion (value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined
+  const m = UUID.exec(value)
+  return m === null ? undefined : parseInt(m[1]!, 16)
+}
+
+/** `{$distinct: member}`: the member, or undefined for any other object. */
+function distinctMember (expected: object): string | undefined {
+  const keys = Object.keys(expected)
+  if (keys.length !== 1 || keys[0] !== '$distinct') return undefined
+  const member = (expected as { $distinct: unknown }).$distinct
+  if (typeof member !== 'string') throw new Error(`$distinct takes the name of a member, got ${JSON.stringify(member)}`)
+  return member
+}
+
+/** The first value of `member` that two elements of `actual` share; undefined when all differ. */
+function repeated (actual: unknown[], member: string): { value: unknown } | undefined {
+  const seen = new Set<string>()
+  for (const a of actual) {
+    const value = a !== null && typeof a === 'object' ? (a as Record<string, unknown>)[member] : undefined
+    const key = JSON.stringify(value) ?? 'undefined'
+    if (seen.has(key)) return { value }
+    seen.add(key)
+  }
+  return undefined
+}
+
+/** `{$some: x}` or `{$none: x}`: which, and x; undefined for any other object. */
+function quantifier (expected: object): { which: '$some' | '$none', element: unknown } | undefined {
+  const keys = Object.keys(expected)
+  if (keys.length !== 1 || (keys[0] !== '$some' && keys[0] !== '$none')) return undefined
+  return { which: keys[0], element: (expected as Record<string, unknown>)[keys[0]] }
+}
+
 export function matches (actual: unknown, expected: unknown): boolean {
   if (expected === null || typeof expected !== 'object') return Object.is(actual, expected)
+  const versions = Array.isArray(expected) ? undefined : uuidVersions(expected)
+  if (versions !== undefined) return versions.includes(uuidVersion(actual))
+  const distinct = Array.isArray(expected) ? undefined : distinctMember(expected)
+  if (distinct !== undefined) return Array.isArray(actual) && repeated(actual, distinct) === undefined
+  const q = Array.isArray(expected) ? undefined : quantifier(expected)
+  if (q !== undefined) {
+    if (!Array.isArray(actual)) return false
+    const some = actual.some((a) => matches(a, q.element))
+    return q.which === '$some' ? some : !some
+  }
   if (Array.isArray(expected)) {
     return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => matches(actual[i], e))
   }
@@ -11,6 +72,22 @@ export function matches (actual: unknown, expected: unknown): boolean {
 
 /** Where a match fails, for the failure message: the first differing path. */
 export function mismatch (actual: unknown, expected: unknown, path = ''): string | undefined {
+  if (expected !== null && typeof expected === 'object' && !Array.isArray(expected) && uuidVersions(expected) !== undefined) {
+    return matches(actual, expected) ? undefined : `${path || '(root)'}: expected a UUID of version ${uuidVersions(expected)!.join(' or ')}, got ${JSON.stringify(actual)}${uuidVersion(actual) === undefined ? '' : ` (version ${uuidVersion(actual)})`}`
+  }
+  const distinct = expected !== null && typeof expected === 'object' && !Array.isArray(expected) ? distinctMember(expected) : undefined
+  if (distinct !== undefined) {
+    if (!Array.isArray(actual)) return `${path || '(root)'}: expected an array, got ${JSON.stringify(actual)}`
+    const twice = repeated(actual, distinct)
+    return twice === undefined ? undefined : `${path || '(root)'}: two elements share ${distinct} ${JSON.stringify(twice.value)}`
+  }
+  const q = expected !== null && typeof expected === 'object' && !Array.isArray(expected) ? quantifier(expected) : undefined
+  if (q !== undefined) {
+    if (matches(actual, expected)) return undefined
+    if (!Array.isArray(actual)) return `${path || '(root)'}: expected an array, got ${JSON.stringify(actual)}`
+    const shown = JSON.stringify(actual)
+    return `${path || '(root)'}: expected ${q.which === '$some' ? 'an element' : 'no element'} matching ${JSON.stringify(q.element)}, got ${shown.length > 300 ? `${shown.slice(0, 297)}...` : shown}`
+  }
   if (expected === null || typeof expected !== 'object' || Array.isArray(expected)) {
     return matches(actual, expected) ? undefined : `${path || '(root)'}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`
   }

@@ -98,7 +98,12 @@ async function sendRaw (method: string, url: string, headers: Record<string, str
   })
 }
 
-export async function peerCall (baseUrl: string, op: Operation, req: PeerRequest, sim: PeerSigner | undefined, mode: SignatureMode, payload?: PayloadSpoil): Promise<PeerAnswer> {
+/**
+ * `method` sends the request with another method at the operation's path (GRIDIM-ERR-13: a method
+ * no operation has there; GRIDIM-ERR-14: HEAD for a GET).
+ */
+export async function peerCall (baseUrl: string, operation: Operation, req: PeerRequest, sim: PeerSigner | undefined, mode: SignatureMode, payload?: PayloadSpoil, method?: string): Promise<PeerAnswer> {
+  const op = method === undefined ? operation : { ...operation, method }
   const url = buildUrl(baseUrl, op, { params: req.params, query: req.query })
   const body = bodyBytes(op, req.body, payload)
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...req.headers }

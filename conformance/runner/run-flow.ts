@@ -104,7 +104,8 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
       }
       state.exchanges = exchanges
       // Positive expectations first; the absence of an event or stanza is judged once they have been seen.
-      const negative = (o: typeof step.outcomes[number]): number => Number(o.expect?.kind === 'no-event' || o.expect?.kind === 'no-stanza')
+      // A traffic check judges what the step's other expectations waited for, so it comes last.
+      const negative = (o: typeof step.outcomes[number]): number => o.expect?.kind === 'traffic' ? 2 : Number(o.expect?.kind === 'no-event' || o.expect?.kind === 'no-stanza')
       const ordered = [...step.outcomes].sort((a, b) => negative(a) - negative(b))
       for (const o of ordered) {
         const base = { flow: flow.id, step: step.id, outcome: o.text, requirements: o.requirements, ...attribute(scope, step, o.requirements, o.expect) }
@@ -115,7 +116,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
         }
         if (!o.expect) { add({ ...base, status: 'skip', message: 'documented outcome without an executable expectation' }); continue }
         try {
-          await check(ctx, o.expect, state)
+          await check(ctx, o.expect, state, o.requirements)
           add({ ...base, status: 'pass' })
         } catch (err) {
           const impossible = err instanceof Impossible

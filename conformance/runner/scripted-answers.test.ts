@@ -14,11 +14,30 @@ t.test('a script that is not a list of {status, code} is refused before any requ
     ['deliverInstantMessage', [{ status: 99 }], /HTTP status/],
     ['deliverInstantMessage', [null], /HTTP status/],
     ['deliverInstantMessage', [{ status: 503 }], /needs a problem code/],
-    ['deliverNotices', [{ status: 200 }], /only defined for deliverInstantMessage/]
+    ['deliverNotices', [{ status: 200 }], /only defined for deliverInstantMessage/],
+    ['deliverInstantMessage', [{ status: 503, code: 'unavailable', retryAfter: '1' }], /whole number of seconds/],
+    ['deliverInstantMessage', [{ status: 503, code: 'unavailable', retryAfter: 31 }], /whole number of seconds/],
+    ['deliverInstantMessage', [{ status: 503, code: 'unavailable', retryAfter: -1 }], /whole number of seconds/],
+    ['deliverInstantMessage', [{ status: 200, retryAfter: 1 }], /on an error answer/]
   ]
   for (const [op, raw, message] of cases) t.throws(() => readAnswers(op, raw), message, JSON.stringify(raw))
   t.same(readAnswers('deliverInstantMessage', [{ status: 503, code: 'unavailable', extra: 1 }, { status: 200, code: 'ignored' }]),
     [{ status: 503, code: 'unavailable' }, { status: 200 }])
+  t.same(readAnswers('deliverInstantMessage', [{ status: 429, code: 'rate-limited', retryAfter: 1 }]), [{ status: 429, code: 'rate-limited', retryAfter: 1 }])
+})
+
+t.test('a scripted Retry-After goes out as the header field', async (t) => {
+  const sim = await startSimulatedRegion('RX')
+  t.teardown(sim.stop)
+  sim.script.set('deliverInstantMessage', readAnswers('deliverInstantMessage', [{ status: 503, code: 'unavailable', retryAfter: 2 }, { status: 503, code: 'unavailable' }]))
+  const im = { messageId: randomUUID(), fromUserId: randomUUID(), fromName: 'Ada Lovelace', toUserId: randomUUID(), body: 'hello', sentAt: '2025-01-01T00:00:00Z' }
+  const send = async (): Promise<string | null> => {
+    const res = await fetch(new URL('/instant-messages', sim.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(im) })
+    await res.body?.cancel()
+    return res.headers.get('retry-after')
+  }
+  t.equal(await send(), '2')
+  t.equal(await send(), null, 'none unless scripted')
 })
 
 t.test('the scripted answers come first, in order; then the region answers as usual', async (t) => {

@@ -6,8 +6,11 @@
 import type { Request, ResponseToolkit, Server } from '@hapi/hapi'
 import { PROBLEM_TYPE_PREFIX } from '../../reference/lib/errors/index.ts'
 
-/** One scripted answer: a success (2xx), or a problem with `code` (RFC 9457; GRIDIM-ERR-1). */
-export type ScriptedAnswer = { status: number, code?: string }
+/**
+ * One scripted answer: a success (2xx), or a problem with `code` (RFC 9457; GRIDIM-ERR-1), with a
+ * `Retry-After` of `retryAfter` seconds when given (GRIDIM-IM-5).
+ */
+export type ScriptedAnswer = { status: number, code?: string, retryAfter?: number }
 
 /** The success bodies a scripted 2xx can carry: only operations whose success says something. */
 const SUCCESS: Readonly<Record<string, unknown>> = {
@@ -18,11 +21,15 @@ const SUCCESS: Readonly<Record<string, unknown>> = {
 export function readAnswers (operationId: string, raw: unknown): ScriptedAnswer[] {
   if (!Array.isArray(raw) || raw.length === 0) throw new Error('answers must be a non-empty list of {status, code}')
   return raw.map((a: unknown) => {
-    const { status, code } = (a ?? {}) as { status?: unknown, code?: unknown }
+    const { status, code, retryAfter } = (a ?? {}) as { status?: unknown, code?: unknown, retryAfter?: unknown }
     if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) throw new Error(`an answer's status must be an HTTP status, got ${String(status)}`)
     if (status < 300 && !(operationId in SUCCESS)) throw new Error(`a scripted success is only defined for ${Object.keys(SUCCESS).join(', ')}`)
     if (status >= 300 && typeof code !== 'string') throw new Error(`an answer of status ${status} needs a problem code`)
-    return status < 300 ? { status } : { status, code: code as string }
+    if (retryAfter !== undefined && (status < 400 || typeof retryAfter !== 'number' || !Number.isInteger(retryAfter) || retryAfter < 0 || retryAfter > 30)) {
+      throw new Error(`retryAfter is a whole number of seconds from 0 to 30 on an error answer, got ${String(retryAfter)} on ${status}`)
+    }
+    const wait = retryAfter === undefined ? {} : { retryAfter: retryAfter as number }
+    return status < 300 ? { status } : { status, code: code as string, ...wait }
   })
 }
 
@@ -43,7 +50,9 @@ export class ScriptedAnswers {
       if (answer === undefined) return h.continue
       if (answer.code === undefined) return h.response(SUCCESS[operationId!] as object).code(answer.status).takeover()
       const problem = { type: PROBLEM_TYPE_PREFIX + answer.code, title: `Scripted ${answer.code}`, status: answer.status, code: answer.code }
-      return h.response(problem).code(answer.status).type('application/problem+json').takeover()
+      const response = h.response(problem).code(answer.status).type('application/problem+json')
+      if (answer.retryAfter !== undefined) response.header('retry-after', String(answer.retryAfter))
+      return response.takeover()
     })
   }
 }

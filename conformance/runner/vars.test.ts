@@ -31,3 +31,45 @@ t.test('XMPP addresses are built from several references inline', async (t) => {
   t.same(resolveValue({ from: '$A.jid/grid', room: '$gs.groupSessionId@$GW.domain', occupant: '$gs.groupSessionId@$GW.domain/$B.name', self: '$gs.groupSessionId@$GW.domain/$D.jid' }, xmpp),
     { from: 'ann.x@grid.example/grid', room: 'g-1@grid.example', occupant: 'g-1@grid.example/Bob Y', self: 'g-1@grid.example/dana@jabber.example' })
 })
+
+t.test('$uuidVersion matches a UUID of one of the versions listed (GRIDIM-ID-2)', async (t) => {
+  const v4 = '0f8fad5b-d9cb-469f-a165-70867728950e'
+  const v7 = '01890a5d-ac96-774b-bcce-b302099a8057'
+  const v1 = '0f8fad5b-d9cb-169f-a165-70867728950e'
+  t.ok(matches({ id: v4 }, { id: { $uuidVersion: [4, 7] } }))
+  t.ok(matches({ id: v7 }, { id: { $uuidVersion: [4, 7] } }))
+  t.notOk(matches({ id: v1 }, { id: { $uuidVersion: [4, 7] } }))
+  t.notOk(matches({ id: 'not-a-uuid' }, { id: { $uuidVersion: [4] } }))
+  t.notOk(matches({ id: 7 }, { id: { $uuidVersion: [4] } }))
+  t.equal(mismatch({ id: v1 }, { id: { $uuidVersion: [4, 7] } }), `.id: expected a UUID of version 4 or 7, got "${v1}" (version 1)`)
+  t.equal(mismatch({ id: 'x' }, { id: { $uuidVersion: [4] } }), '.id: expected a UUID of version 4, got "x"')
+  t.equal(mismatch({ id: v4 }, { id: { $uuidVersion: [4] } }), undefined)
+  t.throws(() => matches(v4, { $uuidVersion: [] }), /non-empty list/)
+  t.throws(() => matches(v4, { $uuidVersion: 'four' }), /non-empty list/)
+  t.ok(matches({ $uuidVersion: 1, other: 2 }, { $uuidVersion: 1, other: 2 }), 'with other members it is an ordinary object')
+})
+
+t.test('$some and $none look for a matching element among others (GRIDIM-CLI-21)', async (t) => {
+  const events = [{ type: 'presence', data: { status: 'online' } }, { type: 'instantMessage', data: { body: 'before' } }]
+  t.ok(matches({ events }, { events: { $some: { type: 'instantMessage', data: { body: 'before' } } } }))
+  t.notOk(matches({ events }, { events: { $some: { data: { body: 'after' } } } }))
+  t.ok(matches({ events }, { events: { $none: { data: { body: 'after' } } } }))
+  t.notOk(matches({ events }, { events: { $none: { type: 'presence' } } }))
+  t.notOk(matches({ events: 'x' }, { events: { $some: {} } }))
+  t.equal(mismatch({ events }, { events: { $some: { type: 'instantMessage' } } }), undefined)
+  t.equal(mismatch({ events }, { events: { $none: { type: 'chatState' } } }), undefined)
+  t.match(mismatch({ events }, { events: { $some: { data: { body: 'after' } } } }), /^\.events: expected an element matching \{"data":\{"body":"after"\}\}, got \[/)
+  t.match(mismatch({ events }, { events: { $none: { type: 'presence' } } }), /expected no element matching/)
+  t.equal(mismatch({ events: 3 }, { events: { $some: {} } }), '.events: expected an array, got 3')
+  t.match(mismatch({ events: Array.from({ length: 50 }, () => ({ long: 'x'.repeat(20) })) }, { events: { $some: { long: 'y' } } }), /\.\.\.$/)
+})
+
+t.test('$distinct: no two elements share the member (GRIDIM-CLI-6)', async (t) => {
+  t.ok(matches({ events: [{ id: '1' }, { id: '2' }] }, { events: { $distinct: 'id' } }))
+  t.notOk(matches({ events: [{ id: '1' }, { id: '1' }] }, { events: { $distinct: 'id' } }))
+  t.notOk(matches({ events: 'x' }, { events: { $distinct: 'id' } }))
+  t.equal(mismatch({ events: [{ id: '1' }, 3, { id: '1' }] }, { events: { $distinct: 'id' } }), '.events: two elements share id "1"')
+  t.equal(mismatch({ events: [{ id: '1' }, { id: '2' }] }, { events: { $distinct: 'id' } }), undefined)
+  t.equal(mismatch({ events: 1 }, { events: { $distinct: 'id' } }), '.events: expected an array, got 1')
+  t.throws(() => matches([], { $distinct: 1 }), /name of a member/)
+})

@@ -113,11 +113,15 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, 
     ...(server === undefined ? {} : { jabberServer: server.endpoint }),
     // The grid keeps the user server's key in its data folder; the runner runs the grid, so it may use it.
     userServerKey: loadOrCreateKeyPair(join(dataDir, 'keys', 'user-server.pem')).privateKey,
-    capabilities: new Set(['admin-settings', 'kill-region', 'restart-user-server', 'observe-traffic', 'sign-as-user-server', ...(server === undefined ? [] : ['xmpp', 'gateway', 'jabber-server'])]),
+    capabilities: new Set(['admin-settings', 'kill-region', 'stop-region', 'restart-user-server', 'observe-traffic', 'sign-as-user-server', ...(server === undefined ? [] : ['xmpp', 'gateway', 'jabber-server'])]),
     ...(server === undefined ? { missing: { xmpp: NO_XMPP, gateway: NO_XMPP, 'jabber-server': NO_XMPP } } : {}),
     async killRegion (index) {
       killed.add(index)
       await grid.regions[index]!.kill()
+    },
+    async stopRegion (index) {
+      killed.add(index)
+      await grid.regions[index]!.stop()
     },
     async reviveRegion (index) {
       await grid.reviveRegion(index)

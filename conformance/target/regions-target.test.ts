@@ -69,6 +69,7 @@ t.test('the regions took their leases at the simulated user server, at their own
   t.same(told, [undefined, undefined], 'a region started by hand with its own key is offered neither an id nor a key file')
   t.equal(typeof target.regions[0]!.regionId, 'string', 'the first was told the id the runner assigned')
   t.notOk(target.capabilities.has('kill-region'), 'a region started by hand cannot be killed and revived by the runner')
+  t.notOk(target.capabilities.has('stop-region'), 'nor stopped by it')
 })
 
 for (const flow of run.flows) {

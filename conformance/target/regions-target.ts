@@ -147,8 +147,10 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
     regions: launches.map((l) => l.endpoint),
     playsUserServer: true,
     userServerKey: us.privateKey,
-    capabilities: new Set(['admin-settings', 'restart-user-server', 'observe-traffic', 'sign-as-user-server', ...(restartable ? ['kill-region'] : [])]),
+    capabilities: new Set(['admin-settings', 'restart-user-server', 'observe-traffic', 'sign-as-user-server', ...(restartable ? ['kill-region', 'stop-region'] : [])]),
     killRegion: restartable ? async (index) => { await launches[index]!.process?.kill() } : undefined,
+    // SIGTERM, the operator's request to shut down (README: a region's command).
+    stopRegion: restartable ? async (index) => { await launches[index]!.process?.stop() } : undefined,
     // Started again by the same command, with the same identity, key and port.
     reviveRegion: restartable ? async (index) => { await start(launches[index]!) } : undefined,
     restartUserServer: async (downMs) => { await us.restart(downMs) },

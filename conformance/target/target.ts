@@ -63,7 +63,12 @@ export type Target = {
   missing?: Partial<Record<string, string>>
   /** Crash a region without a graceful sign-off (capability kill-region). */
   killRegion?: (index: number) => Promise<void>
-  /** Start a killed region again, same identity and address, so later flows have it. */
+  /**
+   * Shut a region down in an orderly way, as its operator would (capability stop-region): it may
+   * return unread messages and end its lease (GRIDIM-LEASE-13). reviveRegion starts it again.
+   */
+  stopRegion?: (index: number) => Promise<void>
+  /** Start a killed or stopped region again, same identity and address, so later flows have it. */
   reviveRegion?: (index: number) => Promise<void>
   /**
    * Stop and start the user server on the same address (capability restart-user-server), down

@@ -100,6 +100,31 @@
  *   reconnects at once and the two apps replace each other for ever (breaks GRIDIM-XMPP-9).
  * - `websocket-xml-comments-skipped`: the gateway's WebSocket transport drops XML comments before parsing a frame,
  *   as a lenient parser does, and acts on the stanza instead of ending the stream (breaks GRIDIM-XMPP-43 and -46).
+ * - `region-ignores-retry-after`: a region retries a peer's 503 or 429 after its own short back-off, sooner than
+ *   the answer's `Retry-After` asks (breaks GRIDIM-IM-5).
+ * - `region-unknown-code-as-final`: a region takes a peer's problem whose code it does not know as a final
+ *   refusal, whatever its status: a 503 with a newer code is neither retried nor stored (breaks GRIDIM-ERR-3).
+ * - `region-upper-case-message-ids`: a region writes the messageIds it creates in upper case (breaks GRIDIM-ID-1;
+ *   only checking the traffic against the contract sees it).
+ * - `region-time-based-message-ids`: a region creates messageIds as version 1, time-based UUIDs (breaks GRIDIM-ID-2).
+ * - `region-timestamps-with-offset`: a region writes a message's `sentAt` with the offset `+00:00` instead of `Z`
+ *   (breaks GRIDIM-ID-12).
+ * - `problems-as-plain-json`: error answers carry the media type `application/json`, a framework's default, not
+ *   `application/problem+json` (breaks GRIDIM-ROLE-6 and GRIDIM-ERR-1).
+ * - `head-as-unknown-operation`: a role answers HEAD at the path of a GET operation with 404 unknown-operation, as a
+ *   router that matches methods exactly does (breaks GRIDIM-ERR-14).
+ * - `body-limit-before-routing`: a role measures every request's body before routing it, so a request to no
+ *   operation with a large body is answered 413 body-too-large, not unknown-operation (breaks GRIDIM-ERR-13).
+ * - `repeated-notice-not-accepted`: a region leaves a repeated notice out of the `accepted` of its deliverNotices
+ *   answer, counting only notices it acts on anew (breaks GRIDIM-SIGN-24).
+ * - `stack-in-5xx`: a 5xx answer carries the error's stack trace as its `detail`, as a framework's development mode
+ *   does (breaks GRIDIM-ERR-6).
+ * - `shutdown-signs-agents-off`: a region that shuts down in an orderly way calls signOff for each of its agents
+ *   before it ends its lease (breaks GRIDIM-LEASE-13).
+ * - `handover-log-dropped`: a region forgets a session as soon as it has handed the agent over, so the client
+ *   cannot finish reading the events appended before (breaks GRIDIM-CLI-21).
+ * - `event-ids-share-a-tick`: a region takes an event's id from the clock alone, so two events appended in one
+ *   millisecond share an id, and reading after the first skips the second (breaks GRIDIM-CLI-6).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -155,6 +180,19 @@ export type Fault =
   | 'gateway-no-roster-push-on-end'
   | 'gateway-replaced-stream-closed-plainly'
   | 'websocket-xml-comments-skipped'
+  | 'region-ignores-retry-after'
+  | 'region-unknown-code-as-final'
+  | 'region-upper-case-message-ids'
+  | 'region-time-based-message-ids'
+  | 'region-timestamps-with-offset'
+  | 'problems-as-plain-json'
+  | 'head-as-unknown-operation'
+  | 'body-limit-before-routing'
+  | 'repeated-notice-not-accepted'
+  | 'stack-in-5xx'
+  | 'shutdown-signs-agents-off'
+  | 'handover-log-dropped'
+  | 'event-ids-share-a-tick'
   | UserServerFault
 
 /**

@@ -62,9 +62,9 @@ export class Agents {
   readonly #departures = new Set<NodeJS.Timeout>()
   readonly #departedMs: number
 
-  constructor ({ now = Date.now, retention, departedMs = DEPARTED_MS, ...hooks }: { now?: () => number, retention?: number, departedMs?: number } & AgentHooks = {}) {
+  constructor ({ now = Date.now, retention, departedMs = DEPARTED_MS, sameTickSameId, ...hooks }: { now?: () => number, retention?: number, departedMs?: number, sameTickSameId?: boolean } & AgentHooks = {}) {
     this.#now = now
-    this.#logOptions = { now, retention }
+    this.#logOptions = { now, retention, ...(sameTickSameId === true ? { sameTickSameId } : {}) }
     this.#departedMs = departedMs
     this.#hooks = hooks
   }

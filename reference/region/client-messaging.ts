@@ -1,6 +1,5 @@
 // Client interface, 1:1 messaging (openapi/client.yaml, spec chapter 7): instant messages (seed
 // steps 9–10) and typing notifications, delivered straight to the recipient's region.
-import { randomUUID } from 'node:crypto'
 import { GridImError } from '../lib/errors/index.ts'
 import type { Agent } from './agents.ts'
 import { agentOf } from './client-auth.ts'
@@ -8,6 +7,7 @@ import type { RegionContext } from './context.ts'
 import { sendInstantMessage, type DeliveryDeps, type Outcome } from './delivery.ts'
 import { grantsSeeOnline } from './friends.ts'
 import { checkBodyLength } from './limits.ts'
+import { newMessageId, timestamp } from './message-ids.ts'
 import { relayChatState } from './chat-state-relay.ts'
 import type { ChatState, InstantMessage } from '../lib/contract/types.ts'
 import type { ClientHandlers } from './client-contract.ts'
@@ -61,13 +61,13 @@ export function messagingHandlers (ctx: RegionContext): ClientHandlers {
   return {
     clientSendInstantMessage: async (input) => {
       const agent = agentOf(ctx.agents, input)
-      const { toUserId, body, messageId = randomUUID() } = input.body
+      const { toUserId, body, messageId = newMessageId(ctx.faults) } = input.body
       checkBodyLength(body)
       if (toUserId === agent.userId) throw new GridImError('invalid-request', 'A message to oneself is not sent.') // GRIDIM-IM-2
       // GRIDIM-CLI-17: a repeat gets the first outcome and sends nothing again.
       let pending = ctx.faults.has('region-forgets-sent-ids') ? undefined : agent.sent.get(messageId) as Promise<Outcome> | undefined
       if (pending === undefined) {
-        const im: InstantMessage = { messageId, fromUserId: agent.userId, fromName: agent.name, toUserId, body, sentAt: new Date(ctx.now()).toISOString() }
+        const im: InstantMessage = { messageId, fromUserId: agent.userId, fromName: agent.name, toUserId, body, sentAt: timestamp(ctx.now(), ctx.faults) }
         pending = inOrder(`${agent.userId} ${toUserId}`, async () => await send(agent, im))
         agent.sent.set(messageId, pending)
         if (agent.sent.size > REMEMBERED_SENDS) agent.sent.delete(agent.sent.keys().next().value!)

@@ -85,7 +85,9 @@ export function sessionHandlers (ctx: RegionContext & { url: () => string }): Cl
         await takeBack(agent, err as Error)
         throw err
       }
-      agents.depart(agent) // GRIDIM-CLI-21
+      // GRIDIM-CLI-21: the old log stays readable for the read window; the fault forgets it at once.
+      if (ctx.faults.has('handover-log-dropped')) agents.drop(agent)
+      else agents.depart(agent)
       ctx.logger.debug('agent left', { userId, to: regionId })
       return { body: { regionId, regionUrl: target.url } }
     }

@@ -106,3 +106,51 @@ t.test('GRIDIM-IM-7: a refusal other than agent-not-here or a transient one is n
   await t.rejects(sendInstantMessage(im, true, deps), { code: 'not-your-agent' })
   t.same(peer.ops(), ['deliverInstantMessage'])
 })
+
+/** A peer's transient answer as the peer client throws it: with the Retry-After it asked for, and the code it carried. */
+function peerAnswer (code: 'unavailable' | 'rate-limited', status: number, retryAfterMs?: number, carried: string = code): () => never {
+  return () => {
+    const err = new GridImError(code)
+    err.peerAnswer = { status, code: carried, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }
+    throw err
+  }
+}
+
+async function sendScripted (script: unknown[], faults?: ReadonlySet<'region-ignores-retry-after' | 'region-unknown-code-as-final'>): Promise<{ sleeps: number[], peer: FakePeer, result: Promise<unknown> }> {
+  const peer = new FakePeer(() => { const next = script.shift(); return typeof next === 'function' ? next() : next })
+  const cache = new LocationCache()
+  const im = message()
+  cache.set(im.toUserId, R2)
+  const sleeps: number[] = []
+  const result = sendInstantMessage(im, true, { regionId: HERE, peer, userServer: userServerCaller(peer, USER_SERVER_URL), cache, deliverLocally: () => null, sleep: async (ms) => { sleeps.push(ms) }, faults })
+  await result.catch(() => {})
+  return { sleeps, peer, result }
+}
+
+t.test('GRIDIM-IM-5: a retry waits at least as long as the peer\'s Retry-After asks', async (t) => {
+  const { sleeps, result } = await sendScripted([peerAnswer('unavailable', 503, 1000), peerAnswer('rate-limited', 429, 2000), { status: 'delivered' }])
+  t.match(await result, { result: 'delivered' })
+  t.same(sleeps, [1000, 2000], 'the back-off is raised to what each answer asked')
+  const short = await sendScripted([peerAnswer('unavailable', 503, 0), { status: 'delivered' }])
+  t.same(short.sleeps, [100], 'a Retry-After shorter than the back-off leaves the back-off')
+  const ignored = await sendScripted([peerAnswer('unavailable', 503, 1000), { status: 'delivered' }], new Set(['region-ignores-retry-after']))
+  t.same(ignored.sleeps, [100], 'the fault retries after its own back-off')
+})
+
+t.test('GRIDIM-IM-5: a peer that asks for a longer wait than a send can last gets the message stored at once', async (t) => {
+  const { sleeps, peer, result } = await sendScripted([peerAnswer('unavailable', 503, 60_000), { stored: true }])
+  t.match(await result, { result: 'stored' })
+  t.same(sleeps, [])
+  t.same(peer.ops(), ['deliverInstantMessage', 'storeOfflineMessage'])
+})
+
+t.test('GRIDIM-ERR-3: a 5xx with a code this version does not know is transient; the fault takes it as final', async (t) => {
+  const { peer, result } = await sendScripted([peerAnswer('unavailable', 503, undefined, 'overloaded'), { status: 'delivered' }])
+  t.match(await result, { result: 'delivered' })
+  t.same(peer.ops(), ['deliverInstantMessage', 'deliverInstantMessage'])
+  const faulty = await sendScripted([peerAnswer('unavailable', 503, undefined, 'overloaded')], new Set(['region-unknown-code-as-final']))
+  await t.rejects(faulty.result, { code: 'unavailable' })
+  t.same(faulty.peer.ops(), ['deliverInstantMessage'])
+  const known = await sendScripted([peerAnswer('unavailable', 503), { status: 'delivered' }], new Set(['region-unknown-code-as-final']))
+  t.match(await known.result, { result: 'delivered' }, 'a known code is unaffected by the fault')
+})

@@ -22,6 +22,9 @@ export type LocalResult = Schema<'DeliveryStatus'>['status']
 /** Refusals worth repeating with the same messageId (GRIDIM-IM-5); a timeout is `unavailable`. */
 const TRANSIENT = new Set(['unavailable', 'rate-limited', 'internal'])
 
+/** The longest Retry-After a retry waits for; a peer that asks for more gets the message stored (GRIDIM-IM-5). */
+export const MAX_RETRY_AFTER_MS = 10_000
+
 export type DeliveryDeps = {
   regionId: string
   peer: Peer
@@ -108,7 +111,11 @@ async function attempt (im: InstantMessage, location: CachedLocation, deps: Deli
       if (err.code === 'agent-not-here' || err.code === 'lease-expired') return 'stale'
       if (!transient(err, deps.faults)) throw err
       if (n >= attempts || deps.faults?.has('region-stores-without-retry')) return 'exhausted'
-      await sleep((deps.backoffMs ?? 100) * 2 ** (n - 1))
+      // GRIDIM-IM-5: never sooner than the peer's Retry-After asks. A wait longer than a client's
+      // send can last is not made: the message is stored at once, as after the last retry.
+      const asked = deps.faults?.has('region-ignores-retry-after') === true ? undefined : err.peerAnswer?.retryAfterMs
+      if (asked !== undefined && asked > MAX_RETRY_AFTER_MS) return 'exhausted'
+      await sleep(Math.max((deps.backoffMs ?? 100) * 2 ** (n - 1), asked ?? 0))
     }
   }
 }
@@ -116,6 +123,9 @@ async function attempt (im: InstantMessage, location: CachedLocation, deps: Deli
 /** GRIDIM-IM-5, GRIDIM-IM-7; the faults region-gives-up-on-internal and region-retries-any-refusal bend it. */
 function transient (err: GridImError, faults: ReadonlySet<Fault> | undefined): boolean {
   if (faults?.has('region-gives-up-on-internal') && err.code === 'internal') return false
+  // GRIDIM-ERR-3: a code this version does not know counts by its status class (the peer client
+  // maps a 5xx to unavailable); the fault takes every unknown code as final.
+  if (faults?.has('region-unknown-code-as-final') && err.peerAnswer?.code !== undefined && err.peerAnswer.code !== err.code) return false
   if (faults?.has('region-retries-any-refusal')) return true
   return TRANSIENT.has(err.code)
 }

@@ -27,6 +27,14 @@ t.test('GRIDIM-CLI-6: cursors increase strictly even when events share a clock t
   t.same(new EventLog<LoggedEvent>().after(), { events: [], cursor: '0' })
 })
 
+t.test('the fault event-ids-share-a-tick gives two events of one millisecond one id', async (t) => {
+  const log = new EventLog<LoggedEvent>({ now: clock().now, sameTickSameId: true })
+  const a = log.append('x', 1)
+  const b = log.append('x', 2)
+  t.equal(a.id, b.id)
+  t.same(log.after(a.id).events, [], 'reading after the first skips the second')
+})
+
 t.test('a client resumes from its cursor and gets exactly what it missed', async (t) => {
   const c = clock()
   const log = new EventLog<LoggedEvent>({ now: c.now })

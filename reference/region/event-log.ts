@@ -22,6 +22,11 @@ export type EventLogOptions = {
   maxAgeMs?: number
   /** Milliseconds since the epoch. */
   now?: () => number
+  /**
+   * The deliberate fault event-ids-share-a-tick (reference/lib/faults.ts): two events of one
+   * millisecond get the same id, as a cursor taken from the clock alone does.
+   */
+  sameTickSameId?: boolean
 }
 
 /** Memory bound under a flood, far above what rate limits let through in 10 minutes. */
@@ -33,13 +38,15 @@ export class EventLog<E extends LoggedEvent = ClientEvent> {
   readonly #retention: number
   readonly #maxAgeMs: number
   readonly #now: () => number
+  readonly #sameTickSameId: boolean
   readonly #events: Array<{ seq: number, event: E, ms: number }> = []
   readonly #listeners = new Set<Listener<E>>()
   #last = 0
   #discarded = false
   #closed = false
 
-  constructor ({ retention = 1000, maxAgeMs = 10 * 60_000, now = Date.now }: EventLogOptions = {}) {
+  constructor ({ retention = 1000, maxAgeMs = 10 * 60_000, now = Date.now, sameTickSameId = false }: EventLogOptions = {}) {
+    this.#sameTickSameId = sameTickSameId
     if (!Number.isInteger(retention) || retention < 1) throw new RangeError('retention must be a positive integer')
     this.#retention = retention
     this.#maxAgeMs = maxAgeMs
@@ -66,7 +73,8 @@ export class EventLog<E extends LoggedEvent = ClientEvent> {
   append<T extends E['type']> (type: T, data: EventData<E, T>, keep?: (event: E) => void): E {
     if (this.#closed) throw new Error('the event log is closed')
     const ms = this.#now()
-    const seq = Math.max(this.#last + 1, ms * 1000)
+    // GRIDIM-CLI-6: never an id used before, and after every earlier one.
+    const seq = Math.max(this.#last + (this.#sameTickSameId ? 0 : 1), ms * 1000)
     // An E by construction, `data` being what type T carries (TypeScript cannot follow that correlation).
     const entry: LoggedEvent = { id: String(seq), type, at: new Date(ms).toISOString(), data }
     const event = entry as E

@@ -110,11 +110,13 @@ export class Inbox {
         notHere.add(notice.toUserId)
         continue
       }
-      accepted++
+      // GRIDIM-SIGN-24: a repeat counts as accepted too; the fault counts only what it acts on anew.
+      if (!this.#faults.has('repeated-notice-not-accepted')) accepted++
       if (!this.#notices.add(notice.noticeId) && !this.#faults.has('region-repeats-notices')) {
         this.#metrics.duplicate++
         continue
       }
+      if (this.#faults.has('repeated-notice-not-accepted')) accepted++
       const { type, toUserId, ...data } = notice
       log.append(type, data)
       // GRIDIM-LOC-5: a user gone offline is no longer where the cache says.

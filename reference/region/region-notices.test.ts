@@ -30,6 +30,14 @@ t.test('GRIDIM-SIGN-19, GRIDIM-SIGN-24: a repeated noticeId is acknowledged, and
   t.equal(ada.log.size, 1)
 })
 
+t.test('the fault repeated-notice-not-accepted leaves a repeat out of accepted', async (t) => {
+  const g = await testRegion(t, { faults: new Set(['repeated-notice-not-accepted']) })
+  const ada = g.admit()
+  const notice = presence(ada.userId, uuid())
+  t.same((await g.fromUserServer('POST', '/notices', { notices: [notice] })).result, { accepted: 1, notHere: [] })
+  t.same((await g.fromUserServer('POST', '/notices', { notices: [notice] })).result, { accepted: 0, notHere: [] })
+})
+
 t.test('GRIDIM-SEC-9: only the user server may send notices or group messages', async (t) => {
   const g = await testRegion(t)
   const ada = g.admit()

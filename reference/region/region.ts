@@ -86,6 +86,7 @@ export function createRegion (options: RegionOptions) {
   const returns = new UnreadReturns({ store: messages, userServer, logger, firstRetryMs: options.returnRetryMs })
   const agents = new Agents({
     now,
+    sameTickSameId: faults.has('event-ids-share-a-tick'),
     onAdmitted: (agent) => {
       if (!messages.open) return
       messages.bind(agent.userId, agent.sessionId)
@@ -215,6 +216,9 @@ export function createRegion (options: RegionOptions) {
      */
     async stop (): Promise<void> {
       if (halted) return
+      // GRIDIM-LEASE-13: no signOff per agent; the fault signs each one off first, as a region
+      // that reads GRIDIM-SIGN-12 alone would.
+      if (faults.has('shutdown-signs-agents-off')) for (const agent of agents.list()) await signOffAgent(ctx, agent).catch(() => {})
       for (const agent of agents.list()) returns.ended(agent.sessionId)
       agents.endDepartures()
       await returns.flush()
@@ -227,6 +231,8 @@ export function createRegion (options: RegionOptions) {
      */
     async kill (): Promise<void> {
       lease.stop()
+      // Already stopped (an orderly shutdown before): nothing is left to halt.
+      if (halted) return
       await halt()
     },
     signOffIdle

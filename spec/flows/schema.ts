@@ -138,7 +138,10 @@ const NoEventExpectation = Type.Object({
 const ResponseExpectation = Type.Object({
   kind: Type.Literal('response'),
   status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
-  match: Type.Optional(Args)
+  match: Type.Optional(Args),
+  discreet: Type.Optional(Type.Literal(true, {
+    description: 'The answer is an error answer that reveals no internal detail: no stack trace, query, source file path, network address or URL in any of its strings (GRIDIM-ERR-6).'
+  }))
 }, { additionalProperties: false })
 
 const StateExpectation = Type.Object({
@@ -152,7 +155,11 @@ const ExchangeExpectation = Type.Object({
   operation: OperationId,
   from: Name,
   to: Name,
-  count: Type.Optional(Type.Integer({ minimum: 0 }))
+  count: Type.Optional(Type.Integer({ minimum: 0 })),
+  spacedMs: Type.Optional(Type.Integer({
+    minimum: 1,
+    description: 'Each such exchange went out at least this many milliseconds after the one before it (a retry that waits as Retry-After asks).'
+  }))
 }, { additionalProperties: false })
 
 const StanzaExpectation = Type.Object({
@@ -184,9 +191,17 @@ const StreamErrorExpectation = Type.Object({
   description: 'Met when the gateway ends a stream of the IM-only xmpp-user `for` (any of its clients in this flow) with this stream error (RFC 6120 §4.9; over BOSH inside the terminate body, XEP-0206 §6), since the latest step whose `do` can change state began.'
 })
 
+const TrafficExpectation = Type.Object({
+  kind: Type.Literal('traffic'),
+  of: Name
+}, {
+  additionalProperties: false,
+  description: 'Every HTTP message of the role `of` the runner has seen in the flow so far (requests it sent, answers it gave) matches the OpenAPI documents in what the outcome\'s requirements say (GRIDIM-ROLE-6, -9, GRIDIM-ID-1, -12); fails when one does not, or when none was seen. Judged after the step\'s other expectations.'
+})
+
 export const Expectation = Type.Union([
   EventExpectation, NoEventExpectation, ResponseExpectation,
-  StateExpectation, ExchangeExpectation, StanzaExpectation, NoStanzaExpectation, StreamErrorExpectation
+  StateExpectation, ExchangeExpectation, StanzaExpectation, NoStanzaExpectation, StreamErrorExpectation, TrafficExpectation
 ])
 
 export const Outcome = Type.Object({
@@ -214,7 +229,7 @@ export const Flow = Type.Object({
   summary: Type.String({ minLength: 1 }),
   needs: Type.Optional(Type.Array(Type.Union([
     Type.Literal('xmpp'), Type.Literal('jabber-server'), Type.Literal('gateway'),
-    Type.Literal('kill-region'), Type.Literal('restart-user-server'), Type.Literal('admin-settings'),
+    Type.Literal('kill-region'), Type.Literal('stop-region'), Type.Literal('restart-user-server'), Type.Literal('admin-settings'),
     Type.Literal('sign-as-user-server')
   ]))),
   actors: Type.Record(Name, Actor),

@@ -12,9 +12,18 @@ export type Problem = {
   [extension: string]: unknown
 }
 
+/**
+ * What a peer's error answer said, when a GridImError stands for one: its status, the code it
+ * carried (which may be one this version does not know, GRIDIM-ERR-3) and how long its
+ * `Retry-After` asked the caller to wait (GRIDIM-IM-5). Never part of a problem this role sends.
+ */
+export type PeerAnswer = { status: number, code?: string, retryAfterMs?: number }
+
 export class GridImError extends Error {
   readonly code: ErrorCode
   readonly extensions: Record<string, unknown>
+  /** Set by the peer client when the error is a peer's answer. */
+  peerAnswer?: PeerAnswer
 
   constructor (code: ErrorCode, detail?: string, extensions: Record<string, unknown> = {}) {
     super(detail ?? ERROR_CODES[code].title)

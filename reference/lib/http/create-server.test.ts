@@ -153,6 +153,40 @@ t.test('GRIDIM-ERR-14: HEAD at the path of a GET operation is answered as the GE
   t.notMatch(end.data, /world/, 'no content')
 })
 
+t.test('the faults of a late router: HEAD unknown, a body measured before routing; problems as plain JSON', async (t) => {
+  const ask = async (port: number, request: string): Promise<string> => {
+    const { socket, ended } = openSocket(port, 5000)
+    socket.write(request)
+    return (await ended).data
+  }
+  const head = await ask(await listening(t, new Set(['head-as-unknown-operation'])), 'HEAD /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+  t.equal(statusOf(head), 404, 'HEAD is unknown-operation under head-as-unknown-operation')
+  const early = await listening(t, new Set(['body-limit-before-routing']))
+  const big = `POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 70000\r\nConnection: close\r\n\r\n${'x'.repeat(70_000)}`
+  t.equal(statusOf(await ask(early, big)), 413, 'body-too-large before routing under body-limit-before-routing')
+  t.equal(statusOf(await ask(early, 'GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')), 200, 'a small request is routed as usual')
+  const plain = await ask(await listening(t, new Set(['problems-as-plain-json'])), 'GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+  t.match(plain, /content-type: application\/json/i, 'a problem labelled application/json under problems-as-plain-json')
+  t.match(plain, /"code":"unknown-operation"/)
+})
+
+t.test('GRIDIM-ERR-6: an unexpected failure is 500 internal with no detail; the fault stack-in-5xx shows the stack', async (t) => {
+  const answer = async (faults?: ReadonlySet<Fault>): Promise<string> => {
+    const server = createServer({ logger: createLogger({}, () => {}), timeouts: TIMEOUTS, faults })
+    server.route({ method: 'GET', path: '/broken', handler: () => { throw new Error('disk /var/lib/gridim full') } })
+    await server.start()
+    t.teardown(() => server.stop({ timeout: 100 }))
+    const { socket, ended } = openSocket((server.listener.address() as AddressInfo).port, 5000)
+    socket.write('GET /broken HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    return (await ended).data
+  }
+  const plain = await answer()
+  t.equal(statusOf(plain), 500)
+  t.match(plain, /"code":"internal"/)
+  t.notMatch(plain, /"detail"/, 'nothing of the failure is told')
+  t.match(await answer(new Set(['stack-in-5xx'])), /"detail":"[^"]*\\n\s+at /, 'the stack, under the fault')
+})
+
 t.test('timeouts that contradict each other are a setup mistake', async (t) => {
   t.throws(() => httpListener({ headersMs: 2000, requestMs: 1000 }), /headersMs <= requestMs/)
   t.throws(() => httpListener({ idleMs: 0 }))

@@ -40,8 +40,13 @@ const BOOM_CODES: Record<number, ErrorCode> = {
   503: 'unavailable'
 }
 
-function toProblemResponse (request: Request, h: ResponseToolkit, error: GridImError) {
-  return h.response(error.toProblem(request.path)).code(error.status).type('application/problem+json')
+function toProblemResponse (request: Request, h: ResponseToolkit, error: GridImError, faults: ReadonlySet<Fault>) {
+  // GRIDIM-ERR-1, GRIDIM-ROLE-6; the fault labels problems as a framework's default JSON does.
+  const type = faults.has('problems-as-plain-json') ? 'application/json' : 'application/problem+json'
+  const problem = error.toProblem(request.path)
+  // GRIDIM-ERR-6; the fault answers a 5xx with the stack, as a framework's development mode does.
+  if (faults.has('stack-in-5xx') && error.status >= 500) problem.detail = error.stack
+  return h.response(problem).code(error.status).type(type)
 }
 
 export function createServer (options: ServerOptions): Server {
@@ -54,6 +59,16 @@ export function createServer (options: ServerOptions): Server {
     routes: { timeout: { server: false, socket: false } },
     router: { stripTrailingSlash: true }
   })
+
+  // Two faults of servers whose router comes late: a HEAD matched only to HEAD routes (GRIDIM-ERR-14),
+  // and a body limit applied to every request before routing (GRIDIM-ERR-13).
+  if (faults.has('head-as-unknown-operation') || faults.has('body-limit-before-routing')) {
+    server.ext('onRequest', (request, h) => {
+      if (faults.has('head-as-unknown-operation') && request.method === 'head') throw new GridImError('unknown-operation', `no operation at HEAD ${request.path}`)
+      if (faults.has('body-limit-before-routing') && Number(request.headers['content-length'] ?? 0) > maxBodyBytes) throw new GridImError('body-too-large', `the request body is over ${maxBodyBytes} bytes`)
+      return h.continue
+    })
+  }
 
   // GRIDIM-LIM-3, GRIDIM-ERR-7: the size of the body is the first thing checked, for every
   // method. hapi reads no body for GET and HEAD, so those are measured here (and dropped).
@@ -73,13 +88,13 @@ export function createServer (options: ServerOptions): Server {
 
   server.ext('onPreResponse', (request, h) => {
     const response = request.response
-    if (response instanceof GridImError) return toProblemResponse(request, h, response)
+    if (response instanceof GridImError) return toProblemResponse(request, h, response, faults)
     if (!('isBoom' in response) || !response.isBoom) return h.continue
     const status = response.output.statusCode
     const code = BOOM_CODES[status]
-    if (code !== undefined) return toProblemResponse(request, h, new GridImError(code, status === 404 ? `no operation at ${request.method.toUpperCase()} ${request.path}` : undefined))
+    if (code !== undefined) return toProblemResponse(request, h, new GridImError(code, status === 404 ? `no operation at ${request.method.toUpperCase()} ${request.path}` : undefined), faults)
     options.logger.error('request failed', { route: request.route.settings.id ?? request.path, error: response.message, stack: response.stack })
-    return toProblemResponse(request, h, new GridImError('internal'))
+    return toProblemResponse(request, h, new GridImError('internal'), faults)
   })
 
   return server

@@ -4,7 +4,7 @@
 import t, { type Test } from 'tap'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { PeerClient } from './peer-client.ts'
+import { PeerClient, retryAfterMs } from './peer-client.ts'
 
 async function serve (t: Test, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string, server: Server, sockets: Set<Socket> }> {
   const server = createServer(handler)
@@ -76,4 +76,29 @@ t.test('failures are unavailable: refused, timed out, not JSON, too large; probl
   await new Promise<void>((resolve) => server.close(() => resolve()))
   server.closeAllConnections()
   await t.rejects(client.call(`http://127.0.0.1:${port}`, 'adminUpdateSettings', { body: settings }), { code: 'unavailable', message: /ECONNREFUSED/ })
+})
+
+t.test('an error answer keeps what the peer said: status, its code (known or not) and Retry-After (GRIDIM-ERR-3, GRIDIM-IM-5)', async (t) => {
+  const client = new PeerClient({ timeoutMs: 2000 })
+  const { url } = await serve(t, (req, res) => {
+    req.resume()
+    const which = req.headers['x-case']
+    if (which === 'newer') { problem(res, 503, { type: 'urn:gridim:problem:overloaded', title: 'Overloaded', status: 503, code: 'overloaded' }); return }
+    if (which === 'newer-4xx') { problem(res, 422, { type: 'urn:gridim:problem:quota-exceeded', title: 'Quota', status: 422, code: 'quota-exceeded' }); return }
+    res.writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': '3' })
+    res.end(JSON.stringify({ type: 'urn:gridim:problem:rate-limited', title: 'Slow down', status: 429, code: 'rate-limited' }))
+  })
+  const caught = async (which: string): Promise<unknown> => await client.call(url, 'adminUpdateSettings', { body: settings, headers: { 'x-case': which } }).catch((err: unknown) => err)
+  t.match(await caught('limited'), { code: 'rate-limited', peerAnswer: { status: 429, code: 'rate-limited', retryAfterMs: 3000 } })
+  t.match(await caught('newer'), { code: 'unavailable', peerAnswer: { status: 503, code: 'overloaded' } }, 'an unknown 5xx code is read as unavailable')
+  t.match(await caught('newer-4xx'), { code: 'invalid-request', peerAnswer: { status: 422, code: 'quota-exceeded' } }, 'an unknown 4xx code as a final refusal')
+})
+
+t.test('Retry-After is delay-seconds or an HTTP-date (RFC 9110 §10.2.3)', async (t) => {
+  const now = Date.parse('2026-01-01T00:00:00Z')
+  t.equal(retryAfterMs(undefined, now), undefined)
+  t.equal(retryAfterMs(' 2 ', now), 2000)
+  t.equal(retryAfterMs('Thu, 01 Jan 2026 00:00:05 GMT', now), 5000)
+  t.equal(retryAfterMs('Wed, 31 Dec 2025 23:59:00 GMT', now), 0, 'a date in the past asks for no wait')
+  t.equal(retryAfterMs('soon', now), undefined)
 })

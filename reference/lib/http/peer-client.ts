@@ -81,7 +81,19 @@ const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
  */
 const AGENTS = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) } as const
 
-type RawResponse = { status: number, contentType: string | undefined, text: string }
+type RawResponse = { status: number, contentType: string | undefined, text: string, retryAfter?: string }
+
+/**
+ * A `Retry-After` field value (RFC 9110 §10.2.3) as milliseconds from `now`: delay-seconds or an
+ * HTTP-date; undefined when absent or unreadable.
+ */
+export function retryAfterMs (value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined
+  const text = value.trim()
+  if (/^\d+$/.test(text)) return Number(text) * 1000
+  const at = Date.parse(text)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+}
 
 function sendOnce (url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
@@ -110,7 +122,8 @@ function sendOnce (url: URL, method: string, headers: Record<string, string>, bo
       res.on('error', fail)
       res.on('end', () => {
         clearTimeout(timer)
-        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], text })
+        const retryAfter = res.headers['retry-after']
+        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], text, ...(retryAfter === undefined ? {} : { retryAfter }) })
       })
     })
     req.end(body)
@@ -214,7 +227,12 @@ export class PeerClient {
     }
     report(response.status, parsed, contentType)
     if (response.status >= 400) {
-      throw GridImError.fromProblem(parsed) ?? new GridImError(response.status >= 500 ? 'unavailable' : 'invalid-request', `${operationId}: status ${response.status}`)
+      // GRIDIM-ERR-3: a code this version does not know is acted on by its status class.
+      const err = GridImError.fromProblem(parsed) ?? new GridImError(response.status >= 500 ? 'unavailable' : 'invalid-request', `${operationId}: status ${response.status}`)
+      const code = (parsed as { code?: unknown } | undefined)?.code
+      const wait = retryAfterMs(response.retryAfter)
+      err.peerAnswer = { status: response.status, ...(typeof code === 'string' ? { code } : {}), ...(wait === undefined ? {} : { retryAfterMs: wait }) }
+      throw err
     }
     return { status: response.status, body: parsed as T }
   }
