@@ -155,8 +155,11 @@ export class LinkControl {
 
   /** GRIDIM-XMPP-4: a ping follows the last message stanza the component wrote, within 5 s. */
   async awaitPing (): Promise<Record<string, unknown>> {
+    // The message may still be on its way over the socket when the step that caused it is answered.
+    const linked = this.port.last('linked')?.position ?? 0
+    await this.port.waitFor(linked, (events) => events.find((e) => e.kind === 'message'), 1000)
     const last = this.port.last('message')
-    if (last === undefined) throw new Error('the gateway wrote no message stanza to ping after')
+    if (last === undefined || last.position < linked) throw new Error('the gateway wrote no message stanza on this link to ping after')
     const message = last.event
     const ping = await this.port.waitFor(last.position + 1, (list) => list.find((e) => e.kind === 'ping'), message.at + ACK_PING_MS + MEASURE_SLACK_MS - Date.now())
     return ping === undefined ? { pinged: false } : { pinged: true, withinMs: ping.at - message.at <= ACK_PING_MS + MEASURE_SLACK_MS }
