@@ -49,7 +49,7 @@ const SIMULATED_DOMAIN = 'jabber.localhost'
  * -3), so a silent or broken link is noticed and mended within a second or two. The gateway
  * declares them to the runner, which bounds its waits by them.
  */
-const LINK_TIMINGS = { keepAliveMs: 250, idlePingMs: 500, pingTimeoutMs: 1500, ackDelayMs: 200, backoff: { initialMs: 50, maxMs: 500 } }
+const LINK_TIMINGS = { keepAliveMs: 250, idlePingMs: 300, pingTimeoutMs: 1000, ackDelayMs: 200, backoff: { initialMs: 50, maxMs: 500 } }
 const DECLARED_LINK_TIMINGS = { idlePingMs: LINK_TIMINGS.idlePingMs, pingTimeoutMs: LINK_TIMINGS.pingTimeoutMs, retryStartMs: LINK_TIMINGS.backoff.initialMs }
 
 /** The Jabber server of the run: its component port and domain, its endpoint for the runner, how to stop it. */
