@@ -47,9 +47,11 @@ const SIMULATED_DOMAIN = 'jabber.localhost'
 /**
  * The reference gateway's link timers in this grid: far below the spec's bounds (GRIDIM-XMPP-2,
  * -3), so a silent or broken link is noticed and mended within a second or two. The gateway
- * declares them to the runner, which bounds its waits by them.
+ * declares them to the runner, which bounds its waits by them. The ping timeout leaves a flow
+ * time to have a message written to a silent link before the gateway gives the link up
+ * (x-xmpp-message-in-flight-resent), even on a loaded machine.
  */
-const LINK_TIMINGS = { keepAliveMs: 250, idlePingMs: 300, pingTimeoutMs: 1000, ackDelayMs: 200, backoff: { initialMs: 50, maxMs: 500 } }
+const LINK_TIMINGS = { keepAliveMs: 250, idlePingMs: 300, pingTimeoutMs: 1500, ackDelayMs: 200, backoff: { initialMs: 50, maxMs: 500 } }
 const DECLARED_LINK_TIMINGS = { idlePingMs: LINK_TIMINGS.idlePingMs, pingTimeoutMs: LINK_TIMINGS.pingTimeoutMs, retryStartMs: LINK_TIMINGS.backoff.initialMs }
 
 /** The Jabber server of the run: its component port and domain, its endpoint for the runner, how to stop it. */
