@@ -11,8 +11,11 @@ import { startEmbeddedTarget } from './target/embedded.ts'
 
 const XMPP_NEEDS = new Set(['xmpp', 'gateway', 'jabber-server'])
 
+/** The XMPP flows a real Jabber server can take part in: not those where the runner must play it (control-jabber-server). */
 export function xmppFlowIds (): string[] {
-  return loadFlows().flows.filter(({ flow }) => (flow.needs ?? []).some((n) => XMPP_NEEDS.has(n))).map(({ flow }) => flow.id)
+  return loadFlows().flows
+    .filter(({ flow }) => (flow.needs ?? []).some((n) => XMPP_NEEDS.has(n)) && !(flow.needs ?? []).includes('control-jabber-server'))
+    .map(({ flow }) => flow.id)
 }
 
 export function testXmppFlows (server: 'prosody' | 'ejabberd'): void {

@@ -13,11 +13,11 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type Server, type Socket } from 'node:net'
 import { Element } from 'ltx'
 import { errorReply, iqResult } from '../../reference/xmpp/c2s/iq.ts'
-import { handshakeDigest } from '../../reference/xmpp/component/handshake.ts'
-import { bareJid, NS_CLIENT, NS_COMPONENT, parseStanzaXml, resourceOf, StreamError } from '../../reference/xmpp/stanza/index.ts'
-import { CLOSE_STREAM_XML, openStreamXml, streamErrorElement, XmlStreamParser } from '../../reference/xmpp/stream/index.ts'
+import { bareJid, NS_CLIENT, NS_COMPONENT, parseStanzaXml, resourceOf } from '../../reference/xmpp/stanza/index.ts'
 import type { JabberAccount, JabberRosterItem, JabberServerEndpoint } from '../target/target.ts'
 import type { Login, XmppConnection } from '../xmpp/connection.ts'
+import { ComponentPort } from './component-port.ts'
+import { LinkControl, type LinkTimings } from './link-control.ts'
 
 const NS_ROSTER = 'jabber:iq:roster'
 const NS_PING = 'urn:xmpp:ping'
@@ -70,16 +70,24 @@ export class SimulatedJabberServer {
   readonly #accounts = new Map<string, Account>()
   readonly #server: Server
   readonly #sockets = new Set<Socket>()
-  #link: Socket | undefined
-  #streams = 0
-  /** Handshakes accepted, for tests and reports. */
-  handshakes = 0
+  /** The component link (XEP-0114), which the runner may also break, silence or refuse. */
+  readonly port: ComponentPort
 
   constructor (options: SimulatedJabberServerOptions) {
     this.domain = options.domain.toLowerCase()
     this.#component = { domain: options.component.domain.toLowerCase(), secret: options.component.secret }
-    this.#server = createServer((socket) => this.#accept(socket))
+    this.port = new ComponentPort({ component: this.#component, route: (el) => this.#route(el) })
+    this.#server = createServer((socket) => {
+      this.#sockets.add(socket)
+      socket.on('close', () => this.#sockets.delete(socket))
+      this.port.serve(socket)
+    })
   }
+
+  /** Handshakes accepted, for tests and reports. */
+  get handshakes (): number { return this.port.handshakes }
+  /** The domain of the component that may link (the gateway domain). */
+  get componentDomain (): string { return this.#component.domain }
 
   /** Listens for the component on loopback; returns the port. */
   async listen (port = 0, host = '127.0.0.1'): Promise<number> {
@@ -90,10 +98,11 @@ export class SimulatedJabberServer {
     return (this.#server.address() as { port: number }).port
   }
 
-  get linked (): boolean { return this.#link !== undefined }
+  get linked (): boolean { return this.port.linked }
 
   async close (): Promise<void> {
     for (const account of this.#accounts.values()) if (account.session) this.#endSession(account.session)
+    this.port.close()
     for (const socket of this.#sockets) socket.destroy()
     await new Promise<void>((resolve) => this.#server.close(() => resolve()))
   }
@@ -306,12 +315,9 @@ export class SimulatedJabberServer {
     const domain = to.slice(to.indexOf('@') + 1).split('/')[0]!
     if (domain === this.domain) { this.#toLocal(el, to); return }
     if (domain === this.#component.domain) {
-      if (this.#link !== undefined) {
-        const copy = parseStanzaXml(el.toString())
-        if (copy.attrs.xmlns === NS_CLIENT) delete copy.attrs.xmlns
-        this.#link.write(copy.toString())
-        return
-      }
+      const copy = parseStanzaXml(el.toString())
+      if (copy.attrs.xmlns === NS_CLIENT) delete copy.attrs.xmlns
+      if (this.port.write(copy)) return
       this.#bounce(el, 'service-unavailable', `the component ${this.#component.domain} is not connected`)
       return
     }
@@ -420,59 +426,17 @@ export class SimulatedJabberServer {
     }
     this.#bounce(el, 'service-unavailable', 'not served by this simulated server')
   }
-
-  // --- the component link (XEP-0114) ------------------------------------------------------------
-
-  #accept (socket: Socket): void {
-    this.#sockets.add(socket)
-    const id = `gridim-${++this.#streams}-${randomBytes(6).toString('hex')}`
-    let authenticated = false
-    const fail = (error: StreamError): void => {
-      if (socket.destroyed) return
-      socket.end(streamErrorElement(error).toString() + CLOSE_STREAM_XML)
-    }
-    socket.on('error', () => {})
-    socket.on('close', () => {
-      this.#sockets.delete(socket)
-      if (this.#link === socket) this.#link = undefined
-    })
-    const parser = new XmlStreamParser({
-      open: (header) => {
-        socket.write(openStreamXml({ xmlns: NS_COMPONENT, from: header.to, id }))
-        if (header.xmlns !== NS_COMPONENT) fail(new StreamError('invalid-namespace', `the component namespace is ${NS_COMPONENT}`))
-        else if (header.to?.toLowerCase() !== this.#component.domain) fail(new StreamError('host-unknown', `no component ${header.to ?? '(none)'} is configured here`))
-      },
-      element: (el) => {
-        if (!authenticated) {
-          if (el.name !== 'handshake' || el.getText() !== handshakeDigest(id, this.#component.secret)) { fail(new StreamError('not-authorized', 'wrong handshake (XEP-0114 §3)')); return }
-          authenticated = true
-          this.handshakes++
-          // A new link replaces an older one that has not noticed its end yet.
-          if (this.#link !== undefined && this.#link !== socket) this.#link.destroy()
-          this.#link = socket
-          socket.write('<handshake/>')
-          return
-        }
-        const from = String(el.attrs.from ?? '').toLowerCase()
-        const fromDomain = from.slice(from.indexOf('@') + 1).split('/')[0]
-        // RFC 6120 §8.1.2.1, XEP-0114: a component may only send from its own domain.
-        if (fromDomain !== this.#component.domain) { fail(new StreamError('invalid-from', `from must be at ${this.#component.domain}`)); return }
-        if (el.attrs.xmlns === NS_COMPONENT) delete el.attrs.xmlns
-        this.#route(el)
-      },
-      close: () => { socket.end(CLOSE_STREAM_XML) }
-    })
-    socket.on('data', (chunk: Buffer) => {
-      try { parser.write(chunk) } catch (error) { fail(error instanceof StreamError ? error : new StreamError('not-well-formed', String(error))) }
-    })
-  }
 }
 
-/** The server as a target's Jabber server: fresh accounts, seeded rosters, in-process logins. */
-export function simulatedEndpoint (server: SimulatedJabberServer): JabberServerEndpoint {
+/**
+ * The server as a target's Jabber server: fresh accounts, seeded rosters, in-process logins, and
+ * the component link under the runner's control; `timings`: what the gateway says it waits.
+ */
+export function simulatedEndpoint (server: SimulatedJabberServer, timings?: LinkTimings): JabberServerEndpoint {
   return {
     kind: 'simulated',
     domain: server.domain,
+    link: new LinkControl(server.port, { server: server.domain, component: server.componentDomain }, timings),
     createAccount: () => server.createAccount(),
     addRosterItem: (user, item) => server.addRosterItem(user, item),
     connect: (login) => server.connect(login)

@@ -18,6 +18,7 @@ import { BOSH_BODY_SPOILS, probeBosh, type BoshBodySpoil } from './bosh-probe.ts
 import { DEFAULT_PAGE_ORIGINS, fromPage, PAGE_REQUESTS, type PageRequest } from './browser-page.ts'
 import { probeSlowClients } from './slow-clients.ts'
 import { HANDSHAKES, handshakeHeaders, openWebSocket, type Handshake } from './websocket-probe.ts'
+import { jabberServerAction, restartGatewayAction } from './jabber-actions.ts'
 import { resolveValue } from './vars.ts'
 
 type TeleportAnswer = SuccessBody<AllOperations['clientTeleport']>
@@ -151,6 +152,10 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       ctx.record({ kind: 'runner', operationId: 'region-answers', from: 'runner', to: name })
       return { status: 200, body: undefined }
     }
+    case 'jabber-server':
+      return await jabberServerAction(ctx, args)
+    case 'restart-gateway':
+      return await restartGatewayAction(ctx, args)
     default:
       throw new Error(`unknown runner action ${call}`)
   }

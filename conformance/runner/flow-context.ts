@@ -48,6 +48,10 @@ export class FlowContext {
   /** The xmpp-user actors' streams and stanzas. */
   readonly xmpp: XmppUsers
   readonly runTag = randomBytes(4).toString('hex')
+  /** What the flow's actions ask to undo when it ends (a broken link, a restarted gateway), in order. */
+  readonly cleanups: Array<() => Promise<void>> = []
+  /** How the flow last restarted the gateway, if it did: with its own configuration, or otherwise (or not at all). */
+  gatewayRestarted: 'as configured' | 'otherwise' | undefined
   /** When the target last made a service-to-service request (capability observe-traffic). */
   lastTrafficAt = 0
   /** Every message of the target this flow sees, checked against the contract. */

@@ -131,6 +131,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     for (const [user, session] of ctx.sessions) await session.call('clientLogout').catch(() => { ctx.sessions.delete(user) })
     // After the grid users are gone, so that XMPP users' sign-offs notify nobody still online.
     await ctx.xmpp.closeAll().catch(() => {})
+    for (const cleanup of ctx.cleanups) await cleanup().catch(() => {})
     await restore().catch(() => {})
     for (const index of ctx.killed) await target.reviveRegion?.(index)
     await ctx.stopSimulated()

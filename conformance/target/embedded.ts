@@ -16,6 +16,7 @@ import { XMPP_SERVERS } from '../../tools/xmpp-servers/servers.ts'
 import type { RunningXmppServer } from '../../tools/xmpp-servers/types.ts'
 import { SimulatedJabberServer, simulatedEndpoint } from '../jabber/simulated-jabber-server.ts'
 import type { JabberServerEndpoint, Target } from './target.ts'
+import { notControlled } from './xmpp-sections.ts'
 
 export type XmppChoice = 'prosody' | 'ejabberd' | 'simulated' | 'none'
 
@@ -43,6 +44,16 @@ export function isInstalled (choice: Exclude<XmppChoice, 'none'>): boolean {
 
 const SIMULATED_DOMAIN = 'jabber.localhost'
 
+/**
+ * The reference gateway's link timers in this grid: far below the spec's bounds (GRIDIM-XMPP-2,
+ * -3), so a silent or broken link is noticed and mended within a second or two. The gateway
+ * declares them to the runner, which bounds its waits by them. The ping timeout leaves a flow
+ * time to have a message written to a silent link before the gateway gives the link up
+ * (x-xmpp-message-in-flight-resent), even on a loaded machine.
+ */
+const LINK_TIMINGS = { keepAliveMs: 250, idlePingMs: 300, pingTimeoutMs: 1500, ackDelayMs: 200, backoff: { initialMs: 50, maxMs: 500 } }
+const DECLARED_LINK_TIMINGS = { idlePingMs: LINK_TIMINGS.idlePingMs, pingTimeoutMs: LINK_TIMINGS.pingTimeoutMs, retryStartMs: LINK_TIMINGS.backoff.initialMs }
+
 /** The Jabber server of the run: its component port and domain, its endpoint for the runner, how to stop it. */
 type JabberServer = { name: string, componentPort: number, domain: string, endpoint: JabberServerEndpoint, stop: () => Promise<void> }
 
@@ -54,7 +65,7 @@ async function startJabberServer (choice: Exclude<XmppChoice, 'none'>, secret: s
       name: 'the runner\'s simulated Jabber server',
       componentPort,
       domain: server.domain,
-      endpoint: simulatedEndpoint(server),
+      endpoint: simulatedEndpoint(server, DECLARED_LINK_TIMINGS),
       stop: () => server.close()
     }
   }
@@ -94,7 +105,7 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, 
       faults,
       ...(server === undefined
         ? {}
-        : { gateway: { domain: GATEWAY_DOMAIN, jabberServer: { host: '127.0.0.1', port: server.componentPort, secret, serverDomain: server.domain } } })
+        : { gateway: { domain: GATEWAY_DOMAIN, jabberServer: { host: '127.0.0.1', port: server.componentPort, secret, serverDomain: server.domain, timings: LINK_TIMINGS } } })
     })
   } catch (err) {
     await server?.stop()
@@ -109,12 +120,18 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, 
     userServerUrl: grid.userServerUrl,
     adminToken: grid.adminToken,
     regions: grid.regionInfo.map((r) => ({ name: r.name, regionId: r.regionId, url: r.url })),
-    ...(gateway === undefined ? {} : { gateway: { url: gateway.url, domain: gateway.domain, regionId: gateway.regionId } }),
+    ...(gateway === undefined ? {} : { gateway: { url: gateway.url, domain: gateway.domain, regionId: gateway.regionId, linkTimings: DECLARED_LINK_TIMINGS } }),
     ...(server === undefined ? {} : { jabberServer: server.endpoint }),
     // The grid keeps the user server's key in its data folder; the runner runs the grid, so it may use it.
     userServerKey: loadOrCreateKeyPair(join(dataDir, 'keys', 'user-server.pem')).privateKey,
-    capabilities: new Set(['admin-settings', 'kill-region', 'stop-region', 'restart-user-server', 'observe-traffic', 'sign-as-user-server', ...(server === undefined ? [] : ['xmpp', 'gateway', 'jabber-server'])]),
-    ...(server === undefined ? { missing: { xmpp: NO_XMPP, gateway: NO_XMPP, 'jabber-server': NO_XMPP } } : {}),
+    capabilities: new Set([
+      'admin-settings', 'kill-region', 'stop-region', 'restart-user-server', 'observe-traffic', 'sign-as-user-server',
+      ...(server === undefined ? [] : ['xmpp', 'gateway', 'jabber-server', 'restart-gateway']),
+      ...(server?.endpoint.link === undefined ? [] : ['control-jabber-server'])
+    ]),
+    ...(server === undefined
+      ? { missing: { xmpp: NO_XMPP, gateway: NO_XMPP, 'jabber-server': NO_XMPP, 'restart-gateway': NO_XMPP, 'control-jabber-server': NO_XMPP } }
+      : server.endpoint.link === undefined ? { missing: { 'control-jabber-server': notControlled(server.name) } } : {}),
     async killRegion (index) {
       killed.add(index)
       await grid.regions[index]!.kill()
@@ -128,6 +145,14 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, 
       killed.delete(index)
     },
     restartUserServer: async (downMs) => { await grid.restartUserServer(downMs) },
+    async restartGateway (options) {
+      try {
+        await grid.reviveGateway(options)
+        return { started: true }
+      } catch (err) {
+        return { started: false, error: (err as Error).message }
+      }
+    },
     observe: (observer) => PeerClient.observe(observer),
     keyIdUrl: (keyId) => keyId === 'user-server'
       ? grid.userServerUrl

@@ -45,13 +45,29 @@ t.test('incomplete XMPP sections are refused with the member that is missing', a
 t.test('a simulated Jabber server: the runner listens for the gateway\'s component link and plays the foreign users', async (t) => {
   const { target } = await loadTargetFile(file('gateway: { url: "http://127.0.0.1:8004", domain: grid.example }\njabberServer: { simulated: true, domain: jabber.example, componentPort: 0, secret: s3cret }'))
   t.teardown(() => target.close())
-  t.same([...target.capabilities].sort(), ['gateway', 'jabber-server', 'xmpp'])
+  t.same([...target.capabilities].sort(), ['control-jabber-server', 'gateway', 'jabber-server', 'xmpp'])
   t.match(target.jabberServer, { kind: 'simulated', domain: 'jabber.example' })
+  t.type(target.jabberServer?.link, 'object', 'the runner plays the Jabber server: the flows may break its component link')
+  t.match(target.missing, { 'restart-gateway': /runs on its own/ })
   t.type(target.jabberServer?.connect, 'function')
   const account = await target.jabberServer!.createAccount!()
   const session = await target.jabberServer!.connect!({ username: account.user, password: account.password })
   t.match(session.jid, /^u[0-9a-f]+@jabber\.example\//)
   await session.close()
+})
+
+t.test('a real Jabber server: the flows that break the link are impossible, and say why', async (t) => {
+  const { target } = await loadTargetFile(file('gateway: { url: "http://127.0.0.1:8004", domain: grid.example }\njabberServer: { kind: prosody, host: 127.0.0.1, port: 5222, domain: jabber.example, accounts: [{ user: dana, password: x }] }'))
+  t.teardown(() => target.close())
+  t.notOk(target.capabilities.has('control-jabber-server'))
+  t.match(target.missing?.['control-jabber-server'], /prosody, which the runner does not control/)
+})
+
+t.test('link timings a gateway declares are positive numbers of milliseconds', async (t) => {
+  await t.rejects(async () => await loadTargetFile(file('gateway: { url: "http://127.0.0.1:8004", domain: grid.example, linkTimings: { idlePingMs: 0 } }')), /linkTimings needs idlePingMs, pingTimeoutMs and retryStartMs/)
+  const { target } = await loadTargetFile(file('gateway: { url: "http://127.0.0.1:8004", domain: grid.example, linkTimings: { idlePingMs: 1000, pingTimeoutMs: 2000, retryStartMs: 100 } }\njabberServer: { simulated: true, domain: jabber.example, componentPort: 0, secret: s3cret }'))
+  t.teardown(() => target.close())
+  t.same(target.gateway?.linkTimings, { idlePingMs: 1000, pingTimeoutMs: 2000, retryStartMs: 100 })
 })
 
 t.test('a simulated Jabber server needs the gateway and its component settings', async (t) => {

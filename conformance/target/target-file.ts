@@ -24,7 +24,7 @@ import type { ExpectedFailure } from '../runner/run-suite.ts'
 import { placeholdersOf } from './region-process.ts'
 import { startRegionsTarget, type RegionUnderTest } from './regions-target.ts'
 import type { Target } from './target.ts'
-import { xmppTarget, type JabberServerSection } from './xmpp-sections.ts'
+import { notControlled, xmppTarget, type JabberServerSection } from './xmpp-sections.ts'
 
 export type TargetFile = {
   name?: string
@@ -80,6 +80,10 @@ export async function loadTargetFile (file: string): Promise<{ target: Target, e
       regions: data.regions.map((r, i) => ({ name: r.name ?? `R${i + 1}`, url: r.url!, regionId: r.regionId })),
       ...xmpp,
       capabilities: new Set([...(data.capabilities ?? []), ...xmpp.capabilities]),
+      missing: {
+        ...(xmpp.jabberServer !== undefined && xmpp.jabberServer.link === undefined ? { 'control-jabber-server': notControlled(xmpp.jabberServer.kind) } : {}),
+        ...(xmpp.gateway === undefined ? {} : { 'restart-gateway': 'the gateway of a target file runs on its own: the runner cannot stop and start it' })
+      },
       close
     },
     expectedFailures

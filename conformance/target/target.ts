@@ -5,6 +5,7 @@ import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Refusal } from '../lib/refusals.ts'
 import type { ProcessOutput } from './output-log.ts'
 import type { Login, XmppConnection } from '../xmpp/connection.ts'
+import type { LinkControl } from '../jabber/link-control.ts'
 
 export type RegionEndpoint = { name: string, regionId?: string, url: string }
 
@@ -23,6 +24,13 @@ export type GatewayEndpoint = {
    * https://refused-origin.invalid.
    */
   pageOrigins?: { allowed: string, refused: string }
+  /**
+   * What the gateway's component link waits, in ms, when it is configured shorter than the
+   * spec's bounds (GRIDIM-XMPP-2: 30 s idle before a ping, 30 s for its answer; GRIDIM-XMPP-3:
+   * a first retry within 1 s): the runner's waits for a silent or broken link are bounded by
+   * these instead. Unset: the spec's bounds, and those flows take up to a minute.
+   */
+  linkTimings?: { idlePingMs: number, pingTimeoutMs: number, retryStartMs: number }
 }
 
 export type JabberAccount = { user: string, password: string }
@@ -46,6 +54,11 @@ export type JabberServerEndpoint = {
   accounts?: JabberAccount[]
   /** Friendships of foreign users are mutual subscriptions there: the runner seeds the roster. */
   addRosterItem?: (user: string, item: JabberRosterItem) => Promise<void>
+  /**
+   * A server the runner plays: its side of the component link, which flows may break, silence
+   * and refuse (capability control-jabber-server, issue 14).
+   */
+  link?: LinkControl
 }
 
 export type Target = {
@@ -75,6 +88,12 @@ export type Target = {
    * for `downMs` between the two (default 0) — long enough, and the regions' leases lapse.
    */
   restartUserServer?: (downMs?: number) => Promise<void>
+  /**
+   * Stop the gateway as a crash would and start it again, same identity and address (capability
+   * restart-gateway) — configured with another gateway domain when `domain` is given. Resolves
+   * with whether it started; when it refused to, with the error it gave (GRIDIM-XMPP-58, -59).
+   */
+  restartGateway?: (options?: { domain?: string }) => Promise<{ started: boolean, error?: string }>
   /** Watch service-to-service traffic (capability observe-traffic): returns the stop function. */
   observe?: (observer: (exchange: ObservedExchange) => void) => () => void
   /**

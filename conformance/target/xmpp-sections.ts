@@ -2,7 +2,8 @@
 // component of, where the runner's foreign users log in.
 //
 //   gateway: { url: http://127.0.0.1:8004, domain: grid.example, regionId: …,
-//              pageOrigins: { allowed: https://chat.example, refused: https://other.example } }  # CORS flow
+//              pageOrigins: { allowed: https://chat.example, refused: https://other.example },  # CORS flow
+//              linkTimings: { idlePingMs: 1000, pingTimeoutMs: 2000, retryStartMs: 100 } }  # if shorter than the spec's
 //   jabberServer: { kind: prosody, host: 127.0.0.1, port: 5222, domain: jabber.example,
 //                   accounts: [{ user: dana, password: … }, …],   # or:
 //                   ejabberdApi: http://127.0.0.1:5280/api }        # register + add_rosteritem
@@ -15,6 +16,11 @@ import type { GatewayEndpoint, JabberAccount, JabberServerEndpoint } from './tar
 export type JabberServerSection =
   | { simulated?: false, kind?: string, host: string, port: number, domain: string, accounts?: JabberAccount[], ejabberdApi?: string }
   | { simulated: true, domain: string, componentPort: number, secret: string, host?: string }
+
+/** Why flows that break, silence or refuse the component link cannot run against a real Jabber server. */
+export function notControlled (name: string): string {
+  return `the Jabber server is ${name}, which the runner does not control: it cannot cut, silence or refuse the gateway's component link, nor send it stanzas from the server's own address; run with --xmpp simulated (or a target file's jabberServer: { simulated: true }), where the runner plays the Jabber server`
+}
 
 /** ejabberd's mod_http_api (with mod_admin_extra): accounts and roster items made over HTTP. */
 function ejabberdApi (base: string, domain: string): Pick<JabberServerEndpoint, 'createAccount' | 'addRosterItem'> {
@@ -47,6 +53,10 @@ export async function xmppTarget (file: string, data: { gateway?: GatewayEndpoin
   close: () => Promise<void>
 }> {
   const { gateway, jabberServer: j } = data
+  const timings = gateway?.linkTimings
+  if (timings !== undefined && !(['idlePingMs', 'pingTimeoutMs', 'retryStartMs'] as const).every((k) => Number.isInteger(timings[k]) && timings[k] > 0)) {
+    throw new Error(`${file}: gateway.linkTimings needs idlePingMs, pingTimeoutMs and retryStartMs, each a positive number of milliseconds`)
+  }
   if (gateway !== undefined && (!gateway.url || !gateway.domain)) throw new Error(`${file}: gateway needs url and domain`)
   if (gateway?.pageOrigins !== undefined && (typeof gateway.pageOrigins.allowed !== 'string' || typeof gateway.pageOrigins.refused !== 'string')) {
     throw new Error(`${file}: gateway.pageOrigins needs allowed and refused, each a web origin like https://chat.example.org`)
@@ -56,7 +66,7 @@ export async function xmppTarget (file: string, data: { gateway?: GatewayEndpoin
     if (!j.domain || !Number.isInteger(j.componentPort) || !j.secret) throw new Error(`${file}: a simulated jabberServer needs domain, componentPort and secret (the gateway's component configuration)`)
     const server = new SimulatedJabberServer({ domain: j.domain, component: { domain: gateway.domain, secret: j.secret } })
     await server.listen(j.componentPort, j.host ?? '127.0.0.1')
-    return { gateway, jabberServer: simulatedEndpoint(server), capabilities: ['xmpp', 'gateway', 'jabber-server'], close: () => server.close() }
+    return { gateway, jabberServer: simulatedEndpoint(server, timings), capabilities: ['xmpp', 'gateway', 'jabber-server', 'control-jabber-server'], close: () => server.close() }
   }
   if (j !== undefined && (!j.host || !j.port || !j.domain)) throw new Error(`${file}: jabberServer needs host, port and domain`)
   if (j !== undefined && !j.accounts?.length && !j.ejabberdApi) throw new Error(`${file}: jabberServer needs accounts or ejabberdApi, so the runner has foreign users to log in as`)

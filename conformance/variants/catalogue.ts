@@ -3,7 +3,7 @@
 // so that no one test file outlives tap's per-file timeout and two jobs share the work.
 import type { Fault } from '../../reference/lib/faults.ts'
 
-export type Area = 'grid' | 'peers' | 'security' | 'xmpp' | 'friendship' | 'presence' | 'sign-on-and-leases' | 'group-sessions'
+export type Area = 'grid' | 'peers' | 'security' | 'xmpp' | 'xmpp-link' | 'friendship' | 'presence' | 'sign-on-and-leases' | 'group-sessions'
 
 export type Variant = {
   fault: Fault
@@ -250,7 +250,27 @@ export const variants: readonly Variant[] = [
   { fault: 'gateway-no-roster-push-on-end', area: 'xmpp', flow: 'x-xmpp-roster', requirement: 'GRIDIM-XMPP-14', bug: 'a gateway that sends no roster push when a friendship ends' },
   { fault: 'gateway-replaced-stream-closed-plainly', area: 'xmpp', flow: 'x-xmpp-stream-errors', requirement: 'GRIDIM-XMPP-9', bug: 'a gateway that closes a replaced stream without the conflict stream error' },
   { fault: 'websocket-xml-comments-skipped', area: 'xmpp', flow: 'x-xmpp-stream-errors', requirement: 'GRIDIM-XMPP-46', bug: 'a gateway that drops XML comments from WebSocket frames and delivers the stanza' },
-  { fault: 'bosh-restricted-xml-as-bad-request', area: 'xmpp', flow: 'x-bosh-terminate-conditions', requirement: 'GRIDIM-XMPP-43', bug: 'a gateway that refuses a BOSH body with a DTD as bad-request, without the restricted-xml stream error' }
+  { fault: 'bosh-restricted-xml-as-bad-request', area: 'xmpp', flow: 'x-bosh-terminate-conditions', requirement: 'GRIDIM-XMPP-43', bug: 'a gateway that refuses a BOSH body with a DTD as bad-request, without the restricted-xml stream error' },
+  // The component link, as a Jabber server the runner plays breaks, silences and refuses it (issue 14).
+  { fault: 'component-keeps-silent-link', area: 'xmpp-link', flow: 'x-xmpp-link-goes-silent', requirement: 'GRIDIM-XMPP-2', bug: 'a gateway that never gives up a link whose pings go unanswered' },
+  { fault: 'component-backoff-not-reset', area: 'xmpp-link', flow: 'x-xmpp-link-retried-with-backoff', requirement: 'GRIDIM-XMPP-3', bug: 'a gateway whose reconnection delay never starts over' },
+  {
+    fault: 'component-gives-up-on-any-stream-error', area: 'xmpp-link',
+    flow: 'x-xmpp-link-retried-with-backoff',
+    requirement: 'GRIDIM-XMPP-3',
+    bug: 'a gateway that stops linking at a server shutting down'
+  },
+  {
+    fault: 'component-forgets-unacked-messages', area: 'xmpp-link',
+    flow: 'x-xmpp-message-in-flight-resent',
+    requirement: 'GRIDIM-XMPP-4',
+    bug: 'a gateway that does not resend messages written to a link that failed'
+  },
+  { fault: 'gateway-queues-while-link-down', area: 'xmpp-link', flow: 'x-xmpp-link-down-message-stored', requirement: 'GRIDIM-XMPP-5', bug: 'a gateway that takes messages while its link is down' },
+  { fault: 'component-retries-refused-handshake', area: 'xmpp-link', flow: 'x-xmpp-component-refused', requirement: 'GRIDIM-XMPP-59', bug: 'a gateway that retries a refused handshake for ever' },
+  { fault: 'gateway-starts-without-link', area: 'xmpp-link', flow: 'x-xmpp-component-refused', requirement: 'GRIDIM-XMPP-59', bug: 'a gateway that starts although its handshake is refused' },
+  { fault: 'gateway-drops-server-stanzas', area: 'xmpp-link', flow: 'x-xmpp-stanzas-from-jabber-server', requirement: 'GRIDIM-XMPP-60', bug: 'a gateway that drops stanzas from its Jabber server\'s address' },
+  { fault: 'gateway-domain-unchecked', area: 'xmpp-link', flow: 'x-gateway-domain-checked-at-start-up', requirement: 'GRIDIM-XMPP-58', bug: 'a gateway that starts with a domain the user server does not publish' }
 ]
 
 /**

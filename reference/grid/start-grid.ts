@@ -96,17 +96,24 @@ export async function startGrid (options: GridOptions) {
 
   let gateway: Gateway | undefined
   const gatewayOptions = options.gateway
-  const openGateway = async (port: number): Promise<Gateway> => {
+  /** Whether the gateway is down: killed for a restart that has not (or not yet) started it again. */
+  let gatewayDown = false
+  const openGateway = async (port: number, domain = gatewayOptions!.domain): Promise<Gateway> => {
     const keys = loadOrCreateKeyPair(join(dataDir, 'keys', `${state.gatewayId!}.pem`))
     const gw = createGateway({
       regionId: state.gatewayId!, name: 'XMPP gateway', ...keys, userServerUrl, userServerKey: userServerKeys.publicKey, host, port,
-      domain: gatewayOptions!.domain, jabberServer: gatewayOptions!.jabberServer, boshAllowOrigins: gatewayOptions!.boshAllowOrigins,
+      domain, jabberServer: gatewayOptions!.jabberServer, boshAllowOrigins: gatewayOptions!.boshAllowOrigins,
       // GRIDIM-XMPP-8: PLAIN without TLS only where nothing leaves the machine.
       plainOnInsecure: ['127.0.0.1', '::1', 'localhost'].includes(host),
       logger: logger.child({ role: 'gateway' }), faults: options.faults,
       messageFile: join(dataDir, `region-${state.gatewayId!}.sqlite`)
     })
-    await gw.start()
+    try {
+      await gw.start()
+    } catch (err) {
+      await gw.kill().catch(() => {}) // nothing of a gateway that refused to start keeps running
+      throw err
+    }
     return gw
   }
   if (gatewayOptions !== undefined) {
@@ -152,14 +159,20 @@ export async function startGrid (options: GridOptions) {
       await regions[index]!.kill()
       regions[index] = await openRegion(index, Number(new URL(regions[index]!.url).port))
     },
-    /** Starts the gateway again (after a crash), with its identity and address. */
-    async reviveGateway () {
+    /**
+     * Stops the gateway as a crash would and starts it again, with its identity and address —
+     * and with another gateway domain, when `domain` is given. Throws when it refuses to start
+     * (GRIDIM-XMPP-58, -59); it is then down until the next call.
+     */
+    async reviveGateway (override: { domain?: string } = {}) {
       if (gateway === undefined) return
-      await gateway.kill()
-      gateway = await openGateway(Number(new URL(gateway.url).port))
+      if (!gatewayDown) await gateway.kill()
+      gatewayDown = true
+      gateway = await openGateway(Number(new URL(gateway.url).port), override.domain)
+      gatewayDown = false
     },
     async stop () {
-      await gateway?.stop()
+      if (!gatewayDown) await gateway?.stop()
       for (const region of regions) await region.stop()
       await us.server.stop()
       us.store.close()

@@ -127,6 +127,26 @@
  *   millisecond share an id, and reading after the first skips the second (breaks GRIDIM-CLI-6).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
+ *
+ * The gateway's component link, faults a Jabber server that breaks, silences or refuses the link shows (issue 14):
+ * - `component-keeps-silent-link`: the gateway pings a silent link but never gives up on it when the ping goes
+ *   unanswered, so it stays "linked" to a server that hears nothing (breaks GRIDIM-XMPP-2).
+ * - `component-backoff-not-reset`: the reconnection delay keeps growing from where the last outage left it,
+ *   never returning to the start after a successful handshake (breaks GRIDIM-XMPP-3).
+ * - `component-gives-up-on-any-stream-error`: every stream error at the handshake (a server shutting down, say)
+ *   is taken for a configuration refusal, and the gateway never links again (breaks GRIDIM-XMPP-3).
+ * - `component-forgets-unacked-messages`: message stanzas written to a link that failed before a ping proved
+ *   them delivered are not resent after the link is re-established (breaks GRIDIM-XMPP-4).
+ * - `gateway-queues-while-link-down`: a delivery for a foreign user while the link is down is answered
+ *   `delivered` and kept in memory for the next link, instead of `unavailable` (breaks GRIDIM-XMPP-5).
+ * - `component-retries-refused-handshake`: a handshake refused with `not-authorized` or `host-unknown` is
+ *   retried with back-off, for ever (breaks GRIDIM-XMPP-59).
+ * - `gateway-starts-without-link`: a gateway whose handshake is refused while it starts logs a warning and
+ *   runs on without a link (breaks GRIDIM-XMPP-59).
+ * - `gateway-drops-server-stanzas`: a stanza from the Jabber server's own address (no localpart) is dropped
+ *   unanswered (breaks GRIDIM-XMPP-60).
+ * - `gateway-domain-unchecked`: the gateway starts without comparing its domain with the user server's
+ *   `gatewayDomain` (breaks GRIDIM-XMPP-58).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -193,6 +213,15 @@ export type Fault =
   | 'shutdown-signs-agents-off'
   | 'handover-log-dropped'
   | 'event-ids-share-a-tick'
+  | 'component-keeps-silent-link'
+  | 'component-backoff-not-reset'
+  | 'component-gives-up-on-any-stream-error'
+  | 'component-forgets-unacked-messages'
+  | 'gateway-queues-while-link-down'
+  | 'component-retries-refused-handshake'
+  | 'gateway-starts-without-link'
+  | 'gateway-drops-server-stanzas'
+  | 'gateway-domain-unchecked'
   | UserServerFault
 
 /**

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events'
 import type { Element } from 'ltx'
 import { GridImError } from '../../lib/errors/index.ts'
+import type { Fault } from '../../lib/faults.ts'
 import { StreamError } from '../stanza/index.ts'
 import { backoffDelay, type BackoffOptions } from './backoff.ts'
 import { openLink, type Link, type LinkOptions } from './link.ts'
@@ -18,6 +19,8 @@ export interface ComponentOptions extends LinkOptions, PingTimings {
   backoff?: BackoffOptions
   /** Stanzas kept while the link is down; beyond it send() refuses (default 1000). */
   maxQueued?: number
+  /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
+  faults?: ReadonlySet<Fault>
 }
 
 export interface ComponentEvents {
@@ -35,7 +38,9 @@ export interface ComponentEvents {
  * XEP-0114 §3 `not-authorized` (the secret, or for ejabberd also an unknown domain) and RFC 6120
  * §4.9.3.6 `host-unknown` (no component for this domain). Retrying cannot succeed.
  */
-export function isConfigurationRefusal (error: unknown): error is StreamError {
+export function isConfigurationRefusal (error: unknown, faults?: ReadonlySet<Fault>): error is StreamError {
+  if (faults?.has('component-retries-refused-handshake')) return false
+  if (faults?.has('component-gives-up-on-any-stream-error') && error instanceof StreamError) return true
   return error instanceof StreamError && (error.condition === 'not-authorized' || error.condition === 'host-unknown')
 }
 
@@ -51,12 +56,13 @@ export class Component extends EventEmitter<ComponentEvents> {
 
   constructor (private readonly options: ComponentOptions) {
     super()
-    this.outbox = new Outbox(options.maxQueued ?? 1000)
+    this.outbox = new Outbox(options.maxQueued ?? 1000, options.faults?.has('component-forgets-unacked-messages') === true)
     this.pinger = new Pinger(options, {
       write: (el) => this.link?.write(el.toString()),
       writeRaw: (text) => this.link?.write(text),
       acked: (seq) => this.outbox.acked(seq),
-      failed: (error) => this.link?.fail(error),
+      // The fault component-keeps-silent-link: an unanswered ping is noted, and the link kept.
+      failed: (error) => { if (options.faults?.has('component-keeps-silent-link') !== true) this.link?.fail(error) },
       lastSeq: () => this.outbox.lastSeq
     }, options.domain, options.serverDomain)
   }
@@ -119,14 +125,14 @@ export class Component extends EventEmitter<ComponentEvents> {
       })
       if (this.stopped) return void link.close()
       this.link = link
-      this.failures = 0
+      if (this.options.faults?.has('component-backoff-not-reset') !== true) this.failures = 0
       this.pinger.start()
       for (const el of this.outbox.drain()) this.write(el)
       this.firstAttempt?.resolve()
       this.firstAttempt = undefined
       this.emit('online')
     } catch (error) {
-      if (isConfigurationRefusal(error)) return this.refused(error)
+      if (isConfigurationRefusal(error, this.options.faults)) return this.refused(error)
       this.failed(error as Error)
     }
   }

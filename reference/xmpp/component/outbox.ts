@@ -8,7 +8,8 @@ export class Outbox {
   private written: Array<{ seq: number, el: Element }> = []
   private seq = 0
 
-  constructor (private readonly maxWaiting: number) {}
+  /** `forgetUnacked`: the fault component-forgets-unacked-messages (reference/lib/faults.ts). */
+  constructor (private readonly maxWaiting: number, private readonly forgetUnacked = false) {}
 
   get waitingCount (): number { return this.waiting.length }
   get unackedCount (): number { return this.written.length }
@@ -43,7 +44,7 @@ export class Outbox {
 
   /** The link failed: unacknowledged messages go first in line, in their original order. */
   linkFailed (): void {
-    this.waiting = [...this.written.map((entry) => entry.el), ...this.waiting]
+    if (!this.forgetUnacked) this.waiting = [...this.written.map((entry) => entry.el), ...this.waiting]
     this.written = []
   }
 
