@@ -189,6 +189,11 @@ export type Fault =
  *   friends (breaks GRIDIM-OFFL-3).
  * - `rights-change-without-presence`: removing CanSeeOnline sends the friend `rightsChanged` but no `offline`
  *   presence, so the friend sees the user online until the next sign-on (breaks GRIDIM-PRES-6).
+ * - `group-idle-not-reset-by-message`: an accepted group message does not count as activity, so a busy
+ *   session closes `groupIdleSeconds` after it opened (breaks GRIDIM-GRP-22).
+ * - `group-idle-not-reset-by-join`: a (re)join does not count as activity either (breaks GRIDIM-GRP-22).
+ * - `lease-not-extended-by-renewal`: a renewal of a lease that is still current keeps its old `expiresAt`
+ *   (records and answers it), so a live region that renews in time still lapses (breaks GRIDIM-LEASE-3).
  */
 export type UserServerFault =
   | 'self-friendship-offer-accepted'
@@ -219,6 +224,9 @@ export type UserServerFault =
   | 'group-message-from-non-member'
   | 'offline-page-newest-first'
   | 'offline-store-friends-only'
+  | 'group-idle-not-reset-by-message'
+  | 'group-idle-not-reset-by-join'
+  | 'lease-not-extended-by-renewal'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()
