@@ -21,7 +21,8 @@ import { resolveValue } from './vars.ts'
 
 type TeleportAnswer = SuccessBody<AllOperations['clientTeleport']>
 
-export type ActionResult = { status: number, body: unknown, contentType?: string }
+/** `answeredAt`: when the answer arrived, for a request a step started and a later one awaited. */
+export type ActionResult = { status: number, body: unknown, contentType?: string, answeredAt?: number }
 
 let operations: Map<string, Operation> | undefined
 
@@ -129,6 +130,9 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       ctx.record({ kind: 'peer', operationId: 'renewRegionLease', from: name, to: 'US', status: first.status, request: lease, response: first.body })
       return { status: first.status, body: first.body }
     }
+    case 'await':
+      // Concurrent steps: the answer of a request an earlier step started (concurrent.ts).
+      return await ctx.started.await(String(args.started))
     case 'region-answers': {
       // Issue 14: a peer that fails once and recovers, answers a 5xx, or a code the spec does not define.
       const name = String(args.region)
@@ -170,7 +174,7 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
   }
   // `at`, `bearer` and `spoilBearer` are not members: where a call without `as` goes, the secret
   // it carries, and how the runner spoils the secret of `as`'s session (a wrong secret, GRIDIM-CLI-2).
-  const { at, bearer, spoilBearer: spoil, ...members } = args
+  const { at, bearer, spoilBearer: spoil, readSeconds, ...members } = args
   if (spoil !== undefined && !(BEARER_SPOILS as readonly unknown[]).includes(spoil)) throw new Error(`unknown bearer spoil ${String(spoil)}`)
   const req = split(op, members)
   const session = as === undefined ? undefined : ctx.session(as)
@@ -178,8 +182,11 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
   if (bearer !== undefined) req.headers.authorization = `Bearer ${String(bearer)}`
   else if (session && mode !== 'none') req.headers.authorization = `Bearer ${spoil === undefined ? session.login.sessionSecret : spoilBearer(spoil as BearerSpoil, session.login.sessionSecret)}`
   if (op.operationId === 'clientStreamEvents') {
-    const read = await readSse(buildUrl(baseUrl, op, req), req.headers)
-    return { status: read.status, body: read.body ?? { events: read.events.map((e) => e.data) } }
+    // `readSeconds`: read until the region closes the stream, or this long (at most 30 s), not
+    // only until it goes quiet — a stream held open while other steps act (GRIDIM-CLI-15, -16).
+    const holdMs = readSeconds === undefined ? undefined : Math.min(30, Math.max(0, Number(readSeconds))) * 1000
+    const read = await readSse(buildUrl(baseUrl, op, req), req.headers, holdMs === undefined ? {} : { quietMs: holdMs, maxMs: holdMs })
+    return { status: read.status, body: read.body ?? { events: read.events.map((e) => e.data), comments: read.comments, closed: read.closed } }
   }
   const result = await peerCall(baseUrl, op, req, undefined, 'none', payload)
   ctx.contract.answered(op.operationId, baseUrl, result)

@@ -14,7 +14,8 @@ export class Impossible extends Error {}
 
 const EXACT_COUNT_SETTLE_MS = 300
 
-export type StepState = { response?: ActionResult, exchanges: ObservedExchange[] }
+/** `startedAt`: when the step began, from which a `within` bound counts. */
+export type StepState = { response?: ActionResult, exchanges: ObservedExchange[], startedAt?: number }
 
 function roleName (ctx: FlowContext, url: string | undefined): string | undefined {
   if (url === undefined) return undefined
@@ -34,8 +35,9 @@ function eventType (type: string): ClientEventType {
   return type
 }
 
-function exchangeCount (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>): number {
+function exchangeCount (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>, withinMs?: number): number {
   return state.exchanges.filter((x) => x.operationId === e.operation &&
+    (withinMs === undefined || (x.sentAt ?? x.at) <= (state.startedAt ?? 0) + withinMs) &&
     roleName(ctx, x.url) === e.to &&
     roleName(ctx, x.keyId === undefined ? undefined : ctx.target.keyIdUrl?.(x.keyId)) === e.from).length
 }
@@ -84,6 +86,10 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
       }
       const m = expect.match === undefined ? undefined : mismatch(state.response.body, resolveValue(expect.match, ctx.scope))
       if (m) throw new Error(`response ${m}`)
+      if (expect.within !== undefined) {
+        const tookMs = (state.response.answeredAt ?? Date.now()) - (state.startedAt ?? 0)
+        if (tookMs > expect.within * 1000) throw new Error(`the answer came ${(tookMs / 1000).toFixed(1)} s after the step began, later than ${expect.within} s`)
+      }
       return
     }
     case 'state': {
@@ -102,10 +108,13 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
     case 'exchange': {
       if (!ctx.target.observe) throw new Impossible('this target does not let the runner observe service-to-service traffic')
       if (ctx.target.observes?.(expect.from, expect.to) === false) throw new Impossible(`this target does not let the runner observe traffic from ${expect.from} to ${expect.to}`)
-      const deadline = Date.now() + ctx.eventTimeoutMs
-      const fail = (n: number): Error => new Error(`expected ${expect.count ?? 'at least one'} ${expect.operation} from ${expect.from} to ${expect.to}, saw ${n}; ${exchangesSeen(ctx, state, 8, expect.operation)}`)
+      // `within`: only requests sent that soon after the step began count, and the wait ends then.
+      const boundMs = expect.within === undefined ? undefined : expect.within * 1000
+      const deadline = boundMs === undefined ? Date.now() + ctx.eventTimeoutMs : (state.startedAt ?? Date.now()) + boundMs + 100
+      const late = boundMs === undefined ? '' : ` within ${expect.within} s of the step's start`
+      const fail = (n: number): Error => new Error(`expected ${expect.count ?? 'at least one'} ${expect.operation} from ${expect.from} to ${expect.to}${late}, saw ${n}; ${exchangesSeen(ctx, state, 8, expect.operation)}`)
       for (;;) {
-        const n = exchangeCount(ctx, state, expect)
+        const n = exchangeCount(ctx, state, expect, boundMs)
         if (expect.count === undefined ? n > 0 : n === expect.count) break
         if (Date.now() > deadline || (expect.count !== undefined && n > expect.count)) throw fail(n)
         await new Promise((r) => setTimeout(r, 50))
@@ -114,7 +123,7 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
       // traffic has settled — here, a short bounded quiet period after the count was reached.
       if (expect.count !== undefined) {
         await new Promise((r) => setTimeout(r, EXACT_COUNT_SETTLE_MS))
-        const n = exchangeCount(ctx, state, expect)
+        const n = exchangeCount(ctx, state, expect, boundMs)
         if (n !== expect.count) throw fail(n)
       }
       return

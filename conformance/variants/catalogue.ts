@@ -230,6 +230,10 @@ export const variants: readonly Variant[] = [
     bug: 'a region that gives up on a chat state at the first agent-not-here'
   },
   { fault: 'gateway-no-origin-id', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <origin-id/>' },
+  // Concurrent steps (issue 14): a long poll held while another step acts.
+  { fault: 'long-poll-held-for-wait', area: 'grid', flow: 'x-long-poll-and-stream-held', requirement: 'GRIDIM-CLI-9', bug: 'a region that answers a held long poll only when its wait runs out' },
+  { fault: 'session-end-leaves-polls', area: 'grid', flow: 'x-long-poll-and-stream-held', requirement: 'GRIDIM-CLI-16', bug: 'a region that leaves polls and streams open when the session ends' },
+  { fault: 'notices-held-to-combine', area: 'presence', flow: 'x-notices-within-two-seconds', requirement: 'GRIDIM-SIGN-15', bug: 'a user server that holds notices 3 s to combine them with later ones' },
   // Timers that activity should reset (issue 14): each one runs from the first event instead of the latest.
   { fault: 'group-idle-not-reset-by-message', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores messages' },
   { fault: 'group-idle-not-reset-by-join', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores joins' },

@@ -87,6 +87,10 @@
  *   XEP-0359 `<origin-id/>`, which servers may rewrite `id` around (breaks GRIDIM-XMPP-27).
  * - `chat-state-not-relocated`: a region that meets `agent-not-here` relaying a chat state forgets the
  *   location and gives up, with no fresh lookup and no second attempt (breaks GRIDIM-IM-18).
+ * - `long-poll-held-for-wait`: a region holds a long poll with nothing to return for its whole `wait`, not
+ *   listening for events appended meanwhile (breaks GRIDIM-CLI-9).
+ * - `session-end-leaves-polls`: when a session ends, its pending long polls wait out their `wait` and its
+ *   event streams stay open (breaks GRIDIM-CLI-16).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -136,6 +140,8 @@ export type Fault =
   | 'gateway-no-origin-id'
   | 'chat-state-not-relocated'
   | 'region-hides-not-here'
+  | 'long-poll-held-for-wait'
+  | 'session-end-leaves-polls'
   | UserServerFault
 
 /**
@@ -192,6 +198,8 @@ export type Fault =
  * - `group-idle-not-reset-by-message`: an accepted group message does not count as activity, so a busy
  *   session closes `groupIdleSeconds` after it opened (breaks GRIDIM-GRP-22).
  * - `group-idle-not-reset-by-join`: a (re)join does not count as activity either (breaks GRIDIM-GRP-22).
+ * - `notices-held-to-combine`: the user server holds each batch of notices 3 seconds before it sends it, to
+ *   combine it with the notices of later changes (breaks GRIDIM-SIGN-15).
  * - `lease-not-extended-by-renewal`: a renewal of a lease that is still current keeps its old `expiresAt`
  *   (records and answers it), so a live region that renews in time still lapses (breaks GRIDIM-LEASE-3).
  */
@@ -227,6 +235,7 @@ export type UserServerFault =
   | 'group-idle-not-reset-by-message'
   | 'group-idle-not-reset-by-join'
   | 'lease-not-extended-by-renewal'
+  | 'notices-held-to-combine'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

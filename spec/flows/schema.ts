@@ -75,10 +75,14 @@ export const Setup = Type.Object({
 
 /** An action the runner performs: a client or admin operation, or a runner-level action. */
 export const CallAction = Type.Object({
-  call: Type.String({ description: 'An operationId, or a runner action: killRegion, reviveRegion (start a region this flow killed again, from its stored state), restartUserServer (`downSeconds`: how long it stays down before it starts again, default 0, at most 30), wait-idle, probe-slow-clients (`roles`: the roles to hold a silent connection, a slowloris and a kept-alive idle connection against, at once; answers per role `{silent, slowloris, keptAliveIdle}`, each `{closed, afterMs}`), post-bosh-body (`to`: the gateway; `body`: `oversized`, a BOSH session request of 140 000 bytes, or `invalid-utf8`, one holding the byte 0xFF; sent over a real connection, it answers `{type, condition}` of the `<body/>` that came back, status 0 when none did), open-websocket (`to`: the gateway; `handshake`: `valid`, `no-upgrade` (a plain GET) or `bad-key` (a Sec-WebSocket-Key that is not 16 bytes of base64); answers the status, 101 for a handshake taken, and the body), bosh-from-page (`to`: the gateway; the runner acts as a script in a web page from `origin: allowed` or `refused` (the target\'s page origins) and judges what a browser would: `request: preflight` answers `{preflight: passed | failed, reason, corsHeaders}`, `post` (a session request, ended again) `{readable, varyOrigin, created}`, `websocket` the handshake\'s status, 101 when upgraded); keep-lease (`region`: a region the runner plays, `name` its name in the directory: it takes a lease with renewRegionLease and renews it a third of the granted time later, again and again until the flow ends, as a live region does; answers the first renewal), region-answers (`region`: a region the runner plays; `operation`: a region operation; `answers`: a list of `{status, code}` it gives the next requests of that operation, in order, before it answers as usual again — a problem with `code` for a status of 300 or more, a success otherwise (deliverInstantMessage only: `delivered`)); and for an xmpp-user `as`, signOn (connect its XMPP client, fetch the roster, send initial presence) and signOff (close its stream). Client operations are made as the user `as`, or without credentials when `as` is absent; user-server and region operations as the simulated role `as`, or unsigned.' }),
+  call: Type.String({ description: 'An operationId, or a runner action: killRegion, reviveRegion (start a region this flow killed again, from its stored state), restartUserServer (`downSeconds`: how long it stays down before it starts again, default 0, at most 30), wait-idle, probe-slow-clients (`roles`: the roles to hold a silent connection, a slowloris and a kept-alive idle connection against, at once; answers per role `{silent, slowloris, keptAliveIdle}`, each `{closed, afterMs}`), post-bosh-body (`to`: the gateway; `body`: `oversized`, a BOSH session request of 140 000 bytes, or `invalid-utf8`, one holding the byte 0xFF; sent over a real connection, it answers `{type, condition}` of the `<body/>` that came back, status 0 when none did), open-websocket (`to`: the gateway; `handshake`: `valid`, `no-upgrade` (a plain GET) or `bad-key` (a Sec-WebSocket-Key that is not 16 bytes of base64); answers the status, 101 for a handshake taken, and the body), bosh-from-page (`to`: the gateway; the runner acts as a script in a web page from `origin: allowed` or `refused` (the target\'s page origins) and judges what a browser would: `request: preflight` answers `{preflight: passed | failed, reason, corsHeaders}`, `post` (a session request, ended again) `{readable, varyOrigin, created}`, `websocket` the handshake\'s status, 101 when upgraded); keep-lease (`region`: a region the runner plays, `name` its name in the directory: it takes a lease with renewRegionLease and renews it a third of the granted time later, again and again until the flow ends, as a live region does; answers the first renewal), region-answers (`region`: a region the runner plays; `operation`: a region operation; `answers`: a list of `{status, code}` it gives the next requests of that operation, in order, before it answers as usual again — a problem with `code` for a status of 300 or more, a success otherwise (deliverInstantMessage only: `delivered`)), await (`started`: the name of an earlier step\'s `start`: the step\'s response is that request\'s answer, and it came at the time the answer arrived, which may be before this step began); and for an xmpp-user `as`, signOn (connect its XMPP client, fetch the roster, send initial presence) and signOff (close its stream). Client operations are made as the user `as`, or without credentials when `as` is absent; user-server and region operations as the simulated role `as`, or unsigned.' }),
   as: Type.Optional(Name),
   args: Type.Optional(Args),
-  save: Type.Optional(Type.String({ description: 'Name under which the response body is kept, e.g. offer.' }))
+  save: Type.Optional(Type.String({ description: 'Name under which the response body is kept, e.g. offer.' })),
+  start: Type.Optional(Type.String({
+    pattern: '^[A-Za-z][A-Za-z0-9_-]*$',
+    description: 'Concurrent steps: the runner sends the request and goes on to the next step without waiting for the answer (a long poll held, an event stream read), which a later step takes with `{call: await, args: {started: <this name>}}`. The step itself has no response to check.'
+  }))
 }, { additionalProperties: false })
 
 /**
@@ -130,7 +134,12 @@ const NoEventExpectation = Type.Object({
 const ResponseExpectation = Type.Object({
   kind: Type.Literal('response'),
   status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
-  match: Type.Optional(Args)
+  match: Type.Optional(Args),
+  within: Type.Optional(Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 30,
+    description: 'Seconds: the answer arrived no later than this after the step began (for an `await`, an answer that came earlier counts as at once).'
+  }))
 }, { additionalProperties: false })
 
 const StateExpectation = Type.Object({
@@ -144,7 +153,12 @@ const ExchangeExpectation = Type.Object({
   operation: OperationId,
   from: Name,
   to: Name,
-  count: Type.Optional(Type.Integer({ minimum: 0 }))
+  count: Type.Optional(Type.Integer({ minimum: 0 })),
+  within: Type.Optional(Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 30,
+    description: 'Seconds: the request went out no later than this after the step began (a time bound such as GRIDIM-SIGN-15\'s), instead of the runner\'s event timeout.'
+  }))
 }, { additionalProperties: false })
 
 const StanzaExpectation = Type.Object({
