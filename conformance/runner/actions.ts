@@ -15,14 +15,18 @@ import { readAnswers } from './scripted-answers.ts'
 import { BEARER_SPOILS, spoilBearer, type BearerSpoil } from './spoil-bearer.ts'
 import { BOSH_BODY_SPOILS, boshBody, postBoshBody, type BoshBodySpoil } from './bosh-probe.ts'
 import { DEFAULT_PAGE_ORIGINS, fromPage, PAGE_REQUESTS, type PageRequest } from './browser-page.ts'
+import { burst, burstShape } from './burst.ts'
 import { probeSlowClients } from './slow-clients.ts'
 import { HANDSHAKES, handshakeHeaders, openWebSocket, type Handshake } from './websocket-probe.ts'
 import { resolveValue } from './vars.ts'
 
 type TeleportAnswer = SuccessBody<AllOperations['clientTeleport']>
 
-/** `answeredAt`: when the answer arrived, for a request a step started and a later one awaited. */
-export type ActionResult = { status: number, body: unknown, contentType?: string, answeredAt?: number }
+/**
+ * `answeredAt`: when the answer arrived, for a request a step started and a later one awaited;
+ * `retryAfter`: the answer's Retry-After header (GRIDIM-LIM-12).
+ */
+export type ActionResult = { status: number, body: unknown, contentType?: string, answeredAt?: number, retryAfter?: string }
 
 let operations: Map<string, Operation> | undefined
 
@@ -39,7 +43,7 @@ function split (op: Operation, args: Record<string, unknown>): PeerRequest {
   return req
 }
 
-async function runnerAction (ctx: FlowContext, call: string, args: Record<string, unknown>): Promise<ActionResult> {
+async function runnerAction (ctx: FlowContext, call: string, args: Record<string, unknown>, as?: string): Promise<ActionResult> {
   const { target } = ctx
   switch (call) {
     case 'killRegion': {
@@ -129,6 +133,15 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       })
       ctx.record({ kind: 'peer', operationId: 'renewRegionLease', from: name, to: 'US', status: first.status, request: lease, response: first.body })
       return { status: first.status, body: first.body }
+    }
+    case 'burst': {
+      // GRIDIM-LIM-12, -13: one operation sent `count` times at `perSecond`, as the step's `as`, with `args.args`.
+      const { count, perSecond } = burstShape(args)
+      const operation = String(args.operation)
+      if (!operations?.has(operation)) throw new Error(`burst needs an operation of the contracts, got ${operation}`)
+      const members = (args.args ?? {}) as Record<string, unknown>
+      ctx.record({ kind: 'runner', operationId: 'burst', from: as ?? 'runner', to: String(members.to ?? members.at ?? ''), request: { operation, count, perSecond } })
+      return await burst(count, perSecond, async () => await perform(ctx, { call: operation, ...(as === undefined ? {} : { as }), args: members }))
     }
     case 'await':
       // Concurrent steps: the answer of a request an earlier step started (concurrent.ts).
@@ -225,7 +238,7 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
   const payload = spoil as PayloadSpoil | undefined
   operations ??= allOperations()
   const op = operations.get(action.call)
-  if (op === undefined) return await runnerAction(ctx, action.call, resolved)
+  if (op === undefined) return await runnerAction(ctx, action.call, resolved, action.as)
 
   let result: ActionResult
   let from = action.as ?? 'runner'

@@ -135,3 +135,10 @@ t.test('an awaited answer is the answer of the step that started the request', a
   t.equal(observedActor(scope, stray, response), undefined, 'an await of a request no step started names nobody')
   t.equal(observedActor(grid, awaited, response), undefined, 'nor does one when the steps are unknown')
 })
+
+t.test('a burst is answered by whoever answers the operation it repeats', async (t) => {
+  const friends = step({ do: { call: 'burst', as: 'A', args: { operation: 'clientListFriends', count: 10, perSecond: 10 } } })
+  const region = step({ do: { call: 'burst', as: 'RX', args: { operation: 'getRegion', count: 10, perSecond: 10, args: { regionId: 'r' } } } })
+  t.equal(observedActor(grid, friends, response), 'R1', "A's region")
+  t.equal(observedActor(grid, region, response), 'US', 'the user server')
+})

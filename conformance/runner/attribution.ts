@@ -64,6 +64,10 @@ function answererOf (scope: AttributionScope, step: Step): string | undefined {
   if (d === undefined) return undefined
   if ('send' in d) return gatewayActor(scope)
   const args = d.args ?? {}
+  // A burst is answered by whoever answers the operation it repeats.
+  if (d.call === 'burst' && typeof args.operation === 'string') {
+    return answererOf(scope, { ...step, do: { call: args.operation, ...(d.as === undefined ? {} : { as: d.as }), args: (args.args ?? {}) as Record<string, unknown> } })
+  }
   // Concurrent steps: an awaited answer is the answer of the step that started the request.
   if (d.call === 'await') {
     const starter = scope.flow.steps?.find((s) => s.do !== undefined && 'call' in s.do && s.do.start !== undefined && s.do.start === args.started)

@@ -234,6 +234,8 @@ export const variants: readonly Variant[] = [
   { fault: 'long-poll-held-for-wait', area: 'grid', flow: 'x-long-poll-and-stream-held', requirement: 'GRIDIM-CLI-9', bug: 'a region that answers a held long poll only when its wait runs out' },
   { fault: 'session-end-leaves-polls', area: 'grid', flow: 'x-long-poll-and-stream-held', requirement: 'GRIDIM-CLI-16', bug: 'a region that leaves polls and streams open when the session ends' },
   { fault: 'notices-held-to-combine', area: 'presence', flow: 'x-notices-within-two-seconds', requirement: 'GRIDIM-SIGN-15', bug: 'a user server that holds notices 3 s to combine them with later ones' },
+  { fault: 'client-rate-limit-below-floor', area: 'grid', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-13', bug: 'a region that rate-limits a client session sending 10 requests a second' },
+  { fault: 'rate-limited-without-retry-after', area: 'grid', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-12', bug: 'a region whose rate-limited refusals carry no Retry-After' },
   // Timers that activity should reset (issue 14): each one runs from the first event instead of the latest.
   { fault: 'group-idle-not-reset-by-message', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores messages' },
   { fault: 'group-idle-not-reset-by-join', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores joins' },

@@ -91,6 +91,10 @@
  *   listening for events appended meanwhile (breaks GRIDIM-CLI-9).
  * - `session-end-leaves-polls`: when a session ends, its pending long polls wait out their `wait` and its
  *   event streams stay open (breaks GRIDIM-CLI-16).
+ * - `client-rate-limit-below-floor`: a region refuses a client session's requests beyond 5 in a second with
+ *   `rate-limited` (breaks GRIDIM-LIM-13).
+ * - `rate-limited-without-retry-after`: a region refuses a client session's requests beyond 20 in a second with
+ *   `rate-limited` and no Retry-After header (breaks GRIDIM-LIM-12).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -142,6 +146,8 @@ export type Fault =
   | 'region-hides-not-here'
   | 'long-poll-held-for-wait'
   | 'session-end-leaves-polls'
+  | 'client-rate-limit-below-floor'
+  | 'rate-limited-without-retry-after'
   | UserServerFault
 
 /**

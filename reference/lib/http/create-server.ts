@@ -40,8 +40,13 @@ const BOOM_CODES: Record<number, ErrorCode> = {
   503: 'unavailable'
 }
 
-function toProblemResponse (request: Request, h: ResponseToolkit, error: GridImError) {
-  return h.response(error.toProblem(request.path)).code(error.status).type('application/problem+json')
+/** GRIDIM-LIM-12: a `rate-limited` refusal says when to try again (in seconds), unless the fault rate-limited-without-retry-after. */
+const RETRY_AFTER_SECONDS = 1
+
+function toProblemResponse (request: Request, h: ResponseToolkit, error: GridImError, faults: ReadonlySet<Fault>) {
+  const response = h.response(error.toProblem(request.path)).code(error.status).type('application/problem+json')
+  if (error.code === 'rate-limited' && !faults.has('rate-limited-without-retry-after')) response.header('retry-after', String(RETRY_AFTER_SECONDS))
+  return response
 }
 
 export function createServer (options: ServerOptions): Server {
@@ -73,13 +78,13 @@ export function createServer (options: ServerOptions): Server {
 
   server.ext('onPreResponse', (request, h) => {
     const response = request.response
-    if (response instanceof GridImError) return toProblemResponse(request, h, response)
+    if (response instanceof GridImError) return toProblemResponse(request, h, response, faults)
     if (!('isBoom' in response) || !response.isBoom) return h.continue
     const status = response.output.statusCode
     const code = BOOM_CODES[status]
-    if (code !== undefined) return toProblemResponse(request, h, new GridImError(code, status === 404 ? `no operation at ${request.method.toUpperCase()} ${request.path}` : undefined))
+    if (code !== undefined) return toProblemResponse(request, h, new GridImError(code, status === 404 ? `no operation at ${request.method.toUpperCase()} ${request.path}` : undefined), faults)
     options.logger.error('request failed', { route: request.route.settings.id ?? request.path, error: response.message, stack: response.stack })
-    return toProblemResponse(request, h, new GridImError('internal'))
+    return toProblemResponse(request, h, new GridImError('internal'), faults)
   })
 
   return server
