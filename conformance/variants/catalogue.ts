@@ -239,6 +239,7 @@ export const variants: readonly Variant[] = [
   // Timers that activity should reset (issue 14): each one runs from the first event instead of the latest.
   { fault: 'group-idle-not-reset-by-message', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores messages' },
   { fault: 'group-idle-not-reset-by-join', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores joins' },
+  { fault: 'client-idle-not-reset-by-poll', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-32', bug: 'a region that signs off a client that only reads, as idle' },
   { fault: 'lease-not-extended-by-renewal', area: 'sign-on-and-leases', flow: 'x-lease-renewal', requirement: 'GRIDIM-LEASE-3', bug: 'a user server whose renewal does not extend a current lease' }
 ]
 

@@ -95,6 +95,8 @@
  *   `rate-limited` (breaks GRIDIM-LIM-13).
  * - `rate-limited-without-retry-after`: a region refuses a client session's requests beyond 20 in a second with
  *   `rate-limited` and no Retry-After header (breaks GRIDIM-LIM-12).
+ * - `client-idle-not-reset-by-poll`: a region counts only other requests than `clientListEvents` as a
+ *   client's activity, so a client that only reads is signed off as idle (breaks GRIDIM-CLI-32).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -148,6 +150,7 @@ export type Fault =
   | 'session-end-leaves-polls'
   | 'client-rate-limit-below-floor'
   | 'rate-limited-without-retry-after'
+  | 'client-idle-not-reset-by-poll'
   | UserServerFault
 
 /**

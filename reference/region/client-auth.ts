@@ -17,7 +17,9 @@ export function bearerAuthenticator (agents: Agents, faults: ReadonlySet<Fault> 
     if (faults.has('bearer-matched-by-prefix')) secret = byPrefix(agents, secret)
     const agent = agents.bySecret(secret)
     if (agent !== undefined) limit?.(secret)
-    if (agent !== undefined) agents.touch(agent)
+    // GRIDIM-CLI-32: every request is activity; the fault client-idle-not-reset-by-poll counts a long poll as none.
+    const poll = raw.method === 'GET' && new URL(raw.url).pathname.endsWith('/client/events')
+    if (agent !== undefined && !(poll && faults.has('client-idle-not-reset-by-poll'))) agents.touch(agent)
     else if (agents.departedBySecret(secret) === undefined) throw refused()
     return { kind: 'client', token: secret }
   }

@@ -45,7 +45,7 @@ export type RegionOptions = {
   now?: () => number
   /** Outgoing calls; default a PeerClient signing as this region. Tests pass a fake. */
   peer?: Peer
-  /** GRIDIM-SIGN-13: sign off agents idle this long (default 120 s; 0 never). */
+  /** GRIDIM-SIGN-13: sign off agents idle this long (default: the directory's clientIdleSeconds, GRIDIM-LIM-27; 0 never). */
   idleSeconds?: number
   /** Keep-alive comments on event streams (default 15 s). */
   heartbeatSeconds?: number
@@ -69,7 +69,7 @@ export type RegionOptions = {
 }
 
 export function createRegion (options: RegionOptions) {
-  const { regionId, name, kind = 'region', logger, now = Date.now, idleSeconds = 120 } = options
+  const { regionId, name, kind = 'region', logger, now = Date.now } = options
   const metrics = createMetrics()
   const peer = countingPeer(options.peer ?? new PeerClient({ signer: signerFor(regionId, options.privateKey) }), metrics)
   const faults = options.faults ?? NO_FAULTS
@@ -86,6 +86,7 @@ export function createRegion (options: RegionOptions) {
   const returns = new UnreadReturns({ store: messages, userServer, logger, firstRetryMs: options.returnRetryMs })
   const agents = new Agents({
     now,
+    departedMs: () => lease.handoverSeconds * 1000,
     onAdmitted: (agent) => {
       if (!messages.open) return
       messages.bind(agent.userId, agent.sessionId)
@@ -139,8 +140,11 @@ export function createRegion (options: RegionOptions) {
 
   // GRIDIM-SIGN-13: a client that neither asks nor listens for two minutes has gone. What it
   // left unread goes back before the session ends (GRIDIM-SIGN-21).
+  // The grid's clientIdleSeconds from the directory (GRIDIM-LIM-27), unless the options fix it.
+  const idleSeconds = (): number => options.idleSeconds ?? lease.clientIdleSeconds
   const signOffIdle = async (): Promise<void> => {
-    for (const agent of agents.idleSince(now() - idleSeconds * 1000)) {
+    if (idleSeconds() <= 0) return
+    for (const agent of agents.idleSince(now() - idleSeconds() * 1000)) {
       try {
         await signOffAgent(ctx, agent)
       } catch (err) {
@@ -173,7 +177,7 @@ export function createRegion (options: RegionOptions) {
 
   const halt = async (): Promise<void> => {
     halted = true
-    clearInterval(idleTimer)
+    clearTimeout(idleTimer)
     returns.stop()
     messages.close()
     dropAll()
@@ -202,10 +206,14 @@ export function createRegion (options: RegionOptions) {
       if (leftUnread > 0) logger.info('returning what sessions of the last run left unread', { messages: leftUnread })
       await returns.flush()
       await signOffLeftovers()
-      if (idleSeconds > 0) {
-        idleTimer = setInterval(() => { void signOffIdle() }, Math.min(30, idleSeconds) * 1000)
+      // Checked every second (a scan of the agents; half the idle time when that is shorter), so
+      // a shortened setting takes hold at once (GRIDIM-LIM-27).
+      const checkIdle = (): void => {
+        if (halted || options.idleSeconds === 0) return
+        idleTimer = setTimeout(() => { void signOffIdle().finally(checkIdle) }, Math.max(0.1, Math.min(1, idleSeconds() / 2)) * 1000)
         idleTimer.unref()
       }
+      checkIdle()
       logger.info('region started', { regionId, name, url })
       return url
     },

@@ -69,7 +69,9 @@ export const Setup = Type.Object({
   signedOn: Type.Optional(Type.Array(Name, { description: 'Users signed on (at their `at`) before step 1, in this order.' })),
   settings: Type.Optional(Type.Object({
     leaseSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
-    groupIdleSeconds: Type.Optional(Type.Integer({ minimum: 1 }))
+    groupIdleSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+    clientIdleSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+    handoverSeconds: Type.Optional(Type.Integer({ minimum: 1 }))
   }, { additionalProperties: false }))
 }, { additionalProperties: false })
 
