@@ -27,6 +27,7 @@ t.test('readSse counts comment lines and tells a stream the server closed from o
   t.equal(cut.closed, true, 'a connection the server cuts closes the stream too')
   const open = await readSse(`${base}/open`, {}, { quietMs: 200, maxMs: 1000 })
   t.equal(open.closed, false, 'a stream the reader stopped after going quiet was not closed')
+  t.ok(open.longestQuietMs >= 190 && open.longestQuietMs < 900, `and its longest silence was the quiet that ended the read (${open.longestQuietMs} ms)`)
   t.equal(open.events.length, 1)
   const aborted = await readSse(`${base}/open`, {}, { quietMs: 2000, maxMs: 300 })
   t.equal(aborted.closed, false, 'nor one the reader gave up on at maxMs')

@@ -187,7 +187,7 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
   }
   // `at`, `bearer` and `spoilBearer` are not members: where a call without `as` goes, the secret
   // it carries, and how the runner spoils the secret of `as`'s session (a wrong secret, GRIDIM-CLI-2).
-  const { at, bearer, spoilBearer: spoil, readSeconds, ...members } = args
+  const { at, bearer, spoilBearer: spoil, readSeconds, keepAliveWithin, ...members } = args
   if (spoil !== undefined && !(BEARER_SPOILS as readonly unknown[]).includes(spoil)) throw new Error(`unknown bearer spoil ${String(spoil)}`)
   const req = split(op, members)
   const session = as === undefined ? undefined : ctx.session(as)
@@ -199,7 +199,9 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
     // only until it goes quiet — a stream held open while other steps act (GRIDIM-CLI-15, -16).
     const holdMs = readSeconds === undefined ? undefined : Math.min(30, Math.max(0, Number(readSeconds))) * 1000
     const read = await readSse(buildUrl(baseUrl, op, req), req.headers, holdMs === undefined ? {} : { quietMs: holdMs, maxMs: holdMs })
-    return { status: read.status, body: read.body ?? { events: read.events.map((e) => e.data), comments: read.comments, closed: read.closed } }
+    // `keepAliveWithin`: seconds; whether the stream never went quiet longer (GRIDIM-CLI-15).
+    const keptAlive = keepAliveWithin === undefined ? {} : { keptAlive: read.longestQuietMs <= Number(keepAliveWithin) * 1000 }
+    return { status: read.status, body: read.body ?? { events: read.events.map((e) => e.data), comments: read.comments, closed: read.closed, longestQuietMs: read.longestQuietMs, ...keptAlive } }
   }
   const result = await peerCall(baseUrl, op, req, undefined, 'none', payload)
   ctx.contract.answered(op.operationId, baseUrl, result)

@@ -240,6 +240,9 @@ export const variants: readonly Variant[] = [
   { fault: 'group-idle-not-reset-by-message', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores messages' },
   { fault: 'group-idle-not-reset-by-join', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores joins' },
   { fault: 'client-idle-not-reset-by-poll', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-32', bug: 'a region that signs off a client that only reads, as idle' },
+  { fault: 'unread-dropped-on-idle', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-SIGN-21', bug: 'a region that drops what an idle session left unread' },
+  { fault: 'handover-unread-kept', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-24', bug: 'a region that returns nothing when a hand-over\'s read window closes' },
+  { fault: 'keep-alive-ignores-directory', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-15', bug: 'a region whose event streams keep a 15 s keep-alive whatever the directory says' },
   { fault: 'lease-not-extended-by-renewal', area: 'sign-on-and-leases', flow: 'x-lease-renewal', requirement: 'GRIDIM-LEASE-3', bug: 'a user server whose renewal does not extend a current lease' }
 ]
 

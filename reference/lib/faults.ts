@@ -97,6 +97,12 @@
  *   `rate-limited` and no Retry-After header (breaks GRIDIM-LIM-12).
  * - `client-idle-not-reset-by-poll`: a region counts only other requests than `clientListEvents` as a
  *   client's activity, so a client that only reads is signed off as idle (breaks GRIDIM-CLI-32).
+ * - `unread-dropped-on-idle`: a region deletes what a session left unread when it signs the agent off as idle
+ *   (breaks GRIDIM-SIGN-21).
+ * - `handover-unread-kept`: a region keeps what a handed-over session left unread when its read window closes,
+ *   returning nothing (breaks GRIDIM-CLI-24).
+ * - `keep-alive-ignores-directory`: a region sends event-stream comments every 15 s whatever the directory's
+ *   `keepAliveSeconds` says (breaks GRIDIM-CLI-15 and GRIDIM-LIM-27).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  */
@@ -151,6 +157,9 @@ export type Fault =
   | 'client-rate-limit-below-floor'
   | 'rate-limited-without-retry-after'
   | 'client-idle-not-reset-by-poll'
+  | 'unread-dropped-on-idle'
+  | 'handover-unread-kept'
+  | 'keep-alive-ignores-directory'
   | UserServerFault
 
 /**

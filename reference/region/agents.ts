@@ -45,9 +45,9 @@ export type AgentHooks = {
   onAdmitted?: (agent: Agent) => void
   /**
    * A session's agent is gone from here for good: dropped, or handed over and its read window
-   * over (GRIDIM-OFFL-11: what it left unread goes back).
+   * over (GRIDIM-OFFL-11: what it left unread goes back); `windowClosed` for the latter (GRIDIM-CLI-24).
    */
-  onEnded?: (agent: Agent) => void
+  onEnded?: (agent: Agent, windowClosed?: boolean) => void
 }
 
 export class Agents {
@@ -196,7 +196,7 @@ export class Agents {
     // unless the session has meanwhile come back here (its unread then waits for its end).
     const timer = setTimeout(() => {
       this.#departures.delete(timer)
-      if (this.bySessionId(agent.sessionId) === undefined) this.#hooks.onEnded?.(agent)
+      if (this.bySessionId(agent.sessionId) === undefined) this.#hooks.onEnded?.(agent, true)
     }, windowMs)
     timer.unref()
     this.#departures.add(timer)

@@ -30,6 +30,7 @@ export class LeaseKeeper {
   /** GRIDIM-LIM-27: the client idle time and hand-over read window, likewise. */
   #clientIdleSeconds = 120
   #handoverSeconds = 60
+  #keepAliveSeconds = 15
   #running = false
   #recovering: Promise<void> | undefined
 
@@ -71,6 +72,11 @@ export class LeaseKeeper {
     return this.#handoverSeconds
   }
 
+  /** GRIDIM-CLI-15: how long an event stream may be silent (GRIDIM-LIM-27). */
+  get keepAliveSeconds (): number {
+    return this.#keepAliveSeconds
+  }
+
   /**
    * GRIDIM-LIM-22, GRIDIM-LIM-27: read at every renewal, so a changed setting applies here within a third of
    * a lease. A directory that cannot be read leaves the last value: the lease is what matters.
@@ -82,6 +88,7 @@ export class LeaseKeeper {
       // A user server of before GRIDIM-LIM-26 publishes neither: the defaults stay.
       if (Number.isInteger(directory.clientIdleSeconds) && directory.clientIdleSeconds > 0) this.#clientIdleSeconds = directory.clientIdleSeconds
       if (Number.isInteger(directory.handoverSeconds) && directory.handoverSeconds > 0) this.#handoverSeconds = directory.handoverSeconds
+      if (Number.isInteger(directory.keepAliveSeconds) && directory.keepAliveSeconds > 0) this.#keepAliveSeconds = directory.keepAliveSeconds
     } catch (err) {
       this.#options.logger.warn('could not read the directory; the replay window stays as it was', { error: (err as Error).message })
     }

@@ -47,7 +47,7 @@ export type RegionOptions = {
   peer?: Peer
   /** GRIDIM-SIGN-13: sign off agents idle this long (default: the directory's clientIdleSeconds, GRIDIM-LIM-27; 0 never). */
   idleSeconds?: number
-  /** Keep-alive comments on event streams (default 15 s). */
+  /** Keep-alive comments on event streams (default: the directory's keepAliveSeconds, GRIDIM-LIM-27). */
   heartbeatSeconds?: number
   delivery?: RegionContext['delivery']
   /** GRIDIM-LIM-17..19: header, request and idle timeouts; tests shorten them. */
@@ -92,8 +92,10 @@ export function createRegion (options: RegionOptions) {
       messages.bind(agent.userId, agent.sessionId)
       messages.hosting(agent.sessionId, agent.userId)
     },
-    onEnded: (agent) => {
+    onEnded: (agent, windowClosed) => {
       if (messages.open) messages.notHosting(agent.sessionId)
+      // The fault handover-unread-kept returns nothing when a hand-over's read window closes.
+      if (windowClosed === true && faults.has('handover-unread-kept')) return
       returns.ended(agent.sessionId)
     }
   })
@@ -117,7 +119,8 @@ export function createRegion (options: RegionOptions) {
     logger,
     now,
     delivery: { ...options.delivery },
-    heartbeatSeconds: options.heartbeatSeconds ?? 15,
+    // GRIDIM-CLI-15: read when a stream opens; the fault keep-alive-ignores-directory keeps 15 s.
+    get heartbeatSeconds (): number { return options.heartbeatSeconds ?? (faults.has('keep-alive-ignores-directory') ? 15 : lease.keepAliveSeconds) },
     faults,
     url: () => url
   }
@@ -146,7 +149,7 @@ export function createRegion (options: RegionOptions) {
     if (idleSeconds() <= 0) return
     for (const agent of agents.idleSince(now() - idleSeconds() * 1000)) {
       try {
-        await signOffAgent(ctx, agent)
+        await signOffAgent(ctx, agent, { dropUnread: faults.has('unread-dropped-on-idle') })
       } catch (err) {
         if (!(err instanceof GridImError) || err.code === 'unavailable') continue
         agents.drop(agent)

@@ -146,6 +146,7 @@ export const migrations: readonly Migration[] = [
     sql: `
       ALTER TABLE settings ADD COLUMN client_idle_seconds INTEGER NOT NULL DEFAULT 120 CHECK (client_idle_seconds > 0);
       ALTER TABLE settings ADD COLUMN handover_seconds INTEGER NOT NULL DEFAULT 60 CHECK (handover_seconds > 0);
+      ALTER TABLE settings ADD COLUMN keep_alive_seconds INTEGER NOT NULL DEFAULT 15 CHECK (keep_alive_seconds > 0);
     `,
   },
 ]

@@ -148,6 +148,8 @@ export interface Settings {
   clientIdleSeconds: number
   /** GRIDIM-CLI-21, GRIDIM-LIM-26: likewise. */
   handoverSeconds: number
+  /** GRIDIM-CLI-15, GRIDIM-LIM-26: likewise. */
+  keepAliveSeconds: number
 }
 
 export const defaultSettings: Readonly<Settings> = Object.freeze({
@@ -156,4 +158,5 @@ export const defaultSettings: Readonly<Settings> = Object.freeze({
   replayWindowSeconds: 60,
   clientIdleSeconds: 120,
   handoverSeconds: 60,
+  keepAliveSeconds: 15,
 })

@@ -28,7 +28,7 @@ const StanzaName = Type.Union(
  * sent with `Host: evil.example:1`). `payload: oversized` pads the JSON body (`{}` for an
  * operation without one, GET and DELETE too) with whitespace to 70 000 bytes; `payload:
  * invalid-utf8` sends each U+FFFD of the arguments as the byte 0xFF. None of these is sent as a member.
- * A client operation made without `as` goes to the region named by `at: <region>` and carries
+ * `clientStreamEvents` takes `readSeconds` (read until the region closes the stream, or this long; the answer says `closed`, the number of `comments` and the `longestQuietMs`) and `keepAliveWithin` (seconds: the answer's `keptAlive` says whether the stream never went quiet longer), neither sent. A client operation made without `as` goes to the region named by `at: <region>` and carries
  * `bearer: <session secret>` as its credentials (a session the runner did not log in itself);
  * neither is sent as a member either. `spoilBearer: truncated | altered` sends `as`'s session
  * secret without its last character, or with it changed (a wrong secret, not a missing one).
@@ -71,7 +71,8 @@ export const Setup = Type.Object({
     leaseSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
     groupIdleSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
     clientIdleSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
-    handoverSeconds: Type.Optional(Type.Integer({ minimum: 1 }))
+    handoverSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+    keepAliveSeconds: Type.Optional(Type.Integer({ minimum: 1 }))
   }, { additionalProperties: false }))
 }, { additionalProperties: false })
 

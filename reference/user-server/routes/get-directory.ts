@@ -11,7 +11,7 @@ export function getDirectory (ctx: UserServerContext): HandlerFor<'user-server',
   const publicKey = exportPublicKey(ctx.publicKey)
   return () => {
     // GRIDIM-LIM-26: the regions' client timers are published with the replay window.
-    const { leaseSeconds, replayWindowSeconds, clientIdleSeconds, handoverSeconds } = ctx.store.getSettings()
-    return { body: { keyId: USER_SERVER_KEY_ID, publicKey, leaseSeconds, replayWindowSeconds, clientIdleSeconds, handoverSeconds, gatewayDomain: ctx.gatewayDomain } }
+    const { leaseSeconds, replayWindowSeconds, clientIdleSeconds, handoverSeconds, keepAliveSeconds } = ctx.store.getSettings()
+    return { body: { keyId: USER_SERVER_KEY_ID, publicKey, leaseSeconds, replayWindowSeconds, clientIdleSeconds, handoverSeconds, keepAliveSeconds, gatewayDomain: ctx.gatewayDomain } }
   }
 }
