@@ -25,7 +25,17 @@ export function parseSse (text: string): SseEvent[] {
   return events
 }
 
-export async function readSse (url: string, headers: Record<string, string>, { quietMs = 500, maxMs = 5000 } = {}): Promise<{ status: number, events: SseEvent[], body?: unknown }> {
+/** The comment lines of a stream's text (`: keep-alive`), which keep idle connections open (GRIDIM-CLI-15). */
+export function countComments (text: string): number {
+  return text.split(/\r?\n/).filter((line) => line.startsWith(':')).length
+}
+
+/**
+ * `closed`: the server ended the stream (rather than the reader stopping after quietMs or maxMs);
+ * `comments`: how many comment lines came; `longestQuietMs`: the longest time the stream sent
+ * nothing, from its answer to the end of reading (GRIDIM-CLI-15).
+ */
+export async function readSse (url: string, headers: Record<string, string>, { quietMs = 500, maxMs = 5000 } = {}): Promise<{ status: number, events: SseEvent[], body?: unknown, comments: number, closed: boolean, longestQuietMs: number }> {
   const controller = new AbortController()
   const hardStop = setTimeout(() => controller.abort(), maxMs)
   try {
@@ -34,23 +44,30 @@ export async function readSse (url: string, headers: Record<string, string>, { q
       const text = await res.text()
       let body: unknown = text
       try { body = JSON.parse(text) } catch {}
-      return { status: res.status, events: [], body }
+      return { status: res.status, events: [], body, comments: 0, closed: true, longestQuietMs: 0 }
     }
     const reader = res.body.getReader()
     const decoder = new TextDecoder()
     let text = ''
+    let closed = false
+    let lastLineAt = Date.now()
+    let longestQuietMs = 0
     for (;;) {
       let quiet: NodeJS.Timeout | undefined
+      // A connection the server cuts (not the reader's own abort at maxMs) closes the stream too.
       const chunk = await Promise.race([
         reader.read(),
         new Promise<null>((resolve) => { quiet = setTimeout(() => resolve(null), quietMs) })
-      ]).catch(() => null)
+      ]).catch(() => controller.signal.aborted ? null : 'cut' as const)
       clearTimeout(quiet)
-      if (chunk === null || chunk.done) break
+      if (chunk === 'cut' || chunk?.done === true) closed = true
+      longestQuietMs = Math.max(longestQuietMs, Date.now() - lastLineAt)
+      if (chunk === null || chunk === 'cut' || chunk.done) break
+      lastLineAt = Date.now()
       text += decoder.decode(chunk.value, { stream: true })
     }
     controller.abort()
-    return { status: res.status, events: parseSse(text) }
+    return { status: res.status, events: parseSse(text), comments: countComments(text), closed, longestQuietMs }
   } finally {
     clearTimeout(hardStop)
   }

@@ -16,6 +16,7 @@ import { readAnswers } from './scripted-answers.ts'
 import { BEARER_SPOILS, spoilBearer, type BearerSpoil } from './spoil-bearer.ts'
 import { BOSH_BODY_SPOILS, probeBosh, type BoshBodySpoil } from './bosh-probe.ts'
 import { DEFAULT_PAGE_ORIGINS, fromPage, PAGE_REQUESTS, type PageRequest } from './browser-page.ts'
+import { burst, burstShape } from './burst.ts'
 import { probeSlowClients } from './slow-clients.ts'
 import { HANDSHAKES, handshakeHeaders, openWebSocket, type Handshake } from './websocket-probe.ts'
 import { jabberServerAction, restartGatewayAction } from './jabber-actions.ts'
@@ -23,7 +24,11 @@ import { resolveValue } from './vars.ts'
 
 type TeleportAnswer = SuccessBody<AllOperations['clientTeleport']>
 
-export type ActionResult = { status: number, body: unknown, contentType?: string }
+/**
+ * `answeredAt`: when the answer arrived, for a request a step started and a later one awaited;
+ * `retryAfter`: the answer's Retry-After header (GRIDIM-LIM-12).
+ */
+export type ActionResult = { status: number, body: unknown, contentType?: string, answeredAt?: number, retryAfter?: string }
 
 let operations: Map<string, Operation> | undefined
 
@@ -40,7 +45,7 @@ function split (op: Operation, args: Record<string, unknown>): PeerRequest {
   return req
 }
 
-async function runnerAction (ctx: FlowContext, call: string, args: Record<string, unknown>): Promise<ActionResult> {
+async function runnerAction (ctx: FlowContext, call: string, args: Record<string, unknown>, as?: string): Promise<ActionResult> {
   const { target } = ctx
   switch (call) {
     case 'killRegion': {
@@ -141,6 +146,18 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       ctx.record({ kind: 'peer', operationId: 'renewRegionLease', from: name, to: 'US', status: first.status, request: lease, response: first.body })
       return { status: first.status, body: first.body }
     }
+    case 'burst': {
+      // GRIDIM-LIM-12, -13: one operation sent `count` times at `perSecond`, as the step's `as`, with `args.args`.
+      const { count, perSecond } = burstShape(args)
+      const operation = String(args.operation)
+      if (!operations?.has(operation)) throw new Error(`burst needs an operation of the contracts, got ${operation}`)
+      const members = (args.args ?? {}) as Record<string, unknown>
+      ctx.record({ kind: 'runner', operationId: 'burst', from: as ?? 'runner', to: String(members.to ?? members.at ?? ''), request: { operation, count, perSecond } })
+      return await burst(count, perSecond, async () => await perform(ctx, { call: operation, ...(as === undefined ? {} : { as }), args: members }))
+    }
+    case 'await':
+      // Concurrent steps: the answer of a request an earlier step started (concurrent.ts).
+      return await ctx.started.await(String(args.started))
     case 'region-answers': {
       // Issue 14: a peer that fails once and recovers, answers a 5xx, or a code the spec does not define.
       const name = String(args.region)
@@ -201,7 +218,7 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
   }
   // `at`, `bearer` and `spoilBearer` are not members: where a call without `as` goes, the secret
   // it carries, and how the runner spoils the secret of `as`'s session (a wrong secret, GRIDIM-CLI-2).
-  const { at, bearer, spoilBearer: spoil, ...members } = args
+  const { at, bearer, spoilBearer: spoil, readSeconds, keepAliveWithin, ...members } = args
   if (spoil !== undefined && !(BEARER_SPOILS as readonly unknown[]).includes(spoil)) throw new Error(`unknown bearer spoil ${String(spoil)}`)
   const req = split(op, members)
   const session = as === undefined ? undefined : ctx.session(as)
@@ -209,8 +226,13 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
   if (bearer !== undefined) req.headers.authorization = `Bearer ${String(bearer)}`
   else if (session && mode !== 'none') req.headers.authorization = `Bearer ${spoil === undefined ? session.login.sessionSecret : spoilBearer(spoil as BearerSpoil, session.login.sessionSecret)}`
   if (op.operationId === 'clientStreamEvents') {
-    const read = await readSse(buildUrl(baseUrl, op, req), req.headers)
-    return { status: read.status, body: read.body ?? { events: read.events.map((e) => e.data) } }
+    // `readSeconds`: read until the region closes the stream, or this long (at most 30 s), not
+    // only until it goes quiet — a stream held open while other steps act (GRIDIM-CLI-15, -16).
+    const holdMs = readSeconds === undefined ? undefined : Math.min(30, Math.max(0, Number(readSeconds))) * 1000
+    const read = await readSse(buildUrl(baseUrl, op, req), req.headers, holdMs === undefined ? {} : { quietMs: holdMs, maxMs: holdMs })
+    // `keepAliveWithin`: seconds; whether the stream never went quiet longer (GRIDIM-CLI-15).
+    const keptAlive = keepAliveWithin === undefined ? {} : { keptAlive: read.longestQuietMs <= Number(keepAliveWithin) * 1000 }
+    return { status: read.status, body: read.body ?? { events: read.events.map((e) => e.data), comments: read.comments, closed: read.closed, longestQuietMs: read.longestQuietMs, ...keptAlive } }
   }
   const result = await peerCall(baseUrl, op, req, undefined, 'none', payload, method)
   if (method !== undefined) return result
@@ -251,7 +273,7 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
   const payload = spoil as PayloadSpoil | undefined
   operations ??= allOperations()
   const op = operations.get(action.call)
-  if (op === undefined) return await runnerAction(ctx, action.call, resolved)
+  if (op === undefined) return await runnerAction(ctx, action.call, resolved, action.as)
 
   let result: ActionResult
   let from = action.as ?? 'runner'

@@ -125,3 +125,20 @@ t.test('a message that broke the contract is its sender\'s or answerer\'s', asyn
   t.same(attributeActor(grid, 'Region 3'), { role: 'region', playedBy: 'target', actor: 'Region 3' }, 'a target region outside the flow')
   t.same(attributeActor(grid, 'A'), { role: 'unknown', playedBy: 'target', actor: 'A' })
 })
+
+t.test('an awaited answer is the answer of the step that started the request', async (t) => {
+  const poll = step({ id: '2', do: { call: 'clientListEvents', as: 'B', args: { wait: 10 }, start: 'poll' } })
+  const awaited = step({ id: '3', do: { call: 'await', args: { started: 'poll' } } })
+  const stray = step({ id: '4', do: { call: 'await', args: { started: 'never' } } })
+  const scope: AttributionScope = { flow: { ...flow, steps: [poll, awaited, stray] }, playsUserServer: false }
+  t.equal(observedActor(scope, awaited, response), 'R2', "B's poll was answered by B's region")
+  t.equal(observedActor(scope, stray, response), undefined, 'an await of a request no step started names nobody')
+  t.equal(observedActor(grid, awaited, response), undefined, 'nor does one when the steps are unknown')
+})
+
+t.test('a burst is answered by whoever answers the operation it repeats', async (t) => {
+  const friends = step({ do: { call: 'burst', as: 'A', args: { operation: 'clientListFriends', count: 10, perSecond: 10 } } })
+  const region = step({ do: { call: 'burst', as: 'RX', args: { operation: 'getRegion', count: 10, perSecond: 10, args: { regionId: 'r' } } } })
+  t.equal(observedActor(grid, friends, response), 'R1', "A's region")
+  t.equal(observedActor(grid, region, response), 'US', 'the user server')
+})

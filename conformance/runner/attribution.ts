@@ -27,7 +27,8 @@ export type Attribution = {
 }
 
 export type AttributionScope = {
-  flow: Pick<Flow, 'actors'>
+  /** The steps, where known, name the request an `await` step takes the answer of. */
+  flow: Pick<Flow, 'actors'> & Partial<Pick<Flow, 'steps'>>
   /** The runner plays the user server (a regions-only target): it is not under test. */
   playsUserServer: boolean
 }
@@ -63,6 +64,15 @@ function answererOf (scope: AttributionScope, step: Step): string | undefined {
   if (d === undefined) return undefined
   if ('send' in d) return gatewayActor(scope)
   const args = d.args ?? {}
+  // A burst is answered by whoever answers the operation it repeats.
+  if (d.call === 'burst' && typeof args.operation === 'string') {
+    return answererOf(scope, { ...step, do: { call: args.operation, ...(d.as === undefined ? {} : { as: d.as }), args: (args.args ?? {}) as Record<string, unknown> } })
+  }
+  // Concurrent steps: an awaited answer is the answer of the step that started the request.
+  if (d.call === 'await') {
+    const starter = scope.flow.steps?.find((s) => s.do !== undefined && 'call' in s.do && s.do.start !== undefined && s.do.start === args.started)
+    return starter === undefined ? undefined : answererOf(scope, starter)
+  }
   for (const key of ['to', 'at']) {
     const name = args[key]
     if (typeof name === 'string' && scope.flow.actors[name] !== undefined) return name

@@ -56,3 +56,25 @@ t.test('a discreet response is an error answer that reveals no internal detail',
   await t.rejects(check(ctx, { kind: 'response', discreet: true }, { exchanges: [], response: { status: 500, body: { ...problem, detail: 'Error: x\n    at f (/srv/app.js:1:2)' } } }), /the 500 answer reveals a stack frame at \/detail/)
   await t.rejects(check(ctx, { kind: 'response', discreet: true }, { exchanges: [], response: { status: 200, body: {} } }), /expected an error answer/)
 })
+
+t.test('a response `within` bound passes an answer in time and fails a late one, saying how late', async (t) => {
+  const ctx = new FlowContext(flow, target, 100)
+  const startedAt = 10_000
+  await check(ctx, { kind: 'response', status: 200, within: 2 }, { exchanges: [], startedAt, response: { status: 200, body: {}, answeredAt: startedAt + 1500 } })
+  // An awaited answer that came before the step began counts as at once.
+  await check(ctx, { kind: 'response', within: 2 }, { exchanges: [], startedAt, response: { status: 200, body: {}, answeredAt: startedAt - 5000 } })
+  await t.rejects(check(ctx, { kind: 'response', within: 2 }, { exchanges: [], startedAt, response: { status: 200, body: {}, answeredAt: startedAt + 9000 } }),
+    /the answer came 9\.0 s after the step began, later than 2 s/)
+})
+
+t.test('an exchange `within` bound counts only requests sent in time, and stops waiting then', async (t) => {
+  const observing: Target = { ...target, observe: () => () => {}, keyIdUrl: () => 'http://127.0.0.1:9' }
+  const ctx = new FlowContext({ ...flow, actors: { ...flow.actors, US: { kind: 'user-server' } } }, observing, 10_000)
+  const startedAt = Date.now()
+  const exchange = (sentAt: number) => ({ operationId: 'deliverNotices', method: 'POST', url: 'http://127.0.0.1:9/x', keyId: 'user-server', status: 200, sentAt, at: sentAt })
+  await check(ctx, { kind: 'exchange', operation: 'deliverNotices', from: 'US', to: 'US', within: 2 }, { exchanges: [exchange(startedAt + 1000)], startedAt })
+  const began = Date.now()
+  await t.rejects(check(ctx, { kind: 'exchange', operation: 'deliverNotices', from: 'US', to: 'US', within: 0.2 }, { exchanges: [exchange(startedAt + 3000)], startedAt }),
+    /expected at least one deliverNotices from US to US within 0\.2 s of the step's start, saw 0/)
+  t.ok(Date.now() - began < 2000, 'the bound, not the event timeout, ends the wait')
+})

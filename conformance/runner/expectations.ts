@@ -16,7 +16,8 @@ export class Impossible extends Error {}
 
 const EXACT_COUNT_SETTLE_MS = 300
 
-export type StepState = { response?: ActionResult, exchanges: ObservedExchange[] }
+/** `startedAt`: when the step began, from which a `within` bound counts. */
+export type StepState = { response?: ActionResult, exchanges: ObservedExchange[], startedAt?: number }
 
 function roleName (ctx: FlowContext, url: string | undefined): string | undefined {
   if (url === undefined) return undefined
@@ -36,14 +37,15 @@ function eventType (type: string): ClientEventType {
   return type
 }
 
-function exchangesOf (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>): ObservedExchange[] {
+function exchangesOf (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>, withinMs?: number): ObservedExchange[] {
   return state.exchanges.filter((x) => x.operationId === e.operation &&
+    (withinMs === undefined || (x.sentAt ?? x.at) <= (state.startedAt ?? 0) + withinMs) &&
     roleName(ctx, x.url) === e.to &&
     roleName(ctx, x.keyId === undefined ? undefined : ctx.target.keyIdUrl?.(x.keyId)) === e.from)
 }
 
-function exchangeCount (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>): number {
-  return exchangesOf(ctx, state, e).length
+function exchangeCount (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>, withinMs?: number): number {
+  return exchangesOf(ctx, state, e, withinMs).length
 }
 
 /** The gaps between the requests' departures (`sentAt`), in the order they went out, for `spacedMs`. */
@@ -112,6 +114,10 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
       if (expect.discreet === true && state.response.status < 400) throw new Error(`expected an error answer whose details could be judged, got ${state.response.status}`)
       const revealed = expect.discreet === true ? revealedDetail(state.response.body) : undefined
       if (revealed !== undefined) throw new Error(`the ${state.response.status} answer reveals ${revealed}`)
+      if (expect.within !== undefined) {
+        const tookMs = (state.response.answeredAt ?? Date.now()) - (state.startedAt ?? 0)
+        if (tookMs > expect.within * 1000) throw new Error(`the answer came ${(tookMs / 1000).toFixed(1)} s after the step began, later than ${expect.within} s`)
+      }
       return
     }
     case 'state': {
@@ -130,10 +136,13 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
     case 'exchange': {
       if (!ctx.target.observe) throw new Impossible('this target does not let the runner observe service-to-service traffic')
       if (ctx.target.observes?.(expect.from, expect.to) === false) throw new Impossible(`this target does not let the runner observe traffic from ${expect.from} to ${expect.to}`)
-      const deadline = Date.now() + ctx.eventTimeoutMs
-      const fail = (n: number): Error => new Error(`expected ${expect.count ?? 'at least one'} ${expect.operation} from ${expect.from} to ${expect.to}, saw ${n}; ${exchangesSeen(ctx, state, 8, expect.operation)}`)
+      // `within`: only requests sent that soon after the step began count, and the wait ends then.
+      const boundMs = expect.within === undefined ? undefined : expect.within * 1000
+      const deadline = boundMs === undefined ? Date.now() + ctx.eventTimeoutMs : (state.startedAt ?? Date.now()) + boundMs + 100
+      const late = boundMs === undefined ? '' : ` within ${expect.within} s of the step's start`
+      const fail = (n: number): Error => new Error(`expected ${expect.count ?? 'at least one'} ${expect.operation} from ${expect.from} to ${expect.to}${late}, saw ${n}; ${exchangesSeen(ctx, state, 8, expect.operation)}`)
       for (;;) {
-        const n = exchangeCount(ctx, state, expect)
+        const n = exchangeCount(ctx, state, expect, boundMs)
         if (expect.count === undefined ? n > 0 : n === expect.count) break
         if (Date.now() > deadline || (expect.count !== undefined && n > expect.count)) throw fail(n)
         await new Promise((r) => setTimeout(r, 50))
@@ -142,7 +151,7 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
       // traffic has settled — here, a short bounded quiet period after the count was reached.
       if (expect.count !== undefined) {
         await new Promise((r) => setTimeout(r, EXACT_COUNT_SETTLE_MS))
-        const n = exchangeCount(ctx, state, expect)
+        const n = exchangeCount(ctx, state, expect, boundMs)
         if (n !== expect.count) throw fail(n)
       }
       if (expect.spacedMs !== undefined) {

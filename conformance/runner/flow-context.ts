@@ -12,6 +12,7 @@ import type { Refusal } from '../lib/refusals.ts'
 import type { Target } from '../target/target.ts'
 import type { TraceEntry } from './results.ts'
 import type { Scope } from './vars.ts'
+import { StartedRequests } from './concurrent.ts'
 import { startSimulatedRegion, type SimulatedRegion } from './simulated-region.ts'
 import { XmppUsers } from './xmpp-users.ts'
 
@@ -56,6 +57,8 @@ export class FlowContext {
   lastTrafficAt = 0
   /** Every message of the target this flow sees, checked against the contract. */
   readonly contract: ContractLedger = new ContractLedger(this)
+  /** Requests steps started and later steps await (concurrent steps). */
+  readonly started = new StartedRequests()
 
   constructor (readonly flow: Flow, readonly target: Target, readonly eventTimeoutMs: number) {
     this.peer = new PeerClient({ timeoutMs: 30_000 })

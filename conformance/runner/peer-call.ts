@@ -67,7 +67,8 @@ function bodyBytes (op: Operation, body: unknown, payload: PayloadSpoil | undefi
   return Buffer.concat([...parts, bytes.subarray(from)])
 }
 
-export type PeerAnswer = { status: number, body: unknown, contentType?: string }
+/** `retryAfter`: the Retry-After header, when the answer has one (GRIDIM-LIM-12). */
+export type PeerAnswer = { status: number, body: unknown, contentType?: string, retryAfter?: string }
 
 function answer (status: number, text: string, contentType: string | undefined): PeerAnswer {
   let parsed: unknown
@@ -77,7 +78,8 @@ function answer (status: number, text: string, contentType: string | undefined):
 
 async function send (method: string, url: string, headers: Record<string, string>, body: Buffer | undefined): Promise<PeerAnswer> {
   const res = await fetchFresh(url, { method, headers, body }, 15_000)
-  return answer(res.status, await res.text(), res.headers.get('content-type') ?? undefined)
+  const retryAfter = res.headers.get('retry-after')
+  return { ...answer(res.status, await res.text(), res.headers.get('content-type') ?? undefined), ...(retryAfter === null ? {} : { retryAfter }) }
 }
 
 /**

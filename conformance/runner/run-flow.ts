@@ -90,13 +90,20 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
       ctx.contract.step = step.id
       stepStarted = Date.now()
       exchanges = []
-      const state: StepState = { exchanges }
+      const state: StepState = { exchanges, startedAt: stepStarted }
       ctx.xmpp.startStep(step.id, step.do !== undefined && !isSafe(step.do))
       if (broken === undefined && step.do) {
         try {
-          state.response = await perform(ctx, step.do)
-          ctx.scope.last = state.response.body as Record<string, unknown>
-          if ('save' in step.do && step.do.save) ctx.scope[step.do.save] = state.response.body as Record<string, unknown>
+          if ('start' in step.do && step.do.start !== undefined) {
+            // Concurrent steps: sent now, answered to a later `await` step; this step has no response.
+            const { start, ...action } = step.do
+            ctx.started.start(start, async () => await perform(ctx, action))
+          } else {
+            state.response = await perform(ctx, step.do)
+            state.response.answeredAt ??= Date.now()
+            ctx.scope.last = state.response.body as Record<string, unknown>
+            if ('save' in step.do && step.do.save) ctx.scope[step.do.save] = state.response.body as Record<string, unknown>
+          }
         } catch (err) {
           broken = withRefusals(`step ${step.id} could not be performed: ${(err as Error).message}`, ctx.refusalsSince(stepStarted))
           if (err instanceof Impossible) brokenStatus = 'impossible'
@@ -129,6 +136,8 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   } finally {
     stopObserving?.()
     for (const [user, session] of ctx.sessions) await session.call('clientLogout').catch(() => { ctx.sessions.delete(user) })
+    // Requests a step started and no step awaited: each is bounded; none may outlive the flow.
+    await ctx.started.settle()
     // After the grid users are gone, so that XMPP users' sign-offs notify nobody still online.
     await ctx.xmpp.closeAll().catch(() => {})
     for (const cleanup of ctx.cleanups) await cleanup().catch(() => {})

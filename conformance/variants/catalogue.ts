@@ -270,7 +270,21 @@ export const variants: readonly Variant[] = [
   { fault: 'component-retries-refused-handshake', area: 'xmpp-link', flow: 'x-xmpp-component-refused', requirement: 'GRIDIM-XMPP-59', bug: 'a gateway that retries a refused handshake for ever' },
   { fault: 'gateway-starts-without-link', area: 'xmpp-link', flow: 'x-xmpp-component-refused', requirement: 'GRIDIM-XMPP-59', bug: 'a gateway that starts although its handshake is refused' },
   { fault: 'gateway-drops-server-stanzas', area: 'xmpp-link', flow: 'x-xmpp-stanzas-from-jabber-server', requirement: 'GRIDIM-XMPP-60', bug: 'a gateway that drops stanzas from its Jabber server\'s address' },
-  { fault: 'gateway-domain-unchecked', area: 'xmpp-link', flow: 'x-gateway-domain-checked-at-start-up', requirement: 'GRIDIM-XMPP-58', bug: 'a gateway that starts with a domain the user server does not publish' }
+  { fault: 'gateway-domain-unchecked', area: 'xmpp-link', flow: 'x-gateway-domain-checked-at-start-up', requirement: 'GRIDIM-XMPP-58', bug: 'a gateway that starts with a domain the user server does not publish' },
+  // Concurrent steps (issue 14): a long poll held while another step acts.
+  { fault: 'long-poll-held-for-wait', area: 'grid', flow: 'x-long-poll-and-stream-held', requirement: 'GRIDIM-CLI-9', bug: 'a region that answers a held long poll only when its wait runs out' },
+  { fault: 'session-end-leaves-polls', area: 'grid', flow: 'x-long-poll-and-stream-held', requirement: 'GRIDIM-CLI-16', bug: 'a region that leaves polls and streams open when the session ends' },
+  { fault: 'notices-held-to-combine', area: 'presence', flow: 'x-notices-within-two-seconds', requirement: 'GRIDIM-SIGN-15', bug: 'a user server that holds notices 3 s to combine them with later ones' },
+  { fault: 'client-rate-limit-below-floor', area: 'grid', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-13', bug: 'a region that rate-limits a client session sending 10 requests a second' },
+  { fault: 'rate-limited-without-retry-after', area: 'grid', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-12', bug: 'a region whose rate-limited refusals carry no Retry-After' },
+  // Timers that activity should reset (issue 14): each one runs from the first event instead of the latest.
+  { fault: 'group-idle-not-reset-by-message', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores messages' },
+  { fault: 'group-idle-not-reset-by-join', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores joins' },
+  { fault: 'client-idle-not-reset-by-poll', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-32', bug: 'a region that signs off a client that only reads, as idle' },
+  { fault: 'unread-dropped-on-idle', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-SIGN-21', bug: 'a region that drops what an idle session left unread' },
+  { fault: 'handover-unread-kept', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-24', bug: 'a region that returns nothing when a hand-over\'s read window closes' },
+  { fault: 'keep-alive-ignores-directory', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-15', bug: 'a region whose event streams keep a 15 s keep-alive whatever the directory says' },
+  { fault: 'lease-not-extended-by-renewal', area: 'sign-on-and-leases', flow: 'x-lease-renewal', requirement: 'GRIDIM-LEASE-3', bug: 'a user server whose renewal does not extend a current lease' }
 ]
 
 /**

@@ -21,7 +21,7 @@ export type GridOptions = {
   basePort?: number
   adminToken?: string
   logger?: Logger
-  settings?: { leaseSeconds?: number, groupIdleSeconds?: number, replayWindowSeconds?: number }
+  settings?: { leaseSeconds?: number, groupIdleSeconds?: number, replayWindowSeconds?: number, clientIdleSeconds?: number, handoverSeconds?: number, keepAliveSeconds?: number }
   /** Deliberate bugs in the user server and every region, only for conformance/variants. */
   faults?: ReadonlySet<Fault>
   /**

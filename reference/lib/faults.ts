@@ -125,6 +125,22 @@
  *   cannot finish reading the events appended before (breaks GRIDIM-CLI-21).
  * - `event-ids-share-a-tick`: a region takes an event's id from the clock alone, so two events appended in one
  *   millisecond share an id, and reading after the first skips the second (breaks GRIDIM-CLI-6).
+ * - `long-poll-held-for-wait`: a region holds a long poll with nothing to return for its whole `wait`, not
+ *   listening for events appended meanwhile (breaks GRIDIM-CLI-9).
+ * - `session-end-leaves-polls`: when a session ends, its pending long polls wait out their `wait` and its
+ *   event streams stay open (breaks GRIDIM-CLI-16).
+ * - `client-rate-limit-below-floor`: a region refuses a client session's requests beyond 5 in a second with
+ *   `rate-limited` (breaks GRIDIM-LIM-13).
+ * - `rate-limited-without-retry-after`: a region refuses a client session's requests beyond 20 in a second with
+ *   `rate-limited` and no Retry-After header (breaks GRIDIM-LIM-12).
+ * - `client-idle-not-reset-by-poll`: a region counts only other requests than `clientListEvents` as a
+ *   client's activity, so a client that only reads is signed off as idle (breaks GRIDIM-CLI-32).
+ * - `unread-dropped-on-idle`: a region deletes what a session left unread when it signs the agent off as idle
+ *   (breaks GRIDIM-SIGN-21).
+ * - `handover-unread-kept`: a region keeps what a handed-over session left unread when its read window closes,
+ *   returning nothing (breaks GRIDIM-CLI-24).
+ * - `keep-alive-ignores-directory`: a region sends event-stream comments every 15 s whatever the directory's
+ *   `keepAliveSeconds` says (breaks GRIDIM-CLI-15 and GRIDIM-LIM-27).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
  *
@@ -222,6 +238,14 @@ export type Fault =
   | 'gateway-starts-without-link'
   | 'gateway-drops-server-stanzas'
   | 'gateway-domain-unchecked'
+  | 'long-poll-held-for-wait'
+  | 'session-end-leaves-polls'
+  | 'client-rate-limit-below-floor'
+  | 'rate-limited-without-retry-after'
+  | 'client-idle-not-reset-by-poll'
+  | 'unread-dropped-on-idle'
+  | 'handover-unread-kept'
+  | 'keep-alive-ignores-directory'
   | UserServerFault
 
 /**
@@ -275,6 +299,13 @@ export type Fault =
  *   friends (breaks GRIDIM-OFFL-3).
  * - `rights-change-without-presence`: removing CanSeeOnline sends the friend `rightsChanged` but no `offline`
  *   presence, so the friend sees the user online until the next sign-on (breaks GRIDIM-PRES-6).
+ * - `group-idle-not-reset-by-message`: an accepted group message does not count as activity, so a busy
+ *   session closes `groupIdleSeconds` after it opened (breaks GRIDIM-GRP-22).
+ * - `group-idle-not-reset-by-join`: a (re)join does not count as activity either (breaks GRIDIM-GRP-22).
+ * - `notices-held-to-combine`: the user server holds each batch of notices 3 seconds before it sends it, to
+ *   combine it with the notices of later changes (breaks GRIDIM-SIGN-15).
+ * - `lease-not-extended-by-renewal`: a renewal of a lease that is still current keeps its old `expiresAt`
+ *   (records and answers it), so a live region that renews in time still lapses (breaks GRIDIM-LEASE-3).
  */
 export type UserServerFault =
   | 'self-friendship-offer-accepted'
@@ -305,6 +336,10 @@ export type UserServerFault =
   | 'group-message-from-non-member'
   | 'offline-page-newest-first'
   | 'offline-store-friends-only'
+  | 'group-idle-not-reset-by-message'
+  | 'group-idle-not-reset-by-join'
+  | 'lease-not-extended-by-renewal'
+  | 'notices-held-to-combine'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

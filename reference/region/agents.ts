@@ -45,9 +45,9 @@ export type AgentHooks = {
   onAdmitted?: (agent: Agent) => void
   /**
    * A session's agent is gone from here for good: dropped, or handed over and its read window
-   * over (GRIDIM-OFFL-11: what it left unread goes back).
+   * over (GRIDIM-OFFL-11: what it left unread goes back); `windowClosed` for the latter (GRIDIM-CLI-24).
    */
-  onEnded?: (agent: Agent) => void
+  onEnded?: (agent: Agent, windowClosed?: boolean) => void
 }
 
 export class Agents {
@@ -60,12 +60,13 @@ export class Agents {
   readonly #departed = new Map<string, { agent: Agent, until: number }>()
   readonly #hooks: AgentHooks
   readonly #departures = new Set<NodeJS.Timeout>()
-  readonly #departedMs: number
+  /** GRIDIM-CLI-21: the read window, read at each hand-over (the grid's handoverSeconds, GRIDIM-LIM-27). */
+  readonly #departedMs: () => number
 
-  constructor ({ now = Date.now, retention, departedMs = DEPARTED_MS, sameTickSameId, ...hooks }: { now?: () => number, retention?: number, departedMs?: number, sameTickSameId?: boolean } & AgentHooks = {}) {
+  constructor ({ now = Date.now, retention, departedMs = DEPARTED_MS, sameTickSameId, ...hooks }: { now?: () => number, retention?: number, departedMs?: number | (() => number), sameTickSameId?: boolean } & AgentHooks = {}) {
     this.#now = now
     this.#logOptions = { now, retention, ...(sameTickSameId === true ? { sameTickSameId } : {}) }
-    this.#departedMs = departedMs
+    this.#departedMs = typeof departedMs === 'number' ? () => departedMs : departedMs
     this.#hooks = hooks
   }
 
@@ -184,18 +185,19 @@ export class Agents {
     return true
   }
 
-  /** The hand-over is done: the log takes no more events, and is readable for a minute. */
+  /** The hand-over is done: the log takes no more events, and is readable for the read window. */
   depart (agent: Agent): void {
+    const windowMs = this.#departedMs()
     this.detach(agent)
     agent.log.close()
     for (const [key, entry] of this.#departed) if (entry.until <= this.#now()) this.#departed.delete(key)
-    this.#departed.set(digest(agent.sessionSecret), { agent, until: this.#now() + this.#departedMs })
+    this.#departed.set(digest(agent.sessionSecret), { agent, until: this.#now() + windowMs })
     // GRIDIM-CLI-24: once the read window is over, what the old log holds unread goes back,
     // unless the session has meanwhile come back here (its unread then waits for its end).
     const timer = setTimeout(() => {
       this.#departures.delete(timer)
-      if (this.bySessionId(agent.sessionId) === undefined) this.#hooks.onEnded?.(agent)
-    }, this.#departedMs)
+      if (this.bySessionId(agent.sessionId) === undefined) this.#hooks.onEnded?.(agent, true)
+    }, windowMs)
     timer.unref()
     this.#departures.add(timer)
   }

@@ -9,13 +9,17 @@ import type { Agent, Agents } from './agents.ts'
 const refused = (): GridImError => new GridImError('unauthenticated', 'Missing, malformed or unknown session secret.')
 
 export function bearerAuthenticator (agents: Agents, faults: ReadonlySet<Fault> = NO_FAULTS): Authenticator {
+  const limit = faultyRateLimit(faults)
   return (raw) => {
     const header = raw.headers.authorization
     let secret = typeof header === 'string' ? /^Bearer +([A-Za-z0-9_-]{1,256}) *$/i.exec(header)?.[1] : undefined
     if (secret === undefined) throw refused()
     if (faults.has('bearer-matched-by-prefix')) secret = byPrefix(agents, secret)
     const agent = agents.bySecret(secret)
-    if (agent !== undefined) agents.touch(agent)
+    if (agent !== undefined) limit?.(secret)
+    // GRIDIM-CLI-32: every request is activity; the fault client-idle-not-reset-by-poll counts a long poll as none.
+    const poll = raw.method === 'GET' && new URL(raw.url).pathname.endsWith('/client/events')
+    if (agent !== undefined && !(poll && faults.has('client-idle-not-reset-by-poll'))) agents.touch(agent)
     else if (agents.departedBySecret(secret) === undefined) throw refused()
     return { kind: 'client', token: secret }
   }
@@ -42,4 +46,22 @@ export function readerOf (agents: Agents, input: { principal: Principal }): Agen
  */
 function byPrefix (agents: Agents, presented: string): string {
   return agents.list().find((agent) => agent.sessionSecret.startsWith(presented))?.sessionSecret ?? presented
+}
+
+/**
+ * Only for the deliberate faults client-rate-limit-below-floor (5 requests a second per session,
+ * under GRIDIM-LIM-13's floor of 10) and rate-limited-without-retry-after (20 a second, refused
+ * without the Retry-After of GRIDIM-LIM-12): the reference itself limits no client's rate.
+ */
+function faultyRateLimit (faults: ReadonlySet<Fault>): ((secret: string) => void) | undefined {
+  const perSecond = faults.has('client-rate-limit-below-floor') ? 5 : faults.has('rate-limited-without-retry-after') ? 20 : undefined
+  if (perSecond === undefined) return undefined
+  const recent = new Map<string, number[]>()
+  return (secret) => {
+    const now = Date.now()
+    const times = (recent.get(secret) ?? []).filter((at) => at > now - 1000)
+    recent.set(secret, times)
+    if (times.length >= perSecond) throw new GridImError('rate-limited', `more than ${perSecond} requests in a second`)
+    times.push(now)
+  }
 }

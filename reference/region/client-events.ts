@@ -4,6 +4,7 @@
 // (GRIDIM-CLI-10), which is when stored offline messages are acknowledged to the user server.
 import { GridImError } from '../lib/errors/index.ts'
 import type { Agent } from './agents.ts'
+import type { EventLog } from './event-log.ts'
 import { agentOf, readerOf } from './client-auth.ts'
 import type { ClientHandlers } from './client-contract.ts'
 import type { RegionContext } from './context.ts'
@@ -24,6 +25,20 @@ function checkCursor (agent: Agent, cursor: unknown, where: string): string | un
   return value
 }
 
+/**
+ * The faults long-poll-held-for-wait (no listening for appends while a poll is held) and
+ * session-end-leaves-polls (no answer when the session's log closes): a wait that ignores one of
+ * the two, answering at once only when events are already there.
+ */
+async function faultyWait (log: EventLog, after: string | undefined, ms: number, ignore: 'appends' | 'close'): Promise<void> {
+  if (ms <= 0 || log.after(after).events.length > 0) return
+  await new Promise<void>((resolve) => {
+    const done = (): void => { clearTimeout(timer); unsubscribe(); resolve() }
+    const timer = setTimeout(done, ms)
+    const unsubscribe = log.subscribe((event) => { if ((event === null) === (ignore === 'appends')) done() })
+  })
+}
+
 export function eventHandlers (ctx: RegionContext): ClientHandlers {
   // GRIDIM-CLI-23: reading past an instant message, also in a handed-over session's old log,
   // makes it read; stored messages are acknowledged only by the region hosting the session.
@@ -40,7 +55,9 @@ export function eventHandlers (ctx: RegionContext): ClientHandlers {
       const after = checkCursor(agent, input.query.after, 'query parameter after')
       const wait = Math.min(Number(input.query.wait ?? 0), MAX_WAIT_SECONDS)
       await readThrough(agent, after)
-      await agent.log.waitAfter(after, wait * 1000)
+      if (ctx.faults.has('long-poll-held-for-wait')) await faultyWait(agent.log, after, wait * 1000, 'appends')
+      else if (ctx.faults.has('session-end-leaves-polls')) await faultyWait(agent.log, after, wait * 1000, 'close')
+      else await agent.log.waitAfter(after, wait * 1000)
       return { body: agent.log.after(after, PAGE_SIZE) }
     },
 
@@ -53,6 +70,7 @@ export function eventHandlers (ctx: RegionContext): ClientHandlers {
       agent.streams++
       const { stream, close } = openEventStream(agent.log, after, {
         heartbeatMs: ctx.heartbeatSeconds * 1000,
+        endsWithLog: !ctx.faults.has('session-end-leaves-polls'),
         onClose: () => {
           agent.streams--
           ctx.agents.touch(agent)

@@ -27,6 +27,10 @@ export class LeaseKeeper {
   #leaseSeconds = 60
   /** GRIDIM-LIM-22: the grid's replay window, from the directory; the default until it is read. */
   #replayWindowSeconds = 60
+  /** GRIDIM-LIM-27: the client idle time and hand-over read window, likewise. */
+  #clientIdleSeconds = 120
+  #handoverSeconds = 60
+  #keepAliveSeconds = 15
   #running = false
   #recovering: Promise<void> | undefined
 
@@ -58,13 +62,33 @@ export class LeaseKeeper {
     return this.#replayWindowSeconds
   }
 
+  /** GRIDIM-SIGN-13: how long a client may neither ask nor listen (GRIDIM-LIM-27). */
+  get clientIdleSeconds (): number {
+    return this.#clientIdleSeconds
+  }
+
+  /** GRIDIM-CLI-21: how long a handed-over session's log is still read here (GRIDIM-LIM-27). */
+  get handoverSeconds (): number {
+    return this.#handoverSeconds
+  }
+
+  /** GRIDIM-CLI-15: how long an event stream may be silent (GRIDIM-LIM-27). */
+  get keepAliveSeconds (): number {
+    return this.#keepAliveSeconds
+  }
+
   /**
-   * GRIDIM-LIM-22: read at every renewal, so a changed setting applies here within a third of
+   * GRIDIM-LIM-22, GRIDIM-LIM-27: read at every renewal, so a changed setting applies here within a third of
    * a lease. A directory that cannot be read leaves the last value: the lease is what matters.
    */
   async #readDirectory (): Promise<void> {
     try {
-      this.#replayWindowSeconds = (await this.#options.userServer('getDirectory')).replayWindowSeconds
+      const directory = await this.#options.userServer('getDirectory')
+      this.#replayWindowSeconds = directory.replayWindowSeconds
+      // A user server of before GRIDIM-LIM-26 publishes neither: the defaults stay.
+      if (Number.isInteger(directory.clientIdleSeconds) && directory.clientIdleSeconds > 0) this.#clientIdleSeconds = directory.clientIdleSeconds
+      if (Number.isInteger(directory.handoverSeconds) && directory.handoverSeconds > 0) this.#handoverSeconds = directory.handoverSeconds
+      if (Number.isInteger(directory.keepAliveSeconds) && directory.keepAliveSeconds > 0) this.#keepAliveSeconds = directory.keepAliveSeconds
     } catch (err) {
       this.#options.logger.warn('could not read the directory; the replay window stays as it was', { error: (err as Error).message })
     }

@@ -45,9 +45,9 @@ export type RegionOptions = {
   now?: () => number
   /** Outgoing calls; default a PeerClient signing as this region. Tests pass a fake. */
   peer?: Peer
-  /** GRIDIM-SIGN-13: sign off agents idle this long (default 120 s; 0 never). */
+  /** GRIDIM-SIGN-13: sign off agents idle this long (default: the directory's clientIdleSeconds, GRIDIM-LIM-27; 0 never). */
   idleSeconds?: number
-  /** Keep-alive comments on event streams (default 15 s). */
+  /** Keep-alive comments on event streams (default: the directory's keepAliveSeconds, GRIDIM-LIM-27). */
   heartbeatSeconds?: number
   delivery?: RegionContext['delivery']
   /** GRIDIM-LIM-17..19: header, request and idle timeouts; tests shorten them. */
@@ -69,7 +69,7 @@ export type RegionOptions = {
 }
 
 export function createRegion (options: RegionOptions) {
-  const { regionId, name, kind = 'region', logger, now = Date.now, idleSeconds = 120 } = options
+  const { regionId, name, kind = 'region', logger, now = Date.now } = options
   const metrics = createMetrics()
   const peer = countingPeer(options.peer ?? new PeerClient({ signer: signerFor(regionId, options.privateKey) }), metrics)
   const faults = options.faults ?? NO_FAULTS
@@ -87,13 +87,16 @@ export function createRegion (options: RegionOptions) {
   const agents = new Agents({
     now,
     sameTickSameId: faults.has('event-ids-share-a-tick'),
+    departedMs: () => lease.handoverSeconds * 1000,
     onAdmitted: (agent) => {
       if (!messages.open) return
       messages.bind(agent.userId, agent.sessionId)
       messages.hosting(agent.sessionId, agent.userId)
     },
-    onEnded: (agent) => {
+    onEnded: (agent, windowClosed) => {
       if (messages.open) messages.notHosting(agent.sessionId)
+      // The fault handover-unread-kept returns nothing when a hand-over's read window closes.
+      if (windowClosed === true && faults.has('handover-unread-kept')) return
       returns.ended(agent.sessionId)
     }
   })
@@ -117,7 +120,8 @@ export function createRegion (options: RegionOptions) {
     logger,
     now,
     delivery: { ...options.delivery },
-    heartbeatSeconds: options.heartbeatSeconds ?? 15,
+    // GRIDIM-CLI-15: read when a stream opens; the fault keep-alive-ignores-directory keeps 15 s.
+    get heartbeatSeconds (): number { return options.heartbeatSeconds ?? (faults.has('keep-alive-ignores-directory') ? 15 : lease.keepAliveSeconds) },
     faults,
     url: () => url
   }
@@ -140,10 +144,13 @@ export function createRegion (options: RegionOptions) {
 
   // GRIDIM-SIGN-13: a client that neither asks nor listens for two minutes has gone. What it
   // left unread goes back before the session ends (GRIDIM-SIGN-21).
+  // The grid's clientIdleSeconds from the directory (GRIDIM-LIM-27), unless the options fix it.
+  const idleSeconds = (): number => options.idleSeconds ?? lease.clientIdleSeconds
   const signOffIdle = async (): Promise<void> => {
-    for (const agent of agents.idleSince(now() - idleSeconds * 1000)) {
+    if (idleSeconds() <= 0) return
+    for (const agent of agents.idleSince(now() - idleSeconds() * 1000)) {
       try {
-        await signOffAgent(ctx, agent)
+        await signOffAgent(ctx, agent, { dropUnread: faults.has('unread-dropped-on-idle') })
       } catch (err) {
         if (!(err instanceof GridImError) || err.code === 'unavailable') continue
         agents.drop(agent)
@@ -174,7 +181,7 @@ export function createRegion (options: RegionOptions) {
 
   const halt = async (): Promise<void> => {
     halted = true
-    clearInterval(idleTimer)
+    clearTimeout(idleTimer)
     returns.stop()
     messages.close()
     dropAll()
@@ -203,10 +210,14 @@ export function createRegion (options: RegionOptions) {
       if (leftUnread > 0) logger.info('returning what sessions of the last run left unread', { messages: leftUnread })
       await returns.flush()
       await signOffLeftovers()
-      if (idleSeconds > 0) {
-        idleTimer = setInterval(() => { void signOffIdle() }, Math.min(30, idleSeconds) * 1000)
+      // Checked every second (a scan of the agents; half the idle time when that is shorter), so
+      // a shortened setting takes hold at once (GRIDIM-LIM-27).
+      const checkIdle = (): void => {
+        if (halted || options.idleSeconds === 0) return
+        idleTimer = setTimeout(() => { void signOffIdle().finally(checkIdle) }, Math.max(0.1, Math.min(1, idleSeconds() / 2)) * 1000)
         idleTimer.unref()
       }
+      checkIdle()
       logger.info('region started', { regionId, name, url })
       return url
     },

@@ -25,6 +25,8 @@ class EventStream extends PassThrough {
 export type EventStreamOptions = {
   /** A comment goes out when this long passes without an event (GRIDIM-CLI-15). */
   heartbeatMs: number
+  /** False only under the fault session-end-leaves-polls: the stream outlives its session (GRIDIM-CLI-16). */
+  endsWithLog?: boolean
   onClose?: () => void
 }
 
@@ -59,7 +61,7 @@ export function openEventStream (log: EventLog, after: string | undefined, optio
   heartbeat.unref()
   stream.send(': stream open\n\n')
   for (const event of log.after(after).events) send(event)
-  unsubscribe = log.subscribe((event) => { if (event === null) close(); else send(event) })
+  unsubscribe = log.subscribe((event) => { if (event !== null) send(event); else if (options.endsWithLog !== false) close() })
   stream.once('close', close)
   return { stream, close }
 }

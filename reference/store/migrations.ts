@@ -140,6 +140,15 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX acknowledged_by_age ON acknowledged_messages (acknowledged_at);
     `,
   },
+  {
+    // GRIDIM-LIM-26: the regions' client timers, set for the grid and published in the directory.
+    name: 'client timers',
+    sql: `
+      ALTER TABLE settings ADD COLUMN client_idle_seconds INTEGER NOT NULL DEFAULT 120 CHECK (client_idle_seconds > 0);
+      ALTER TABLE settings ADD COLUMN handover_seconds INTEGER NOT NULL DEFAULT 60 CHECK (handover_seconds > 0);
+      ALTER TABLE settings ADD COLUMN keep_alive_seconds INTEGER NOT NULL DEFAULT 15 CHECK (keep_alive_seconds > 0);
+    `,
+  },
 ]
 
 export function configureConnection(db: Database): void {

@@ -144,10 +144,19 @@ export interface Settings {
   leaseSeconds: number
   groupIdleSeconds: number
   replayWindowSeconds: number
+  /** GRIDIM-SIGN-13, GRIDIM-LIM-26: published in the directory for the regions. */
+  clientIdleSeconds: number
+  /** GRIDIM-CLI-21, GRIDIM-LIM-26: likewise. */
+  handoverSeconds: number
+  /** GRIDIM-CLI-15, GRIDIM-LIM-26: likewise. */
+  keepAliveSeconds: number
 }
 
 export const defaultSettings: Readonly<Settings> = Object.freeze({
   leaseSeconds: 60,
   groupIdleSeconds: 1800,
   replayWindowSeconds: 60,
+  clientIdleSeconds: 120,
+  handoverSeconds: 60,
+  keepAliveSeconds: 15,
 })

@@ -17,7 +17,10 @@ export const MAX_NOTICES_PER_REQUEST = 500
 export const SETTING_RANGES = {
   leaseSeconds: [1, 3600],
   groupIdleSeconds: [1, 86_400],
-  replayWindowSeconds: [5, 600]
+  replayWindowSeconds: [5, 600],
+  clientIdleSeconds: [1, 3600],
+  handoverSeconds: [1, 600],
+  keepAliveSeconds: [1, 60]
 } as const
 
 /** GRIDIM-LIM-1, GRIDIM-LIM-2: refuse text over 1023 bytes of UTF-8 with message-too-long. */

@@ -70,12 +70,12 @@ export interface paths {
         };
         /**
          * Read grid settings
-         * @description Lease length, group-session idle timeout and signature replay window.
+         * @description Lease length, group-session idle timeout, signature replay window, client idle time, hand-over read window and event-stream keep-alive.
          */
         get: operations["adminGetSettings"];
         /**
          * Replace grid settings
-         * @description Replaces all settings (ranges and defaults: GRIDIM-LIM-14; a value out of range is `400 invalid-request`). A changed `leaseSeconds` applies from each lease's next renewal, a changed `groupIdleSeconds` to every open session at once (GRIDIM-LIM-15). The conformance runner shortens them to test lease expiry (no ghosts) and idle group sessions (seed assumption 3) quickly.
+         * @description Replaces all settings (ranges and defaults: GRIDIM-LIM-14; a value out of range is `400 invalid-request`). A changed `leaseSeconds` applies from each lease's next renewal, a changed `groupIdleSeconds` to every open session at once (GRIDIM-LIM-15), a changed `clientIdleSeconds`, `handoverSeconds` or `keepAliveSeconds` at each region within `leaseSeconds` (GRIDIM-LIM-27); the last three, left out, keep their values. The conformance runner shortens them to test lease expiry (no ghosts) and idle group sessions (seed assumption 3) quickly.
          */
         put: operations["adminUpdateSettings"];
         post?: never;
@@ -272,8 +272,14 @@ export interface components {
         /** @description Bitmask of rights one user grants another (OpenSimulator's friend rights): `1` CanSeeOnline, `2` CanSeeOnMap, `4` CanModifyObjects. */
         Rights: number;
         Settings: {
+            /** @description How long a client may neither ask nor listen before its region signs its agent off (default 120, GRIDIM-SIGN-13). Left out of `adminUpdateSettings`, it keeps its value. */
+            clientIdleSeconds?: number;
             /** @description Idle time after which a group session closes (default 1800). */
             groupIdleSeconds: number;
+            /** @description How long a region keeps answering a handed-over session's `clientListEvents` (default 60, GRIDIM-CLI-21). Left out of `adminUpdateSettings`, it keeps its value. */
+            handoverSeconds?: number;
+            /** @description How long an event stream may go without a line before its region sends a comment (default 15, GRIDIM-CLI-15). Left out of `adminUpdateSettings`, it keeps its value. */
+            keepAliveSeconds?: number;
             /** @description Lifetime of a region lease; a region that does not renew in time is gone (default 60). */
             leaseSeconds: number;
             /** @description Clock tolerance of signatures' `created`, and nonce memory (default 60). */

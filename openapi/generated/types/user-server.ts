@@ -573,11 +573,17 @@ export interface components {
         /** @description A bare JID `local@domain` (RFC 7622), without resource. */
         BareJid: string;
         Directory: {
+            /** @description The grid's client idle time (admin setting `clientIdleSeconds`, GRIDIM-LIM-26): a region signs off an agent whose client has neither asked nor listened this long (GRIDIM-SIGN-13), applying a changed value within `leaseSeconds` (GRIDIM-LIM-27). */
+            clientIdleSeconds: number;
             /**
              * Format: hostname
              * @description Domain of grid users' XMPP addresses (`first.last@<gatewayDomain>`).
              */
             gatewayDomain: string;
+            /** @description The grid's hand-over read window (admin setting `handoverSeconds`, GRIDIM-LIM-26): how long a region keeps answering a handed-over session's reads (GRIDIM-CLI-21), applying a changed value within `leaseSeconds` (GRIDIM-LIM-27). */
+            handoverSeconds: number;
+            /** @description The grid's event-stream keep-alive (admin setting `keepAliveSeconds`, GRIDIM-LIM-26): a region sends a comment on an event stream that has gone this long without a line (GRIDIM-CLI-15), applying a changed value within `leaseSeconds` (GRIDIM-LIM-27). */
+            keepAliveSeconds: number;
             /**
              * @description The `keyid` the user server signs with.
              * @constant

@@ -196,3 +196,14 @@ t.test('the defaults are 10 s for headers, 30 s for a request, 5 s idle', async 
   const listener = httpListener()
   t.same([listener.headersTimeout, listener.requestTimeout, listener.keepAliveTimeout], [10_000, 30_000, 5_000])
 })
+
+t.test('GRIDIM-LIM-12: a rate-limited refusal carries a Retry-After in seconds, unless the fault rate-limited-without-retry-after', async (t) => {
+  const { GridImError } = await import('../errors/index.ts')
+  for (const [faults, expected] of [[undefined, '1'], [new Set<Fault>(['rate-limited-without-retry-after']), null]] as const) {
+    const server = createServer({ logger: createLogger({}, () => {}), timeouts: TIMEOUTS, faults })
+    server.route({ method: 'GET', path: '/busy', handler: () => { throw new GridImError('rate-limited', 'slow down') } })
+    const res = await server.inject({ method: 'GET', url: '/busy' })
+    t.equal(res.statusCode, 429)
+    t.equal(res.headers['retry-after'] ?? null, expected, faults === undefined ? 'one second' : 'none under the fault')
+  }
+})

@@ -10,9 +10,9 @@ t.test('a new store has the default settings', (t) => {
 t.test('updates apply only the given fields', (t) => {
   const store = memoryStore(t)
   const steps: [Partial<Settings>, Settings][] = [
-    [{ leaseSeconds: 5 }, { leaseSeconds: 5, groupIdleSeconds: 1800, replayWindowSeconds: 60 }],
-    [{}, { leaseSeconds: 5, groupIdleSeconds: 1800, replayWindowSeconds: 60 }],
-    [{ groupIdleSeconds: 2, replayWindowSeconds: 120 }, { leaseSeconds: 5, groupIdleSeconds: 2, replayWindowSeconds: 120 }],
+    [{ leaseSeconds: 5 }, { leaseSeconds: 5, groupIdleSeconds: 1800, replayWindowSeconds: 60, clientIdleSeconds: 120, handoverSeconds: 60, keepAliveSeconds: 15 }],
+    [{}, { leaseSeconds: 5, groupIdleSeconds: 1800, replayWindowSeconds: 60, clientIdleSeconds: 120, handoverSeconds: 60, keepAliveSeconds: 15 }],
+    [{ groupIdleSeconds: 2, replayWindowSeconds: 120 }, { leaseSeconds: 5, groupIdleSeconds: 2, replayWindowSeconds: 120, clientIdleSeconds: 120, handoverSeconds: 60, keepAliveSeconds: 15 }],
   ]
   for (const [patch, expected] of steps) {
     t.same(store.updateSettings(patch), expected, JSON.stringify(patch))

@@ -1,12 +1,13 @@
 import type { Database } from 'better-sqlite3'
 import type { Settings, SettingsStore } from '../store.ts'
 
-const fields = ['leaseSeconds', 'groupIdleSeconds', 'replayWindowSeconds'] as const
+const fields = ['leaseSeconds', 'groupIdleSeconds', 'replayWindowSeconds', 'clientIdleSeconds', 'handoverSeconds', 'keepAliveSeconds'] as const
 
 export function sqliteSettingsStore(db: Database): SettingsStore {
   const read = db.prepare<[], Settings>(
     `SELECT lease_seconds AS leaseSeconds, group_idle_seconds AS groupIdleSeconds,
-       replay_window_seconds AS replayWindowSeconds
+       replay_window_seconds AS replayWindowSeconds, client_idle_seconds AS clientIdleSeconds,
+       handover_seconds AS handoverSeconds, keep_alive_seconds AS keepAliveSeconds
      FROM settings WHERE id = 1`,
   )
   // A null parameter keeps the current value, so one statement serves every partial update.
@@ -14,7 +15,10 @@ export function sqliteSettingsStore(db: Database): SettingsStore {
     `UPDATE settings SET
        lease_seconds = coalesce(@leaseSeconds, lease_seconds),
        group_idle_seconds = coalesce(@groupIdleSeconds, group_idle_seconds),
-       replay_window_seconds = coalesce(@replayWindowSeconds, replay_window_seconds)
+       replay_window_seconds = coalesce(@replayWindowSeconds, replay_window_seconds),
+       client_idle_seconds = coalesce(@clientIdleSeconds, client_idle_seconds),
+       handover_seconds = coalesce(@handoverSeconds, handover_seconds),
+       keep_alive_seconds = coalesce(@keepAliveSeconds, keep_alive_seconds)
      WHERE id = 1`,
   )
 
@@ -33,6 +37,9 @@ export function sqliteSettingsStore(db: Database): SettingsStore {
         leaseSeconds: patch.leaseSeconds ?? null,
         groupIdleSeconds: patch.groupIdleSeconds ?? null,
         replayWindowSeconds: patch.replayWindowSeconds ?? null,
+        clientIdleSeconds: patch.clientIdleSeconds ?? null,
+        handoverSeconds: patch.handoverSeconds ?? null,
+        keepAliveSeconds: patch.keepAliveSeconds ?? null,
       })
       return getSettings()
     },

@@ -21,6 +21,8 @@ const TRANSIENT = new Set(['unavailable', 'internal', 'rate-limited'])
 export type CourierOptions = {
   /** Pauses before the retries of a group message (GRIDIM-GRP-19: at least two). */
   groupRetryDelaysMs?: readonly number[]
+  /** Only under the fault notices-held-to-combine: how long a batch of notices waits before it goes (GRIDIM-SIGN-15 says it must not). */
+  noticeDelayMs?: number
 }
 
 export class Courier {
@@ -28,6 +30,7 @@ export class Courier {
   readonly #pending = new Set<Promise<void>>()
 
   readonly #groupRetryDelaysMs: readonly number[]
+  readonly #noticeDelayMs: number
 
   constructor (
     private readonly peer: Peer,
@@ -37,6 +40,7 @@ export class Courier {
     options: CourierOptions = {}
   ) {
     this.#groupRetryDelaysMs = options.groupRetryDelaysMs ?? [500, 2000]
+    this.#noticeDelayMs = options.noticeDelayMs ?? 0
   }
 
   /**
@@ -47,6 +51,7 @@ export class Courier {
   deliverNotices (target: Target, notices: Notice[], reroutable: (notice: Notice) => boolean = () => true): void {
     for (const part of chunk(notices, MAX_NOTICES_PER_REQUEST)) {
       this.#enqueue(target.regionId, async () => {
+        if (this.#noticeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#noticeDelayMs))
         const answer = await this.#send(target, 'deliverNotices', () => this.peer.call(target.url, 'deliverNotices', { body: { notices: part } }))
         const notHere = answer?.notHere ?? []
         if (notHere.length === 0) return

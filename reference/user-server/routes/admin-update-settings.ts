@@ -11,7 +11,8 @@ export function adminUpdateSettings (ctx: UserServerContext): HandlerFor<'admin'
     const settings = input.body
     for (const [field, [min, max]] of Object.entries(SETTING_RANGES)) {
       const value = settings[field as keyof typeof settings]
-      if (value < min || value > max) throw new GridImError('invalid-request', `${field} must be from ${min} to ${max}`)
+      // clientIdleSeconds and handoverSeconds may be left out: they keep their values.
+      if (value !== undefined && (value < min || value > max)) throw new GridImError('invalid-request', `${field} must be from ${min} to ${max}`)
     }
     return { body: ctx.store.updateSettings(settings) }
   }

@@ -6,8 +6,14 @@ t.test('GRIDIM-ROLE-8, GRIDIM-LIM-21: the directory is answered unsigned, with t
   const h = harness(t)
   const res = await h.signed(null, 'GET', '/directory')
   t.equal(res.statusCode, 200)
-  const { leaseSeconds, replayWindowSeconds } = h.store.getSettings()
-  t.same(res.body, { keyId: 'user-server', publicKey: exportPublicKey(h.keys.publicKey), leaseSeconds, replayWindowSeconds, gatewayDomain: 'grid.example' })
+  const { leaseSeconds, replayWindowSeconds, clientIdleSeconds, handoverSeconds, keepAliveSeconds } = h.store.getSettings()
+  t.same(res.body, { keyId: 'user-server', publicKey: exportPublicKey(h.keys.publicKey), leaseSeconds, replayWindowSeconds, clientIdleSeconds, handoverSeconds, keepAliveSeconds, gatewayDomain: 'grid.example' })
+})
+
+t.test('GRIDIM-LIM-26: changed client timers are published at once', async (t) => {
+  const h = harness(t)
+  h.store.updateSettings({ clientIdleSeconds: 7, handoverSeconds: 9, keepAliveSeconds: 3 })
+  t.match((await h.signed(null, 'GET', '/directory')).body, { clientIdleSeconds: 7, handoverSeconds: 9, keepAliveSeconds: 3 })
 })
 
 t.test('GRIDIM-LIM-21: a changed replay window is published at once', async (t) => {

@@ -15,7 +15,7 @@ export function joinGroupSession (ctx: UserServerContext): HandlerFor<'user-serv
     requireHosted(ctx, input, user)
     if (!isEligible(ctx.store, session, user.userId)) throw new GridImError('not-a-member', `${user.userId} may not join this group session`)
     ctx.store.addMember(session.groupSessionId, user.userId)
-    ctx.store.touch(session.groupSessionId, ctx.now())
+    if (!ctx.faults.has('group-idle-not-reset-by-join')) ctx.store.touch(session.groupSessionId, ctx.now())
     return { body: groupSessionView(ctx, session) }
   }
 }

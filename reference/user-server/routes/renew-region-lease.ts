@@ -23,7 +23,9 @@ export function renewRegionLease (ctx: UserServerContext): HandlerFor<'user-serv
     // GRIDIM-LEASE-9: a lapse not yet swept takes effect first, so no session survives it.
     if (region.leaseExpiresAt !== null && !leaseIsCurrent(region, now)) endLeases(ctx, [regionId])
     const { leaseSeconds } = store.getSettings()
-    const expiresAt = now + leaseSeconds * 1000
+    // The fault lease-not-extended-by-renewal keeps a current lease's expiry: renewal then only restarts a lapsed one.
+    const kept = ctx.faults.has('lease-not-extended-by-renewal') && leaseIsCurrent(region, now) ? region.leaseExpiresAt : null
+    const expiresAt = kept ?? now + leaseSeconds * 1000
     store.transaction(() => {
       if (name !== region.name) store.provisionRegion({ regionId, name, kind, publicKey: region.publicKey })
       store.renewLease(regionId, url, expiresAt)

@@ -21,7 +21,7 @@ export function sendGroupMessage (ctx: UserServerContext): HandlerFor<'user-serv
     const key = `${session.groupSessionId} ${messageId}`
     const first = ctx.groupReplies.get(key, now)
     if (first !== undefined) return { body: first }
-    ctx.store.touch(session.groupSessionId, now)
+    if (!ctx.faults.has('group-idle-not-reset-by-message')) ctx.store.touch(session.groupSessionId, now)
     const destinations = forwardGroupMessage(ctx, session, sender, { messageId, body, sentAt: timestamp(now) })
     // The fault group-destinations-counts-members answers with the number of members instead.
     const answer = { messageId, destinations: ctx.faults.has('group-destinations-counts-members') ? ctx.store.listMembers(session.groupSessionId).members.length : destinations }
