@@ -127,6 +127,9 @@
  *   millisecond share an id, and reading after the first skips the second (breaks GRIDIM-CLI-6).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
+ * - `group-session-regions-to-client`: a region answers clientStartGroupSession and clientJoinGroupSession with the
+ *   user server's GroupSession as it came, `regions` and all, telling its client where every member is
+ *   (breaks GRIDIM-PRES-5).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -193,6 +196,7 @@ export type Fault =
   | 'shutdown-signs-agents-off'
   | 'handover-log-dropped'
   | 'event-ids-share-a-tick'
+  | 'group-session-regions-to-client'
   | UserServerFault
 
 /**
