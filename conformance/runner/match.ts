@@ -1,7 +1,8 @@
 // Partial deep match: every member named in `expected` must be present and equal in `actual`;
 // arrays match element by element (same length). Extra members in `actual` are fine.
 //
-// Four matchers look past equality: `{$uuidVersion: [4, 7]}` matches a UUID string whose version
+// Five matchers look past equality: `{$absent: true}` matches a member that is not there at all
+// (a client's group session names no regions, GRIDIM-PRES-5); `{$uuidVersion: [4, 7]}` matches a UUID string whose version
 // (RFC 9562 §4.2) is one of those listed (GRIDIM-ID-2: identifiers a role creates); `{$some: x}`
 // an array with at least one element that matches x, and `{$none: x}` one with none (a log that
 // holds a given event among others it may hold, GRIDIM-CLI-21); `{$distinct: 'id'}` an array whose
@@ -21,6 +22,14 @@ export function uuidVersion (value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined
   const m = UUID.exec(value)
   return m === null ? undefined : parseInt(m[1]!, 16)
+}
+
+/** `{$absent: true}`: true for that object, false for any other. */
+function absent (expected: object): boolean {
+  const keys = Object.keys(expected)
+  if (keys.length !== 1 || keys[0] !== '$absent') return false
+  if ((expected as { $absent: unknown }).$absent !== true) throw new Error(`$absent takes true, got ${JSON.stringify((expected as { $absent: unknown }).$absent)}`)
+  return true
 }
 
 /** `{$distinct: member}`: the member, or undefined for any other object. */
@@ -53,6 +62,7 @@ function quantifier (expected: object): { which: '$some' | '$none', element: unk
 
 export function matches (actual: unknown, expected: unknown): boolean {
   if (expected === null || typeof expected !== 'object') return Object.is(actual, expected)
+  if (!Array.isArray(expected) && absent(expected)) return actual === undefined
   const versions = Array.isArray(expected) ? undefined : uuidVersions(expected)
   if (versions !== undefined) return versions.includes(uuidVersion(actual))
   const distinct = Array.isArray(expected) ? undefined : distinctMember(expected)
@@ -72,6 +82,9 @@ export function matches (actual: unknown, expected: unknown): boolean {
 
 /** Where a match fails, for the failure message: the first differing path. */
 export function mismatch (actual: unknown, expected: unknown, path = ''): string | undefined {
+  if (expected !== null && typeof expected === 'object' && !Array.isArray(expected) && absent(expected)) {
+    return actual === undefined ? undefined : `${path || '(root)'}: expected no such member, got ${JSON.stringify(actual)}`
+  }
   if (expected !== null && typeof expected === 'object' && !Array.isArray(expected) && uuidVersions(expected) !== undefined) {
     return matches(actual, expected) ? undefined : `${path || '(root)'}: expected a UUID of version ${uuidVersions(expected)!.join(' or ')}, got ${JSON.stringify(actual)}${uuidVersion(actual) === undefined ? '' : ` (version ${uuidVersion(actual)})`}`
   }

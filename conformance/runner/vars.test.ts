@@ -73,3 +73,12 @@ t.test('$distinct: no two elements share the member (GRIDIM-CLI-6)', async (t) =
   t.equal(mismatch({ events: 1 }, { events: { $distinct: 'id' } }), '.events: expected an array, got 1')
   t.throws(() => matches([], { $distinct: 1 }), /name of a member/)
 })
+
+t.test('$absent: the member is not there at all (GRIDIM-PRES-5)', async (t) => {
+  t.ok(matches({ name: 'G' }, { regions: { $absent: true } }))
+  t.notOk(matches({ regions: [] }, { regions: { $absent: true } }), 'an empty list is still there')
+  t.notOk(matches({ regions: null }, { regions: { $absent: true } }))
+  t.equal(mismatch({ name: 'G' }, { regions: { $absent: true } }), undefined)
+  t.equal(mismatch({ regions: [{ regionId: 'r' }] }, { regions: { $absent: true } }), '.regions: expected no such member, got [{"regionId":"r"}]')
+  t.throws(() => matches({}, { regions: { $absent: false } }), /\$absent takes true/)
+})

@@ -170,6 +170,12 @@ export const variants: readonly Variant[] = [
     requirement: 'GRIDIM-GRP-14',
     bug: 'a user server whose group message answer counts members, not destination regions'
   },
+  {
+    fault: 'group-session-regions-to-client', area: 'presence',
+    flow: '12-b-opens-group-session',
+    requirement: 'GRIDIM-PRES-5',
+    bug: 'a region that tells its client which region hosts every member of a group session'
+  },
   { fault: 'sign-on-presence-ignores-rights', area: 'presence', flow: 'x-presence-hidden-by-rights', requirement: 'GRIDIM-PRES-1', bug: 'a user server that announces a sign-on to a friend without CanSeeOnline' },
   { fault: 'friend-rows-rights-reversed', area: 'presence', flow: 'x-presence-hidden-by-rights', requirement: 'GRIDIM-PRES-2', bug: 'a user server whose friend rows read the rights the wrong way round' },
   { fault: 'group-session-closed-unchecked', area: 'group-sessions', flow: 'a2-ad-hoc-session-like-group-session', requirement: 'GRIDIM-GRP-23', bug: 'a user server that accepts messages for a closed group session' },

@@ -110,7 +110,8 @@ for (const [serverName, startServer] of Object.entries(XMPP_SERVERS)) {
     // Step 12: B opens the group session; D is invited, joins, and receives B's message.
     const invitation = D.next((el) => el.name === 'message' && el.getChild('x', NS_CONFERENCE) !== undefined)
     const gs = await B.call('clientStartGroupSession', { body: { groupId: group.groupId } })
-    t.equal(gs.regions.length, 4, 'three regions and the gateway')
+    t.equal(gs.members.length, 4, 'A, B, C and D')
+    t.notOk('regions' in gs, 'B is not told where the others are (GRIDIM-PRES-5)')
     const room = `${gs.groupSessionId}@${GW}`
     t.equal((await invitation).getChild('x', NS_CONFERENCE)?.attrs.jid, room, 'XEP-0249 invitation to the room (GRIDIM-XMPP-35)')
     const self = D.next((el) => el.name === 'presence' && el.attrs.from === `${room}/${danaJid}`)

@@ -163,6 +163,9 @@
  *   unanswered (breaks GRIDIM-XMPP-60).
  * - `gateway-domain-unchecked`: the gateway starts without comparing its domain with the user server's
  *   `gatewayDomain` (breaks GRIDIM-XMPP-58).
+ * - `group-session-regions-to-client`: a region answers clientStartGroupSession and clientJoinGroupSession with the
+ *   user server's GroupSession as it came, `regions` and all, telling its client where every member is
+ *   (breaks GRIDIM-PRES-5).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -246,6 +249,7 @@ export type Fault =
   | 'unread-dropped-on-idle'
   | 'handover-unread-kept'
   | 'keep-alive-ignores-directory'
+  | 'group-session-regions-to-client'
   | UserServerFault
 
 /**

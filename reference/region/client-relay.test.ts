@@ -79,6 +79,35 @@ t.test('GRIDIM-FRND-4, GRIDIM-GRP-5: a pending offer or an open session is answe
   t.equal(open.statusCode, 200)
 })
 
+t.test('GRIDIM-PRES-5: a client is told a group session without the regions that host its members', async (t) => {
+  const otherRegion = uuid()
+  const session = (regionId: string) => ({
+    groupSessionId: uuid(),
+    name: 'Analysts',
+    groupId: uuid(),
+    members: [{ userId: cydId, name: 'Cyd Carter' }],
+    regions: [{ regionId, userIds: [cydId] }]
+  })
+  const g = await testRegion(t)
+  const ada = g.admit()
+  const started = session(otherRegion)
+  g.handlers.startGroupSession = () => started
+  const start = await g.asClient(ada.sessionSecret, 'POST', '/client/group-sessions', { groupId: started.groupId })
+  t.equal(start.statusCode, 201)
+  t.same(JSON.parse(start.payload), { groupSessionId: started.groupSessionId, name: 'Analysts', groupId: started.groupId, members: started.members }, 'id, name, group and members; no regions')
+  g.handlers.joinGroupSession = () => session(otherRegion)
+  const join = await g.asClient(ada.sessionSecret, 'PUT', `/client/group-sessions/${started.groupSessionId}`)
+  t.equal(join.statusCode, 200)
+  t.notOk('regions' in JSON.parse(join.payload), 'a join is answered without regions too')
+
+  // The fault: the user server's answer passes through, regions and all.
+  const faulty = await testRegion(t, { faults: new Set(['group-session-regions-to-client']) })
+  const bea = faulty.admit()
+  faulty.handlers.joinGroupSession = () => session(otherRegion)
+  const leaked = await faulty.asClient(bea.sessionSecret, 'PUT', `/client/group-sessions/${uuid()}`)
+  t.same(JSON.parse(leaked.payload).regions, [{ regionId: otherRegion, userIds: [cydId] }], 'the faulty region tells where Cyd is')
+})
+
 t.test('group messages and lookups are checked before anything is relayed', async (t) => {
   const g = await testRegion(t)
   const ada = g.admit()

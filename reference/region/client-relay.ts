@@ -3,6 +3,7 @@
 // and names its agent; a refusal reaches the client with the same code (GRIDIM-CLI-3), and the
 // agent's friend list is kept current from the answers.
 import { randomUUID } from 'node:crypto'
+import type { ClientGroupSession, GroupSession } from '../lib/contract/types.ts'
 import type { Principal } from '../lib/http/index.ts'
 import type { Agent } from './agents.ts'
 import { agentOf } from './client-auth.ts'
@@ -11,9 +12,20 @@ import { replaceFriends, upsertFriend } from './friends.ts'
 import { checkBodyLength } from './limits.ts'
 import type { ClientHandlers } from './client-contract.ts'
 
+/**
+ * The session as the client is told it (chapter 10): the user server's GroupSession without
+ * `regions`, which place every member — forwarding data a client must not see (GRIDIM-PRES-5).
+ */
+export function clientGroupSession ({ regions, ...session }: GroupSession): ClientGroupSession {
+  return session
+}
+
 export function relayHandlers (ctx: RegionContext): ClientHandlers {
   const us = ctx.userServer
   const agent = (input: { principal: Principal }): Agent => agentOf(ctx.agents, input)
+  // The fault passes the user server's answer through as it came, `regions` and all.
+  const forClient = (session: GroupSession): ClientGroupSession =>
+    ctx.faults.has('group-session-regions-to-client') ? session : clientGroupSession(session)
 
   return {
     // By `name` or by `jid`; the user server refuses both or neither.
@@ -66,7 +78,8 @@ export function relayHandlers (ctx: RegionContext): ClientHandlers {
     // Seed step 12: 201 for a new session, 200 for the group's open one (GRIDIM-GRP-5).
     clientStartGroupSession: async (input) => {
       const body = { startedBy: agent(input).userId, ...input.body }
-      return await us.withStatus('startGroupSession', { body })
+      const { status, body: session } = await us.withStatus('startGroupSession', { body })
+      return status === 200 ? { status, body: forClient(session) } : { status, body: forClient(session) }
     },
 
     // Seed steps 12.4 and 13: the user server forwards once per destination region.
@@ -80,7 +93,7 @@ export function relayHandlers (ctx: RegionContext): ClientHandlers {
     // GRIDIM-GRP-24: an eligible user who is not a member (unreachable at the start, left, or
     // signed on again) comes in; the only way a region calls joinGroupSession (GRIDIM-GRP-25).
     clientJoinGroupSession: async (input) => {
-      return { body: await us('joinGroupSession', { params: { groupSessionId: input.params.groupSessionId, userId: agent(input).userId } }) }
+      return { body: forClient(await us('joinGroupSession', { params: { groupSessionId: input.params.groupSessionId, userId: agent(input).userId } })) }
     },
 
     clientLeaveGroupSession: async (input) => {

@@ -204,7 +204,7 @@ export interface paths {
         put?: never;
         /**
          * Start a group session
-         * @description Seed step 12. Give exactly one of `groupId` and `participantIds` (ad hoc, seed assumption 2). Relayed to the user server (`startGroupSession`); members get invitations as events.
+         * @description Seed step 12. Give exactly one of `groupId` and `participantIds` (ad hoc, seed assumption 2). Relayed to the user server (`startGroupSession`); members get invitations as events. The answer is the user server's session without `regions` (`ClientGroupSession`): a client is not told where other members are (GRIDIM-PRES-5).
          */
         post: operations["clientStartGroupSession"];
         delete?: never;
@@ -226,7 +226,7 @@ export interface paths {
         get?: never;
         /**
          * Join or rejoin a group session
-         * @description For a user eligible for the session who is not a member: one who could not be reached when it started, who left it, or whose earlier session ended. Relayed to the user server (`joinGroupSession`, GRIDIM-GRP-24); joining a session one is already a member of changes nothing. The answer is the session as it now stands.
+         * @description For a user eligible for the session who is not a member: one who could not be reached when it started, who left it, or whose earlier session ended. Relayed to the user server (`joinGroupSession`, GRIDIM-GRP-24); joining a session one is already a member of changes nothing. The answer is the session as it now stands, without `regions` (`ClientGroupSession`, GRIDIM-PRES-5).
          */
         put: operations["clientJoinGroupSession"];
         post?: never;
@@ -394,6 +394,15 @@ export interface components {
         ChatStateValue: "active" | "composing" | "paused" | "inactive" | "gone";
         /** @description One entry of a client's event log: `id` is its cursor, `type` says what `data` holds. Notice-derived events carry the notice without `type` and `toUserId`. */
         ClientEvent: components["schemas"]["InstantMessageEvent"] | components["schemas"]["ChatStateEvent"] | components["schemas"]["PresenceEvent"] | components["schemas"]["FriendshipOfferEvent"] | components["schemas"]["FriendshipAcceptedEvent"] | components["schemas"]["FriendshipDeclinedEvent"] | components["schemas"]["FriendshipEndedEvent"] | components["schemas"]["RightsChangedEvent"] | components["schemas"]["GroupSessionInvitationEvent"] | components["schemas"]["GroupSessionMemberLeftEvent"] | components["schemas"]["GroupSessionClosedEvent"] | components["schemas"]["GroupMessageEvent"] | components["schemas"]["DeliveryFailedEvent"];
+        /** @description A group session as its member's client sees it: the user server's `GroupSession` without `regions`. Which region hosts which member is the user server's and the regions' business (forwarding, GRIDIM-GRP-13); a client is never told it, since a region must not tell a client where another user is unless that user grants CanSeeOnMap (GRIDIM-PRES-5), nor whether another user is online beyond what GRIDIM-PRES-4 allows. */
+        ClientGroupSession: {
+            /** @description The group the session was started from; absent for ad-hoc sessions. */
+            groupId?: components["schemas"]["Uuid"];
+            groupSessionId: components["schemas"]["Uuid"];
+            /** @description The members taking part (chapter 9), by user id and name. */
+            members: components["schemas"]["GroupMember"][];
+            name: string;
+        };
         /** @description An instant message this client sent was accepted but could be neither delivered nor stored, after a fresh location lookup and one retry (nothing is dropped silently, GRIDIM-CLI-18). Not for a message refused for a fault of the request itself (GRIDIM-CLI-28), nor for group messages (GRIDIM-CLI-29). */
         DeliveryFailedEvent: {
             at: components["schemas"]["Timestamp"];
@@ -520,16 +529,6 @@ export interface components {
              */
             type: "groupMessage";
         };
-        /** @description A group session: started from a group (`groupId`) or ad hoc from a list of participants ("card-based", seed assumption 2 — it behaves identically). Messages are forwarded once per destination region (`regions`), the gateway being one such destination. Idle sessions close after `groupIdleSeconds` (seed assumption 3). */
-        GroupSession: {
-            /** @description The group the session was started from; absent for ad-hoc sessions. */
-            groupId?: components["schemas"]["Uuid"];
-            groupSessionId: components["schemas"]["Uuid"];
-            members: components["schemas"]["GroupMember"][];
-            name: string;
-            /** @description Regions (and the gateway) currently hosting online members. */
-            regions: components["schemas"]["GroupSessionRegion"][];
-        };
         /** @description A group session closed. */
         GroupSessionClosedEvent: {
             at: components["schemas"]["Timestamp"];
@@ -578,11 +577,6 @@ export interface components {
              * @enum {string}
              */
             type: "groupSessionMemberLeft";
-        };
-        /** @description A destination of a group session and the members it hosts. */
-        GroupSessionRegion: {
-            regionId: components["schemas"]["Uuid"];
-            userIds: components["schemas"]["Uuid"][];
         };
         /** @description A 1:1 instant message. `messageId` is chosen by the sender (client or its region); every receiver de-duplicates by it, so retries are safe. */
         InstantMessage: {
@@ -1198,7 +1192,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GroupSession"];
+                    "application/json": components["schemas"]["ClientGroupSession"];
                 };
             };
             /** @description The group session. */
@@ -1207,7 +1201,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GroupSession"];
+                    "application/json": components["schemas"]["ClientGroupSession"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1253,7 +1247,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GroupSession"];
+                    "application/json": components["schemas"]["ClientGroupSession"];
                 };
             };
             400: components["responses"]["BadRequest"];

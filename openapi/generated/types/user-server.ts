@@ -636,7 +636,7 @@ export interface components {
             groupSessionId: components["schemas"]["Uuid"];
             members: components["schemas"]["GroupMember"][];
             name: string;
-            /** @description Regions (and the gateway) currently hosting online members. */
+            /** @description Regions (and the gateway) currently hosting online members: forwarding data for the roles that forward, never passed on to a client (`ClientGroupSession`, GRIDIM-PRES-5). */
             regions: components["schemas"]["GroupSessionRegion"][];
         };
         /** @description A destination of a group session and the members it hosts. */

@@ -85,6 +85,8 @@ export type NoticeContent = Notice extends infer N ? (N extends unknown ? Omit<N
 export type GroupMessageDelivery = Schema<'GroupMessageDelivery'>
 export type UserLocation = Schema<'UserLocation'>
 export type GroupSession = Schema<'GroupSession'>
+/** A group session as a client is told it: without `regions` (GRIDIM-PRES-5). */
+export type ClientGroupSession = Schema<'ClientGroupSession'>
 export type GroupMember = Schema<'GroupMember'>
 export type RegionKind = Schema<'RegionKind'>
 export type ProblemCode = Schema<'ProblemCode'>
