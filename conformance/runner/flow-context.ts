@@ -43,6 +43,8 @@ export class FlowContext {
   readonly simulated = new Map<string, SimulatedRegion>()
   /** Target regions this flow crashed; the runner asks the target to bring them back after it. */
   readonly killed = new Set<number>()
+  /** Actions of steps marked `background`, by step id, until an await-background step collects them. */
+  readonly background = new Map<string, Promise<{ status: number, body: unknown, contentType?: string }>>()
   readonly trace: TraceEntry[] = []
   readonly peer: PeerClient
   /** The xmpp-user actors' streams and stanzas. */

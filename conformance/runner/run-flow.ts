@@ -9,6 +9,7 @@ import { describeRefusals, type Refusal } from '../lib/refusals.ts'
 import { Blocking, checkLabel } from './blocking.ts'
 import { isClientOperation } from './trace-callers.ts'
 import { isSafe, perform } from './actions.ts'
+import { settleBackground, startInBackground } from './background.ts'
 import { attribute, attributeActor, type AttributionScope } from './attribution.ts'
 import { check, Impossible, type StepState } from './expectations.ts'
 import { FlowContext } from './flow-context.ts'
@@ -94,7 +95,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
       ctx.xmpp.startStep(step.id, step.do !== undefined && !isSafe(step.do))
       if (broken === undefined && step.do) {
         try {
-          state.response = await perform(ctx, step.do)
+          state.response = 'call' in step.do && step.do.background === true ? startInBackground(ctx, step.id, step.do) : await perform(ctx, step.do)
           ctx.scope.last = state.response.body as Record<string, unknown>
           if ('save' in step.do && step.do.save) ctx.scope[step.do.save] = state.response.body as Record<string, unknown>
         } catch (err) {
@@ -126,6 +127,10 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
       addViolations()
     }
   } finally {
+    // Held requests go on and held answers are given before the sessions end (issue 14: link faults end with the flow).
+    target.links?.heal()
+    // What still runs in the background ends before the flow's sessions do (bounded: a stuck one is left behind).
+    await settleBackground(ctx)
     stopObserving?.()
     for (const [user, session] of ctx.sessions) await session.call('clientLogout').catch(() => { ctx.sessions.delete(user) })
     // After the grid users are gone, so that XMPP users' sign-offs notify nobody still online.

@@ -3,6 +3,7 @@
 import type { KeyObject } from 'node:crypto'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Refusal } from '../lib/refusals.ts'
+import type { Links } from './links.ts'
 import type { ProcessOutput } from './output-log.ts'
 import type { Login, XmppConnection } from '../xmpp/connection.ts'
 
@@ -87,6 +88,11 @@ export type Target = {
    * repeated `noticeId` (GRIDIM-SIGN-19) or group message (GRIDIM-GRP-21).
    */
   userServerKey?: KeyObject
+  /**
+   * The runner's proxies in front of roles (capability link-faults, issue 14): a flow can cut,
+   * delay or hold the links to a role that has one.
+   */
+  links?: Links
   /** key id (`user-server` or a regionId) → the role's URL, to name the sender of an exchange. */
   keyIdUrl?: (keyId: string) => string | undefined
   close: () => Promise<void>

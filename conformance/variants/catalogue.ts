@@ -3,7 +3,7 @@
 // so that no one test file outlives tap's per-file timeout and two jobs share the work.
 import type { Fault } from '../../reference/lib/faults.ts'
 
-export type Area = 'grid' | 'peers' | 'security' | 'xmpp' | 'friendship' | 'presence' | 'sign-on-and-leases' | 'group-sessions'
+export type Area = 'grid' | 'peers' | 'links' | 'security' | 'xmpp' | 'friendship' | 'presence' | 'sign-on-and-leases' | 'group-sessions'
 
 export type Variant = {
   fault: Fault
@@ -229,6 +229,49 @@ export const variants: readonly Variant[] = [
     requirement: 'GRIDIM-IM-18',
     bug: 'a region that gives up on a chat state at the first agent-not-here'
   },
+  // Faults only a broken link shows (issue 14: the runner's proxy between roles).
+  {
+    fault: 'unreachable-user-server-as-stored', area: 'links',
+    flow: 'x-user-server-unreachable',
+    requirement: 'GRIDIM-IM-8',
+    bug: 'a region that answers stored when it cannot reach the user server'
+  },
+  {
+    fault: 'unreachable-user-server-no-delivery-failed', area: 'links',
+    flow: 'x-user-server-unreachable',
+    requirement: 'GRIDIM-CLI-18',
+    bug: 'a region that tells no deliveryFailed when it cannot reach the user server'
+  },
+  {
+    fault: 'not-here-notices-dropped', area: 'links',
+    flow: 'x-user-moves-while-held',
+    requirement: 'GRIDIM-SIGN-17',
+    bug: 'a user server that drops the notices of users a region says are not there'
+  },
+  {
+    fault: 'not-here-group-messages-dropped', area: 'links',
+    flow: 'x-user-moves-while-held',
+    requirement: 'GRIDIM-GRP-18',
+    bug: 'a user server that drops a group message for members a region says are not there'
+  },
+  {
+    fault: 'not-here-while-signing-on', area: 'links',
+    flow: 'x-message-during-sign-on',
+    requirement: 'GRIDIM-SIGN-5',
+    bug: 'a region that refuses a message for a user whose sign-on is in flight'
+  },
+  {
+    fault: 'delivered-before-sign-on', area: 'links',
+    flow: 'x-message-during-sign-on',
+    requirement: 'GRIDIM-SIGN-22',
+    bug: 'a region that answers delivered while the recipient\'s sign-on is in flight'
+  },
+  {
+    fault: 'peer-silence-awaited-30s', area: 'links',
+    flow: 'x-peer-never-answers',
+    requirement: 'GRIDIM-LIM-16',
+    bug: 'a region that waits 30 s for a peer that never answers'
+  },
   { fault: 'gateway-no-origin-id', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <origin-id/>' }
 ]
 
@@ -237,6 +280,5 @@ export const variants: readonly Variant[] = [
  * third party's server is checked for; keep this list short.
  */
 export const provedElsewhere: Readonly<Record<string, string>> = {
-  'delivered-before-sign-on': "the runner cannot hold the user server's signOn answer open while it delivers (GRIDIM-SIGN-22); reference/region/sign-on-in-flight.test.ts proves the fault breaks it",
   'gateway-ignores-disco-node': "the flows' XMPP users send only stanzas of openapi/stanzas, which has no disco#info iq (GRIDIM-XMPP-61); reference/gateway/room-reserved-nick.test.ts proves the fault breaks it"
 }

@@ -89,6 +89,16 @@
  *   location and gives up, with no fresh lookup and no second attempt (breaks GRIDIM-IM-18).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
+ *
+ * Faults only a broken link shows (issue 14: the runner's proxy between roles):
+ * - `unreachable-user-server-as-stored`: a region that cannot reach the user server answers the client
+ *   `stored`, meaning to store the message later, and keeps nothing (breaks GRIDIM-IM-8).
+ * - `unreachable-user-server-no-delivery-failed`: a region appends deliveryFailed only for refusals of the
+ *   recipient's region; a user server it cannot reach gets the client a 503 and no event (breaks GRIDIM-CLI-18).
+ * - `not-here-while-signing-on`: a region hosts a user only once the user server has answered its signOn; a
+ *   message that arrives in between is refused `agent-not-here` (breaks GRIDIM-SIGN-5).
+ * - `peer-silence-awaited-30s`: a region waits 30 seconds for the answer to a deliverInstantMessage before it takes
+ *   the silence as a transient failure (breaks GRIDIM-LIM-16).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -136,6 +146,10 @@ export type Fault =
   | 'gateway-no-origin-id'
   | 'chat-state-not-relocated'
   | 'region-hides-not-here'
+  | 'unreachable-user-server-as-stored'
+  | 'unreachable-user-server-no-delivery-failed'
+  | 'not-here-while-signing-on'
+  | 'peer-silence-awaited-30s'
   | UserServerFault
 
 /**
@@ -189,6 +203,9 @@ export type Fault =
  *   friends (breaks GRIDIM-OFFL-3).
  * - `rights-change-without-presence`: removing CanSeeOnline sends the friend `rightsChanged` but no `offline`
  *   presence, so the friend sees the user online until the next sign-on (breaks GRIDIM-PRES-6).
+ * - `not-here-notices-dropped`: the user server takes `notHere` of a deliverNotices answer as "offline now" and
+ *   drops those users' notices, without looking up where they went (breaks GRIDIM-SIGN-17).
+ * - `not-here-group-messages-dropped`: likewise for `notHere` of a deliverGroupMessage answer (breaks GRIDIM-GRP-18).
  */
 export type UserServerFault =
   | 'self-friendship-offer-accepted'
@@ -219,6 +236,8 @@ export type UserServerFault =
   | 'group-message-from-non-member'
   | 'offline-page-newest-first'
   | 'offline-store-friends-only'
+  | 'not-here-notices-dropped'
+  | 'not-here-group-messages-dropped'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

@@ -58,6 +58,8 @@ export function regionHandlers (ctx: RegionContext): RegionHandlers {
       const im = input.body
       checkBodyLength(im.body)
       const from = input.principal.keyId === USER_SERVER_KEY_ID ? 'user-server' : 'region'
+      // GRIDIM-SIGN-5: a user whose sign-on is in flight is here already (the fault: not until its answer).
+      if (ctx.faults.has('not-here-while-signing-on') && ctx.agents.signingOn(im.toUserId) !== undefined) throw agentNotHere(im.toUserId, ctx.faults)
       // GRIDIM-SIGN-22: a sign-on in flight is waited for, so that `delivered` names a session.
       if (!ctx.faults.has('delivered-before-sign-on')) await ctx.agents.signingOn(im.toUserId)
       const hosted = ctx.agents.logFor(im.toUserId) !== undefined

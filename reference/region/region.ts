@@ -115,7 +115,8 @@ export function createRegion (options: RegionOptions) {
     metrics,
     logger,
     now,
-    delivery: { ...options.delivery },
+    // The fault: a peer's silence is waited out three times as long as GRIDIM-LIM-16 allows.
+    delivery: { ...(options.faults?.has('peer-silence-awaited-30s') === true ? { timeoutMs: 30_000 } : {}), ...options.delivery },
     heartbeatSeconds: options.heartbeatSeconds ?? 15,
     faults,
     url: () => url

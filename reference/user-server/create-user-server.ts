@@ -57,7 +57,7 @@ export function createUserServer (options: UserServerOptions) {
   const metrics = new Metrics()
   const peer = options.peer ?? new PeerClient({ signer: signerFor(USER_SERVER_KEY_ID, options.privateKey) })
   const locate = locator(store, now)
-  const courier = new Courier(peer, metrics, logger, locate, { groupRetryDelaysMs: options.groupRetryDelaysMs })
+  const courier = new Courier(peer, metrics, logger, locate, { groupRetryDelaysMs: options.groupRetryDelaysMs, faults: options.faults })
   // The fault keeps them where a restart loses them, as the reference once did (in memory).
   const acknowledged = new AcknowledgedIds(options.faults?.has('acknowledged-ids-in-memory') === true ? openSqliteStore(':memory:') : store)
   const ctx: UserServerContext = {
