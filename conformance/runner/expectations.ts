@@ -101,7 +101,8 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
     }
     case 'exchange': {
       if (!ctx.target.observe) throw new Impossible('this target does not let the runner observe service-to-service traffic')
-      if (ctx.target.observes?.(expect.from, expect.to) === false) throw new Impossible(`this target does not let the runner observe traffic from ${expect.from} to ${expect.to}`)
+      const urlOf = (role: string): string | undefined => { try { return ctx.urlOf(role) } catch { return undefined } }
+      if (ctx.target.observes?.(expect.from, expect.to, urlOf) === false) throw new Impossible(`this target does not let the runner observe traffic from ${expect.from} to ${expect.to}`)
       const deadline = Date.now() + ctx.eventTimeoutMs
       const fail = (n: number): Error => new Error(`expected ${expect.count ?? 'at least one'} ${expect.operation} from ${expect.from} to ${expect.to}, saw ${n}; ${exchangesSeen(ctx, state, 8, expect.operation)}`)
       for (;;) {

@@ -80,8 +80,8 @@ export type Target = {
   refusals?: (since: number) => Refusal[]
   /** What the target's processes the runner started wrote at or after `since` (ms), per process (issue 14). */
   processOutput?: (since: number) => ProcessOutput[]
-  /** Whether observe sees traffic from one role of a flow (US, R1, ...) to another; default all of it. */
-  observes?: (from: string, to: string) => boolean
+  /** Whether observe sees traffic from one role of a flow (US, R1, ...) to another, given their base URLs; default all of it. */
+  observes?: (from: string, to: string, urlOf?: (role: string) => string | undefined) => boolean
   /**
    * The user server's private key (capability sign-as-user-server), when the runner may speak in
    * its voice: as the user server it can send what an ordinary one sends on a retry, such as a
