@@ -125,6 +125,23 @@ t.test('a blackhole never answers; a heal drops the connection, the role saw not
   t.same(role.hits, [])
 })
 
+t.test('a heal for one owner leaves another owner\'s faults and held requests', async (t) => {
+  const { role, proxy } = await setUp(t)
+  proxy.add({ kind: 'hold', owner: 'flow-a', from: 'a' })
+  proxy.add({ kind: 'partition', owner: 'flow-b', from: 'b' })
+  const pending = deliver(proxy.url, signed('a'))
+  t.ok(await proxy.whenHolding(1, 2000))
+  proxy.heal('flow-b')
+  t.equal(proxy.holding, 1, 'flow-a\'s request is still held')
+  t.equal(proxy.heldFor('flow-a'), 1)
+  t.equal(proxy.heldFor('flow-b'), 0)
+  t.ok(await proxy.whenHolding(1, 100, 'flow-a'))
+  t.match(await deliver(proxy.url, signed('b')), { status: 200 }, 'flow-b\'s partition is over')
+  proxy.heal('flow-a')
+  t.match(await pending, { status: 200 })
+  t.equal(role.hits.length, 2)
+})
+
 t.test('whenHolding gives up after its timeout', async (t) => {
   const { proxy } = await setUp(t)
   t.equal(await proxy.whenHolding(1, 50), false)

@@ -21,13 +21,14 @@ export type LinkFaultKind = typeof LINK_FAULTS[number]
  * - hold-answer: forwarded, and its answer kept until released;
  * - blackhole: kept, never forwarded nor answered; a release drops the connection.
  * With `count`, only the first `count` requests it matches (a peer that fails once and recovers).
+ * `owner` (a flow's id) lets a heal end one flow's faults and leave another's.
  */
-export type LinkFault = { kind: LinkFaultKind, from?: string, operationIds?: readonly string[], ms?: number, count?: number }
+export type LinkFault = { kind: LinkFaultKind, from?: string, operationIds?: readonly string[], ms?: number, count?: number, owner?: string }
 
 /** The largest request body the proxy keeps in memory (the roles refuse anything over 64 KiB, GRIDIM-LIM-3). */
 const MAX_BODY = 4 * 1024 * 1024
 
-type Held = { release: () => void, drop: () => void }
+type Held = { release: () => void, drop: () => void, owner?: string }
 
 type Route = { operationId: string, method: string, pattern: RegExp }
 
@@ -114,11 +115,15 @@ export class LinkProxy {
   /** How many requests or answers are held now. */
   get holding (): number { return this.#held.size }
 
-  /** Ends every fault: held requests go on, held answers are given, blackholed connections are dropped. */
-  heal (): void {
-    this.#faults.length = 0
-    const held = [...this.#held]
-    this.#held.clear()
+  /**
+   * Ends every fault (of `owner` only, when given): held requests go on, held answers are given,
+   * blackholed connections are dropped.
+   */
+  heal (owner?: string): void {
+    const mine = (x: { owner?: string }): boolean => owner === undefined || x.owner === owner
+    for (let i = this.#faults.length - 1; i >= 0; i--) if (mine(this.#faults[i]!)) this.#faults.splice(i, 1)
+    const held = [...this.#held].filter(mine)
+    for (const h of held) this.#held.delete(h)
     for (const h of held) h.release()
   }
 
@@ -140,18 +145,23 @@ export class LinkProxy {
     return fault
   }
 
-  #hold (release: () => void, drop: () => void): void {
-    const held: Held = { release, drop }
+  #hold (owner: string | undefined, release: () => void, drop: () => void): void {
+    const held: Held = { release, drop, ...(owner === undefined ? {} : { owner }) }
     this.#held.add(held)
     for (const wake of this.#waiters) wake()
   }
 
-  /** Resolves true once `count` requests or answers are held, false if not within timeoutMs. */
-  async whenHolding (count: number, timeoutMs: number): Promise<boolean> {
-    if (this.#held.size >= count) return true
+  /** How many requests or answers are held now for `owner` (all, when none is given). */
+  heldFor (owner?: string): number {
+    return owner === undefined ? this.#held.size : [...this.#held].filter((h) => h.owner === owner).length
+  }
+
+  /** Resolves true once `count` requests or answers are held (for `owner`), false if not within timeoutMs. */
+  async whenHolding (count: number, timeoutMs: number, owner?: string): Promise<boolean> {
+    if (this.heldFor(owner) >= count) return true
     return await new Promise<boolean>((resolve) => {
       const done = (held: boolean): void => { clearTimeout(timer); this.#waiters.delete(wake); resolve(held) }
-      const wake = (): void => { if (this.#held.size >= count) done(true) }
+      const wake = (): void => { if (this.heldFor(owner) >= count) done(true) }
       const timer = setTimeout(() => done(false), timeoutMs)
       this.#waiters.add(wake)
     })
@@ -172,20 +182,20 @@ export class LinkProxy {
       const operationId = operationOf(req.method ?? 'GET', req.url ?? '/')
       const fault = this.#match(keyId, operationId)
       const sentAt = Date.now()
-      const forward = (holdAnswer: boolean): void => { this.#forward(req, res, body, { keyId, operationId, sentAt, holdAnswer }) }
+      const forward = (holdAnswer: boolean): void => { this.#forward(req, res, body, { keyId, operationId, sentAt, holdAnswer, owner: fault?.owner }) }
       const drop = (): void => { req.socket.destroy() }
       switch (fault?.kind) {
         case 'partition': drop(); return
         case 'delay': { const timer = setTimeout(() => forward(false), fault.ms); res.once('close', () => clearTimeout(timer)); return }
-        case 'hold': this.#hold(() => forward(false), drop); return
-        case 'blackhole': this.#hold(drop, drop); return
+        case 'hold': this.#hold(fault.owner, () => forward(false), drop); return
+        case 'blackhole': this.#hold(fault.owner, drop, drop); return
         case 'hold-answer': forward(true); return
         default: forward(false)
       }
     })
   }
 
-  #forward (req: IncomingMessage, res: ServerResponse, body: Buffer, at: { keyId?: string, operationId?: string, sentAt: number, holdAnswer: boolean }): void {
+  #forward (req: IncomingMessage, res: ServerResponse, body: Buffer, at: { keyId?: string, operationId?: string, sentAt: number, holdAnswer: boolean, owner?: string }): void {
     if (this.#upstream === '') { req.socket.destroy(); return }
     const target = new URL(this.#upstream + (req.url ?? '/'))
     const upstream = httpRequest(target, { method: req.method, headers: endToEnd(req.headers), agent: this.#agent }, (answer) => {
@@ -216,7 +226,7 @@ export class LinkProxy {
       if (!at.holdAnswer) { give(); return }
       // The answer waits, whole, for the release: the role has acted; its peer does not know yet.
       answer.pause()
-      this.#hold(give, () => { answer.destroy(); req.socket.destroy() })
+      this.#hold(at.owner, give, () => { answer.destroy(); req.socket.destroy() })
     })
     // An unreachable role: its peer sees the connection close without an answer, as it would without the proxy.
     upstream.on('error', () => { req.socket.destroy() })

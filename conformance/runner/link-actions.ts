@@ -37,8 +37,8 @@ export async function linkAction (ctx: FlowContext, call: LinkAction, args: Reco
   const { from, to, operation, ms, count } = args
   if (call === 'heal') {
     // Every link to `to`, or every link of the target.
-    if (to === undefined) ctx.target.links?.heal()
-    else proxyOf(ctx, to).heal()
+    if (to === undefined) ctx.target.links?.heal(ctx.flow.id)
+    else proxyOf(ctx, to).heal(ctx.flow.id)
     ctx.record({ kind: 'runner', operationId: 'heal', from: 'runner', to: String(to ?? 'all') })
     return { status: 200, body: undefined }
   }
@@ -47,8 +47,8 @@ export async function linkAction (ctx: FlowContext, call: LinkAction, args: Reco
     const n = Number(count ?? 1)
     if (!Number.isInteger(n) || n < 1) throw new Error(`await-held needs a count ≥ 1, got ${String(count)}`)
     const proxy = proxyOf(ctx, to)
-    if (!await proxy.whenHolding(n, ctx.eventTimeoutMs)) throw new Error(`the link to ${String(to)} held ${proxy.holding} of ${n} within ${ctx.eventTimeoutMs} ms`)
-    return { status: 200, body: { held: proxy.holding } }
+    if (!await proxy.whenHolding(n, ctx.eventTimeoutMs, ctx.flow.id)) throw new Error(`the link to ${String(to)} held ${proxy.heldFor(ctx.flow.id)} of ${n} within ${ctx.eventTimeoutMs} ms`)
+    return { status: 200, body: { held: proxy.heldFor(ctx.flow.id) } }
   }
   const operationIds = operation === undefined ? undefined : (Array.isArray(operation) ? operation : [operation]).map(String)
   const unknown = operationIds?.filter((id) => !allOperations().has(id)) ?? []
@@ -58,7 +58,9 @@ export async function linkAction (ctx: FlowContext, call: LinkAction, args: Reco
     ...(from === undefined ? {} : { from: keyIdOf(ctx, String(from)) }),
     ...(operationIds === undefined ? {} : { operationIds }),
     ...(ms === undefined ? {} : { ms: Number(ms) }),
-    ...(args.count === undefined ? {} : { count: Number(args.count) })
+    ...(args.count === undefined ? {} : { count: Number(args.count) }),
+    // Flows may run side by side on one target: a heal ends this flow's faults only.
+    owner: ctx.flow.id
   }
   proxyOf(ctx, to).add(fault)
   ctx.record({ kind: 'runner', operationId: call, from: String(from ?? 'any'), to: String(to) })

@@ -128,7 +128,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     }
   } finally {
     // Held requests go on and held answers are given before the sessions end (issue 14: link faults end with the flow).
-    target.links?.heal()
+    target.links?.heal(flow.id)
     // What still runs in the background ends before the flow's sessions do (bounded: a stuck one is left behind).
     await settleBackground(ctx)
     stopObserving?.()

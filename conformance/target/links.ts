@@ -31,9 +31,9 @@ export class Links {
     return this.proxyAt(url)?.upstream || url
   }
 
-  /** Ends every fault on every link (at the end of each flow). */
-  heal (): void {
-    for (const proxy of this.#proxies.values()) proxy.heal()
+  /** Ends every fault on every link, or those of `owner` (a flow, at its end) only. */
+  heal (owner?: string): void {
+    for (const proxy of this.#proxies.values()) proxy.heal(owner)
   }
 
   async close (): Promise<void> {
