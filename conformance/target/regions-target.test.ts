@@ -54,7 +54,7 @@ t.teardown(async () => {
 })
 
 // The seed's grid steps stand alone (05–08 and 12 without D's parts, which need a gateway).
-const flows = ['01-a-signs-on', '02-b-signs-on', '03-c-signs-on', '05-everyone-online', '06-a-signs-off', '07-a-is-offline-everywhere',
+const flows = ['x-peer-region-fails-then-recovers', '01-a-signs-on', '02-b-signs-on', '03-c-signs-on', '05-everyone-online', '06-a-signs-off', '07-a-is-offline-everywhere',
   '08-a-signs-on-again', '09-a-messages-b', '12-b-opens-group-session', 'x-bad-input-refused', 'x-b-never-sees-c', 'x-user-server-unreachable']
 const run = await runSuite(target, { flows, eventTimeoutMs: 10_000 })
 const describe = (checks: Check[]): string[] => checks.map((c) => `${c.flow} step ${c.step} [${c.requirements.join(', ')}]: ${c.message ?? ''}`)
@@ -92,6 +92,7 @@ t.test('exchanges with the user server are observed, and those to a region behin
   t.equal(target.observes?.('R1', 'R3', urlOf), false, 'R3, started by hand without {publicUrl}, has no proxy in front of it')
   t.equal(target.observes?.('R3', 'R1', urlOf), true, 'what R3 sends R1 passes R1\'s proxy')
   t.equal(target.observes?.('RX', 'R1', urlOf), false, 'a role the runner plays is not recorded by the proxy')
+  t.equal(target.observes?.('R1', 'RX', urlOf), true, 'what a region under test sends a role the runner plays, that role records')
   t.equal(target.observes?.('R1', 'US', urlOf), true)
 })
 

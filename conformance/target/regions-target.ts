@@ -174,6 +174,7 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
   const restartable = launches.every((l) => l.command !== undefined)
   const originOf = (url: string | undefined): string | undefined => { try { return url === undefined ? undefined : new URL(url).origin } catch { return undefined } }
   const isUnderTest = (url: string | undefined): boolean => url !== undefined && launches.some((l) => originOf(l.endpoint.url) === originOf(url))
+  const isRunners = (url: string | undefined): boolean => url !== undefined && !isUnderTest(url) && originOf(url) !== originOf(us.url)
   const isProxied = (url: string | undefined): boolean => isUnderTest(url) && url !== undefined && links.proxyAt(url) !== undefined
   return {
     name: options.name,
@@ -197,8 +198,9 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
     // What the regions the runner started wrote, across a revival too (the same log).
     processOutput: (since) => launches.flatMap((l) => l.log.since(since) ?? []),
     // What reaches or leaves the user server passes through the runner; so does what a region
-    // under test sends one that runs behind the runner's proxy ({publicUrl} in its command).
-    observes: (from, to, urlOf) => from === 'US' || to === 'US' || (isUnderTest(urlOf?.(from)) && isProxied(urlOf?.(to))),
+    // under test sends one that runs behind the runner's proxy ({publicUrl} in its command), and
+    // what it sends a role the runner plays itself (a simulated region, which records it).
+    observes: (from, to, urlOf) => from === 'US' || to === 'US' || (isUnderTest(urlOf?.(from)) && (isProxied(urlOf?.(to)) || isRunners(urlOf?.(to)))),
     keyIdUrl: (keyId) => keyId === 'user-server' ? us.url : launches.find((l) => l.endpoint.regionId === keyId)?.endpoint.url,
     close
   }
