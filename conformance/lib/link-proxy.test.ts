@@ -142,6 +142,19 @@ t.test('a heal for one owner leaves another owner\'s faults and held requests', 
   t.equal(role.hits.length, 2)
 })
 
+t.test('drop loses what is held and keeps the faults; the latest fault decides', async (t) => {
+  const { role, proxy } = await setUp(t)
+  proxy.add({ kind: 'hold-answer' })
+  const pending = deliver(proxy.url)
+  t.ok(await proxy.whenHolding(1, 2000))
+  proxy.add({ kind: 'partition' })
+  proxy.drop()
+  t.match(await pending, { error: String }, 'the held answer is lost')
+  t.equal(role.hits.length, 1, 'though the role acted')
+  t.match(await deliver(proxy.url), { error: String }, 'the partition, added last, decides')
+  t.equal(role.hits.length, 1)
+})
+
 t.test('whenHolding gives up after its timeout', async (t) => {
   const { proxy } = await setUp(t)
   t.equal(await proxy.whenHolding(1, 50), false)

@@ -21,7 +21,8 @@ export type LinkFaultKind = typeof LINK_FAULTS[number]
  * - hold-answer: forwarded, and its answer kept until released;
  * - blackhole: kept, never forwarded nor answered; a release drops the connection.
  * With `count`, only the first `count` requests it matches (a peer that fails once and recovers).
- * `owner` (a flow's id) lets a heal end one flow's faults and leave another's.
+ * `owner` (a flow's id) lets a heal end one flow's faults and leave another's. Of the faults that
+ * match a request, the latest added decides.
  */
 export type LinkFault = { kind: LinkFaultKind, from?: string, operationIds?: readonly string[], ms?: number, count?: number, owner?: string }
 
@@ -127,6 +128,13 @@ export class LinkProxy {
     for (const h of held) h.release()
   }
 
+  /** Drops what is held (of `owner` only, when given): the callers' connections close unanswered. The faults stay. */
+  drop (owner?: string): void {
+    const held = [...this.#held].filter((h) => owner === undefined || h.owner === owner)
+    for (const h of held) this.#held.delete(h)
+    for (const h of held) h.drop()
+  }
+
   async close (): Promise<void> {
     this.#faults.length = 0
     for (const h of this.#held) h.drop()
@@ -139,7 +147,8 @@ export class LinkProxy {
   }
 
   #match (keyId: string | undefined, operationId: string | undefined): LinkFault | undefined {
-    const index = this.#faults.findIndex((f) => (f.from === undefined || f.from === keyId) && (f.operationIds === undefined || (operationId !== undefined && f.operationIds.includes(operationId))))
+    // The latest fault that matches decides (a flow narrows or overrides an earlier one).
+    const index = this.#faults.findLastIndex((f) => (f.from === undefined || f.from === keyId) && (f.operationIds === undefined || (operationId !== undefined && f.operationIds.includes(operationId))))
     const fault = this.#faults[index]
     if (fault?.count !== undefined && --fault.count <= 0) this.#faults.splice(index, 1)
     return fault

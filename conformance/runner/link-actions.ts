@@ -10,7 +10,7 @@ import { Impossible } from './expectations.ts'
 import type { ActionResult } from './actions.ts'
 import type { FlowContext } from './flow-context.ts'
 
-const LINK_ACTIONS = [...LINK_FAULTS, 'heal', 'await-held'] as const
+const LINK_ACTIONS = [...LINK_FAULTS, 'heal', 'drop-held', 'await-held'] as const
 type LinkAction = typeof LINK_ACTIONS[number]
 
 export function isLinkAction (call: string): call is LinkAction {
@@ -40,6 +40,12 @@ export async function linkAction (ctx: FlowContext, call: LinkAction, args: Reco
     if (to === undefined) ctx.target.links?.heal(ctx.flow.id)
     else proxyOf(ctx, to).heal(ctx.flow.id)
     ctx.record({ kind: 'runner', operationId: 'heal', from: 'runner', to: String(to ?? 'all') })
+    return { status: 200, body: undefined }
+  }
+  if (call === 'drop-held') {
+    // What the link to `to` holds is lost on the way: its callers' connections close unanswered.
+    proxyOf(ctx, to).drop(ctx.flow.id)
+    ctx.record({ kind: 'runner', operationId: 'drop-held', from: 'runner', to: String(to) })
     return { status: 200, body: undefined }
   }
   if (call === 'await-held') {

@@ -267,6 +267,12 @@ export const variants: readonly Variant[] = [
     bug: 'a region that answers delivered while the recipient\'s sign-on is in flight'
   },
   {
+    fault: 'delivered-after-failed-sign-on', area: 'links',
+    flow: 'x-message-during-sign-on',
+    requirement: 'GRIDIM-SIGN-22',
+    bug: 'a region that answers delivered for a message whose recipient\'s sign-on failed'
+  },
+  {
     fault: 'peer-silence-awaited-30s', area: 'links',
     flow: 'x-peer-never-answers',
     requirement: 'GRIDIM-LIM-16',

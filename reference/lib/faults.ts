@@ -97,6 +97,8 @@
  *   recipient's region; a user server it cannot reach gets the client a 503 and no event (breaks GRIDIM-CLI-18).
  * - `not-here-while-signing-on`: a region hosts a user only once the user server has answered its signOn; a
  *   message that arrives in between is refused `agent-not-here` (breaks GRIDIM-SIGN-5).
+ * - `delivered-after-failed-sign-on`: a region answers `delivered` for a message that waited for a sign-on which then
+ *   failed, so the sender stores nothing and nobody ever reads it (breaks GRIDIM-SIGN-22).
  * - `peer-silence-awaited-30s`: a region waits 30 seconds for the answer to a deliverInstantMessage before it takes
  *   the silence as a transient failure (breaks GRIDIM-LIM-16).
  */
@@ -150,6 +152,7 @@ export type Fault =
   | 'unreachable-user-server-no-delivery-failed'
   | 'not-here-while-signing-on'
   | 'peer-silence-awaited-30s'
+  | 'delivered-after-failed-sign-on'
   | UserServerFault
 
 /**
