@@ -7,6 +7,7 @@ import { isClientEventType } from '../lib/client-event-types.ts'
 import { is, type ClientEventType } from '../lib/client-session.ts'
 import type { ActionResult } from './actions.ts'
 import type { FlowContext } from './flow-context.ts'
+import { internalAddresses, leakIn } from './discreet.ts'
 import { matches, mismatch } from './match.ts'
 import { resolveValue } from './vars.ts'
 
@@ -84,6 +85,8 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
       }
       const m = expect.match === undefined ? undefined : mismatch(state.response.body, resolveValue(expect.match, ctx.scope))
       if (m) throw new Error(`response ${m}`)
+      const leak = expect.discreet === true ? leakIn(state.response.body, internalAddresses(ctx.target)) : undefined
+      if (leak !== undefined) throw new Error(`the answer reveals ${leak}: ${JSON.stringify(state.response.body)}`)
       return
     }
     case 'state': {

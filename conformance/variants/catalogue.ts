@@ -243,6 +243,12 @@ export const variants: readonly Variant[] = [
     bug: 'a region that tells no deliveryFailed when it cannot reach the user server'
   },
   {
+    fault: 'problem-detail-on-5xx', area: 'links',
+    flow: 'x-user-server-unreachable',
+    requirement: 'GRIDIM-ERR-6',
+    bug: 'a region whose 503 names the user server it could not reach'
+  },
+  {
     fault: 'not-here-notices-dropped', area: 'links',
     flow: 'x-user-moves-while-held',
     requirement: 'GRIDIM-SIGN-17',

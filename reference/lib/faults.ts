@@ -99,6 +99,8 @@
  *   message that arrives in between is refused `agent-not-here` (breaks GRIDIM-SIGN-5).
  * - `delivered-after-failed-sign-on`: a region answers `delivered` for a message that waited for a sign-on which then
  *   failed, so the sender stores nothing and nobody ever reads it (breaks GRIDIM-SIGN-22).
+ * - `problem-detail-on-5xx`: a 5xx problem carries its cause as `detail` — for a user server a region could not
+ *   reach, "locateUser to HOST:PORT failed: …", the address of a service the client never talks to (breaks GRIDIM-ERR-6).
  * - `peer-silence-awaited-30s`: a region waits 30 seconds for the answer to a deliverInstantMessage before it takes
  *   the silence as a transient failure (breaks GRIDIM-LIM-16).
  */
@@ -153,6 +155,7 @@ export type Fault =
   | 'not-here-while-signing-on'
   | 'peer-silence-awaited-30s'
   | 'delivered-after-failed-sign-on'
+  | 'problem-detail-on-5xx'
   | UserServerFault
 
 /**

@@ -133,7 +133,10 @@ const NoEventExpectation = Type.Object({
 const ResponseExpectation = Type.Object({
   kind: Type.Literal('response'),
   status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
-  match: Type.Optional(Args)
+  match: Type.Optional(Args),
+  discreet: Type.Optional(Type.Boolean({
+    description: 'True: the answer must reveal no internal details (GRIDIM-ERR-6) — no stack trace, source file path or query, and not the address of the user server or of where a role listens behind the runner\'s proxy.'
+  }))
 }, { additionalProperties: false })
 
 const StateExpectation = Type.Object({

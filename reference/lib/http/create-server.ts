@@ -40,8 +40,11 @@ const BOOM_CODES: Record<number, ErrorCode> = {
   503: 'unavailable'
 }
 
-function toProblemResponse (request: Request, h: ResponseToolkit, error: GridImError) {
-  return h.response(error.toProblem(request.path)).code(error.status).type('application/problem+json')
+function toProblemResponse (request: Request, h: ResponseToolkit, error: GridImError, faults: ReadonlySet<Fault> = NO_FAULTS) {
+  const problem = error.toProblem(request.path)
+  // The fault: a 5xx tells its cause, as a debugging aid would (the peer's address, say).
+  if (error.status >= 500 && faults.has('problem-detail-on-5xx') && error.message !== problem.title) problem.detail = error.message
+  return h.response(problem).code(error.status).type('application/problem+json')
 }
 
 export function createServer (options: ServerOptions): Server {
@@ -73,7 +76,7 @@ export function createServer (options: ServerOptions): Server {
 
   server.ext('onPreResponse', (request, h) => {
     const response = request.response
-    if (response instanceof GridImError) return toProblemResponse(request, h, response)
+    if (response instanceof GridImError) return toProblemResponse(request, h, response, faults)
     if (!('isBoom' in response) || !response.isBoom) return h.continue
     const status = response.output.statusCode
     const code = BOOM_CODES[status]
