@@ -155,6 +155,18 @@ t.test('drop loses what is held and keeps the faults; the latest fault decides',
   t.equal(role.hits.length, 1)
 })
 
+t.test('a held answer whose caller gave up is let go quietly', async (t) => {
+  const { role, proxy } = await setUp(t)
+  proxy.add({ kind: 'hold-answer' })
+  const aborted = fetch(`${proxy.url}/instant-messages`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(300) }).then(() => 'answered', () => 'gave up')
+  t.ok(await proxy.whenHolding(1, 2000))
+  t.equal(await aborted, 'gave up')
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  proxy.heal()
+  t.equal(role.hits.length, 1)
+  t.match(await deliver(proxy.url), { status: 200 }, 'the proxy goes on')
+})
+
 t.test('whenHolding gives up after its timeout', async (t) => {
   const { proxy } = await setUp(t)
   t.equal(await proxy.whenHolding(1, 50), false)

@@ -209,6 +209,8 @@ export class LinkProxy {
     const target = new URL(this.#upstream + (req.url ?? '/'))
     const upstream = httpRequest(target, { method: req.method, headers: endToEnd(req.headers), agent: this.#agent }, (answer) => {
       const give = (): void => {
+        // The caller gave up meanwhile (its own timeout): nobody to answer.
+        if (res.destroyed || res.writableEnded) { answer.destroy(); return }
         res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers))
         const kept: Buffer[] = []
         answer.on('data', (chunk: Buffer) => { if (this.#observe !== undefined) kept.push(chunk); res.write(chunk) })
