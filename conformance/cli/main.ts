@@ -60,10 +60,12 @@ reference one, in this process), provisions each region and starts it by its com
   startTimeoutSeconds: 30
 
   Placeholders: {userServerUrl} {userServerKey} {regionId} {name} {keyFile} (a private key
-  the runner made, PKCS #8 PEM; not with publicKey) {port} (a free port). A one-line command
-  runs under /bin/sh with the values quoted for you; a list runs directly. A region is ready
-  when it takes its lease; its URL is the one the lease registers. Traffic between two regions
-  under test is not seen, so checks of it are impossible. conformance/README.md has the details.
+  the runner made, PKCS #8 PEM; not with publicKey) {port} (a free port) {publicUrl} (the URL
+  to register, a proxy of the runner's in front of {port}). A one-line command runs under
+  /bin/sh with the values quoted for you; a list runs directly. A region is ready when it takes
+  its lease; its URL is the one the lease registers. Traffic to a region under test is seen
+  only when it registers {publicUrl}; checks of the rest are impossible. conformance/README.md
+  has the details.
 
 A grid with an XMPP gateway adds the gateway and its Jabber server (a real one with test
 accounts, or one the runner plays, listening for the gateway's component link):

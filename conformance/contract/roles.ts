@@ -14,7 +14,7 @@ export type FlowRoles = {
 export type Role = { name: string, underTest: boolean }
 
 /** GRIDIM-ROLE-8: the user server signs with the key id `user-server`. */
-const USER_SERVER_KEY_ID = 'user-server'
+export const USER_SERVER_KEY_ID = 'user-server'
 
 const origin = (url: string): string => new URL(url).origin
 

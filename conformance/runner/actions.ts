@@ -20,6 +20,7 @@ import { burst, burstShape } from './burst.ts'
 import { probeSlowClients } from './slow-clients.ts'
 import { HANDSHAKES, handshakeHeaders, openWebSocket, type Handshake } from './websocket-probe.ts'
 import { jabberServerAction, restartGatewayAction } from './jabber-actions.ts'
+import { isLinkAction, linkAction } from './link-actions.ts'
 import { resolveValue } from './vars.ts'
 
 type TeleportAnswer = SuccessBody<AllOperations['clientTeleport']>
@@ -93,7 +94,9 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
     case 'probe-slow-clients': {
       // GRIDIM-LIM-17, GRIDIM-LIM-19: every role named, probed at once (the probes wait on timers).
       const roles = (Array.isArray(args.roles) ? args.roles : [args.roles]).map(String)
-      const probes = await Promise.all(roles.map(async (role) => [role, await probeSlowClients(ctx.urlOf(role))] as const))
+      // At the role itself, not at a proxy of the runner in front of it.
+      const direct = (role: string): string => target.links?.directUrl(ctx.urlOf(role)) ?? ctx.urlOf(role)
+      const probes = await Promise.all(roles.map(async (role) => [role, await probeSlowClients(direct(role))] as const))
       ctx.record({ kind: 'runner', operationId: 'probe-slow-clients', from: 'runner', to: roles.join(',') })
       return { status: 200, body: Object.fromEntries(probes) }
     }
@@ -174,6 +177,7 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
     case 'restart-gateway':
       return await restartGatewayAction(ctx, args)
     default:
+      if (isLinkAction(call)) return linkAction(ctx, call, args)
       throw new Error(`unknown runner action ${call}`)
   }
 }

@@ -135,7 +135,8 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
     }
     case 'exchange': {
       if (!ctx.target.observe) throw new Impossible('this target does not let the runner observe service-to-service traffic')
-      if (ctx.target.observes?.(expect.from, expect.to) === false) throw new Impossible(`this target does not let the runner observe traffic from ${expect.from} to ${expect.to}`)
+      const urlOf = (role: string): string | undefined => { try { return ctx.urlOf(role) } catch { return undefined } }
+      if (ctx.target.observes?.(expect.from, expect.to, urlOf) === false) throw new Impossible(`this target does not let the runner observe traffic from ${expect.from} to ${expect.to}`)
       // `within`: only requests sent that soon after the step began count, and the wait ends then.
       const boundMs = expect.within === undefined ? undefined : expect.within * 1000
       const deadline = boundMs === undefined ? Date.now() + ctx.eventTimeoutMs : (state.startedAt ?? Date.now()) + boundMs + 100

@@ -1,5 +1,6 @@
 // The state of one flow being replayed: its actors bound to real users and regions of the
 // target, the client sessions, saved responses, and the trace of everything exchanged.
+import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Flow } from '../../spec/flows/schema.ts'
 import { allOperations, type Operation } from '../../reference/lib/contract/operations.ts'
@@ -92,11 +93,22 @@ export class FlowContext {
     return Object.entries(this.flow.actors).find(([, a]) => a.kind === 'gateway' && !a.simulated)?.[0]
   }
 
+  readonly #received = new Set<(exchange: ObservedExchange) => void>()
+
+  /** Hears every request the roles this flow has the runner play receive. Returns the stop function. */
+  onReceived (listener: (exchange: ObservedExchange) => void): () => void {
+    this.#received.add(listener)
+    return () => { this.#received.delete(listener) }
+  }
+
   /** Starts the roles this flow has the runner play. */
   async startSimulated (): Promise<void> {
     for (const [name, actor] of Object.entries(this.flow.actors)) {
       if (!actor.simulated || (actor.kind !== 'region' && actor.kind !== 'gateway')) continue
-      const sim = await startSimulatedRegion(name, actor.kind, (x) => { this.contract.received(x) })
+      const sim = await startSimulatedRegion(name, actor.kind, (x) => {
+        this.contract.received(x)
+        for (const listener of this.#received) listener(x)
+      })
       this.simulated.set(name, sim)
       this.scope[name] = { regionId: sim.regionId, url: sim.url, publicKey: sim.publicKey, nextPublicKey: sim.nextPublicKey, name: sim.name }
     }

@@ -56,7 +56,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   let exchanges: ObservedExchange[] = []
   let stepStarted = 0
   const stopValidating = ctx.contract.watch()
-  const stopObserving = target.observe?.((x) => {
+  const onExchange = (x: ObservedExchange): void => {
     // An exchange belongs to the step during which its request went out, not the one its answer came in.
     if ((x.sentAt ?? x.at) >= stepStarted) exchanges.push(x)
     if (x.operationId !== 'renewRegionLease') ctx.lastTrafficAt = Date.now()
@@ -67,7 +67,11 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     if (caller?.traced === true) return
     const from = signerOf(ctx, x.keyId)?.name ?? caller?.name ?? (isClientOperation(x.operationId) ? 'client' : 'unsigned')
     ctx.record({ kind: isClientOperation(x.operationId) ? 'client' : 'peer', operationId: x.operationId, from, to: roleAt(ctx, x.url).name, method: x.method, path: pathOf(x.url), status: x.status, request: x.requestBody, response: x.responseBody })
-  })
+  }
+  const stopObserving = target.observe?.(onExchange)
+  // A target that sees only part of the traffic (observes) does not see what its roles send the
+  // roles the runner plays; the runner's roles see it themselves.
+  const stopHearing = target.observe !== undefined && target.observes !== undefined ? ctx.onReceived(onExchange) : undefined
   let restore = async (): Promise<void> => {}
   try {
     try {
@@ -134,7 +138,10 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
       addViolations()
     }
   } finally {
+    // Held requests go on and held answers are given before the sessions end (issue 14: link faults end with the flow).
+    target.links?.heal(flow.id)
     stopObserving?.()
+    stopHearing?.()
     for (const [user, session] of ctx.sessions) await session.call('clientLogout').catch(() => { ctx.sessions.delete(user) })
     // Requests a step started and no step awaited: each is bounded; none may outlive the flow.
     await ctx.started.settle()

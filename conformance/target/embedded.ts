@@ -15,6 +15,7 @@ import { findBinary } from '../../tools/xmpp-servers/find-binary.ts'
 import { XMPP_SERVERS } from '../../tools/xmpp-servers/servers.ts'
 import type { RunningXmppServer } from '../../tools/xmpp-servers/types.ts'
 import { SimulatedJabberServer, simulatedEndpoint } from '../jabber/simulated-jabber-server.ts'
+import { Links } from './links.ts'
 import type { JabberServerEndpoint, Target } from './target.ts'
 import { notControlled } from './xmpp-sections.ts'
 
@@ -94,8 +95,14 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, 
   const secret = randomBytes(16).toString('hex')
   const server = xmpp === 'none' ? undefined : await startJabberServer(xmpp, secret)
   const dataDir = mkdtempSync(join(tmpdir(), 'gridim-conformance-'))
+  // The user server and every region behind a proxy of the runner (issue 14): their public URLs
+  // are the proxies', so flows can cut, delay and hold the links between them. The traffic itself
+  // the runner sees in-process (PeerClient.observe), so the proxies record nothing.
+  const links = new Links()
   let grid: Awaited<ReturnType<typeof startGrid>>
   try {
+    const userServerProxy = await links.front()
+    const regionProxies = await Promise.all(Array.from({ length: regionCount }, async () => await links.front()))
     grid = await startGrid({
       dataDir,
       regionCount,
@@ -103,11 +110,14 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, 
       // Leases short enough that a crashed region is noticed soon; flows that test lapses set shorter ones.
       settings: { leaseSeconds },
       faults,
+      publicUrls: { userServer: userServerProxy.url, regions: regionProxies.map((p) => p.url) },
+      onListening: (role, url) => { (role === 'user-server' ? userServerProxy : regionProxies[role]!).upstream = url },
       ...(server === undefined
         ? {}
         : { gateway: { domain: GATEWAY_DOMAIN, jabberServer: { host: '127.0.0.1', port: server.componentPort, secret, serverDomain: server.domain, timings: LINK_TIMINGS } } })
     })
   } catch (err) {
+    await links.close()
     await server?.stop()
     rmSync(dataDir, { recursive: true, force: true })
     throw err
@@ -124,8 +134,9 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, 
     ...(server === undefined ? {} : { jabberServer: server.endpoint }),
     // The grid keeps the user server's key in its data folder; the runner runs the grid, so it may use it.
     userServerKey: loadOrCreateKeyPair(join(dataDir, 'keys', 'user-server.pem')).privateKey,
+    links,
     capabilities: new Set([
-      'admin-settings', 'kill-region', 'stop-region', 'restart-user-server', 'observe-traffic', 'sign-as-user-server',
+      'admin-settings', 'kill-region', 'stop-region', 'restart-user-server', 'observe-traffic', 'sign-as-user-server', 'link-faults',
       ...(server === undefined ? [] : ['xmpp', 'gateway', 'jabber-server', 'restart-gateway']),
       ...(server?.endpoint.link === undefined ? [] : ['control-jabber-server'])
     ]),
@@ -162,6 +173,7 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, 
       await Promise.all(grid.regions.map(async (r, i) => { if (!killed.has(i)) await r.stop() }))
       await grid.userServer.stop()
       grid.store.close()
+      await links.close()
       rmSync(dataDir, { recursive: true, force: true })
       await server?.stop()
     }

@@ -10,7 +10,7 @@ import type { OutputLog, OutputStream } from './output-log.ts'
 
 type LeaseRequest = RequestBody<AllOperations['renewRegionLease']>
 
-export const PLACEHOLDERS = ['userServerUrl', 'userServerKey', 'regionId', 'name', 'keyFile', 'port'] as const
+export const PLACEHOLDERS = ['userServerUrl', 'userServerKey', 'regionId', 'name', 'keyFile', 'port', 'publicUrl'] as const
 export type Placeholder = typeof PLACEHOLDERS[number]
 
 const PLACEHOLDER = /\{([A-Za-z]+)\}/g

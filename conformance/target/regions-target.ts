@@ -1,8 +1,10 @@
 // A target of regions only: the runner plays the user server (conformance/target/
 // simulated-user-server.ts), provisions each region under test in its directory, starts the
 // regions from the target file's commands (or waits for the implementer to start them), and
-// tests them. Traffic to and from the user server is observed; traffic between two regions under
-// test is not, so flow checks of it are reported impossible. A region's regionId is optional: the
+// tests them. Traffic to and from the user server is observed (it runs behind a proxy of the
+// runner's, so flows can also cut or hold links to it); traffic between two regions under test is
+// observed when the one it goes to runs behind a proxy of the runner's too — its command names
+// {publicUrl}, the URL it must register — and otherwise its flow checks are reported impossible. A region's regionId is optional: the
 // runner assigns one it can tell the region ({regionId}, or the line printed for a region started
 // by hand), or else learns the region's own from its first lease request (learn-region-id.ts).
 import { randomUUID } from 'node:crypto'
@@ -15,7 +17,9 @@ import { learnFrom, type Unidentified } from './learn-region-id.ts'
 import { placeholdersOf, spawnRegion, waitForLease, type Placeholder, type RegionProcess } from './region-process.ts'
 import { describeRefusals } from '../lib/refusals.ts'
 import { OutputLog } from './output-log.ts'
-import { startSimulatedUserServer } from './simulated-user-server.ts'
+import { startSimulatedUserServer, type SimulatedUserServer } from './simulated-user-server.ts'
+import { Links } from './links.ts'
+import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { RegionEndpoint, Target } from './target.ts'
 
 export type RegionUnderTest = {
@@ -63,9 +67,29 @@ export function canBeToldId (r: RegionUnderTest): boolean {
 
 type Launch = { endpoint: RegionEndpoint, command?: string | string[], values: Partial<Record<Placeholder, string>>, process?: RegionProcess, log: OutputLog }
 
+/** A command that names {publicUrl} must name {port} too: the runner's proxy forwards there. */
+function checkPublicUrl (r: RegionUnderTest, name: string): boolean {
+  const named = r.command === undefined ? [] : placeholdersOf(r.command)
+  if (!named.includes('publicUrl')) return false
+  if (!named.includes('port')) throw new Error(`${name}: a command with {publicUrl} needs {port} too — the runner's proxy at {publicUrl} forwards to the region at {port}`)
+  return true
+}
+
 export async function startRegionsTarget (options: RegionsTargetOptions): Promise<Target> {
   const { regions, startTimeoutMs = 30_000, startByHand = printManualStart } = options
-  const us = await startSimulatedUserServer({ port: options.userServerPort, leaseSeconds: options.leaseSeconds })
+  const names = regions.map((r, i) => r.name ?? `Region ${i + 1}`)
+  const proxied = regions.map((r, i) => checkPublicUrl(r, names[i]!))
+  // The user server the runner plays, behind a proxy of the runner's (issue 14: links a flow can cut).
+  const links = new Links()
+  const userServerProxy = await links.front()
+  const regionObservers = new Set<(exchange: ObservedExchange) => void>()
+  let us: SimulatedUserServer
+  try {
+    us = await startSimulatedUserServer({ port: options.userServerPort, leaseSeconds: options.leaseSeconds, publicUrl: userServerProxy.url, listening: (url) => { userServerProxy.upstream = url } })
+  } catch (err) {
+    await links.close()
+    throw err
+  }
   const keysDir = mkdtempSync(join(tmpdir(), 'gridim-region-keys-'))
   const launches: Launch[] = []
   const unidentified = new Set<Unidentified>()
@@ -100,13 +124,14 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
   const close = async (): Promise<void> => {
     stopLearning()
     for (const l of launches) await l.process?.stop()
+    await links.close()
     await us.stop()
     rmSync(keysDir, { recursive: true, force: true })
   }
 
   try {
     for (const [i, r] of regions.entries()) {
-      const name = r.name ?? `Region ${i + 1}`
+      const name = names[i]!
       const regionId = r.regionId ?? (canBeToldId(r) ? randomUUID() : undefined)
       const values: Launch['values'] = { userServerUrl: us.url, userServerKey: us.publicKey, regionId, name }
       let publicKey = r.publicKey
@@ -117,6 +142,13 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
         publicKey = exportPublicKey(keys.publicKey)
       }
       if (r.command !== undefined && placeholdersOf(r.command).includes('port')) values.port = String((await freePorts(1))[0])
+      if (proxied[i]) {
+        // Its peers reach it through the runner's proxy, which records what regions under test
+        // send it (the user server's requests the runner sees in-process already).
+        const proxy = await links.front((x) => { if (x.keyId !== undefined && launches.some((l) => l.endpoint.regionId === x.keyId)) for (const o of regionObservers) o(x) })
+        proxy.upstream = `http://127.0.0.1:${values.port!}`
+        values.publicUrl = proxy.url
+      }
       const endpoint: RegionEndpoint = { name, regionId, url: '' }
       if (regionId !== undefined) await us.provisionRegion({ regionId, name, publicKey })
       else {
@@ -140,6 +172,10 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
   }
 
   const restartable = launches.every((l) => l.command !== undefined)
+  const originOf = (url: string | undefined): string | undefined => { try { return url === undefined ? undefined : new URL(url).origin } catch { return undefined } }
+  const isUnderTest = (url: string | undefined): boolean => url !== undefined && launches.some((l) => originOf(l.endpoint.url) === originOf(url))
+  const isRunners = (url: string | undefined): boolean => url !== undefined && !isUnderTest(url) && originOf(url) !== originOf(us.url)
+  const isProxied = (url: string | undefined): boolean => isUnderTest(url) && url !== undefined && links.proxyAt(url) !== undefined
   return {
     name: options.name,
     userServerUrl: us.url,
@@ -147,19 +183,26 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
     regions: launches.map((l) => l.endpoint),
     playsUserServer: true,
     userServerKey: us.privateKey,
-    capabilities: new Set(['admin-settings', 'restart-user-server', 'observe-traffic', 'sign-as-user-server', ...(restartable ? ['kill-region', 'stop-region'] : [])]),
+    capabilities: new Set(['admin-settings', 'restart-user-server', 'observe-traffic', 'sign-as-user-server', 'link-faults', ...(restartable ? ['kill-region', 'stop-region'] : [])]),
+    links,
     killRegion: restartable ? async (index) => { await launches[index]!.process?.kill() } : undefined,
     // SIGTERM, the operator's request to shut down (README: a region's command).
     stopRegion: restartable ? async (index) => { await launches[index]!.process?.stop() } : undefined,
     // Started again by the same command, with the same identity, key and port.
     reviveRegion: restartable ? async (index) => { await start(launches[index]!) } : undefined,
     restartUserServer: async (downMs) => { await us.restart(downMs) },
-    observe: (observer) => us.observe(observer),
+    observe: (observer) => {
+      const stop = us.observe(observer)
+      regionObservers.add(observer)
+      return () => { stop(); regionObservers.delete(observer) }
+    },
     refusals: (since) => us.refusals.since(since),
     // What the regions the runner started wrote, across a revival too (the same log).
     processOutput: (since) => launches.flatMap((l) => l.log.since(since) ?? []),
-    // Only what reaches or leaves the user server passes through the runner.
-    observes: (from, to) => from === 'US' || to === 'US',
+    // What reaches or leaves the user server passes through the runner; so does what a region
+    // under test sends one that runs behind the runner's proxy ({publicUrl} in its command), and
+    // what it sends a role the runner plays itself (a simulated region, which records it).
+    observes: (from, to, urlOf) => from === 'US' || to === 'US' || (isUnderTest(urlOf?.(from)) && (isProxied(urlOf?.(to)) || isRunners(urlOf?.(to)))),
     keyIdUrl: (keyId) => keyId === 'user-server' ? us.url : launches.find((l) => l.endpoint.regionId === keyId)?.endpoint.url,
     close
   }

@@ -20,6 +20,13 @@ export type SimulatedUserServerOptions = {
   port?: number
   /** GRIDIM-LEASE: short leases, so that a crashed region is noticed soon (as in the embedded grid). */
   leaseSeconds?: number
+  /**
+   * Its public base URL when the runner's proxy stands in front of it (issue 14): what the regions
+   * are told, and what it checks `@target-uri` against (GRIDIM-SEC-4). `listening` is told where it
+   * really listens, at every start.
+   */
+  publicUrl?: string
+  listening?: (url: string) => void
 }
 
 export type SimulatedUserServer = {
@@ -48,7 +55,7 @@ export type SimulatedUserServer = {
   stop: () => Promise<void>
 }
 
-export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5 }: SimulatedUserServerOptions = {}): Promise<SimulatedUserServer> {
+export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5, publicUrl, listening }: SimulatedUserServerOptions = {}): Promise<SimulatedUserServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridim-simulated-user-server-'))
   const adminToken = randomBytes(24).toString('base64url')
   const keys = generateKeyPair()
@@ -59,18 +66,21 @@ export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5 }: 
 
   const open = async (at: number): Promise<{ store: Store, server: UserServer }> => {
     const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
-    const server = createUserServer({ store, ...keys, adminToken, port: at, logger })
+    const server = createUserServer({ store, ...keys, adminToken, port: at, logger, ...(publicUrl === undefined ? {} : { publicUrl }) })
     recordExchanges(server.server, (x) => { for (const o of observers) o(x) }, { by: 'the runner\'s user server', log: refusals })
     server.server.ext('onRequest', async (request, h) => {
       for (const hook of hooks) await hook({ method: request.method, url: request.url.href, headers: request.headers as IncomingRequest['headers'] })
       return h.continue
     })
     await server.start()
+    listening?.(server.url)
     return { store, server }
   }
   let current = await open(port)
   current.store.updateSettings({ leaseSeconds })
-  const url = current.server.url
+  /** Where it listens (a restart keeps the port); what everyone calls is `url`. */
+  const listenUrl = current.server.url
+  const url = publicUrl ?? listenUrl
   const admin = new PeerClient()
 
   return {
@@ -97,7 +107,7 @@ export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5 }: 
       await current.server.stop()
       current.store.close()
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs))
-      current = await open(Number(new URL(url).port))
+      current = await open(Number(new URL(listenUrl).port))
     },
     async stop () {
       await current.server.stop()

@@ -20,6 +20,13 @@ t.test('without a gateway the XMPP capabilities are absent', async (t) => {
   t.equal(target.jabberServer, undefined)
 })
 
+t.test('a grid under test cannot have link faults, even when its file claims them, and says why', async (t) => {
+  const { target } = await loadTargetFile(file('capabilities: [admin-settings, link-faults]'))
+  t.same([...target.capabilities], ['admin-settings'])
+  t.match(target.missing?.['link-faults'], /URLs the runner does not choose/)
+  t.equal(target.links, undefined)
+})
+
 t.test('a gateway and a Jabber server with accounts', async (t) => {
   const { target } = await loadTargetFile(file([
     'gateway: { url: "http://127.0.0.1:8004", domain: grid.example, regionId: 7d0c6e0e-5a1b-4c2d-8e3f-0000000000ff }',

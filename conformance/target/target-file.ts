@@ -53,6 +53,8 @@ function regionsOnly (file: string, data: TargetFile): RegionUnderTest[] {
   })
 }
 
+const LINK_FAULTS_MISSING = 'the roles of a grid under test know one another by URLs the runner does not choose, so it cannot stand between them; a regions-only target (userServer: { simulated: true }) or the embedded grid can'
+
 export async function loadTargetFile (file: string): Promise<{ target: Target, expectedFailures: ExpectedFailure[] }> {
   const data = parse(readFileSync(file, 'utf8')) as TargetFile
   if (!Array.isArray(data?.regions) || data.regions.length === 0) throw new Error(`${file}: at least one region is required`)
@@ -79,8 +81,10 @@ export async function loadTargetFile (file: string): Promise<{ target: Target, e
       adminToken: us.adminToken,
       regions: data.regions.map((r, i) => ({ name: r.name ?? `R${i + 1}`, url: r.url!, regionId: r.regionId })),
       ...xmpp,
-      capabilities: new Set([...(data.capabilities ?? []), ...xmpp.capabilities]),
+      capabilities: new Set([...(data.capabilities ?? []).filter((c) => c !== 'link-faults'), ...xmpp.capabilities]),
       missing: {
+        // Issue 14: the runner's proxies stand only where it chooses the URLs roles know one another by.
+        'link-faults': LINK_FAULTS_MISSING,
         ...(xmpp.jabberServer !== undefined && xmpp.jabberServer.link === undefined ? { 'control-jabber-server': notControlled(xmpp.jabberServer.kind) } : {}),
         ...(xmpp.gateway === undefined ? {} : { 'restart-gateway': 'the gateway of a target file runs on its own: the runner cannot stop and start it' })
       },

@@ -3,6 +3,7 @@
 import type { KeyObject } from 'node:crypto'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Refusal } from '../lib/refusals.ts'
+import type { Links } from './links.ts'
 import type { ProcessOutput } from './output-log.ts'
 import type { Login, XmppConnection } from '../xmpp/connection.ts'
 import type { LinkControl } from '../jabber/link-control.ts'
@@ -103,14 +104,19 @@ export type Target = {
   refusals?: (since: number) => Refusal[]
   /** What the target's processes the runner started wrote at or after `since` (ms), per process (issue 14). */
   processOutput?: (since: number) => ProcessOutput[]
-  /** Whether observe sees traffic from one role of a flow (US, R1, ...) to another; default all of it. */
-  observes?: (from: string, to: string) => boolean
+  /** Whether observe sees traffic from one role of a flow (US, R1, ...) to another, given their base URLs; default all of it. */
+  observes?: (from: string, to: string, urlOf?: (role: string) => string | undefined) => boolean
   /**
    * The user server's private key (capability sign-as-user-server), when the runner may speak in
    * its voice: as the user server it can send what an ordinary one sends on a retry, such as a
    * repeated `noticeId` (GRIDIM-SIGN-19) or group message (GRIDIM-GRP-21).
    */
   userServerKey?: KeyObject
+  /**
+   * The runner's proxies in front of roles (capability link-faults, issue 14): a flow can cut,
+   * delay or hold the links to a role that has one.
+   */
+  links?: Links
   /** key id (`user-server` or a regionId) → the role's URL, to name the sender of an exchange. */
   keyIdUrl?: (keyId: string) => string | undefined
   close: () => Promise<void>

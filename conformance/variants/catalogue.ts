@@ -3,7 +3,7 @@
 // so that no one test file outlives tap's per-file timeout and two jobs share the work.
 import type { Fault } from '../../reference/lib/faults.ts'
 
-export type Area = 'grid' | 'peers' | 'security' | 'xmpp' | 'xmpp-link' | 'friendship' | 'presence' | 'sign-on-and-leases' | 'group-sessions'
+export type Area = 'grid' | 'peers' | 'links' | 'security' | 'xmpp' | 'xmpp-link' | 'friendship' | 'presence' | 'sign-on-and-leases' | 'group-sessions'
 
 export type Variant = {
   fault: Fault
@@ -290,7 +290,63 @@ export const variants: readonly Variant[] = [
   { fault: 'unread-dropped-on-idle', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-SIGN-21', bug: 'a region that drops what an idle session left unread' },
   { fault: 'handover-unread-kept', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-24', bug: 'a region that returns nothing when a hand-over\'s read window closes' },
   { fault: 'keep-alive-ignores-directory', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-15', bug: 'a region whose event streams keep a 15 s keep-alive whatever the directory says' },
-  { fault: 'lease-not-extended-by-renewal', area: 'sign-on-and-leases', flow: 'x-lease-renewal', requirement: 'GRIDIM-LEASE-3', bug: 'a user server whose renewal does not extend a current lease' }
+  { fault: 'lease-not-extended-by-renewal', area: 'sign-on-and-leases', flow: 'x-lease-renewal', requirement: 'GRIDIM-LEASE-3', bug: 'a user server whose renewal does not extend a current lease' },
+  // Faults only a broken link shows (issue 14: the runner's proxy between roles).
+  {
+    fault: 'unreachable-user-server-as-stored', area: 'links',
+    flow: 'x-user-server-unreachable',
+    requirement: 'GRIDIM-IM-8',
+    bug: 'a region that answers stored when it cannot reach the user server'
+  },
+  {
+    fault: 'unreachable-user-server-no-delivery-failed', area: 'links',
+    flow: 'x-user-server-unreachable',
+    requirement: 'GRIDIM-CLI-18',
+    bug: 'a region that tells no deliveryFailed when it cannot reach the user server'
+  },
+  {
+    fault: 'problem-detail-on-5xx', area: 'links',
+    flow: 'x-user-server-unreachable',
+    requirement: 'GRIDIM-ERR-6',
+    bug: 'a region whose 503 names the user server it could not reach'
+  },
+  {
+    fault: 'not-here-notices-dropped', area: 'links',
+    flow: 'x-user-moves-while-held',
+    requirement: 'GRIDIM-SIGN-17',
+    bug: 'a user server that drops the notices of users a region says are not there'
+  },
+  {
+    fault: 'not-here-group-messages-dropped', area: 'links',
+    flow: 'x-user-moves-while-held',
+    requirement: 'GRIDIM-GRP-18',
+    bug: 'a user server that drops a group message for members a region says are not there'
+  },
+  {
+    fault: 'not-here-while-signing-on', area: 'links',
+    flow: 'x-message-during-sign-on',
+    requirement: 'GRIDIM-SIGN-5',
+    bug: 'a region that refuses a message for a user whose sign-on is in flight'
+  },
+  {
+    fault: 'delivered-before-sign-on', area: 'links',
+    flow: 'x-message-during-sign-on',
+    requirement: 'GRIDIM-SIGN-22',
+    bug: 'a region that answers delivered while the recipient\'s sign-on is in flight'
+  },
+  {
+    fault: 'delivered-after-failed-sign-on', area: 'links',
+    flow: 'x-message-during-sign-on',
+    requirement: 'GRIDIM-SIGN-22',
+    bug: 'a region that answers delivered for a message whose recipient\'s sign-on failed'
+  },
+  {
+    fault: 'peer-silence-awaited-30s', area: 'links',
+    flow: 'x-peer-never-answers',
+    requirement: 'GRIDIM-LIM-16',
+    bug: 'a region that waits 30 s for a peer that never answers'
+  },
+  { fault: 'gateway-no-origin-id', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <origin-id/>' }
 ]
 
 /**
@@ -298,5 +354,4 @@ export const variants: readonly Variant[] = [
  * third party's server is checked for; keep this list short.
  */
 export const provedElsewhere: Readonly<Record<string, string>> = {
-  'delivered-before-sign-on': "the runner cannot hold the user server's signOn answer open while it delivers (GRIDIM-SIGN-22); reference/region/sign-on-in-flight.test.ts proves the fault breaks it"
 }

@@ -22,7 +22,7 @@ Usage:
                       [--gateway-domain D] [--bosh-allow-origin ORIGIN]... [JABBER]
   gridim user-server  [--data DIR] [--host H] [--port P] [--admin-token T] [--gateway-domain D]
   gridim region       --user-server URL [--data DIR] [--name NAME] [--region-id UUID] [--key-file FILE]
-                      [--host H] [--port P] [--admin-token T]
+                      [--host H] [--port P] [--admin-token T] [--public-url URL]
   gridim gateway      --user-server URL [--data DIR] [--gateway-domain D] [--region-id UUID]
                       [--key-file FILE] [--host H] [--port P] [--admin-token T]
                       [--bosh-allow-origin ORIGIN]... [JABBER]
@@ -40,6 +40,9 @@ region       one region. With --admin-token it provisions itself at the user ser
              ./data, created if missing) until they are read or returned to the offline store;
              started again with the same --data and --region-id after a crash, it returns what
              its sessions left unread. DIR/keys holds its key unless --key-file says otherwise.
+             --public-url URL: the base URL its peers reach it at, when that is not where it
+             listens (behind a reverse proxy): its lease registers it, and it checks the
+             signatures of peers' requests against it (GRIDIM-ROLE-2, GRIDIM-SEC-4).
 gateway      the XMPP gateway, a region of kind gateway: BOSH at /http-bind and WebSocket at
              /xmpp-websocket for IM-only grid users (SASL PLAIN as first.last), and with JABBER
              a component link for that server's users. --gateway-domain (default grid.localhost)
@@ -63,6 +66,7 @@ const options = {
   name: { type: 'string' },
   'region-id': { type: 'string' },
   'key-file': { type: 'string' },
+  'public-url': { type: 'string' },
   'gateway-domain': { type: 'string', default: process.env.GRIDIM_GATEWAY_DOMAIN ?? 'grid.localhost' },
   jabber: { type: 'string', default: process.env.GRIDIM_JABBER },
   'jabber-secret': { type: 'string', default: process.env.GRIDIM_JABBER_SECRET },
@@ -75,6 +79,14 @@ function int (value: string, flag: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} must be a whole number, got ${value}`)
   return n
+}
+
+/** An http(s) base URL, without a trailing slash; anything else is refused before the region starts. */
+export function publicUrl (value: string): string {
+  let url: URL
+  try { url = new URL(value) } catch { throw new Error(`--public-url must be an http or https URL, got ${value}`) }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--public-url must be an http or https URL, got ${value}`)
+  return value.replace(/\/$/, '')
 }
 
 function onSignal (stop: () => Promise<void>): void {
@@ -167,7 +179,7 @@ async function region (v: Record<string, any>): Promise<void> {
   const { userServerUrl, regionId, name, keys, userServerKey } = await joinGrid(v, 'region', (id) => `Region ${id.slice(0, 8)}`)
   const r = createRegion({
     regionId, name, ...keys, userServerUrl, userServerKey, host: v.host, port: int(v.port, 'port'), logger: createLogger({ role: 'region', region: name }),
-    messageFile: messageFile(v, regionId)
+    messageFile: messageFile(v, regionId), ...(v['public-url'] === undefined ? {} : { publicUrl: publicUrl(v['public-url']) })
   })
   const url = await r.start()
   onSignal(() => r.stop())

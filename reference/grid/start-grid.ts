@@ -29,6 +29,14 @@ export type GridOptions = {
    * (none: only IM-only grid users, over BOSH and WebSocket). Absent: no gateway.
    */
   gateway?: { domain: string, jabberServer?: JabberServerLink, port?: number, boshAllowOrigins?: readonly string[] }
+  /**
+   * Public base URLs other than the listening addresses, for roles behind a proxy (the conformance
+   * runner's, issue 14): the user server's is what the regions and the gateway call, and what it
+   * forms `@target-uri` from (GRIDIM-SEC-4); a region's is what its lease registers.
+   */
+  publicUrls?: { userServer?: string, regions?: readonly string[] }
+  /** Told where a role listens as soon as it does (the user server, or region `index`), so a proxy can forward there. */
+  onListening?: (role: 'user-server' | number, url: string) => void
 }
 
 export type RegionInfo = { regionId: string, name: string, url: string }
@@ -61,14 +69,18 @@ export async function startGrid (options: GridOptions) {
     const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
     const server = createUserServer({
       store, ...userServerKeys, adminToken: state.adminToken, host, port, logger: logger.child({ role: 'user-server' }), faults: options.faults,
+      ...(options.publicUrls?.userServer === undefined ? {} : { publicUrl: options.publicUrls.userServer }),
       ...(options.gateway === undefined ? {} : { gatewayDomain: options.gateway.domain })
     })
     const url = await server.start()
     return { store, server, url }
   }
   let us = await openUserServer(basePort)
+  options.onListening?.('user-server', us.url)
   if (options.settings) us.store.updateSettings(options.settings)
-  const userServerUrl = us.url
+  /** Where it listens (a restart keeps the port); what the other roles call may be a proxy in front of it. */
+  const userServerListenUrl = us.url
+  const userServerUrl = options.publicUrls?.userServer ?? us.url
 
   const admin = new PeerClient()
   const openRegion = async (index: number, port: number): Promise<Region> => {
@@ -77,15 +89,17 @@ export async function startGrid (options: GridOptions) {
     const region = createRegion({
       regionId: r.regionId, name: r.name, ...keys, userServerUrl, userServerKey: userServerKeys.publicKey,
       host, port, logger: logger.child({ role: 'region', region: r.name }), faults: options.faults,
+      ...(options.publicUrls?.regions?.[index] === undefined ? {} : { publicUrl: options.publicUrls.regions[index] }),
       messageFile: join(dataDir, `region-${r.regionId}.sqlite`)
     })
     await region.start()
+    options.onListening?.(index, region.server.info.uri)
     return region
   }
   const regions: Region[] = []
   for (const [index, r] of state.regions.slice(0, regionCount).entries()) {
     const keys = loadOrCreateKeyPair(join(dataDir, 'keys', `${r.regionId}.pem`))
-    await admin.call(userServerUrl, 'adminProvisionRegion', {
+    await admin.call(userServerListenUrl, 'adminProvisionRegion', {
       headers: adminHeaders,
       body: { regionId: r.regionId, name: r.name, kind: 'region', publicKey: exportPublicKey(keys.publicKey) }
     })
@@ -93,6 +107,8 @@ export async function startGrid (options: GridOptions) {
   }
 
   const regionInfo: RegionInfo[] = regions.map((region, i) => ({ ...state.regions[i]!, url: region.url }))
+  /** Where each region listens, which a revival keeps. */
+  const regionListenUrls = regions.map((region) => region.server.info.uri)
 
   let gateway: Gateway | undefined
   const gatewayOptions = options.gateway
@@ -118,7 +134,7 @@ export async function startGrid (options: GridOptions) {
   }
   if (gatewayOptions !== undefined) {
     const keys = loadOrCreateKeyPair(join(dataDir, 'keys', `${state.gatewayId!}.pem`))
-    await admin.call(userServerUrl, 'adminProvisionRegion', {
+    await admin.call(userServerListenUrl, 'adminProvisionRegion', {
       headers: adminHeaders,
       body: { regionId: state.gatewayId, name: 'XMPP gateway', kind: 'gateway', publicKey: exportPublicKey(keys.publicKey) }
     })
@@ -136,8 +152,10 @@ export async function startGrid (options: GridOptions) {
     get userServer () { return us.server },
     get store () { return us.store },
     userServerUrl,
+    userServerListenUrl,
     regions,
     regionInfo,
+    regionListenUrls,
     /** The XMPP gateway, when asked for: a region of kind gateway. */
     get gateway () { return gateway },
     get gatewayInfo () {
@@ -152,12 +170,12 @@ export async function startGrid (options: GridOptions) {
       await us.server.stop()
       us.store.close()
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs))
-      us = await openUserServer(Number(new URL(userServerUrl).port))
+      us = await openUserServer(Number(new URL(userServerListenUrl).port))
     },
     /** Starts region `index` again (after a crash), with its identity and address. */
     async reviveRegion (index: number) {
       await regions[index]!.kill()
-      regions[index] = await openRegion(index, Number(new URL(regions[index]!.url).port))
+      regions[index] = await openRegion(index, Number(new URL(regionListenUrls[index]!).port))
     },
     /**
      * Stops the gateway as a crash would and starts it again, with its identity and address —

@@ -166,6 +166,19 @@
  * - `group-session-regions-to-client`: a region answers clientStartGroupSession and clientJoinGroupSession with the
  *   user server's GroupSession as it came, `regions` and all, telling its client where every member is
  *   (breaks GRIDIM-PRES-5).
+ * Faults only a broken link shows (issue 14: the runner's proxy between roles):
+ * - `unreachable-user-server-as-stored`: a region that cannot reach the user server answers the client
+ *   `stored`, meaning to store the message later, and keeps nothing (breaks GRIDIM-IM-8).
+ * - `unreachable-user-server-no-delivery-failed`: a region appends deliveryFailed only for refusals of the
+ *   recipient's region; a user server it cannot reach gets the client a 503 and no event (breaks GRIDIM-CLI-18).
+ * - `not-here-while-signing-on`: a region hosts a user only once the user server has answered its signOn; a
+ *   message that arrives in between is refused `agent-not-here` (breaks GRIDIM-SIGN-5).
+ * - `delivered-after-failed-sign-on`: a region answers `delivered` for a message that waited for a sign-on which then
+ *   failed, so the sender stores nothing and nobody ever reads it (breaks GRIDIM-SIGN-22).
+ * - `problem-detail-on-5xx`: a 5xx problem carries its cause as `detail` — for a user server a region could not
+ *   reach, "locateUser to HOST:PORT failed: …", the address of a service the client never talks to (breaks GRIDIM-ERR-6).
+ * - `peer-silence-awaited-30s`: a region waits 30 seconds for the answer to a deliverInstantMessage before it takes
+ *   the silence as a transient failure (breaks GRIDIM-LIM-16).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -250,6 +263,12 @@ export type Fault =
   | 'handover-unread-kept'
   | 'keep-alive-ignores-directory'
   | 'group-session-regions-to-client'
+  | 'unreachable-user-server-as-stored'
+  | 'unreachable-user-server-no-delivery-failed'
+  | 'not-here-while-signing-on'
+  | 'peer-silence-awaited-30s'
+  | 'delivered-after-failed-sign-on'
+  | 'problem-detail-on-5xx'
   | UserServerFault
 
 /**
@@ -310,6 +329,9 @@ export type Fault =
  *   combine it with the notices of later changes (breaks GRIDIM-SIGN-15).
  * - `lease-not-extended-by-renewal`: a renewal of a lease that is still current keeps its old `expiresAt`
  *   (records and answers it), so a live region that renews in time still lapses (breaks GRIDIM-LEASE-3).
+ * - `not-here-notices-dropped`: the user server takes `notHere` of a deliverNotices answer as "offline now" and
+ *   drops those users' notices, without looking up where they went (breaks GRIDIM-SIGN-17).
+ * - `not-here-group-messages-dropped`: likewise for `notHere` of a deliverGroupMessage answer (breaks GRIDIM-GRP-18).
  */
 export type UserServerFault =
   | 'self-friendship-offer-accepted'
@@ -344,6 +366,8 @@ export type UserServerFault =
   | 'group-idle-not-reset-by-join'
   | 'lease-not-extended-by-renewal'
   | 'notices-held-to-combine'
+  | 'not-here-notices-dropped'
+  | 'not-here-group-messages-dropped'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

@@ -41,6 +41,8 @@ export function messagingHandlers (ctx: RegionContext): ClientHandlers {
       // of the delivery; refused, it leaves no event (GRIDIM-ERR-5).
       if (err instanceof GridImError && err.code === 'unknown-user') throw err
       const code = err instanceof GridImError ? err.code : 'internal'
+      if (code === 'unavailable' && ctx.faults.has('unreachable-user-server-as-stored')) return 'stored'
+      if (code === 'unavailable' && ctx.faults.has('unreachable-user-server-no-delivery-failed')) throw err
       const detail = err instanceof GridImError && err.status < 500 ? { detail: err.message.slice(0, 1023) } : {}
       if (!agent.log.closed) agent.log.append('deliveryFailed', { messageId: im.messageId, toUserId: im.toUserId, code, ...detail })
       throw err

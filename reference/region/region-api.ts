@@ -58,9 +58,14 @@ export function regionHandlers (ctx: RegionContext): RegionHandlers {
       const im = input.body
       checkBodyLength(im.body)
       const from = input.principal.keyId === USER_SERVER_KEY_ID ? 'user-server' : 'region'
+      // GRIDIM-SIGN-5: a user whose sign-on is in flight is here already (the fault: not until its answer).
+      if (ctx.faults.has('not-here-while-signing-on') && ctx.agents.signingOn(im.toUserId) !== undefined) throw agentNotHere(im.toUserId, ctx.faults)
       // GRIDIM-SIGN-22: a sign-on in flight is waited for, so that `delivered` names a session.
-      if (!ctx.faults.has('delivered-before-sign-on')) await ctx.agents.signingOn(im.toUserId)
+      const signingOn = ctx.agents.signingOn(im.toUserId)
+      if (!ctx.faults.has('delivered-before-sign-on')) await signingOn
       const hosted = ctx.agents.logFor(im.toUserId) !== undefined
+      // The fault: a sign-on that failed still counts as a delivery, for a session that will never exist.
+      if (signingOn !== undefined && !hosted && ctx.faults.has('delivered-after-failed-sign-on')) return { body: { status: 'delivered' as const } }
       if (ctx.inbox.seen(im.messageId, from)) {
         // GRIDIM-IM-24: whether a messageId is known is told only to a sender that passes the check.
         if (!ctx.faults.has('duplicate-before-sender-check')) await senderChecked(input.principal, im, hosted)

@@ -119,7 +119,8 @@ export function createRegion (options: RegionOptions) {
     metrics,
     logger,
     now,
-    delivery: { ...options.delivery },
+    // The fault: a peer's silence is waited out three times as long as GRIDIM-LIM-16 allows.
+    delivery: { ...(options.faults?.has('peer-silence-awaited-30s') === true ? { timeoutMs: 30_000 } : {}), ...options.delivery },
     // GRIDIM-CLI-15: read when a stream opens; the fault keep-alive-ignores-directory keeps 15 s.
     get heartbeatSeconds (): number { return options.heartbeatSeconds ?? (faults.has('keep-alive-ignores-directory') ? 15 : lease.keepAliveSeconds) },
     faults,

@@ -59,7 +59,7 @@ export function createUserServer (options: UserServerOptions) {
   const locate = locator(store, now)
   // The fault notices-held-to-combine holds each batch of notices 3 s, to combine it with later ones.
   const noticeDelayMs = options.faults?.has('notices-held-to-combine') === true ? 3000 : 0
-  const courier = new Courier(peer, metrics, logger, locate, { groupRetryDelaysMs: options.groupRetryDelaysMs, noticeDelayMs })
+  const courier = new Courier(peer, metrics, logger, locate, { groupRetryDelaysMs: options.groupRetryDelaysMs, noticeDelayMs, faults: options.faults })
   // The fault keeps them where a restart loses them, as the reference once did (in memory).
   const acknowledged = new AcknowledgedIds(options.faults?.has('acknowledged-ids-in-memory') === true ? openSqliteStore(':memory:') : store)
   const ctx: UserServerContext = {

@@ -43,12 +43,14 @@ const BOOM_CODES: Record<number, ErrorCode> = {
 /** GRIDIM-LIM-12: a `rate-limited` refusal says when to try again (in seconds), unless the fault rate-limited-without-retry-after. */
 const RETRY_AFTER_SECONDS = 1
 
-function toProblemResponse (request: Request, h: ResponseToolkit, error: GridImError, faults: ReadonlySet<Fault>) {
+function toProblemResponse (request: Request, h: ResponseToolkit, error: GridImError, faults: ReadonlySet<Fault> = NO_FAULTS) {
   // GRIDIM-ERR-1, GRIDIM-ROLE-6; the fault labels problems as a framework's default JSON does.
   const type = faults.has('problems-as-plain-json') ? 'application/json' : 'application/problem+json'
   const problem = error.toProblem(request.path)
   // GRIDIM-ERR-6; the fault answers a 5xx with the stack, as a framework's development mode does.
   if (faults.has('stack-in-5xx') && error.status >= 500) problem.detail = error.stack
+  // The fault problem-detail-on-5xx: a 5xx tells its cause, as a debugging aid would (the peer's address, say).
+  if (error.status >= 500 && faults.has('problem-detail-on-5xx') && error.message !== problem.title) problem.detail = error.message
   const response = h.response(problem).code(error.status).type(type)
   if (error.code === 'rate-limited' && !faults.has('rate-limited-without-retry-after')) response.header('retry-after', String(RETRY_AFTER_SECONDS))
   return response

@@ -4,6 +4,7 @@
 // not answer is logged and otherwise ignored: its lease will lapse and its agents go offline.
 import type { GroupMessageDelivery, InstantMessage, Notice } from '../../lib/contract/types.ts'
 import { GridImError } from '../../lib/errors/index.ts'
+import { NO_FAULTS, type Fault } from '../../lib/faults.ts'
 import type { Logger, PeerClient } from '../../lib/http/index.ts'
 import { MAX_NOTICES_PER_REQUEST } from '../limits.ts'
 import type { Metrics } from '../metrics.ts'
@@ -19,6 +20,8 @@ export type DeliveryOutcome = 'delivered' | 'duplicate' | 'agent-not-here' | 'fa
 const TRANSIENT = new Set(['unavailable', 'internal', 'rate-limited'])
 
 export type CourierOptions = {
+  /** Deliberate bugs for conformance/variants only (reference/lib/faults.ts). */
+  faults?: ReadonlySet<Fault>
   /** Pauses before the retries of a group message (GRIDIM-GRP-19: at least two). */
   groupRetryDelaysMs?: readonly number[]
   /** Only under the fault notices-held-to-combine: how long a batch of notices waits before it goes (GRIDIM-SIGN-15 says it must not). */
@@ -31,6 +34,7 @@ export class Courier {
 
   readonly #groupRetryDelaysMs: readonly number[]
   readonly #noticeDelayMs: number
+  readonly #faults: ReadonlySet<Fault>
 
   constructor (
     private readonly peer: Peer,
@@ -41,6 +45,7 @@ export class Courier {
   ) {
     this.#groupRetryDelaysMs = options.groupRetryDelaysMs ?? [500, 2000]
     this.#noticeDelayMs = options.noticeDelayMs ?? 0
+    this.#faults = options.faults ?? NO_FAULTS
   }
 
   /**
@@ -54,7 +59,7 @@ export class Courier {
         if (this.#noticeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#noticeDelayMs))
         const answer = await this.#send(target, 'deliverNotices', () => this.peer.call(target.url, 'deliverNotices', { body: { notices: part } }))
         const notHere = answer?.notHere ?? []
-        if (notHere.length === 0) return
+        if (notHere.length === 0 || this.#faults.has('not-here-notices-dropped')) return
         for (const { target: next, userIds } of reroutes(notHere, target.regionId, this.#regionOf(notHere))) {
           const ids = new Set(userIds)
           const follow = part.filter((n) => ids.has(n.toUserId) && reroutable(n))
@@ -71,7 +76,7 @@ export class Courier {
   deliverGroupMessage (target: Target, delivery: GroupMessageDelivery, reroute = true): void {
     this.#enqueue(target.regionId, async () => {
       const answer = await this.#send(target, 'deliverGroupMessage', () => this.peer.call(target.url, 'deliverGroupMessage', { body: delivery }), this.#groupRetryDelaysMs)
-      if (!reroute || !answer?.notHere?.length) return
+      if (!reroute || !answer?.notHere?.length || this.#faults.has('not-here-group-messages-dropped')) return
       for (const { target: next, userIds } of reroutes(answer.notHere, target.regionId, this.#regionOf(answer.notHere))) {
         this.deliverGroupMessage(next, { ...delivery, toUserIds: userIds }, false)
       }
