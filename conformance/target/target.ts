@@ -3,6 +3,7 @@
 import type { KeyObject } from 'node:crypto'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Refusal } from '../lib/refusals.ts'
+import type { Lane } from '../runner/lane.ts'
 import type { ProcessOutput } from './output-log.ts'
 import type { Login, XmppConnection } from '../xmpp/connection.ts'
 
@@ -89,5 +90,11 @@ export type Target = {
   userServerKey?: KeyObject
   /** key id (`user-server` or a regionId) → the role's URL, to name the sender of an exchange. */
   keyIdUrl?: (keyId: string) => string | undefined
+  /**
+   * Another instance of the same target with state of its own, where flows replay beside this
+   * one's (the embedded target starts another grid like it, in a worker thread), one flow per
+   * lane at a time (run-suite.ts). The caller closes it. Absent: flows run one after another.
+   */
+  fork?: () => Promise<Lane>
   close: () => Promise<void>
 }
