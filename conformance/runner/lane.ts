@@ -39,6 +39,8 @@ export async function embeddedLane (options: EmbeddedOptions): Promise<Lane> {
   const waiting = new Map<number, { resolve: (r: FlowResult) => void, reject: (e: Error) => void }>()
   let next = 0
   let closed: (() => void) | undefined
+  /** Why the lane takes no more flows: its worker exited. */
+  let gone: string | undefined
   const failAll = (message: string): void => {
     for (const w of waiting.values()) w.reject(new Error(`a lane of the run failed: ${message}`))
     waiting.clear()
@@ -52,15 +54,17 @@ export async function embeddedLane (options: EmbeddedOptions): Promise<Lane> {
       else { reject(new Error(m.message)); failAll(m.message) }
     })
     worker.on('error', (err) => { reject(err); failAll(err.message) })
-    worker.on('exit', (code) => { reject(new Error(`the lane's worker exited with ${code}`)); failAll(`its worker exited with ${code}`); closed?.() })
+    worker.on('exit', (code) => { gone = `its worker exited with ${code}`; reject(new Error(`the lane's worker exited with ${code}`)); failAll(gone); closed?.() })
   }).catch(async (err: Error) => { await worker.terminate(); throw err })
   return {
     runFlow: async ({ flow }, { eventTimeoutMs }) => await new Promise<FlowResult>((resolve, reject) => {
+      if (gone !== undefined) { reject(new Error(`a lane of the run failed: ${gone}`)); return }
       const id = next++
       waiting.set(id, { resolve, reject })
       worker.postMessage({ kind: 'flow', id, flow: flow.id, eventTimeoutMs } satisfies LaneRequest)
     }),
     close: async () => {
+      if (gone !== undefined) return
       // The worker closes its grid (stops its servers, removes its folder), then is ended.
       await new Promise<void>((resolve) => { closed = resolve; worker.postMessage({ kind: 'close' } satisfies LaneRequest) })
       await worker.terminate()
