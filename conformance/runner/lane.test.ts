@@ -21,3 +21,12 @@ t.test('a lane replays a flow against a grid of its own, and closes it', async (
 t.test('a grid that does not start fails the fork', async (t) => {
   await t.rejects(embeddedLane({ xmpp: 'none', regionCount: 1, leaseSeconds: 0 }), /setting leaseSeconds must be a positive integer/)
 })
+
+t.test('a lane with two grids replays two flows at once, not three', async (t) => {
+  const lane = await embeddedLane({ xmpp: 'none', regionCount: 2 }, 2)
+  t.teardown(() => lane.close())
+  t.equal(lane.flowsAtOnce, 2)
+  const [a, b, c] = await Promise.allSettled([lane.runFlow(flow('09-a-messages-b'), {}), lane.runFlow(flow('x-lease-renewal'), {}), lane.runFlow(flow('01-a-signs-on'), {})])
+  for (const r of [a, b]) t.same(r.status === 'fulfilled' ? r.value.checks.filter((c) => c.status !== 'pass').map((c) => c.message) : [String(r.reason)], [], 'passes on a grid of its own')
+  t.match(c, { status: 'rejected', reason: { message: /more flows at once than this lane's 2 grids/ } })
+})

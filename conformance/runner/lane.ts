@@ -10,6 +10,8 @@ import type { FlowResult } from './results.ts'
 import { runFlow, type RunFlowOptions } from './run-flow.ts'
 
 export type Lane = {
+  /** How many flows it replays at once (each on a grid of its own). */
+  flowsAtOnce: number
   runFlow: (flow: LoadedFlow, options: Pick<RunFlowOptions, 'eventTimeoutMs'>) => Promise<FlowResult>
   close: () => Promise<void>
 }
@@ -20,22 +22,22 @@ export type LaneAnswer = { kind: 'ready' } | { kind: 'closed' } | { kind: 'resul
 
 /** The target's own lane: flows replay in this thread. Closing it leaves the target to its owner. */
 export function inThisThread (target: Target): Lane {
-  return { runFlow: async (flow, options) => await runFlow(flow, target, options), close: async () => {} }
+  return { flowsAtOnce: 1, runFlow: async (flow, options) => await runFlow(flow, target, options), close: async () => {} }
 }
 
 /**
- * A worker thread that starts an embedded grid with `options` and replays there the flows it is
- * given. In the repository the sources are TypeScript: the worker registers tsx first, as
+ * A worker thread that starts `grids` embedded grids with `options` and replays the flows it is
+ * given there, each on a grid no other flow is using. In the repository the sources are TypeScript: the worker registers tsx first, as
  * tools/bin/launch.js does for the commands.
  */
-export async function embeddedLane (options: EmbeddedOptions): Promise<Lane> {
+export async function embeddedLane (options: EmbeddedOptions, grids = 1): Promise<Lane> {
   const self = new URL(import.meta.url)
   const entry = new URL(`./lane-worker${self.pathname.endsWith('.ts') ? '.ts' : '.js'}`, self)
   const tsx = entry.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : undefined
   const code = 'const { workerData } = require(\'node:worker_threads\');' +
     '(async () => { if (workerData.tsx) (await import(workerData.tsx)).register(); await import(workerData.entry) })()' +
     '.catch((err) => { require(\'node:worker_threads\').parentPort.postMessage({ kind: \'error\', message: String(err && err.stack || err) }) })'
-  const worker = new Worker(code, { eval: true, workerData: { tsx, entry: entry.href, options } })
+  const worker = new Worker(code, { eval: true, workerData: { tsx, entry: entry.href, options, grids } })
   const waiting = new Map<number, { resolve: (r: FlowResult) => void, reject: (e: Error) => void }>()
   let next = 0
   let closed: (() => void) | undefined
@@ -57,6 +59,7 @@ export async function embeddedLane (options: EmbeddedOptions): Promise<Lane> {
     worker.on('exit', (code) => { gone = `its worker exited with ${code}`; reject(new Error(`the lane's worker exited with ${code}`)); failAll(gone); closed?.() })
   }).catch(async (err: Error) => { await worker.terminate(); throw err })
   return {
+    flowsAtOnce: grids,
     runFlow: async ({ flow }, { eventTimeoutMs }) => await new Promise<FlowResult>((resolve, reject) => {
       if (gone !== undefined) { reject(new Error(`a lane of the run failed: ${gone}`)); return }
       const id = next++

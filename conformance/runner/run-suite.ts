@@ -5,6 +5,7 @@
 // settings, kills a region or restarts the user server needs no marking, and the results are
 // those of a serial run (--serial). Results and callbacks come in flow order whatever the
 // completion order.
+import { availableParallelism } from 'node:os'
 import { loadFlows, type LoadedFlow } from '../../tools/spec/flows.ts'
 import type { Target } from '../target/target.ts'
 import type { Check, FlowResult, RunResult } from './results.ts'
@@ -26,8 +27,20 @@ export type SuiteOptions = {
   concurrency?: number
 }
 
-/** Enough lanes that the flows' own waits (leases, idle timeouts) overlap on a 2-core machine. */
-export const DEFAULT_CONCURRENCY = 4
+/** Enough flows at once that their own waits (leases, idle timeouts) overlap. */
+export const DEFAULT_CONCURRENCY = 8
+
+/**
+ * How the flows beyond the target's own one are spread over forks: one fork (a worker thread)
+ * per core at most, each with as many grids as its share of the flows run at once — the run's
+ * JavaScript spread over the cores, and no more threads than there are cores to run them.
+ */
+export function forkSizes (concurrency: number, cores: number): number[] {
+  const rest = concurrency - 1
+  if (rest <= 0) return []
+  const forks = Math.max(1, Math.min(cores, rest))
+  return Array.from({ length: forks }, (_, i) => Math.floor(rest / forks) + (i < rest % forks ? 1 : 0))
+}
 
 function expected (check: Check, list: ExpectedFailure[]): boolean {
   return list.some((x) =>
@@ -113,11 +126,13 @@ export async function runSuite (target: Target, options: SuiteOptions = {}): Pro
     const queue = chosen.map((f, i) => ({ i, waits: waitsFor(f) })).sort((a, b) => b.waits - a.waits || a.i - b.i).map((x) => x.i)
     const forks: Lane[] = []
     try {
-      const opened = await Promise.allSettled(Array.from({ length: concurrency - 1 }, async () => await target.fork!()))
+      const opened = await Promise.allSettled(forkSizes(concurrency, availableParallelism()).map(async (flowsAtOnce) => await target.fork!(flowsAtOnce)))
       for (const o of opened) if (o.status === 'fulfilled') forks.push(o.value)
       const failed = opened.find((o) => o.status === 'rejected')
       if (failed !== undefined) throw new Error(`could not start another instance of the target: ${(failed.reason as Error).message}`)
-      await Promise.all([inThisThread(target), ...forks].map(async (lane) => {
+      // As many loops on each lane as it takes flows at once.
+      const loops = [inThisThread(target), ...forks].flatMap((lane) => Array.from({ length: lane.flowsAtOnce }, () => lane))
+      await Promise.all(loops.map(async (lane) => {
         try {
           for (let i = queue.shift(); i !== undefined; i = queue.shift()) await replay(i, lane)
         } catch (err) {

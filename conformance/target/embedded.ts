@@ -141,8 +141,8 @@ export async function startEmbeddedTarget (options: EmbeddedOptions = {}): Promi
     observe: (observer) => PeerClient.observe((x) => {
       if (origins.has(new URL(x.url).origin) || (x.keyId !== undefined && signers.has(x.keyId))) observer(x)
     }),
-    // Another grid like this one, in a thread of its own, for flows replayed at the same time (run-suite.ts).
-    fork: async () => await embeddedLane(options),
+    // More grids like this one, in a thread of their own, for flows replayed at the same time (run-suite.ts).
+    fork: async (flowsAtOnce) => await embeddedLane(options, flowsAtOnce),
     keyIdUrl: (keyId) => keyId === 'user-server'
       ? grid.userServerUrl
       : grid.regionInfo.find((r) => r.regionId === keyId)?.url ?? (keyId === gateway?.regionId ? gateway.url : undefined),

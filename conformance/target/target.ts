@@ -91,10 +91,10 @@ export type Target = {
   /** key id (`user-server` or a regionId) → the role's URL, to name the sender of an exchange. */
   keyIdUrl?: (keyId: string) => string | undefined
   /**
-   * Another instance of the same target with state of its own, where flows replay beside this
-   * one's (the embedded target starts another grid like it, in a worker thread), one flow per
-   * lane at a time (run-suite.ts). The caller closes it. Absent: flows run one after another.
+   * Further instances of the same target with state of their own, where `flowsAtOnce` flows
+   * replay beside this one's, one per instance (the embedded target starts that many grids like
+   * it in a worker thread; run-suite.ts). The caller closes the lane. Absent: flows run one after another.
    */
-  fork?: () => Promise<Lane>
+  fork?: (flowsAtOnce: number) => Promise<Lane>
   close: () => Promise<void>
 }
