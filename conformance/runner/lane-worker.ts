@@ -1,5 +1,6 @@
 // The worker thread of a forked lane (lane.ts): embedded grids of its own, and the flows it is
-// given replayed against them, one flow per grid at a time.
+// given replayed against them, one flow per grid at a time. Loaded by URL, not imported: the
+// package build names it in tsconfig.build.json.
 import { parentPort, workerData } from 'node:worker_threads'
 import { loadFlows } from '../../tools/spec/flows.ts'
 import { startEmbeddedTarget, type EmbeddedOptions } from '../target/embedded.ts'
