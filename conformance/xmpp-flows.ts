@@ -1,7 +1,7 @@
 // The XMPP flows (those that need a gateway or a Jabber server) through the runner against the
 // embedded reference grid with a real Jabber server, under tap: every check must pass — here an
 // impossible check is a failure too, since the target has everything these flows need. (The
-// runner's simulated Jabber server gets them in conformance.test.ts and conformance-2.test.ts, with all the other flows.)
+// runner's simulated Jabber server gets them in conformance.test.ts, with all the other flows.)
 import t from 'tap'
 import { loadFlows } from '../tools/spec/flows.ts'
 import { skipXmppServers } from '../tools/xmpp-servers/servers.ts'
@@ -25,8 +25,9 @@ export function testXmppFlows (server: 'prosody' | 'ejabberd'): void {
     t.ok(flows.length >= 12, 'flows 04, 05x–08x, 10–13, 12x and the x- XMPP flows')
     const target = await startEmbeddedTarget({ xmpp: server })
     t.teardown(() => target.close())
-    // Bounded below the default so that a failing flow keeps the file within tap's time limit.
-    const run = await runSuite(target, { flows, eventTimeoutMs: 6000 })
+    // Bounded below the default so that a failing flow keeps the file within tap's time limit;
+    // two lanes, each with a Jabber server of its own (an ejabberd is a whole Erlang VM).
+    const run = await runSuite(target, { flows, eventTimeoutMs: 6000, concurrency: 2 })
     t.comment(`${server}: ${run.flows.length} flows, ${run.flows.reduce((n, f) => n + f.checks.length, 0)} checks in ${(run.durationMs / 1000).toFixed(1)} s`)
     for (const flow of run.flows) {
       t.test(`${flow.flow}: ${flow.title}`, async (t) => {

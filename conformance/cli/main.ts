@@ -38,6 +38,10 @@ Usage: gridim-conformance [options]
   --out DIR            also write report.tap, report.json, report.junit.xml and report.html to DIR
   --expectations FILE  expected failures (YAML list of {flow, step, requirement, reason})
   --timeout MS         how long to wait for each expected event (default 15000)
+  --serial             replay the flows one after another on one grid. Without it, the
+                       embedded grid replays several flows at once, each on a grid of its own
+                       (a target file's flows always run one after another); the results are
+                       the same either way, and are reported in flow order
   -h, --help           this text
 
 A target file names the roles under test. A grid (user server and regions under test):
@@ -110,6 +114,7 @@ export async function main (argv: string[]): Promise<number> {
       expectations: { type: 'string' },
       timeout: { type: 'string', default: DEFAULT_TIMEOUT },
       xmpp: { type: 'string' },
+      serial: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
     }
   })
@@ -135,6 +140,7 @@ export async function main (argv: string[]): Promise<number> {
     flows: values.flow,
     expectedFailures,
     eventTimeoutMs: Number(values.timeout),
+    serial: values.serial === true,
     onTarget: (opened) => {
       target = opened
       // Regions the runner started run in their own process groups: Ctrl-C must stop them too.

@@ -6,7 +6,7 @@
 // are wrong on purpose (the negative flows).
 import { PeerClient, type ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Check } from '../runner/results.ts'
-import { roleAt, signerOf, type FlowRoles } from './roles.ts'
+import { isFlowRole, roleAt, signerOf, type FlowRoles } from './roles.ts'
 import { validateMessage, type Message, type Violation } from './validate-message.ts'
 
 type Seen = {
@@ -120,7 +120,9 @@ export class ContractLedger {
    * observe. Returns the function that stops.
    */
   watch (): () => void {
-    const stops = [PeerClient.observe((x) => { this.observed(x) }), this.#roles.target.observe?.((x) => { this.observed(x) })]
+    // Only traffic to the flow's own roles: other flows may run at the same time (run-suite.ts).
+    const mine = (x: ObservedExchange): void => { if (isFlowRole(this.#roles, x.url)) this.observed(x) }
+    const stops = [PeerClient.observe(mine), this.#roles.target.observe?.(mine)]
     return () => { for (const stop of stops) stop?.() }
   }
 

@@ -31,6 +31,18 @@ export function roleAt (roles: FlowRoles, url: string): Role {
   return { name: new URL(url).host, underTest: false }
 }
 
+/**
+ * Whether `url` is a role of this flow: one of the target's, or one the runner plays for it.
+ * Traffic to anything else (a role of another flow, when flows run at once) is not the flow's.
+ */
+export function isFlowRole (roles: FlowRoles, url: string): boolean {
+  const o = origin(url)
+  const { target } = roles
+  return o === origin(target.userServerUrl) || target.regions.some((r) => origin(r.url) === o) ||
+    (target.gateway !== undefined && origin(target.gateway.url) === o) ||
+    [...roles.simulated.values()].some((r) => origin(r.url) === o)
+}
+
 /** The role that signed with `keyId`; undefined for an unsigned request (the runner's, or a client's). */
 export function signerOf (roles: FlowRoles, keyId: string | undefined): Role | undefined {
   if (keyId === undefined) return undefined

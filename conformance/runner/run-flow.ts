@@ -3,7 +3,7 @@
 import type { LoadedFlow } from '../../tools/spec/flows.ts'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Target } from '../target/target.ts'
-import { roleAt, signerOf } from '../contract/roles.ts'
+import { isFlowRole, roleAt, signerOf } from '../contract/roles.ts'
 import { currentCaller, pathOf } from '../lib/caller.ts'
 import { describeRefusals, type Refusal } from '../lib/refusals.ts'
 import { Blocking, checkLabel } from './blocking.ts'
@@ -57,6 +57,8 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   let stepStarted = 0
   const stopValidating = ctx.contract.watch()
   const onExchange = (x: ObservedExchange): void => {
+    // Another flow's traffic, when flows run at once (run-suite.ts), is not this flow's.
+    if (!isFlowRole(ctx, x.url)) return
     // An exchange belongs to the step during which its request went out, not the one its answer came in.
     if ((x.sentAt ?? x.at) >= stepStarted) exchanges.push(x)
     if (x.operationId !== 'renewRegionLease') ctx.lastTrafficAt = Date.now()

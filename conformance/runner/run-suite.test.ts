@@ -1,5 +1,9 @@
+import { availableParallelism } from 'node:os'
 import t from 'tap'
-import { applyExpectations, selectFlows } from './run-suite.ts'
+import { loadFlows } from '../../tools/spec/flows.ts'
+import type { Target } from '../target/target.ts'
+import { inThisThread, type Lane } from './lane.ts'
+import { applyExpectations, forkSizes, runSuite, selectFlows, waitsFor } from './run-suite.ts'
 import type { Check } from './results.ts'
 import { countByStatus, runPassed } from './results.ts'
 
@@ -26,4 +30,72 @@ t.test('flows are chosen by id or file name; an unknown one is an error', async 
   t.same(selectFlows(all, ['01-a']).map((f: any) => f.flow.id), ['a'])
   t.equal(selectFlows(all).length, 2)
   t.throws(() => selectFlows(all, ['zzz']), /no such flow: zzz/)
+})
+
+// Lanes: a target that can fork replays flows on several instances at once. A target with no
+// capabilities makes every flow that needs one impossible at once, without a network call, so
+// the scheduling is seen without a grid (the embedded grid: conformance/conformance.test.ts).
+const NEEDY = loadFlows().flows.filter((f) => (f.flow.needs ?? []).length > 0).map((f) => f.flow.id).slice(0, 7)
+
+type Counts = { forks: number, closed: number, flowsAtOnce: number }
+
+function bareTarget (name: string, counts: Counts, fork?: 'ok' | 'fails'): Target {
+  const target: Target = { name, userServerUrl: 'http://127.0.0.1:1', adminToken: 'x', regions: [], capabilities: new Set(), close: async () => { counts.closed++ } }
+  const lane = (flowsAtOnce: number): Lane => { const forked = bareTarget(`${name} fork`, counts); return { ...inThisThread(forked), flowsAtOnce, close: forked.close } }
+  if (fork === 'ok') target.fork = async (n) => { counts.forks++; counts.flowsAtOnce += n; return lane(n) }
+  if (fork === 'fails') target.fork = async (n) => { counts.forks++; if (counts.forks > 1) throw new Error('no room'); return lane(n) }
+  return target
+}
+
+t.test('a target that forks replays flows in lanes; results and callbacks come in flow order', async (t) => {
+  const counts: Counts = { forks: 0, closed: 0, flowsAtOnce: 0 }
+  const events: string[] = []
+  const run = await runSuite(bareTarget('lanes', counts, 'ok'), {
+    flows: NEEDY,
+    concurrency: 3,
+    onFlowStart: ({ flow }) => events.push(`start ${flow.id}`),
+    onCheck: (c) => { if (!events.at(-1)?.startsWith('check')) events.push(`check ${c.flow}`) },
+    onFlowEnd: (r) => events.push(`end ${r.flow}`)
+  })
+  t.equal(counts.flowsAtOnce, 2, 'forks for two more flows at once')
+  t.equal(counts.closed, counts.forks, 'the forks are closed; the target given is the caller\'s')
+  const ids = loadFlows().flows.map((f) => f.flow.id).filter((id) => NEEDY.includes(id))
+  t.same(run.flows.map((f) => f.flow), ids, 'results in flow order')
+  t.same(events, ids.flatMap((id) => [`start ${id}`, `check ${id}`, `end ${id}`]), 'each flow\'s callbacks together, in flow order')
+  t.ok(run.flows.every((f) => f.checks.every((c) => c.status === 'impossible')))
+})
+
+t.test('serial, or a target that cannot fork: one lane, the same results', async (t) => {
+  const counts: Counts = { forks: 0, closed: 0, flowsAtOnce: 0 }
+  const parallel = await runSuite(bareTarget('p', counts, 'ok'), { flows: NEEDY, concurrency: 4 })
+  const forks = counts.forks
+  const serial = await runSuite(bareTarget('s', counts, 'ok'), { flows: NEEDY, serial: true })
+  t.equal(counts.forks, forks, 'no fork for the serial run')
+  const unforkable = await runSuite(bareTarget('u', counts), { flows: NEEDY, concurrency: 4 })
+  const statuses = (r: typeof serial): string[] => r.flows.flatMap((f) => f.checks.map((c) => `${c.flow} ${c.step} ${c.outcome} ${c.status}`))
+  t.same(statuses(parallel), statuses(serial))
+  t.same(statuses(unforkable), statuses(serial))
+})
+
+t.test('a fork that cannot start fails the run, and the forks that did start are closed', { skip: availableParallelism() < 2 ? 'one core: one fork' : false }, async (t) => {
+  const counts: Counts = { forks: 0, closed: 0, flowsAtOnce: 0 }
+  await t.rejects(runSuite(bareTarget('f', counts, 'fails'), { flows: NEEDY, concurrency: 5 }), /could not start another instance of the target: no room/)
+  t.equal(counts.closed, 1)
+})
+
+t.test('flows that wait start first', async (t) => {
+  const byId = new Map(loadFlows().flows.map((f) => [f.flow.id, f]))
+  t.ok(waitsFor(byId.get('x-lease-renewal')!) > 0, 'wait-idle and settings')
+  t.ok(waitsFor(byId.get('x-slow-clients-cut-off')!) > 0, 'probe-slow-clients')
+  t.ok(waitsFor(byId.get('x-region-dies')!) > 0, 'killRegion')
+  t.ok(waitsFor(byId.get('x-bad-input-refused')!) > 0, 'a long poll')
+  t.equal(waitsFor(byId.get('01-a-signs-on')!), 0)
+})
+
+t.test('the flows beyond the target\'s own one are spread over at most one fork per core', async (t) => {
+  t.same(forkSizes(1, 2), [])
+  t.same(forkSizes(2, 2), [1])
+  t.same(forkSizes(8, 2), [4, 3])
+  t.same(forkSizes(8, 1), [7])
+  t.same(forkSizes(3, 8), [1, 1])
 })

@@ -1,9 +1,15 @@
-// Replays the chosen flows against a target, one after another, and applies the implementer's
-// expectations file (known failures) to the results.
+// Replays the chosen flows against a target and applies the implementer's expectations file
+// (known failures) to the results. A target that can fork (an embedded grid starts further
+// grids like it, each in a worker thread) replays flows in several lanes at once, one flow per
+// lane at a time: flows never share a grid while they run, so a flow that changes grid-wide
+// settings, kills a region or restarts the user server needs no marking, and the results are
+// those of a serial run (--serial). Results and callbacks come in flow order whatever the
+// completion order.
+import { availableParallelism } from 'node:os'
 import { loadFlows, type LoadedFlow } from '../../tools/spec/flows.ts'
 import type { Target } from '../target/target.ts'
 import type { Check, FlowResult, RunResult } from './results.ts'
-import { runFlow } from './run-flow.ts'
+import { inThisThread, type Lane } from './lane.ts'
 
 /** An expected failure: a whole flow, one step of it, or every check of a requirement. */
 export type ExpectedFailure = { flow?: string, step?: string, requirement?: string, reason?: string }
@@ -15,6 +21,25 @@ export type SuiteOptions = {
   onFlowStart?: (flow: LoadedFlow) => void
   onCheck?: (check: Check) => void
   onFlowEnd?: (result: FlowResult) => void
+  /** One flow after another on the one target, as before forks existed (`--serial`). */
+  serial?: boolean
+  /** How many flows run at once when the target can fork (default DEFAULT_CONCURRENCY). */
+  concurrency?: number
+}
+
+/** Enough flows at once that their own waits (leases, idle timeouts) overlap. */
+export const DEFAULT_CONCURRENCY = 8
+
+/**
+ * How the flows beyond the target's own one are spread over forks: one fork (a worker thread)
+ * per core at most, each with as many grids as its share of the flows run at once — the run's
+ * JavaScript spread over the cores, and no more threads than there are cores to run them.
+ */
+export function forkSizes (concurrency: number, cores: number): number[] {
+  const rest = concurrency - 1
+  if (rest <= 0) return []
+  const forks = Math.max(1, Math.min(cores, rest))
+  return Array.from({ length: forks }, (_, i) => Math.floor(rest / forks) + (i < rest % forks ? 1 : 0))
 }
 
 function expected (check: Check, list: ExpectedFailure[]): boolean {
@@ -41,18 +66,83 @@ export function selectFlows (all: LoadedFlow[], names?: string[]): LoadedFlow[] 
   return all.filter((f) => names.some((n) => f.flow.id === n || f.file === n || f.file === `${n}.yaml`))
 }
 
+/**
+ * The waits a flow is made of (time passing is what it tests): flows with them start first, so
+ * that the longest chain of waits does not begin last. Only the order of starting; results keep
+ * the flow order.
+ */
+export function waitsFor (loaded: LoadedFlow): number {
+  const { flow } = loaded
+  let seconds = Object.keys(flow.setup?.settings ?? {}).length > 0 ? 2 : 0
+  for (const step of flow.steps) {
+    if (step.do === undefined || !('call' in step.do)) continue
+    const args = step.do.args ?? {}
+    if (step.do.call === 'wait-idle') seconds += Number(args.seconds ?? 0)
+    else if (step.do.call === 'probe-slow-clients') seconds += 10
+    else if (step.do.call === 'restartUserServer') seconds += Number(args.downSeconds ?? 0)
+    else if (step.do.call === 'killRegion') seconds += 2
+    else if (typeof args.wait === 'number') seconds += args.wait
+  }
+  return seconds
+}
+
+/**
+ * Delivers each flow's start, checks and end together and in flow order, however the lanes
+ * finish: a progress line never mixes two flows.
+ */
+class InOrder {
+  readonly #done = new Map<number, FlowResult>()
+  #next = 0
+  constructor (private readonly flows: LoadedFlow[], private readonly options: SuiteOptions) {}
+
+  finished (index: number, result: FlowResult): void {
+    this.#done.set(index, result)
+    for (let r = this.#done.get(this.#next); r !== undefined; r = this.#done.get(this.#next)) {
+      this.options.onFlowStart?.(this.flows[this.#next]!)
+      for (const c of r.checks) this.options.onCheck?.(c)
+      this.options.onFlowEnd?.(r)
+      this.#next++
+    }
+  }
+}
+
 export async function runSuite (target: Target, options: SuiteOptions = {}): Promise<RunResult> {
   const started = Date.now()
   const { flows, problems } = loadFlows()
   if (problems.length > 0) throw new Error(`the flow files do not validate: ${problems.map((p) => `${p.file}: ${p.message}`).join('; ')}`)
-  const results: FlowResult[] = []
-  for (const loaded of selectFlows(flows, options.flows)) {
-    options.onFlowStart?.(loaded)
-    const raw = await runFlow(loaded, target, { eventTimeoutMs: options.eventTimeoutMs })
-    const result = { ...raw, checks: applyExpectations(raw.checks, options.expectedFailures ?? []) }
-    for (const c of result.checks) options.onCheck?.(c)
-    options.onFlowEnd?.(result)
-    results.push(result)
+  const chosen = selectFlows(flows, options.flows)
+  const results: FlowResult[] = new Array(chosen.length)
+  const order = new InOrder(chosen, options)
+  const replay = async (index: number, on: Lane): Promise<void> => {
+    const raw = await on.runFlow(chosen[index]!, { eventTimeoutMs: options.eventTimeoutMs })
+    results[index] = { ...raw, checks: applyExpectations(raw.checks, options.expectedFailures ?? []) }
+    order.finished(index, results[index])
+  }
+  const concurrency = options.serial === true || target.fork === undefined ? 1 : Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, chosen.length))
+  if (concurrency === 1) {
+    for (let i = 0; i < chosen.length; i++) await replay(i, inThisThread(target))
+  } else {
+    // Longest waits first (stable: ties keep the flow order); each lane takes the next flow when free.
+    const queue = chosen.map((f, i) => ({ i, waits: waitsFor(f) })).sort((a, b) => b.waits - a.waits || a.i - b.i).map((x) => x.i)
+    const forks: Lane[] = []
+    try {
+      const opened = await Promise.allSettled(forkSizes(concurrency, availableParallelism()).map(async (flowsAtOnce) => await target.fork!(flowsAtOnce)))
+      for (const o of opened) if (o.status === 'fulfilled') forks.push(o.value)
+      const failed = opened.find((o) => o.status === 'rejected')
+      if (failed !== undefined) throw new Error(`could not start another instance of the target: ${(failed.reason as Error).message}`)
+      // As many loops on each lane as it takes flows at once.
+      const loops = [inThisThread(target), ...forks].flatMap((lane) => Array.from({ length: lane.flowsAtOnce }, () => lane))
+      await Promise.all(loops.map(async (lane) => {
+        try {
+          for (let i = queue.shift(); i !== undefined; i = queue.shift()) await replay(i, lane)
+        } catch (err) {
+          queue.length = 0 // the other lanes finish their flow and stop
+          throw err
+        }
+      }))
+    } finally {
+      await Promise.all(forks.map(async (f) => { await f.close() }))
+    }
   }
   return { target: target.name, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, flows: results }
 }

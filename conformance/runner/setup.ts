@@ -55,9 +55,14 @@ export async function applySetup (ctx: FlowContext): Promise<() => Promise<void>
     restore = async () => { await ctx.admin('adminUpdateSettings', { body: before }) }
   }
   let xmppSignOns = 0
+  // A foreign user's initial presence reaches the gateway only by way of a contact there, which
+  // its roster has from setup's friendships (RFC 6121 §4.2.2); only then does the gateway sign it
+  // on (GRIDIM-XMPP-25). Without one there is nothing to wait for.
+  const befriended = new Set((setup.friendships ?? []).flatMap((f) => f.between))
   for (const name of setup.signedOn ?? []) {
     if (flow.actors[name]?.kind !== 'xmpp-user') { await ctx.signOn(name); continue }
     await ctx.xmpp.signOn(name)
+    if (ctx.xmpp.isForeign(name) && !befriended.has(name)) continue
     await ctx.xmpp.untilOnline(name)
     xmppSignOns++
   }

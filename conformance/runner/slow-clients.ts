@@ -9,7 +9,15 @@ import { connect } from 'node:net'
 export const PROBE_LIMITS_MS = { headers: 15_000 + 2_000, idle: 30_000 + 2_000 }
 
 export type ProbeResult = { closed: boolean, afterMs: number }
-export type RoleProbe = { silent: ProbeResult, slowloris: ProbeResult, keptAliveIdle: ProbeResult }
+/**
+ * `outlastSeconds`: a `clientListEvents` wait (at most 30, GRIDIM-LIM-5) longer than every
+ * timeout the role showed here, so that a long poll held that long proves GRIDIM-LIM-20 against
+ * this role's own timeouts, whatever they are within chapter 13's ranges.
+ */
+export type RoleProbe = { silent: ProbeResult, slowloris: ProbeResult, keptAliveIdle: ProbeResult, outlastSeconds: number }
+
+/** The longest poll wait allowed (chapter 13's table). */
+const MAX_WAIT_SECONDS = 30
 
 /** Resolves when the server closes the connection, or at `limitMs` (not closed; destroyed by us). */
 function probe (url: URL, limitMs: number, start: (write: (text: string) => void) => (() => void) | void): Promise<ProbeResult> {
@@ -48,5 +56,6 @@ export async function probeSlowClients (baseUrl: string): Promise<RoleProbe> {
     }),
     probe(url, PROBE_LIMITS_MS.idle, (write) => { write(request(url)) })
   ])
-  return { silent, slowloris, keptAliveIdle }
+  const longest = Math.max(silent.afterMs, slowloris.afterMs, keptAliveIdle.afterMs)
+  return { silent, slowloris, keptAliveIdle, outlastSeconds: Math.min(MAX_WAIT_SECONDS, Math.floor(longest / 1000) + 1) }
 }

@@ -16,6 +16,7 @@ import { XMPP_SERVERS } from '../../tools/xmpp-servers/servers.ts'
 import type { RunningXmppServer } from '../../tools/xmpp-servers/types.ts'
 import { SimulatedJabberServer, simulatedEndpoint } from '../jabber/simulated-jabber-server.ts'
 import { Links } from './links.ts'
+import { embeddedLane } from '../runner/lane.ts'
 import type { JabberServerEndpoint, Target } from './target.ts'
 import { notControlled } from './xmpp-sections.ts'
 
@@ -91,7 +92,14 @@ function jabberEndpoint (server: RunningXmppServer): JabberServerEndpoint {
   }
 }
 
-export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, faults, xmpp = 'none' }: EmbeddedOptions = {}): Promise<Target> {
+/**
+ * The embedded grid's connection timeouts: the shortest header timeout chapter 13 allows (5 s,
+ * GRIDIM-LIM-17), so that x-slow-clients-cut-off waits seconds less; the rest the reference's.
+ */
+export const EMBEDDED_HTTP_TIMEOUTS = { headersMs: 5_000 }
+
+export async function startEmbeddedTarget (options: EmbeddedOptions = {}): Promise<Target> {
+  const { regionCount = 3, leaseSeconds = 5, faults, xmpp = 'none' } = options
   const secret = randomBytes(16).toString('hex')
   const server = xmpp === 'none' ? undefined : await startJabberServer(xmpp, secret)
   const dataDir = mkdtempSync(join(tmpdir(), 'gridim-conformance-'))
@@ -112,6 +120,7 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, 
       faults,
       publicUrls: { userServer: userServerProxy.url, regions: regionProxies.map((p) => p.url) },
       onListening: (role, url) => { (role === 'user-server' ? userServerProxy : regionProxies[role]!).upstream = url },
+      httpTimeouts: EMBEDDED_HTTP_TIMEOUTS,
       ...(server === undefined
         ? {}
         : { gateway: { domain: GATEWAY_DOMAIN, jabberServer: { host: '127.0.0.1', port: server.componentPort, secret, serverDomain: server.domain, timings: LINK_TIMINGS } } })
@@ -124,6 +133,8 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, 
   }
   const killed = new Set<number>()
   const gateway = grid.gatewayInfo
+  const origins = new Set([grid.userServerUrl, ...grid.regionInfo.map((r) => r.url), ...(gateway === undefined ? [] : [gateway.url])].map((u) => new URL(u).origin))
+  const signers = new Set(['user-server', ...grid.regionInfo.map((r) => r.regionId), ...(gateway === undefined ? [] : [gateway.regionId])])
   const name = ['embedded reference grid', ...(server === undefined ? [] : [`with ${server.name}`]), ...(faults?.size ? [`with faults: ${[...faults].join(', ')}`] : [])]
   return {
     name: name.join(' '),
@@ -164,7 +175,14 @@ export async function startEmbeddedTarget ({ regionCount = 3, leaseSeconds = 5, 
         return { started: false, error: (err as Error).message }
       }
     },
-    observe: (observer) => PeerClient.observe(observer),
+    // Every PeerClient of this process reports to PeerClient.observe, the other grids' too (a
+    // fork's): traffic to this grid's roles, or signed by one of them, may be this grid's. (Every
+    // user server signs as `user-server`: a flow keeps what went to its own roles, run-flow.ts.)
+    observe: (observer) => PeerClient.observe((x) => {
+      if (origins.has(new URL(x.url).origin) || (x.keyId !== undefined && signers.has(x.keyId))) observer(x)
+    }),
+    // More grids like this one, in a thread of their own, for flows replayed at the same time (run-suite.ts).
+    fork: async (flowsAtOnce) => await embeddedLane(options, flowsAtOnce),
     keyIdUrl: (keyId) => keyId === 'user-server'
       ? grid.userServerUrl
       : grid.regionInfo.find((r) => r.regionId === keyId)?.url ?? (keyId === gateway?.regionId ? gateway.url : undefined),

@@ -4,6 +4,7 @@ import type { KeyObject } from 'node:crypto'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Refusal } from '../lib/refusals.ts'
 import type { Links } from './links.ts'
+import type { Lane } from '../runner/lane.ts'
 import type { ProcessOutput } from './output-log.ts'
 import type { Login, XmppConnection } from '../xmpp/connection.ts'
 import type { LinkControl } from '../jabber/link-control.ts'
@@ -119,5 +120,11 @@ export type Target = {
   links?: Links
   /** key id (`user-server` or a regionId) → the role's URL, to name the sender of an exchange. */
   keyIdUrl?: (keyId: string) => string | undefined
+  /**
+   * Further instances of the same target with state of their own, where `flowsAtOnce` flows
+   * replay beside this one's, one per instance (the embedded target starts that many grids like
+   * it in a worker thread; run-suite.ts). The caller closes the lane. Absent: flows run one after another.
+   */
+  fork?: (flowsAtOnce: number) => Promise<Lane>
   close: () => Promise<void>
 }

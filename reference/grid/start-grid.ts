@@ -5,7 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Fault } from '../lib/faults.ts'
-import { createLogger, PeerClient, type Logger } from '../lib/http/index.ts'
+import { createLogger, PeerClient, type HttpTimeouts, type Logger } from '../lib/http/index.ts'
 import { exportPublicKey } from '../lib/signatures/index.ts'
 import { openSqliteStore } from '../store/index.ts'
 import { createUserServer } from '../user-server/index.ts'
@@ -24,6 +24,8 @@ export type GridOptions = {
   settings?: { leaseSeconds?: number, groupIdleSeconds?: number, replayWindowSeconds?: number, clientIdleSeconds?: number, handoverSeconds?: number, keepAliveSeconds?: number }
   /** Deliberate bugs in the user server and every region, only for conformance/variants. */
   faults?: ReadonlySet<Fault>
+  /** The connection timeouts of the user server and the regions (GRIDIM-LIM-17..19; default the reference's). */
+  httpTimeouts?: Partial<HttpTimeouts>
   /**
    * The XMPP gateway (spec chapter 11): its domain, and the Jabber server it is a component of
    * (none: only IM-only grid users, over BOSH and WebSocket). Absent: no gateway.
@@ -68,7 +70,7 @@ export async function startGrid (options: GridOptions) {
   const openUserServer = async (port: number) => {
     const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
     const server = createUserServer({
-      store, ...userServerKeys, adminToken: state.adminToken, host, port, logger: logger.child({ role: 'user-server' }), faults: options.faults,
+      store, ...userServerKeys, adminToken: state.adminToken, host, port, logger: logger.child({ role: 'user-server' }), faults: options.faults, httpTimeouts: options.httpTimeouts,
       ...(options.publicUrls?.userServer === undefined ? {} : { publicUrl: options.publicUrls.userServer }),
       ...(options.gateway === undefined ? {} : { gatewayDomain: options.gateway.domain })
     })
@@ -88,7 +90,7 @@ export async function startGrid (options: GridOptions) {
     const keys = loadOrCreateKeyPair(join(dataDir, 'keys', `${r.regionId}.pem`))
     const region = createRegion({
       regionId: r.regionId, name: r.name, ...keys, userServerUrl, userServerKey: userServerKeys.publicKey,
-      host, port, logger: logger.child({ role: 'region', region: r.name }), faults: options.faults,
+      host, port, logger: logger.child({ role: 'region', region: r.name }), faults: options.faults, httpTimeouts: options.httpTimeouts,
       ...(options.publicUrls?.regions?.[index] === undefined ? {} : { publicUrl: options.publicUrls.regions[index] }),
       messageFile: join(dataDir, `region-${r.regionId}.sqlite`)
     })

@@ -1,0 +1,32 @@
+// Lanes in worker threads (lane.ts): a fork of the embedded grid replays the flows it is given
+// against a grid of its own, reports what stops it, and closes its grid when asked.
+import t from 'tap'
+import { loadFlows } from '../../tools/spec/flows.ts'
+import { embeddedLane } from './lane.ts'
+
+const flow = (id: string) => loadFlows().flows.find((f) => f.flow.id === id)!
+
+t.test('a lane replays a flow against a grid of its own, and closes it', async (t) => {
+  const lane = await embeddedLane({ xmpp: 'none', regionCount: 1 })
+  const result = await lane.runFlow(flow('01-a-signs-on'), { eventTimeoutMs: 10_000 })
+  t.equal(result.flow, '01-a-signs-on')
+  t.same(result.checks.filter((c) => c.status !== 'pass').map((c) => `${c.step}: ${c.message}`), [], 'every check passes')
+  t.ok(result.trace.length > 0, 'with its trace, copied across threads')
+  await t.rejects(lane.runFlow({ ...flow('01-a-signs-on'), flow: { ...flow('01-a-signs-on').flow, id: 'no-such-flow' } }, {}), /no such flow: no-such-flow/)
+  await lane.close()
+  await t.rejects(lane.runFlow(flow('01-a-signs-on'), {}), /a lane of the run failed: its worker exited/, 'a closed lane takes no more flows')
+  await lane.close()
+})
+
+t.test('a grid that does not start fails the fork', async (t) => {
+  await t.rejects(embeddedLane({ xmpp: 'none', regionCount: 1, leaseSeconds: 0 }), /setting leaseSeconds must be a positive integer/)
+})
+
+t.test('a lane with two grids replays two flows at once, not three', async (t) => {
+  const lane = await embeddedLane({ xmpp: 'none', regionCount: 2 }, 2)
+  t.teardown(() => lane.close())
+  t.equal(lane.flowsAtOnce, 2)
+  const [a, b, c] = await Promise.allSettled([lane.runFlow(flow('09-a-messages-b'), {}), lane.runFlow(flow('x-lease-renewal'), {}), lane.runFlow(flow('01-a-signs-on'), {})])
+  for (const r of [a, b]) t.same(r.status === 'fulfilled' ? r.value.checks.filter((c) => c.status !== 'pass').map((c) => c.message) : [String(r.reason)], [], 'passes on a grid of its own')
+  t.match(c, { status: 'rejected', reason: { message: /more flows at once than this lane's 2 grids/ } })
+})

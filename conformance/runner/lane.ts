@@ -1,0 +1,76 @@
+// A lane: somewhere flows replay one at a time, beside other lanes (run-suite.ts). The target
+// itself is one; an embedded grid forks more, each a worker thread with a grid of its own, so
+// that the lanes use every core (a flow's replay and the grid it judges are JavaScript: one
+// thread each would hold the whole run to one core).
+import { Worker } from 'node:worker_threads'
+import type { LoadedFlow } from '../../tools/spec/flows.ts'
+import type { EmbeddedOptions } from '../target/embedded.ts'
+import type { Target } from '../target/target.ts'
+import type { FlowResult } from './results.ts'
+import { runFlow, type RunFlowOptions } from './run-flow.ts'
+
+export type Lane = {
+  /** How many flows it replays at once (each on a grid of its own). */
+  flowsAtOnce: number
+  runFlow: (flow: LoadedFlow, options: Pick<RunFlowOptions, 'eventTimeoutMs'>) => Promise<FlowResult>
+  close: () => Promise<void>
+}
+
+/** What the lane's worker is told, and what it answers (lane-worker.ts). */
+export type LaneRequest = { kind: 'flow', id: number, flow: string, eventTimeoutMs?: number } | { kind: 'close' }
+export type LaneAnswer = { kind: 'ready' } | { kind: 'closed' } | { kind: 'result', id: number, result: FlowResult } | { kind: 'error', id?: number, message: string }
+
+/** The target's own lane: flows replay in this thread. Closing it leaves the target to its owner. */
+export function inThisThread (target: Target): Lane {
+  return { flowsAtOnce: 1, runFlow: async (flow, options) => await runFlow(flow, target, options), close: async () => {} }
+}
+
+/**
+ * A worker thread that starts `grids` embedded grids with `options` and replays the flows it is
+ * given there, each on a grid no other flow is using. In the repository the sources are TypeScript: the worker registers tsx first, as
+ * tools/bin/launch.js does for the commands.
+ */
+export async function embeddedLane (options: EmbeddedOptions, grids = 1): Promise<Lane> {
+  const self = new URL(import.meta.url)
+  const entry = new URL(`./lane-worker${self.pathname.endsWith('.ts') ? '.ts' : '.js'}`, self)
+  const tsx = entry.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : undefined
+  const code = 'const { workerData } = require(\'node:worker_threads\');' +
+    '(async () => { if (workerData.tsx) (await import(workerData.tsx)).register(); await import(workerData.entry) })()' +
+    '.catch((err) => { require(\'node:worker_threads\').parentPort.postMessage({ kind: \'error\', message: String(err && err.stack || err) }) })'
+  const worker = new Worker(code, { eval: true, workerData: { tsx, entry: entry.href, options, grids } })
+  const waiting = new Map<number, { resolve: (r: FlowResult) => void, reject: (e: Error) => void }>()
+  let next = 0
+  let closed: (() => void) | undefined
+  /** Why the lane takes no more flows: its worker exited. */
+  let gone: string | undefined
+  const failAll = (message: string): void => {
+    for (const w of waiting.values()) w.reject(new Error(`a lane of the run failed: ${message}`))
+    waiting.clear()
+  }
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: LaneAnswer) => {
+      if (m.kind === 'ready') resolve()
+      else if (m.kind === 'closed') closed?.()
+      else if (m.kind === 'result') { waiting.get(m.id)?.resolve(m.result); waiting.delete(m.id) }
+      else if (m.id !== undefined) { waiting.get(m.id)?.reject(new Error(m.message)); waiting.delete(m.id) }
+      else { reject(new Error(m.message)); failAll(m.message) }
+    })
+    worker.on('error', (err) => { reject(err); failAll(err.message) })
+    worker.on('exit', (code) => { gone = `its worker exited with ${code}`; reject(new Error(`the lane's worker exited with ${code}`)); failAll(gone); closed?.() })
+  }).catch(async (err: Error) => { await worker.terminate(); throw err })
+  return {
+    flowsAtOnce: grids,
+    runFlow: async ({ flow }, { eventTimeoutMs }) => await new Promise<FlowResult>((resolve, reject) => {
+      if (gone !== undefined) { reject(new Error(`a lane of the run failed: ${gone}`)); return }
+      const id = next++
+      waiting.set(id, { resolve, reject })
+      worker.postMessage({ kind: 'flow', id, flow: flow.id, eventTimeoutMs } satisfies LaneRequest)
+    }),
+    close: async () => {
+      if (gone !== undefined) return
+      // The worker closes its grid (stops its servers, removes its folder), then is ended.
+      await new Promise<void>((resolve) => { closed = resolve; worker.postMessage({ kind: 'close' } satisfies LaneRequest) })
+      await worker.terminate()
+    }
+  }
+}
