@@ -3,7 +3,7 @@
 // so that no one test file outlives tap's per-file timeout and two jobs share the work.
 import type { Fault } from '../../reference/lib/faults.ts'
 
-export type Area = 'grid' | 'peers' | 'links' | 'security' | 'xmpp' | 'xmpp-link' | 'friendship' | 'presence' | 'sign-on-and-leases' | 'group-sessions'
+export type Area = 'grid' | 'client-interface' | 'peers' | 'links' | 'security' | 'xmpp' | 'xmpp-streams' | 'xmpp-link' | 'friendship' | 'presence' | 'sign-on-and-leases' | 'group-sessions'
 
 export type Variant = {
   fault: Fault
@@ -217,7 +217,7 @@ export const variants: readonly Variant[] = [
   { fault: 'repeated-notice-not-accepted', area: 'peers', flow: 'x-user-server-retries-reach-users-once', requirement: 'GRIDIM-SIGN-24', bug: 'a region that leaves a repeated notice out of accepted' },
   { fault: 'stack-in-5xx', area: 'peers', flow: 'x-peer-fails-teleport', requirement: 'GRIDIM-ERR-6', bug: 'roles that answer a 5xx with the stack trace' },
   { fault: 'shutdown-signs-agents-off', area: 'sign-on-and-leases', flow: 'x-region-shuts-down', requirement: 'GRIDIM-LEASE-13', bug: 'a region that signs each agent off when it shuts down' },
-  { fault: 'handover-log-dropped', area: 'grid', flow: 'x-handover-read-window', requirement: 'GRIDIM-CLI-21', bug: 'a region that forgets a session as soon as it has handed the agent over' },
+  { fault: 'handover-log-dropped', area: 'client-interface', flow: 'x-handover-read-window', requirement: 'GRIDIM-CLI-21', bug: 'a region that forgets a session as soon as it has handed the agent over' },
   { fault: 'event-ids-share-a-tick', area: 'peers', flow: 'x-event-ids-order', requirement: 'GRIDIM-CLI-6', bug: 'a region whose events of one millisecond share an id' },
   { fault: 'region-stores-without-retry', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that stores a message at the first 503 instead of retrying' },
   { fault: 'region-gives-up-on-internal', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that takes a peer\'s 500 internal as final' },
@@ -250,13 +250,13 @@ export const variants: readonly Variant[] = [
   },
   { fault: 'gateway-no-origin-id', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <origin-id/>' },
   // What XMPP clients observe beyond stanzas: BOSH terminate conditions, stream errors, <iq/> (issue 14).
-  { fault: 'bosh-unknown-sid-bad-request', area: 'xmpp', flow: 'x-bosh-terminate-conditions', requirement: 'GRIDIM-XMPP-11', bug: 'a gateway that answers an unknown BOSH sid with bad-request' },
-  { fault: 'gateway-ignores-disco-node', area: 'xmpp', flow: 'x-xmpp-room-reserved-nick', requirement: 'GRIDIM-XMPP-61', bug: 'a gateway that answers a room\'s disco#info for x-roomuser-item with the room\'s own info' },
-  { fault: 'gateway-roster-full-jids', area: 'xmpp', flow: 'x-xmpp-roster', requirement: 'GRIDIM-XMPP-13', bug: 'a gateway whose roster items name friends by full JID' },
-  { fault: 'gateway-no-roster-push-on-end', area: 'xmpp', flow: 'x-xmpp-roster', requirement: 'GRIDIM-XMPP-14', bug: 'a gateway that sends no roster push when a friendship ends' },
-  { fault: 'gateway-replaced-stream-closed-plainly', area: 'xmpp', flow: 'x-xmpp-stream-errors', requirement: 'GRIDIM-XMPP-9', bug: 'a gateway that closes a replaced stream without the conflict stream error' },
-  { fault: 'websocket-xml-comments-skipped', area: 'xmpp', flow: 'x-xmpp-stream-errors', requirement: 'GRIDIM-XMPP-46', bug: 'a gateway that drops XML comments from WebSocket frames and delivers the stanza' },
-  { fault: 'bosh-restricted-xml-as-bad-request', area: 'xmpp', flow: 'x-bosh-terminate-conditions', requirement: 'GRIDIM-XMPP-43', bug: 'a gateway that refuses a BOSH body with a DTD as bad-request, without the restricted-xml stream error' },
+  { fault: 'bosh-unknown-sid-bad-request', area: 'xmpp-streams', flow: 'x-bosh-terminate-conditions', requirement: 'GRIDIM-XMPP-11', bug: 'a gateway that answers an unknown BOSH sid with bad-request' },
+  { fault: 'gateway-ignores-disco-node', area: 'xmpp-streams', flow: 'x-xmpp-room-reserved-nick', requirement: 'GRIDIM-XMPP-61', bug: 'a gateway that answers a room\'s disco#info for x-roomuser-item with the room\'s own info' },
+  { fault: 'gateway-roster-full-jids', area: 'xmpp-streams', flow: 'x-xmpp-roster', requirement: 'GRIDIM-XMPP-13', bug: 'a gateway whose roster items name friends by full JID' },
+  { fault: 'gateway-no-roster-push-on-end', area: 'xmpp-streams', flow: 'x-xmpp-roster', requirement: 'GRIDIM-XMPP-14', bug: 'a gateway that sends no roster push when a friendship ends' },
+  { fault: 'gateway-replaced-stream-closed-plainly', area: 'xmpp-streams', flow: 'x-xmpp-stream-errors', requirement: 'GRIDIM-XMPP-9', bug: 'a gateway that closes a replaced stream without the conflict stream error' },
+  { fault: 'websocket-xml-comments-skipped', area: 'xmpp-streams', flow: 'x-xmpp-stream-errors', requirement: 'GRIDIM-XMPP-46', bug: 'a gateway that drops XML comments from WebSocket frames and delivers the stanza' },
+  { fault: 'bosh-restricted-xml-as-bad-request', area: 'xmpp-streams', flow: 'x-bosh-terminate-conditions', requirement: 'GRIDIM-XMPP-43', bug: 'a gateway that refuses a BOSH body with a DTD as bad-request, without the restricted-xml stream error' },
   // The component link, as a Jabber server the runner plays breaks, silences and refuses it (issue 14).
   { fault: 'component-keeps-silent-link', area: 'xmpp-link', flow: 'x-xmpp-link-goes-silent', requirement: 'GRIDIM-XMPP-2', bug: 'a gateway that never gives up a link whose pings go unanswered' },
   { fault: 'component-backoff-not-reset', area: 'xmpp-link', flow: 'x-xmpp-link-retried-with-backoff', requirement: 'GRIDIM-XMPP-3', bug: 'a gateway whose reconnection delay never starts over' },
@@ -278,18 +278,18 @@ export const variants: readonly Variant[] = [
   { fault: 'gateway-drops-server-stanzas', area: 'xmpp-link', flow: 'x-xmpp-stanzas-from-jabber-server', requirement: 'GRIDIM-XMPP-60', bug: 'a gateway that drops stanzas from its Jabber server\'s address' },
   { fault: 'gateway-domain-unchecked', area: 'xmpp-link', flow: 'x-gateway-domain-checked-at-start-up', requirement: 'GRIDIM-XMPP-58', bug: 'a gateway that starts with a domain the user server does not publish' },
   // Concurrent steps (issue 14): a long poll held while another step acts.
-  { fault: 'long-poll-held-for-wait', area: 'grid', flow: 'x-long-poll-and-stream-held', requirement: 'GRIDIM-CLI-9', bug: 'a region that answers a held long poll only when its wait runs out' },
-  { fault: 'session-end-leaves-polls', area: 'grid', flow: 'x-long-poll-and-stream-held', requirement: 'GRIDIM-CLI-16', bug: 'a region that leaves polls and streams open when the session ends' },
+  { fault: 'long-poll-held-for-wait', area: 'client-interface', flow: 'x-long-poll-and-stream-held', requirement: 'GRIDIM-CLI-9', bug: 'a region that answers a held long poll only when its wait runs out' },
+  { fault: 'session-end-leaves-polls', area: 'client-interface', flow: 'x-long-poll-and-stream-held', requirement: 'GRIDIM-CLI-16', bug: 'a region that leaves polls and streams open when the session ends' },
   { fault: 'notices-held-to-combine', area: 'presence', flow: 'x-notices-within-two-seconds', requirement: 'GRIDIM-SIGN-15', bug: 'a user server that holds notices 3 s to combine them with later ones' },
-  { fault: 'client-rate-limit-below-floor', area: 'grid', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-13', bug: 'a region that rate-limits a client session sending 10 requests a second' },
-  { fault: 'rate-limited-without-retry-after', area: 'grid', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-12', bug: 'a region whose rate-limited refusals carry no Retry-After' },
+  { fault: 'client-rate-limit-below-floor', area: 'client-interface', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-13', bug: 'a region that rate-limits a client session sending 10 requests a second' },
+  { fault: 'rate-limited-without-retry-after', area: 'client-interface', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-12', bug: 'a region whose rate-limited refusals carry no Retry-After' },
   // Timers that activity should reset (issue 14): each one runs from the first event instead of the latest.
   { fault: 'group-idle-not-reset-by-message', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores messages' },
   { fault: 'group-idle-not-reset-by-join', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores joins' },
-  { fault: 'client-idle-not-reset-by-poll', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-32', bug: 'a region that signs off a client that only reads, as idle' },
-  { fault: 'unread-dropped-on-idle', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-SIGN-21', bug: 'a region that drops what an idle session left unread' },
-  { fault: 'handover-unread-kept', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-24', bug: 'a region that returns nothing when a hand-over\'s read window closes' },
-  { fault: 'keep-alive-ignores-directory', area: 'grid', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-15', bug: 'a region whose event streams keep a 15 s keep-alive whatever the directory says' },
+  { fault: 'client-idle-not-reset-by-poll', area: 'client-interface', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-32', bug: 'a region that signs off a client that only reads, as idle' },
+  { fault: 'unread-dropped-on-idle', area: 'client-interface', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-SIGN-21', bug: 'a region that drops what an idle session left unread' },
+  { fault: 'handover-unread-kept', area: 'client-interface', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-24', bug: 'a region that returns nothing when a hand-over\'s read window closes' },
+  { fault: 'keep-alive-ignores-directory', area: 'client-interface', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-15', bug: 'a region whose event streams keep a 15 s keep-alive whatever the directory says' },
   { fault: 'lease-not-extended-by-renewal', area: 'sign-on-and-leases', flow: 'x-lease-renewal', requirement: 'GRIDIM-LEASE-3', bug: 'a user server whose renewal does not extend a current lease' },
   // Faults only a broken link shows (issue 14: the runner's proxy between roles).
   {
@@ -346,7 +346,6 @@ export const variants: readonly Variant[] = [
     requirement: 'GRIDIM-LIM-16',
     bug: 'a region that waits 30 s for a peer that never answers'
   },
-  { fault: 'gateway-no-origin-id', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <origin-id/>' }
 ]
 
 /**
