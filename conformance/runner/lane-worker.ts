@@ -3,9 +3,8 @@
 // package build names it in tsconfig.build.json.
 import { parentPort, workerData } from 'node:worker_threads'
 import { loadFlows } from '../../tools/spec/flows.ts'
-import { startEmbeddedTarget, type EmbeddedOptions } from '../target/embedded.ts'
-import type { LaneAnswer, LaneRequest } from './lane.ts'
-import { runFlow } from './run-flow.ts'
+import { startGrids, type EmbeddedOptions } from '../target/embedded.ts'
+import { gridsLane, type LaneAnswer, type LaneRequest } from './lane.ts'
 
 const port = parentPort!
 const answer = (m: LaneAnswer): void => {
@@ -18,30 +17,20 @@ const answer = (m: LaneAnswer): void => {
 }
 const { options, grids } = workerData as { options: EmbeddedOptions, grids: number }
 const flows = new Map(loadFlows().flows.map((f) => [f.flow.id, f]))
-const started = await Promise.allSettled(Array.from({ length: grids }, async () => await startEmbeddedTarget(options)))
-const targets = started.flatMap((s) => s.status === 'fulfilled' ? [s.value] : [])
-const failed = started.find((s) => s.status === 'rejected')
-if (failed !== undefined) {
-  await Promise.all(targets.map(async (t) => { await t.close() }))
-  throw failed.reason
-}
-/** The grids no flow is using; the runner never gives this lane more flows at once than it has. */
-const free = [...targets]
+const lane = gridsLane(await startGrids(options, grids))
 port.on('message', (m: LaneRequest) => {
   if (m.kind === 'close') {
-    Promise.all(targets.map(async (t) => { await t.close() })).catch(() => {}).finally(() => { answer({ kind: 'closed' }) })
+    lane.close().catch(() => {}).finally(() => { answer({ kind: 'closed' }) })
     return
   }
   const flow = flows.get(m.flow)
-  const target = free.pop()
-  if (flow === undefined || target === undefined) {
-    if (target !== undefined) free.push(target)
-    answer({ kind: 'error', id: m.id, message: flow === undefined ? `no such flow: ${m.flow}` : `more flows at once than this lane's ${grids} grids` })
+  if (flow === undefined) {
+    answer({ kind: 'error', id: m.id, message: `no such flow: ${m.flow}` })
     return
   }
-  runFlow(flow, target, { eventTimeoutMs: m.eventTimeoutMs }).then(
+  lane.runFlow(flow, { eventTimeoutMs: m.eventTimeoutMs }).then(
     (result) => { answer({ kind: 'result', id: m.id, result }) },
     (err: Error) => { answer({ kind: 'error', id: m.id, message: err.message }) }
-  ).finally(() => { free.push(target) })
+  )
 })
 answer({ kind: 'ready' })

@@ -20,6 +20,28 @@ export type Lane = {
 export type LaneRequest = { kind: 'flow', id: number, flow: string, eventTimeoutMs?: number } | { kind: 'close' }
 export type LaneAnswer = { kind: 'ready' } | { kind: 'closed' } | { kind: 'result', id: number, result: FlowResult } | { kind: 'error', id?: number, message: string }
 
+/**
+ * Grids in this thread, one flow on each at a time: what a worker's lane does (lane-worker.ts),
+ * and a fork of an embedded grid asked for `lanes: 'this-thread'` (the test suite, whose coverage
+ * tool sees only this thread). Closing it closes the grids.
+ */
+export function gridsLane (targets: readonly Target[]): Lane {
+  const free = [...targets]
+  return {
+    flowsAtOnce: targets.length,
+    runFlow: async (flow, options) => {
+      const target = free.pop()
+      if (target === undefined) throw new Error(`more flows at once than this lane's ${targets.length} grids`)
+      try {
+        return await runFlow(flow, target, options)
+      } finally {
+        free.push(target)
+      }
+    },
+    close: async () => { await Promise.all(targets.map(async (t) => { await t.close() })) }
+  }
+}
+
 /** The target's own lane: flows replay in this thread. Closing it leaves the target to its owner. */
 export function inThisThread (target: Target): Lane {
   return { flowsAtOnce: 1, runFlow: async (flow, options) => await runFlow(flow, target, options), close: async () => {} }

@@ -16,7 +16,7 @@ import { XMPP_SERVERS } from '../../tools/xmpp-servers/servers.ts'
 import type { RunningXmppServer } from '../../tools/xmpp-servers/types.ts'
 import { SimulatedJabberServer, simulatedEndpoint } from '../jabber/simulated-jabber-server.ts'
 import { Links } from './links.ts'
-import { embeddedLane } from '../runner/lane.ts'
+import { embeddedLane, gridsLane } from '../runner/lane.ts'
 import type { JabberServerEndpoint, Target } from './target.ts'
 import { notControlled } from './xmpp-sections.ts'
 
@@ -29,6 +29,12 @@ export type EmbeddedOptions = {
   faults?: ReadonlySet<Fault>
   /** The Jabber server the gateway links to; none: no gateway, and the XMPP flows are impossible. */
   xmpp?: XmppChoice
+  /**
+   * Where a fork's grids run (run-suite.ts): `threads`, worker threads that use every core (the
+   * default); `this-thread`, beside this one — for the test suite, whose coverage tool sees only
+   * this thread.
+   */
+  lanes?: 'threads' | 'this-thread'
 }
 
 export const GATEWAY_DOMAIN = 'grid.localhost'
@@ -97,6 +103,18 @@ function jabberEndpoint (server: RunningXmppServer): JabberServerEndpoint {
  * GRIDIM-LIM-17), so that x-slow-clients-cut-off waits seconds less; the rest the reference's.
  */
 export const EMBEDDED_HTTP_TIMEOUTS = { headersMs: 5_000 }
+
+/** `count` embedded grids, all started or none (those that started are closed again). */
+export async function startGrids (options: EmbeddedOptions, count: number): Promise<Target[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, async () => await startEmbeddedTarget(options)))
+  const targets = started.flatMap((s) => s.status === 'fulfilled' ? [s.value] : [])
+  const failed = started.find((s) => s.status === 'rejected')
+  if (failed !== undefined) {
+    await Promise.all(targets.map(async (t) => { await t.close() }))
+    throw failed.reason
+  }
+  return targets
+}
 
 export async function startEmbeddedTarget (options: EmbeddedOptions = {}): Promise<Target> {
   const { regionCount = 3, leaseSeconds = 5, faults, xmpp = 'none' } = options
@@ -182,7 +200,7 @@ export async function startEmbeddedTarget (options: EmbeddedOptions = {}): Promi
       if (origins.has(new URL(x.url).origin) || (x.keyId !== undefined && signers.has(x.keyId))) observer(x)
     }),
     // More grids like this one, in a thread of their own, for flows replayed at the same time (run-suite.ts).
-    fork: async (flowsAtOnce) => await embeddedLane(options, flowsAtOnce),
+    fork: async (flowsAtOnce) => options.lanes === 'this-thread' ? gridsLane(await startGrids(options, flowsAtOnce)) : await embeddedLane(options, flowsAtOnce),
     keyIdUrl: (keyId) => keyId === 'user-server'
       ? grid.userServerUrl
       : grid.regionInfo.find((r) => r.regionId === keyId)?.url ?? (keyId === gateway?.regionId ? gateway.url : undefined),
