@@ -2,7 +2,6 @@
 // given replayed against them, one flow per grid at a time. Loaded by URL, not imported: the
 // package build names it in tsconfig.build.json.
 import { parentPort, workerData } from 'node:worker_threads'
-import { loadFlows } from '../../tools/spec/flows.ts'
 import { startEmbeddedTarget, type EmbeddedOptions } from '../target/embedded.ts'
 import type { LaneAnswer, LaneRequest } from './lane.ts'
 import { runFlow } from './run-flow.ts'
@@ -17,7 +16,6 @@ const answer = (m: LaneAnswer): void => {
   }
 }
 const { options, grids } = workerData as { options: EmbeddedOptions, grids: number }
-const flows = new Map(loadFlows().flows.map((f) => [f.flow.id, f]))
 const started = await Promise.allSettled(Array.from({ length: grids }, async () => await startEmbeddedTarget(options)))
 const targets = started.flatMap((s) => s.status === 'fulfilled' ? [s.value] : [])
 const failed = started.find((s) => s.status === 'rejected')
@@ -32,14 +30,12 @@ port.on('message', (m: LaneRequest) => {
     Promise.all(targets.map(async (t) => { await t.close() })).catch(() => {}).finally(() => { answer({ kind: 'closed' }) })
     return
   }
-  const flow = flows.get(m.flow)
   const target = free.pop()
-  if (flow === undefined || target === undefined) {
-    if (target !== undefined) free.push(target)
-    answer({ kind: 'error', id: m.id, message: flow === undefined ? `no such flow: ${m.flow}` : `more flows at once than this lane's ${grids} grids` })
+  if (target === undefined) {
+    answer({ kind: 'error', id: m.id, message: `more flows at once than this lane's ${grids} grids` })
     return
   }
-  runFlow(flow, target, { eventTimeoutMs: m.eventTimeoutMs }).then(
+  runFlow(m.flow, target, { eventTimeoutMs: m.eventTimeoutMs }).then(
     (result) => { answer({ kind: 'result', id: m.id, result }) },
     (err: Error) => { answer({ kind: 'error', id: m.id, message: err.message }) }
   ).finally(() => { free.push(target) })
