@@ -110,6 +110,12 @@ class InOrder {
   }
 }
 
+/** Waits for every one (no flow is left running on a lane about to close), then throws the first failure. */
+async function settle (running: Array<Promise<void>>): Promise<void> {
+  const failed = (await Promise.allSettled(running)).find((s) => s.status === 'rejected')
+  if (failed !== undefined) throw failed.reason
+}
+
 export async function runSuite (target: Target, options: SuiteOptions = {}): Promise<RunResult> {
   const started = Date.now()
   const { flows, problems } = loadFlows()
@@ -129,21 +135,33 @@ export async function runSuite (target: Target, options: SuiteOptions = {}): Pro
     // Longest waits first (stable: ties keep the flow order); each lane takes the next flow when free.
     const queue = chosen.map((f, i) => ({ i, waits: waitsFor(f) })).sort((a, b) => b.waits - a.waits || a.i - b.i).map((x) => x.i)
     const forks: Lane[] = []
-    try {
-      const opened = await Promise.allSettled(forkSizes(concurrency, availableParallelism()).map(async (flowsAtOnce) => await target.fork!(flowsAtOnce)))
-      for (const o of opened) if (o.status === 'fulfilled') forks.push(o.value)
-      const failed = opened.find((o) => o.status === 'rejected')
-      if (failed !== undefined) throw new Error(`could not start another instance of the target: ${(failed.reason as Error).message}`)
-      // As many loops on each lane as it takes flows at once.
-      const loops = [inThisThread(target), ...forks].flatMap((lane) => Array.from({ length: lane.flowsAtOnce }, () => lane))
-      await Promise.all(loops.map(async (lane) => {
+    // As many loops on each lane as it takes flows at once; each ends when the queue is empty.
+    let stopped = false
+    const loops = async (lane: Lane): Promise<void> => {
+      await settle(Array.from({ length: lane.flowsAtOnce }, async () => {
         try {
-          for (let i = queue.shift(); i !== undefined; i = queue.shift()) await replay(i, lane)
+          for (let i = stopped ? undefined : queue.shift(); i !== undefined; i = stopped ? undefined : queue.shift()) await replay(i, lane)
         } catch (err) {
-          queue.length = 0 // the other lanes finish their flow and stop
+          stopped = true // the other lanes finish their flow and stop
           throw err
         }
       }))
+    }
+    // The target's own lane starts at once, the longest waits first, while the forks start
+    // (seconds: a worker loads the modules and starts its grids); each fork joins when open.
+    const forked = async (flowsAtOnce: number): Promise<void> => {
+      let lane: Lane
+      try {
+        lane = await target.fork!(flowsAtOnce)
+      } catch (err) {
+        stopped = true
+        throw new Error(`could not start another instance of the target: ${(err as Error).message}`)
+      }
+      forks.push(lane)
+      if (!stopped) await loops(lane)
+    }
+    try {
+      await settle([loops(inThisThread(target)), ...forkSizes(concurrency, availableParallelism()).map(forked)])
     } finally {
       await Promise.all(forks.map(async (f) => { await f.close() }))
     }
