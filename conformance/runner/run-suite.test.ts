@@ -102,6 +102,8 @@ t.test('flows that wait start first', async (t) => {
   t.ok(waitsFor(byId.get('x-slow-clients-cut-off')!) > 0, 'probe-slow-clients')
   t.ok(waitsFor(byId.get('x-region-dies')!) > 0, 'killRegion')
   t.ok(waitsFor(byId.get('x-bad-input-refused')!) > 0, 'a long poll')
+  t.ok(waitsFor(byId.get('x-peer-never-answers')!) >= 10, 'a black hole: the 10 s of GRIDIM-LIM-16')
+  t.ok(waitsFor(byId.get('x-client-timers-from-settings')!) >= 9, 'a burst of reads once a second')
   t.equal(waitsFor(byId.get('01-a-signs-on')!), 0)
 })
 

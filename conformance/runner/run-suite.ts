@@ -85,6 +85,9 @@ export function waitsFor (loaded: LoadedFlow): number {
     else if (step.do.call === 'probe-slow-clients') seconds += 10
     else if (step.do.call === 'restartUserServer') seconds += Number(args.downSeconds ?? 0)
     else if (step.do.call === 'killRegion') seconds += 2
+    // A request into a black hole is given up only after GRIDIM-LIM-16's 10 s.
+    else if (step.do.call === 'blackhole') seconds += 10
+    else if (step.do.call === 'burst') seconds += Math.max(0, Number(args.count ?? 0) - 1) / Math.max(1, Number(args.perSecond ?? 1))
     else if (typeof args.wait === 'number') seconds += args.wait
   }
   return seconds
