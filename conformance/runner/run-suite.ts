@@ -29,7 +29,7 @@ export type SuiteOptions = {
 
 /**
  * Enough flows at once that their own waits (leases, idle timeouts) overlap: the flows' times add
- * up to ~150–180 s, mostly waiting, so 8 at once could not finish under ~20 s; 12 can in ~13 s.
+ * up to ~150–180 s, mostly waiting, so 8 at once could not finish under ~20 s; 12 come near 15 s.
  * More (16) starved the short-lease flows of CPU on a loaded 2-core machine (a region's renewal late).
  */
 export const DEFAULT_CONCURRENCY = 12
