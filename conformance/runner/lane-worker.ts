@@ -2,7 +2,6 @@
 // given replayed against them, one flow per grid at a time. Loaded by URL, not imported: the
 // package build names it in tsconfig.build.json.
 import { parentPort, workerData } from 'node:worker_threads'
-import { loadFlows } from '../../tools/spec/flows.ts'
 import { startGrids, type EmbeddedOptions } from '../target/embedded.ts'
 import { gridsLane, type LaneAnswer, type LaneRequest } from './lane.ts'
 
@@ -16,19 +15,13 @@ const answer = (m: LaneAnswer): void => {
   }
 }
 const { options, grids } = workerData as { options: EmbeddedOptions, grids: number }
-const flows = new Map(loadFlows().flows.map((f) => [f.flow.id, f]))
 const lane = gridsLane(await startGrids(options, grids))
 port.on('message', (m: LaneRequest) => {
   if (m.kind === 'close') {
     lane.close().catch(() => {}).finally(() => { answer({ kind: 'closed' }) })
     return
   }
-  const flow = flows.get(m.flow)
-  if (flow === undefined) {
-    answer({ kind: 'error', id: m.id, message: `no such flow: ${m.flow}` })
-    return
-  }
-  lane.runFlow(flow, { eventTimeoutMs: m.eventTimeoutMs }).then(
+  lane.runFlow(m.flow, { eventTimeoutMs: m.eventTimeoutMs }).then(
     (result) => { answer({ kind: 'result', id: m.id, result }) },
     (err: Error) => { answer({ kind: 'error', id: m.id, message: err.message }) }
   )

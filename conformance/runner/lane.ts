@@ -16,8 +16,11 @@ export type Lane = {
   close: () => Promise<void>
 }
 
-/** What the lane's worker is told, and what it answers (lane-worker.ts). */
-export type LaneRequest = { kind: 'flow', id: number, flow: string, eventTimeoutMs?: number } | { kind: 'close' }
+/**
+ * What the lane's worker is told, and what it answers (lane-worker.ts). The flow goes as it was
+ * loaded (plain data): the worker does not read and validate the flow files again.
+ */
+export type LaneRequest = { kind: 'flow', id: number, flow: LoadedFlow, eventTimeoutMs?: number } | { kind: 'close' }
 export type LaneAnswer = { kind: 'ready' } | { kind: 'closed' } | { kind: 'result', id: number, result: FlowResult } | { kind: 'error', id?: number, message: string }
 
 /**
@@ -82,11 +85,16 @@ export async function embeddedLane (options: EmbeddedOptions, grids = 1): Promis
   }).catch(async (err: Error) => { await worker.terminate(); throw err })
   return {
     flowsAtOnce: grids,
-    runFlow: async ({ flow }, { eventTimeoutMs }) => await new Promise<FlowResult>((resolve, reject) => {
+    runFlow: async (flow, { eventTimeoutMs }) => await new Promise<FlowResult>((resolve, reject) => {
       if (gone !== undefined) { reject(new Error(`a lane of the run failed: ${gone}`)); return }
       const id = next++
+      try {
+        worker.postMessage({ kind: 'flow', id, flow, eventTimeoutMs } satisfies LaneRequest)
+      } catch (err) {
+        reject(new Error(`the flow ${flow.flow.id} could not be sent to the lane: ${(err as Error).message}`))
+        return
+      }
       waiting.set(id, { resolve, reject })
-      worker.postMessage({ kind: 'flow', id, flow: flow.id, eventTimeoutMs } satisfies LaneRequest)
     }),
     close: async () => {
       if (gone !== undefined) return

@@ -83,12 +83,27 @@ t.test('a fork that cannot start fails the run, and the forks that did start are
   t.equal(counts.closed, 1)
 })
 
+t.test('the target\'s own lane replays flows while the forks are still starting', async (t) => {
+  const counts: Counts = { forks: 0, closed: 0, flowsAtOnce: 0 }
+  const target = bareTarget('slow', counts, 'ok')
+  const fork = target.fork!
+  let endedBeforeForkOpened = -1
+  const ended: string[] = []
+  target.fork = async (n) => { await new Promise((resolve) => setTimeout(resolve, 300)); endedBeforeForkOpened = ended.length; return await fork(n) }
+  const run = await runSuite(target, { flows: NEEDY, concurrency: 3, onFlowEnd: (r) => ended.push(r.flow) })
+  t.ok(endedBeforeForkOpened > 0, `flows ended before the fork opened: ${endedBeforeForkOpened}`)
+  t.equal(run.flows.length, NEEDY.length, 'and every flow has its result')
+  t.equal(counts.closed, counts.forks, 'the forks that opened late are closed too')
+})
+
 t.test('flows that wait start first', async (t) => {
   const byId = new Map(loadFlows().flows.map((f) => [f.flow.id, f]))
   t.ok(waitsFor(byId.get('x-lease-renewal')!) > 0, 'wait-idle and settings')
   t.ok(waitsFor(byId.get('x-slow-clients-cut-off')!) > 0, 'probe-slow-clients')
   t.ok(waitsFor(byId.get('x-region-dies')!) > 0, 'killRegion')
   t.ok(waitsFor(byId.get('x-bad-input-refused')!) > 0, 'a long poll')
+  t.ok(waitsFor(byId.get('x-peer-never-answers')!) >= 10, 'a black hole: the 10 s of GRIDIM-LIM-16')
+  t.ok(waitsFor(byId.get('x-client-timers-from-settings')!) >= 9, 'a burst of reads once a second')
   t.equal(waitsFor(byId.get('01-a-signs-on')!), 0)
 })
 

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { createLogger, PeerClient } from '../../reference/lib/http/index.ts'
 import { loadOrCreateKeyPair } from '../../reference/grid/keys.ts'
 import { startGrid } from '../../reference/grid/start-grid.ts'
+import { THROWAWAY_GRID_PASSWORD_COST } from '../../reference/store/index.ts'
 import type { Fault } from '../../reference/lib/faults.ts'
 import { findBinary } from '../../tools/xmpp-servers/find-binary.ts'
 import { XMPP_SERVERS } from '../../tools/xmpp-servers/servers.ts'
@@ -139,6 +140,9 @@ export async function startEmbeddedTarget (options: EmbeddedOptions = {}): Promi
       publicUrls: { userServer: userServerProxy.url, regions: regionProxies.map((p) => p.url) },
       onListening: (role, url) => { (role === 'user-server' ? userServerProxy : regionProxies[role]!).upstream = url },
       httpTimeouts: EMBEDDED_HTTP_TIMEOUTS,
+      // A throwaway grid (its folder goes when the run ends) that hashes hundreds of passwords:
+      // the cheap scrypt cost, never the one a grid people sign on to uses.
+      passwordCost: THROWAWAY_GRID_PASSWORD_COST,
       ...(server === undefined
         ? {}
         : { gateway: { domain: GATEWAY_DOMAIN, jabberServer: { host: '127.0.0.1', port: server.componentPort, secret, serverDomain: server.domain, timings: LINK_TIMINGS } } })

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import type { Fault } from '../lib/faults.ts'
 import { createLogger, PeerClient, type HttpTimeouts, type Logger } from '../lib/http/index.ts'
 import { exportPublicKey } from '../lib/signatures/index.ts'
-import { openSqliteStore } from '../store/index.ts'
+import { openSqliteStore, type PasswordCost } from '../store/index.ts'
 import { createUserServer } from '../user-server/index.ts'
 import { createRegion, type Region } from '../region/index.ts'
 import { createGateway, type Gateway, type JabberServerLink } from '../gateway/index.ts'
@@ -24,6 +24,12 @@ export type GridOptions = {
   settings?: { leaseSeconds?: number, groupIdleSeconds?: number, replayWindowSeconds?: number, clientIdleSeconds?: number, handoverSeconds?: number, keepAliveSeconds?: number }
   /** Deliberate bugs in the user server and every region, only for conformance/variants. */
   faults?: ReadonlySet<Fault>
+  /**
+   * The user server's scrypt cost (reference/store/password.ts); default RFC 7914's interactive
+   * one. THROWAWAY_GRID_PASSWORD_COST only for grids whose folder is thrown away (the
+   * conformance runner's, tests'): never for a grid people sign on to.
+   */
+  passwordCost?: PasswordCost
   /** The connection timeouts of the user server and the regions (GRIDIM-LIM-17..19; default the reference's). */
   httpTimeouts?: Partial<HttpTimeouts>
   /**
@@ -71,6 +77,7 @@ export async function startGrid (options: GridOptions) {
     const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
     const server = createUserServer({
       store, ...userServerKeys, adminToken: state.adminToken, host, port, logger: logger.child({ role: 'user-server' }), faults: options.faults, httpTimeouts: options.httpTimeouts,
+      ...(options.passwordCost === undefined ? {} : { passwordCost: options.passwordCost }),
       ...(options.publicUrls?.userServer === undefined ? {} : { publicUrl: options.publicUrls.userServer }),
       ...(options.gateway === undefined ? {} : { gatewayDomain: options.gateway.domain })
     })

@@ -125,6 +125,8 @@
  *   cannot finish reading the events appended before (breaks GRIDIM-CLI-21).
  * - `event-ids-share-a-tick`: a region takes an event's id from the clock alone, so two events appended in one
  *   millisecond share an id, and reading after the first skips the second (breaks GRIDIM-CLI-6).
+ * - `held-answer-cut-as-idle`: a role closes a connection whose answer is not finished within its idle timeout,
+ *   counting a long poll it holds as an idle connection (breaks GRIDIM-LIM-20).
  * - `long-poll-held-for-wait`: a region holds a long poll with nothing to return for its whole `wait`, not
  *   listening for events appended meanwhile (breaks GRIDIM-CLI-9).
  * - `session-end-leaves-polls`: when a session ends, its pending long polls wait out their `wait` and its
@@ -254,6 +256,7 @@ export type Fault =
   | 'gateway-starts-without-link'
   | 'gateway-drops-server-stanzas'
   | 'gateway-domain-unchecked'
+  | 'held-answer-cut-as-idle'
   | 'long-poll-held-for-wait'
   | 'session-end-leaves-polls'
   | 'client-rate-limit-below-floor'

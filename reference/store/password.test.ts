@@ -1,5 +1,5 @@
 import t from 'tap'
-import { hashPassword, verifyPassword } from './password.ts'
+import { hashPassword, INTERACTIVE_PASSWORD_COST, THROWAWAY_GRID_PASSWORD_COST, verifyPassword } from './password.ts'
 
 t.test('a password verifies against its own hash and no other password does', async (t) => {
   const stored = await hashPassword('correct horse')
@@ -39,4 +39,19 @@ t.test('a damaged stored hash is a mismatch, not a crash', async (t) => {
   const stored = await hashPassword('pw')
   t.equal(await verifyPassword('pw', { ...stored, passwordHash: stored.passwordHash.slice(0, 10) }), false)
   t.equal(await verifyPassword('pw', { ...stored, passwordSalt: 'AAAA' }), false)
+})
+
+t.test('the cost is what it is told: the throwaway cost hashes cheaply and verifies only at that cost', async (t) => {
+  const cheap = await hashPassword('pw', THROWAWAY_GRID_PASSWORD_COST)
+  t.equal(await verifyPassword('pw', cheap, THROWAWAY_GRID_PASSWORD_COST), true)
+  t.equal(await verifyPassword('wrong', cheap, THROWAWAY_GRID_PASSWORD_COST), false)
+  // A hash made at one cost is a different key at another: the cost is part of the hash.
+  t.equal(await verifyPassword('pw', cheap), false)
+  t.equal(await verifyPassword('pw', await hashPassword('pw'), THROWAWAY_GRID_PASSWORD_COST), false)
+  t.same(INTERACTIVE_PASSWORD_COST, { N: 16384, r: 8, p: 1 }, 'the default is RFC 7914 interactive-login cost')
+  t.ok(Object.isFrozen(INTERACTIVE_PASSWORD_COST) && Object.isFrozen(THROWAWAY_GRID_PASSWORD_COST))
+})
+
+t.test('an impossible cost is an error, not a silent fallback', async (t) => {
+  await t.rejects(hashPassword('pw', { N: 15, r: 1, p: 1 }))
 })

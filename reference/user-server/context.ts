@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto'
 import type { Schema } from '../lib/contract/types.ts'
 import type { Fault } from '../lib/faults.ts'
 import type { Logger } from '../lib/http/index.ts'
-import type { Store } from '../store/index.ts'
+import type { PasswordCost, Store } from '../store/index.ts'
 import type { Courier } from './notices/courier.ts'
 import type { Locate } from './notices/locator.ts'
 import type { NoticeBatch } from './notices/notice-batch.ts'
@@ -38,6 +38,8 @@ export type UserServerContext = {
   groupReplies: RecentMap<GroupMessageSent>
   /** The last unconfirmed move of each session, by sessionId, for 60 s (GRIDIM-LOC-15..17). */
   handovers: RecentMap<Handover>
+  /** scrypt's cost for passwords (GRIDIM-SEC-12): RFC 7914's interactive one except in throwaway grids. */
+  passwordCost: PasswordCost
   /** Deliberate bugs for conformance/variants only; empty otherwise (reference/lib/faults.ts). */
   faults: ReadonlySet<Fault>
 }

@@ -4,7 +4,7 @@
 import type { KeyObject } from 'node:crypto'
 import { NO_FAULTS, type Fault } from '../lib/faults.ts'
 import { createServer, PeerClient, registerOperations, signerFor, type HttpTimeouts, type Logger } from '../lib/http/index.ts'
-import { openSqliteStore, type Store } from '../store/index.ts'
+import { INTERACTIVE_PASSWORD_COST, openSqliteStore, type PasswordCost, type Store } from '../store/index.ts'
 import { adminTokenAuthenticator } from './auth/admin-token.ts'
 import { withLeaseCheck } from './auth/lease-check.ts'
 import { regionSignatureAuthenticator } from './auth/region-signature.ts'
@@ -45,6 +45,12 @@ export type UserServerOptions = {
   groupRetryDelaysMs?: readonly number[]
   /** GRIDIM-LIM-17..19: header, request and idle timeouts; tests shorten them. */
   httpTimeouts?: Partial<HttpTimeouts>
+  /**
+   * scrypt's cost for passwords; default INTERACTIVE_PASSWORD_COST (RFC 7914). Only throwaway
+   * grids (the conformance runner's, tests') pass THROWAWAY_GRID_PASSWORD_COST. Fixed for a
+   * store's life: hashes are verified at the cost the server has now.
+   */
+  passwordCost?: PasswordCost
   /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
   faults?: ReadonlySet<Fault>
 }
@@ -75,6 +81,7 @@ export function createUserServer (options: UserServerOptions) {
     acknowledged,
     groupReplies: new RecentMap(DAY_MS),
     handovers: new RecentMap(60_000),
+    passwordCost: options.passwordCost ?? INTERACTIVE_PASSWORD_COST,
     faults: options.faults ?? NO_FAULTS
   }
 

@@ -6,7 +6,7 @@ import { createLogger } from '../lib/http/index.ts'
 import { AnsweringPeer } from '../lib/http/answering-peer.ts'
 import type { Fault } from '../lib/faults.ts'
 import { exportPublicKey, generateKeyPair, signRequest } from '../lib/signatures/index.ts'
-import { hashPassword, openSqliteStore, type RegionKind, type Store } from '../store/index.ts'
+import { hashPassword, openSqliteStore, type PasswordCost, type RegionKind, type Store } from '../store/index.ts'
 import { createUserServer } from './create-user-server.ts'
 
 export const BASE_URL = 'http://user-server.test'
@@ -31,8 +31,11 @@ export function defaultAnswer ({ operationId, body }: SentRequest): unknown {
   return {}
 }
 
-/** `publicUrl: null` leaves the base URL to the listening address; `faults` only for fault tests. */
-export type HarnessOptions = { faults?: ReadonlySet<Fault>, publicUrl?: string | null }
+/**
+ * `publicUrl: null` leaves the base URL to the listening address; `faults` only for fault tests;
+ * `passwordCost` the user server's (h.user's users are hashed at the default cost whatever it is).
+ */
+export type HarnessOptions = { faults?: ReadonlySet<Fault>, publicUrl?: string | null, passwordCost?: PasswordCost }
 
 export function harness (t: Teardown, options: HarnessOptions = {}) {
   const store: Store = openSqliteStore(':memory:')
@@ -47,7 +50,8 @@ export function harness (t: Teardown, options: HarnessOptions = {}) {
   })
   const us = createUserServer({
     store, ...keys, adminToken: ADMIN_TOKEN, logger: createLogger(), now: () => clock.now, peer, gatewayDomain: 'grid.example', groupRetryDelaysMs: [1, 1],
-    ...(options.publicUrl === null ? {} : { publicUrl: options.publicUrl ?? BASE_URL }), ...(options.faults === undefined ? {} : { faults: options.faults })
+    ...(options.publicUrl === null ? {} : { publicUrl: options.publicUrl ?? BASE_URL }), ...(options.faults === undefined ? {} : { faults: options.faults }),
+    ...(options.passwordCost === undefined ? {} : { passwordCost: options.passwordCost })
   })
   t.teardown(async () => {
     await us.stop()

@@ -85,7 +85,24 @@ function firstContent (content: Record<string, any> | undefined): [string, any] 
   return entries.find(([type]) => type.includes('json')) ?? entries[0]
 }
 
+/**
+ * Each document's operations, built once per thread: their validators are compiled on first use
+ * and then shared by every server, client and runner part of the thread that uses them (a
+ * conformance run starts dozens of servers per thread; compiling the same schemas for each cost
+ * seconds of CPU). Validators are pure functions, so sharing them is safe.
+ */
+const operationsByDoc = new Map<DocumentName, readonly Operation[]>()
+
 export function listOperations (name: DocumentName): Operation[] {
+  let operations = operationsByDoc.get(name)
+  if (operations === undefined) {
+    operations = buildOperations(name)
+    operationsByDoc.set(name, operations)
+  }
+  return [...operations]
+}
+
+function buildOperations (name: DocumentName): Operation[] {
   const doc = loadDocument(name)
   const out: Operation[] = []
   for (const [path, item] of Object.entries(doc.paths ?? {})) {

@@ -62,7 +62,7 @@ export function createServer (options: ServerOptions): Server {
   const server = Hapi.server({
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
-    listener: httpListener(options.timeouts),
+    listener: httpListener(options.timeouts, faults),
     routes: { timeout: { server: false, socket: false } },
     router: { stripTrailingSlash: true }
   })

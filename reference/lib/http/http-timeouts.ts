@@ -2,6 +2,7 @@
 // server enforces all three; what it needs is the values, and a check interval short enough
 // that a timeout is kept to within a fraction of itself.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
+import { NO_FAULTS, type Fault } from '../faults.ts'
 
 export type HttpTimeouts = {
   /** GRIDIM-LIM-17: a request's header section must arrive within this (default 10 s). */
@@ -15,7 +16,7 @@ export type HttpTimeouts = {
 export const DEFAULT_HTTP_TIMEOUTS: Readonly<HttpTimeouts> = { headersMs: 10_000, requestMs: 30_000, idleMs: 5_000 }
 
 /** A node:http server that closes what exceeds `timeouts` (hapi listens with it). */
-export function httpListener (timeouts: Partial<HttpTimeouts> = {}): HttpServer {
+export function httpListener (timeouts: Partial<HttpTimeouts> = {}, faults: ReadonlySet<Fault> = NO_FAULTS): HttpServer {
   const { headersMs, requestMs, idleMs } = { ...DEFAULT_HTTP_TIMEOUTS, ...timeouts }
   if (!(headersMs > 0 && requestMs >= headersMs && idleMs > 0)) {
     throw new Error(`HTTP timeouts need 0 < headersMs <= requestMs and idleMs > 0, got ${JSON.stringify({ headersMs, requestMs, idleMs })}`)
@@ -31,5 +32,13 @@ export function httpListener (timeouts: Partial<HttpTimeouts> = {}): HttpServer 
     if (socket.writableFinished) socket.destroy()
     else socket.once('finish', () => socket.destroy())
   })
+  // The fault held-answer-cut-as-idle: a connection whose answer is not finished within the idle
+  // timeout is closed, as if a held long poll were an idle connection (GRIDIM-LIM-20).
+  if (faults.has('held-answer-cut-as-idle')) {
+    server.on('request', (request, response) => {
+      const timer = setTimeout(() => { request.socket.destroy() }, idleMs)
+      response.once('close', () => { clearTimeout(timer) })
+    })
+  }
   return server
 }

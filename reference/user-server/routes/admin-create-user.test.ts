@@ -1,5 +1,5 @@
 import t from 'tap'
-import { verifyPassword } from '../../store/index.ts'
+import { THROWAWAY_GRID_PASSWORD_COST, verifyPassword } from '../../store/index.ts'
 import { expectRefusals, harness } from '../test-support.ts'
 
 t.test('an operator creates a user; the password is kept only as a scrypt hash (GRIDIM-SEC-12)', async (t) => {
@@ -10,6 +10,19 @@ t.test('an operator creates a user; the password is kept only as a scrypt hash (
   const row = h.store.getUser(res.body.userId)!
   t.not(row.passwordHash, 'analytical-engine')
   t.ok(await verifyPassword('analytical-engine', row))
+})
+
+t.test('a throwaway grid\'s user server hashes and verifies at the cost it is given', async (t) => {
+  const h = harness(t, { passwordCost: THROWAWAY_GRID_PASSWORD_COST })
+  const region = h.region()
+  const res = await h.admin('POST', '/admin/users', { firstName: 'Ada', lastName: 'Lovelace', password: 'analytical-engine' })
+  t.equal(res.statusCode, 201)
+  const row = h.store.getUser(res.body.userId)!
+  t.ok(await verifyPassword('analytical-engine', row, THROWAWAY_GRID_PASSWORD_COST))
+  t.notOk(await verifyPassword('analytical-engine', row), 'not hashed at the interactive cost')
+  const signOn = (password: string) => h.signed(region, 'POST', '/sessions', { firstName: 'Ada', lastName: 'Lovelace', password, regionId: region.regionId })
+  t.equal((await signOn('analytical-engine')).statusCode, 201, 'signOn verifies at the same cost')
+  t.equal((await signOn('difference-engine')).statusCode, 401, 'and still refuses a wrong password (GRIDIM-SIGN-2)')
 })
 
 t.test('adminCreateUser refusals', async (t) => {

@@ -24,7 +24,7 @@ export function adminCreateUser (ctx: UserServerContext): HandlerFor<'admin', 'a
     const taken = () => new GridImError('invalid-request', `the name ${firstName} ${lastName} is taken`)
     if (ctx.store.findUserByName(firstName, lastName) !== null) throw taken()
     const userId = randomUUID()
-    const hash = await hashPassword(password)
+    const hash = await hashPassword(password, ctx.passwordCost)
     if (!ctx.store.createUser({ userId, firstName, lastName, ...hash, createdAt: ctx.now() })) throw taken()
     return { status: 201, body: { userId, firstName, lastName, name: displayName({ firstName, lastName }) } }
   }

@@ -35,7 +35,7 @@ async function identify (ctx: UserServerContext, signer: string, body: Schema<'S
   }
   const user = ctx.store.findUserByName(body.firstName, body.lastName)
   if (user === null && ctx.faults.has('unknown-name-as-unknown-user')) throw new GridImError('unknown-user', `no user named ${body.firstName} ${body.lastName}`)
-  if (!await verifyPassword(body.password, user) || user === null) {
+  if (!await verifyPassword(body.password, user, ctx.passwordCost) || user === null) {
     throw new GridImError('invalid-credentials', 'unknown name or wrong password')
   }
   return user
