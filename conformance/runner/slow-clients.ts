@@ -10,9 +10,11 @@ export const PROBE_LIMITS_MS = { headers: 15_000 + 2_000, idle: 30_000 + 2_000 }
 
 export type ProbeResult = { closed: boolean, afterMs: number }
 /**
- * `outlastSeconds`: a `clientListEvents` wait (at most 30, GRIDIM-LIM-5) longer than every
- * timeout the role showed here, so that a long poll held that long proves GRIDIM-LIM-20 against
- * this role's own timeouts, whatever they are within chapter 13's ranges.
+ * `outlastSeconds`: how long a long poll must be held (at most 30, GRIDIM-LIM-5) to outlast every
+ * timeout the role showed here — one second more than its slowest close — so that it proves
+ * GRIDIM-LIM-20 against this role's own timeouts, whatever they are within chapter 13's ranges.
+ * The probe returns only after that slowest close, so a poll started before the probe and
+ * answered a second or more after it returns has been held that long (x-slow-clients-cut-off).
  */
 export type RoleProbe = { silent: ProbeResult, slowloris: ProbeResult, keptAliveIdle: ProbeResult, outlastSeconds: number }
 

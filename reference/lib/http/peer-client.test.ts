@@ -59,6 +59,21 @@ t.test('a kept-alive connection the peer closed is retried once on a fresh one',
   await t.rejects(client.call(url2, 'adminUpdateSettings', { body: settings }), { code: 'unavailable', message: /socket hang up/ })
 })
 
+t.test('a request the peer held and then cut is not sent again, kept-alive connection or not (GRIDIM-LIM-20)', async (t) => {
+  let requests = 0
+  const { url } = await serve(t, (req, res) => {
+    requests++
+    req.resume()
+    // The second request, on the kept-alive connection, is held a while and then cut.
+    if (requests === 2) { setTimeout(() => req.socket.destroy(), 1200); return }
+    problem(res, 200, { n: requests })
+  })
+  const client = new PeerClient()
+  await client.call(url, 'adminUpdateSettings', { body: settings })
+  await t.rejects(client.call(url, 'adminUpdateSettings', { body: settings }), { code: 'unavailable', message: /socket hang up/ })
+  t.equal(requests, 2, 'the cut request was not sent again')
+})
+
 t.test('failures are unavailable: refused, timed out, not JSON, too large; problem details become their error', async (t) => {
   const client = new PeerClient({ timeoutMs: 200 })
   const { url, server } = await serve(t, (req, res) => {

@@ -61,6 +61,8 @@ export type ObservedExchange = {
 }
 
 const STALE_CONNECTION = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'])
+/** How soon a stale kept-alive connection fails: at once, when the request is written to it. */
+const STALE_WITHIN_MS = 1000
 
 const observers = new Set<(exchange: ObservedExchange) => void>()
 
@@ -104,10 +106,14 @@ function sendOnce (url: URL, method: string, headers: Record<string, string>, bo
       headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }
     })
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+    const started = Date.now()
     const fail = (err: Error): void => {
       clearTimeout(timer)
-      // A kept-alive connection the peer had closed fails before anything was answered.
-      reject(Object.assign(err, { staleConnection: req.reusedSocket && STALE_CONNECTION.has((err as { code?: string }).code ?? '') }))
+      // A kept-alive connection the peer had closed fails at once, before anything was answered.
+      // One cut after the peer held the request a while (a long poll cut at an idle timeout,
+      // GRIDIM-LIM-20) is the peer's doing, not a stale connection: sending it again would hide it.
+      const stale = req.reusedSocket && STALE_CONNECTION.has((err as { code?: string }).code ?? '') && Date.now() - started < STALE_WITHIN_MS
+      reject(Object.assign(err, { staleConnection: stale }))
     }
     req.on('error', fail)
     req.on('response', (res) => {
@@ -143,13 +149,15 @@ async function send (url: string, method: string, headers: Record<string, string
 
 /**
  * fetch, once more on a fresh connection when a kept-alive one turns out closed (the peer
- * restarted): that failure comes before any byte of the request was answered.
+ * restarted): that failure comes at once, before any byte of the request was answered.
  */
 export async function fetchFresh (url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  const started = Date.now()
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
   } catch (err) {
-    if (!STALE_CONNECTION.has((err as { cause?: { code?: string } }).cause?.code ?? '')) throw err
+    // Only a failure at once: a request the peer held and then cut is not sent again (GRIDIM-LIM-20).
+    if (!STALE_CONNECTION.has((err as { cause?: { code?: string } }).cause?.code ?? '') || Date.now() - started >= STALE_WITHIN_MS) throw err
     return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
   }
 }
