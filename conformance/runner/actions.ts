@@ -49,23 +49,16 @@ function split (op: Operation, args: Record<string, unknown>): PeerRequest {
 async function runnerAction (ctx: FlowContext, call: string, args: Record<string, unknown>, as?: string): Promise<ActionResult> {
   const { target } = ctx
   switch (call) {
-    case 'killRegion': {
-      const name = String(args.region)
-      const region = ctx.regions.get(name)
-      if (!region || !target.killRegion) throw new Error('this target cannot kill a region')
-      await target.killRegion(region.index)
-      ctx.killed.add(region.index)
-      ctx.record({ kind: 'runner', operationId: 'killRegion', from: 'runner', to: name })
-      return { status: 200, body: undefined }
-    }
+    case 'killRegion':
     case 'stopRegion': {
-      // An orderly shutdown, the operator's act (GRIDIM-LEASE-13); revived like a killed region.
+      // A crash, or an orderly shutdown, the operator's act (GRIDIM-LEASE-13); either is revived the same way.
       const name = String(args.region)
       const region = ctx.regions.get(name)
-      if (!region || !target.stopRegion) throw new Error('this target cannot stop a region')
-      await target.stopRegion(region.index)
+      const stop = call === 'killRegion' ? target.killRegion : target.stopRegion
+      if (!region || !stop) throw new Error(`this target cannot ${call === 'killRegion' ? 'kill' : 'stop'} a region`)
+      await stop.call(target, region.index)
       ctx.killed.add(region.index)
-      ctx.record({ kind: 'runner', operationId: 'stopRegion', from: 'runner', to: name })
+      ctx.record({ kind: 'runner', operationId: call, from: 'runner', to: name })
       return { status: 200, body: undefined }
     }
     case 'reviveRegion': {

@@ -7,7 +7,7 @@ import { Strophe } from 'strophe.js'
 // @ts-expect-error xmlhttprequest-ssl ships no type declarations
 import XHR from 'xmlhttprequest-ssl'
 import { NS_CLIENT, parseStanzaXml } from '../../reference/xmpp/stanza/index.ts'
-import type { Login, StreamEnd, XmppConnection } from './connection.ts'
+import { streamEnds, type Login, type XmppConnection } from './connection.ts'
 
 /** Strophe's DOM elements (@xmldom/xmldom); this project's TypeScript has no DOM library. */
 type DomElement = { nodeName: string }
@@ -56,13 +56,7 @@ export async function connectBosh (url: string, login: Login): Promise<XmppConne
     connection.connect(jid, login.password, (status: number, condition?: string) => onStatus(status, condition))
   })
   const listeners: Array<(el: Element) => void> = []
-  const ends: Array<(end: StreamEnd) => void> = []
-  let ended: StreamEnd | undefined
-  const end = (how: StreamEnd): void => {
-    if (ended !== undefined) return
-    ended = how
-    for (const listener of ends) listener(how)
-  }
+  const { end, onEnd, ended } = streamEnds()
   // XEP-0124 §17, XEP-0206 §6: the server ends a session with a terminate body, a stream error
   // inside it when there is one. Strophe reports only a summary (conflict, or the condition), so
   // the body is read as it arrived.
@@ -93,10 +87,10 @@ export async function connectBosh (url: string, login: Login): Promise<XmppConne
         reject(new Error(answer === null ? `no answer to the IQ within ${ms} ms` : `IQ error: ${Strophe.serialize(answer as never) ?? ''}`)), ms)
     }),
     onStanza: (listener) => { listeners.push(listener) },
-    onEnd: (listener) => { ends.push(listener); if (ended !== undefined) listener(ended) },
+    onEnd,
     close: async () => {
       // A session the server ended has nothing left to close (XEP-0124 §13).
-      if (ended !== undefined) { connection.reset(); return }
+      if (ended() !== undefined) { connection.reset(); return }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => { connection.reset(); resolve() }, timeoutMs)
         onStatus = (status) => { if (status === Strophe.Status.DISCONNECTED) { clearTimeout(timer); end({}); resolve() } }

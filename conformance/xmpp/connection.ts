@@ -28,6 +28,24 @@ export interface XmppConnection {
 /** How the server ended a stream: its stream error, if any; for BOSH, the terminate condition. */
 export type StreamEnd = { streamError?: string, terminate?: string }
 
+/**
+ * How a connection's stream ended, said once to every listener, also to one that comes later:
+ * `end` is called by whatever ends it first (a stream error, a BOSH terminate body, a disconnect).
+ */
+export function streamEnds (): { end: (how: StreamEnd) => void, onEnd: (listener: (how: StreamEnd) => void) => void, ended: () => StreamEnd | undefined } {
+  const listeners: Array<(how: StreamEnd) => void> = []
+  let ended: StreamEnd | undefined
+  return {
+    end: (how) => {
+      if (ended !== undefined) return
+      ended = how
+      for (const listener of listeners) listener(how)
+    },
+    onEnd: (listener) => { listeners.push(listener); if (ended !== undefined) listener(ended) },
+    ended: () => ended
+  }
+}
+
 export type Login = {
   /** The localpart: a Jabber account's name, or `first.last` at the gateway (GRIDIM-XMPP-7). */
   username: string

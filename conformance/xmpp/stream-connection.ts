@@ -4,7 +4,7 @@
 import type { Element } from 'ltx'
 import { WebSocket } from 'ws'
 import { startTestClient } from '../../tools/xmpp-servers/test-client.ts'
-import type { Login, StreamEnd, XmppConnection } from './connection.ts'
+import { streamEnds, type Login, type XmppConnection } from './connection.ts'
 
 const NS_STREAM = 'http://etherx.jabber.org/streams'
 const NS_STREAM_ERRORS = 'urn:ietf:params:xml:ns:xmpp-streams'
@@ -14,13 +14,7 @@ export async function connectStream (service: string, login: Login): Promise<Xmp
   // @xmpp/client's WebSocket transport uses the global WebSocket, which Node 20 lacks.
   if (service.startsWith('ws')) (globalThis as Record<string, unknown>).WebSocket ??= WebSocket
   const client = await startTestClient({ service, ...login })
-  const ends: Array<(end: StreamEnd) => void> = []
-  let ended: StreamEnd | undefined
-  const end = (how: StreamEnd): void => {
-    if (ended !== undefined) return
-    ended = how
-    for (const listener of ends) listener(how)
-  }
+  const { end, onEnd } = streamEnds()
   // RFC 6120 §4.9.2: the error element's first child in the streams namespace is the condition.
   client.xmpp.on('element', (el: Element) => {
     if (el.is('error', NS_STREAM)) end({ streamError: el.getChildElements().find((c) => c.attrs.xmlns === NS_STREAM_ERRORS)?.name ?? 'undefined-condition' })
@@ -32,7 +26,7 @@ export async function connectStream (service: string, login: Login): Promise<Xmp
     iq: async (el, timeoutMs = 10_000) => await client.xmpp.iqCaller.request(el, timeoutMs),
     onStanza: (listener: (el: Element) => void) => { client.xmpp.on('stanza', listener) },
     close: async () => { await client.stop() },
-    onEnd: (listener) => { ends.push(listener); if (ended !== undefined) listener(ended) },
+    onEnd,
     sendRaw: async (xml) => { await client.xmpp.write(xml) }
   }
 }
