@@ -15,6 +15,8 @@ export type LeaseOptions = {
   registration: () => { url: string, kind: RegionKind, name: string }
   /** The lease lapsed: the user server has ended every session placed here. */
   onLapsed: () => void
+  /** A lease is held again after a lapse (GRIDIM-LEASE-11: what the lapse left unread goes back now). */
+  onRegained?: () => void
 }
 
 /** Calls that act for no agent here (a login, a key for verifying a peer): renewed, they go ahead. */
@@ -33,6 +35,8 @@ export class LeaseKeeper {
   #keepAliveSeconds = 15
   #running = false
   #recovering: Promise<void> | undefined
+  /** Set when the lease lapsed, until a renewal succeeds again (onRegained). */
+  #lapsed = false
 
   constructor (options: LeaseOptions) {
     this.#options = options
@@ -51,9 +55,14 @@ export class LeaseKeeper {
     if (this.#expiresAt !== undefined && now() > this.#expiresAt && this.#recovering === undefined) {
       this.#options.logger.warn('the lease had lapsed; agents were signed off by the user server', { regionId })
       this.#options.onLapsed()
+      this.#lapsed = true
     }
     this.#leaseSeconds = lease.leaseSeconds
     this.#expiresAt = Date.parse(lease.expiresAt)
+    if (this.#lapsed) {
+      this.#lapsed = false
+      this.#options.onRegained?.()
+    }
     await this.#readDirectory()
   }
 
@@ -118,6 +127,7 @@ export class LeaseKeeper {
     if (this.#recovering !== undefined) return
     this.#options.logger.warn('the lease has lapsed; agents are signed off', { regionId: this.#options.regionId })
     this.#options.onLapsed()
+    this.#lapsed = true
     this.#recovering = this.renew()
       .catch((err: Error) => { this.#options.logger.warn('lease renewal failed', { error: err.message }) })
       .finally(() => { this.#recovering = undefined })

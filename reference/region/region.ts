@@ -80,7 +80,9 @@ export function createRegion (options: RegionOptions) {
   let url = options.publicUrl ?? ''
   const dropAll = (): void => { for (const agent of agents.list()) agents.drop(agent) }
   const lease = new LeaseKeeper({
-    regionId, userServer: userServerCaller(peer, options.userServerUrl), logger, now, registration: () => ({ url, kind, name }), onLapsed: dropAll
+    regionId, userServer: userServerCaller(peer, options.userServerUrl), logger, now, registration: () => ({ url, kind, name }), onLapsed: dropAll,
+    // GRIDIM-LEASE-11: what the lapse left unread goes back as soon as the lease is held again, not at the next back-off retry.
+    onRegained: () => { void returns.flush() }
   })
   const userServer = lease.guard(userServerCaller(peer, options.userServerUrl))
   const returns = new UnreadReturns({ store: messages, userServer, logger, firstRetryMs: options.returnRetryMs })
