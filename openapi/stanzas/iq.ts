@@ -18,6 +18,14 @@ const rosterItemMembers = {
   groups: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1023 })))
 }
 
+/** What a roster result and a roster push both carry: the iq's id and addresses, and the roster version (RFC 6121 §2.6). */
+const rosterIqMembers = {
+  id: StanzaId,
+  from: Type.Optional(BareJid),
+  to: Type.Optional(Jid),
+  ver: Type.Optional(Type.String())
+}
+
 /** RFC 6121 §2.1.2: one contact; its `jid` is a bare JID (§2.1.2.2). */
 export const RosterItem = Type.Object({ ...rosterItemMembers, subscription: RosterSubscription }, { additionalProperties: false })
 export type RosterItem = Static<typeof RosterItem>
@@ -29,10 +37,7 @@ export type RosterItem = Static<typeof RosterItem>
  */
 export const RosterResult = Type.Object({
   kind: Type.Literal('rosterResult'),
-  id: StanzaId,
-  from: Type.Optional(BareJid),
-  to: Type.Optional(Jid),
-  ver: Type.Optional(Type.String()),
+  ...rosterIqMembers,
   items: Type.Array(RosterItem)
 }, { $id: 'urn:gridim:stanza:roster-result', additionalProperties: false })
 export type RosterResult = Static<typeof RosterResult>
@@ -43,10 +48,7 @@ export type RosterResult = Static<typeof RosterResult>
  */
 export const RosterPush = Type.Object({
   kind: Type.Literal('rosterPush'),
-  id: StanzaId,
-  from: Type.Optional(BareJid),
-  to: Type.Optional(Jid),
-  ver: Type.Optional(Type.String()),
+  ...rosterIqMembers,
   item: Type.Object({ ...rosterItemMembers, subscription: Type.Union([RosterSubscription, Type.Literal('remove')]) }, { additionalProperties: false })
 }, { $id: 'urn:gridim:stanza:roster-push', additionalProperties: false })
 export type RosterPush = Static<typeof RosterPush>

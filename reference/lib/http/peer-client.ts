@@ -64,6 +64,11 @@ const STALE_CONNECTION = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'])
 /** How soon a stale kept-alive connection fails: at once, when the request is written to it. */
 const STALE_WITHIN_MS = 1000
 
+/** A failure that shows a kept-alive connection was stale: a reset at once, not a request the peer held and then cut. */
+function isStale (code: string | undefined, startedAt: number): boolean {
+  return STALE_CONNECTION.has(code ?? '') && Date.now() - startedAt < STALE_WITHIN_MS
+}
+
 const observers = new Set<(exchange: ObservedExchange) => void>()
 
 function operation (operationId: string): Operation {
@@ -112,8 +117,7 @@ function sendOnce (url: URL, method: string, headers: Record<string, string>, bo
       // A kept-alive connection the peer had closed fails at once, before anything was answered.
       // One cut after the peer held the request a while (a long poll cut at an idle timeout,
       // GRIDIM-LIM-20) is the peer's doing, not a stale connection: sending it again would hide it.
-      const stale = req.reusedSocket && STALE_CONNECTION.has((err as { code?: string }).code ?? '') && Date.now() - started < STALE_WITHIN_MS
-      reject(Object.assign(err, { staleConnection: stale }))
+      reject(Object.assign(err, { staleConnection: req.reusedSocket && isStale((err as { code?: string }).code, started) }))
     }
     req.on('error', fail)
     req.on('response', (res) => {
@@ -157,7 +161,7 @@ export async function fetchFresh (url: string, init: RequestInit, timeoutMs: num
     return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
   } catch (err) {
     // Only a failure at once: a request the peer held and then cut is not sent again (GRIDIM-LIM-20).
-    if (!STALE_CONNECTION.has((err as { cause?: { code?: string } }).cause?.code ?? '') || Date.now() - started >= STALE_WITHIN_MS) throw err
+    if (!isStale((err as { cause?: { code?: string } }).cause?.code, started)) throw err
     return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
   }
 }
