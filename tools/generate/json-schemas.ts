@@ -1,4 +1,6 @@
-// JSON Schema files emitted from the TypeBox sources: the stanza mappings and the flow format.
+// JSON Schema files emitted from the TypeBox sources: the stanza mappings, the client stream's
+// frames and the flow format.
+import { clientStreamFrames } from '../../openapi/client-stream/frames.ts'
 import { iqSchemas, stanzaSchemas } from '../../openapi/stanzas/index.ts'
 import { Flow } from '../../spec/flows/schema.ts'
 import { SOURCE_COMMAND, type Output } from './header.ts'
@@ -15,6 +17,9 @@ function emit (path: string, source: string, schema: object): Output {
 export function generateJsonSchemas (): Output[] {
   const out = Object.entries({ ...stanzaSchemas, ...iqSchemas }).map(([name, schema]) =>
     emit(`openapi/generated/stanzas/${name}.schema.json`, 'openapi/stanzas', schema))
+  for (const [name, schema] of Object.entries(clientStreamFrames)) {
+    out.push(emit(`openapi/generated/client-stream/${name}.schema.json`, 'openapi/client-stream/frames.ts', schema))
+  }
   out.push(emit('spec/generated/flow.schema.json', 'spec/flows/schema.ts', Flow))
   return out
 }
