@@ -3,7 +3,8 @@
 // with the same ids, cursors, de-duplication and outcomes. Each frame is one text message holding
 // one JSON object; `type` tells them apart. These TypeBox schemas are the single source of truth:
 // tools/generate emits each entry of `clientStreamFrames` as a JSON Schema file under
-// openapi/generated/client-stream/, whose `$ref`s point at the OpenAPI components they reuse.
+// openapi/generated/client-stream/, each bundled with the OpenAPI components it reuses in `$defs`
+// (reference/lib/contract/client-stream-schemas.ts).
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import type { components as Client } from '../generated/types/client.ts'
 

@@ -1,7 +1,7 @@
 // JSON Schema files emitted from the TypeBox sources: the stanza mappings, the client stream's
 // frames and the flow format.
-import { clientStreamFrames } from '../../openapi/client-stream/frames.ts'
 import { iqSchemas, stanzaSchemas } from '../../openapi/stanzas/index.ts'
+import { clientStreamSchemas } from '../../reference/lib/contract/client-stream-schemas.ts'
 import { Flow } from '../../spec/flows/schema.ts'
 import { SOURCE_COMMAND, type Output } from './header.ts'
 
@@ -17,8 +17,8 @@ function emit (path: string, source: string, schema: object): Output {
 export function generateJsonSchemas (): Output[] {
   const out = Object.entries({ ...stanzaSchemas, ...iqSchemas }).map(([name, schema]) =>
     emit(`openapi/generated/stanzas/${name}.schema.json`, 'openapi/stanzas', schema))
-  for (const [name, schema] of Object.entries(clientStreamFrames)) {
-    out.push(emit(`openapi/generated/client-stream/${name}.schema.json`, 'openapi/client-stream/frames.ts', schema))
+  for (const [name, schema] of Object.entries(clientStreamSchemas())) {
+    out.push(emit(`openapi/generated/client-stream/${name}.schema.json`, 'openapi/client-stream/frames.ts + openapi/components', schema))
   }
   out.push(emit('spec/generated/flow.schema.json', 'spec/flows/schema.ts', Flow))
   return out

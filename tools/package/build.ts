@@ -17,6 +17,7 @@ const ASSETS: Array<[string, (file: string) => boolean]> = [
   ['openapi', (f) => f.endsWith('.yaml') && f !== 'redocly.yaml'],
   ['openapi/components', (f) => f.endsWith('.yaml')],
   ['openapi/generated/stanzas', (f) => f.endsWith('.schema.json')],
+  ['openapi/generated/client-stream', (f) => f.endsWith('.schema.json')],
   // The flows the runner replays, the chapters it quotes requirements from, and the indexes.
   ['spec/flows', (f) => f.endsWith('.yaml')],
   ['spec/protocol', (f) => f.endsWith('.md')],
