@@ -188,17 +188,18 @@ export function serveClientStream (ws: WebSocket, ctx: RegionContext, options: C
       }
       return
     }
+    // The session is still hosted here (GRIDIM-CLI-2): its end closes the stream at once.
     const principal = { kind: 'client' as const, token: secret }
     const current = agent
     if (frame.type === 'sendInstantMessage') {
       await answer(frame.ref, async () => ({
         type: 'result',
         ref: frame.ref,
-        result: await keepWithinContract(ctx, 'clientSendInstantMessage', principal, options.contract, async () => await options.messaging.sendInstantMessage(hosted(current), frame.message))
+        result: await keepWithinContract(ctx, 'clientSendInstantMessage', principal, options.contract, async () => await options.messaging.sendInstantMessage(current, frame.message))
       }))
     } else {
       await answer(frame.ref, async () => {
-        await keepWithinContract(ctx, 'clientSendChatState', principal, options.contract, async () => { await options.messaging.sendChatState(hosted(current), frame.chatState) })
+        await keepWithinContract(ctx, 'clientSendChatState', principal, options.contract, async () => { await options.messaging.sendChatState(current, frame.chatState) })
         return { type: 'result', ref: frame.ref }
       })
     }
@@ -221,12 +222,6 @@ export function serveClientStream (ws: WebSocket, ctx: RegionContext, options: C
   const answerAfterOpen = async (ref: string, task: () => Promise<RegionFrame>): Promise<void> => {
     await opened
     await answer(ref, task)
-  }
-
-  /** The agent if its session is still hosted here (agentOf, GRIDIM-CLI-2). */
-  const hosted = (a: Agent): Agent => {
-    if (ctx.agents.bySecret(secret) !== a) throw new GridImError('unauthenticated', 'Your session has ended; sign on again.')
-    return a
   }
 }
 
