@@ -174,3 +174,13 @@ t.test('stopping the region closes every stream with 1001', async (t) => {
   t.equal((await waiting.closed).code, 1001, 'a stream still without hello too')
   t.ok(Date.now() - began < 4000, 'the stop did not wait for its timeout')
 })
+
+t.test('GRIDIM-CLI-33: clientOpenStream without an upgrade is a 400 problem, not an unknown operation', async (t) => {
+  const g = await started(t)
+  const plain = await fetch(g.base + CLIENT_STREAM_PATH)
+  t.equal(plain.status, 400)
+  t.match(await plain.json(), { code: 'invalid-request' })
+  const headed = await g.region.server.inject({ method: 'GET', url: CLIENT_STREAM_PATH, headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13', 'sec-websocket-protocol': 'gridim.client.v1' } })
+  t.equal(headed.statusCode, 400, 'every header there, but no upgrade event: still refused')
+  t.match(JSON.parse(headed.payload), { code: 'invalid-request', detail: /asks for no upgrade/ })
+})

@@ -12,7 +12,7 @@ import { GridImError } from '../lib/errors/index.ts'
 import { RETRY_AFTER_SECONDS } from '../lib/http/create-server.ts'
 import { handshakeProblemFor, MAX_HANDSHAKE_BODY_BYTES, refuseHandshake, upgradePath } from '../lib/http/websocket-handshake.ts'
 import type { Agent } from './agents.ts'
-import { keepWithinContract, type Options as ContractOptions } from './client-contract.ts'
+import { keepWithinContract, type ClientHandlers, type Options as ContractOptions } from './client-contract.ts'
 import { checkCursor, readThrough } from './client-events.ts'
 import type { ClientMessaging } from './client-messaging.ts'
 import { MAX_FRAME_BYTES, readClientFrame } from './client-stream-frames.ts'
@@ -33,6 +33,18 @@ export type ClientStreamOptions = {
   /** The session's rate limit, shared with the HTTP requests (GRIDIM-CLI-45). */
   limit?: (secret: string) => void
   maxBufferedBytes?: number
+}
+
+/**
+ * clientOpenStream as an HTTP operation: a GET of /client/stream that asks for no upgrade never
+ * reaches the listener's upgrade event; it gets the 400 the contract lists (GRIDIM-CLI-33).
+ */
+export function streamHandlers (): Pick<ClientHandlers, 'clientOpenStream'> {
+  return {
+    clientOpenStream: async () => {
+      throw new GridImError('invalid-request', `GET ${CLIENT_STREAM_PATH} is a WebSocket handshake (RFC 6455 §4.1) offering ${CLIENT_STREAM_PROTOCOL}; this request asks for no upgrade`)
+    }
+  }
 }
 
 /** Mounts the client stream on `server`'s listener; every stream closes when the server stops. */
