@@ -39,7 +39,7 @@ export function serializeParameters (params: Parameters): string {
 }
 
 /** RFC 8941 §4.1.1.3 */
-function serializeKey (name: string): string {
+export function serializeKey (name: string): string {
   if (!KEY.test(name)) throw new TypeError(`not a structured field key: ${JSON.stringify(name)}`)
   return name
 }
