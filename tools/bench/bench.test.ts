@@ -115,6 +115,13 @@ t.test('costs: every piece of a message is measured', { timeout: 120_000 }, asyn
   const rows = result.data.rows as Array<{ what: string, us: number }>
   t.equal(rows.length, 9)
   for (const row of rows) t.ok(row.us > 0 && Number.isFinite(row.us), `${row.what}: a positive cost`)
+  // Issue 15: the two signature ratios are checked targets (met or not: timings at smoke size mean nothing).
+  t.same(result.targets.map((target) => typeof target.met), ['boolean', 'boolean'])
+  t.match(result.targets.map((target) => target.target), [/^signRequest ≤ 1\.3× Ed25519 sign/, /^verifyRequest ≤ 1\.3× Ed25519 verify/])
+  // Every rung of the peer-request ladder answered 200 (measurePeerRequest throws otherwise) and cost something.
+  const peer = result.data.peerRequest as Record<string, number>
+  t.same(Object.keys(peer).sort(), ['bareSignedUs', 'bareUs', 'contractUs', 'hapiUs', 'signedUs', 'validationUs'])
+  for (const [rung, us] of Object.entries(peer)) t.ok(us > 0 && Number.isFinite(us), `${rung}: a positive cost`)
   // Every call of every client was answered `delivered` (measureClients throws otherwise).
   const clients = result.data.clients as Array<{ client: string, cpuUs: number, callsPerSecond: number }>
   t.same(clients.map((c) => c.client.split(' ')[0]), ['node:http,', 'PeerClient.call', 'openapi-fetch', 'openapi-fetch'], 'the typed clients beside the lean untyped one')

@@ -33,7 +33,10 @@ export function componentValue (message: MessageParts, name: string): string {
 }
 
 function targetUri (url: URL): string {
-  const copy = new URL(url)
-  copy.hash = ''
-  return copy.href
+  // A fragment is never sent. "#" occurs in a serialized URL only where the fragment starts
+  // (WHATWG URL percent-encodes it elsewhere), so cutting there is setting hash to '' without
+  // copying the URL (an empty fragment, "…#", is cut too).
+  const href = url.href
+  const fragment = href.indexOf('#')
+  return fragment === -1 ? href : href.slice(0, fragment)
 }

@@ -18,13 +18,25 @@ export type HttpRequest = {
  * with leading and trailing whitespace removed, joined with ", " in order. undefined when absent.
  */
 export function fieldValue (fields: HttpFields, name: string): string | undefined {
-  const lines: string[] = []
-  for (const [fieldName, value] of Object.entries(fields)) {
-    if (value === undefined || fieldName.toLowerCase() !== name) continue
-    if (Array.isArray(value)) lines.push(...value)
-    else lines.push(String(value))
+  // Runs several times per signed request: names of another length are skipped before any
+  // lower-casing, and the usual single line is returned without building a list (issue 15).
+  let first: string | undefined
+  let lines: string[] | undefined
+  for (const fieldName in fields) {
+    if (fieldName.length !== name.length || !Object.hasOwn(fields, fieldName)) continue
+    const value = fields[fieldName]
+    if (value === undefined || (fieldName !== name && fieldName.toLowerCase() !== name)) continue
+    for (const line of Array.isArray(value) ? value as readonly string[] : [String(value)]) {
+      if (first === undefined) first = line.trim()
+      else (lines ??= [first]).push(line.trim())
+    }
   }
-  return lines.length === 0 ? undefined : lines.map((line) => line.trim()).join(', ')
+  return lines === undefined ? first : lines.join(', ')
+}
+
+/** True when there is content: an empty body is no body. */
+export function bodyIsEmpty (body: HttpBody | undefined): boolean {
+  return body === undefined || body.length === 0
 }
 
 export function bodyBytes (body: HttpBody | undefined): Buffer {

@@ -53,6 +53,27 @@ t.test('signing a component the request does not have fails', async (t) => {
   t.throws(() => signRequest({ method: 'GET', url: 'https://example.com/', headers: {} }, { ...RFC_TEST_KEY, components: ['date'] }), { code: 'bad-signature' })
 })
 
+t.test('RFC 9421 §2.5: a component named twice is not signed', async (t) => {
+  t.throws(() => signRequest({ method: 'GET', url: 'https://example.com/', headers: {} }, { ...RFC_TEST_KEY, components: ['@method', '@method'] }), { code: 'bad-signature' })
+})
+
+t.test('the contract\'s components given explicitly sign exactly as the default does', async (t) => {
+  const request = { method: 'POST', url: 'https://example.com/foo', headers: { 'content-digest': 'sha-256=:AAAA:', Date: 'x' }, body: RFC_TEST_BODY }
+  const options = { ...RFC_TEST_KEY, created, nonce: 'b3k2pp5k7z-50gnwp.yemd' }
+  t.same(signRequest(request, { ...options, components: ['@method', '@target-uri', 'content-digest'] }), signRequest(request, options))
+  const withDate = signRequest(request, { ...options, components: ['@method', 'date', 'content-digest'] })
+  const base = '"@method": POST\n"date": x\n"content-digest": sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:\n' +
+    '"@signature-params": ("@method" "date" "content-digest");created=1618884473;keyid="test-key-ed25519";alg="ed25519";nonce="b3k2pp5k7z-50gnwp.yemd"'
+  t.equal(withDate.Signature, `gridim=:${sign(null, Buffer.from(base), RFC_TEST_KEY.privateKey).toString('base64')}:`, 'other covered fields are read from the request, the digest is the new one')
+})
+
+t.test('a body given as a view into a larger buffer is digested as exactly its bytes', async (t) => {
+  const backing = Buffer.from(`xx${RFC_TEST_BODY}yy`)
+  const view = new Uint8Array(backing.buffer, backing.byteOffset + 2, Buffer.byteLength(RFC_TEST_BODY))
+  const headers = signRequest({ method: 'POST', url: 'https://example.com/', headers: {}, body: view }, RFC_TEST_KEY)
+  t.equal(headers['Content-Digest'], 'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:')
+})
+
 t.test('GRIDIM-SEC: round trip — what signRequest signs, verifyRequest accepts', async (t) => {
   const { publicKey, privateKey } = generateKeyPair()
   for (const body of [undefined, '{"a":1}', Buffer.from([0, 1, 2, 255])]) {

@@ -30,6 +30,8 @@ t.test('RFC 9421 §2.2: derived component values', async (t) => {
   const table: Array<[string, string, string]> = [
     ['@method', 'https://example.com/', 'POST'],
     ['@target-uri', 'https://example.com/a%20b?x=1#frag', 'https://example.com/a%20b?x=1'],
+    ['@target-uri', 'https://example.com/a?x=1#', 'https://example.com/a?x=1'],
+    ['@target-uri', 'https://example.com/a%23b?x=%23#f#g', 'https://example.com/a%23b?x=%23'],
     ['@target-uri', 'HTTPS://EXAMPLE.com:443', 'https://example.com/'],
     ['@authority', 'https://Example.COM:443/x', 'example.com'],
     ['@authority', 'http://example.com:8080/x', 'example.com:8080'],

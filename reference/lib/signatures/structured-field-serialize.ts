@@ -4,6 +4,7 @@ import type { BareItem, Dictionary, InnerList, Item, Parameters } from './struct
 const KEY = /^[a-z*][a-z0-9_\-.*]*$/
 const TOKEN = /^[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*$/
 const PRINTABLE = /^[\x20-\x7e]*$/
+const ESCAPED = /[\\"]/
 
 /** RFC 8941 §4.1.2 */
 export function serializeDictionary (dictionary: Dictionary): string {
@@ -20,7 +21,11 @@ export function serializeDictionary (dictionary: Dictionary): string {
 
 /** RFC 8941 §4.1.1.1 */
 export function serializeInnerList (list: InnerList): string {
-  return `(${list.items.map(serializeItem).join(' ')})${serializeParameters(list.params)}`
+  // A verifier serializes the Signature-Input member once per request (it is the base's last
+  // line): plain loops and concatenation, no intermediate arrays (issue 15).
+  let out = '('
+  for (let i = 0; i < list.items.length; i++) out += (i === 0 ? '' : ' ') + serializeItem(list.items[i]!)
+  return `${out})${serializeParameters(list.params)}`
 }
 
 /** RFC 8941 §4.1.3 */
@@ -30,6 +35,7 @@ export function serializeItem (item: Item): string {
 
 /** RFC 8941 §4.1.1.2 */
 export function serializeParameters (params: Parameters): string {
+  if (params.size === 0) return ''
   let out = ''
   for (const [name, value] of params) {
     out += `;${serializeKey(name)}`
@@ -39,7 +45,7 @@ export function serializeParameters (params: Parameters): string {
 }
 
 /** RFC 8941 §4.1.1.3 */
-function serializeKey (name: string): string {
+export function serializeKey (name: string): string {
   if (!KEY.test(name)) throw new TypeError(`not a structured field key: ${JSON.stringify(name)}`)
   return name
 }
@@ -64,7 +70,7 @@ export function serializeBareItem (item: BareItem): string {
     case 'string':
       // §4.1.6
       if (!PRINTABLE.test(item.value)) throw new TypeError('a structured field string holds printable ASCII only')
-      return `"${item.value.replace(/[\\"]/g, (char) => `\\${char}`)}"`
+      return ESCAPED.test(item.value) ? `"${item.value.replace(/[\\"]/g, (char) => `\\${char}`)}"` : `"${item.value}"`
     case 'token':
       // §4.1.7
       if (!TOKEN.test(item.value)) throw new TypeError(`not a structured field token: ${JSON.stringify(item.value)}`)

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { signRequest } from '../../lib/signatures/index.ts'
+import { exportPublicKey, generateKeyPair, signRequest } from '../../lib/signatures/index.ts'
+import { RegionKeyCache } from './region-signature.ts'
 import { BASE_URL, harness } from '../test-support.ts'
 
 type Harness = ReturnType<typeof harness>
@@ -30,4 +31,20 @@ t.test('without a configured base URL, the listening address is the base URL', a
   const url = await h.us.start()
   t.equal((await getRegion(h, url, 'http://elsewhere.test')).status, 200)
   t.equal((await getRegion(h, 'http://elsewhere.test', 'http://elsewhere.test')).status, 401)
+})
+
+t.test('the key cache holds one key per region in the directory: rotations replace it, a removed region leaves it', async (t) => {
+  const cache = new RegionKeyCache()
+  const regionId = 'c9a0c8a4-0000-4000-8000-000000000001'
+  let last = ''
+  for (let i = 0; i < 20; i++) {
+    last = exportPublicKey(generateKeyPair().publicKey)
+    t.equal(exportPublicKey(cache.key(regionId, last)!), last, `rotation ${i}: the directory's current key`)
+  }
+  t.equal(cache.key(regionId, last), cache.key(regionId, last), 'an unchanged key is imported once')
+  t.equal(cache.size, 1, 'twenty rotations, one entry')
+  t.equal(cache.key('c9a0c8a4-0000-4000-8000-000000000002', exportPublicKey(generateKeyPair().publicKey)) === null, false)
+  t.equal(cache.size, 2)
+  t.equal(cache.key(regionId, null), null, 'a region the directory no longer holds has no key')
+  t.equal(cache.size, 1, 'and its entry is gone')
 })

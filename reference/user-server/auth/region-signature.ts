@@ -19,16 +19,37 @@ export type RegionSignatureOptions = {
   faults?: ReadonlySet<Fault>
 }
 
+/**
+ * The imported key of each region, kept while the directory holds that key: importing costs more
+ * than the store lookup, and a key is read for every signed request. One entry per region, the
+ * one whose key the store gave last, so rotations and removals leave nothing behind (the cache
+ * is bounded by the regions in the directory).
+ */
+export class RegionKeyCache {
+  readonly #keys = new Map<string, { publicKey: string, key: KeyObject }>()
+
+  get size (): number {
+    return this.#keys.size
+  }
+
+  /** The key for `regionId` as the directory holds it now (`publicKey`), or null when it holds none. */
+  key (regionId: string, publicKey: string | null): KeyObject | null {
+    if (publicKey === null) {
+      this.#keys.delete(regionId)
+      return null
+    }
+    const cached = this.#keys.get(regionId)
+    if (cached?.publicKey === publicKey) return cached.key
+    const key = importPublicKey(publicKey)
+    this.#keys.set(regionId, { publicKey, key })
+    return key
+  }
+}
+
 export function regionSignatureAuthenticator ({ store, baseUrl, faults = NO_FAULTS }: RegionSignatureOptions): Authenticator {
-  const keys = new Map<string, KeyObject>()
+  const keys = new RegionKeyCache()
   const verify = signatureAuthenticator({
-    resolveKey: async (keyId) => {
-      const region = store.getRegion(keyId)
-      if (region === null) return null
-      let key = keys.get(region.publicKey)
-      if (key === undefined) keys.set(region.publicKey, key = importPublicKey(region.publicKey))
-      return key
-    },
+    resolveKey: async (keyId) => keys.key(keyId, store.getRegion(keyId)?.publicKey ?? null),
     windowSeconds: () => store.getSettings().replayWindowSeconds,
     faults
   })
