@@ -49,6 +49,9 @@ export const Actor = Type.Object({
   transport: Type.Optional(Type.Union([Type.Literal('bosh'), Type.Literal('websocket')], {
     description: 'For an xmpp-user at the gateway (an IM-only grid user): how its XMPP client connects (GRIDIM-XMPP-6); BOSH unless told.'
   })),
+  client: Type.Optional(Type.Union([Type.Literal('http'), Type.Literal('stream')], {
+    description: 'For a user: the client interface its client uses whatever the run\'s `--client-interface` (chapter 10): `stream`, the client stream for instant messages, chat states and its events; `http`, the HTTP operations and clientListEvents. Unset: the run\'s.'
+  })),
   simulated: Type.Optional(Type.Boolean({
     description: 'For a region or gateway: the conformance runner plays it (own regionId, Ed25519 key pair and a "next" key, a loopback URL; it hosts nobody and records what it receives). Scope: $RX.regionId, $RX.url, $RX.publicKey, $RX.nextPublicKey.'
   })),
