@@ -8,8 +8,7 @@ import type { Agent, Agents } from './agents.ts'
 
 const refused = (): GridImError => new GridImError('unauthenticated', 'Missing, malformed or unknown session secret.')
 
-export function bearerAuthenticator (agents: Agents, faults: ReadonlySet<Fault> = NO_FAULTS): Authenticator {
-  const limit = faultyRateLimit(faults)
+export function bearerAuthenticator (agents: Agents, faults: ReadonlySet<Fault> = NO_FAULTS, limit = sessionRateLimit(faults)): Authenticator {
   return (raw) => {
     const header = raw.headers.authorization
     let secret = typeof header === 'string' ? /^Bearer +([A-Za-z0-9_-]{1,256}) *$/i.exec(header)?.[1] : undefined
@@ -51,9 +50,10 @@ function byPrefix (agents: Agents, presented: string): string {
 /**
  * Only for the deliberate faults client-rate-limit-below-floor (5 requests a second per session,
  * under GRIDIM-LIM-13's floor of 10) and rate-limited-without-retry-after (20 a second, refused
- * without the Retry-After of GRIDIM-LIM-12): the reference itself limits no client's rate.
+ * without the Retry-After of GRIDIM-LIM-12): the reference itself limits no client's rate. One
+ * limiter serves a session's HTTP requests and its client stream's requests (GRIDIM-CLI-45).
  */
-function faultyRateLimit (faults: ReadonlySet<Fault>): ((secret: string) => void) | undefined {
+export function sessionRateLimit (faults: ReadonlySet<Fault>): ((secret: string) => void) | undefined {
   const perSecond = faults.has('client-rate-limit-below-floor') ? 5 : faults.has('rate-limited-without-retry-after') ? 20 : undefined
   if (perSecond === undefined) return undefined
   const recent = new Map<string, number[]>()

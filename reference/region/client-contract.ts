@@ -5,6 +5,7 @@
 // the session is still placed here, that the operation may be tried again (503 `unavailable`).
 // Seen by the chaos harness after a slow user-server restart let the leases lapse.
 import { GridImError } from '../lib/errors/index.ts'
+import { allOperations } from '../lib/contract/operations.ts'
 import type { DocumentOperations } from '../lib/contract/types.ts'
 import type { ClientPrincipal, HandlerFor, Principal } from '../lib/http/index.ts'
 import type { Agent } from './agents.ts'
@@ -23,7 +24,7 @@ export type ClientHandlers = { [K in ClientOperationId]?: ClientHandler<K> }
 const sessionOver = (): GridImError =>
   new GridImError('unauthenticated', 'Your session has ended: the user server no longer places you at this region. Sign on again.')
 
-type Options = {
+export type Options = {
   /** Operations whose contract lists 403, where a peer's refusal of a session still placed here is kept. */
   forbiddenListed: ReadonlySet<string>
 }
@@ -39,18 +40,29 @@ export function withinClientContract (ctx: RegionContext, handlers: ClientHandle
   return wrapped
 }
 
+/** The operations of openapi/client.yaml whose contract lists 403 (Options.forbiddenListed). */
+export function forbiddenListedOperations (): Set<string> {
+  return new Set([...allOperations().values()].filter((op) => op.document === 'client' && op.responses.has('403')).map((op) => op.operationId))
+}
+
+/**
+ * The client stream's requests (GRIDIM-CLI-39): `task` does what operation `operationId` does,
+ * and its error is kept within that operation's contract exactly as over HTTP.
+ */
+export async function keepWithinContract<T> (ctx: RegionContext, operationId: ClientOperationId, principal: Principal, options: Options, task: () => Promise<T>): Promise<T> {
+  try {
+    return await task()
+  } catch (err) {
+    if (ctx.faults.has('lease-codes-passed-to-client') || !(err instanceof GridImError) || !GRID_ONLY.has(err.code)) throw err
+    throw await translate(ctx, operationId, principal, err, options)
+  }
+}
+
 /** The handler of operation `K`, its answers kept within the contract. */
 function within<K extends ClientOperationId> (ctx: RegionContext, operationId: K, handlers: ClientHandlers, options: Options): ClientHandler<K> | undefined {
   const handler: ClientHandler<K> | undefined = handlers[operationId]
   if (handler === undefined) return undefined
-  return async (input) => {
-    try {
-      return await handler(input)
-    } catch (err) {
-      if (!(err instanceof GridImError) || !GRID_ONLY.has(err.code)) throw err
-      throw await translate(ctx, operationId, input.principal, err, options)
-    }
-  }
+  return async (input) => await keepWithinContract(ctx, operationId, input.principal, options, async () => await handler(input))
 }
 
 async function translate (ctx: RegionContext, operationId: ClientOperationId, principal: Principal, err: GridImError, options: Options): Promise<GridImError> {

@@ -16,7 +16,7 @@ const MAX_WAIT_SECONDS = 30
 const PAGE_SIZE = 500
 
 /** GRIDIM-CLI-12: a cursor this session's log never issued, or has discarded, is refused. */
-function checkCursor (agent: Agent, cursor: unknown, where: string): string | undefined {
+export function checkCursor (agent: Agent, cursor: unknown, where: string): string | undefined {
   if (cursor === undefined) return undefined
   const value = String(cursor)
   if (!agent.log.knows(value)) {
@@ -39,22 +39,26 @@ async function faultyWait (log: EventLog, after: string | undefined, ms: number,
   })
 }
 
-export function eventHandlers (ctx: RegionContext): ClientHandlers {
-  // GRIDIM-CLI-23: reading past an instant message, also in a handed-over session's old log,
-  // makes it read; stored messages are acknowledged only by the region hosting the session.
-  const readThrough = async (agent: Agent, cursor: string | undefined): Promise<void> => {
-    if (cursor === undefined) return
-    ctx.inbox.readThrough(agent, cursor)
-    if (ctx.agents.byUserId(agent.userId) === agent) await ctx.offline.readThrough(agent, cursor)
-  }
+/**
+ * GRIDIM-CLI-10, -23, -25: the client has processed everything up to `cursor` (none when it is
+ * undefined) — from clientListEvents' `after`, Last-Event-ID, or the client stream's hello and
+ * ack. Reading past an instant message, also in a handed-over session's old log, makes it read;
+ * stored messages are acknowledged only by the region hosting the session.
+ */
+export async function readThrough (ctx: RegionContext, agent: Agent, cursor: string | undefined): Promise<void> {
+  if (cursor === undefined) return
+  ctx.inbox.readThrough(agent, cursor)
+  if (ctx.agents.byUserId(agent.userId) === agent) await ctx.offline.readThrough(agent, cursor)
+}
 
+export function eventHandlers (ctx: RegionContext): ClientHandlers {
   return {
     // GRIDIM-CLI-7, -9; a session handed over in the last minute still reads here (GRIDIM-CLI-21).
     clientListEvents: async (input) => {
       const agent = readerOf(ctx.agents, input)
       const after = checkCursor(agent, input.query.after, 'query parameter after')
       const wait = Math.min(Number(input.query.wait ?? 0), MAX_WAIT_SECONDS)
-      await readThrough(agent, after)
+      await readThrough(ctx, agent, after)
       if (ctx.faults.has('long-poll-held-for-wait')) await faultyWait(agent.log, after, wait * 1000, 'appends')
       else if (ctx.faults.has('session-end-leaves-polls')) await faultyWait(agent.log, after, wait * 1000, 'close')
       else await agent.log.waitAfter(after, wait * 1000)
@@ -66,7 +70,7 @@ export function eventHandlers (ctx: RegionContext): ClientHandlers {
       const agent = agentOf(ctx.agents, input)
       const header = input.headers['last-event-id']
       const after = checkCursor(agent, Array.isArray(header) ? header[0] : header, 'header Last-Event-ID')
-      await readThrough(agent, after)
+      await readThrough(ctx, agent, after)
       agent.streams++
       const { stream, close } = openEventStream(agent.log, after, {
         heartbeatMs: ctx.heartbeatSeconds * 1000,

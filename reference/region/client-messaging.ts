@@ -9,13 +9,25 @@ import { grantsSeeOnline } from './friends.ts'
 import { checkBodyLength } from './limits.ts'
 import { newMessageId, timestamp } from './message-ids.ts'
 import { relayChatState } from './chat-state-relay.ts'
-import type { ChatState, InstantMessage } from '../lib/contract/types.ts'
+import type { ChatState, InstantMessage, Schema } from '../lib/contract/types.ts'
 import type { ClientHandlers } from './client-contract.ts'
 
 /** Outcomes remembered per session for repeated messageIds (GRIDIM-CLI-17). */
 const REMEMBERED_SENDS = 1000
 
-export function messagingHandlers (ctx: RegionContext): ClientHandlers {
+/**
+ * Sending for a session, whatever carries the request (HTTP or the client stream, GRIDIM-CLI-33):
+ * one instance per region, so that both share the per-pair order of GRIDIM-IM-6, and the
+ * outcomes a session's messageIds got (GRIDIM-CLI-17) are the agent's own.
+ */
+export type ClientMessaging = {
+  /** clientSendInstantMessage: the outcome, or a GridImError for the client (GRIDIM-CLI-17, -18, -28). */
+  sendInstantMessage: (agent: Agent, request: Schema<'SendInstantMessageRequest'>) => Promise<Schema<'SendInstantMessageResponse'>>
+  /** clientSendChatState: best effort, never stored, says nothing of whether it arrived (GRIDIM-CLI-19). */
+  sendChatState: (agent: Agent, request: Schema<'SendChatStateRequest'>) => Promise<void>
+}
+
+export function clientMessaging (ctx: RegionContext): ClientMessaging {
   const deps: DeliveryDeps = {
     regionId: ctx.regionId,
     peer: ctx.peer,
@@ -61,9 +73,7 @@ export function messagingHandlers (ctx: RegionContext): ClientHandlers {
   }
 
   return {
-    clientSendInstantMessage: async (input) => {
-      const agent = agentOf(ctx.agents, input)
-      const { toUserId, body, messageId = newMessageId(ctx.faults) } = input.body
+    sendInstantMessage: async (agent, { toUserId, body, messageId = newMessageId(ctx.faults) }) => {
       checkBodyLength(body)
       if (toUserId === agent.userId) throw new GridImError('invalid-request', 'A message to oneself is not sent.') // GRIDIM-IM-2
       // GRIDIM-CLI-17: a repeat gets the first outcome and sends nothing again.
@@ -75,16 +85,24 @@ export function messagingHandlers (ctx: RegionContext): ClientHandlers {
         if (agent.sent.size > REMEMBERED_SENDS) agent.sent.delete(agent.sent.keys().next().value!)
         pending.catch(() => { agent.sent.delete(messageId) })
       }
-      return { body: { messageId, outcome: await pending } }
+      return { messageId, outcome: await pending }
     },
 
-    // GRIDIM-IM-18, -19, GRIDIM-CLI-19: best effort, never stored, and always 204 so that the
-    // answer says nothing about the recipient's presence.
-    clientSendChatState: async (input) => {
-      const agent = agentOf(ctx.agents, input)
-      const { toUserId, state } = input.body
+    // GRIDIM-IM-18, -19, GRIDIM-CLI-19: best effort, never stored.
+    sendChatState: async (agent, { toUserId, state }) => {
       const chatState: ChatState = { fromUserId: agent.userId, fromName: agent.name, toUserId, state }
       if (!ctx.inbox.chatState(chatState)) await relayChatState(ctx, chatState)
+    }
+  }
+}
+
+export function messagingHandlers (ctx: RegionContext, messaging: ClientMessaging = clientMessaging(ctx)): ClientHandlers {
+  return {
+    clientSendInstantMessage: async (input) => ({ body: await messaging.sendInstantMessage(agentOf(ctx.agents, input), input.body) }),
+
+    // GRIDIM-CLI-19: always 204, so that the answer says nothing about the recipient's presence.
+    clientSendChatState: async (input) => {
+      await messaging.sendChatState(agentOf(ctx.agents, input), input.body)
       return { status: 204 }
     }
   }

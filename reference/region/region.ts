@@ -6,11 +6,11 @@ import { GridImError } from '../lib/errors/index.ts'
 import { NO_FAULTS, type Fault } from '../lib/faults.ts'
 import { createServer, PeerClient, registerOperations, signerFor, type HttpTimeouts, type Logger } from '../lib/http/index.ts'
 import { Agents } from './agents.ts'
-import { allOperations } from '../lib/contract/operations.ts'
-import { bearerAuthenticator } from './client-auth.ts'
-import { withinClientContract } from './client-contract.ts'
+import { bearerAuthenticator, sessionRateLimit } from './client-auth.ts'
+import { forbiddenListedOperations, withinClientContract } from './client-contract.ts'
 import { eventHandlers } from './client-events.ts'
-import { messagingHandlers } from './client-messaging.ts'
+import { clientMessaging, messagingHandlers } from './client-messaging.ts'
+import { mountClientStream } from './client-stream.ts'
 import { relayHandlers } from './client-relay.ts'
 import { sessionHandlers } from './client-session.ts'
 import type { RegionContext } from './context.ts'
@@ -136,16 +136,19 @@ export function createRegion (options: RegionOptions) {
   })
   // Chapter 1: the gateway serves everything a region serves except the client interface.
   if (kind === 'region') {
+    // One sender and one rate limit per region, whether a request comes over HTTP or the client stream.
+    const messaging = clientMessaging(ctx)
+    const contract = { forbiddenListed: forbiddenListedOperations() }
+    const limit = sessionRateLimit(faults)
     registerOperations(server, {
       document: 'client',
-      handlers: withinClientContract(ctx, { ...sessionHandlers(ctx), ...messagingHandlers(ctx), ...eventHandlers(ctx), ...relayHandlers(ctx) }, {
-        forbiddenListed: new Set([...allOperations().values()].filter((op) => op.document === 'client' && op.responses.has('403')).map((op) => op.operationId))
-      }),
-      authenticators: { sessionSecret: bearerAuthenticator(agents, faults) },
+      handlers: withinClientContract(ctx, { ...sessionHandlers(ctx), ...messagingHandlers(ctx, messaging), ...eventHandlers(ctx), ...relayHandlers(ctx) }, contract),
+      authenticators: { sessionSecret: bearerAuthenticator(agents, faults, limit) },
       // The fault's region hands its client the user server's GroupSession as it came; a region
       // with that bug does not check its answers against the client contract either.
       validateResponses: !faults.has('group-session-regions-to-client')
     })
+    mountClientStream(server, ctx, { messaging, contract, limit })
   }
 
   // GRIDIM-SIGN-13: a client that neither asks nor listens for two minutes has gone. What it

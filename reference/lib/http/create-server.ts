@@ -41,7 +41,7 @@ const BOOM_CODES: Record<number, ErrorCode> = {
 }
 
 /** GRIDIM-LIM-12: a `rate-limited` refusal says when to try again (in seconds), unless the fault rate-limited-without-retry-after. */
-const RETRY_AFTER_SECONDS = 1
+export const RETRY_AFTER_SECONDS = 1
 
 function toProblemResponse (request: Request, h: ResponseToolkit, error: GridImError, faults: ReadonlySet<Fault> = NO_FAULTS) {
   // GRIDIM-ERR-1, GRIDIM-ROLE-6; the fault labels problems as a framework's default JSON does.

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import type { C2sServer } from '../c2s/index.ts'
 import { GridImError } from '../../lib/errors/index.ts'
+import { handshakeProblemFor, MAX_HANDSHAKE_BODY_BYTES as MAX_BODY_BYTES, offersSubprotocol, refuseHandshake, type HandshakeRefusal } from '../../lib/http/websocket-handshake.ts'
 import { OriginPolicy } from '../origin/index.ts'
 import type { Fault } from '../../lib/faults.ts'
 import { DEFAULT_STANZA_LIMITS } from '../stanza/index.ts'
@@ -24,35 +25,15 @@ export interface WebSocketOptions {
 
 /** RFC 7395 §3.1: the client MUST offer the "xmpp" subprotocol. */
 export function offersXmpp (request: IncomingMessage): boolean {
-  const header = request.headers['sec-websocket-protocol']
-  return typeof header === 'string' && header.split(',').some((p) => p.trim() === 'xmpp')
-}
-
-/** RFC 6455 §4.1: the key is base64 of 16 bytes. */
-const KEY = /^[A-Za-z0-9+/]{22}==$/
-
-/** GRIDIM-LIM-3: no request body over 65,536 bytes, a handshake's included. */
-const MAX_BODY_BYTES = 65_536
-
-/**
- * Refuses an upgrade with problem details, as the contract says (`ws` would answer a bad
- * handshake itself, in text/html); forbidden for a page's origin (GRIDIM-XMPP-57).
- */
-function refuse (socket: Duplex, detail: string, code: 'invalid-request' | 'body-too-large' | 'forbidden' = 'invalid-request'): void {
-  const error = new GridImError(code, detail)
-  const body = JSON.stringify(error.toProblem('/xmpp-websocket'))
-  const reason = { 'invalid-request': 'Bad Request', 'body-too-large': 'Content Too Large', forbidden: 'Forbidden' }[code]
-  socket.end(`HTTP/1.1 ${error.status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nSec-WebSocket-Version: 13\r\nConnection: close\r\n\r\n${body}`)
+  return offersSubprotocol(request, 'xmpp')
 }
 
 /** Why `request` is not a handshake this server takes, or undefined when it is one. */
 export function handshakeProblem (request: IncomingMessage): string | undefined {
-  if (request.headers.upgrade?.toLowerCase() !== 'websocket') return 'the Upgrade header must be websocket (RFC 6455 §4.1)'
-  if (!KEY.test(request.headers['sec-websocket-key'] ?? '')) return 'Sec-WebSocket-Key must be base64 of 16 bytes (RFC 6455 §4.1)'
-  if (request.headers['sec-websocket-version'] !== '13') return 'unsupported Sec-WebSocket-Version; this server speaks 13'
-  if (!offersXmpp(request)) return "the WebSocket handshake does not offer the 'xmpp' subprotocol (RFC 7395 §3.1)"
-  return undefined
+  return handshakeProblemFor(request, 'xmpp', "the WebSocket handshake does not offer the 'xmpp' subprotocol (RFC 7395 §3.1)")
 }
+
+const refuse = (socket: Duplex, detail: string, code?: HandshakeRefusal): void => refuseHandshake(socket, '/xmpp-websocket', detail, code)
 
 export const websocketPlugin: Plugin<WebSocketOptions> = {
   name: 'gridim-xmpp-websocket',
