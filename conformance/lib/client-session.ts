@@ -139,13 +139,43 @@ export class ClientSession {
    */
   async viaStream (operationId: StreamOperationId, body: unknown): Promise<{ status: number, body: unknown }> {
     if (this.#stream === undefined) throw new Error(`${this.actor ?? 'the client'} has no client stream`)
-    if (!this.#stream.isOpen) await this.#reopen()
+    if (!this.#stream.isOpen) {
+      const refused = await this.#reopenOrRefusal()
+      if (refused !== undefined) return refused
+    }
     const stream = this.#stream
-    const answer: StreamAnswer = operationId === 'clientSendInstantMessage'
-      ? await stream.request({ type: 'sendInstantMessage', message: body as never })
-      : await stream.request({ type: 'sendChatState', chatState: body as never })
+    let answer: StreamAnswer
+    try {
+      answer = operationId === 'clientSendInstantMessage'
+        ? await stream.request({ type: 'sendInstantMessage', message: body as never })
+        : await stream.request({ type: 'sendChatState', chatState: body as never })
+    } catch (err) {
+      // Closed before the answer: a client says hello again; a region that refuses it (the
+      // session ended) has refused the request with it, as HTTP would have answered it.
+      if (stream.closed === undefined) throw err
+      const refused = await this.#reopenOrRefusal()
+      if (refused === undefined) throw err
+      return refused
+    }
     if (answer.type === 'problem') return { status: answer.problem.status, body: answer.problem }
     return { status: operationId === 'clientSendInstantMessage' ? 200 : 204, body: answer.result }
+  }
+
+  /**
+   * A stream the region closed, opened again after the last event taken, as a client reconnects
+   * before it sends: nothing when it is ready again; the problem as an HTTP answer would give it
+   * when the region refuses the hello (a session that ended is refused as unauthenticated, as
+   * the request would be over HTTP).
+   */
+  async #reopenOrRefusal (): Promise<{ status: number, body: unknown } | undefined> {
+    const stream = await ClientStream.connect(this.#regionUrl, { onFrame: this.#options.onFrame, onEvent: (e) => { this.#onEvent(e) } })
+    this.streams.push(stream)
+    this.#stream = stream
+    const answer = await stream.helloAnswer(this.login.sessionSecret, this.#cursor)
+    if (answer?.type === 'ready') return undefined
+    await stream.close()
+    if (answer?.type === 'problem') return { status: answer.problem.status, body: answer.problem }
+    throw new Error(`the client stream closed and, opened again, did not answer hello; ${stream.describeSince(0)}`)
   }
 
   /** A stream the region closed (a region restarted, a connection lost): opened again after the last event taken, as a client reconnects. */

@@ -11,8 +11,10 @@ import {
 } from '../../openapi/client-stream/frames.ts'
 import { readRegionFrame, type FrameProblem } from '../contract/validate-frame.ts'
 
-/** How long a request frame, the hello, or the opening handshake may wait for its answer. */
+/** How long the hello or the opening handshake may wait for its answer. */
 export const STREAM_ANSWER_MS = 10_000
+/** How long a request frame may wait for its answer: as long as the runner's HTTP client waits for a client operation's. */
+export const STREAM_REQUEST_MS = 15_000
 
 /** A frame as it went by: sent by the client or received from the region (parsed when it is JSON). */
 export type FrameRecord = { at: number, direction: 'sent' | 'received', frame: unknown, problems?: FrameProblem[] }
@@ -168,12 +170,19 @@ export class ClientStream {
   /** Sends hello and waits for ready: the ready frame, or an error naming the problem frame or the close that came instead. */
   async hello (sessionSecret: string, after?: string): Promise<ReadyFrame> {
     const from = this.received.length
-    this.send({ type: 'hello', sessionSecret, ...(after === undefined ? {} : { after }) })
-    const first = (): FrameRecord | undefined => this.received.slice(from).find((r) => r.problems === undefined)
-    await this.until(() => first() !== undefined || this.closed !== undefined, STREAM_ANSWER_MS)
-    const answer = first()?.frame as RegionFrame | undefined
+    const answer = await this.helloAnswer(sessionSecret, after)
     if (answer?.type === 'ready') return answer
     throw new Error(`the client stream did not answer hello with ready within ${STREAM_ANSWER_MS} ms; ${this.describeSince(from)}`)
+  }
+
+  /** Sends hello; the first conforming frame that answers it (ready, or a problem), or nothing when the stream closed or stayed silent. */
+  async helloAnswer (sessionSecret: string, after?: string): Promise<ReadyFrame | ProblemFrame | undefined> {
+    const from = this.received.length
+    this.send({ type: 'hello', sessionSecret, ...(after === undefined ? {} : { after }) })
+    const first = (): RegionFrame | undefined => this.received.slice(from).find((r) => r.problems === undefined)?.frame as RegionFrame | undefined
+    await this.until(() => first() !== undefined || this.closed !== undefined, STREAM_ANSWER_MS)
+    const answer = first()
+    return answer?.type === 'ready' || answer?.type === 'problem' ? answer : undefined
   }
 
   /** A fresh ref: unique on this stream, within FrameRef's pattern. */
@@ -182,7 +191,7 @@ export class ClientStream {
   }
 
   /** Sends a request frame with a fresh ref and waits (bounded) for the result or problem frame carrying it. */
-  async request (frame: RequestFrame, timeoutMs = STREAM_ANSWER_MS): Promise<StreamAnswer> {
+  async request (frame: RequestFrame, timeoutMs = STREAM_REQUEST_MS): Promise<StreamAnswer> {
     const ref = this.newRef()
     const from = this.received.length
     this.#pending.add(ref)
