@@ -12,7 +12,7 @@ import { GridImError } from '../lib/errors/index.ts'
 import { RETRY_AFTER_SECONDS } from '../lib/http/create-server.ts'
 import { handshakeProblemFor, MAX_HANDSHAKE_BODY_BYTES, refuseHandshake, upgradePath } from '../lib/http/websocket-handshake.ts'
 import type { Agent } from './agents.ts'
-import { keepWithinContract, type Options as ContractOptions } from './client-contract.ts'
+import { keepWithinContract, type ClientHandlers, type Options as ContractOptions } from './client-contract.ts'
 import { checkCursor, readThrough } from './client-events.ts'
 import type { ClientMessaging } from './client-messaging.ts'
 import { MAX_FRAME_BYTES, readClientFrame } from './client-stream-frames.ts'
@@ -33,6 +33,18 @@ export type ClientStreamOptions = {
   /** The session's rate limit, shared with the HTTP requests (GRIDIM-CLI-45). */
   limit?: (secret: string) => void
   maxBufferedBytes?: number
+}
+
+/**
+ * clientOpenStream as an HTTP operation: a GET of /client/stream that asks for no upgrade never
+ * reaches the listener's upgrade event; it gets the 400 the contract lists (GRIDIM-CLI-33).
+ */
+export function streamHandlers (): Pick<ClientHandlers, 'clientOpenStream'> {
+  return {
+    clientOpenStream: async () => {
+      throw new GridImError('invalid-request', `GET ${CLIENT_STREAM_PATH} is a WebSocket handshake (RFC 6455 §4.1) offering ${CLIENT_STREAM_PROTOCOL}; this request asks for no upgrade`)
+    }
+  }
 }
 
 /** Mounts the client stream on `server`'s listener; every stream closes when the server stops. */
@@ -188,17 +200,18 @@ export function serveClientStream (ws: WebSocket, ctx: RegionContext, options: C
       }
       return
     }
+    // The session is still hosted here (GRIDIM-CLI-2): its end closes the stream at once.
     const principal = { kind: 'client' as const, token: secret }
     const current = agent
     if (frame.type === 'sendInstantMessage') {
       await answer(frame.ref, async () => ({
         type: 'result',
         ref: frame.ref,
-        result: await keepWithinContract(ctx, 'clientSendInstantMessage', principal, options.contract, async () => await options.messaging.sendInstantMessage(hosted(current), frame.message))
+        result: await keepWithinContract(ctx, 'clientSendInstantMessage', principal, options.contract, async () => await options.messaging.sendInstantMessage(current, frame.message))
       }))
     } else {
       await answer(frame.ref, async () => {
-        await keepWithinContract(ctx, 'clientSendChatState', principal, options.contract, async () => { await options.messaging.sendChatState(hosted(current), frame.chatState) })
+        await keepWithinContract(ctx, 'clientSendChatState', principal, options.contract, async () => { await options.messaging.sendChatState(current, frame.chatState) })
         return { type: 'result', ref: frame.ref }
       })
     }
@@ -221,12 +234,6 @@ export function serveClientStream (ws: WebSocket, ctx: RegionContext, options: C
   const answerAfterOpen = async (ref: string, task: () => Promise<RegionFrame>): Promise<void> => {
     await opened
     await answer(ref, task)
-  }
-
-  /** The agent if its session is still hosted here (agentOf, GRIDIM-CLI-2). */
-  const hosted = (a: Agent): Agent => {
-    if (ctx.agents.bySecret(secret) !== a) throw new GridImError('unauthenticated', 'Your session has ended; sign on again.')
-    return a
   }
 }
 

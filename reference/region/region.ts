@@ -10,7 +10,7 @@ import { bearerAuthenticator, sessionRateLimit } from './client-auth.ts'
 import { forbiddenListedOperations, withinClientContract } from './client-contract.ts'
 import { eventHandlers } from './client-events.ts'
 import { clientMessaging, messagingHandlers } from './client-messaging.ts'
-import { mountClientStream } from './client-stream.ts'
+import { mountClientStream, streamHandlers } from './client-stream.ts'
 import { relayHandlers } from './client-relay.ts'
 import { sessionHandlers } from './client-session.ts'
 import type { RegionContext } from './context.ts'
@@ -142,7 +142,7 @@ export function createRegion (options: RegionOptions) {
     const limit = sessionRateLimit(faults)
     registerOperations(server, {
       document: 'client',
-      handlers: withinClientContract(ctx, { ...sessionHandlers(ctx), ...messagingHandlers(ctx, messaging), ...eventHandlers(ctx), ...relayHandlers(ctx) }, contract),
+      handlers: withinClientContract(ctx, { ...sessionHandlers(ctx), ...messagingHandlers(ctx, messaging), ...eventHandlers(ctx), ...relayHandlers(ctx), ...streamHandlers() }, contract),
       authenticators: { sessionSecret: bearerAuthenticator(agents, faults, limit) },
       // The fault's region hands its client the user server's GroupSession as it came; a region
       // with that bug does not check its answers against the client contract either.

@@ -323,6 +323,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/client/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open the client stream (WebSocket)
+         * @description The WebSocket opening handshake of RFC 6455 §4 with the subprotocol `gridim.client.v1`
+         *     (spec chapter 10, "The client stream", GRIDIM-CLI-33..45). On success the region answers
+         *     `101 Switching Protocols` and the connection carries JSON frames, one per text message:
+         *     the client sends `hello` first (its `sessionSecret` authenticates the stream, its
+         *     optional `after` resumes the event log), then `ack`, `sendInstantMessage` and
+         *     `sendChatState`; the region sends `ready`, `event`, `result` and `problem`. The frames
+         *     mean what `clientListEvents`, `clientSendInstantMessage` and `clientSendChatState` mean,
+         *     with the same ids, cursors, de-duplication, outcomes and error codes. Their JSON Schemas
+         *     are listed in `x-gridim-frames` (generated from openapi/client-stream/frames.ts).
+         *
+         *     A handshake that is malformed, does not upgrade to `websocket`, has an unsupported
+         *     `Sec-WebSocket-Version` or does not offer `gridim.client.v1` gets `400 invalid-request`;
+         *     one with a body over 65,536 bytes `413 body-too-large`. Authentication is the `hello`
+         *     frame inside the stream, so the handshake carries no `Authorization`.
+         */
+        get: operations["clientOpenStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/client/teleport": {
         parameters: {
             query?: never;
@@ -1456,6 +1489,46 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    clientOpenStream: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Must include the token `Upgrade`. */
+                Connection: string;
+                /** @description Base64 of 16 random bytes (RFC 6455 §4.1). */
+                "Sec-WebSocket-Key": string;
+                /** @description Offered subprotocols; must include `gridim.client.v1` (GRIDIM-CLI-33). */
+                "Sec-WebSocket-Protocol": string;
+                /** @description WebSocket protocol version; only `13` is supported. */
+                "Sec-WebSocket-Version": "13";
+                /** @description Must be `websocket` (RFC 6455 §4.1). */
+                Upgrade: "websocket";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols; the connection now carries the client stream's frames. */
+            101: {
+                headers: {
+                    /** @description `Upgrade`. */
+                    Connection?: string;
+                    /** @description Proof of the handshake (RFC 6455 §4.2.2). */
+                    "Sec-WebSocket-Accept"?: string;
+                    /** @description The chosen subprotocol, `gridim.client.v1`. */
+                    "Sec-WebSocket-Protocol"?: "gridim.client.v1";
+                    /** @description `websocket`. */
+                    Upgrade?: "websocket";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["ContentTooLarge"];
             default: components["responses"]["Error"];
         };
     };
