@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { createServer, type Server } from 'node:http'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CLIENT_STREAM_PROTOCOL } from '../../openapi/client-stream/frames.ts'
-import { ClientStream, streamUrl, type FrameRecord } from './client-stream.ts'
+import { ClientStream, HandshakeRefused, streamUrl, type FrameRecord } from './client-stream.ts'
 
 const USER = '0190a7a0-0000-7000-8000-000000000001'
 const EVENT = { id: '1', type: 'chatState', at: '2026-12-02T08:00:00Z', data: { fromUserId: USER, fromName: 'Ada Test', toUserId: USER, state: 'composing' } }
@@ -17,6 +17,11 @@ async function fakeRegion (t: Test, behave: (frame: any, ws: WebSocket) => Array
   const wss = new WebSocketServer({ noServer: true, handleProtocols: () => protocol })
   server.on('upgrade', (req, socket, head) => {
     if (req.url !== '/client/stream') { socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n'); return }
+    if (req.headers['sec-websocket-protocol'] === undefined) {
+      const body = '{"code":"invalid-request"}'
+      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/problem+json\r\ncontent-length: ${body.length}\r\n\r\n${body}`)
+      return
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('message', (data) => {
         let frame: unknown = data.toString()
@@ -105,5 +110,8 @@ t.test('a refused handshake and a missing subprotocol are errors naming what the
   await t.rejects(ClientStream.connect(none), /subprotocol/)
   const url = await fakeRegion(t, faithful)
   await t.rejects(ClientStream.connect(url.replace(/\/?$/, '/elsewhere')), /refused the client stream's handshake with 404/)
+  const refused = await ClientStream.connect(url, { protocols: [] }).catch((err: unknown) => err)
+  t.ok(refused instanceof HandshakeRefused, 'a handshake without the subprotocol, refused before any upgrade')
+  t.match(refused, { status: 400, body: { code: 'invalid-request' }, contentType: 'application/problem+json' })
   await t.rejects(ClientStream.connect('http://127.0.0.1:1'), /could not be opened/)
 })

@@ -19,8 +19,19 @@ export const STREAM_REQUEST_MS = 15_000
 /** A frame as it went by: sent by the client or received from the region (parsed when it is JSON). */
 export type FrameRecord = { at: number, direction: 'sent' | 'received', frame: unknown, problems?: FrameProblem[] }
 
-/** Something the region sent that breaks the frame rules, with where it departs. */
-export type FrameViolation = { at: number, type?: string, text: string, problems: FrameProblem[] }
+/** Something the region sent that breaks the frame rules, with where it departs and the requirements it breaks. */
+export type FrameViolation = { at: number, type?: string, text: string, problems: FrameProblem[], requirements: string[] }
+
+/**
+ * What a frame that breaks its schema breaks: the contract (GRIDIM-ROLE-9's counterpart for
+ * frames), and the requirement that says what that frame holds — ready and event frames
+ * GRIDIM-CLI-37, a result or problem answering a request GRIDIM-CLI-39.
+ */
+export function schemaRequirements (type: string | undefined): string[] {
+  if (type === 'ready' || type === 'event') return ['GRIDIM-ROLE-9', 'GRIDIM-CLI-37']
+  if (type === 'result' || type === 'problem') return ['GRIDIM-ROLE-9', 'GRIDIM-CLI-39']
+  return ['GRIDIM-ROLE-9']
+}
 
 /** The answer to one request frame. */
 export type StreamAnswer = ResultFrame | ProblemFrame
@@ -34,6 +45,13 @@ export type StreamOptions = {
   onEvent?: (event: EventFrame['event']) => void
   /** The subprotocols offered (GRIDIM-CLI-33's handshake); gridim.client.v1 unless a flow says otherwise. */
   protocols?: string[]
+}
+
+/** A handshake the region answered without upgrading (GRIDIM-CLI-33): its status and body. */
+export class HandshakeRefused extends Error {
+  constructor (readonly status: number, readonly body: unknown, readonly contentType?: string) {
+    super(`the region refused the client stream's handshake with ${status}${body === undefined ? '' : `: ${JSON.stringify(body).slice(0, 300)}`}`)
+  }
 }
 
 /** The stream's URL on a region's client interface: its base URL with ws(s) and the stream's path. */
@@ -63,13 +81,25 @@ export class ClientStream {
   readonly #changed = new Set<() => void>()
   readonly #pending = new Set<string>()
   #nextRef = 0
+  /** Whether a hello went out: before it the region may send nothing but a closing problem (GRIDIM-CLI-34). */
+  #helloSent = false
+  /** The problem frame without ref the region sent, after which it must send nothing and close with 4000 + status (GRIDIM-CLI-36). */
+  #closingProblem: ProblemFrame | undefined
+  /** WebSocket pings the region sent (GRIDIM-CLI-43). */
+  pings = 0
 
   private constructor (readonly regionUrl: string, ws: WebSocket, options: StreamOptions) {
     this.#ws = ws
     this.#options = options
     ws.on('message', (data, isBinary) => { this.#receive(data, isBinary) })
+    ws.on('ping', () => { this.pings++ })
     ws.on('close', (code, reason) => {
       this.closed = { code, reason: reason.toString(), at: Date.now() }
+      const last = this.#closingProblem
+      // GRIDIM-CLI-36: closed after a problem frame without ref, with 4000 + its status (1006: the connection was dropped, no close frame at all).
+      if (last !== undefined && code !== 4000 + last.problem.status) {
+        this.violations.push({ at: Date.now(), type: 'close', text: `close ${code}`, problems: [{ pointer: '', message: `the stream closed with ${code} after a problem frame of status ${last.problem.status}, not ${4000 + last.problem.status}` }], requirements: ['GRIDIM-CLI-36'] })
+      }
       this.#notify()
     })
     // An error after the handshake ends in close too; the listener keeps it from being thrown.
@@ -91,11 +121,13 @@ export class ClientStream {
         refused = true
         let text = ''
         const refuse = (): void => {
-          reject(new Error(`the region refused the client stream's handshake with ${res.statusCode ?? 0}${text === '' ? '' : `: ${text.slice(0, 300)}`}`))
+          let body: unknown = text === '' ? undefined : text
+          try { body = JSON.parse(text) } catch {}
+          reject(new HandshakeRefused(res.statusCode ?? 0, body, res.headers['content-type']?.split(';')[0]))
           ws.terminate()
         }
         res.setEncoding('utf8')
-        res.on('data', (chunk: string) => { if (text.length < 300) text += chunk })
+        res.on('data', (chunk: string) => { if (text.length < 4096) text += chunk })
         res.on('end', refuse)
         res.on('error', refuse)
       })
@@ -125,18 +157,25 @@ export class ClientStream {
     const record: FrameRecord = { at: Date.now(), direction: 'received', frame: parsed, ...(problems.length === 0 ? {} : { problems }) }
     this.received.push(record)
     this.#options.onFrame?.(record)
-    if (problems.length > 0) this.violations.push({ at: record.at, type, text, problems })
+    if (this.#closingProblem !== undefined) {
+      this.violations.push({ at: record.at, type, text, problems: [{ pointer: '', message: 'a frame after the problem frame without ref, which must be the last' }], requirements: ['GRIDIM-CLI-36'] })
+    }
+    if (problems.length > 0) this.violations.push({ at: record.at, type, text, problems, requirements: schemaRequirements(type) })
     else if (frame !== undefined) this.#take(frame, text)
     this.#notify()
   }
 
   #take (frame: RegionFrame, text: string): void {
+    if (!this.#helloSent && frame.type !== 'problem') {
+      this.violations.push({ at: Date.now(), type: frame.type, text, problems: [{ pointer: '/type', message: `a ${frame.type} frame before the client sent hello` }], requirements: ['GRIDIM-CLI-34'] })
+    }
+    if (frame.type === 'problem' && frame.ref === undefined) this.#closingProblem = frame
     if (frame.type === 'event') { this.#options.onEvent?.(frame.event); return }
     if (frame.type !== 'result' && frame.type !== 'problem') return
     if (frame.ref === undefined) return
     // An answer whose ref no request carries, or a second answer to one: the region did not echo the ref it was given.
     if (!this.#pending.delete(frame.ref)) {
-      this.violations.push({ at: Date.now(), type: frame.type, text, problems: [{ pointer: '/ref', message: `${JSON.stringify(frame.ref)} is the ref of no request frame awaiting an answer` }] })
+      this.violations.push({ at: Date.now(), type: frame.type, text, problems: [{ pointer: '/ref', message: `${JSON.stringify(frame.ref)} is the ref of no request frame awaiting an answer` }], requirements: ['GRIDIM-CLI-39'] })
     }
   }
 
@@ -144,6 +183,12 @@ export class ClientStream {
   send (frame: ClientFrame | Record<string, unknown> | string): void {
     if (!this.isOpen) throw new Error(`the client stream is ${this.closed === undefined ? 'not open' : `closed (${this.closed.code})`}`)
     const text = typeof frame === 'string' ? frame : JSON.stringify(frame)
+    if (typeof frame === 'object') {
+      if (frame.type === 'hello') this.#helloSent = true
+      // Any frame with a ref may be answered with it, a malformed one too (GRIDIM-CLI-42).
+      const ref = (frame as { ref?: unknown }).ref
+      if (typeof ref === 'string') this.#pending.add(ref)
+    }
     this.#ws.send(text)
     this.#options.onFrame?.({ at: Date.now(), direction: 'sent', frame })
   }
@@ -194,7 +239,6 @@ export class ClientStream {
   async request (frame: RequestFrame, timeoutMs = STREAM_REQUEST_MS): Promise<StreamAnswer> {
     const ref = this.newRef()
     const from = this.received.length
-    this.#pending.add(ref)
     this.send({ ...frame, ref } as ClientFrame)
     const answer = (): StreamAnswer | undefined => this.received.slice(from).find((r): boolean => {
       const f = r.frame as Partial<StreamAnswer> | undefined

@@ -22,6 +22,7 @@ import { probeSlowClients } from './slow-clients.ts'
 import { HANDSHAKES, handshakeHeaders, openWebSocket, type Handshake } from './websocket-probe.ts'
 import { jabberServerAction, restartGatewayAction } from './jabber-actions.ts'
 import { isLinkAction, linkAction } from './link-actions.ts'
+import { isStreamAction, streamAction } from './stream-actions.ts'
 import { resolveValue } from './vars.ts'
 
 type TeleportAnswer = SuccessBody<AllOperations['clientTeleport']>
@@ -172,6 +173,7 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       return await restartGatewayAction(ctx, args)
     default:
       if (isLinkAction(call)) return linkAction(ctx, call, args)
+      if (isStreamAction(call)) return await streamAction(ctx, call, args, as)
       throw new Error(`unknown runner action ${call}`)
   }
 }

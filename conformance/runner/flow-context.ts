@@ -70,6 +70,8 @@ export class FlowContext {
 
   /** Every client stream the flow opened (its sessions' and its stream steps'), to judge and close. */
   readonly streams: StreamOfFlow[] = []
+  /** The streams the flow's stream steps opened, by the name they gave (stream-actions.ts). */
+  readonly namedStreams = new Map<string, ClientStream>()
   /** The flow step under way, to say where a frame violation was seen. */
   step = 'setup'
 
@@ -248,6 +250,9 @@ export class FlowContext {
     session.actor = user
     this.record({ kind: 'client', operationId: 'clientLogin', from: user, to: region, ...requestLine(url, 'clientLogin', {}), status: 200, response: { userId: session.userId } })
     for (const stream of session.streams) if (!seen.has(stream)) { seen.add(stream); this.addStream(stream, user, region) }
+    // `$A.sessionSecret`: what the client holds, for a flow's frames (a hello written out, GRIDIM-CLI-42).
+    const scoped = this.scope[user]
+    if (scoped !== undefined && typeof scoped === 'object') Object.assign(scoped, { sessionSecret: session.login.sessionSecret })
     this.sessions.set(user, session)
     this.allSessions.add(session)
     return session

@@ -25,9 +25,6 @@ export function withRefusals (message: string, refusals: readonly Refusal[]): st
 /** `clientInterface`: how the flow's users reach their regions unless their actor says (ClientSession); http by default. */
 export type RunFlowOptions = { eventTimeoutMs?: number, onCheck?: (check: Check) => void, clientInterface?: ClientInterface }
 
-/** What a frame that breaks the frame schemas breaks: the contract, as a malformed HTTP answer does. */
-export const STREAM_FRAME_REQUIREMENTS = ['GRIDIM-ROLE-9']
-
 export async function runFlow ({ flow, file }: LoadedFlow, target: Target, options: RunFlowOptions = {}): Promise<FlowResult> {
   const started = Date.now()
   const checks: Check[] = []
@@ -84,7 +81,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   const addFrameViolations = (): void => {
     for (const v of ctx.takeStreamViolations()) {
       const where = v.violation.problems.map((p) => `${p.pointer === '' ? '(frame)' : p.pointer} ${p.message}`).join('; ')
-      add({ flow: flow.id, step: v.step, outcome: `every frame ${v.region} sends on ${v.user}'s client stream conforms to ${frameSchemaFile(v.violation.type ?? '')}`, requirements: STREAM_FRAME_REQUIREMENTS, status: 'fail', message: `${v.region} -> ${v.user} ${v.violation.type ?? 'frame'}: ${where}; the frame: ${v.violation.text}`, ...attributeActor(scope, v.region) })
+      add({ flow: flow.id, step: v.step, outcome: v.violation.requirements.includes('GRIDIM-ROLE-9') ? `every frame ${v.region} sends on ${v.user}'s client stream conforms to ${frameSchemaFile(v.violation.type ?? '')}` : `${v.region} keeps the client stream's rules on ${v.user}'s stream`, requirements: v.violation.requirements, status: 'fail', message: `${v.region} -> ${v.user} ${v.violation.type ?? 'frame'}: ${where}; the frame: ${v.violation.text}`, ...attributeActor(scope, v.region) })
     }
   }
   let restore = async (): Promise<void> => {}
