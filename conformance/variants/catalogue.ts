@@ -354,4 +354,12 @@ export const variants: readonly Variant[] = [
  * third party's server is checked for; keep this list short.
  */
 export const provedElsewhere: Readonly<Record<string, string>> = {
+  // The client stream (issue 15): the runner's stream transport and its flows are written beside
+  // the region's side; until they are merged each fault is proved by reference/region/client-stream-faults.test.ts,
+  // and moves to `variants` with the flow (and GRIDIM-CLI id) named here.
+  'stream-ack-ignored': 'reference/region/client-stream-faults.test.ts; flow to come: an offline message read and acked over the stream does not come back at the next sign-on (GRIDIM-CLI-38)',
+  'stream-dedupe-per-connection': 'reference/region/client-stream-faults.test.ts; flow to come: a messageId resent on a second stream (after closing the first) is answered with the first outcome and R1 sends no second deliverInstantMessage to R2 (exchange count 0, GRIDIM-CLI-39)',
+  'stream-result-wrong-ref': 'reference/region/client-stream-faults.test.ts; flow to come: two sendInstantMessage frames sent back to back are answered once each, by their own refs (GRIDIM-CLI-39)',
+  'stream-hello-after-ignored': 'reference/region/client-stream-faults.test.ts; flow to come: a hello with after = the first of two events gets only the second (GRIDIM-CLI-37)',
+  'stream-session-end-leaves-open': 'reference/region/client-stream-faults.test.ts; flow to come: a logout over HTTP ends the open stream with an unauthenticated problem and close code 4401 (GRIDIM-CLI-40)'
 }

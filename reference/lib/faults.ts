@@ -131,6 +131,14 @@
  *   listening for events appended meanwhile (breaks GRIDIM-CLI-9).
  * - `session-end-leaves-polls`: when a session ends, its pending long polls wait out their `wait` and its
  *   event streams stay open (breaks GRIDIM-CLI-16).
+ * - `stream-ack-ignored`: a region takes a client stream's `ack` frame and acknowledges nothing (breaks GRIDIM-CLI-38).
+ * - `stream-dedupe-per-connection`: a region remembers the messageIds of a client stream per connection,
+ *   not per session, so a message resent on a new stream after a reconnect goes out again (breaks GRIDIM-CLI-39).
+ * - `stream-result-wrong-ref`: a region answers a client stream's request with the ref of the latest
+ *   request frame rather than its own (breaks GRIDIM-CLI-39).
+ * - `stream-hello-after-ignored`: a region starts every client stream with all retained events, whatever
+ *   the hello's `after` (breaks GRIDIM-CLI-37).
+ * - `stream-session-end-leaves-open`: a region leaves a client stream open, silent, when its session ends (breaks GRIDIM-CLI-40).
  * - `client-rate-limit-below-floor`: a region refuses a client session's requests beyond 5 in a second with
  *   `rate-limited` (breaks GRIDIM-LIM-13).
  * - `rate-limited-without-retry-after`: a region refuses a client session's requests beyond 20 in a second with
@@ -259,6 +267,11 @@ export type Fault =
   | 'held-answer-cut-as-idle'
   | 'long-poll-held-for-wait'
   | 'session-end-leaves-polls'
+  | 'stream-ack-ignored'
+  | 'stream-dedupe-per-connection'
+  | 'stream-result-wrong-ref'
+  | 'stream-hello-after-ignored'
+  | 'stream-session-end-leaves-open'
   | 'client-rate-limit-below-floor'
   | 'rate-limited-without-retry-after'
   | 'client-idle-not-reset-by-poll'

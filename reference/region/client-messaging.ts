@@ -22,7 +22,7 @@ const REMEMBERED_SENDS = 1000
  */
 export type ClientMessaging = {
   /** clientSendInstantMessage: the outcome, or a GridImError for the client (GRIDIM-CLI-17, -18, -28). */
-  sendInstantMessage: (agent: Agent, request: Schema<'SendInstantMessageRequest'>) => Promise<Schema<'SendInstantMessageResponse'>>
+  sendInstantMessage: (agent: Agent, request: Schema<'SendInstantMessageRequest'>, remembered?: Map<string, Promise<unknown>>) => Promise<Schema<'SendInstantMessageResponse'>>
   /** clientSendChatState: best effort, never stored, says nothing of whether it arrived (GRIDIM-CLI-19). */
   sendChatState: (agent: Agent, request: Schema<'SendChatStateRequest'>) => Promise<void>
 }
@@ -73,17 +73,18 @@ export function clientMessaging (ctx: RegionContext): ClientMessaging {
   }
 
   return {
-    sendInstantMessage: async (agent, { toUserId, body, messageId = newMessageId(ctx.faults) }) => {
+    // `remembered` is the session's (agent.sent) except under the fault stream-dedupe-per-connection.
+    sendInstantMessage: async (agent, { toUserId, body, messageId = newMessageId(ctx.faults) }, remembered = agent.sent) => {
       checkBodyLength(body)
       if (toUserId === agent.userId) throw new GridImError('invalid-request', 'A message to oneself is not sent.') // GRIDIM-IM-2
       // GRIDIM-CLI-17: a repeat gets the first outcome and sends nothing again.
-      let pending = ctx.faults.has('region-forgets-sent-ids') ? undefined : agent.sent.get(messageId) as Promise<Outcome> | undefined
+      let pending = ctx.faults.has('region-forgets-sent-ids') ? undefined : remembered.get(messageId) as Promise<Outcome> | undefined
       if (pending === undefined) {
         const im: InstantMessage = { messageId, fromUserId: agent.userId, fromName: agent.name, toUserId, body, sentAt: timestamp(ctx.now(), ctx.faults) }
         pending = inOrder(`${agent.userId} ${toUserId}`, async () => await send(agent, im))
-        agent.sent.set(messageId, pending)
-        if (agent.sent.size > REMEMBERED_SENDS) agent.sent.delete(agent.sent.keys().next().value!)
-        pending.catch(() => { agent.sent.delete(messageId) })
+        remembered.set(messageId, pending)
+        if (remembered.size > REMEMBERED_SENDS) remembered.delete(remembered.keys().next().value!)
+        pending.catch(() => { remembered.delete(messageId) })
       }
       return { messageId, outcome: await pending }
     },

@@ -184,3 +184,13 @@ t.test('GRIDIM-CLI-33: clientOpenStream without an upgrade is a 400 problem, not
   t.equal(headed.statusCode, 400, 'every header there, but no upgrade event: still refused')
   t.match(JSON.parse(headed.payload), { code: 'invalid-request', detail: /asks for no upgrade/ })
 })
+
+t.test('GRIDIM-LIM-20: the HTTP timeouts do not cut an open stream', async (t) => {
+  const g = await started(t, { httpTimeouts: { headersMs: 100, requestMs: 150, idleMs: 100 }, heartbeatSeconds: 5 })
+  const ada = g.admit()
+  const s = await ready(g.base, ada.sessionSecret)
+  await t.rejects(s.next(600), /no frame within/, 'quiet for four times the request timeout')
+  const event = ada.log.append('presence', { noticeId: uuid(), userId: uuid(), name: 'Bea One', status: 'online' })
+  t.same(await s.next(), { type: 'event', event }, 'and still open')
+  s.ws.close()
+})

@@ -87,6 +87,10 @@ export function serveClientStream (ws: WebSocket, ctx: RegionContext, options: C
   let opened: Promise<void> = Promise.resolve()
   let unsubscribe = (): void => {}
   let lastHeard = Date.now()
+  /** Only for the fault stream-dedupe-per-connection: messageIds remembered by this stream alone, not the session. */
+  const connectionSent = ctx.faults.has('stream-dedupe-per-connection') ? new Map<string, Promise<unknown>>() : undefined
+  /** Only for the fault stream-result-wrong-ref: the ref of the latest request frame, answered with whatever it answers. */
+  let latestRef = ''
 
   const send = (frame: RegionFrame): void => {
     if (state === 'closed' || ws.readyState !== WebSocket.OPEN) return
@@ -179,8 +183,13 @@ export function serveClientStream (ws: WebSocket, ctx: RegionContext, options: C
       send({ type: 'ready', userId: found.userId, keepAliveSeconds: Math.max(1, Math.ceil(ctx.heartbeatSeconds)) })
       if (log.closed) return sessionEnded()
       // GRIDIM-CLI-37: the retained events after `after`, then each one as it is appended.
-      for (const event of log.after(after).events) send({ type: 'event', event })
-      unsubscribe = log.subscribe((event) => { if (event === null) sessionEnded(); else send({ type: 'event', event }) })
+      // The fault stream-hello-after-ignored starts every stream with all retained events.
+      for (const event of log.after(ctx.faults.has('stream-hello-after-ignored') ? undefined : after).events) send({ type: 'event', event })
+      // The fault stream-session-end-leaves-open: the stream outlives its session, silent.
+      unsubscribe = log.subscribe((event) => {
+        if (event !== null) send({ type: 'event', event })
+        else if (!ctx.faults.has('stream-session-end-leaves-open')) sessionEnded()
+      })
     })().catch((err: unknown) => { fail(asGridImError(err)) })
   }
 
@@ -193,6 +202,8 @@ export function serveClientStream (ws: WebSocket, ctx: RegionContext, options: C
     ctx.agents.touch(agent) // GRIDIM-CLI-41, as every HTTP request is (GRIDIM-CLI-32)
     if (frame.type === 'ack') {
       // GRIDIM-CLI-38: as clientListEvents with after = cursor; an ack has no ref to answer by.
+      // The fault stream-ack-ignored takes the frame and does nothing with it.
+      if (ctx.faults.has('stream-ack-ignored')) return
       try {
         await readThrough(ctx, agent, checkCursor(agent, frame.cursor, 'ack cursor'))
       } catch (err) {
@@ -207,7 +218,7 @@ export function serveClientStream (ws: WebSocket, ctx: RegionContext, options: C
       await answer(frame.ref, async () => ({
         type: 'result',
         ref: frame.ref,
-        result: await keepWithinContract(ctx, 'clientSendInstantMessage', principal, options.contract, async () => await options.messaging.sendInstantMessage(current, frame.message))
+        result: await keepWithinContract(ctx, 'clientSendInstantMessage', principal, options.contract, async () => await options.messaging.sendInstantMessage(current, frame.message, connectionSent))
       }))
     } else {
       await answer(frame.ref, async () => {
@@ -219,6 +230,7 @@ export function serveClientStream (ws: WebSocket, ctx: RegionContext, options: C
 
   /** GRIDIM-CLI-45: the session's rate limit, as over HTTP; GRIDIM-CLI-39: one answer per ref. */
   const answer = async (ref: string, task: () => Promise<RegionFrame>): Promise<void> => {
+    latestRef = ref
     let frame: RegionFrame
     try {
       options.limit?.(secret)
@@ -229,7 +241,7 @@ export function serveClientStream (ws: WebSocket, ctx: RegionContext, options: C
       if (error.code === 'rate-limited' && !ctx.faults.has('rate-limited-without-retry-after')) problem.retryAfter = RETRY_AFTER_SECONDS
       frame = { type: 'problem', ref, problem }
     }
-    send(frame)
+    send(ctx.faults.has('stream-result-wrong-ref') ? { ...frame, ref: latestRef } as RegionFrame : frame)
   }
   const answerAfterOpen = async (ref: string, task: () => Promise<RegionFrame>): Promise<void> => {
     await opened
