@@ -115,3 +115,19 @@ t.test('a refused handshake and a missing subprotocol are errors naming what the
   t.match(refused, { status: 400, body: { code: 'invalid-request' }, contentType: 'application/problem+json' })
   await t.rejects(ClientStream.connect('http://127.0.0.1:1'), /could not be opened/)
 })
+
+t.test('frames before hello, frames after a closing problem, and the wrong close code break the stream rules', async (t) => {
+  const url = await fakeRegion(t, (frame, ws) => {
+    if (frame === 'go') {
+      // An event nobody said hello for (GRIDIM-CLI-34), then a closing problem, a frame after it and a plain close (GRIDIM-CLI-36).
+      setTimeout(() => { ws.close(1000) }, 50)
+      return [{ type: 'event', event: EVENT }, { type: 'problem', problem: { type: 'urn:gridim:problem:invalid-request', title: 'No', status: 400, code: 'invalid-request' } }, { type: 'ready', userId: USER, keepAliveSeconds: 15 }]
+    }
+    return []
+  })
+  const stream = await ClientStream.connect(url)
+  stream.send('go')
+  t.ok(await stream.until(() => stream.closed !== undefined, 2000), 'closed')
+  t.same(stream.violations.map((v) => v.requirements), [['GRIDIM-CLI-34'], ['GRIDIM-CLI-36'], ['GRIDIM-CLI-34'], ['GRIDIM-CLI-36']])
+  t.match(stream.violations.map((v) => v.problems[0]!.message), [/event frame before the client sent hello/, /after the problem frame without ref/, /ready frame before/, /closed with 1000 after a problem frame of status 400, not 4400/])
+})
