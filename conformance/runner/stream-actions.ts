@@ -89,13 +89,20 @@ function streamOf (ctx: FlowContext, name: string): ClientStream {
  * `hello`: `valid` (the session's secret), `none` (nothing sent), or a bearer spoil (`truncated`,
  * `altered`); `after`: the hello's cursor; `subprotocol: false` offers none (GRIDIM-CLI-33).
  * `stream-send`: `frames`, each an object or `{raw: text}`, then reads until every ref sent is
- * answered and the stream is quiet. `stream-read`: reads until quiet, or with `until: close`
- * until the region closes it (at most `maxMs`, default and cap 10 s). `close-stream`: the client
+ * answered and the stream is quiet. `stream-read`: reads until quiet. Each of the three, with
+ * `until: close`, reads until the region closes the stream instead (at most `maxMs`, default
+ * and cap 10 s): a step that expects the close waits for it, however loaded the machine. `close-stream`: the client
  * closes it. Each answers `{frames, events, lastEventId, answers (by ref), closed, closeCode, pings}`
  * of what came since a step last looked at the stream; a refused handshake its status and problem.
  */
 export async function streamAction (ctx: FlowContext, call: StreamAction, args: Record<string, unknown>, as: string | undefined): Promise<ActionResult> {
   const name = String(args.stream ?? as ?? '')
+  if (args.until !== undefined && args.until !== 'close') throw new Error(`until is close, or absent (read until quiet); got ${JSON.stringify(args.until)}`)
+  /** Reads what follows: until the region closes the stream (`until: close`, at most maxMs), or until it is quiet. */
+  const read = async (stream: ClientStream): Promise<void> => {
+    if (args.until === 'close') await stream.until(() => stream.closed !== undefined, maxMs)
+    else await readQuiet(stream, quietMs, maxMs)
+  }
   const quietMs = bounded(args.quietMs, QUIET_MS, 5000)
   const maxMs = bounded(args.maxMs, MAX_READ_MS, MAX_READ_MS)
   if (call === 'open-stream') {
@@ -125,7 +132,7 @@ export async function streamAction (ctx: FlowContext, call: StreamAction, args: 
       stream.send({ type: 'hello', sessionSecret: secret, ...(args.after === undefined ? {} : { after: String(args.after) }) })
       await stream.until(() => stream.received.length > 0 || stream.closed !== undefined, STREAM_REQUEST_MS)
     }
-    await readQuiet(stream, quietMs, maxMs)
+    await read(stream)
     return report(stream, 0)
   }
   const stream = streamOf(ctx, name)
@@ -144,11 +151,9 @@ export async function streamAction (ctx: FlowContext, call: StreamAction, args: 
     const sentAt = stream.received.length
     const answered = (): boolean => refs.every((ref) => stream.received.slice(sentAt).some((r) => (r.frame as { ref?: unknown }).ref === ref))
     await stream.until(() => answered() || stream.closed !== undefined, STREAM_REQUEST_MS)
-    await readQuiet(stream, quietMs, maxMs)
+    await read(stream)
     return report(stream, from, pingsFrom)
   }
-  if (args.until === 'close') await stream.until(() => stream.closed !== undefined, maxMs)
-  else if (args.until !== undefined) throw new Error(`until is close, or absent (read until quiet); got ${JSON.stringify(args.until)}`)
-  else await readQuiet(stream, quietMs, maxMs)
+  await read(stream)
   return report(stream, from, pingsFrom)
 }
