@@ -232,7 +232,7 @@ export class ClientSession {
     const stream = this.#stream!
     const before = this.events.length
     if (waitSeconds > 0) await stream.until(() => this.events.length > before || stream.closed !== undefined, waitSeconds * 1000)
-    else if (!await stream.barrier()) throw new Error(`the client stream answered no ping within 2 s${stream.closed === undefined ? '' : `: it closed (${stream.closed.code})`}`)
+    else if (!await stream.barrier()) throw new Error(`the client stream answered no ping within 5 s${stream.closed === undefined ? '' : `: it closed (${stream.closed.code})`}`)
     return this.events.slice(before)
   }
 

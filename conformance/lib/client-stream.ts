@@ -258,9 +258,10 @@ export class ClientStream {
 
   /**
    * Every frame the region wrote before it saw this call has arrived: a ping (RFC 6455 §5.5.2)
-   * whose pong comes after them on the one connection. False when no pong came in time.
+   * whose pong comes after them on the one connection. False when no pong came in time (5 s:
+   * generous, for a loaded machine; a region answers a ping at once, RFC 6455 §5.5.2).
    */
-  async barrier (timeoutMs = 2000): Promise<boolean> {
+  async barrier (timeoutMs = 5000): Promise<boolean> {
     if (!this.isOpen) return false
     let ponged = false
     const onPong = (): void => { ponged = true; this.#notify() }
