@@ -16,6 +16,7 @@ import { toTap } from '../report/tap.ts'
 import { countByStatus, messagesValidated, runPassed, type Check } from '../runner/results.ts'
 import { runConformance, type ConformanceTarget } from '../runner/run-conformance.ts'
 import type { ExpectedFailure } from '../runner/run-suite.ts'
+import { CLIENT_INTERFACES, type ClientInterface } from '../lib/client-session.ts'
 import type { XmppChoice } from '../target/embedded.ts'
 import type { Target } from '../target/target.ts'
 
@@ -38,6 +39,11 @@ Usage: gridim-conformance [options]
   --out DIR            also write report.tap, report.json, report.junit.xml and report.html to DIR
   --expectations FILE  expected failures (YAML list of {flow, step, requirement, reason})
   --timeout MS         how long to wait for each expected event (default 15000)
+  --client-interface I how the flows' clients reach their regions: http (default; the HTTP
+                       operations, events read with clientListEvents) or stream (the client
+                       stream, GET /client/stream: instant messages, chat states and events go
+                       as frames; the operations it does not carry, and the steps that test
+                       HTTP itself, stay HTTP). A flow's user whose actor names a client keeps it
   --serial             replay the flows one after another on one grid. Without it, the
                        embedded grid replays several flows at once, each on a grid of its own
                        (a target file's flows always run one after another); the results are
@@ -100,6 +106,10 @@ runner's own roles in a separate table; a failure of either still fails the run.
 
 The embedded grid logs only errors (to stderr); GRIDIM_LOG=info shows the rest.`
 
+function isClientInterface (value: string): value is ClientInterface {
+  return (CLIENT_INTERFACES as readonly string[]).includes(value)
+}
+
 const SYMBOL: Record<Check['status'], string> = { pass: '.', fail: 'F', impossible: 'i', skip: 's', xfail: 'x', xpass: 'X', blocked: 'b' }
 
 export async function main (argv: string[]): Promise<number> {
@@ -115,6 +125,7 @@ export async function main (argv: string[]): Promise<number> {
       timeout: { type: 'string', default: DEFAULT_TIMEOUT },
       xmpp: { type: 'string' },
       serial: { type: 'boolean' },
+      'client-interface': { type: 'string', default: 'http' },
       help: { type: 'boolean', short: 'h' }
     }
   })
@@ -126,6 +137,8 @@ export async function main (argv: string[]): Promise<number> {
   if (!['summary', 'tap', 'json', 'junit'].includes(values.reporter!)) throw new Error(`unknown reporter ${values.reporter}`)
 
   if (values.xmpp !== undefined && !['prosody', 'ejabberd', 'simulated', 'none'].includes(values.xmpp)) throw new Error(`--xmpp is prosody, ejabberd, simulated or none, not ${values.xmpp}`)
+  const clientInterface = values['client-interface']!
+  if (!isClientInterface(clientInterface)) throw new Error(`--client-interface is ${CLIENT_INTERFACES.join(' or ')}, not ${clientInterface}`)
   if (values.xmpp !== undefined && values.target) throw new Error('--xmpp is for the embedded grid; a target file names its own Jabber server')
   // The embedded grid's own logs would interleave with the progress; the flows provoke its
   // warnings on purpose. GRIDIM_LOG=info (or debug) shows them.
@@ -141,6 +154,7 @@ export async function main (argv: string[]): Promise<number> {
     expectedFailures,
     eventTimeoutMs: Number(values.timeout),
     serial: values.serial === true,
+    clientInterface,
     onTarget: (opened) => {
       target = opened
       // Regions the runner started run in their own process groups: Ctrl-C must stop them too.
@@ -181,7 +195,7 @@ export async function main (argv: string[]): Promise<number> {
     const runnerCounts = countByStatus(run, 'runner')
     const total = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0)
     console.log(`\n${roleTableText(roles)}`)
-    console.log(`\nGridIM conformance — ${run.target}`)
+    console.log(`\nGridIM conformance — ${run.target} — client interface: ${run.clientInterface ?? 'http'}`)
     console.log(`flows: ${run.flows.length}  checks of the target: ${total(counts)}  ` +
       Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join('  '))
     if (total(runnerCounts) > 0) {

@@ -197,3 +197,20 @@ t.test('bad faults are refused', async (t) => {
   t.throws(() => proxy.add({ kind: 'hold', count: 0 }), /count must be a whole number/)
   await proxy.close()
 })
+
+t.test('a WebSocket handshake goes through to the role, and the connection is joined both ways (the client stream)', async (t) => {
+  const { WebSocketServer } = await import('ws')
+  const { ClientStream } = await import('./client-stream.ts')
+  const role = await startRole()
+  const wss = new WebSocketServer({ server: role.server, path: '/client/stream', handleProtocols: () => 'gridim.client.v1' })
+  wss.on('connection', (ws) => { ws.on('message', () => { ws.send(JSON.stringify({ type: 'ready', userId: '0190a7a0-0000-7000-8000-000000000001', keepAliveSeconds: 15 })) }) })
+  const proxy = new LinkProxy()
+  await proxy.listen()
+  t.teardown(async () => { await proxy.close(); wss.close(); role.server.closeAllConnections(); role.server.close() })
+  await t.rejects(ClientStream.connect(proxy.url), /could not be opened/, 'no upstream yet: the connection is dropped')
+  proxy.upstream = role.url
+  const stream = await ClientStream.connect(proxy.url)
+  t.match(await stream.hello('secret'), { type: 'ready' }, 'hello and ready pass through')
+  await proxy.close()
+  t.ok(await stream.until(() => stream.closed !== undefined, 2000), 'closing the proxy drops the tunnelled connection')
+})

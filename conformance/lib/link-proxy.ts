@@ -5,7 +5,7 @@
 // as a network does: it cuts the link from one peer (partition), delays it, holds requests or
 // answers until released, or takes a request and never answers (blackhole).
 import { request as httpRequest, createServer, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { Socket } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { allOperations, type Operation } from '../../reference/lib/contract/operations.ts'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 
@@ -97,6 +97,7 @@ export class LinkProxy {
   async listen (port = 0): Promise<string> {
     const server = createServer((req, res) => { this.#handle(req, res) })
     server.on('connection', (socket) => { this.#sockets.add(socket); socket.once('close', () => this.#sockets.delete(socket)) })
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => { this.#tunnel(req, socket, head) })
     await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', () => resolve()) })
     const address = server.address()
     if (address === null || typeof address === 'string') throw new Error('the proxy has no TCP address')
@@ -202,6 +203,28 @@ export class LinkProxy {
         default: forward(false)
       }
     })
+  }
+
+  /**
+   * A WebSocket handshake (the client stream, GET /client/stream) goes on to the role as it came,
+   * and the connection is then the two sockets joined: what a client stream carries is frames
+   * between a client and its region, which no link fault acts on.
+   */
+  #tunnel (req: IncomingMessage, socket: Socket, head: Buffer): void {
+    if (this.#upstream === '') { socket.destroy(); return }
+    const target = new URL(this.#upstream)
+    const upstream = connect(Number(target.port), target.hostname)
+    this.#sockets.add(upstream)
+    upstream.once('close', () => { this.#sockets.delete(upstream); socket.destroy() })
+    socket.once('close', () => { upstream.destroy() })
+    upstream.on('error', () => { socket.destroy() })
+    socket.on('error', () => { upstream.destroy() })
+    const lines = [`${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/1.1`]
+    for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]!}: ${req.rawHeaders[i + 1]!}`)
+    upstream.write(lines.join('\r\n') + '\r\n\r\n')
+    if (head.length > 0) upstream.write(head)
+    upstream.pipe(socket)
+    socket.pipe(upstream)
   }
 
   #forward (req: IncomingMessage, res: ServerResponse, body: Buffer, at: { keyId?: string, operationId?: string, sentAt: number, holdAnswer: boolean, owner?: string }): void {

@@ -62,7 +62,7 @@ export function toHtml (run: RunResult): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>GridIM conformance — ${esc(run.target)}</title>
 <style>body{font:15px/1.4 system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .4rem;vertical-align:top}</style></head><body>
 <h1>GridIM conformance — ${esc(run.target)}</h1>
-<p>${run.startedAt} · ${run.durationMs} ms · checks of the target: ${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(' · ')} · of the runner's own roles: ${Object.entries(runnerCounts).map(([k, v]) => `${k}: ${v}`).join(' · ')} · messages validated against the OpenAPI documents: ${messagesValidated(run)}</p>
+<p>${run.startedAt} · ${run.durationMs} ms · client interface: ${esc(run.clientInterface ?? 'http')} · checks of the target: ${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(' · ')} · of the runner's own roles: ${Object.entries(runnerCounts).map(([k, v]) => `${k}: ${v}`).join(' · ')} · messages validated against the OpenAPI documents: ${messagesValidated(run)}</p>
 ${roleTableHtml(roleTable(run))}
 <h2>Requirements</h2><table><tr><th>id</th><th>passed/checks</th><th>requirement</th></tr>${reqRows.join('')}</table>
 ${run.flows.map((f) => flowSection(f, run.rerun)).join('\n')}

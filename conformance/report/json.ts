@@ -6,5 +6,5 @@ import { roleTable } from './role-table.ts'
 export function toJson (run: RunResult): string {
   // `summary` counts the target's checks only; `byPlayer` and `roles` show the runner's own apart.
   const byPlayer = { target: countByStatus(run, 'target'), runner: countByStatus(run, 'runner') }
-  return JSON.stringify({ ...run, summary: { ...byPlayer.target, messagesValidated: messagesValidated(run) }, byPlayer, roles: roleTable(run) }, null, 2) + '\n'
+  return JSON.stringify({ ...run, clientInterface: run.clientInterface ?? 'http', summary: { ...byPlayer.target, messagesValidated: messagesValidated(run) }, byPlayer, roles: roleTable(run) }, null, 2) + '\n'
 }

@@ -27,5 +27,7 @@ export function toJunit (run: RunResult): string {
     return `  <testsuite name="${esc(f.flow)}" tests="${f.checks.length}" failures="${failures}" skipped="${skipped}" time="${(f.durationMs / 1000).toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`
   })
   const roles = `  <testsuite name="roles × chapters" tests="0" failures="0" skipped="0">\n    <system-out>${esc(roleTableText(roleTable(run)))}</system-out>\n  </testsuite>`
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="gridim-conformance ${esc(run.target)}">\n${[roles, ...suites].join('\n')}\n</testsuites>\n`
+  // Which client interface the flows' clients used (--client-interface): a run over the stream is another run.
+  const properties = `  <testsuite name="run" tests="0" failures="0" skipped="0">\n    <properties><property name="clientInterface" value="${esc(run.clientInterface ?? 'http')}"/></properties>\n  </testsuite>`
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="gridim-conformance ${esc(run.target)}">\n${[properties, roles, ...suites].join('\n')}\n</testsuites>\n`
 }

@@ -49,6 +49,6 @@ export function toTap (run: RunResult): string {
     const failed = flow.checks.some((c) => c.status === 'fail' || c.status === 'xpass')
     out.push(flowTap(flow, run.rerun), `${failed ? 'not ok' : 'ok'} ${i + 1} - ${flow.flow} # time=${flow.durationMs}ms`)
   })
-  out.push(`1..${run.flows.length}`, `# messages validated against the OpenAPI documents: ${messagesValidated(run)}`)
+  out.push(`1..${run.flows.length}`, `# messages validated against the OpenAPI documents: ${messagesValidated(run)}`, `# client interface: ${run.clientInterface ?? 'http'}`)
   return out.join('\n') + '\n'
 }

@@ -9,6 +9,7 @@ import type { AllOperations, SuccessBody } from '../../reference/lib/contract/ty
 import { buildUrl } from '../../reference/lib/http/index.ts'
 import type { Step } from '../../spec/flows/schema.ts'
 import { pathOf } from '../lib/caller.ts'
+import { STREAM_OPERATIONS, type StreamOperationId } from '../lib/client-session.ts'
 import { readSse } from '../lib/sse.ts'
 import type { FlowContext } from './flow-context.ts'
 import { PAYLOAD_SPOILS, peerCall, SIGNATURE_MODES, type PayloadSpoil, type PeerRequest, type PeerSigner, type SignatureMode } from './peer-call.ts'
@@ -21,6 +22,7 @@ import { probeSlowClients } from './slow-clients.ts'
 import { HANDSHAKES, handshakeHeaders, openWebSocket, type Handshake } from './websocket-probe.ts'
 import { jabberServerAction, restartGatewayAction } from './jabber-actions.ts'
 import { isLinkAction, linkAction } from './link-actions.ts'
+import { isStreamAction, streamAction } from './stream-actions.ts'
 import { resolveValue } from './vars.ts'
 
 type TeleportAnswer = SuccessBody<AllOperations['clientTeleport']>
@@ -29,7 +31,7 @@ type TeleportAnswer = SuccessBody<AllOperations['clientTeleport']>
  * `answeredAt`: when the answer arrived, for a request a step started and a later one awaited;
  * `retryAfter`: the answer's Retry-After header (GRIDIM-LIM-12).
  */
-export type ActionResult = { status: number, body: unknown, contentType?: string, answeredAt?: number, retryAfter?: string }
+export type ActionResult = { status: number, body: unknown, contentType?: string, answeredAt?: number, retryAfter?: string, viaStream?: boolean }
 
 let operations: Map<string, Operation> | undefined
 
@@ -171,6 +173,7 @@ async function runnerAction (ctx: FlowContext, call: string, args: Record<string
       return await restartGatewayAction(ctx, args)
     default:
       if (isLinkAction(call)) return linkAction(ctx, call, args)
+      if (isStreamAction(call)) return await streamAction(ctx, call, args, as)
       throw new Error(`unknown runner action ${call}`)
   }
 }
@@ -208,6 +211,24 @@ function otherMethod (value: unknown): string | undefined {
   return value
 }
 
+function isStreamOperation (operationId: string): operationId is StreamOperationId {
+  return Object.hasOwn(STREAM_OPERATIONS, operationId)
+}
+
+/**
+ * Whether a step's client call goes on the session's client stream: an operation the stream
+ * carries, made plainly as the session's user — a body the contract accepts, the session's own
+ * secret at its own region. A step that spoils the request the HTTP way (another method, a
+ * payload, a bearer, no or a wrong secret, a body the contract refuses, another region) tests the
+ * HTTP interface and stays there; the stream's own malformed frames have flows of their own.
+ */
+function carriedByStream (op: Operation, hasStream: boolean, req: PeerRequest, special: unknown[], mode: SignatureMode, payload?: PayloadSpoil, method?: string): boolean {
+  if (!hasStream || !isStreamOperation(op.operationId)) return false
+  if (special.some((v) => v !== undefined) || mode !== 'valid' || payload !== undefined || method !== undefined) return false
+  if (Object.keys(req.headers).length > 0 || Object.keys(req.query).length > 0) return false
+  return op.requestBody === undefined || op.requestBody(req.body)
+}
+
 async function clientCall (ctx: FlowContext, op: Operation, as: string | undefined, args: Record<string, unknown>, mode: SignatureMode, payload?: PayloadSpoil, method?: string): Promise<ActionResult> {
   if (op.operationId === 'clientLogin' && as !== undefined && Object.keys(args).length === 0) {
     const session = await ctx.signOn(as)
@@ -219,6 +240,9 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
   if (spoil !== undefined && !(BEARER_SPOILS as readonly unknown[]).includes(spoil)) throw new Error(`unknown bearer spoil ${String(spoil)}`)
   const req = split(op, members)
   const session = as === undefined ? undefined : ctx.session(as)
+  if (session !== undefined && carriedByStream(op, session.stream !== undefined, req, [at, bearer, spoil, readSeconds, keepAliveWithin], mode, payload, method)) {
+    return { ...await session.viaStream(op.operationId as StreamOperationId, req.body), viaStream: true }
+  }
   const baseUrl = clientBaseUrl(ctx, as, at)
   if (bearer !== undefined) req.headers.authorization = `Bearer ${String(bearer)}`
   else if (session && mode !== 'none') req.headers.authorization = `Bearer ${spoil === undefined ? session.login.sessionSecret : spoilBearer(spoil as BearerSpoil, session.login.sessionSecret)}`
@@ -235,10 +259,14 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
   if (method !== undefined) return result
   ctx.contract.answered(op.operationId, baseUrl, result)
   if (result.status < 300 && session) {
-    if (op.operationId === 'clientLogout') ctx.sessions.delete(as!)
+    if (op.operationId === 'clientLogout') {
+      ctx.sessions.delete(as!)
+      // The client's side of the stream ends with the session; the region's closing it is judged by the stream's own flows.
+      await session.close()
+    }
     // An answer of a target under test, not validated here (the contract ledger judges it): read warily.
     const regionUrl = (result.body as Partial<Record<keyof TeleportAnswer, unknown>> | undefined)?.regionUrl
-    if (op.operationId === 'clientTeleport' && typeof regionUrl === 'string') session.moveTo(regionUrl)
+    if (op.operationId === 'clientTeleport' && typeof regionUrl === 'string') await session.moveTo(regionUrl)
   }
   return result
 }
@@ -286,6 +314,8 @@ export async function perform (ctx: FlowContext, action: NonNullable<Step['do']>
     const { at, bearer: _, ...members } = args
     try { lineAt(clientBaseUrl(ctx, action.as, at), members) } catch {}
     result = await clientCall(ctx, op, action.as, args, mode, payload, method)
+    // Sent as a frame: the session's stream traced the request and its answer as frames.
+    if (result.viaStream === true) return result
   } else if (op.document === 'admin') {
     toName = 'US'
     lineAt(ctx.target.userServerUrl, args)

@@ -8,7 +8,8 @@ import type { DocumentOperations } from '../../reference/lib/contract/types.ts'
 import { buildUrl, PeerClient, type CallArgs, type CallOptions, type CallResultFor } from '../../reference/lib/http/index.ts'
 import { ContractLedger } from '../contract/contract-ledger.ts'
 import { asCaller, pathOf } from '../lib/caller.ts'
-import { ClientSession } from '../lib/client-session.ts'
+import { ClientSession, type ClientInterface } from '../lib/client-session.ts'
+import type { ClientStream, FrameRecord, FrameViolation } from '../lib/client-stream.ts'
 import type { Refusal } from '../lib/refusals.ts'
 import type { Target } from '../target/target.ts'
 import type { TraceEntry } from './results.ts'
@@ -34,6 +35,12 @@ export function requestLine (baseUrl: string, operationId: string, options: Pick
     return { method: op.method }
   }
 }
+
+/** A client stream of the flow: whose it is, at which region, and how many of its violations a check already reported. */
+type StreamOfFlow = { stream: ClientStream, user: string, region: string, taken: number }
+
+/** A frame of a region that broke the frame rules, for a failed check (run-flow.ts). */
+export type StreamViolation = { user: string, region: string, step: string, violation: FrameViolation }
 
 export type UserActor = { name: string, firstName: string, lastName: string, password: string, userId: string, at?: string }
 
@@ -61,7 +68,14 @@ export class FlowContext {
   /** Requests steps started and later steps await (concurrent steps). */
   readonly started = new StartedRequests()
 
-  constructor (readonly flow: Flow, readonly target: Target, readonly eventTimeoutMs: number) {
+  /** Every client stream the flow opened (its sessions' and its stream steps'), to judge and close. */
+  readonly streams: StreamOfFlow[] = []
+  /** The streams the flow's stream steps opened, by the name they gave (stream-actions.ts). */
+  readonly namedStreams = new Map<string, ClientStream>()
+  /** The flow step under way, to say where a frame violation was seen. */
+  step = 'setup'
+
+  constructor (readonly flow: Flow, readonly target: Target, readonly eventTimeoutMs: number, readonly clientInterface: ClientInterface = 'http') {
     this.peer = new PeerClient({ timeoutMs: 30_000 })
     this.xmpp = new XmppUsers(this)
     // `$fresh.x`: a new UUID the first time x is named in this flow, the same one after that.
@@ -188,14 +202,69 @@ export class FlowContext {
     }
   }
 
+  /** The interface a user's client uses: the one its actor names, else the run's (`--client-interface`). */
+  clientInterfaceOf (user: string): ClientInterface {
+    return this.flow.actors[user]?.client ?? this.clientInterface
+  }
+
+  /** Traces a frame of a client stream as an exchange between the user and its region. */
+  traceFrame (user: string, region: string, record: FrameRecord): void {
+    const type = (record.frame as { type?: unknown } | null)?.type
+    const name = `${typeof type === 'string' ? type : 'malformed'} frame`
+    if (record.direction === 'sent') this.record({ kind: 'client', operationId: name, from: user, to: region, method: 'WS', path: '/client/stream', request: record.frame })
+    else this.record({ kind: 'client', operationId: name, from: region, to: user, method: 'WS', path: '/client/stream', response: record.frame, ...(record.problems === undefined ? {} : { status: 0 }) })
+  }
+
+  /** Keeps a stream the flow opened, to judge its frames and close it when the flow ends. */
+  addStream (stream: ClientStream, user: string, region: string): void {
+    this.streams.push({ stream, user, region, taken: 0 })
+  }
+
+  /** What the regions sent on the flow's streams that breaks the frame rules, not taken before. */
+  takeStreamViolations (): StreamViolation[] {
+    const out: StreamViolation[] = []
+    for (const s of this.streams) {
+      for (const violation of s.stream.violations.slice(s.taken)) out.push({ user: s.user, region: s.region, step: this.step, violation })
+      s.taken = s.stream.violations.length
+    }
+    return out
+  }
+
   async signOn (user: string): Promise<ClientSession> {
     const u = this.users.get(user)
     if (!u) throw new Error(`${user} is not a user of this flow`)
     const url = this.regionUrlOf(user)
-    const session = await asCaller({ name: user, traced: true }, async () => await ClientSession.login(url, u.firstName, u.lastName, u.password, this.peer))
+    const region = this.flow.actors[user]?.at ?? 'R1'
+    const seen = new Set<ClientStream>()
+    const options = {
+      clientInterface: this.clientInterfaceOf(user),
+      onFrame: (record: FrameRecord) => {
+        // The session's current stream: a teleport or a reconnection opens another.
+        const stream = session?.stream
+        if (stream !== undefined && !seen.has(stream)) { seen.add(stream); this.addStream(stream, user, this.regionNameOf(stream.regionUrl) ?? region) }
+        this.traceFrame(user, stream === undefined ? region : this.regionNameOf(stream.regionUrl) ?? region, record)
+      }
+    }
+    let session: ClientSession | undefined
+    session = await asCaller({ name: user, traced: true }, async () => await ClientSession.login(url, u.firstName, u.lastName, u.password, this.peer, options))
     session.actor = user
-    this.record({ kind: 'client', operationId: 'clientLogin', from: user, to: this.flow.actors[user]?.at ?? 'R1', ...requestLine(url, 'clientLogin', {}), status: 200, response: { userId: session.userId } })
+    this.record({ kind: 'client', operationId: 'clientLogin', from: user, to: region, ...requestLine(url, 'clientLogin', {}), status: 200, response: { userId: session.userId } })
+    for (const stream of session.streams) if (!seen.has(stream)) { seen.add(stream); this.addStream(stream, user, region) }
+    // `$A.sessionSecret`: what the client holds, for a flow's frames (a hello written out, GRIDIM-CLI-42).
+    const scoped = this.scope[user]
+    if (scoped !== undefined && typeof scoped === 'object') Object.assign(scoped, { sessionSecret: session.login.sessionSecret })
     this.sessions.set(user, session)
+    this.allSessions.add(session)
     return session
+  }
+
+  /** Every session of the flow, those logged out or replaced by a second sign-on too: their streams close with the flow. */
+  readonly allSessions = new Set<ClientSession>()
+
+  /** The flow's name for the target region at `url`. */
+  regionNameOf (url: string): string | undefined {
+    const origin = new URL(url).origin
+    for (const [name, r] of this.regions) if (new URL(r.url).origin === origin) return name
+    return undefined
   }
 }

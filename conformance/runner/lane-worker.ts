@@ -21,7 +21,7 @@ port.on('message', (m: LaneRequest) => {
     lane.close().catch(() => {}).finally(() => { answer({ kind: 'closed' }) })
     return
   }
-  lane.runFlow(m.flow, { eventTimeoutMs: m.eventTimeoutMs }).then(
+  lane.runFlow(m.flow, { eventTimeoutMs: m.eventTimeoutMs, clientInterface: m.clientInterface }).then(
     (result) => { answer({ kind: 'result', id: m.id, result }) },
     (err: Error) => { answer({ kind: 'error', id: m.id, message: err.message }) }
   )

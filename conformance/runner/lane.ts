@@ -4,6 +4,7 @@
 // thread each would hold the whole run to one core).
 import { Worker } from 'node:worker_threads'
 import type { LoadedFlow } from '../../tools/spec/flows.ts'
+import type { ClientInterface } from '../lib/client-session.ts'
 import type { EmbeddedOptions } from '../target/embedded.ts'
 import type { Target } from '../target/target.ts'
 import type { FlowResult } from './results.ts'
@@ -12,7 +13,7 @@ import { runFlow, type RunFlowOptions } from './run-flow.ts'
 export type Lane = {
   /** How many flows it replays at once (each on a grid of its own). */
   flowsAtOnce: number
-  runFlow: (flow: LoadedFlow, options: Pick<RunFlowOptions, 'eventTimeoutMs'>) => Promise<FlowResult>
+  runFlow: (flow: LoadedFlow, options: Pick<RunFlowOptions, 'eventTimeoutMs' | 'clientInterface'>) => Promise<FlowResult>
   close: () => Promise<void>
 }
 
@@ -20,7 +21,7 @@ export type Lane = {
  * What the lane's worker is told, and what it answers (lane-worker.ts). The flow goes as it was
  * loaded (plain data): the worker does not read and validate the flow files again.
  */
-export type LaneRequest = { kind: 'flow', id: number, flow: LoadedFlow, eventTimeoutMs?: number } | { kind: 'close' }
+export type LaneRequest = { kind: 'flow', id: number, flow: LoadedFlow, eventTimeoutMs?: number, clientInterface?: ClientInterface } | { kind: 'close' }
 export type LaneAnswer = { kind: 'ready' } | { kind: 'closed' } | { kind: 'result', id: number, result: FlowResult } | { kind: 'error', id?: number, message: string }
 
 /**
@@ -85,11 +86,11 @@ export async function embeddedLane (options: EmbeddedOptions, grids = 1): Promis
   }).catch(async (err: Error) => { await worker.terminate(); throw err })
   return {
     flowsAtOnce: grids,
-    runFlow: async (flow, { eventTimeoutMs }) => await new Promise<FlowResult>((resolve, reject) => {
+    runFlow: async (flow, { eventTimeoutMs, clientInterface }) => await new Promise<FlowResult>((resolve, reject) => {
       if (gone !== undefined) { reject(new Error(`a lane of the run failed: ${gone}`)); return }
       const id = next++
       try {
-        worker.postMessage({ kind: 'flow', id, flow, eventTimeoutMs } satisfies LaneRequest)
+        worker.postMessage({ kind: 'flow', id, flow, eventTimeoutMs, clientInterface } satisfies LaneRequest)
       } catch (err) {
         reject(new Error(`the flow ${flow.flow.id} could not be sent to the lane: ${(err as Error).message}`))
         return

@@ -1,12 +1,13 @@
 // Partial deep match: every member named in `expected` must be present and equal in `actual`;
 // arrays match element by element (same length). Extra members in `actual` are fine.
 //
-// Five matchers look past equality: `{$absent: true}` matches a member that is not there at all
+// Six matchers look past equality: `{$absent: true}` matches a member that is not there at all
 // (a client's group session names no regions, GRIDIM-PRES-5); `{$uuidVersion: [4, 7]}` matches a UUID string whose version
 // (RFC 9562 §4.2) is one of those listed (GRIDIM-ID-2: identifiers a role creates); `{$some: x}`
 // an array with at least one element that matches x, and `{$none: x}` one with none (a log that
 // holds a given event among others it may hold, GRIDIM-CLI-21); `{$distinct: 'id'}` an array whose
-// elements' `id` members all differ (event ids, GRIDIM-CLI-6).
+// elements' `id` members all differ (event ids, GRIDIM-CLI-6); `{$atLeast: n}` a number no smaller
+// than n (pings counted over a time, GRIDIM-CLI-43).
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-([0-9a-fA-F])[0-9a-fA-F]{3}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
 
 function uuidVersions (expected: object): unknown[] | undefined {
@@ -53,6 +54,15 @@ function repeated (actual: unknown[], member: string): { value: unknown } | unde
   return undefined
 }
 
+/** `{$atLeast: n}`: n; undefined for any other object. */
+function atLeast (expected: object): number | undefined {
+  const keys = Object.keys(expected)
+  if (keys.length !== 1 || keys[0] !== '$atLeast') return undefined
+  const n = (expected as { $atLeast: unknown }).$atLeast
+  if (typeof n !== 'number') throw new Error(`$atLeast takes a number, got ${JSON.stringify(n)}`)
+  return n
+}
+
 /** `{$some: x}` or `{$none: x}`: which, and x; undefined for any other object. */
 function quantifier (expected: object): { which: '$some' | '$none', element: unknown } | undefined {
   const keys = Object.keys(expected)
@@ -67,6 +77,8 @@ export function matches (actual: unknown, expected: unknown): boolean {
   if (versions !== undefined) return versions.includes(uuidVersion(actual))
   const distinct = Array.isArray(expected) ? undefined : distinctMember(expected)
   if (distinct !== undefined) return Array.isArray(actual) && repeated(actual, distinct) === undefined
+  const least = Array.isArray(expected) ? undefined : atLeast(expected)
+  if (least !== undefined) return typeof actual === 'number' && actual >= least
   const q = Array.isArray(expected) ? undefined : quantifier(expected)
   if (q !== undefined) {
     if (!Array.isArray(actual)) return false
@@ -87,6 +99,9 @@ export function mismatch (actual: unknown, expected: unknown, path = ''): string
   }
   if (expected !== null && typeof expected === 'object' && !Array.isArray(expected) && uuidVersions(expected) !== undefined) {
     return matches(actual, expected) ? undefined : `${path || '(root)'}: expected a UUID of version ${uuidVersions(expected)!.join(' or ')}, got ${JSON.stringify(actual)}${uuidVersion(actual) === undefined ? '' : ` (version ${uuidVersion(actual)})`}`
+  }
+  if (expected !== null && typeof expected === 'object' && !Array.isArray(expected) && atLeast(expected) !== undefined) {
+    return matches(actual, expected) ? undefined : `${path || '(root)'}: expected a number of at least ${atLeast(expected)!}, got ${JSON.stringify(actual)}`
   }
   const distinct = expected !== null && typeof expected === 'object' && !Array.isArray(expected) ? distinctMember(expected) : undefined
   if (distinct !== undefined) {

@@ -70,6 +70,8 @@ export type FlowResult = {
 
 export type RunResult = {
   target: string
+  /** How the flows' users reached their regions (`--client-interface`); http when a report predates the client stream. */
+  clientInterface?: 'http' | 'stream'
   startedAt: string
   durationMs: number
   flows: FlowResult[]

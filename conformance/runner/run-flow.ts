@@ -6,6 +6,8 @@ import type { Target } from '../target/target.ts'
 import { isFlowRole, roleAt, signerOf } from '../contract/roles.ts'
 import { currentCaller, pathOf } from '../lib/caller.ts'
 import { describeRefusals, type Refusal } from '../lib/refusals.ts'
+import type { ClientInterface } from '../lib/client-session.ts'
+import { frameSchemaFile } from '../contract/validate-frame.ts'
 import { Blocking, checkLabel } from './blocking.ts'
 import { isClientOperation } from './trace-callers.ts'
 import { isSafe, perform } from './actions.ts'
@@ -20,14 +22,15 @@ export function withRefusals (message: string, refusals: readonly Refusal[]): st
   return refusals.length === 0 ? message : `${message}\nmeanwhile ${describeRefusals(refusals)}`
 }
 
-export type RunFlowOptions = { eventTimeoutMs?: number, onCheck?: (check: Check) => void }
+/** `clientInterface`: how the flow's users reach their regions unless their actor says (ClientSession); http by default. */
+export type RunFlowOptions = { eventTimeoutMs?: number, onCheck?: (check: Check) => void, clientInterface?: ClientInterface }
 
 export async function runFlow ({ flow, file }: LoadedFlow, target: Target, options: RunFlowOptions = {}): Promise<FlowResult> {
   const started = Date.now()
   const checks: Check[] = []
   const blocking = new Blocking()
   const add = (c: Check): void => { const judged = blocking.judge(c); checks.push(judged); options.onCheck?.(judged) }
-  const ctx = new FlowContext(flow, target, options.eventTimeoutMs ?? 15_000)
+  const ctx = new FlowContext(flow, target, options.eventTimeoutMs ?? 15_000, options.clientInterface)
   // Whose behaviour each check judges, and whether the target or the runner plays it.
   const scope: AttributionScope = { flow, playsUserServer: target.playsUserServer === true }
   const result = (): FlowResult => {
@@ -74,6 +77,13 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
   // A target that sees only part of the traffic (observes) does not see what its roles send the
   // roles the runner plays; the runner's roles see it themselves.
   const stopHearing = target.observe !== undefined && target.observes !== undefined ? ctx.onReceived(onExchange) : undefined
+  // A frame of the client stream that breaks the frame rules fails a check of the step it came in, the region's (GRIDIM-ROLE-9's counterpart for frames).
+  const addFrameViolations = (): void => {
+    for (const v of ctx.takeStreamViolations()) {
+      const where = v.violation.problems.map((p) => `${p.pointer === '' ? '(frame)' : p.pointer} ${p.message}`).join('; ')
+      add({ flow: flow.id, step: v.step, outcome: v.violation.requirements.includes('GRIDIM-ROLE-9') ? `every frame ${v.region} sends on ${v.user}'s client stream conforms to ${frameSchemaFile(v.violation.type ?? '')}` : `${v.region} keeps the client stream's rules on ${v.user}'s stream`, requirements: v.violation.requirements, status: 'fail', message: `${v.region} -> ${v.user} ${v.violation.type ?? 'frame'}: ${where}; the frame: ${v.violation.text}`, ...attributeActor(scope, v.region) })
+    }
+  }
   let restore = async (): Promise<void> => {}
   try {
     try {
@@ -94,6 +104,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     addViolations()
     for (const step of flow.steps) {
       ctx.contract.step = step.id
+      ctx.step = step.id
       stepStarted = Date.now()
       exchanges = []
       const state: StepState = { exchanges, startedAt: stepStarted }
@@ -138,6 +149,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
       }
       if (broken !== undefined && brokenAt === undefined) brokenAt = checkLabel({ step: step.id, requirements: ordered[0]?.requirements ?? [], outcome: ordered[0]?.text ?? 'its action' })
       addViolations()
+      addFrameViolations()
     }
   } finally {
     // Held requests go on and held answers are given before the sessions end (issue 14: link faults end with the flow).
@@ -145,6 +157,9 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     stopObserving?.()
     stopHearing?.()
     for (const [user, session] of ctx.sessions) await session.call('clientLogout').catch(() => { ctx.sessions.delete(user) })
+    // No socket outlives its flow: every session's stream, and those the flow's steps opened.
+    for (const session of ctx.allSessions) await session.close().catch(() => {})
+    for (const { stream } of ctx.streams) await stream.close().catch(() => {})
     // Requests a step started and no step awaited: each is bounded; none may outlive the flow.
     await ctx.started.settle()
     // After the grid users are gone, so that XMPP users' sign-offs notify nobody still online.
@@ -154,6 +169,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     for (const index of ctx.killed) await target.reviveRegion?.(index)
     await ctx.stopSimulated()
     stopValidating()
+    addFrameViolations()
     for (const c of ctx.contract.checks(flow.id)) add({ ...c, ...attributeActor(scope, c.actor ?? '?') })
   }
   return result()

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os'
 import { loadFlows, type LoadedFlow } from '../../tools/spec/flows.ts'
 import type { Target } from '../target/target.ts'
 import type { Check, FlowResult, RunResult } from './results.ts'
+import type { ClientInterface } from '../lib/client-session.ts'
 import { inThisThread, type Lane } from './lane.ts'
 
 /** An expected failure: a whole flow, one step of it, or every check of a requirement. */
@@ -25,6 +26,8 @@ export type SuiteOptions = {
   serial?: boolean
   /** How many flows run at once when the target can fork (default DEFAULT_CONCURRENCY). */
   concurrency?: number
+  /** How the flows' users reach their regions (`--client-interface`): HTTP unless `stream`. */
+  clientInterface?: ClientInterface
 }
 
 /**
@@ -127,7 +130,7 @@ export async function runSuite (target: Target, options: SuiteOptions = {}): Pro
   const results: FlowResult[] = new Array(chosen.length)
   const order = new InOrder(chosen, options)
   const replay = async (index: number, on: Lane): Promise<void> => {
-    const raw = await on.runFlow(chosen[index]!, { eventTimeoutMs: options.eventTimeoutMs })
+    const raw = await on.runFlow(chosen[index]!, { eventTimeoutMs: options.eventTimeoutMs, clientInterface: options.clientInterface })
     results[index] = { ...raw, checks: applyExpectations(raw.checks, options.expectedFailures ?? []) }
     order.finished(index, results[index])
   }
@@ -169,5 +172,5 @@ export async function runSuite (target: Target, options: SuiteOptions = {}): Pro
       await Promise.all(forks.map(async (f) => { await f.close() }))
     }
   }
-  return { target: target.name, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, flows: results }
+  return { target: target.name, clientInterface: options.clientInterface ?? 'http', startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, flows: results }
 }

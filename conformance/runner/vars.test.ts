@@ -82,3 +82,13 @@ t.test('$absent: the member is not there at all (GRIDIM-PRES-5)', async (t) => {
   t.equal(mismatch({ regions: [{ regionId: 'r' }] }, { regions: { $absent: true } }), '.regions: expected no such member, got [{"regionId":"r"}]')
   t.throws(() => matches({}, { regions: { $absent: false } }), /\$absent takes true/)
 })
+
+t.test('$atLeast matches a number no smaller than its bound (GRIDIM-CLI-43)', async (t) => {
+  t.ok(matches({ pings: 3 }, { pings: { $atLeast: 2 } }))
+  t.ok(matches({ pings: 2 }, { pings: { $atLeast: 2 } }))
+  t.notOk(matches({ pings: 1 }, { pings: { $atLeast: 2 } }))
+  t.notOk(matches({ pings: '3' }, { pings: { $atLeast: 2 } }))
+  t.equal(mismatch({ pings: 1 }, { pings: { $atLeast: 2 } }), '.pings: expected a number of at least 2, got 1')
+  t.equal(mismatch({ pings: 2 }, { pings: { $atLeast: 2 } }), undefined)
+  t.throws(() => matches(1, { $atLeast: 'two' }), /\$atLeast takes a number/)
+})

@@ -14,6 +14,8 @@ export type Variant = {
   bug: string
   /** Set while the runner cannot catch the fault reliably yet: why not (the check runs as a todo). */
   gap?: string
+  /** The run's client interface (`--client-interface`) for the flow: http unless stream. */
+  clientInterface?: 'http' | 'stream'
 }
 
 export const variants: readonly Variant[] = [
@@ -281,6 +283,12 @@ export const variants: readonly Variant[] = [
   { fault: 'long-poll-held-for-wait', area: 'client-interface', flow: 'x-long-poll-and-stream-held', requirement: 'GRIDIM-CLI-9', bug: 'a region that answers a held long poll only when its wait runs out' },
   { fault: 'session-end-leaves-polls', area: 'client-interface', flow: 'x-long-poll-and-stream-held', requirement: 'GRIDIM-CLI-16', bug: 'a region that leaves polls and streams open when the session ends' },
   { fault: 'notices-held-to-combine', area: 'presence', flow: 'x-notices-within-two-seconds', requirement: 'GRIDIM-SIGN-15', bug: 'a user server that holds notices 3 s to combine them with later ones' },
+  // The client stream (issue 15): each caught by a flow that speaks it frame by frame; the ack's, with every client of the run on the stream too.
+  { fault: 'stream-ack-ignored', area: 'client-interface', flow: 'x-client-stream-ack', requirement: 'GRIDIM-CLI-38', bug: 'a region that takes a client stream\'s ack and acknowledges nothing', clientInterface: 'stream' },
+  { fault: 'stream-dedupe-per-connection', area: 'client-interface', flow: 'x-client-stream-send', requirement: 'GRIDIM-CLI-39', bug: 'a region that remembers a stream\'s messageIds per connection, not per session' },
+  { fault: 'stream-result-wrong-ref', area: 'client-interface', flow: 'x-client-stream-send', requirement: 'GRIDIM-CLI-39', bug: 'a region that answers a stream request with the latest request\'s ref' },
+  { fault: 'stream-hello-after-ignored', area: 'client-interface', flow: 'x-client-stream-resume', requirement: 'GRIDIM-CLI-37', bug: 'a region that starts every client stream with all retained events, whatever the hello\'s after' },
+  { fault: 'stream-session-end-leaves-open', area: 'client-interface', flow: 'x-client-stream-ack', requirement: 'GRIDIM-CLI-40', bug: 'a region that leaves a client stream open when its session ends' },
   { fault: 'client-rate-limit-below-floor', area: 'client-interface', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-13', bug: 'a region that rate-limits a client session sending 10 requests a second' },
   { fault: 'rate-limited-without-retry-after', area: 'client-interface', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-12', bug: 'a region whose rate-limited refusals carry no Retry-After' },
   // Timers that activity should reset (issue 14): each one runs from the first event instead of the latest.
@@ -354,12 +362,4 @@ export const variants: readonly Variant[] = [
  * third party's server is checked for; keep this list short.
  */
 export const provedElsewhere: Readonly<Record<string, string>> = {
-  // The client stream (issue 15): the runner's stream transport and its flows are written beside
-  // the region's side; until they are merged each fault is proved by reference/region/client-stream-faults.test.ts,
-  // and moves to `variants` with the flow (and GRIDIM-CLI id) named here.
-  'stream-ack-ignored': 'reference/region/client-stream-faults.test.ts; flow to come: an offline message read and acked over the stream does not come back at the next sign-on (GRIDIM-CLI-38)',
-  'stream-dedupe-per-connection': 'reference/region/client-stream-faults.test.ts; flow to come: a messageId resent on a second stream (after closing the first) is answered with the first outcome and R1 sends no second deliverInstantMessage to R2 (exchange count 0, GRIDIM-CLI-39)',
-  'stream-result-wrong-ref': 'reference/region/client-stream-faults.test.ts; flow to come: two sendInstantMessage frames sent back to back are answered once each, by their own refs (GRIDIM-CLI-39)',
-  'stream-hello-after-ignored': 'reference/region/client-stream-faults.test.ts; flow to come: a hello with after = the first of two events gets only the second (GRIDIM-CLI-37)',
-  'stream-session-end-leaves-open': 'reference/region/client-stream-faults.test.ts; flow to come: a logout over HTTP ends the open stream with an unauthenticated problem and close code 4401 (GRIDIM-CLI-40)'
 }

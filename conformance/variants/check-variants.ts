@@ -4,6 +4,7 @@
 // pass against the unbroken reference, so a failure here is the fault's doing and nothing else.
 import type { Test } from 'tap'
 import type { Fault } from '../../reference/lib/faults.ts'
+import type { ClientInterface } from '../lib/client-session.ts'
 import type { Check, RunResult } from '../runner/results.ts'
 import { runSuite } from '../runner/run-suite.ts'
 import { startEmbeddedTarget } from '../target/embedded.ts'
@@ -18,13 +19,13 @@ const checksOf = (run: RunResult): Check[] => run.flows.flatMap((f) => f.checks)
 const failures = (run: RunResult): Check[] => checksOf(run).filter((c) => c.status === 'fail')
 const describe = (checks: readonly Check[]): string[] => checks.map((c) => `${c.flow} step ${c.step} [${c.requirements.join(', ')}]: ${c.message ?? ''}`)
 
-async function runAgainst (flows: string[], faults?: ReadonlySet<Fault>): Promise<RunResult> {
+async function runAgainst (flows: string[], faults?: ReadonlySet<Fault>, clientInterface: ClientInterface = 'http'): Promise<RunResult> {
   // The runner's own Jabber server, so the gateway's variants run without Prosody installed.
   const target = await startEmbeddedTarget({ leaseSeconds: LEASE_SECONDS, faults, xmpp: 'simulated' })
   try {
     // One flow after another, as before lanes: leases this short lapse under a busy machine's
     // stalls when several grids share its cores, and a lapse here would blame the reference.
-    return await runSuite(target, { flows, eventTimeoutMs: EVENT_TIMEOUT_MS, serial: true })
+    return await runSuite(target, { flows, eventTimeoutMs: EVENT_TIMEOUT_MS, serial: true, clientInterface })
   } finally {
     await target.close()
   }
@@ -47,15 +48,19 @@ export function checkVariants (t: Test, area: Area): void {
     return
   }
   t.test('the unbroken reference passes every flow the variants are checked with', async (t) => {
-    const run = await runAgainst([...new Set(variants.map((v) => v.flow))])
-    t.ok(checksOf(run).length > 0, 'the flows have checks')
-    t.same(describe(failures(run)), [], 'no check fails')
-    t.same(describe(checksOf(run).filter((c) => c.status === 'impossible')), [], 'and none is impossible')
+    // Over each client interface a variant runs its flow with.
+    for (const over of new Set(variants.map((v) => v.clientInterface ?? 'http'))) {
+      const run = await runAgainst([...new Set(variants.filter((v) => (v.clientInterface ?? 'http') === over).map((v) => v.flow))], undefined, over)
+      t.ok(checksOf(run).length > 0, `the flows have checks (client interface ${over})`)
+      t.same(describe(failures(run)), [], 'no check fails')
+      t.same(describe(checksOf(run).filter((c) => c.status === 'impossible')), [], 'and none is impossible')
+    }
   })
 
-  for (const { fault, flow, requirement, bug, gap } of variants) {
-    t.test(`${bug} fails ${flow} under ${requirement}`, gap === undefined ? {} : { todo: gap }, async (t) => {
-      const run = await runAgainst([flow], new Set([fault]))
+  for (const { fault, flow, requirement, bug, gap, clientInterface } of variants) {
+    t.test(`${bug} fails ${flow} under ${requirement}${clientInterface === undefined ? '' : ` (client interface ${clientInterface})`}`, gap === undefined ? {} : { todo: gap }, async (t) => {
+      const run = await runAgainst([flow], new Set([fault]), clientInterface)
+      t.equal(run.clientInterface, clientInterface ?? 'http', 'over the client interface the variant names')
       const failed = failures(run)
       // The grid must work apart from the fault: a flow that fails everywhere (say, in setup) proves nothing.
       t.ok(checksOf(run).some((c) => c.status === 'pass'), 'the rest of the flow still passes', { failed: describe(failed) })
