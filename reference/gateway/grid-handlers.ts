@@ -5,7 +5,8 @@ import { GridImError } from '../lib/errors/index.ts'
 import { checkBodyLength } from '../region/limits.ts'
 import { USER_SERVER_KEY_ID } from '../region/peer-keys.ts'
 import { noticeEvent } from '../region/event-content.ts'
-import type { RegionHandlers } from '../region/region-api.ts'
+import { batchOf } from '../region/batch-receive.ts'
+import type { RegionHandler, RegionHandlers } from '../region/region-api.ts'
 import { checkSender } from '../region/sender.ts'
 import { isForeignName } from './addresses.ts'
 import type { GatewayContext } from './context.ts'
@@ -32,18 +33,22 @@ export function gatewayHandlers (gw: GatewayContext, base: RegionHandlers, sende
     return name !== undefined && isForeignName(name) ? name : undefined
   }
 
+  const deliverInstantMessage: RegionHandler<'deliverInstantMessage'> = async (input) => {
+    const im = input.body
+    const name = await foreignName(im.toUserId)
+    if (name !== undefined && !gw.linkUp()) throw new GridImError('unavailable', 'The link to the Jabber server is down; store the message.') // GRIDIM-XMPP-5
+    if (name === undefined || region.agents.logFor(im.toUserId) !== undefined) return await base.deliverInstantMessage(input)
+    checkBodyLength(im.body)
+    await checkSender(region, input.principal.keyId, im.fromUserId, im.toUserId)
+    return { body: { status: sender.deliverHere(im) ?? 'delivered' } }
+  }
+
   return {
     ...base,
 
-    deliverInstantMessage: async (input) => {
-      const im = input.body
-      const name = await foreignName(im.toUserId)
-      if (name !== undefined && !gw.linkUp()) throw new GridImError('unavailable', 'The link to the Jabber server is down; store the message.') // GRIDIM-XMPP-5
-      if (name === undefined || region.agents.logFor(im.toUserId) !== undefined) return await base.deliverInstantMessage(input)
-      checkBodyLength(im.body)
-      await checkSender(region, input.principal.keyId, im.fromUserId, im.toUserId)
-      return { body: { status: sender.deliverHere(im) ?? 'delivered' } }
-    },
+    deliverInstantMessage,
+    // GRIDIM-IM-26: a batch goes through the gateway's own single delivery, message by message.
+    deliverInstantMessages: batchOf(deliverInstantMessage, region.faults),
 
     // Notices for foreign users who are not signed on go straight to their Jabber server.
     deliverNotices: async (input) => {

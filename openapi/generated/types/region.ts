@@ -76,6 +76,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instant-message-batches": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9530 digest of the request body (`sha-256`), covered by the signature. */
+                "Content-Digest": components["parameters"]["ContentDigest"];
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver several instant messages to agents here, in one request
+         * @description The batch form of `deliverInstantMessage` (GRIDIM-IM-26): what a sender's region sends when several messages for this region are waiting while a request to it is in flight. Every region and the gateway serves it. Each message is handled, in order, exactly as `deliverInstantMessage` would handle it alone — sender check (GRIDIM-IM-10, per message: `not-your-agent`), de-duplication shared with the single operation (GRIDIM-IM-31), `agent-not-here`, durability before `delivered` — and gets its own result; the answer lists them in the request's order, each with its `messageId`. A message of a sender and recipient that follows one of the same pair that was not delivered is not delivered either: it is answered `unavailable`, so that it is retried after it (GRIDIM-IM-27). A request refused as a whole (signature, shape, more than 50 messages, body size) gets a problem and delivers nothing (GRIDIM-IM-28).
+         */
+        post: operations["deliverInstantMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/instant-messages": {
         parameters: {
             query?: never;
@@ -317,6 +342,24 @@ export interface components {
             messageId: components["schemas"]["Uuid"];
             sentAt: components["schemas"]["Timestamp"];
             toUserId: components["schemas"]["Uuid"];
+        };
+        /** @description Instant messages waiting for one destination region, in the order the sender's region would have sent them one by one (GRIDIM-IM-29). At most 50 (GRIDIM-LIM-28). */
+        InstantMessageBatch: {
+            messages: components["schemas"]["InstantMessage"][];
+        };
+        /** @description What became of one message of a batch: what `deliverInstantMessage` would have answered for it alone — a status, or the `code` (and `detail`) of the problem it would have got. */
+        InstantMessageResult: {
+            messageId: components["schemas"]["Uuid"];
+            /** @enum {string} */
+            status: "delivered" | "duplicate";
+        } | {
+            code: components["schemas"]["ProblemCode"];
+            detail?: string;
+            messageId: components["schemas"]["Uuid"];
+        };
+        /** @description One result per message of the request, in the same order, each naming its `messageId` (GRIDIM-IM-26). */
+        InstantMessageResults: {
+            results: components["schemas"]["InstantMessageResult"][];
         };
         /** @description Text of an instant or group message: at most 1023 bytes of UTF-8 (as in Second Life, GRIDIM-LIM-1), which JSON Schema cannot express; `maxLength` (1023 characters) is only a bound that every valid body meets. A body over 1023 bytes — over `maxLength` or within it — is refused with `400 message-too-long`, never with the `invalid-request` of a schema mismatch; an empty one with `400 invalid-request`. */
         MessageBody: string;
@@ -614,6 +657,40 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deliverInstantMessages: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9530 digest of the request body (`sha-256`), covered by the signature. */
+                "Content-Digest": components["parameters"]["ContentDigest"];
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstantMessageBatch"];
+            };
+        };
+        responses: {
+            /** @description One result per message, in the request's order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstantMessageResults"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["SignatureRejected"];
             413: components["responses"]["ContentTooLarge"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
