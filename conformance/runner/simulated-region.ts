@@ -14,7 +14,7 @@ import { ScriptedAnswers } from './scripted-answers.ts'
 
 type RegionOperations = DocumentOperations['region']
 /** The operations a simulated region records: every one it answers that carries a body. */
-type RecordedOperation = 'deliverInstantMessage' | 'deliverChatState' | 'deliverNotices' | 'deliverGroupMessage' | 'acceptAgent'
+type RecordedOperation = 'deliverInstantMessage' | 'deliverInstantMessages' | 'deliverChatState' | 'deliverNotices' | 'deliverGroupMessage' | 'acceptAgent'
 
 /** A request it received, its body typed by its operation (validated against the contract on the way in). */
 export type Received = { [K in RecordedOperation]: { operationId: K, keyId?: string, body: RequestBody<RegionOperations[K]>, at: number } }[RecordedOperation]
@@ -58,6 +58,11 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
   const handlers: OperationHandlers<'region'> = {
     getRegionStatus: () => ({ body: { regionId, name, kind, agents: 0 } }),
     deliverInstantMessage: (input) => { record(input.headers, { operationId: 'deliverInstantMessage', body: input.body }); throw notHere(input.body.toUserId) },
+    // GRIDIM-IM-26: as an ordinary region hosting nobody, one agent-not-here per message, in order.
+    deliverInstantMessages: (input) => {
+      record(input.headers, { operationId: 'deliverInstantMessages', body: input.body })
+      return { body: { results: input.body.messages.map((m) => ({ messageId: m.messageId, code: 'agent-not-here' as const, detail: `${m.toUserId} is not on ${name}` })) } }
+    },
     deliverChatState: (input) => { record(input.headers, { operationId: 'deliverChatState', body: input.body }); throw notHere(input.body.toUserId) },
     deliverNotices: (input) => {
       record(input.headers, { operationId: 'deliverNotices', body: input.body })
