@@ -113,3 +113,17 @@ t.test('a scripted batch answer gives each message its result by messageId, in t
   t.match(await usual.json(), { results: [{ messageId: a!.messageId, code: 'agent-not-here' }] }, 'unscripted: a region hosting nobody')
   t.equal(sim.received.at(-1)?.operationId, 'deliverInstantMessages')
 })
+
+t.test('whenDelaying tells when a delayed answer is being held, and gives up after its timeout', async (t) => {
+  const sim = await startSimulatedRegion('RX')
+  t.teardown(sim.stop)
+  t.equal(await sim.script.whenDelaying(1, 50), false, 'nothing held')
+  sim.script.set('deliverInstantMessage', readAnswers('deliverInstantMessage', [{ status: 200, delayMs: 300 }]))
+  const im = { messageId: randomUUID(), fromUserId: randomUUID(), fromName: 'Ada Lovelace', toUserId: randomUUID(), body: 'hello', sentAt: '2025-01-01T00:00:00Z' }
+  const answer = fetch(new URL('/instant-messages', sim.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(im) })
+  t.equal(await sim.script.whenDelaying(1, 5000), true)
+  t.equal(sim.script.delaying, 1)
+  t.equal(await sim.script.whenDelaying(1, 10), true, 'at once while held')
+  t.same(await (await answer).json(), { status: 'delivered' })
+  t.equal(sim.script.delaying, 0)
+})

@@ -83,6 +83,23 @@ export function readAnswers (operationId: string, raw: unknown): ScriptedAnswer[
 /** The answers a simulated region still has to give, by operationId. */
 export class ScriptedAnswers {
   readonly #queues = new Map<string, ScriptedAnswer[]>()
+  /** Requests whose scripted answer is being delayed now. */
+  #delaying = 0
+  readonly #waiters = new Set<() => void>()
+
+  /** How many requests wait for a delayed answer now. */
+  get delaying (): number { return this.#delaying }
+
+  /** Resolves true once `count` requests wait for a delayed answer at once, false after timeoutMs (runner action await-held). */
+  async whenDelaying (count: number, timeoutMs: number): Promise<boolean> {
+    if (this.#delaying >= count) return true
+    return await new Promise<boolean>((resolve) => {
+      const done = (held: boolean): void => { clearTimeout(timer); this.#waiters.delete(wake); resolve(held) }
+      const wake = (): void => { if (this.#delaying >= count) done(true) }
+      const timer = setTimeout(() => done(false), timeoutMs)
+      this.#waiters.add(wake)
+    })
+  }
 
   /** The next requests of `operationId` get `answers`, in order (replacing what was left). */
   set (operationId: string, answers: readonly ScriptedAnswer[]): void {
@@ -95,7 +112,15 @@ export class ScriptedAnswers {
       const operationId = request.route.settings.id
       const answer = operationId === undefined ? undefined : this.#queues.get(operationId)?.shift()
       if (answer === undefined) return h.continue
-      if (answer.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, answer.delayMs))
+      if (answer.delayMs !== undefined) {
+        this.#delaying++
+        for (const wake of [...this.#waiters]) wake()
+        try {
+          await new Promise((resolve) => setTimeout(resolve, answer.delayMs))
+        } finally {
+          this.#delaying--
+        }
+      }
       if (answer.code === undefined) return h.response(SUCCESS[operationId!]!(request.payload, answer)).code(answer.status).takeover()
       const problem = { type: PROBLEM_TYPE_PREFIX + answer.code, title: `Scripted ${answer.code}`, status: answer.status, code: answer.code }
       const response = h.response(problem).code(answer.status).type('application/problem+json')
