@@ -31,7 +31,9 @@ t.test('GRIDIM-SIGN-16: requests to one region go one at a time, in order; regio
     ? new Promise((resolve) => gates.push(() => resolve({ accepted: 1, notHere: [] })))
     : { accepted: 1, notHere: [] })
   const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map())
+  const delivery = { groupSessionId: 'g', messageId: 'm', fromUserId: 'a', fromName: 'A A', body: 'hi', sentAt: '2024-01-01T00:00:00.000Z', toUserIds: ['b'] }
   courier.deliverNotices(r1, [notice('b')])
+  courier.deliverGroupMessage(r1, delivery)
   courier.deliverNotices(r1, [notice('b', 'offline')])
   courier.deliverNotices(r2, [notice('c')])
   await new Promise((resolve) => setImmediate(resolve))
@@ -39,8 +41,50 @@ t.test('GRIDIM-SIGN-16: requests to one region go one at a time, in order; regio
   gates.shift()!()
   await new Promise((resolve) => setImmediate(resolve))
   gates.shift()!()
+  await new Promise((resolve) => setImmediate(resolve))
+  gates.shift()!()
   await courier.idle()
-  t.same(calls.filter((c) => c.url === r1.url).map((c) => c.body.notices[0].status), ['online', 'offline'])
+  t.same(calls.filter((c) => c.url === r1.url).map((c) => c.body.notices?.[0].status ?? c.operationId), ['online', 'deliverGroupMessage', 'offline'],
+    'a notice queued after a group message is not moved before it')
+})
+
+t.test('batched links: notices queued while a request to the region is in flight go together when its turn comes', async (t) => {
+  const gates: Array<() => void> = []
+  const { peer, calls } = recorder((url, _op, body) => new Promise((resolve) => gates.push(() => resolve({ accepted: body.notices.length, notHere: url === r1.url ? ['c'] : [] }))))
+  const where = new Map([['c', r2]])
+  const courier = new Courier(peer, new Metrics(), createLogger(), () => where)
+  courier.deliverNotices(r1, [notice('b')])
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(calls.length, 1, 'the first goes at once')
+  courier.deliverNotices(r1, [notice('c')])
+  courier.deliverNotices(r1, [notice('d')], () => false)
+  courier.deliverNotices(r1, [notice('e')])
+  t.equal(calls.length, 1, 'the others wait')
+  gates.shift()!()
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(calls.map((c) => c.body.notices.map((n: Notice) => n.toUserId)), [['b'], ['c', 'd', 'e']], 'in one request, in order')
+  gates.shift()!()
+  await new Promise((resolve) => setImmediate(resolve))
+  gates.shift()!()
+  await courier.idle()
+  t.same(calls[2], { url: r2.url, operationId: 'deliverNotices', body: { notices: [notice('c')] } }, 'a notice that was not there follows its user, as before')
+})
+
+t.test('GRIDIM-LIM-6: notices joining a waiting request never take it past the limit', async (t) => {
+  const gates: Array<() => void> = []
+  const { peer, calls } = recorder((_url, _op, body) => new Promise((resolve) => gates.push(() => resolve({ accepted: body.notices.length, notHere: [] }))))
+  const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map())
+  courier.deliverNotices(r1, [notice('first')])
+  await new Promise((resolve) => setImmediate(resolve))
+  courier.deliverNotices(r1, Array.from({ length: 300 }, (_, i) => notice(`a${i}`)))
+  courier.deliverNotices(r1, Array.from({ length: 300 }, (_, i) => notice(`b${i}`)))
+  const settled = courier.idle()
+  for (let turns = 0; turns < 100 && (gates.length > 0 || calls.length < 3); turns++) {
+    gates.shift()?.()
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  await settled
+  t.same(calls.map((c) => c.body.notices.length), [1, 500, 100])
 })
 
 t.test('a region that fails is logged and nothing else breaks', async (t) => {

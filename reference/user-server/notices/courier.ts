@@ -16,6 +16,11 @@ export type Peer = Pick<PeerClient, 'call'>
 
 export type DeliveryOutcome = 'delivered' | 'duplicate' | 'agent-not-here' | 'failed'
 
+/** A notice queued for a region, with whether it may follow its recipient elsewhere (GRIDIM-SIGN-17). */
+type QueuedNotice = { notice: Notice, reroutable: (notice: Notice) => boolean }
+/** A deliverNotices queued for a region and not yet sent: later notices for that region join it. */
+type OpenNotices = { url: string, items: QueuedNotice[] }
+
 /** Codes chapter 14 marks transient; a network failure or timeout is `unavailable` (GRIDIM-LIM-16). */
 const TRANSIENT = new Set(['unavailable', 'internal', 'rate-limited'])
 
@@ -31,6 +36,8 @@ export type CourierOptions = {
 export class Courier {
   readonly #tails = new Map<string, Promise<void>>()
   readonly #pending = new Set<Promise<void>>()
+  /** By regionId: the deliverNotices last in that region's queue, while it waits for its turn. */
+  readonly #open = new Map<string, OpenNotices>()
 
   readonly #groupRetryDelaysMs: readonly number[]
   readonly #noticeDelayMs: number
@@ -52,20 +59,39 @@ export class Courier {
    * GRIDIM-SIGN-14, GRIDIM-LIM-6: one request per region (split only past the size limit).
    * GRIDIM-SIGN-17: notices for users the region says are not there follow them once, unless
    * `reroutable` says a notice is meant for this region only.
+   * Batched links (issue 15): notices queued while a request to the region is in flight join the
+   * deliverNotices waiting last in its queue, so that they go in one request when its turn
+   * comes — in the order queued (GRIDIM-SIGN-16), never held back for it (GRIDIM-SIGN-15).
    */
   deliverNotices (target: Target, notices: Notice[], reroutable: (notice: Notice) => boolean = () => true): void {
-    for (const part of chunk(notices, MAX_NOTICES_PER_REQUEST)) {
+    let items = notices.map((notice) => ({ notice, reroutable }))
+    const open = this.#open.get(target.regionId)
+    if (open !== undefined && open.url === target.url) {
+      const room = MAX_NOTICES_PER_REQUEST - open.items.length
+      open.items.push(...items.slice(0, room))
+      items = items.slice(room)
+    }
+    for (const part of chunk(items, MAX_NOTICES_PER_REQUEST)) {
+      const queued: OpenNotices = { url: target.url, items: part }
       this.#enqueue(target.regionId, async () => {
-        if (this.#noticeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#noticeDelayMs))
-        const answer = await this.#send(target, 'deliverNotices', () => this.peer.call(target.url, 'deliverNotices', { body: { notices: part } }))
-        const notHere = answer?.notHere ?? []
-        if (notHere.length === 0 || this.#faults.has('not-here-notices-dropped')) return
-        for (const { target: next, userIds } of reroutes(notHere, target.regionId, this.#regionOf(notHere))) {
-          const ids = new Set(userIds)
-          const follow = part.filter((n) => ids.has(n.toUserId) && reroutable(n))
-          if (follow.length > 0) this.deliverNotices(next, follow, () => false)
-        }
+        // Its turn: from now on, notices for this region wait for the next request.
+        if (this.#open.get(target.regionId) === queued) this.#open.delete(target.regionId)
+        await this.#sendNotices(target, queued.items)
       })
+      this.#open.set(target.regionId, queued)
+    }
+  }
+
+  async #sendNotices (target: Target, items: readonly QueuedNotice[]): Promise<void> {
+    if (this.#noticeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#noticeDelayMs))
+    const notices = items.map((i) => i.notice)
+    const answer = await this.#send(target, 'deliverNotices', () => this.peer.call(target.url, 'deliverNotices', { body: { notices } }))
+    const notHere = answer?.notHere ?? []
+    if (notHere.length === 0 || this.#faults.has('not-here-notices-dropped')) return
+    for (const { target: next, userIds } of reroutes(notHere, target.regionId, this.#regionOf(notHere))) {
+      const ids = new Set(userIds)
+      const follow = items.filter((i) => ids.has(i.notice.toUserId) && i.reroutable(i.notice)).map((i) => i.notice)
+      if (follow.length > 0) this.deliverNotices(next, follow, () => false)
     }
   }
 
@@ -135,6 +161,8 @@ export class Courier {
   }
 
   #enqueue (regionId: string, task: () => Promise<void>): void {
+    // GRIDIM-SIGN-16, GRIDIM-GRP-16: whatever is queued after a deliverNotices keeps later notices out of it.
+    this.#open.delete(regionId)
     const tail = (this.#tails.get(regionId) ?? Promise.resolve()).then(task).catch((error: unknown) => {
       this.logger.error('delivery task failed', { regionId, error: (error as Error).message })
     })
