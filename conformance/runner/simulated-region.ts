@@ -14,7 +14,7 @@ import { ScriptedAnswers } from './scripted-answers.ts'
 
 type RegionOperations = DocumentOperations['region']
 /** The operations a simulated region records: every one it answers that carries a body. */
-type RecordedOperation = 'deliverInstantMessage' | 'deliverInstantMessages' | 'deliverChatState' | 'deliverNotices' | 'deliverGroupMessage' | 'acceptAgent'
+type RecordedOperation = 'deliverInstantMessage' | 'deliverInstantMessages' | 'deliverChatState' | 'deliverNotices' | 'deliverGroupMessage' | 'deliverGroupMessages' | 'acceptAgent'
 
 /** A request it received, its body typed by its operation (validated against the contract on the way in). */
 export type Received = { [K in RecordedOperation]: { operationId: K, keyId?: string, body: RequestBody<RegionOperations[K]>, at: number } }[RecordedOperation]
@@ -69,6 +69,11 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
       return { body: { accepted: 0, notHere: [...new Set(input.body.notices.map((n) => n.toUserId))] } }
     },
     deliverGroupMessage: (input) => { record(input.headers, { operationId: 'deliverGroupMessage', body: input.body }); return { body: { delivered: [], notHere: input.body.toUserIds } } },
+    // GRIDIM-GRP-26: as an ordinary region hosting nobody, every member of every delivery not here, in order.
+    deliverGroupMessages: (input) => {
+      record(input.headers, { operationId: 'deliverGroupMessages', body: input.body })
+      return { body: { results: input.body.deliveries.map((d) => ({ groupSessionId: d.groupSessionId, messageId: d.messageId, delivered: [], notHere: d.toUserIds })) } }
+    },
     acceptAgent: (input) => { record(input.headers, { operationId: 'acceptAgent', body: input.body }); throw new GridImError('not-your-agent', `${name} accepts no agents`) }
   }
   const script = new ScriptedAnswers()

@@ -237,6 +237,12 @@ export const variants: readonly Variant[] = [
   { fault: 'gateway-message-without-active', area: 'xmpp', flow: 'x-im-only-user', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <active/>' },
   { fault: 'gateway-stored-message-undated', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway that sends a stored message with no <delay/>' },
   {
+    fault: 'group-batch-newest-first', area: 'group-sessions',
+    flow: 'x-batch-group-messages-wait-for-link',
+    requirement: 'GRIDIM-GRP-16',
+    bug: 'a user server that sends the group messages that waited for a region newest first'
+  },
+  {
     fault: 'batch-results-misaligned', area: 'peers',
     flow: 'x-batch-received-in-order',
     requirement: 'GRIDIM-IM-26',

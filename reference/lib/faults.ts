@@ -347,6 +347,8 @@ export type Fault =
  * - `not-here-notices-dropped`: the user server takes `notHere` of a deliverNotices answer as "offline now" and
  *   drops those users' notices, without looking up where they went (breaks GRIDIM-SIGN-17).
  * - `not-here-group-messages-dropped`: likewise for `notHere` of a deliverGroupMessage answer (breaks GRIDIM-GRP-18).
+ * - `group-batch-newest-first`: the user server sends the group messages that waited for a region newest first, in
+ *   one deliverGroupMessages (breaks GRIDIM-GRP-16).
  */
 export type UserServerFault =
   | 'self-friendship-offer-accepted'
@@ -383,6 +385,7 @@ export type UserServerFault =
   | 'notices-held-to-combine'
   | 'not-here-notices-dropped'
   | 'not-here-group-messages-dropped'
+  | 'group-batch-newest-first'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

@@ -101,3 +101,27 @@ t.test('an unexpected error of one message is its `internal` result, without det
   t.same(res.result, { results: [{ messageId: message.messageId, code: 'internal' }] })
   t.equal(ada.log.size, 0)
 })
+
+t.test('GRIDIM-GRP-26: a batch of group messages from the user server, one aligned result per delivery; from a region, forbidden', async (t) => {
+  const g = await testRegion(t)
+  const ada = g.admit()
+  const groupSessionId = uuid()
+  const delivery = (body: string, toUserIds: string[]) => ({ groupSessionId, messageId: uuid(), fromUserId: uuid(), fromName: 'Cyd Carter', body, sentAt: '2024-11-24T14:30:00Z', toUserIds })
+  const gone = uuid()
+  const deliveries = [delivery('first', [ada.userId, gone]), delivery(TOO_LONG, [ada.userId]), delivery('second', [ada.userId])]
+  const forbidden = await g.fromOther('POST', '/group-message-batches', { deliveries })
+  t.equal(forbidden.statusCode, 403)
+  t.equal(JSON.parse(forbidden.payload).code, 'forbidden')
+  t.equal(ada.log.size, 0, 'nothing delivered')
+  const res = await g.fromUserServer('POST', '/group-message-batches', { deliveries })
+  t.equal(res.statusCode, 200)
+  t.same((res.result as { results: unknown[] }).results, [
+    { groupSessionId, messageId: deliveries[0]!.messageId, delivered: [ada.userId], notHere: [gone] },
+    { groupSessionId, messageId: deliveries[1]!.messageId, code: 'message-too-long', detail: (res.result as { results: Array<{ detail?: string }> }).results[1]!.detail },
+    { groupSessionId, messageId: deliveries[2]!.messageId, delivered: [ada.userId], notHere: [] }
+  ])
+  t.same(ada.log.after().events.map((e) => (e.data as { body: string }).body), ['first', 'second'])
+  const tooMany = await g.fromUserServer('POST', '/group-message-batches', { deliveries: Array.from({ length: 51 }, () => deliveries[0]) })
+  t.equal(tooMany.statusCode, 400)
+  t.equal(JSON.parse(tooMany.payload).code, 'invalid-request')
+})

@@ -38,7 +38,7 @@ export function batchOf (single: RegionHandler<'deliverInstantMessage'>, faults:
         results.push({ messageId: im.messageId, status })
       } catch (err) {
         failedPairs.add(pair)
-        results.push(refusal(im.messageId, err))
+        results.push({ messageId: im.messageId, ...refusal(err) })
       }
     }
     if (faults.has('batch-reordered')) results.reverse()
@@ -49,12 +49,38 @@ export function batchOf (single: RegionHandler<'deliverInstantMessage'>, faults:
 }
 
 /**
- * The result of a message refused alone: what its problem would have said — the code, and the
+ * What a message (or delivery) refused alone gets as its result: what its problem would have said — the code, and the
  * detail only where a problem carries one (below 500, GRIDIM-ERR-6); `internal` for an
  * unexpected error.
  */
-function refusal (messageId: string, err: unknown): Result {
-  if (!(err instanceof GridImError)) return { messageId, code: 'internal' }
+function refusal (err: unknown): { code: Extract<Result, { code: unknown }>['code'], detail?: string } {
+  if (!(err instanceof GridImError)) return { code: 'internal' }
   const { detail } = err.toProblem()
-  return { messageId, code: err.code, ...(typeof detail === 'string' ? { detail: detail.slice(0, MAX_DETAIL) } : {}) }
+  return { code: err.code, ...(typeof detail === 'string' ? { detail: detail.slice(0, MAX_DETAIL) } : {}) }
+}
+
+type GroupResult = Schema<'GroupMessageResult'>
+
+/**
+ * deliverGroupMessages served by `single`, the deliverGroupMessage of this region (or the
+ * gateway): only the user server may send it, as the single operation (GRIDIM-SEC-9); then each
+ * delivery in the request's order, its refusal its own result (GRIDIM-GRP-26).
+ */
+export function groupBatchOf (single: RegionHandler<'deliverGroupMessage'>, fromUserServerOnly: (principal: Parameters<RegionHandler<'deliverGroupMessage'>>[0]['principal']) => void): RegionHandler<'deliverGroupMessages'> {
+  return async (input) => {
+    fromUserServerOnly(input.principal)
+    const results: GroupResult[] = []
+    for (const delivery of input.body.deliveries) {
+      const { groupSessionId, messageId } = delivery
+      try {
+        const answer = await single({ ...input, body: delivery })
+        const body = 'body' in answer ? answer.body : undefined
+        if (body === undefined || !('delivered' in body)) throw new GridImError('internal', 'deliverGroupMessage answered without delivered and notHere')
+        results.push({ groupSessionId, messageId, delivered: body.delivered, notHere: body.notHere })
+      } catch (err) {
+        results.push({ groupSessionId, messageId, ...refusal(err) })
+      }
+    }
+    return { body: { results } }
+  }
 }

@@ -5,7 +5,7 @@ import { GridImError } from '../lib/errors/index.ts'
 import type { Fault } from '../lib/faults.ts'
 import type { HandlerFor, OperationHandlers, PeerPrincipal } from '../lib/http/index.ts'
 import { acceptAgent } from './accept-agent.ts'
-import { batchOf } from './batch-receive.ts'
+import { batchOf, groupBatchOf } from './batch-receive.ts'
 import type { RegionContext } from './context.ts'
 import { checkBodyLength } from './limits.ts'
 import { USER_SERVER_KEY_ID } from './peer-keys.ts'
@@ -49,7 +49,7 @@ export function regionHandlers (ctx: RegionContext): RegionHandlers {
     }
   }
 
-  const handlers: Omit<RegionHandlers, 'deliverInstantMessages'> = {
+  const handlers: Omit<RegionHandlers, 'deliverInstantMessages' | 'deliverGroupMessages'> = {
     // GRIDIM-ROLE-7
     getRegionStatus: () => ({ body: { regionId: ctx.regionId, name: ctx.name, kind: ctx.kind, agents: ctx.agents.size } }),
 
@@ -114,5 +114,10 @@ export function regionHandlers (ctx: RegionContext): RegionHandlers {
     acceptAgent: async (input) => await acceptAgent(ctx, input)
   }
   // GRIDIM-IM-26: each message of a batch as deliverInstantMessage alone.
-  return { ...handlers, deliverInstantMessages: batchOf(handlers.deliverInstantMessage, ctx.faults) }
+  return {
+    ...handlers,
+    deliverInstantMessages: batchOf(handlers.deliverInstantMessage, ctx.faults),
+    // GRIDIM-GRP-26: each delivery of a batch as deliverGroupMessage alone.
+    deliverGroupMessages: groupBatchOf(handlers.deliverGroupMessage, (principal) => { fromUserServerOnly(principal, 'group messages') })
+  }
 }

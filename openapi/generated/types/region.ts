@@ -51,6 +51,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/group-message-batches": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9530 digest of the request body (`sha-256`), covered by the signature. */
+                "Content-Digest": components["parameters"]["ContentDigest"];
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver several group messages to members here, in one request
+         * @description The batch form of `deliverGroupMessage` (GRIDIM-GRP-26): what the user server sends when several group messages for this region are waiting while a request to it is in flight. Signed by the user server only; other signers get `403 forbidden` and nothing is delivered (GRIDIM-SEC-9). Each delivery is handled, in order, exactly as `deliverGroupMessage` would handle it alone and gets its own result — `delivered` and `notHere`, or a problem `code` — listed in the request's order with its `messageId` and `groupSessionId`. At most 50 deliveries (GRIDIM-GRP-30).
+         */
+        post: operations["deliverGroupMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/group-messages": {
         parameters: {
             query?: never;
@@ -280,6 +305,10 @@ export interface components {
             name: components["schemas"]["UserName"];
             userId: components["schemas"]["Uuid"];
         };
+        /** @description Group messages waiting for one destination region, in the order the user server accepted them (GRIDIM-GRP-16, GRIDIM-GRP-27). At most 50 (GRIDIM-GRP-30). */
+        GroupMessageBatch: {
+            deliveries: components["schemas"]["GroupMessageDelivery"][];
+        };
         GroupMessageDelivered: {
             delivered: components["schemas"]["Uuid"][];
             notHere: components["schemas"]["Uuid"][];
@@ -293,6 +322,22 @@ export interface components {
             sentAt: components["schemas"]["Timestamp"];
             /** @description Members hosted by this region. */
             toUserIds: components["schemas"]["Uuid"][];
+        };
+        /** @description What became of one delivery of a batch: what `deliverGroupMessage` would have answered for it alone — `delivered` and `notHere`, or the `code` (and `detail`) of its problem. */
+        GroupMessageResult: {
+            delivered: components["schemas"]["Uuid"][];
+            groupSessionId: components["schemas"]["Uuid"];
+            messageId: components["schemas"]["Uuid"];
+            notHere: components["schemas"]["Uuid"][];
+        } | {
+            code: components["schemas"]["ProblemCode"];
+            detail?: string;
+            groupSessionId: components["schemas"]["Uuid"];
+            messageId: components["schemas"]["Uuid"];
+        };
+        /** @description One result per delivery of the request, in the same order (GRIDIM-GRP-26). */
+        GroupMessageResults: {
+            results: components["schemas"]["GroupMessageResult"][];
         };
         /** @description A group session closed, after idling (seed assumption 3) or because it ended. */
         GroupSessionClosedNotice: {
@@ -614,6 +659,49 @@ export interface operations {
             401: components["responses"]["SignatureRejected"];
             403: components["responses"]["NotYourAgent"];
             404: components["responses"]["AgentNotHere"];
+            413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deliverGroupMessages: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9530 digest of the request body (`sha-256`), covered by the signature. */
+                "Content-Digest": components["parameters"]["ContentDigest"];
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupMessageBatch"];
+            };
+        };
+        responses: {
+            /** @description One result per delivery, in the request's order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMessageResults"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["SignatureRejected"];
+            /** @description `forbidden`: only the user server may forward group messages. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["ContentTooLarge"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
