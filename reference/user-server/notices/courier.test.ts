@@ -70,7 +70,7 @@ t.test('batched links: notices queued while a request to the region is in flight
   t.same(calls[2], { url: r2.url, operationId: 'deliverNotices', body: { notices: [notice('c')] } }, 'a notice that was not there follows its user, as before')
 })
 
-t.test('GRIDIM-LIM-6: notices joining a waiting request never take it past the limit', async (t) => {
+t.test('GRIDIM-LIM-6, GRIDIM-SIGN-14: notices join a waiting request only whole and within the limit', async (t) => {
   const gates: Array<() => void> = []
   const { peer, calls } = recorder((_url, _op, body) => new Promise((resolve) => gates.push(() => resolve({ accepted: body.notices.length, notHere: [] }))))
   const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map())
@@ -84,7 +84,7 @@ t.test('GRIDIM-LIM-6: notices joining a waiting request never take it past the l
     await new Promise((resolve) => setImmediate(resolve))
   }
   await settled
-  t.same(calls.map((c) => c.body.notices.length), [1, 500, 100])
+  t.same(calls.map((c) => c.body.notices.length), [1, 300, 300], 'the second change does not fit beside the first, so it goes next, whole')
 })
 
 t.test('a region that fails is logged and nothing else breaks', async (t) => {

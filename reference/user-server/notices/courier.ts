@@ -76,12 +76,12 @@ export class Courier {
    * comes — in the order queued (GRIDIM-SIGN-16), never held back for it (GRIDIM-SIGN-15).
    */
   deliverNotices (target: Target, notices: Notice[], reroutable: (notice: Notice) => boolean = () => true): void {
-    let items = notices.map((notice) => ({ notice, reroutable }))
+    const items = notices.map((notice) => ({ notice, reroutable }))
     const open = this.#open.get(target.regionId)
-    if (open !== undefined && open.url === target.url) {
-      const room = MAX_NOTICES_PER_REQUEST - open.items.length
-      open.items.push(...items.slice(0, room))
-      items = items.slice(room)
+    // GRIDIM-SIGN-14: a change's notices join a waiting request only whole, never split over two.
+    if (open !== undefined && open.url === target.url && open.items.length + items.length <= MAX_NOTICES_PER_REQUEST) {
+      open.items.push(...items)
+      return
     }
     for (const part of chunk(items, MAX_NOTICES_PER_REQUEST)) {
       const queued: OpenNotices = { url: target.url, items: part }
