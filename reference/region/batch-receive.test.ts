@@ -1,4 +1,5 @@
 import t from 'tap'
+import { GridImError } from '../lib/errors/index.ts'
 import type { Fault } from '../lib/faults.ts'
 import { uuid } from './test-support.ts'
 import { testRegion } from './test-region.ts'
@@ -124,4 +125,13 @@ t.test('GRIDIM-GRP-26: a batch of group messages from the user server, one align
   const tooMany = await g.fromUserServer('POST', '/group-message-batches', { deliveries: Array.from({ length: 51 }, () => deliveries[0]) })
   t.equal(tooMany.statusCode, 400)
   t.equal(JSON.parse(tooMany.payload).code, 'invalid-request')
+})
+
+t.test('a 5xx refusal of one message is its result without detail (GRIDIM-ERR-6)', async (t) => {
+  const g = await testRegion(t)
+  const ada = g.admit()
+  g.handlers.locateUser = () => { throw new GridImError('unavailable', 'user server at 10.0.0.7 refused the connection') }
+  const message = im(ada.userId, uuid())
+  const res = await g.fromOther('POST', '/instant-message-batches', { messages: [message] })
+  t.same(res.result, { results: [{ messageId: message.messageId, code: 'unavailable' }] })
 })
