@@ -88,3 +88,42 @@ t.test('a played region that keeps its lease renews a third of the granted time 
   await new Promise((resolve) => setTimeout(resolve, 1200))
   t.ok(calls.length <= stoppedAt + 1, 'no renewal is scheduled once stopped')
 })
+
+t.test('a scripted batch answer gives each message its result by messageId, in the request\'s order, after delayMs', async (t) => {
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['deliverInstantMessages', [{ status: 200, delayMs: 0 }], /delayMs/],
+    ['deliverInstantMessages', [{ status: 200, delayMs: 6000 }], /delayMs/],
+    ['deliverInstantMessage', [{ status: 200, results: [] }], /only on a success of deliverInstantMessages/],
+    ['deliverInstantMessages', [{ status: 503, code: 'unavailable', results: [] }], /only on a success/],
+    ['deliverInstantMessages', [{ status: 200, results: 'all' }], /must be a list/],
+    ['deliverInstantMessages', [{ status: 200, results: [{ status: 'delivered' }] }], /needs its messageId/],
+    ['deliverInstantMessages', [{ status: 200, results: [{ messageId: 'x', status: 'lost' }] }], /is \{messageId/]
+  ]
+  for (const [op, raw, message] of cases) t.throws(() => readAnswers(op, raw), message, JSON.stringify(raw))
+  const sim = await startSimulatedRegion('RX')
+  t.teardown(sim.stop)
+  const im = (): Record<string, string> => ({ messageId: randomUUID(), fromUserId: randomUUID(), fromName: 'Ada Lovelace', toUserId: randomUUID(), body: 'hello', sentAt: '2025-01-01T00:00:00Z' })
+  const [a, b, c] = [im(), im(), im()]
+  sim.script.set('deliverInstantMessages', readAnswers('deliverInstantMessages', [{ status: 200, delayMs: 200, results: [{ messageId: b!.messageId, code: 'not-your-agent' }, { messageId: a!.messageId, status: 'duplicate' }] }]))
+  const started = Date.now()
+  const res = await fetch(new URL('/instant-message-batches', sim.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [a, b, c] }) })
+  t.ok(Date.now() - started >= 190, 'answered after the delay')
+  t.same(await res.json(), { results: [{ messageId: a!.messageId, status: 'duplicate' }, { messageId: b!.messageId, code: 'not-your-agent' }, { messageId: c!.messageId, code: 'agent-not-here' }] })
+  const usual = await fetch(new URL('/instant-message-batches', sim.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [a] }) })
+  t.match(await usual.json(), { results: [{ messageId: a!.messageId, code: 'agent-not-here' }] }, 'unscripted: a region hosting nobody')
+  t.equal(sim.received.at(-1)?.operationId, 'deliverInstantMessages')
+})
+
+t.test('whenDelaying tells when a delayed answer is being held, and gives up after its timeout', async (t) => {
+  const sim = await startSimulatedRegion('RX')
+  t.teardown(sim.stop)
+  t.equal(await sim.script.whenDelaying(1, 50), false, 'nothing held')
+  sim.script.set('deliverInstantMessage', readAnswers('deliverInstantMessage', [{ status: 200, delayMs: 300 }]))
+  const im = { messageId: randomUUID(), fromUserId: randomUUID(), fromName: 'Ada Lovelace', toUserId: randomUUID(), body: 'hello', sentAt: '2025-01-01T00:00:00Z' }
+  const answer = fetch(new URL('/instant-messages', sim.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(im) })
+  t.equal(await sim.script.whenDelaying(1, 5000), true)
+  t.equal(sim.script.delaying, 1)
+  t.equal(await sim.script.whenDelaying(1, 10), true, 'at once while held')
+  t.same(await (await answer).json(), { status: 'delivered' })
+  t.equal(sim.script.delaying, 0)
+})

@@ -14,7 +14,7 @@ import { ScriptedAnswers } from './scripted-answers.ts'
 
 type RegionOperations = DocumentOperations['region']
 /** The operations a simulated region records: every one it answers that carries a body. */
-type RecordedOperation = 'deliverInstantMessage' | 'deliverChatState' | 'deliverNotices' | 'deliverGroupMessage' | 'acceptAgent'
+type RecordedOperation = 'deliverInstantMessage' | 'deliverInstantMessages' | 'deliverChatState' | 'deliverNotices' | 'deliverGroupMessage' | 'deliverGroupMessages' | 'acceptAgent'
 
 /** A request it received, its body typed by its operation (validated against the contract on the way in). */
 export type Received = { [K in RecordedOperation]: { operationId: K, keyId?: string, body: RequestBody<RegionOperations[K]>, at: number } }[RecordedOperation]
@@ -58,12 +58,22 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
   const handlers: OperationHandlers<'region'> = {
     getRegionStatus: () => ({ body: { regionId, name, kind, agents: 0 } }),
     deliverInstantMessage: (input) => { record(input.headers, { operationId: 'deliverInstantMessage', body: input.body }); throw notHere(input.body.toUserId) },
+    // GRIDIM-IM-26: as an ordinary region hosting nobody, one agent-not-here per message, in order.
+    deliverInstantMessages: (input) => {
+      record(input.headers, { operationId: 'deliverInstantMessages', body: input.body })
+      return { body: { results: input.body.messages.map((m) => ({ messageId: m.messageId, code: 'agent-not-here' as const, detail: `${m.toUserId} is not on ${name}` })) } }
+    },
     deliverChatState: (input) => { record(input.headers, { operationId: 'deliverChatState', body: input.body }); throw notHere(input.body.toUserId) },
     deliverNotices: (input) => {
       record(input.headers, { operationId: 'deliverNotices', body: input.body })
       return { body: { accepted: 0, notHere: [...new Set(input.body.notices.map((n) => n.toUserId))] } }
     },
     deliverGroupMessage: (input) => { record(input.headers, { operationId: 'deliverGroupMessage', body: input.body }); return { body: { delivered: [], notHere: input.body.toUserIds } } },
+    // GRIDIM-GRP-26: as an ordinary region hosting nobody, every member of every delivery not here, in order.
+    deliverGroupMessages: (input) => {
+      record(input.headers, { operationId: 'deliverGroupMessages', body: input.body })
+      return { body: { results: input.body.deliveries.map((d) => ({ groupSessionId: d.groupSessionId, messageId: d.messageId, delivered: [], notHere: d.toUserIds })) } }
+    },
     acceptAgent: (input) => { record(input.headers, { operationId: 'acceptAgent', body: input.body }); throw new GridImError('not-your-agent', `${name} accepts no agents`) }
   }
   const script = new ScriptedAnswers()

@@ -239,6 +239,36 @@ export const variants: readonly Variant[] = [
   { fault: 'gateway-message-without-active', area: 'xmpp', flow: 'x-im-only-user', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <active/>' },
   { fault: 'gateway-stored-message-undated', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway that sends a stored message with no <delay/>' },
   {
+    fault: 'group-batch-newest-first', area: 'group-sessions',
+    flow: 'x-batch-group-messages-wait-for-link',
+    requirement: 'GRIDIM-GRP-16',
+    bug: 'a user server that sends the group messages that waited for a region newest first'
+  },
+  {
+    fault: 'batch-results-misaligned', area: 'peers',
+    flow: 'x-batch-received-in-order',
+    requirement: 'GRIDIM-IM-26',
+    bug: 'a region that lists the results of a batch delivered first and refused after, not in the request\'s order'
+  },
+  {
+    fault: 'batch-reordered', area: 'peers',
+    flow: 'x-batch-received-in-order',
+    requirement: 'GRIDIM-IM-27',
+    bug: 'a region that works a batch off from its last message to its first'
+  },
+  {
+    fault: 'batch-continues-after-pair-failure', area: 'peers',
+    flow: 'x-batch-received-in-order',
+    requirement: 'GRIDIM-IM-27',
+    bug: 'a region that delivers a message of a batch after an earlier one of the same pair was refused'
+  },
+  {
+    fault: 'batch-partial-failure-stored-twice', area: 'peers',
+    flow: 'x-batch-sent-while-link-busy',
+    requirement: 'GRIDIM-IM-30',
+    bug: 'a sending region that stores every message of a batch in which one message was refused, the delivered ones too'
+  },
+  {
     fault: 'region-hides-not-here', area: 'peers',
     flow: 'x-user-server-retries-reach-users-once',
     requirement: 'GRIDIM-SIGN-18',

@@ -5,7 +5,8 @@ import { GridImError } from '../lib/errors/index.ts'
 import { checkBodyLength } from '../region/limits.ts'
 import { USER_SERVER_KEY_ID } from '../region/peer-keys.ts'
 import { noticeEvent } from '../region/event-content.ts'
-import type { RegionHandlers } from '../region/region-api.ts'
+import { batchOf, groupBatchOf } from '../region/batch-receive.ts'
+import type { RegionHandler, RegionHandlers } from '../region/region-api.ts'
 import { checkSender } from '../region/sender.ts'
 import { isForeignName } from './addresses.ts'
 import type { GatewayContext } from './context.ts'
@@ -32,18 +33,42 @@ export function gatewayHandlers (gw: GatewayContext, base: RegionHandlers, sende
     return name !== undefined && isForeignName(name) ? name : undefined
   }
 
+  const deliverInstantMessage: RegionHandler<'deliverInstantMessage'> = async (input) => {
+    const im = input.body
+    const name = await foreignName(im.toUserId)
+    if (name !== undefined && !gw.linkUp()) throw new GridImError('unavailable', 'The link to the Jabber server is down; store the message.') // GRIDIM-XMPP-5
+    if (name === undefined || region.agents.logFor(im.toUserId) !== undefined) return await base.deliverInstantMessage(input)
+    checkBodyLength(im.body)
+    await checkSender(region, input.principal.keyId, im.fromUserId, im.toUserId)
+    return { body: { status: sender.deliverHere(im) ?? 'delivered' } }
+  }
+
+  // GRIDIM-XMPP-39: only occupants get the message; a member hosted here who has not joined
+  // the room is neither delivered to nor "not here".
+  const deliverGroupMessage: RegionHandler<'deliverGroupMessage'> = (input) => {
+    if (input.principal.keyId !== USER_SERVER_KEY_ID) return base.deliverGroupMessage(input)
+    const delivery = input.body
+    checkBodyLength(delivery.body)
+    const delivered: string[] = []
+    const notHere: string[] = []
+    for (const userId of delivery.toUserIds) {
+      const user = users.get(userId)
+      if (user?.agent === undefined || region.agents.byUserId(userId) !== user.agent) {
+        notHere.push(userId)
+        continue
+      }
+      if (!user.rooms.has(delivery.groupSessionId)) continue
+      if (region.inbox.groupMessage(delivery, userId) !== null) delivered.push(userId)
+    }
+    return { body: { delivered, notHere } }
+  }
+
   return {
     ...base,
 
-    deliverInstantMessage: async (input) => {
-      const im = input.body
-      const name = await foreignName(im.toUserId)
-      if (name !== undefined && !gw.linkUp()) throw new GridImError('unavailable', 'The link to the Jabber server is down; store the message.') // GRIDIM-XMPP-5
-      if (name === undefined || region.agents.logFor(im.toUserId) !== undefined) return await base.deliverInstantMessage(input)
-      checkBodyLength(im.body)
-      await checkSender(region, input.principal.keyId, im.fromUserId, im.toUserId)
-      return { body: { status: sender.deliverHere(im) ?? 'delivered' } }
-    },
+    deliverInstantMessage,
+    // GRIDIM-IM-26: a batch goes through the gateway's own single delivery, message by message.
+    deliverInstantMessages: batchOf(deliverInstantMessage, region.faults),
 
     // Notices for foreign users who are not signed on go straight to their Jabber server.
     deliverNotices: async (input) => {
@@ -68,24 +93,10 @@ export function gatewayHandlers (gw: GatewayContext, base: RegionHandlers, sende
       return { body: { accepted: result.accepted + direct.length, notHere: result.notHere } }
     },
 
-    // GRIDIM-XMPP-39: only occupants get the message; a member hosted here who has not joined
-    // the room is neither delivered to nor "not here".
-    deliverGroupMessage: (input) => {
-      if (input.principal.keyId !== USER_SERVER_KEY_ID) return base.deliverGroupMessage(input)
-      const delivery = input.body
-      checkBodyLength(delivery.body)
-      const delivered: string[] = []
-      const notHere: string[] = []
-      for (const userId of delivery.toUserIds) {
-        const user = users.get(userId)
-        if (user?.agent === undefined || region.agents.byUserId(userId) !== user.agent) {
-          notHere.push(userId)
-          continue
-        }
-        if (!user.rooms.has(delivery.groupSessionId)) continue
-        if (region.inbox.groupMessage(delivery, userId) !== null) delivered.push(userId)
-      }
-      return { body: { delivered, notHere } }
-    }
+    deliverGroupMessage,
+    // GRIDIM-GRP-26: a batch goes through the gateway's own group delivery, one by one.
+    deliverGroupMessages: groupBatchOf(deliverGroupMessage, (principal) => {
+      if (principal.keyId !== USER_SERVER_KEY_ID) throw new GridImError('forbidden', 'Only the user server may send group messages.')
+    })
   }
 }

@@ -4,6 +4,7 @@
 // (chapter 11: "it may skip the HTTP request to itself but behaves as if it had made it").
 import { GridImError } from '../lib/errors/index.ts'
 import { sendInstantMessage, type DeliveryDeps, type Outcome } from '../region/delivery.ts'
+import { LinkBatcher } from '../region/link-batcher.ts'
 import { grantsSeeOnline, type FriendView } from '../region/friends.ts'
 import { checkBodyLength } from '../region/limits.ts'
 import { RecentIds } from '../region/recent-ids.ts'
@@ -30,6 +31,8 @@ export class GridSender {
     this.#deps = {
       regionId: region.regionId,
       peer: region.peer,
+      // GRIDIM-IM-32: the gateway batches its links to regions as a region does.
+      link: new LinkBatcher({ peer: region.peer, timeoutMs: region.delivery.timeoutMs, faults: region.faults }),
       userServer: region.userServer,
       cache: region.cache,
       deliverLocally: (im) => this.deliverHere(im),

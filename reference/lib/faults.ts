@@ -189,6 +189,14 @@
  *   reach, "locateUser to HOST:PORT failed: …", the address of a service the client never talks to (breaks GRIDIM-ERR-6).
  * - `peer-silence-awaited-30s`: a region waits 30 seconds for the answer to a deliverInstantMessage before it takes
  *   the silence as a transient failure (breaks GRIDIM-LIM-16).
+ * - `batch-results-misaligned`: a region answers a deliverInstantMessages with the delivered messages' results
+ *   first and the refusals after, not in the request's order (breaks GRIDIM-IM-26).
+ * - `batch-reordered`: a region works a deliverInstantMessages off from its last message to its first, so a
+ *   pair's later message is shown before its earlier one (breaks GRIDIM-IM-27).
+ * - `batch-continues-after-pair-failure`: a region delivers a message of a batch after an earlier message of
+ *   the same pair in that batch was refused (breaks GRIDIM-IM-27).
+ * - `batch-partial-failure-stored-twice`: a sending region that gets a batch answered with a final refusal for one
+ *   message stores every message of that batch at the user server, the delivered ones too (breaks GRIDIM-IM-30).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -285,6 +293,10 @@ export type Fault =
   | 'peer-silence-awaited-30s'
   | 'delivered-after-failed-sign-on'
   | 'problem-detail-on-5xx'
+  | 'batch-results-misaligned'
+  | 'batch-reordered'
+  | 'batch-continues-after-pair-failure'
+  | 'batch-partial-failure-stored-twice'
   | UserServerFault
 
 /**
@@ -348,6 +360,8 @@ export type Fault =
  * - `not-here-notices-dropped`: the user server takes `notHere` of a deliverNotices answer as "offline now" and
  *   drops those users' notices, without looking up where they went (breaks GRIDIM-SIGN-17).
  * - `not-here-group-messages-dropped`: likewise for `notHere` of a deliverGroupMessage answer (breaks GRIDIM-GRP-18).
+ * - `group-batch-newest-first`: the user server sends the group messages that waited for a region newest first, in
+ *   one deliverGroupMessages (breaks GRIDIM-GRP-16).
  */
 export type UserServerFault =
   | 'self-friendship-offer-accepted'
@@ -384,6 +398,7 @@ export type UserServerFault =
   | 'notices-held-to-combine'
   | 'not-here-notices-dropped'
   | 'not-here-group-messages-dropped'
+  | 'group-batch-newest-first'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

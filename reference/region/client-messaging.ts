@@ -6,6 +6,7 @@ import { agentOf } from './client-auth.ts'
 import type { RegionContext } from './context.ts'
 import { sendInstantMessage, type DeliveryDeps, type Outcome } from './delivery.ts'
 import { grantsSeeOnline } from './friends.ts'
+import { LinkBatcher } from './link-batcher.ts'
 import { checkBodyLength } from './limits.ts'
 import { newMessageId, timestamp } from './message-ids.ts'
 import { relayChatState } from './chat-state-relay.ts'
@@ -33,6 +34,7 @@ export function clientMessaging (ctx: RegionContext): ClientMessaging {
     peer: ctx.peer,
     userServer: ctx.userServer,
     cache: ctx.cache,
+    link: new LinkBatcher({ peer: ctx.peer, timeoutMs: ctx.delivery.timeoutMs, faults: ctx.faults }),
     deliverLocally: (im) => ctx.inbox.instantMessage(im),
     signingOn: (userId) => ctx.agents.signingOn(userId),
     ...ctx.delivery,

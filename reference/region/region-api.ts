@@ -5,6 +5,7 @@ import { GridImError } from '../lib/errors/index.ts'
 import type { Fault } from '../lib/faults.ts'
 import type { HandlerFor, OperationHandlers, PeerPrincipal } from '../lib/http/index.ts'
 import { acceptAgent } from './accept-agent.ts'
+import { batchOf, groupBatchOf } from './batch-receive.ts'
 import type { RegionContext } from './context.ts'
 import { checkBodyLength } from './limits.ts'
 import { USER_SERVER_KEY_ID } from './peer-keys.ts'
@@ -48,7 +49,7 @@ export function regionHandlers (ctx: RegionContext): RegionHandlers {
     }
   }
 
-  return {
+  const handlers: Omit<RegionHandlers, 'deliverInstantMessages' | 'deliverGroupMessages'> = {
     // GRIDIM-ROLE-7
     getRegionStatus: () => ({ body: { regionId: ctx.regionId, name: ctx.name, kind: ctx.kind, agents: ctx.agents.size } }),
 
@@ -111,5 +112,12 @@ export function regionHandlers (ctx: RegionContext): RegionHandlers {
 
     // Border crossing or teleport: host the agent once the user server confirms the hand-over.
     acceptAgent: async (input) => await acceptAgent(ctx, input)
+  }
+  // GRIDIM-IM-26: each message of a batch as deliverInstantMessage alone.
+  return {
+    ...handlers,
+    deliverInstantMessages: batchOf(handlers.deliverInstantMessage, ctx.faults),
+    // GRIDIM-GRP-26: each delivery of a batch as deliverGroupMessage alone.
+    deliverGroupMessages: groupBatchOf(handlers.deliverGroupMessage, (principal) => { fromUserServerOnly(principal, 'group messages') })
   }
 }

@@ -51,6 +51,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/group-message-batches": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9530 digest of the request body (`sha-256`), covered by the signature. */
+                "Content-Digest": components["parameters"]["ContentDigest"];
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver several group messages to members here, in one request
+         * @description The batch form of `deliverGroupMessage` (GRIDIM-GRP-26): what the user server sends when several group messages for this region are waiting while a request to it is in flight. Signed by the user server only; other signers get `403 forbidden` and nothing is delivered (GRIDIM-SEC-9). Each delivery is handled, in order, exactly as `deliverGroupMessage` would handle it alone and gets its own result — `delivered` and `notHere`, or a problem `code` — listed in the request's order with its `messageId` and `groupSessionId`. At most 50 deliveries (GRIDIM-GRP-30).
+         */
+        post: operations["deliverGroupMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/group-messages": {
         parameters: {
             query?: never;
@@ -70,6 +95,31 @@ export interface paths {
          * @description Seed steps 12.4 and 13.2–13.3. Signed by the user server only. One request per destination region, naming the members it hosts (`toUserIds`); the region hands the message to each of them as a `groupMessage` event (the gateway: to the XEP-0045 room), once per `messageId`; members not hosted here are listed in `notHere` (GRIDIM-GRP-21). Other signers get `403 forbidden` (GRIDIM-SEC-9). Group messages are never stored offline.
          */
         post: operations["deliverGroupMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instant-message-batches": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9530 digest of the request body (`sha-256`), covered by the signature. */
+                "Content-Digest": components["parameters"]["ContentDigest"];
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver several instant messages to agents here, in one request
+         * @description The batch form of `deliverInstantMessage` (GRIDIM-IM-26): what a sender's region sends when several messages for this region are waiting while a request to it is in flight. Every region and the gateway serves it. Each message is handled, in order, exactly as `deliverInstantMessage` would handle it alone — sender check (GRIDIM-IM-10, per message: `not-your-agent`), de-duplication shared with the single operation (GRIDIM-IM-31), `agent-not-here`, durability before `delivered` — and gets its own result; the answer lists them in the request's order, each with its `messageId`. A message of a sender and recipient that follows one of the same pair that was not delivered is not delivered either: it is answered `unavailable`, so that it is retried after it (GRIDIM-IM-27). A request refused as a whole (signature, shape, more than 50 messages, body size) gets a problem and delivers nothing (GRIDIM-IM-28).
+         */
+        post: operations["deliverInstantMessages"];
         delete?: never;
         options?: never;
         head?: never;
@@ -255,6 +305,10 @@ export interface components {
             name: components["schemas"]["UserName"];
             userId: components["schemas"]["Uuid"];
         };
+        /** @description Group messages waiting for one destination region, in the order the user server accepted them (GRIDIM-GRP-16, GRIDIM-GRP-27). At most 50 (GRIDIM-GRP-30). */
+        GroupMessageBatch: {
+            deliveries: components["schemas"]["GroupMessageDelivery"][];
+        };
         GroupMessageDelivered: {
             delivered: components["schemas"]["Uuid"][];
             notHere: components["schemas"]["Uuid"][];
@@ -268,6 +322,22 @@ export interface components {
             sentAt: components["schemas"]["Timestamp"];
             /** @description Members hosted by this region. */
             toUserIds: components["schemas"]["Uuid"][];
+        };
+        /** @description What became of one delivery of a batch: what `deliverGroupMessage` would have answered for it alone — `delivered` and `notHere`, or the `code` (and `detail`) of its problem. */
+        GroupMessageResult: {
+            delivered: components["schemas"]["Uuid"][];
+            groupSessionId: components["schemas"]["Uuid"];
+            messageId: components["schemas"]["Uuid"];
+            notHere: components["schemas"]["Uuid"][];
+        } | {
+            code: components["schemas"]["ProblemCode"];
+            detail?: string;
+            groupSessionId: components["schemas"]["Uuid"];
+            messageId: components["schemas"]["Uuid"];
+        };
+        /** @description One result per delivery of the request, in the same order (GRIDIM-GRP-26). */
+        GroupMessageResults: {
+            results: components["schemas"]["GroupMessageResult"][];
         };
         /** @description A group session closed, after idling (seed assumption 3) or because it ended. */
         GroupSessionClosedNotice: {
@@ -317,6 +387,24 @@ export interface components {
             messageId: components["schemas"]["Uuid"];
             sentAt: components["schemas"]["Timestamp"];
             toUserId: components["schemas"]["Uuid"];
+        };
+        /** @description Instant messages waiting for one destination region, in the order the sender's region would have sent them one by one (GRIDIM-IM-29). At most 50 (GRIDIM-LIM-28). */
+        InstantMessageBatch: {
+            messages: components["schemas"]["InstantMessage"][];
+        };
+        /** @description What became of one message of a batch: what `deliverInstantMessage` would have answered for it alone — a status, or the `code` (and `detail`) of the problem it would have got. */
+        InstantMessageResult: {
+            messageId: components["schemas"]["Uuid"];
+            /** @enum {string} */
+            status: "delivered" | "duplicate";
+        } | {
+            code: components["schemas"]["ProblemCode"];
+            detail?: string;
+            messageId: components["schemas"]["Uuid"];
+        };
+        /** @description One result per message of the request, in the same order, each naming its `messageId` (GRIDIM-IM-26). */
+        InstantMessageResults: {
+            results: components["schemas"]["InstantMessageResult"][];
         };
         /** @description Text of an instant or group message: at most 1023 bytes of UTF-8 (as in Second Life, GRIDIM-LIM-1), which JSON Schema cannot express; `maxLength` (1023 characters) is only a bound that every valid body meets. A body over 1023 bytes — over `maxLength` or within it — is refused with `400 message-too-long`, never with the `invalid-request` of a schema mismatch; an empty one with `400 invalid-request`. */
         MessageBody: string;
@@ -576,6 +664,49 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    deliverGroupMessages: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9530 digest of the request body (`sha-256`), covered by the signature. */
+                "Content-Digest": components["parameters"]["ContentDigest"];
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupMessageBatch"];
+            };
+        };
+        responses: {
+            /** @description One result per delivery, in the request's order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMessageResults"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["SignatureRejected"];
+            /** @description `forbidden`: only the user server may forward group messages. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     deliverGroupMessage: {
         parameters: {
             query?: never;
@@ -614,6 +745,40 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["ContentTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deliverInstantMessages: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description RFC 9530 digest of the request body (`sha-256`), covered by the signature. */
+                "Content-Digest": components["parameters"]["ContentDigest"];
+                /** @description RFC 9421 signature parameters under the label `gridim` (see the `gridimSignature` security scheme). */
+                "Signature-Input": components["parameters"]["SignatureInput"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstantMessageBatch"];
+            };
+        };
+        responses: {
+            /** @description One result per message, in the request's order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstantMessageResults"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["SignatureRejected"];
             413: components["responses"]["ContentTooLarge"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];

@@ -31,7 +31,9 @@ t.test('GRIDIM-SIGN-16: requests to one region go one at a time, in order; regio
     ? new Promise((resolve) => gates.push(() => resolve({ accepted: 1, notHere: [] })))
     : { accepted: 1, notHere: [] })
   const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map())
+  const delivery = { groupSessionId: 'g', messageId: 'm', fromUserId: 'a', fromName: 'A A', body: 'hi', sentAt: '2024-01-01T00:00:00.000Z', toUserIds: ['b'] }
   courier.deliverNotices(r1, [notice('b')])
+  courier.deliverGroupMessage(r1, delivery)
   courier.deliverNotices(r1, [notice('b', 'offline')])
   courier.deliverNotices(r2, [notice('c')])
   await new Promise((resolve) => setImmediate(resolve))
@@ -39,8 +41,50 @@ t.test('GRIDIM-SIGN-16: requests to one region go one at a time, in order; regio
   gates.shift()!()
   await new Promise((resolve) => setImmediate(resolve))
   gates.shift()!()
+  await new Promise((resolve) => setImmediate(resolve))
+  gates.shift()!()
   await courier.idle()
-  t.same(calls.filter((c) => c.url === r1.url).map((c) => c.body.notices[0].status), ['online', 'offline'])
+  t.same(calls.filter((c) => c.url === r1.url).map((c) => c.body.notices?.[0].status ?? c.operationId), ['online', 'deliverGroupMessage', 'offline'],
+    'a notice queued after a group message is not moved before it')
+})
+
+t.test('batched links: notices queued while a request to the region is in flight go together when its turn comes', async (t) => {
+  const gates: Array<() => void> = []
+  const { peer, calls } = recorder((url, _op, body) => new Promise((resolve) => gates.push(() => resolve({ accepted: body.notices.length, notHere: url === r1.url ? ['c'] : [] }))))
+  const where = new Map([['c', r2]])
+  const courier = new Courier(peer, new Metrics(), createLogger(), () => where)
+  courier.deliverNotices(r1, [notice('b')])
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(calls.length, 1, 'the first goes at once')
+  courier.deliverNotices(r1, [notice('c')])
+  courier.deliverNotices(r1, [notice('d')], () => false)
+  courier.deliverNotices(r1, [notice('e')])
+  t.equal(calls.length, 1, 'the others wait')
+  gates.shift()!()
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(calls.map((c) => c.body.notices.map((n: Notice) => n.toUserId)), [['b'], ['c', 'd', 'e']], 'in one request, in order')
+  gates.shift()!()
+  await new Promise((resolve) => setImmediate(resolve))
+  gates.shift()!()
+  await courier.idle()
+  t.same(calls[2], { url: r2.url, operationId: 'deliverNotices', body: { notices: [notice('c')] } }, 'a notice that was not there follows its user, as before')
+})
+
+t.test('GRIDIM-LIM-6, GRIDIM-SIGN-14: notices join a waiting request only whole and within the limit', async (t) => {
+  const gates: Array<() => void> = []
+  const { peer, calls } = recorder((_url, _op, body) => new Promise((resolve) => gates.push(() => resolve({ accepted: body.notices.length, notHere: [] }))))
+  const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map())
+  courier.deliverNotices(r1, [notice('first')])
+  await new Promise((resolve) => setImmediate(resolve))
+  courier.deliverNotices(r1, Array.from({ length: 300 }, (_, i) => notice(`a${i}`)))
+  courier.deliverNotices(r1, Array.from({ length: 300 }, (_, i) => notice(`b${i}`)))
+  const settled = courier.idle()
+  for (let turns = 0; turns < 100 && (gates.length > 0 || calls.length < 3); turns++) {
+    gates.shift()?.()
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  await settled
+  t.same(calls.map((c) => c.body.notices.length), [1, 300, 300], 'the second change does not fit beside the first, so it goes next, whole')
 })
 
 t.test('a region that fails is logged and nothing else breaks', async (t) => {
@@ -108,4 +152,97 @@ t.test('GRIDIM-GRP-19: a group message is retried twice on a transient failure, 
     t.equal(calls.length, expected, code)
     t.ok(calls.every((c) => c.body.messageId === 'm'), 'the same messageId')
   }
+})
+
+t.test('GRIDIM-GRP-27, -28, -29: group messages that wait for a region go in one deliverGroupMessages, each settled by its own result', async (t) => {
+  const gates: Array<() => void> = []
+  const groupMessage = (messageId: string, toUserIds = ['b']) => ({ groupSessionId: 'g', messageId, fromUserId: 'a', fromName: 'A A', body: 'hi', sentAt: '2024-01-01T00:00:00.000Z', toUserIds })
+  let batchAnswers: Array<(body: any) => unknown> = []
+  const { peer, calls } = recorder((url, op, body) => new Promise((resolve, reject) => gates.push(() => {
+    try {
+      if (url === r2.url || op === 'deliverGroupMessage') return resolve({ delivered: body.toUserIds, notHere: [] })
+      resolve(batchAnswers.shift()!(body))
+    } catch (err) { reject(err) }
+  })))
+  const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map([['c', r2]]), { groupRetryDelaysMs: [1, 1] })
+  const drain = async (): Promise<void> => {
+    const settled = courier.idle()
+    let done = false
+    void settled.then(() => { done = true })
+    for (let turns = 0; turns < 200 && !done; turns++) {
+      gates.shift()?.()
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    await settled
+  }
+  batchAnswers = [
+    // m2 delivered with c not here, m3 refused for now (transient), m4 refused for good, m5 answered for another message.
+    (body) => ({ results: [
+      { groupSessionId: 'g', messageId: 'm2', delivered: ['b'], notHere: ['c'] },
+      { groupSessionId: 'g', messageId: 'm3', code: 'unavailable' },
+      { groupSessionId: 'g', messageId: 'm4', code: 'forbidden' },
+      { groupSessionId: 'g', messageId: 'other', delivered: ['b'], notHere: [] }
+    ] }),
+    (body) => ({ results: body.deliveries.map((d: any) => ({ groupSessionId: d.groupSessionId, messageId: d.messageId, delivered: d.toUserIds, notHere: [] })) })
+  ]
+  courier.deliverGroupMessage(r1, groupMessage('m1'))
+  await new Promise((resolve) => setImmediate(resolve))
+  for (const id of ['m2', 'm3', 'm4', 'm5']) courier.deliverGroupMessage(r1, groupMessage(id, id === 'm2' ? ['b', 'c'] : ['b']))
+  t.equal(calls.length, 1, 'the first went at once, alone; the others wait')
+  await drain()
+  const toR1 = calls.filter((c) => c.url === r1.url)
+  t.same(toR1.map((c) => c.operationId), ['deliverGroupMessage', 'deliverGroupMessages', 'deliverGroupMessages'])
+  t.same(toR1[1]!.body.deliveries.map((d: any) => d.messageId), ['m2', 'm3', 'm4', 'm5'], 'in the order accepted')
+  t.same(toR1[2]!.body.deliveries.map((d: any) => d.messageId), ['m3', 'm5'], 'only the transient refusal and the misaligned result are sent again')
+  t.same(calls.filter((c) => c.url === r2.url).map((c) => [c.operationId, c.body.messageId, c.body.toUserIds]), [['deliverGroupMessage', 'm2', ['c']]], 'the member not there followed, for its own delivery only')
+})
+
+t.test('GRIDIM-GRP-30: a batch of group messages stays within 50 deliveries and 65 536 bytes; the fault group-batch-newest-first reverses one', async (t) => {
+  for (const faults of [undefined, new Set(['group-batch-newest-first'] as const)]) {
+    const gates: Array<() => void> = []
+    const { peer, calls } = recorder((_url, op, body) => new Promise((resolve) => gates.push(() => resolve(op === 'deliverGroupMessage'
+      ? { delivered: [], notHere: [] }
+      : { results: body.deliveries.map((d: any) => ({ groupSessionId: d.groupSessionId, messageId: d.messageId, delivered: [], notHere: [] })) }))))
+    const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map(), { faults })
+    const big = 'x'.repeat(1000)
+    courier.deliverGroupMessage(r1, { groupSessionId: 'g', messageId: 'first', fromUserId: 'a', fromName: 'A A', body: 'hi', sentAt: '2024-01-01T00:00:00.000Z', toUserIds: ['b'] })
+    await new Promise((resolve) => setImmediate(resolve))
+    for (let i = 0; i < 60; i++) courier.deliverGroupMessage(r1, { groupSessionId: 'g', messageId: `m${i}`, fromUserId: 'a', fromName: 'A A', body: i < 50 ? 'hi' : big, sentAt: '2024-01-01T00:00:00.000Z', toUserIds: ['b'] })
+    const settled = courier.idle()
+    let done = false
+    void settled.then(() => { done = true })
+    for (let turns = 0; turns < 100 && !done; turns++) {
+      gates.shift()?.()
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    await settled
+    t.same(calls.slice(1).map((c) => c.body.deliveries.length), [50, 10])
+    t.ok(calls.every((c) => Buffer.byteLength(JSON.stringify(c.body)) <= 65_536))
+    t.equal(calls[1]!.body.deliveries[0].messageId, faults === undefined ? 'm0' : 'm49')
+  }
+})
+
+t.test('GRIDIM-GRP-30: large group messages are bounded by bytes before count', async (t) => {
+  const gates: Array<() => void> = []
+  const { peer, calls } = recorder((_url, op, body) => new Promise((resolve) => gates.push(() => resolve(op === 'deliverGroupMessage'
+    ? { delivered: [], notHere: [] }
+    : { results: body.deliveries.map((d: any) => ({ groupSessionId: d.groupSessionId, messageId: d.messageId, delivered: [], notHere: [] })) }))))
+  const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map())
+  const members = Array.from({ length: 40 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
+  const message = (messageId: string) => ({ groupSessionId: 'g', messageId, fromUserId: 'a', fromName: 'A A', body: 'x'.repeat(1000), sentAt: '2024-01-01T00:00:00.000Z', toUserIds: members })
+  courier.deliverGroupMessage(r1, message('first'))
+  await new Promise((resolve) => setImmediate(resolve))
+  for (let i = 0; i < 60; i++) courier.deliverGroupMessage(r1, message(`m${i}`))
+  const settled = courier.idle()
+  let done = false
+  void settled.then(() => { done = true })
+  for (let turns = 0; turns < 100 && !done; turns++) {
+    gates.shift()?.()
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  await settled
+  const sizes = calls.slice(1).map((c) => Buffer.byteLength(JSON.stringify(c.body)))
+  t.ok(sizes.every((s) => s <= 65_536), sizes.join(', '))
+  t.ok(calls.slice(1).every((c) => c.body.deliveries.length < 50))
+  t.equal(calls.slice(1).reduce((n, c) => n + c.body.deliveries.length, 0), 60)
 })

@@ -2,7 +2,7 @@
 // instant messages. Requests to one region go one at a time, in the order they were queued
 // (GRIDIM-SIGN-16, GRIDIM-GRP-16); different regions proceed in parallel. A region that does
 // not answer is logged and otherwise ignored: its lease will lapse and its agents go offline.
-import type { GroupMessageDelivery, InstantMessage, Notice } from '../../lib/contract/types.ts'
+import type { GroupMessageDelivery, InstantMessage, Notice, Schema } from '../../lib/contract/types.ts'
 import { GridImError } from '../../lib/errors/index.ts'
 import { NO_FAULTS, type Fault } from '../../lib/faults.ts'
 import type { Logger, PeerClient } from '../../lib/http/index.ts'
@@ -15,6 +15,21 @@ import { chunk, reroutes, type Target } from './routing.ts'
 export type Peer = Pick<PeerClient, 'call'>
 
 export type DeliveryOutcome = 'delivered' | 'duplicate' | 'agent-not-here' | 'failed'
+
+/** A notice queued for a region, with whether it may follow its recipient elsewhere (GRIDIM-SIGN-17). */
+type QueuedNotice = { notice: Notice, reroutable: (notice: Notice) => boolean }
+/** A deliverNotices queued for a region and not yet sent: later notices for that region join it. */
+type OpenNotices = { url: string, items: QueuedNotice[] }
+/** A group message queued for a region, with whether members found elsewhere are followed (GRIDIM-GRP-18). */
+type QueuedDelivery = { delivery: GroupMessageDelivery, reroute: boolean }
+/** Group messages queued for a region and not yet sent: later ones for that region join them (GRIDIM-GRP-28). */
+type OpenDeliveries = { url: string, items: QueuedDelivery[], bytes: number }
+type GroupResult = Schema<'GroupMessageResult'>
+
+/** GRIDIM-GRP-30: deliveries per deliverGroupMessages. */
+export const MAX_GROUP_DELIVERIES = 50
+/** GRIDIM-GRP-30, GRIDIM-LIM-3: bytes per request body, `{"deliveries":[` and `]}` included. */
+const MAX_GROUP_BYTES = 65_536 - 17
 
 /** Codes chapter 14 marks transient; a network failure or timeout is `unavailable` (GRIDIM-LIM-16). */
 const TRANSIENT = new Set(['unavailable', 'internal', 'rate-limited'])
@@ -31,6 +46,10 @@ export type CourierOptions = {
 export class Courier {
   readonly #tails = new Map<string, Promise<void>>()
   readonly #pending = new Set<Promise<void>>()
+  /** By regionId: the deliverNotices last in that region's queue, while it waits for its turn. */
+  readonly #open = new Map<string, OpenNotices>()
+  /** By regionId: the group messages last in that region's queue, while they wait for their turn. */
+  readonly #openGroup = new Map<string, OpenDeliveries>()
 
   readonly #groupRetryDelaysMs: readonly number[]
   readonly #noticeDelayMs: number
@@ -52,35 +71,107 @@ export class Courier {
    * GRIDIM-SIGN-14, GRIDIM-LIM-6: one request per region (split only past the size limit).
    * GRIDIM-SIGN-17: notices for users the region says are not there follow them once, unless
    * `reroutable` says a notice is meant for this region only.
+   * Batched links (issue 15): notices queued while a request to the region is in flight join the
+   * deliverNotices waiting last in its queue, so that they go in one request when its turn
+   * comes — in the order queued (GRIDIM-SIGN-16), never held back for it (GRIDIM-SIGN-15).
    */
   deliverNotices (target: Target, notices: Notice[], reroutable: (notice: Notice) => boolean = () => true): void {
-    for (const part of chunk(notices, MAX_NOTICES_PER_REQUEST)) {
+    const items = notices.map((notice) => ({ notice, reroutable }))
+    const open = this.#open.get(target.regionId)
+    // GRIDIM-SIGN-14: a change's notices join a waiting request only whole, never split over two.
+    if (open !== undefined && open.url === target.url && open.items.length + items.length <= MAX_NOTICES_PER_REQUEST) {
+      open.items.push(...items)
+      return
+    }
+    for (const part of chunk(items, MAX_NOTICES_PER_REQUEST)) {
+      const queued: OpenNotices = { url: target.url, items: part }
       this.#enqueue(target.regionId, async () => {
-        if (this.#noticeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#noticeDelayMs))
-        const answer = await this.#send(target, 'deliverNotices', () => this.peer.call(target.url, 'deliverNotices', { body: { notices: part } }))
-        const notHere = answer?.notHere ?? []
-        if (notHere.length === 0 || this.#faults.has('not-here-notices-dropped')) return
-        for (const { target: next, userIds } of reroutes(notHere, target.regionId, this.#regionOf(notHere))) {
-          const ids = new Set(userIds)
-          const follow = part.filter((n) => ids.has(n.toUserId) && reroutable(n))
-          if (follow.length > 0) this.deliverNotices(next, follow, () => false)
-        }
+        // Its turn: from now on, notices for this region wait for the next request.
+        if (this.#open.get(target.regionId) === queued) this.#open.delete(target.regionId)
+        await this.#sendNotices(target, queued.items)
       })
+      this.#open.set(target.regionId, queued)
+    }
+  }
+
+  async #sendNotices (target: Target, items: readonly QueuedNotice[]): Promise<void> {
+    if (this.#noticeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#noticeDelayMs))
+    const notices = items.map((i) => i.notice)
+    const answer = await this.#send(target, 'deliverNotices', () => this.peer.call(target.url, 'deliverNotices', { body: { notices } }))
+    const notHere = answer?.notHere ?? []
+    if (notHere.length === 0 || this.#faults.has('not-here-notices-dropped')) return
+    for (const { target: next, userIds } of reroutes(notHere, target.regionId, this.#regionOf(notHere))) {
+      const ids = new Set(userIds)
+      const follow = items.filter((i) => ids.has(i.notice.toUserId) && i.reroutable(i.notice)).map((i) => i.notice)
+      if (follow.length > 0) this.deliverNotices(next, follow, () => false)
     }
   }
 
   /**
-   * GRIDIM-GRP-13, GRIDIM-GRP-18, GRIDIM-GRP-19: one request per region, retried with the same
+   * GRIDIM-GRP-13, GRIDIM-GRP-18, GRIDIM-GRP-19: one delivery per region, retried with the same
    * messageId on a transient failure; members found elsewhere are followed once.
+   * GRIDIM-GRP-27, GRIDIM-GRP-28: group messages queued while a request to the region is in
+   * flight join those waiting last in its queue; when their turn comes they go together in one
+   * deliverGroupMessages, in the order accepted (GRIDIM-GRP-16) — one alone as deliverGroupMessage.
    */
   deliverGroupMessage (target: Target, delivery: GroupMessageDelivery, reroute = true): void {
+    const bytes = Buffer.byteLength(JSON.stringify(delivery)) + 1
+    const open = this.#openGroup.get(target.regionId)
+    if (open !== undefined && open.url === target.url && open.items.length < MAX_GROUP_DELIVERIES && open.bytes + bytes <= MAX_GROUP_BYTES) {
+      open.items.push({ delivery, reroute })
+      open.bytes += bytes
+      return
+    }
+    const queued: OpenDeliveries = { url: target.url, items: [{ delivery, reroute }], bytes }
     this.#enqueue(target.regionId, async () => {
-      const answer = await this.#send(target, 'deliverGroupMessage', () => this.peer.call(target.url, 'deliverGroupMessage', { body: delivery }), this.#groupRetryDelaysMs)
-      if (!reroute || !answer?.notHere?.length || this.#faults.has('not-here-group-messages-dropped')) return
-      for (const { target: next, userIds } of reroutes(answer.notHere, target.regionId, this.#regionOf(answer.notHere))) {
-        this.deliverGroupMessage(next, { ...delivery, toUserIds: userIds }, false)
-      }
+      if (this.#openGroup.get(target.regionId) === queued) this.#openGroup.delete(target.regionId)
+      // The fault: what waited goes newest first.
+      const items = this.#faults.has('group-batch-newest-first') ? [...queued.items].reverse() : queued.items
+      const results = items.length === 1 ? await this.#sendGroupMessage(target, items[0]!.delivery) : await this.#sendGroupMessages(target, items)
+      items.forEach((item, i) => {
+        const notHere = results[i]
+        if (!item.reroute || notHere === undefined || notHere.length === 0 || this.#faults.has('not-here-group-messages-dropped')) return
+        for (const { target: next, userIds } of reroutes(notHere, target.regionId, this.#regionOf(notHere))) {
+          this.deliverGroupMessage(next, { ...item.delivery, toUserIds: userIds }, false)
+        }
+      })
     })
+    this.#openGroup.set(target.regionId, queued)
+  }
+
+  /** One group message alone: its `notHere`, or undefined when it failed. */
+  async #sendGroupMessage (target: Target, delivery: GroupMessageDelivery): Promise<Array<string[] | undefined>> {
+    const answer = await this.#send(target, 'deliverGroupMessage', () => this.peer.call(target.url, 'deliverGroupMessage', { body: delivery }), this.#groupRetryDelaysMs)
+    return [answer?.notHere]
+  }
+
+  /**
+   * Several in one request (GRIDIM-GRP-29): a delivery whose own result is a transient refusal is
+   * sent again, with the others still waiting for it, as a failure of the whole request is
+   * (GRIDIM-GRP-19); each delivery's `notHere`, undefined for one that failed.
+   */
+  async #sendGroupMessages (target: Target, items: readonly QueuedDelivery[]): Promise<Array<string[] | undefined>> {
+    const notHere: Array<string[] | undefined> = items.map(() => undefined)
+    let left = items.map((_, i) => i)
+    for (let attempt = 0; left.length > 0; attempt++) {
+      const deliveries = left.map((i) => items[i]!.delivery)
+      const answer = await this.#send(target, 'deliverGroupMessages', () => this.peer.call(target.url, 'deliverGroupMessages', { body: { deliveries } }), this.#groupRetryDelaysMs)
+      if (answer === undefined) return notHere
+      const results: readonly GroupResult[] = answer.results ?? []
+      const again: number[] = []
+      left.forEach((i, k) => {
+        const r = results[k]
+        // GRIDIM-GRP-29: a result that is not this delivery's says nothing about it; sent again, a delivered one is not shown twice (GRIDIM-GRP-21).
+        if (r === undefined || r.messageId !== items[i]!.delivery.messageId || r.groupSessionId !== items[i]!.delivery.groupSessionId) again.push(i)
+        else if ('delivered' in r) notHere[i] = r.notHere
+        else if (TRANSIENT.has(r.code)) again.push(i)
+        else this.#failed(target, 'deliverGroupMessages', new GridImError('internal', `${r.messageId} refused with ${r.code}`))
+      })
+      if (again.length === 0 || attempt >= this.#groupRetryDelaysMs.length) return notHere
+      await new Promise((resolve) => setTimeout(resolve, this.#groupRetryDelaysMs[attempt]))
+      left = again
+    }
+    return notHere
   }
 
   /** GRIDIM-OFFL-10: the one case in which the user server carries a 1:1 message. */
@@ -135,6 +226,9 @@ export class Courier {
   }
 
   #enqueue (regionId: string, task: () => Promise<void>): void {
+    // GRIDIM-SIGN-16, GRIDIM-GRP-16: whatever is queued after a batch keeps later items out of it.
+    this.#open.delete(regionId)
+    this.#openGroup.delete(regionId)
     const tail = (this.#tails.get(regionId) ?? Promise.resolve()).then(task).catch((error: unknown) => {
       this.logger.error('delivery task failed', { regionId, error: (error as Error).message })
     })

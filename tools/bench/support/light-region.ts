@@ -60,13 +60,20 @@ export class LightRegion {
           const notHere = [...new Set(notices.map((n) => n.toUserId).filter((id) => !this.hosted.has(id)))]
           return answer('deliverNotices', { accepted: notices.length - notices.filter((n) => !this.hosted.has(n.toUserId)).length, notHere })
         }
-        if (req.method === 'POST' && req.url === '/group-messages') {
-          const delivery = JSON.parse(text) as RequestBody<AllOperations['deliverGroupMessage']>
+        /** One delivery, alone or in a batch: recorded as it arrived; who is here and who is not. */
+        const take = (delivery: RequestBody<AllOperations['deliverGroupMessage']>): { delivered: string[], notHere: string[] } => {
           const request: GroupRequest = { at, region: this.index, messageId: delivery.messageId, toUserIds: delivery.toUserIds }
           this.recorder.groupMessages.push(request)
           this.recorder.onGroupMessage?.(request)
-          const delivered = request.toUserIds.filter((id) => this.hosted.has(id))
-          return answer('deliverGroupMessage', { delivered, notHere: request.toUserIds.filter((id) => !this.hosted.has(id)) })
+          return { delivered: request.toUserIds.filter((id) => this.hosted.has(id)), notHere: request.toUserIds.filter((id) => !this.hosted.has(id)) }
+        }
+        if (req.method === 'POST' && req.url === '/group-messages') {
+          return answer('deliverGroupMessage', take(JSON.parse(text) as RequestBody<AllOperations['deliverGroupMessage']>))
+        }
+        // GRIDIM-GRP-26: the batch form, one result per delivery in order.
+        if (req.method === 'POST' && req.url === '/group-message-batches') {
+          const { deliveries } = JSON.parse(text) as RequestBody<AllOperations['deliverGroupMessages']>
+          return answer('deliverGroupMessages', { results: deliveries.map((d) => ({ groupSessionId: d.groupSessionId, messageId: d.messageId, ...take(d) })) })
         }
         if (req.method === 'GET' && req.url === '/status') return answer('getRegionStatus', { regionId: this.regionId, name: this.name, kind: 'region', agents: this.hosted.size })
         reply(404, { type: 'urn:gridim:problem:unknown-operation', title: 'unknown operation', status: 404 })
