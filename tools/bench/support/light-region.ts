@@ -62,15 +62,16 @@ export class LightRegion {
           const notHere = [...new Set(notices.map((n) => n.toUserId).filter((id) => !this.hosted.has(id)))]
           return answer('deliverNotices', { accepted: notices.length - notices.filter((n) => !this.hosted.has(n.toUserId)).length, notHere })
         }
-        if (req.method === 'POST' && req.url === '/group-messages') {
-          const delivery = JSON.parse(text) as RequestBody<AllOperations['deliverGroupMessage']>
+        /** One delivery, alone or in a batch: recorded as it arrived; who is here and who is not. */
+        const take = (delivery: RequestBody<AllOperations['deliverGroupMessage']>): { delivered: string[], notHere: string[] } => {
           const request: GroupRequest = { at, region: this.index, messageId: delivery.messageId, toUserIds: delivery.toUserIds }
-          // A batch of group messages (issue 15) would count one request and each message it carries.
-          this.recorder.groupRequests++
           this.recorder.groupMessages++
           this.recorder.onGroupMessage?.(request)
-          const delivered = request.toUserIds.filter((id) => this.hosted.has(id))
-          return answer('deliverGroupMessage', { delivered, notHere: request.toUserIds.filter((id) => !this.hosted.has(id)) })
+          return { delivered: request.toUserIds.filter((id) => this.hosted.has(id)), notHere: request.toUserIds.filter((id) => !this.hosted.has(id)) }
+        }
+        if (req.method === 'POST' && req.url === '/group-messages') {
+          this.recorder.groupRequests++
+          return answer('deliverGroupMessage', take(JSON.parse(text) as RequestBody<AllOperations['deliverGroupMessage']>))
         }
         if (req.method === 'GET' && req.url === '/status') return answer('getRegionStatus', { regionId: this.regionId, name: this.name, kind: 'region', agents: this.hosted.size })
         reply(404, { type: 'urn:gridim:problem:unknown-operation', title: 'unknown operation', status: 404 })
