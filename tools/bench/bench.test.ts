@@ -40,8 +40,18 @@ t.test('every scenario has a distinct name for --only', async (t) => {
 t.test('1:1 IM: grid, Prosody and the echo ceiling deliver every message they are sent', { skip, timeout: 300_000 }, async (t) => {
   const result = await smoke(imThroughput)
   checkShape(t, result, 'im')
-  const runs = result.data.runs as Array<{ system: string, errors: number, search: any, extra?: { outcomes: Record<string, number> } }>
-  t.same(runs.map((r) => r.system.split(' ')[0]), ['Node', 'Prosody', 'GridIM'])
+  const runs = result.data.runs as Array<{ system: string, errors: number, search: any, path?: string, regionPairs?: number, regionProcesses?: number, extra?: { outcomes: Record<string, number> } }>
+  const { regionPairs, paths } = result.params as { regionPairs: number[], paths: string[] }
+  const stream = result.data.stream as { available?: boolean, reason?: string }
+  // The stream rows run where the region serves the client stream; otherwise they are skipped, with the reason.
+  const measuredPaths = paths.filter((p) => p !== 'stream' || stream.available !== false)
+  t.same(runs.map((r) => r.system.split(' ')[0]), ['Node', 'Prosody', ...regionPairs.flatMap(() => measuredPaths.map(() => 'GridIM'))])
+  t.same(runs.slice(2).map((r) => [r.regionPairs, r.path]), regionPairs.flatMap((n) => measuredPaths.map((p) => [n, p])), 'one grid row per region-pair count and client path')
+  for (const run of runs.slice(2)) t.equal(run.regionProcesses, 2 * run.regionPairs!, `${run.system}: two region processes per region pair`)
+  if (stream.available === false) {
+    t.match(stream.reason, /the region has no client stream/)
+    t.ok(result.notes.some((n) => n.includes('rows skipped') && n.includes(stream.reason!)), 'the skipped stream rows are noted with the reason')
+  }
   for (const run of runs) {
     t.equal(run.errors, 0, `${run.system}: no failed sends`)
     t.ok(run.search.best.messages > 0 && run.search.best.rate > 0, `${run.system}: the closed loop delivered messages`)
@@ -49,12 +59,16 @@ t.test('1:1 IM: grid, Prosody and the echo ceiling deliver every message they ar
     t.equal(run.search.halfRate.delivered, run.search.halfRate.sent, `${run.system}: the open loop lost nothing`)
     t.equal(run.search.halfRate.latencyMs.count, run.search.halfRate.sent)
   }
-  const grid = runs[2]!
-  t.same(Object.keys(grid.extra!.outcomes), ['delivered'], 'every grid message was delivered live (GRIDIM-IM-1), none stored')
-  t.equal(result.targets.length, 2)
+  for (const grid of runs.slice(2)) t.same(Object.keys(grid.extra!.outcomes), ['delivered'], `${grid.system}: every message was delivered live (GRIDIM-IM-1), none stored`)
+  // Four targets per client path (1.0× and 1.5× Prosody's rate, CPU per message, p99 at half rate); n/a where a path was not measured.
+  t.equal(result.targets.length, 8)
+  for (const target of result.targets) {
+    const measured = measuredPaths.some((p) => target.target.endsWith(p === 'http' ? 'HTTP + SSE' : 'client stream (WebSocket)'))
+    t.equal(target.met === null, !measured, `${target.target}: judged exactly when its path was measured`)
+  }
 })
 
-t.test('sign-on storm: requests per sign-on = distinct destination regions + 1', { timeout: 300_000 }, async (t) => {
+t.test('sign-on storm: requests per sign-on ≤ distinct destination regions + 1', { timeout: 300_000 }, async (t) => {
   const result = await smoke(signOnStorm)
   checkShape(t, result, 'storm')
   const data = result.data as any
@@ -62,8 +76,9 @@ t.test('sign-on storm: requests per sign-on = distinct destination regions + 1',
   t.equal(data.signedOn, result.params.users)
   t.equal(data.requests.received.signOn, result.params.users, 'the user server received one signOn per user')
   t.equal(data.requests.sent.deliverNotices, data.notices.recorded, 'every deliverNotices it sent arrived at a light region')
-  t.equal(data.requests.formulaHolds, result.params.users, 'for every sign-on: one deliverNotices per distinct destination region (GRIDIM-SIGN-14)')
-  t.ok(data.requests.mixedRequests >= 0, 'requests carrying several sign-ons are counted (batched links), and each counts for all it carries')
+  t.equal(data.requests.formulaHolds, result.params.users, 'for every sign-on: its notices reached each distinct destination region in one deliverNotices (GRIDIM-SIGN-14)')
+  t.ok(data.requests.sentNotices <= data.requests.destinationsTotal, 'no more deliverNotices than sign-on destinations (fewer when batched)')
+  t.equal(data.requests.otherRequests, 0, 'a storm of sign-ons causes presence notices only')
   t.equal(data.notices.total, data.notices.friendships, 'one presence notice per friendship: whoever signs on second tells the first')
   t.equal(data.requests.unsigned, 0, 'every notice request came signed by the user server')
   t.ok(data.userServer.after.memory.heapUsed > 0)
@@ -85,21 +100,25 @@ t.test('BOSH: the gateway and Prosody hold every session and deliver every messa
   t.equal(runs[1].extra.boshSessions, result.params.sessions, 'the gateway counts one BOSH session per client')
 })
 
-t.test('group fan-out: deliveries per group message = destination regions', { timeout: 300_000 }, async (t) => {
+t.test('group fan-out: each message at each destination region once, in at most one request per region', { timeout: 300_000 }, async (t) => {
   const result = await smoke(groupFanout)
   checkShape(t, result, 'group')
   const data = result.data as any
-  const { members, regions, messages, burstMessages } = result.params as Record<string, number>
+  const { members, regions, messages, windows } = result.params as { members: number, regions: number, messages: number, windows: number[] }
   t.equal(data.hostingRegions, regions)
-  const deliveries = (messages + burstMessages) * regions
-  t.equal(result.tables[1]!.rows[0]![1], deliveries, 'one delivery per message and destination region, alone or in a batch (GRIDIM-GRP-13, GRIDIM-GRP-27)')
-  const requests = (data.userServer.sent.deliverGroupMessage ?? 0) + (data.userServer.sent.deliverGroupMessages ?? 0)
-  t.ok(requests > 0 && requests <= deliveries, `${requests} requests carried the ${deliveries} deliveries`)
-  t.same(data.single.requests, new Array(messages).fill(regions))
-  t.equal(data.single.perMemberMs.length, messages * members, 'every member of every message was reached')
-  t.equal(data.singleSummary.member.count, messages * members)
+  t.equal(data.phases.length, 1 + windows.length, 'one at a time, then one closed-loop phase per window')
+  t.equal(data.single.sent, messages)
+  t.equal(data.single.memberDeliveries, messages * members, 'every member of every message was reached')
+  t.equal(data.groupMessagesArrived, data.sent * regions, 'each message arrived at each destination region (GRIDIM-GRP-13)')
+  t.same(data.anomalies, { duplicates: 0, strays: 0, destinationsNotRegions: 0 }, 'and only once')
+  t.ok(data.requests <= data.sent * regions, 'at most one request per message and destination region (fewer when batched)')
+  // Requests the user server says it sent are the requests the light regions received.
+  const sentRequests = Object.entries(data.userServer.sent as Record<string, number>).filter(([op]) => op !== 'deliverNotices').reduce((n, [, c]) => n + c, 0)
+  t.equal(sentRequests, data.requests)
+  for (const phase of data.phases.slice(1)) t.ok(phase.messages > 0, `${phase.label}: messages done in the measured window`)
   t.equal(data.unsigned, 0)
-  t.equal(result.targets[0]!.met, true)
+  t.equal(result.targets[0]!.met, null, 'the 200 msgs/s target is judged only at 100 regions')
+  t.equal(result.targets[1]!.met, true)
 })
 
 t.test('conformance: a timed run of one flow passes', { timeout: 300_000 }, async (t) => {
@@ -118,13 +137,6 @@ t.test('costs: every piece of a message is measured', { timeout: 120_000 }, asyn
   const rows = result.data.rows as Array<{ what: string, us: number }>
   t.equal(rows.length, 9)
   for (const row of rows) t.ok(row.us > 0 && Number.isFinite(row.us), `${row.what}: a positive cost`)
-  // Issue 15: the two signature ratios are checked targets (met or not: timings at smoke size mean nothing).
-  t.same(result.targets.map((target) => typeof target.met), ['boolean', 'boolean'])
-  t.match(result.targets.map((target) => target.target), [/^signRequest ≤ 1\.3× Ed25519 sign/, /^verifyRequest ≤ 1\.3× Ed25519 verify/])
-  // Every rung of the peer-request ladder answered 200 (measurePeerRequest throws otherwise) and cost something.
-  const peer = result.data.peerRequest as Record<string, number>
-  t.same(Object.keys(peer).sort(), ['bareSignedUs', 'bareUs', 'contractUs', 'hapiUs', 'signedUs', 'validationUs'])
-  for (const [rung, us] of Object.entries(peer)) t.ok(us > 0 && Number.isFinite(us), `${rung}: a positive cost`)
   // Every call of every client was answered `delivered` (measureClients throws otherwise).
   const clients = result.data.clients as Array<{ client: string, cpuUs: number, callsPerSecond: number }>
   t.same(clients.map((c) => c.client.split(' ')[0]), ['node:http,', 'PeerClient.call', 'openapi-fetch', 'openapi-fetch'], 'the typed clients beside the lean untyped one')

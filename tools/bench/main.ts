@@ -9,14 +9,14 @@ import { formatProfile, summarizeProfile } from './harness/cpu-profile.ts'
 import { machine } from './harness/machine.ts'
 import { REPO_ROOT } from './harness/processes.ts'
 import { writeRun, writeScenarioResult } from './harness/results.ts'
-import type { ScenarioResult } from './harness/scenario.ts'
+import { parseOverride, type Overrides, type ScenarioResult } from './harness/scenario.ts'
 import { formatTable } from './harness/table.ts'
 import { SCENARIOS } from './scenarios/index.ts'
 
 const HELP = `npm run bench -- [options]
 
   --only NAME      run only this scenario (repeatable, or comma-separated): ${SCENARIOS.map((s) => s.name).join(', ')}
-  --set NAME=VALUE override a size of the selected scenarios (e.g. --set pairs=8 --set windows=1,4)
+  --set NAME=VALUE override a size of the selected scenarios (e.g. --set pairs=8 --set windows=1,4 --set paths=stream)
   --smoke          tiny sizes, seconds per scenario (what the smoke test runs)
   --cpu-prof       write --cpu-prof profiles of the measured Node processes to <out>/profiles
   --out DIR        results directory (default bench-results/)
@@ -42,12 +42,12 @@ export async function main (argv: string[]): Promise<number> {
   const unknown = only.filter((o) => !SCENARIOS.some((s) => s.name === o))
   if (unknown.length > 0) { console.error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`); return 2 }
   const selected = only.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => only.includes(s.name))
-  const overrides: Record<string, number | number[]> = {}
+  const overrides: Overrides = {}
   for (const pair of values.set ?? []) {
-    const [key, value] = pair.split('=')
-    const numbers = (value ?? '').split(',').map(Number)
-    if (!key || numbers.some((n) => !Number.isFinite(n))) { console.error(`--set ${pair}: expected NAME=NUMBER[,NUMBER...]`); return 2 }
-    overrides[key] = numbers.length === 1 ? numbers[0]! : numbers
+    try {
+      const [key, value] = parseOverride(pair)
+      overrides[key] = value
+    } catch (error) { console.error((error as Error).message); return 2 }
   }
   const out = resolve(values.out!)
   const m = machine()

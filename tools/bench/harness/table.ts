@@ -30,7 +30,7 @@ export function markdownTable (table: Table): string {
   const out = [
     `**${table.title}**`, '',
     `| ${table.columns.map(escape).join(' | ')} |`,
-    `|${table.columns.map((_, i) => numeric(table.rows[0]?.[i]) ? '---:' : '---').join('|')}|`
+    `|${table.columns.map((_, i) => table.rows.some((row) => numeric(row[i])) ? '---:' : '---').join('|')}|`
   ]
   for (const row of table.rows) out.push(`| ${row.map((c) => escape(text(c))).join(' | ')} |`)
   if (table.notes?.length) out.push('', ...table.notes.map((n) => `- ${n}`))

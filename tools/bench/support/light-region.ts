@@ -15,14 +15,16 @@ export type GroupRequest = { at: number, region: number, messageId: string, toUs
 
 export type Recorder = {
   notices: NoticeRequest[]
-  groupMessages: GroupRequest[]
+  /** Requests that carried group messages, and the group messages they carried (one per message and region). */
+  groupRequests: number
+  groupMessages: number
   unsigned: number
-  /** Called as each group message request arrives (latency measurement). */
+  /** Called for each group message as its request arrives (latency measurement). */
   onGroupMessage?: (request: GroupRequest) => void
 }
 
 export function newRecorder (): Recorder {
-  return { notices: [], groupMessages: [], unsigned: 0 }
+  return { notices: [], groupRequests: 0, groupMessages: 0, unsigned: 0 }
 }
 
 export class LightRegion {
@@ -63,15 +65,17 @@ export class LightRegion {
         /** One delivery, alone or in a batch: recorded as it arrived; who is here and who is not. */
         const take = (delivery: RequestBody<AllOperations['deliverGroupMessage']>): { delivered: string[], notHere: string[] } => {
           const request: GroupRequest = { at, region: this.index, messageId: delivery.messageId, toUserIds: delivery.toUserIds }
-          this.recorder.groupMessages.push(request)
+          this.recorder.groupMessages++
           this.recorder.onGroupMessage?.(request)
           return { delivered: request.toUserIds.filter((id) => this.hosted.has(id)), notHere: request.toUserIds.filter((id) => !this.hosted.has(id)) }
         }
         if (req.method === 'POST' && req.url === '/group-messages') {
+          this.recorder.groupRequests++
           return answer('deliverGroupMessage', take(JSON.parse(text) as RequestBody<AllOperations['deliverGroupMessage']>))
         }
-        // GRIDIM-GRP-26: the batch form, one result per delivery in order.
+        // GRIDIM-GRP-26: the batch form, one result per delivery in order; one request however many it carries.
         if (req.method === 'POST' && req.url === '/group-message-batches') {
+          this.recorder.groupRequests++
           const { deliveries } = JSON.parse(text) as RequestBody<AllOperations['deliverGroupMessages']>
           return answer('deliverGroupMessages', { results: deliveries.map((d) => ({ groupSessionId: d.groupSessionId, messageId: d.messageId, ...take(d) })) })
         }
