@@ -175,7 +175,9 @@ t.test('GRIDIM-CLI-39: answers may come in any order, each once, by ref', async 
   const slow = uuid()
   const fast = uuid()
   g.placeAt(slow, 'other')
-  g.placeAt(fast, 'other')
+  // fast is offline (stored at the user server): a second message to the same region would wait
+  // behind the held one, since a region keeps one delivery request in flight per destination (GRIDIM-IM-30).
+  g.handlers.storeOfflineMessage = () => ({ stored: true })
   let release = (): void => {}
   const held = new Promise<void>((resolve) => { release = resolve })
   g.handlers.deliverInstantMessage = async (call) => {
