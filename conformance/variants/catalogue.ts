@@ -3,7 +3,7 @@
 // so that no one test file outlives tap's per-file timeout and two jobs share the work.
 import type { Fault } from '../../reference/lib/faults.ts'
 
-export type Area = 'grid' | 'client-interface' | 'peers' | 'links' | 'security' | 'xmpp' | 'xmpp-streams' | 'xmpp-link' | 'friendship' | 'presence' | 'sign-on-and-leases' | 'group-sessions'
+export type Area = 'grid' | 'wire' | 'client-interface' | 'client-stream' | 'peers' | 'links' | 'security' | 'xmpp' | 'xmpp-streams' | 'xmpp-link' | 'friendship' | 'presence' | 'sign-on-and-leases' | 'group-sessions'
 
 export type Variant = {
   fault: Fault
@@ -33,7 +33,7 @@ export const variants: readonly Variant[] = [
   { fault: 'lapsed-leases-ignored', area: 'grid', flow: 'x-region-dies', requirement: 'GRIDIM-LEASE-6', bug: 'a user server that keeps a lapsed region\'s agents online' },
   { fault: 'region-forgets-sent-ids', area: 'grid', flow: 'x-duplicate-send-deduplicated', requirement: 'GRIDIM-CLI-17', bug: 'a region that sends a repeated messageId again' },
   {
-    fault: 'region-problem-status-as-text', area: 'grid',
+    fault: 'region-problem-status-as-text', area: 'wire',
     flow: 'x-stale-location-retried-once',
     requirement: 'GRIDIM-ERR-1',
     bug: 'a region whose agent-not-here problem gives its status as text'
@@ -92,7 +92,7 @@ export const variants: readonly Variant[] = [
     bug: 'a gateway that answers a GET of its WebSocket endpoint without Upgrade with 404'
   },
   {
-    fault: 'lease-codes-passed-to-client', area: 'grid',
+    fault: 'lease-codes-passed-to-client', area: 'wire',
     flow: 'x-lease-lapse-ends-client-session',
     requirement: 'GRIDIM-LEASE-12',
     bug: 'a region that answers its client lease-expired after a lapse',
@@ -210,12 +210,12 @@ export const variants: readonly Variant[] = [
   },
   { fault: 'region-ignores-retry-after', area: 'peers', flow: 'x-peer-asks-to-retry-later', requirement: 'GRIDIM-IM-5', bug: 'a region that retries a 503 or 429 sooner than its Retry-After asks' },
   { fault: 'region-unknown-code-as-final', area: 'peers', flow: 'x-peer-asks-to-retry-later', requirement: 'GRIDIM-ERR-3', bug: 'a region that takes a 503 with a code it does not know as a final refusal' },
-  { fault: 'region-upper-case-message-ids', area: 'grid', flow: 'x-traffic-conforms', requirement: 'GRIDIM-ID-1', bug: 'a region that writes the messageIds it creates in upper case' },
-  { fault: 'region-time-based-message-ids', area: 'grid', flow: 'x-traffic-conforms', requirement: 'GRIDIM-ID-2', bug: 'a region that creates messageIds as version 1 UUIDs' },
-  { fault: 'region-timestamps-with-offset', area: 'grid', flow: 'x-traffic-conforms', requirement: 'GRIDIM-ID-12', bug: 'a region that writes sentAt with +00:00 instead of Z' },
-  { fault: 'problems-as-plain-json', area: 'grid', flow: 'x-traffic-conforms', requirement: 'GRIDIM-ROLE-6', bug: 'roles that label problem details application/json' },
-  { fault: 'head-as-unknown-operation', area: 'grid', flow: 'x-head-and-unknown-methods', requirement: 'GRIDIM-ERR-14', bug: 'roles that answer HEAD with unknown-operation' },
-  { fault: 'body-limit-before-routing', area: 'grid', flow: 'x-head-and-unknown-methods', requirement: 'GRIDIM-ERR-13', bug: 'roles that measure a body before they know the request names no operation' },
+  { fault: 'region-upper-case-message-ids', area: 'wire', flow: 'x-traffic-conforms', requirement: 'GRIDIM-ID-1', bug: 'a region that writes the messageIds it creates in upper case' },
+  { fault: 'region-time-based-message-ids', area: 'wire', flow: 'x-traffic-conforms', requirement: 'GRIDIM-ID-2', bug: 'a region that creates messageIds as version 1 UUIDs' },
+  { fault: 'region-timestamps-with-offset', area: 'wire', flow: 'x-traffic-conforms', requirement: 'GRIDIM-ID-12', bug: 'a region that writes sentAt with +00:00 instead of Z' },
+  { fault: 'problems-as-plain-json', area: 'wire', flow: 'x-traffic-conforms', requirement: 'GRIDIM-ROLE-6', bug: 'roles that label problem details application/json' },
+  { fault: 'head-as-unknown-operation', area: 'wire', flow: 'x-head-and-unknown-methods', requirement: 'GRIDIM-ERR-14', bug: 'roles that answer HEAD with unknown-operation' },
+  { fault: 'body-limit-before-routing', area: 'wire', flow: 'x-head-and-unknown-methods', requirement: 'GRIDIM-ERR-13', bug: 'roles that measure a body before they know the request names no operation' },
   { fault: 'repeated-notice-not-accepted', area: 'peers', flow: 'x-user-server-retries-reach-users-once', requirement: 'GRIDIM-SIGN-24', bug: 'a region that leaves a repeated notice out of accepted' },
   { fault: 'stack-in-5xx', area: 'peers', flow: 'x-peer-fails-teleport', requirement: 'GRIDIM-ERR-6', bug: 'roles that answer a 5xx with the stack trace' },
   { fault: 'shutdown-signs-agents-off', area: 'sign-on-and-leases', flow: 'x-region-shuts-down', requirement: 'GRIDIM-LEASE-13', bug: 'a region that signs each agent off when it shuts down' },
@@ -314,17 +314,17 @@ export const variants: readonly Variant[] = [
   { fault: 'session-end-leaves-polls', area: 'client-interface', flow: 'x-long-poll-and-stream-held', requirement: 'GRIDIM-CLI-16', bug: 'a region that leaves polls and streams open when the session ends' },
   { fault: 'notices-held-to-combine', area: 'presence', flow: 'x-notices-within-two-seconds', requirement: 'GRIDIM-SIGN-15', bug: 'a user server that holds notices 3 s to combine them with later ones' },
   // The client stream (issue 15): each caught by a flow that speaks it frame by frame; the ack's, with every client of the run on the stream too.
-  { fault: 'stream-ack-ignored', area: 'client-interface', flow: 'x-client-stream-ack', requirement: 'GRIDIM-CLI-38', bug: 'a region that takes a client stream\'s ack and acknowledges nothing', clientInterface: 'stream' },
-  { fault: 'stream-dedupe-per-connection', area: 'client-interface', flow: 'x-client-stream-send', requirement: 'GRIDIM-CLI-39', bug: 'a region that remembers a stream\'s messageIds per connection, not per session' },
-  { fault: 'stream-result-wrong-ref', area: 'client-interface', flow: 'x-client-stream-send', requirement: 'GRIDIM-CLI-39', bug: 'a region that answers a stream request with the latest request\'s ref' },
-  { fault: 'stream-hello-after-ignored', area: 'client-interface', flow: 'x-client-stream-resume', requirement: 'GRIDIM-CLI-37', bug: 'a region that starts every client stream with all retained events, whatever the hello\'s after' },
-  { fault: 'stream-session-end-leaves-open', area: 'client-interface', flow: 'x-client-stream-ack', requirement: 'GRIDIM-CLI-40', bug: 'a region that leaves a client stream open when its session ends' },
+  { fault: 'stream-ack-ignored', area: 'client-stream', flow: 'x-client-stream-ack', requirement: 'GRIDIM-CLI-38', bug: 'a region that takes a client stream\'s ack and acknowledges nothing', clientInterface: 'stream' },
+  { fault: 'stream-dedupe-per-connection', area: 'client-stream', flow: 'x-client-stream-send', requirement: 'GRIDIM-CLI-39', bug: 'a region that remembers a stream\'s messageIds per connection, not per session' },
+  { fault: 'stream-result-wrong-ref', area: 'client-stream', flow: 'x-client-stream-send', requirement: 'GRIDIM-CLI-39', bug: 'a region that answers a stream request with the latest request\'s ref' },
+  { fault: 'stream-hello-after-ignored', area: 'client-stream', flow: 'x-client-stream-resume', requirement: 'GRIDIM-CLI-37', bug: 'a region that starts every client stream with all retained events, whatever the hello\'s after' },
+  { fault: 'stream-session-end-leaves-open', area: 'client-stream', flow: 'x-client-stream-ack', requirement: 'GRIDIM-CLI-40', bug: 'a region that leaves a client stream open when its session ends' },
   { fault: 'client-rate-limit-below-floor', area: 'client-interface', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-13', bug: 'a region that rate-limits a client session sending 10 requests a second' },
   { fault: 'rate-limited-without-retry-after', area: 'client-interface', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-12', bug: 'a region whose rate-limited refusals carry no Retry-After' },
   // Timers that activity should reset (issue 14): each one runs from the first event instead of the latest.
   { fault: 'group-idle-not-reset-by-message', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores messages' },
   { fault: 'group-idle-not-reset-by-join', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores joins' },
-  { fault: 'held-answer-cut-as-idle', area: 'grid', flow: 'x-slow-clients-cut-off', requirement: 'GRIDIM-LIM-20', bug: 'a role that counts a long poll it holds as an idle connection and closes it' },
+  { fault: 'held-answer-cut-as-idle', area: 'wire', flow: 'x-slow-clients-cut-off', requirement: 'GRIDIM-LIM-20', bug: 'a role that counts a long poll it holds as an idle connection and closes it' },
   { fault: 'client-idle-not-reset-by-poll', area: 'client-interface', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-32', bug: 'a region that signs off a client that only reads, as idle' },
   { fault: 'unread-dropped-on-idle', area: 'client-interface', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-SIGN-21', bug: 'a region that drops what an idle session left unread' },
   { fault: 'handover-unread-kept', area: 'client-interface', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-24', bug: 'a region that returns nothing when a hand-over\'s read window closes' },
