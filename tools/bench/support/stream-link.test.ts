@@ -99,7 +99,7 @@ t.test('a message crosses the link: hello first, then sendInstantMessage; result
 })
 
 t.test('events that arrive together are acknowledged once, with the last id; none after close', async (t) => {
-  const event = (id: string): RegionFrame => ({ type: 'event', event: { id, type: 'chatState', at: new Date().toISOString(), data: { fromUserId: ALICE.userId, toUserId: BOB.userId, state: 'composing' } } })
+  const event = (id: string): RegionFrame => ({ type: 'event', event: { id, type: 'chatState', at: new Date().toISOString(), data: { fromUserId: ALICE.userId, fromName: 'Alice A', toUserId: BOB.userId, state: 'composing' } } })
   const region = await fakeRegion({
     on: (frame, ws) => {
       if (frame.type !== 'sendChatState') return false
