@@ -142,3 +142,25 @@ t.test('a thousand accepts purge read rows older than a day', async (t) => {
   store.accept(old, { sessionId: 's3', userId, cursor: '5', origin: 'live' })
   t.same(store.unread('s3'), [old])
 })
+
+t.test('GRIDIM-IM-20: messages accepted in one transaction are committed together when it returns, or none if it throws', async (t) => {
+  const file = fileIn(t)
+  const store = new MessageStore(file)
+  const other = new MessageStore(file)
+  t.teardown(() => { store.close(); other.close() })
+  const [m1, m2, m3] = [message('one'), message('two'), message('three')]
+  const n = store.transaction(() => {
+    store.accept(m1, { sessionId: 's1', userId, cursor: '10', origin: 'live' })
+    store.accept(m2, { sessionId: 's1', userId, cursor: '11', origin: 'live' })
+    t.equal(other.stateOf(m1.messageId), undefined, 'not yet visible to another connection before the commit')
+    return 2
+  })
+  t.equal(n, 2, 'the transaction returns what fn returns')
+  t.same(other.unread('s1'), [m1, m2], 'both committed')
+  t.throws(() => store.transaction(() => {
+    store.accept(m3, { sessionId: 's1', userId, cursor: '12', origin: 'live' })
+    throw new Error('no')
+  }), /no/)
+  t.equal(other.stateOf(m3.messageId), undefined, 'rolled back')
+  t.equal(store.stateOf(m3.messageId), undefined)
+})

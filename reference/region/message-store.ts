@@ -103,6 +103,14 @@ export class MessageStore {
   }
 
   /**
+   * Runs fn in one transaction: what it accepts is committed together when it returns (one WAL
+   * commit instead of one per message), or not at all if it throws.
+   */
+  transaction<R> (fn: () => R): R {
+    return this.#db.transaction(fn)()
+  }
+
+  /**
    * A message handed on at once, with no session log to wait in (the gateway writing a stanza
    * to a foreign user's server): remembered only for de-duplication.
    */
