@@ -83,9 +83,14 @@ export class Inbox {
     return holdingEvents(() => this.#store.transaction(fn))
   }
 
-  /** GRIDIM-CLI-23: the client read every event up to cursor; the messages among them are read. */
-  readThrough (agent: Agent, cursor: string): void {
-    if (this.#store.open) this.#store.readThrough(agent.sessionId, cursor)
+  /**
+   * GRIDIM-CLI-23: the client read every event up to cursor; the messages among them are read.
+   * `soon`: at the end of this turn, with the other acks of the turn (MessageStore.readThroughSoon).
+   */
+  readThrough (agent: Agent, cursor: string, soon = false): void {
+    if (!this.#store.open) return
+    if (soon) this.#store.readThroughSoon(agent.sessionId, cursor)
+    else this.#store.readThrough(agent.sessionId, cursor)
   }
 
   /** Typing notifications are best effort: never stored, never de-duplicated. */
