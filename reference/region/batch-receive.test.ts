@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t from 'tap'
 import { GridImError } from '../lib/errors/index.ts'
 import type { Fault } from '../lib/faults.ts'
+import { MessageStore } from './message-store.ts'
 import { uuid } from './test-support.ts'
 import { testRegion } from './test-region.ts'
 
@@ -134,4 +138,63 @@ t.test('a 5xx refusal of one message is its result without detail (GRIDIM-ERR-6)
   const message = im(ada.userId, uuid())
   const res = await g.fromOther('POST', '/instant-message-batches', { messages: [message] })
   t.same(res.result, { results: [{ messageId: message.messageId, code: 'unavailable' }] })
+})
+
+t.test('GRIDIM-IM-20: a batch is committed at once, before any client hears of its messages; a repeat within it is a duplicate', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gridim-batch-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const messageFile = join(dir, 'region.sqlite')
+  const g = await testRegion(t, { messageFile })
+  const outside = new MessageStore(messageFile)
+  t.teardown(() => outside.close())
+  const ada = g.admit()
+  const sender = uuid()
+  g.placeAt(sender, 'other')
+  const [first, second] = [im(ada.userId, sender, 'first'), im(ada.userId, sender, 'second')]
+  /** What another connection to the file (as after a crash) saw of each message when its event was heard. */
+  const keptWhenHeard: unknown[] = []
+  ada.log.subscribe((event) => {
+    const data = event?.data as { messageId: string }
+    keptWhenHeard.push(outside.stateOf(data.messageId)?.state)
+  })
+  const res = await g.fromOther('POST', '/instant-message-batches', { messages: [first, second, first] })
+  t.same(res.result, { results: [{ messageId: first.messageId, status: 'delivered' }, { messageId: second.messageId, status: 'delivered' }, { messageId: first.messageId, status: 'duplicate' }] })
+  t.same(keptWhenHeard, ['unread', 'unread'], 'both were committed when the client heard of the first')
+  t.same(ada.log.after().events.map((e) => (e.data as { body: string }).body), ['first', 'second'])
+})
+
+t.test('GRIDIM-IM-27: a recipient gone between the checks and the commit: its message is refused there, the pair\'s later ones wait, others go on', async (t) => {
+  const g = await testRegion(t)
+  const ada = g.admit()
+  const bob = g.admit('Bob Babbage')
+  const sender = uuid()
+  const slow = uuid()
+  g.placeAt(sender, 'other')
+  g.placeAt(slow, 'other')
+  const locate = g.handlers.locateUser!
+  // Ada logs out while the third message's sender is being checked: after hers passed theirs.
+  g.handlers.locateUser = (call) => {
+    if (call.options.params?.userId === slow) g.region.agents.drop(ada)
+    return locate(call)
+  }
+  const messages = [im(ada.userId, sender, 'one'), im(ada.userId, sender, 'two'), im(bob.userId, slow, 'to bob')]
+  const res = await g.fromOther('POST', '/instant-message-batches', { messages })
+  const results = (res.result as { results: Array<Record<string, unknown>> }).results
+  t.same(results.map((r) => r.status ?? r.code), ['agent-not-here', 'unavailable', 'delivered'])
+  t.equal(ada.log.size, 0, 'nothing shown to the session that left')
+  t.same(bob.log.after().events.map((e) => (e.data as { body: string }).body), ['to bob'])
+  t.notOk(g.region.context.inbox.seen(messages[0]!.messageId), 'nothing kept for the pair refused')
+})
+
+t.test('GRIDIM-IM-20: deliveries together that fail keep nothing and show nothing', async (t) => {
+  const g = await testRegion(t)
+  const ada = g.admit()
+  const message = im(ada.userId, uuid())
+  const inbox = g.region.context.inbox
+  t.throws(() => inbox.together(() => {
+    t.equal(inbox.instantMessage(message), 'delivered')
+    throw new Error('commit failed')
+  }), /commit failed/)
+  t.equal(ada.log.size, 0)
+  t.notOk(inbox.seen(message.messageId))
 })

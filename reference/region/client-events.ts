@@ -45,9 +45,10 @@ async function faultyWait (log: EventLog, after: string | undefined, ms: number,
  * ack. Reading past an instant message, also in a handed-over session's old log, makes it read;
  * stored messages are acknowledged only by the region hosting the session.
  */
-export async function readThrough (ctx: RegionContext, agent: Agent, cursor: string | undefined): Promise<void> {
+export async function readThrough (ctx: RegionContext, agent: Agent, cursor: string | undefined, unanswered = false): Promise<void> {
   if (cursor === undefined) return
-  ctx.inbox.readThrough(agent, cursor)
+  // An ack that is not answered (the stream's) is committed with the other acks of this turn.
+  ctx.inbox.readThrough(agent, cursor, unanswered)
   if (ctx.agents.byUserId(agent.userId) === agent) await ctx.offline.readThrough(agent, cursor)
 }
 

@@ -205,7 +205,7 @@ export function serveClientStream (ws: WebSocket, ctx: RegionContext, options: C
       // The fault stream-ack-ignored takes the frame and does nothing with it.
       if (ctx.faults.has('stream-ack-ignored')) return
       try {
-        await readThrough(ctx, agent, checkCursor(agent, frame.cursor, 'ack cursor'))
+        await readThrough(ctx, agent, checkCursor(agent, frame.cursor, 'ack cursor'), true)
       } catch (err) {
         fail(asGridImError(err))
       }

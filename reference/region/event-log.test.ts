@@ -1,5 +1,5 @@
 import t from 'tap'
-import { EventLog, type LoggedEvent } from './event-log.ts'
+import { EventLog, holdingEvents, type LoggedEvent } from './event-log.ts'
 
 function clock (start = 1_700_000_000_000) {
   let ms = start
@@ -121,4 +121,42 @@ t.test('GRIDIM-IM-20: what append is asked to keep is kept before any listener h
   t.throws(() => log.append('instantMessage', { n: 2 }, () => { throw new Error('disk full') }), /disk full/)
   t.equal(log.size, 1)
   t.equal(log.head, event.id)
+})
+
+t.test('GRIDIM-IM-20: events appended while held are neither readable nor heard until the hold ends, then in order', async (t) => {
+  const a = new EventLog<LoggedEvent>()
+  const b = new EventLog<LoggedEvent>()
+  const heard: string[] = []
+  a.subscribe((event) => { heard.push(`a ${event?.id}`) })
+  b.subscribe((event) => { heard.push(`b ${event?.id}`) })
+  const ids = holdingEvents(() => {
+    const first = a.append('instantMessage', { n: 1 })
+    const second = b.append('instantMessage', { n: 2 })
+    // Nested: joins the outer hold.
+    const third = holdingEvents(() => a.append('instantMessage', { n: 3 }))
+    t.equal(a.size + b.size, 0, 'nothing readable inside the hold')
+    t.same(heard, [], 'nobody told inside the hold')
+    t.ok(Number(third.id) > Number(first.id), 'ids still grow within a log')
+    return [first.id, second.id, third.id]
+  })
+  t.same(heard, [`a ${ids[0]}`, `b ${ids[1]}`, `a ${ids[2]}`], 'published in the order appended, once the hold ended')
+  t.same(a.after().events.map((e) => e.data), [{ n: 1 }, { n: 3 }])
+  t.equal(a.head, ids[2])
+})
+
+t.test('a hold that throws publishes nothing, and the ids it used are not used again', async (t) => {
+  const log = new EventLog<LoggedEvent>()
+  const heard: unknown[] = []
+  log.subscribe((event) => heard.push(event))
+  let lost = ''
+  t.throws(() => holdingEvents(() => {
+    lost = log.append('instantMessage', { n: 1 }).id
+    throw new Error('commit failed')
+  }), /commit failed/)
+  t.equal(log.size, 0)
+  t.same(heard, [])
+  t.notOk(log.knows(lost), 'the unpublished id is unknown')
+  const next = log.append('instantMessage', { n: 2 })
+  t.ok(Number(next.id) > Number(lost), 'a later event gets a later id')
+  t.equal(heard.length, 1, 'events outside a hold are heard at once again')
 })

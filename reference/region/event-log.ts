@@ -34,6 +34,30 @@ const HARD_CAP = 100_000
 
 type Listener<E> = (event: E | null) => void
 
+/** Events appended inside holdingEvents, published (made readable, listeners told) when it returns. */
+let held: Array<() => void> | undefined
+
+/**
+ * Runs fn with every event appended meanwhile, to any log, held back: nobody can read one or
+ * hear of it until fn has returned; then they are published in the order appended. If fn
+ * throws, none is published (their ids are simply never used). fn is synchronous, so nothing
+ * else runs in between: with fn a store transaction, an event is visible only after its commit
+ * (GRIDIM-IM-20). Inside another holdingEvents, fn joins it.
+ */
+export function holdingEvents<R> (fn: () => R): R {
+  if (held !== undefined) return fn()
+  const publish: Array<() => void> = []
+  held = publish
+  let result: R
+  try {
+    result = fn()
+  } finally {
+    held = undefined
+  }
+  for (const p of publish) p()
+  return result
+}
+
 export class EventLog<E extends LoggedEvent = ClientEvent> {
   readonly #retention: number
   readonly #maxAgeMs: number
@@ -80,9 +104,13 @@ export class EventLog<E extends LoggedEvent = ClientEvent> {
     const event = entry as E
     keep?.(event)
     this.#last = seq
-    this.#events.push({ seq, event, ms })
-    this.#discard(ms)
-    for (const listener of [...this.#listeners]) listener(event)
+    const publish = (): void => {
+      this.#events.push({ seq, event, ms })
+      this.#discard(ms)
+      for (const listener of [...this.#listeners]) listener(event)
+    }
+    if (held === undefined) publish()
+    else held.push(publish)
     return event
   }
 

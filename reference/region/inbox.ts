@@ -5,6 +5,7 @@
 // remembers its messageId, across restarts (GRIDIM-IM-21).
 import type { Fault } from '../lib/faults.ts'
 import type { Agent, Agents } from './agents.ts'
+import { holdingEvents } from './event-log.ts'
 import type { LocalResult } from './delivery.ts'
 import { applyNoticeToFriends } from './friends.ts'
 import type { LocationCache } from './location-cache.ts'
@@ -72,9 +73,24 @@ export class Inbox {
     return 'delivered'
   }
 
-  /** GRIDIM-CLI-23: the client read every event up to cursor; the messages among them are read. */
-  readThrough (agent: Agent, cursor: string): void {
-    if (this.#store.open) this.#store.readThrough(agent.sessionId, cursor)
+  /**
+   * Runs fn (synchronous: a batch's deliveries) in one store transaction, with every event it
+   * appends held back until that transaction has committed (GRIDIM-IM-20): one commit for the
+   * batch, and still nobody learns of a message before it is kept. If fn throws, nothing is kept
+   * and nothing shown.
+   */
+  together<R> (fn: () => R): R {
+    return holdingEvents(() => this.#store.transaction(fn))
+  }
+
+  /**
+   * GRIDIM-CLI-23: the client read every event up to cursor; the messages among them are read.
+   * `soon`: at the end of this turn, with the other acks of the turn (MessageStore.readThroughSoon).
+   */
+  readThrough (agent: Agent, cursor: string, soon = false): void {
+    if (!this.#store.open) return
+    if (soon) this.#store.readThroughSoon(agent.sessionId, cursor)
+    else this.#store.readThrough(agent.sessionId, cursor)
   }
 
   /** Typing notifications are best effort: never stored, never de-duplicated. */

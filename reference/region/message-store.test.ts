@@ -142,3 +142,77 @@ t.test('a thousand accepts purge read rows older than a day', async (t) => {
   store.accept(old, { sessionId: 's3', userId, cursor: '5', origin: 'live' })
   t.same(store.unread('s3'), [old])
 })
+
+t.test('GRIDIM-IM-20: messages accepted in one transaction are committed together when it returns, or none if it throws', async (t) => {
+  const file = fileIn(t)
+  const store = new MessageStore(file)
+  const other = new MessageStore(file)
+  t.teardown(() => { store.close(); other.close() })
+  const [m1, m2, m3] = [message('one'), message('two'), message('three')]
+  const n = store.transaction(() => {
+    store.accept(m1, { sessionId: 's1', userId, cursor: '10', origin: 'live' })
+    store.accept(m2, { sessionId: 's1', userId, cursor: '11', origin: 'live' })
+    t.equal(other.stateOf(m1.messageId), undefined, 'not yet visible to another connection before the commit')
+    return 2
+  })
+  t.equal(n, 2, 'the transaction returns what fn returns')
+  t.same(other.unread('s1'), [m1, m2], 'both committed')
+  t.throws(() => store.transaction(() => {
+    store.accept(m3, { sessionId: 's1', userId, cursor: '12', origin: 'live' })
+    throw new Error('no')
+  }), /no/)
+  t.equal(other.stateOf(m3.messageId), undefined, 'rolled back')
+  t.equal(store.stateOf(m3.messageId), undefined)
+})
+
+const turn = async (): Promise<void> => await new Promise((resolve) => setImmediate(resolve))
+
+t.test('GRIDIM-CLI-38: stream acks of one turn are committed together at its end, the highest cursor per session', async (t) => {
+  const file = fileIn(t)
+  const store = new MessageStore(file)
+  const other = new MessageStore(file)
+  t.teardown(() => { store.close(); other.close() })
+  const [m1, m2, m3] = [message('one'), message('two'), message('three')]
+  store.accept(m1, { sessionId: 's1', userId, cursor: '10', origin: 'live' })
+  store.accept(m2, { sessionId: 's1', userId, cursor: '11', origin: 'live' })
+  store.accept(m3, { sessionId: 's2', userId, cursor: '12', origin: 'live' })
+  store.readThroughSoon('s1', '11')
+  store.readThroughSoon('s1', '10')
+  store.readThroughSoon('s2', '12')
+  t.equal(other.unread('s1').length + other.unread('s2').length, 3, 'not committed within the turn')
+  await turn()
+  t.same(other.unread('s1'), [], 'the highest cursor of s1 applied, not the later lower one')
+  t.same(other.unread('s2'), [])
+  t.same(other.stateOf(m2.messageId), { state: 'read', sessionId: 's1' })
+})
+
+t.test('pending acks are applied before anything reads, ends or forgets unread messages, and on close', async (t) => {
+  const store = new MessageStore()
+  const uses: Array<[string, (s: string) => unknown]> = [
+    ['unread', (s) => store.unread(s)],
+    ['endSession', (s) => store.endSession(s)],
+    ['forget', (s) => store.forget(s)],
+    ['endAllSessions', () => store.endAllSessions()],
+    ['readThrough', (s) => store.readThrough(s, '1')],
+    ['transaction', () => store.transaction(() => undefined)]
+  ]
+  for (const [name, use] of uses) {
+    const m = message(name)
+    store.accept(m, { sessionId: name, userId, cursor: '20', origin: 'live' })
+    store.readThroughSoon(name, '20')
+    use(name)
+    t.same(store.stateOf(m.messageId)?.state, 'read', `${name}: the ack applied first`)
+  }
+  t.equal(store.endSession('endSession'), 0, 'an acknowledged message is not returned')
+  const file = fileIn(t)
+  const closing = new MessageStore(file)
+  const m = message('closing')
+  closing.accept(m, { sessionId: 's', userId, cursor: '30', origin: 'live' })
+  closing.readThroughSoon('s', '30')
+  closing.close()
+  await turn() // the scheduled flush finds the store closed and does nothing
+  const reopened = new MessageStore(file)
+  t.teardown(() => reopened.close())
+  t.same(reopened.stateOf(m.messageId)?.state, 'read', 'applied when closed')
+  store.close()
+})

@@ -47,6 +47,8 @@ export class MessageStore {
   readonly #now: () => number
   readonly #statements
   #inserts = 0
+  /** Stream acks not yet applied: sessionId → the highest cursor acknowledged (see readThroughSoon). */
+  readonly #pendingReads = new Map<string, number>()
 
   constructor (path = ':memory:', now: () => number = Date.now) {
     this.#db = new Database(path)
@@ -103,6 +105,17 @@ export class MessageStore {
   }
 
   /**
+   * Runs fn in one transaction: what it accepts is committed together when it returns (one WAL
+   * commit instead of one per message), or not at all if it throws.
+   */
+  transaction<R> (fn: () => R): R {
+    return this.#db.transaction(() => {
+      this.#applyReads()
+      return fn()
+    })()
+  }
+
+  /**
    * A message handed on at once, with no session log to wait in (the gateway writing a stanza
    * to a foreign user's server): remembered only for de-duplication.
    */
@@ -133,10 +146,35 @@ export class MessageStore {
 
   /** GRIDIM-CLI-10, GRIDIM-CLI-23: the client has read every event up to cursor. */
   readThrough (sessionId: string, cursor: string): number {
+    this.#flushReads()
     return this.#statements.read.run(sessionId, Number(cursor)).changes
   }
 
+  /**
+   * readThrough at the end of this event-loop turn, in one transaction with every other such
+   * call of the turn (one commit for many acks instead of one each). For the client stream's
+   * ack, which is never answered (GRIDIM-CLI-38): no client can tell it from one in flight a
+   * moment longer. Anything that reads or ends a session's unread messages applies what is
+   * pending first, so they are never seen or returned as unread after their ack was taken.
+   */
+  readThroughSoon (sessionId: string, cursor: string): void {
+    const scheduled = this.#pendingReads.size > 0
+    this.#pendingReads.set(sessionId, Math.max(this.#pendingReads.get(sessionId) ?? 0, Number(cursor)))
+    if (!scheduled) setImmediate(() => { if (this.#db.open) this.#flushReads() })
+  }
+
+  /** Applies the pending acks, in a transaction of their own. */
+  #flushReads (): void {
+    if (this.#pendingReads.size > 0) this.#db.transaction(() => { this.#applyReads() })()
+  }
+
+  #applyReads (): void {
+    for (const [sessionId, cursor] of this.#pendingReads) this.#statements.read.run(sessionId, cursor)
+    this.#pendingReads.clear()
+  }
+
   unread (sessionId: string): InstantMessage[] {
+    this.#flushReads()
     return this.#statements.unread.all(sessionId).map((r) => JSON.parse(r.message) as InstantMessage)
   }
 
@@ -147,6 +185,7 @@ export class MessageStore {
    */
   endSession (sessionId: string): number {
     return this.#db.transaction(() => {
+      this.#applyReads()
       this.#statements.dropOffline.run(sessionId)
       return this.#statements.toReturn.run(sessionId).changes
     })()
@@ -154,12 +193,14 @@ export class MessageStore {
 
   /** Only for the deliberate faults unread-dropped-*: the session's unread messages are deleted. */
   forget (sessionId: string): void {
+    this.#flushReads()
     this.#statements.forget.run(sessionId)
   }
 
   /** At start-up: every session of the previous run has ended (GRIDIM-OFFL-13). */
   endAllSessions (): number {
     return this.#db.transaction(() => {
+      this.#applyReads()
       this.#statements.dropAllOffline.run()
       return this.#statements.allToReturn.run().changes
     })()
@@ -186,6 +227,8 @@ export class MessageStore {
   }
 
   close (): void {
-    if (this.#db.open) this.#db.close()
+    if (!this.#db.open) return
+    this.#flushReads()
+    this.#db.close()
   }
 }

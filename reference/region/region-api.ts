@@ -5,7 +5,7 @@ import { GridImError } from '../lib/errors/index.ts'
 import type { Fault } from '../lib/faults.ts'
 import type { HandlerFor, OperationHandlers, PeerPrincipal } from '../lib/http/index.ts'
 import { acceptAgent } from './accept-agent.ts'
-import { batchOf, groupBatchOf } from './batch-receive.ts'
+import { batchOf, groupBatchOf, type Delivered } from './batch-receive.ts'
 import type { RegionContext } from './context.ts'
 import { checkBodyLength } from './limits.ts'
 import { USER_SERVER_KEY_ID } from './peer-keys.ts'
@@ -49,6 +49,38 @@ export function regionHandlers (ctx: RegionContext): RegionHandlers {
     }
   }
 
+  /**
+   * deliverInstantMessage up to its last step: the checks, which may wait (a sign-on in flight,
+   * the sender's location). What it returns delivers synchronously (or throws the refusal), so
+   * that a batch can deliver all its messages in one transaction (Inbox.together).
+   */
+  const prepareInstantMessage = async (input: Parameters<RegionHandler<'deliverInstantMessage'>>[0]): Promise<() => Delivered> => {
+    const im = input.body
+    checkBodyLength(im.body)
+    const from = input.principal.keyId === USER_SERVER_KEY_ID ? 'user-server' : 'region'
+    // GRIDIM-SIGN-5: a user whose sign-on is in flight is here already (the fault: not until its answer).
+    if (ctx.faults.has('not-here-while-signing-on') && ctx.agents.signingOn(im.toUserId) !== undefined) throw agentNotHere(im.toUserId, ctx.faults)
+    // GRIDIM-SIGN-22: a sign-on in flight is waited for, so that `delivered` names a session.
+    const signingOn = ctx.agents.signingOn(im.toUserId)
+    if (!ctx.faults.has('delivered-before-sign-on')) await signingOn
+    const hosted = ctx.agents.logFor(im.toUserId) !== undefined
+    // The fault: a sign-on that failed still counts as a delivery, for a session that will never exist.
+    if (signingOn !== undefined && !hosted && ctx.faults.has('delivered-after-failed-sign-on')) return () => 'delivered'
+    if (ctx.inbox.seen(im.messageId, from)) {
+      // GRIDIM-IM-24: whether a messageId is known is told only to a sender that passes the check.
+      if (!ctx.faults.has('duplicate-before-sender-check')) await senderChecked(input.principal, im, hosted)
+      return () => ctx.inbox.instantMessage(im, from) ?? 'duplicate'
+    }
+    if (!hosted) throw agentNotHere(im.toUserId, ctx.faults)
+    await senderChecked(input.principal, im, true)
+    // GRIDIM-IM-20: `delivered` only once the message is kept in the region's store.
+    return () => {
+      const status = ctx.inbox.instantMessage(im, from)
+      if (status === null) throw agentNotHere(im.toUserId, ctx.faults)
+      return status
+    }
+  }
+
   const handlers: Omit<RegionHandlers, 'deliverInstantMessages' | 'deliverGroupMessages'> = {
     // GRIDIM-ROLE-7
     getRegionStatus: () => ({ body: { regionId: ctx.regionId, name: ctx.name, kind: ctx.kind, agents: ctx.agents.size } }),
@@ -56,28 +88,8 @@ export function regionHandlers (ctx: RegionContext): RegionHandlers {
     // Seed steps 9.2–9.3 and 11: de-duplicate (GRIDIM-IM-14), find the recipient (GRIDIM-IM-9),
     // believe the sender (GRIDIM-IM-10, -12), deliver (GRIDIM-IM-13).
     deliverInstantMessage: async (input) => {
-      const im = input.body
-      checkBodyLength(im.body)
-      const from = input.principal.keyId === USER_SERVER_KEY_ID ? 'user-server' : 'region'
-      // GRIDIM-SIGN-5: a user whose sign-on is in flight is here already (the fault: not until its answer).
-      if (ctx.faults.has('not-here-while-signing-on') && ctx.agents.signingOn(im.toUserId) !== undefined) throw agentNotHere(im.toUserId, ctx.faults)
-      // GRIDIM-SIGN-22: a sign-on in flight is waited for, so that `delivered` names a session.
-      const signingOn = ctx.agents.signingOn(im.toUserId)
-      if (!ctx.faults.has('delivered-before-sign-on')) await signingOn
-      const hosted = ctx.agents.logFor(im.toUserId) !== undefined
-      // The fault: a sign-on that failed still counts as a delivery, for a session that will never exist.
-      if (signingOn !== undefined && !hosted && ctx.faults.has('delivered-after-failed-sign-on')) return { body: { status: 'delivered' as const } }
-      if (ctx.inbox.seen(im.messageId, from)) {
-        // GRIDIM-IM-24: whether a messageId is known is told only to a sender that passes the check.
-        if (!ctx.faults.has('duplicate-before-sender-check')) await senderChecked(input.principal, im, hosted)
-        return { body: { status: ctx.inbox.instantMessage(im, from) ?? 'duplicate' } }
-      }
-      if (!hosted) throw agentNotHere(im.toUserId, ctx.faults)
-      await senderChecked(input.principal, im, true)
-      // GRIDIM-IM-20: `delivered` only once the message is kept in the region's store.
-      const status = ctx.inbox.instantMessage(im, from)
-      if (status === null) throw agentNotHere(im.toUserId, ctx.faults)
-      return { body: { status } }
+      const deliver = await prepareInstantMessage(input)
+      return { body: { status: deliver() } }
     },
 
     // GRIDIM-IM-18: the same rules as an instant message; best effort, never stored.
@@ -116,7 +128,7 @@ export function regionHandlers (ctx: RegionContext): RegionHandlers {
   // GRIDIM-IM-26: each message of a batch as deliverInstantMessage alone.
   return {
     ...handlers,
-    deliverInstantMessages: batchOf(handlers.deliverInstantMessage, ctx.faults),
+    deliverInstantMessages: batchOf(handlers.deliverInstantMessage, ctx.faults, { prepare: prepareInstantMessage, together: (fn) => ctx.inbox.together(fn) }),
     // GRIDIM-GRP-26: each delivery of a batch as deliverGroupMessage alone.
     deliverGroupMessages: groupBatchOf(handlers.deliverGroupMessage, (principal) => { fromUserServerOnly(principal, 'group messages') })
   }

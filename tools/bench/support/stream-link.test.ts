@@ -93,6 +93,35 @@ t.test('a message crosses the link: hello first, then sendInstantMessage; result
   // The result may come after the event; wait for it without sleeping.
   while (link.outcomes.delivered !== 1) await new Promise((resolve) => setImmediate(resolve))
   t.equal(link.errors, 0)
+  // GRIDIM-CLI-26: the recipient acknowledges what it took, so nothing goes back at its session's end.
+  while (!region.frames.some((f) => f.type === 'ack')) await new Promise((resolve) => setImmediate(resolve))
+  t.same(region.frames.filter((f) => f.type === 'ack'), [{ type: 'ack', cursor: '1' }], 'one ack with the event id')
+})
+
+t.test('events that arrive together are acknowledged once, with the last id; none after close', async (t) => {
+  const event = (id: string): RegionFrame => ({ type: 'event', event: { id, type: 'chatState', at: new Date().toISOString(), data: { fromUserId: ALICE.userId, fromName: 'Alice A', toUserId: BOB.userId, state: 'composing' } } })
+  const region = await fakeRegion({
+    on: (frame, ws) => {
+      if (frame.type !== 'sendChatState') return false
+      // Three frames written in one turn of this (same) process: the client reads them in one.
+      for (const id of ['7', '8', '9']) ws.send(JSON.stringify(event(id)))
+      return true
+    }
+  })
+  t.teardown(region.close)
+  const seen: string[] = []
+  const stream = await openClientStream(region.url, BOB.secret, { event: (e) => seen.push(e.id) })
+  stream.send({ type: 'sendChatState', ref: 'c', chatState: { toUserId: ALICE.userId, state: 'composing' } })
+  while (!region.frames.some((f) => f.type === 'ack')) await new Promise((resolve) => setImmediate(resolve))
+  t.same(seen, ['7', '8', '9'])
+  t.same(region.frames.filter((f) => f.type === 'ack'), [{ type: 'ack', cursor: '9' }], 'one ack, naming the last event')
+  // An event the client takes just before it closes its stream: no ack is sent on the closed stream.
+  const closing = await openClientStream(region.url, BOB.secret, { event: () => closing.close() })
+  const before = region.frames.length
+  closing.send({ type: 'sendChatState', ref: 'd', chatState: { toUserId: ALICE.userId, state: 'composing' } })
+  await new Promise<void>((resolve) => region.sockets.get(BOB.userId)!.once('close', () => resolve()))
+  t.same(region.frames.slice(before).map((f) => f.type), ['sendChatState'], 'no ack after close')
+  stream.close()
 })
 
 t.test('a region without the client stream: the probe says so for 404 and 426, the link throws ClientStreamRefused', async (t) => {

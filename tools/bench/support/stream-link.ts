@@ -104,6 +104,16 @@ export async function openClientStream (regionUrl: string, sessionSecret: string
   return await new Promise<ClientStream>((resolve, reject) => {
     let ready = false
     let closing = false
+    // GRIDIM-CLI-26 (GRIDIM-CLI-38 on the stream): an ordinary client acknowledges what it has
+    // taken, so the region may mark it read instead of returning it at the session's end. One
+    // ack per event-loop turn, with the last event id, covers every event that arrived together.
+    let lastEventId = ''
+    let ackPending = false
+    const acknowledge = (): void => {
+      ackPending = false
+      // A stream this client closed meanwhile: a later session's hello with `after` would ack.
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ack', cursor: lastEventId } satisfies ClientFrame))
+    }
     const timer = setTimeout(() => fail(`no ready frame within ${timeoutMs} ms of hello`), timeoutMs)
     const fail = (why: string): void => {
       clearTimeout(timer)
@@ -124,7 +134,11 @@ export async function openClientStream (regionUrl: string, sessionSecret: string
         return fail(`a ${frame.type} frame before ready`)
       }
       switch (frame.type) {
-        case 'event': handlers.event?.(frame.event); break
+        case 'event':
+          handlers.event?.(frame.event)
+          lastEventId = frame.event.id
+          if (!ackPending) { ackPending = true; setImmediate(acknowledge) }
+          break
         case 'result': handlers.result?.(frame.ref, frame.result); break
         case 'problem': handlers.problem?.(frame.ref, frame.problem); break
         case 'ready': fail('a second ready frame'); break
