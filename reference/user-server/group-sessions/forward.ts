@@ -5,26 +5,25 @@ import type { GroupMessageDelivery } from '../../lib/contract/types.ts'
 import type { GroupSessionRow, UserRow } from '../../store/index.ts'
 import type { UserServerContext } from '../context.ts'
 import { displayName } from '../conversions.ts'
-import { groupByRegion } from '../notices/routing.ts'
 
 /** What the sender's request and the user server's clock make of a group message. */
 export type GroupMessage = Pick<GroupMessageDelivery, 'messageId' | 'body' | 'sentAt'>
 
 /** Queues the forwards; returns the number of destination regions (GRIDIM-GRP-14). */
 export function forwardGroupMessage (ctx: UserServerContext, session: GroupSessionRow, sender: UserRow, message: GroupMessage): number {
-  const { members } = ctx.store.listMembers(session.groupSessionId)
-  const located = ctx.locate(members)
-  const byRegion = groupByRegion(members, (userId) => located.get(userId))
+  const { byRegion } = ctx.groupDestinations.of(session.groupSessionId)
   const destinations = ctx.faults.has('group-forward-per-member') ? byRegion.flatMap((d) => d.items.map((userId) => ({ ...d, items: [userId] }))) : byRegion
+  const fromName = displayName(sender)
   for (const { target, items } of destinations) {
     ctx.courier.deliverGroupMessage(target, {
       groupSessionId: session.groupSessionId,
       messageId: message.messageId,
       fromUserId: sender.userId,
-      fromName: displayName(sender),
+      fromName,
       body: message.body,
       sentAt: message.sentAt,
-      toUserIds: items
+      // Shared by every message while the session is unchanged: read, never changed, downstream.
+      toUserIds: items as string[]
     })
   }
   return destinations.length
