@@ -16,8 +16,11 @@ export type GroupDestinations = {
   readonly members: readonly string[]
   readonly memberSet: ReadonlySet<string>
   /** One per region hosting members, members in join order, regions in order of first member (GRIDIM-GRP-13). */
-  readonly byRegion: ReadonlyArray<{ readonly target: Target, readonly items: readonly string[] }>
+  readonly byRegion: readonly Destination[]
 }
+
+/** A region and its members; `itemsBytes`: the members' ids as a JSON array, in bytes (GRIDIM-GRP-30 counts bytes). */
+export type Destination = { readonly target: Target, readonly items: readonly string[], readonly itemsBytes: number }
 
 type Entry = GroupDestinations & { validUntil: number }
 
@@ -46,7 +49,7 @@ export class GroupDestinationCache {
   #build (groupSessionId: string, at: number): Entry {
     const { members } = this.store.listMembers(groupSessionId)
     const located = this.locate(members)
-    const byRegion = groupByRegion(members, (userId) => located.get(userId))
+    const byRegion = groupByRegion(members, (userId) => located.get(userId)).map((d) => ({ ...d, itemsBytes: Buffer.byteLength(JSON.stringify(d.items)) }))
     // The first lease among the destinations to lapse ends the entry: from then on its region
     // is no destination (GRIDIM-LEASE-4) — and its members may be at the gateway instead.
     let validUntil = Number.POSITIVE_INFINITY
