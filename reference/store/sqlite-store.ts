@@ -15,13 +15,44 @@ import { sqliteSessionStore } from './sqlite/sessions.ts'
 import { sqliteSettingsStore } from './sqlite/settings.ts'
 import { sqliteUserStore } from './sqlite/users.ts'
 
+/** Reads, which leave `version()` alone; any other method counts as a change (a new one too, until listed). */
+const READ = /^(get|list|find)[A-Z]|^acknowledgedSince$/
+/** Not changes: the idle clock, closing. */
+const UNCOUNTED = new Set(['touch', 'close', 'version', 'transaction'])
+
+/** Wraps every method that may change the store so that `version()` grows with each call. */
+function countChanges(store: Store): Store {
+  let version = 0
+  const counted: Record<string, unknown> = {
+    ...store,
+    version: () => version,
+    // Counted again when it ends: what was derived inside a transaction that then rolled back is stale.
+    transaction: <T>(fn: () => T): T => {
+      try {
+        return store.transaction(fn)
+      } finally {
+        version++
+      }
+    },
+  }
+  for (const [name, method] of Object.entries(store)) {
+    if (typeof method !== 'function' || READ.test(name) || UNCOUNTED.has(name)) continue
+    counted[name] = (...args: unknown[]) => {
+      // Counted before the call: a change that throws half-way still leaves derived data stale.
+      version++
+      return (method as (...a: unknown[]) => unknown)(...args)
+    }
+  }
+  return counted as unknown as Store
+}
+
 /** Opens (creating if needed) and migrates the database at path; `:memory:` for a throwaway one. */
 export function openSqliteStore(path: string): Store {
   const db = new Database(path)
   try {
     configureConnection(db)
     migrate(db)
-    return {
+    return countChanges({
       ...sqliteUserStore(db),
       ...sqliteRegionStore(db),
       ...sqliteSessionStore(db),
@@ -37,7 +68,8 @@ export function openSqliteStore(path: string): Store {
       close: () => {
         db.close()
       },
-    }
+      version: () => 0,
+    })
   } catch (error) {
     db.close()
     throw error

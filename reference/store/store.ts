@@ -154,5 +154,12 @@ export interface Store
    * Nests (inner calls become savepoints). fn must be synchronous.
    */
   transaction<T>(fn: () => T): T
+  /**
+   * A number that grows with every call of a method that may change the store — all but the
+   * reads (get…, list…, find…, acknowledgedSince) and `touch`, which only moves a group
+   * session's idle clock. What the user server derives from reads and keeps (a group session's
+   * destinations) is current while this number has not moved.
+   */
+  version(): number
   close(): void
 }

@@ -4,6 +4,7 @@ import type { Schema } from '../lib/contract/types.ts'
 import type { Fault } from '../lib/faults.ts'
 import type { Logger } from '../lib/http/index.ts'
 import type { PasswordCost, Store } from '../store/index.ts'
+import type { GroupDestinationCache } from './group-sessions/destinations.ts'
 import type { Courier } from './notices/courier.ts'
 import type { Locate } from './notices/locator.ts'
 import type { NoticeBatch } from './notices/notice-batch.ts'
@@ -36,6 +37,8 @@ export type UserServerContext = {
   acknowledged: AcknowledgedIds
   /** First answers to group messages, by `groupSessionId messageId` (GRIDIM-GRP-15). */
   groupReplies: RecentMap<GroupMessageSent>
+  /** Each group session's members and destination regions while nothing changed (issue 15). */
+  groupDestinations: GroupDestinationCache
   /** The last unconfirmed move of each session, by sessionId, for 60 s (GRIDIM-LOC-15..17). */
   handovers: RecentMap<Handover>
   /** scrypt's cost for passwords (GRIDIM-SEC-12): RFC 7914's interactive one except in throwaway grids. */

@@ -10,6 +10,7 @@ import { withLeaseCheck } from './auth/lease-check.ts'
 import { regionSignatureAuthenticator } from './auth/region-signature.ts'
 import type { UserServerContext } from './context.ts'
 import { Metrics } from './metrics.ts'
+import { GroupDestinationCache } from './group-sessions/destinations.ts'
 import { Courier, type Peer } from './notices/courier.ts'
 import { locator } from './notices/locator.ts'
 import { NoticeBatch } from './notices/notice-batch.ts'
@@ -80,6 +81,7 @@ export function createUserServer (options: UserServerOptions) {
     redelivery: new Redelivery({ store, courier, locate, acknowledged, now, logger }),
     acknowledged,
     groupReplies: new RecentMap(DAY_MS),
+    groupDestinations: new GroupDestinationCache(store, locate, now),
     handovers: new RecentMap(60_000),
     passwordCost: options.passwordCost ?? INTERACTIVE_PASSWORD_COST,
     faults: options.faults ?? NO_FAULTS

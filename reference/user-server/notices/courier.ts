@@ -113,9 +113,11 @@ export class Courier {
    * GRIDIM-GRP-27, GRIDIM-GRP-28: group messages queued while a request to the region is in
    * flight join those waiting last in its queue; when their turn comes they go together in one
    * deliverGroupMessages, in the order accepted (GRIDIM-GRP-16) — one alone as deliverGroupMessage.
+   * `jsonBytes`: the delivery's JSON in bytes, when the caller knows it without serialising it again.
    */
-  deliverGroupMessage (target: Target, delivery: GroupMessageDelivery, reroute = true): void {
-    const bytes = Buffer.byteLength(JSON.stringify(delivery)) + 1
+  deliverGroupMessage (target: Target, delivery: GroupMessageDelivery, reroute = true, jsonBytes = Buffer.byteLength(JSON.stringify(delivery))): void {
+    // With its comma in the deliveries array (GRIDIM-GRP-30).
+    const bytes = jsonBytes + 1
     const open = this.#openGroup.get(target.regionId)
     if (open !== undefined && open.url === target.url && open.items.length < MAX_GROUP_DELIVERIES && open.bytes + bytes <= MAX_GROUP_BYTES) {
       open.items.push({ delivery, reroute })

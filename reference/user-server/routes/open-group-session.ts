@@ -12,7 +12,7 @@ export function openGroupSession (ctx: UserServerContext, groupSessionId: string
 
 export function requireMember (ctx: UserServerContext, session: GroupSessionRow, userId: string): void {
   if (ctx.faults.has('group-message-from-non-member')) return
-  if (!ctx.store.listMembers(session.groupSessionId).members.includes(userId)) {
+  if (!ctx.groupDestinations.of(session.groupSessionId).memberSet.has(userId)) {
     throw new GridImError('not-a-member', `${userId} is not a member of group session ${session.groupSessionId}`)
   }
 }

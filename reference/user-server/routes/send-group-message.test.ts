@@ -73,3 +73,19 @@ t.test('sendGroupMessage refusals', async (t) => {
   ], () => h.store.getGroupSession(groupSessionId))
   t.ok(a)
 })
+
+t.test('GRIDIM-GRP-12: each message goes where the members are when it is accepted — a move, a sign-off, a sign-on between two', async (t) => {
+  const { h, r1, r2, r3, a, b, c, d, groupSessionId } = await session(t)
+  const send = async () => {
+    h.clearSent()
+    await h.signed(r2, 'POST', `/group-sessions/${groupSessionId}/messages`, { fromUserId: b.userId, messageId: crypto.randomUUID(), body: 'hi' })
+    return Object.fromEntries((await h.delivered('deliverGroupMessage')).map((r) => [r.url, r.body.toUserIds]))
+  }
+  t.same(await send(), { [r1.url]: [a.userId], [r2.url]: [b.userId], [r3.url]: [c.userId, d.userId] })
+  h.store.moveSession(h.store.getSessionByUser(a.userId)!.sessionId, r2.regionId)
+  t.same(await send(), { [r2.url]: [a.userId, b.userId], [r3.url]: [c.userId, d.userId] }, 'a member moved')
+  h.store.endSession(h.store.getSessionByUser(c.userId)!.sessionId)
+  t.same(await send(), { [r2.url]: [a.userId, b.userId], [r3.url]: [d.userId] }, 'a member signed off')
+  await h.signOn(c, r1)
+  t.same(await send(), { [r1.url]: [c.userId], [r2.url]: [a.userId, b.userId], [r3.url]: [d.userId] }, 'a member signed on again')
+})
