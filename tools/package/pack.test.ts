@@ -92,7 +92,8 @@ const TSCONFIG = {
 const IMPORTS = [
   "import type { operations } from 'gridim/types/client'",
   "import type { InstantMessage, RequestBody, SuccessBody } from 'gridim/contract'",
-  "import { runConformance, runPassed, toJson, type ClientSession, type ConformanceOptions, type RunResult } from 'gridim'"
+  "import { runConformance, runPassed, toJson, type ClientSession, type ConformanceOptions, type RunResult } from 'gridim'",
+  "import { CLIENT_STREAM_PATH, type ClientFrame } from 'gridim/client-stream'"
 ]
 
 const GOOD = [
@@ -110,7 +111,9 @@ const GOOD = [
   '  const run: RunResult = await runConformance({ file }, options)',
   '  console.log(toJson(run))',
   '  return runPassed(run)',
-  '}'
+  '}',
+  "export const hello: ClientFrame = { type: 'hello', sessionSecret: 's3cret' }",
+  'export const streamPath: string = CLIENT_STREAM_PATH'
 ]
 
 /** Each line a wrong use that must not compile, and the error it gets. */
@@ -121,6 +124,7 @@ const WRONG: Array<[string, string]> = [
   ["export const body = (s: ClientSession) => s.call('clientSendInstantMessage', { body: { toUserId: 'x' } })", 'TS2741'],
   ["export const status = (s: ClientSession) => s.call('clientNoSuchOperation')", 'TS2345'],
   ["export const run = runConformance({ fil: 'target.yaml' })", 'TS2353'],
+  ["export const frame: ClientFrame = { type: 'hello', secret: 's3cret' }", 'TS2353'],
   ['export const bad: RunResult = { flows: [] }', 'TS2739']
 ]
 
@@ -149,6 +153,7 @@ t.test('the library and its data load at run time from the installed package', a
     "import { DOCUMENTS, loadDocument, loadFlows, runConformance } from 'gridim'",
     "import requirements from 'gridim/requirements.json' with { type: 'json' }",
     "import stanza from 'gridim/schemas/stanzas/chat-message.schema.json' with { type: 'json' }",
+    "import eventFrame from 'gridim/schemas/client-stream/event.schema.json' with { type: 'json' }",
     "import flowSchema from 'gridim/schemas/flow.schema.json' with { type: 'json' }",
     "const yaml = readFileSync(fileURLToPath(import.meta.resolve('gridim/openapi/client.yaml')), 'utf8')",
     'const { flows, problems } = loadFlows()',
@@ -157,7 +162,7 @@ t.test('the library and its data load at run time from the installed package', a
     '  paths: Object.fromEntries(DOCUMENTS.map((d) => [d, Object.keys(loadDocument(d).paths).length > 0])),',
     "  login: '/client/login' in loadDocument('client').paths,",
     '  flows: flows.map((f) => f.flow.id), problems: problems.length,',
-    '  requirements: requirements.requirements.length, stanza: typeof stanza.properties, flowSchema: flowSchema.$id,',
+    '  requirements: requirements.requirements.length, stanza: typeof stanza.properties, flowSchema: flowSchema.$id, eventFrame: eventFrame.$id,',
     "  clientYaml: /^openapi: 3\\.1/m.test(yaml)",
     '}))'
   ].join('\n') + '\n')
@@ -173,6 +178,7 @@ t.test('the library and its data load at run time from the installed package', a
     requirements,
     stanza: 'object',
     flowSchema: 'urn:gridim:flow',
+    eventFrame: 'urn:gridim:client-stream:event',
     clientYaml: true
   }, 'the OpenAPI documents, the flows, the requirement index and the JSON Schemas are all there')
 })
