@@ -99,3 +99,11 @@ t.test('a failure\'s re-run line repeats --target, --expectations and --timeout'
     t.equal(line.trim(), `re-run: npx gridim-conformance --target ${file} --expectations ${expectations} --timeout 5000 --flow x-request-body-too-large`)
   }
 })
+
+t.test('--flows-at-once takes a whole number from 1 to 64, and refuses anything else before a grid starts', async (t) => {
+  for (const bad of ['0', '65', '2.5', 'many']) {
+    const { code, stderr } = await conformance(['--flows-at-once', bad, '--xmpp', 'simulated'])
+    t.not(code, 0, `--flows-at-once ${bad} fails`)
+    t.match(stderr, `--flows-at-once is a whole number from 1 to 64, not ${bad}`)
+  }
+})

@@ -48,6 +48,9 @@ Usage: gridim-conformance [options]
                        embedded grid replays several flows at once, each on a grid of its own
                        (a target file's flows always run one after another); the results are
                        the same either way, and are reported in flow order
+  --flows-at-once N    how many flows the embedded grid replays at once (default 12); fewer on
+                       a machine busy with other work, where a flow's short leases could lapse
+                       for want of CPU
   -h, --help           this text
 
 A target file names the roles under test. A grid (user server and regions under test):
@@ -125,6 +128,7 @@ export async function main (argv: string[]): Promise<number> {
       timeout: { type: 'string', default: DEFAULT_TIMEOUT },
       xmpp: { type: 'string' },
       serial: { type: 'boolean' },
+      'flows-at-once': { type: 'string' },
       'client-interface': { type: 'string', default: 'http' },
       help: { type: 'boolean', short: 'h' }
     }
@@ -140,6 +144,8 @@ export async function main (argv: string[]): Promise<number> {
   const clientInterface = values['client-interface']!
   if (!isClientInterface(clientInterface)) throw new Error(`--client-interface is ${CLIENT_INTERFACES.join(' or ')}, not ${clientInterface}`)
   if (values.xmpp !== undefined && values.target) throw new Error('--xmpp is for the embedded grid; a target file names its own Jabber server')
+  const flowsAtOnce = values['flows-at-once'] === undefined ? undefined : Number(values['flows-at-once'])
+  if (flowsAtOnce !== undefined && !(Number.isInteger(flowsAtOnce) && flowsAtOnce >= 1 && flowsAtOnce <= 64)) throw new Error(`--flows-at-once is a whole number from 1 to 64, not ${values['flows-at-once']}`)
   // The embedded grid's own logs would interleave with the progress; the flows provoke its
   // warnings on purpose. GRIDIM_LOG=info (or debug) shows them.
   if (!values.target) process.env.GRIDIM_LOG ??= 'error'
@@ -154,6 +160,7 @@ export async function main (argv: string[]): Promise<number> {
     expectedFailures,
     eventTimeoutMs: Number(values.timeout),
     serial: values.serial === true,
+    ...(flowsAtOnce === undefined ? {} : { concurrency: flowsAtOnce }),
     clientInterface,
     onTarget: (opened) => {
       target = opened
