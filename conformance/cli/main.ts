@@ -58,7 +58,7 @@ A target file names the roles under test. A grid (user server and regions under 
   name: my grid
   userServer: { url: http://127.0.0.1:8000, adminToken: secret }
   regions: [{ url: http://127.0.0.1:8001 }, { url: http://127.0.0.1:8002 }, { url: http://127.0.0.1:8003 }]
-  capabilities: [admin-settings]   # also kill-region, restart-user-server, observe-traffic
+  capabilities: [admin-settings]   # also kill-region, restart-user-server, observe-traffic, batching-sender
   expectedFailures: [{ flow: x-region-dies, reason: not yet }]
 
 Or regions only: leave out userServer and the runner plays the user server itself (the

@@ -169,7 +169,7 @@ export async function startEmbeddedTarget (options: EmbeddedOptions = {}): Promi
     userServerKey: loadOrCreateKeyPair(join(dataDir, 'keys', 'user-server.pem')).privateKey,
     links,
     capabilities: new Set([
-      'admin-settings', 'kill-region', 'stop-region', 'restart-user-server', 'observe-traffic', 'sign-as-user-server', 'link-faults',
+      'admin-settings', 'kill-region', 'stop-region', 'restart-user-server', 'observe-traffic', 'sign-as-user-server', 'link-faults', 'batching-sender',
       ...(server === undefined ? [] : ['xmpp', 'gateway', 'jabber-server', 'restart-gateway']),
       ...(server?.endpoint.link === undefined ? [] : ['control-jabber-server'])
     ]),

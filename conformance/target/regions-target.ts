@@ -20,7 +20,7 @@ import { OutputLog } from './output-log.ts'
 import { startSimulatedUserServer, type SimulatedUserServer } from './simulated-user-server.ts'
 import { Links } from './links.ts'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
-import type { RegionEndpoint, Target } from './target.ts'
+import { BATCHING_SENDER_MISSING, DECLARED_CAPABILITIES, type RegionEndpoint, type Target } from './target.ts'
 
 export type RegionUnderTest = {
   name?: string
@@ -42,6 +42,8 @@ export type RegionsTargetOptions = {
   /** The simulated user server's port; 0 (the default) picks a free one. */
   userServerPort?: number
   leaseSeconds?: number
+  /** What the target file says its regions do beyond the MUSTs (e.g. batching-sender); the rest of its capabilities are implied. */
+  declared?: readonly string[]
   /** How long a region may take to start and take its lease (default 30 s). */
   startTimeoutMs?: number
   /** Called for each region without a command, when the implementer should start it; by default a line on stderr. */
@@ -183,7 +185,8 @@ export async function startRegionsTarget (options: RegionsTargetOptions): Promis
     regions: launches.map((l) => l.endpoint),
     playsUserServer: true,
     userServerKey: us.privateKey,
-    capabilities: new Set(['admin-settings', 'restart-user-server', 'observe-traffic', 'sign-as-user-server', 'link-faults', ...(restartable ? ['kill-region', 'stop-region'] : [])]),
+    capabilities: new Set(['admin-settings', 'restart-user-server', 'observe-traffic', 'sign-as-user-server', 'link-faults', ...(restartable ? ['kill-region', 'stop-region'] : []), ...(options.declared ?? []).filter((c) => DECLARED_CAPABILITIES.includes(c))]),
+    ...(options.declared?.includes('batching-sender') === true ? {} : { missing: { 'batching-sender': BATCHING_SENDER_MISSING } }),
     links,
     killRegion: restartable ? async (index) => { await launches[index]!.process?.kill() } : undefined,
     // SIGTERM, the operator's request to shut down (README: a region's command).

@@ -27,6 +27,15 @@ t.test('a grid under test cannot have link faults, even when its file claims the
   t.equal(target.links, undefined)
 })
 
+t.test('a target says its regions batch (batching-sender, GRIDIM-IM-32 being a SHOULD); without it the flow is impossible, and says why', async (t) => {
+  const said = (await loadTargetFile(file('capabilities: [batching-sender]'))).target
+  t.ok(said.capabilities.has('batching-sender'))
+  t.equal(said.missing?.['batching-sender'], undefined)
+  const silent = (await loadTargetFile(file(''))).target
+  t.notOk(silent.capabilities.has('batching-sender'))
+  t.match(silent.missing?.['batching-sender'], /GRIDIM-IM-32 recommends/)
+})
+
 t.test('a gateway and a Jabber server with accounts', async (t) => {
   const { target } = await loadTargetFile(file([
     'gateway: { url: "http://127.0.0.1:8004", domain: grid.example, regionId: 7d0c6e0e-5a1b-4c2d-8e3f-0000000000ff }',

@@ -23,7 +23,7 @@ import { parse } from 'yaml'
 import type { ExpectedFailure } from '../runner/run-suite.ts'
 import { placeholdersOf } from './region-process.ts'
 import { startRegionsTarget, type RegionUnderTest } from './regions-target.ts'
-import type { Target } from './target.ts'
+import { BATCHING_SENDER_MISSING, type Target } from './target.ts'
 import { notControlled, xmppTarget, type JabberServerSection } from './xmpp-sections.ts'
 
 export type TargetFile = {
@@ -66,6 +66,7 @@ export async function loadTargetFile (file: string): Promise<{ target: Target, e
       regions: regionsOnly(file, data),
       userServerPort: us?.port,
       leaseSeconds: us?.leaseSeconds,
+      declared: data.capabilities,
       startTimeoutMs: data.startTimeoutSeconds === undefined ? undefined : data.startTimeoutSeconds * 1000
     })
     return { target, expectedFailures }
@@ -85,6 +86,7 @@ export async function loadTargetFile (file: string): Promise<{ target: Target, e
       missing: {
         // Issue 14: the runner's proxies stand only where it chooses the URLs roles know one another by.
         'link-faults': LINK_FAULTS_MISSING,
+        ...(data.capabilities?.includes('batching-sender') === true ? {} : { 'batching-sender': BATCHING_SENDER_MISSING }),
         ...(xmpp.jabberServer !== undefined && xmpp.jabberServer.link === undefined ? { 'control-jabber-server': notControlled(xmpp.jabberServer.kind) } : {}),
         ...(xmpp.gateway === undefined ? {} : { 'restart-gateway': 'the gateway of a target file runs on its own: the runner cannot stop and start it' })
       },

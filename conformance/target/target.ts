@@ -128,3 +128,13 @@ export type Target = {
   fork?: (flowsAtOnce: number) => Promise<Lane>
   close: () => Promise<void>
 }
+
+/**
+ * What a target file may say its regions do beyond what the spec requires, so that the flows
+ * judging it run: `batching-sender`, regions that send what waits for a busy link in one
+ * deliverInstantMessages (GRIDIM-IM-32, a SHOULD).
+ */
+export const DECLARED_CAPABILITIES: readonly string[] = ['batching-sender']
+
+/** Why a flow that needs batching-sender is impossible against a target that does not say so. */
+export const BATCHING_SENDER_MISSING = 'the target does not say its regions batch: GRIDIM-IM-32 recommends sending what waits for a busy link in one deliverInstantMessages, it does not require it; add batching-sender to the target file\'s capabilities if yours do'

@@ -251,7 +251,7 @@ export const Flow = Type.Object({
     Type.Literal('xmpp'), Type.Literal('jabber-server'), Type.Literal('gateway'),
     Type.Literal('kill-region'), Type.Literal('stop-region'), Type.Literal('restart-user-server'), Type.Literal('admin-settings'),
     Type.Literal('sign-as-user-server'), Type.Literal('control-jabber-server'), Type.Literal('restart-gateway'),
-    Type.Literal('link-faults')
+    Type.Literal('link-faults'), Type.Literal('batching-sender')
   ]))),
   actors: Type.Record(Name, Actor),
   setup: Type.Optional(Setup),
