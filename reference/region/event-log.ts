@@ -31,7 +31,7 @@ export type EventLogOptions = {
 
 /** Memory bound under a flood, far above what rate limits let through in 10 minutes. */
 const HARD_CAP = 100_000
-/** Discarded entries are cut off the array in one go once this many (and half of it) have gathered. */
+/** Discarded entries are cut off the array in one go once at least this many have gathered. */
 const COMPACT_AT = 1024
 
 type Entry<E> = { seq: number, event: E, ms: number }
@@ -201,8 +201,10 @@ export class EventLog<E extends LoggedEvent = ClientEvent> {
     if (start === this.#start) return
     this.#start = start
     this.#discarded = true
-    // Not a splice per append (a move of every retained entry): cut the discarded off together.
-    if (start >= COMPACT_AT && start * 2 >= events.length) {
+    // Not a splice per append (a move of every retained entry): cut the discarded off together,
+    // once they are a quarter of what is retained (at most 4 moves per discard, and under a
+    // flood at most 1.25 × HARD_CAP entries held).
+    if (start >= COMPACT_AT && start * 4 >= events.length - start) {
       events.splice(0, start)
       this.#start = 0
     }
