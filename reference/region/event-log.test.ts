@@ -1,5 +1,5 @@
 import t from 'tap'
-import { EventLog, holdingEvents, type LoggedEvent } from './event-log.ts'
+import { EventLog, holdingEvents, searchSeq, type LoggedEvent } from './event-log.ts'
 
 function clock (start = 1_700_000_000_000) {
   let ms = start
@@ -159,4 +159,46 @@ t.test('a hold that throws publishes nothing, and the ids it used are not used a
   const next = log.append('instantMessage', { n: 2 })
   t.ok(Number(next.id) > Number(lost), 'a later event gets a later id')
   t.equal(heard.length, 1, 'events outside a hold are heard at once again')
+})
+
+t.test('a cursor is found by binary search: O(log n) entries read, however long the session has run', async (t) => {
+  // Every stream ack checks its cursor (GRIDIM-CLI-12, -38) against a log that keeps 10 minutes
+  // of events; a scan made each ack cost in proportion to all the session had received.
+  const n = 100_000
+  const seqs = Array.from({ length: n }, (_, i) => ({ seq: 1000 + 2 * i }))
+  let reads = 0
+  const counted = new Proxy(seqs, { get: (target, key, receiver) => { if (typeof key === 'string' && /^\d+$/.test(key)) reads++; return Reflect.get(target, key, receiver) } })
+  const bound = Math.ceil(Math.log2(n)) + 1
+  for (const [seq, strictly, from, want] of [
+    [1000 + 2 * (n - 1), false, 0, n - 1], // the newest, what an ack names
+    [1000, false, 0, 0], [1000, true, 0, 1], [999, false, 0, 0], [1001, false, 0, 1],
+    [1000 + 2 * n, false, 0, n], [1000 + 2 * 500, false, 700, 700], [1000 + 2 * 800, true, 700, 801]
+  ] as const) {
+    reads = 0
+    t.equal(searchSeq(counted, seq, strictly, from), want, `seq ${seq}${strictly ? ', strictly after' : ''} from ${from}`)
+    t.ok(reads <= bound, `${reads} entries read, at most ${bound}`)
+  }
+  t.equal(searchSeq([{ seq: 5 }, { seq: 5 }, { seq: 6 }], 5, false), 0, 'equal seqs (the fault event-ids-share-a-tick): the first')
+  t.equal(searchSeq([{ seq: 5 }, { seq: 5 }, { seq: 6 }], 5, true), 2, 'strictly after equal seqs: past all of them')
+})
+
+t.test('GRIDIM-CLI-11, -12: discarding over a long run keeps cursors and reads exact', async (t) => {
+  const c = clock()
+  const log = new EventLog<LoggedEvent>({ retention: 10, maxAgeMs: 1000, now: c.now })
+  const ids: string[] = []
+  for (let i = 0; i < 5000; i++) {
+    ids.push(log.append('n', i).id)
+    c.advance(1)
+  }
+  // Events older than 1000 ms beyond the 10 newest are gone: 1001 remain (ages 0..1000 ms), and
+  // the 3999 discarded ones have been cut off the array in batches on the way.
+  t.equal(log.size, 1001, 'retained: those within the age limit')
+  t.notOk(log.knows(ids[3998]!), 'an event past the limit is no cursor')
+  t.notOk(log.knows(ids[0]!), 'nor one discarded long ago (cut off the array)')
+  t.ok(log.knows(ids[3999]!), 'the oldest within it is')
+  t.ok(log.knows(ids.at(-1)!), 'the newest is')
+  t.same(log.after(ids[4997]).events.map((e) => e.data), [4998, 4999])
+  t.same(log.after(undefined, 2).events.map((e) => e.data), [3999, 4000], 'reading from the start begins at the oldest retained')
+  t.equal(log.after(ids[4500], 3).cursor, ids[4503], 'a page ends at its last event')
+  for (const spelling of [`0${ids[4500]!}`, `${ids[4500]!}.0`, ` ${ids[4500]!}`]) t.notOk(log.knows(spelling), `${JSON.stringify(spelling)} is not an id this log issued`)
 })

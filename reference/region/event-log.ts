@@ -31,6 +31,29 @@ export type EventLogOptions = {
 
 /** Memory bound under a flood, far above what rate limits let through in 10 minutes. */
 const HARD_CAP = 100_000
+/** Discarded entries are cut off the array in one go once at least this many have gathered. */
+const COMPACT_AT = 1024
+
+type Entry<E> = { seq: number, event: E, ms: number }
+
+/**
+ * The index of the first of `entries[from..]` whose seq is at least `seq` (or greater, with
+ * `strictly`); entries.length when none is. Entries are in append order, so their seqs never
+ * decrease: a binary search, O(log n) entries read. A log keeps 10 minutes of events (up to
+ * HARD_CAP), and every stream ack checks its cursor (GRIDIM-CLI-12, -38): a scan would cost
+ * each ack time in proportion to everything the session has received.
+ */
+export function searchSeq (entries: ReadonlyArray<{ seq: number }>, seq: number, strictly: boolean, from = 0): number {
+  let lo = from
+  let hi = entries.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    const s = entries[mid]!.seq
+    if (s < seq || (strictly && s === seq)) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
 
 type Listener<E> = (event: E | null) => void
 
@@ -63,7 +86,9 @@ export class EventLog<E extends LoggedEvent = ClientEvent> {
   readonly #maxAgeMs: number
   readonly #now: () => number
   readonly #sameTickSameId: boolean
-  readonly #events: Array<{ seq: number, event: E, ms: number }> = []
+  /** Retained events are #events[#start..]; those before #start are discarded, cut off in batches. */
+  readonly #events: Array<Entry<E>> = []
+  #start = 0
   readonly #listeners = new Set<Listener<E>>()
   #last = 0
   #discarded = false
@@ -87,7 +112,7 @@ export class EventLog<E extends LoggedEvent = ClientEvent> {
   }
 
   get size (): number {
-    return this.#events.length
+    return this.#events.length - this.#start
   }
 
   /**
@@ -117,7 +142,11 @@ export class EventLog<E extends LoggedEvent = ClientEvent> {
   /** True when `cursor` names a retained event, or the start of a log that has lost nothing. */
   knows (cursor: string): boolean {
     if (cursor === '0') return !this.#discarded
-    return this.#events.some((e) => e.event.id === cursor)
+    // Ids are String(seq): a cursor in any other spelling ('007', '1e3') names no event.
+    const seq = Number(cursor)
+    if (String(seq) !== cursor) return false
+    const i = searchSeq(this.#events, seq, false, this.#start)
+    return i < this.#events.length && this.#events[i]!.seq === seq
   }
 
   /**
@@ -128,7 +157,8 @@ export class EventLog<E extends LoggedEvent = ClientEvent> {
   after (cursor?: string, limit = Number.MAX_SAFE_INTEGER): EventPage<E> {
     if (cursor !== undefined && !this.knows(cursor)) throw new RangeError(`no event ${cursor} in this log`)
     const from = cursor === undefined ? 0 : Number(cursor)
-    const events = this.#events.filter((e) => e.seq > from).slice(0, limit).map((e) => e.event)
+    const first = searchSeq(this.#events, from, true, this.#start)
+    const events = this.#events.slice(first, first + Math.min(limit, this.#events.length - first)).map((e) => e.event)
     return { events, cursor: events.at(-1)?.id ?? cursor ?? this.head }
   }
 
@@ -165,10 +195,18 @@ export class EventLog<E extends LoggedEvent = ClientEvent> {
   }
 
   #discard (now: number): void {
-    let drop = Math.max(0, this.#events.length - HARD_CAP)
-    while (this.#events.length - drop > this.#retention && this.#events[drop]!.ms < now - this.#maxAgeMs) drop++
-    if (drop === 0) return
-    this.#events.splice(0, drop)
+    const events = this.#events
+    let start = Math.max(this.#start, events.length - HARD_CAP)
+    while (events.length - start > this.#retention && events[start]!.ms < now - this.#maxAgeMs) start++
+    if (start === this.#start) return
+    this.#start = start
     this.#discarded = true
+    // Not a splice per append (a move of every retained entry): cut the discarded off together,
+    // once they are a quarter of what is retained (at most 4 moves per discard, and under a
+    // flood at most 1.25 × HARD_CAP entries held).
+    if (start >= COMPACT_AT && start * 4 >= events.length - start) {
+      events.splice(0, start)
+      this.#start = 0
+    }
   }
 }
