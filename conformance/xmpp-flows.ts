@@ -25,9 +25,11 @@ export function testXmppFlows (server: 'prosody' | 'ejabberd'): void {
     t.ok(flows.length >= 12, 'flows 04, 05x–08x, 10–13, 12x and the x- XMPP flows')
     const target = await startEmbeddedTarget({ xmpp: server })
     t.teardown(() => target.close())
-    // Bounded below the default so that a failing flow keeps the file within tap's time limit;
-    // two lanes, each with a Jabber server of its own (an ejabberd is a whole Erlang VM).
-    const run = await runSuite(target, { flows, eventTimeoutMs: 6000, concurrency: 2 })
+    // Bounded below the default so that a failing flow keeps the file within tap's time limit,
+    // yet above the 6 s it was: in CI, beside another tap job, a stanza once took longer than
+    // that through ejabberd to the gateway (x-friendship-over-xmpp step 6, 2026-12-02). Two
+    // lanes, each with a Jabber server of its own (an ejabberd is a whole Erlang VM).
+    const run = await runSuite(target, { flows, eventTimeoutMs: 10_000, concurrency: 2 })
     t.comment(`${server}: ${run.flows.length} flows, ${run.flows.reduce((n, f) => n + f.checks.length, 0)} checks in ${(run.durationMs / 1000).toFixed(1)} s`)
     for (const flow of run.flows) {
       t.test(`${flow.flow}: ${flow.title}`, async (t) => {
