@@ -25,7 +25,8 @@ const ENVELOPE_BYTES = 15
  */
 export type LinkResult = 'delivered' | 'store'
 
-type Waiting = { im: InstantMessage, bytes: number, resolve: (r: LinkResult) => void, reject: (err: unknown) => void }
+/** `bytes`: the message's share of a batch body, worked out only when it may join one. */
+type Waiting = { im: InstantMessage, bytes?: number, resolve: (r: LinkResult) => void, reject: (err: unknown) => void }
 type Link = { inFlight: boolean, waiting: Waiting[] }
 type Result = Schema<'InstantMessageResult'>
 
@@ -51,7 +52,7 @@ export class LinkBatcher {
       this.#links.set(url, link)
     }
     const settled = new Promise<LinkResult>((resolve, reject) => {
-      link.waiting.push({ im, bytes: Buffer.byteLength(JSON.stringify(im)) + 1, resolve, reject })
+      link.waiting.push({ im, resolve, reject })
     })
     if (!link.inFlight) this.#next(url, link)
     return await settled
@@ -79,8 +80,11 @@ export class LinkBatcher {
   #take (link: Link): Waiting[] {
     let bytes = ENVELOPE_BYTES
     let n = 0
+    // A message that goes alone (nothing else waits) is sent as it is: its size is not needed.
+    if (link.waiting.length === 1) return link.waiting.splice(0, 1)
     while (n < link.waiting.length && n < MAX_BATCH_MESSAGES) {
-      bytes += link.waiting[n]!.bytes
+      const w = link.waiting[n]!
+      bytes += w.bytes ??= Buffer.byteLength(JSON.stringify(w.im)) + 1
       if (n > 0 && bytes > MAX_BATCH_BYTES) break
       n++
     }
