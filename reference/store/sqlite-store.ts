@@ -1,10 +1,16 @@
 /**
  * The Store on an SQLite file (better-sqlite3). Every statement is prepared once, when the
- * store opens; each area lives in its own module under sqlite/.
+ * store opens; each area lives in its own module under sqlite/, written synchronously, and
+ * this module makes them the asynchronous Store.
+ *
+ * One connection serves every caller. A transaction holds it from BEGIN to COMMIT across the
+ * awaits of its fn; meanwhile calls on the store itself (other requests) wait their turn, so
+ * nothing of theirs lands in, or is rolled back with, the open transaction. Calls outside a
+ * transaction run at once, synchronously, and answer with a settled promise.
  */
 import Database from 'better-sqlite3'
 import { configureConnection, migrate } from './migrations.ts'
-import type { Store } from './store.ts'
+import type { Store, SyncStoreAreas } from './store.ts'
 import { sqliteFriendshipStore } from './sqlite/friendships.ts'
 import { sqliteGroupSessionStore } from './sqlite/group-sessions.ts'
 import { sqliteGroupStore } from './sqlite/groups.ts'
@@ -17,42 +23,47 @@ import { sqliteUserStore } from './sqlite/users.ts'
 
 /** Reads, which leave `version()` alone; any other method counts as a change (a new one too, until listed). */
 const READ = /^(get|list|find)[A-Z]|^acknowledgedSince$/
-/** Not changes: the idle clock, closing. */
-const UNCOUNTED = new Set(['touch', 'close', 'version', 'transaction'])
+/** Not a change: the idle clock. */
+const UNCOUNTED = new Set(['touch'])
 
-/** Wraps every method that may change the store so that `version()` grows with each call. */
-function countChanges(store: Store): Store {
-  let version = 0
-  const counted: Record<string, unknown> = {
-    ...store,
-    version: () => version,
-    // Counted again when it ends: what was derived inside a transaction that then rolled back is stale.
-    transaction: <T>(fn: () => T): T => {
-      try {
-        return store.transaction(fn)
-      } finally {
-        version++
-      }
-    },
-  }
-  for (const [name, method] of Object.entries(store)) {
-    if (typeof method !== 'function' || READ.test(name) || UNCOUNTED.has(name)) continue
-    counted[name] = (...args: unknown[]) => {
+type Method = (...args: unknown[]) => unknown
+
+/** The connection's owner: who may use it now, and who waits. */
+class Turns {
+  /** Settles when the open transaction ends; null while none is open. */
+  ended: Promise<void> | null = null
+  version = 0
+}
+
+/**
+ * The async methods over the synchronous ones. `mayRun()` says whether the caller may use the
+ * connection now; when it may not, the call waits for the open transaction to end.
+ */
+function asyncAreas (sync: SyncStoreAreas, turns: Turns, mayRun: () => boolean): Record<string, Method> {
+  const out: Record<string, Method> = {}
+  for (const [name, fn] of Object.entries(sync) as Array<[string, Method]>) {
+    const counted = !READ.test(name) && !UNCOUNTED.has(name)
+    const run = (args: unknown[]): unknown => {
       // Counted before the call: a change that throws half-way still leaves derived data stale.
-      version++
-      return (method as (...a: unknown[]) => unknown)(...args)
+      if (counted) turns.version++
+      return fn(...args)
+    }
+    out[name] = async (...args: unknown[]) => {
+      while (!mayRun()) await turns.ended
+      return run(args)
     }
   }
-  return counted as unknown as Store
+  return out
 }
 
 /** Opens (creating if needed) and migrates the database at path; `:memory:` for a throwaway one. */
-export function openSqliteStore(path: string): Store {
+export function openSqliteStore (path: string): Store {
   const db = new Database(path)
+  let sync: SyncStoreAreas
   try {
     configureConnection(db)
     migrate(db)
-    return countChanges({
+    sync = {
       ...sqliteUserStore(db),
       ...sqliteRegionStore(db),
       ...sqliteSessionStore(db),
@@ -61,17 +72,77 @@ export function openSqliteStore(path: string): Store {
       ...sqliteOfflineMessageStore(db),
       ...sqliteGroupStore(db),
       ...sqliteGroupSessionStore(db),
-      ...sqliteSettingsStore(db),
-      // IMMEDIATE takes the write lock up front, so a read-then-write cannot deadlock
-      // against another process; inside an outer transaction it becomes a savepoint.
-      transaction: (fn) => db.transaction(fn).immediate(),
-      close: () => {
-        db.close()
-      },
-      version: () => 0,
-    })
+      ...sqliteSettingsStore(db)
+    }
   } catch (error) {
     db.close()
     throw error
   }
+  const turns = new Turns()
+  let savepoints = 0
+
+  /** The store bound to one open transaction: it alone may use the connection until the transaction ends. */
+  function transactionStore (isOpen: () => boolean): Store {
+    const tx: Store = {
+      ...(asyncAreas(sync, turns, () => {
+        if (!isOpen()) throw new Error('the transaction this store was bound to has ended')
+        return true
+      }) as unknown as Store),
+      // A nested transaction is a savepoint of the open one.
+      transaction: async (fn) => {
+        const name = `gridim_${++savepoints}`
+        db.exec(`SAVEPOINT ${name}`)
+        try {
+          const result = await fn(tx)
+          db.exec(`RELEASE ${name}`)
+          return result
+        } catch (error) {
+          db.exec(`ROLLBACK TO ${name}`)
+          db.exec(`RELEASE ${name}`)
+          throw error
+        } finally {
+          turns.version++
+        }
+      },
+      version: () => turns.version,
+      close: async () => {
+        throw new Error('close the store, not a transaction')
+      }
+    }
+    return tx
+  }
+
+  const store: Store = {
+    ...(asyncAreas(sync, turns, () => turns.ended === null) as unknown as Store),
+    transaction: async (fn) => {
+      while (turns.ended !== null) await turns.ended
+      // From here to BEGIN nothing awaits: the turn is ours.
+      let end!: () => void
+      turns.ended = new Promise((resolve) => { end = resolve })
+      let open = true
+      // IMMEDIATE takes the write lock up front, so a read-then-write cannot deadlock
+      // against another process.
+      db.exec('BEGIN IMMEDIATE')
+      try {
+        const result = await fn(transactionStore(() => open))
+        db.exec('COMMIT')
+        return result
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK')
+        throw error
+      } finally {
+        open = false
+        // Counted when it ends: what was derived inside a transaction that then rolled back is stale.
+        turns.version++
+        turns.ended = null
+        end()
+      }
+    },
+    version: () => turns.version,
+    close: async () => {
+      while (turns.ended !== null) await turns.ended
+      db.close()
+    }
+  }
+  return store
 }

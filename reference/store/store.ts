@@ -1,12 +1,20 @@
 /**
- * The user server's storage interface. Synchronous on purpose: the SQLite implementation
- * (better-sqlite3) is, and a synchronous store makes `transaction(fn)` airtight — no other
- * request can interleave inside it. Each area is its own interface so a component can ask
- * for only what it uses (e.g. `SessionStore & RegionStore`).
+ * The user server's storage interface, asynchronous so that it can live in a database server
+ * shared by several user-server processes (PostgreSQL, issue 16) as well as in an SQLite file
+ * (the embedded default). Each area is its own interface so a component can ask for only what
+ * it uses (e.g. `SessionStore & RegionStore`).
+ *
+ * The methods are written once, synchronously (`Sync…Store`, what an SQLite connection does
+ * directly); the public interfaces are the same methods returning promises (`Async<…>`).
  *
  * Conventions: expected outcomes (name taken, already friends, duplicate message) are
  * return values, never exceptions. Referring to a user, region or group that does not
- * exist is a caller bug and throws (foreign keys are enforced).
+ * exist is a caller bug and rejects (foreign keys are enforced).
+ *
+ * Transactions are explicit: `transaction(fn)` hands fn a store bound to the transaction, and
+ * everything fn reads or writes goes through that one — the store it was called on waits until
+ * the transaction ends (SQLite), or is another connection (PostgreSQL), so using it inside fn
+ * waits forever or reads around the transaction.
  */
 import type {
   FriendRow,
@@ -29,7 +37,7 @@ import type {
 
 export * from './rows.ts'
 
-export interface UserStore {
+export interface SyncUserStore {
   /** False (and nothing stored) when the id or the name, ignoring case, is taken. */
   createUser(user: UserRow): boolean
   getUser(userId: string): UserRow | null
@@ -37,7 +45,7 @@ export interface UserStore {
   findUserByName(firstName: string, lastName: string): UserRow | null
 }
 
-export interface RegionStore {
+export interface SyncRegionStore {
   /** Creates the region, or updates name, kind and key of an existing one (its lease is kept). */
   provisionRegion(region: NewRegion): RegionRow
   getRegion(regionId: string): RegionRow | null
@@ -50,7 +58,7 @@ export interface RegionStore {
   listExpiredLeases(now: number): RegionRow[]
 }
 
-export interface SessionStore {
+export interface SyncSessionStore {
   /** A new sign-on replaces the user's current one, which is returned (GRIDIM-SIGN). */
   createSession(session: SessionRow): SessionRow | null
   getSession(sessionId: string): SessionRow | null
@@ -72,7 +80,7 @@ export interface SessionStore {
   purgePlacements(before: number): number
 }
 
-export interface FriendshipStore {
+export interface SyncFriendshipStore {
   /** rightsAB = what a grants b. False (nothing changed) when already friends. */
   createFriendship(a: string, b: string, rightsAB: number, rightsBA: number): boolean
   /** Seen from a's side; null when not friends. */
@@ -84,7 +92,7 @@ export interface FriendshipStore {
   endFriendship(a: string, b: string): boolean
 }
 
-export interface OfferStore {
+export interface SyncOfferStore {
   /** Stores the offer, unless one from the same user to the same user is open: that one is returned. */
   createOffer(offer: OfferRow): OfferRow
   getOffer(offerId: string): OfferRow | null
@@ -94,7 +102,7 @@ export interface OfferStore {
   listOpenOffers(toUserId: string): OfferRow[]
 }
 
-export interface OfflineMessageStore {
+export interface SyncOfflineMessageStore {
   /** Idempotent by messageId (GRIDIM-OFFL): a repeat changes nothing. */
   storeOffline(message: OfflineMessageRow): 'stored' | 'duplicate'
   /** Oldest first: by sentAt, then in the order stored. */
@@ -111,12 +119,12 @@ export interface OfflineMessageStore {
   purgeAcknowledged(before: number): number
 }
 
-export interface GroupStore {
+export interface SyncGroupStore {
   createGroup(group: GroupRow): void
   getGroup(groupId: string): GroupRow | null
 }
 
-export interface GroupSessionStore {
+export interface SyncGroupSessionStore {
   /** lastActivityAt starts at createdAt. */
   createGroupSession(session: NewGroupSession): void
   getGroupSession(groupSessionId: string): GroupSessionRow | null
@@ -133,33 +141,45 @@ export interface GroupSessionStore {
   closeGroupSession(groupSessionId: string, reason: GroupSessionCloseReason, closedAt: number): boolean
 }
 
-export interface SettingsStore {
+export interface SyncSettingsStore {
   getSettings(): Settings
   /** Applies the given fields (positive integers) and returns the result. */
   updateSettings(patch: Partial<Settings>): Settings
 }
 
-export interface Store
-  extends UserStore,
-    RegionStore,
-    SessionStore,
-    FriendshipStore,
-    OfferStore,
-    OfflineMessageStore,
-    GroupStore,
-    GroupSessionStore,
-    SettingsStore {
+/** The same methods, each answering with a promise. */
+export type Async<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : T[K] }
+
+export type UserStore = Async<SyncUserStore>
+export type RegionStore = Async<SyncRegionStore>
+export type SessionStore = Async<SyncSessionStore>
+export type FriendshipStore = Async<SyncFriendshipStore>
+export type OfferStore = Async<SyncOfferStore>
+export type OfflineMessageStore = Async<SyncOfflineMessageStore>
+export type GroupStore = Async<SyncGroupStore>
+export type GroupSessionStore = Async<SyncGroupSessionStore>
+export type SettingsStore = Async<SyncSettingsStore>
+
+/** Every area's methods, synchronously: what one SQLite connection does. */
+export type SyncStoreAreas = SyncUserStore & SyncRegionStore & SyncSessionStore & SyncFriendshipStore & SyncOfferStore &
+  SyncOfflineMessageStore & SyncGroupStore & SyncGroupSessionStore & SyncSettingsStore
+
+export type StoreAreas = Async<SyncStoreAreas>
+
+export interface Store extends StoreAreas {
   /**
-   * Runs fn atomically: all of its store calls commit together or, if it throws, none do.
-   * Nests (inner calls become savepoints). fn must be synchronous.
+   * Runs fn atomically with a store bound to the transaction (`tx`): all of fn's changes
+   * through tx commit together or, if fn rejects, none do. Inside fn use only tx. Nests
+   * (tx.transaction makes a savepoint).
    */
-  transaction<T>(fn: () => T): T
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>
   /**
    * A number that grows with every call of a method that may change the store — all but the
    * reads (get…, list…, find…, acknowledgedSince) and `touch`, which only moves a group
    * session's idle clock. What the user server derives from reads and keeps (a group session's
-   * destinations) is current while this number has not moved.
+   * destinations) is current while this number has not moved. Null when other processes change
+   * the store too (a shared database): then nothing derived may be kept.
    */
-  version(): number
-  close(): void
+  version(): number | null
+  close(): Promise<void>
 }

@@ -1,11 +1,11 @@
 import type { Database } from 'better-sqlite3'
-import type { FriendRow, FriendshipRow, FriendshipStore } from '../store.ts'
+import type { FriendRow, FriendshipRow, SyncFriendshipStore } from '../store.ts'
 
 /**
  * A friendship is two rows of friend_rights, one per direction; each holds what its
  * user_id grants its friend_id (GRIDIM-FRND). Both rows are written and removed together.
  */
-export function sqliteFriendshipStore(db: Database): FriendshipStore {
+export function sqliteFriendshipStore(db: Database): SyncFriendshipStore {
   const insert = db.prepare<[string, string, number]>(
     `INSERT INTO friend_rights (user_id, friend_id, rights) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
   )

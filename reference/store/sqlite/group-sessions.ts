@@ -1,12 +1,12 @@
 import type { Database } from 'better-sqlite3'
-import type { GroupSessionCloseReason, GroupSessionRow, GroupSessionStore, NewGroupSession } from '../store.ts'
+import type { GroupSessionCloseReason, GroupSessionRow, SyncGroupSessionStore, NewGroupSession } from '../store.ts'
 
 const columns = `group_session_id AS groupSessionId, name, group_id AS groupId, started_by AS startedBy,
   created_at AS createdAt, last_activity_at AS lastActivityAt, closed_at AS closedAt,
   close_reason AS closeReason`
 
 /** GRIDIM-GRP: group and ad-hoc sessions, their members, and the idle timeout's bookkeeping. */
-export function sqliteGroupSessionStore(db: Database): GroupSessionStore {
+export function sqliteGroupSessionStore(db: Database): SyncGroupSessionStore {
   const insert = db.prepare<NewGroupSession>(
     `INSERT INTO group_sessions (group_session_id, name, group_id, started_by, created_at, last_activity_at)
      VALUES (@groupSessionId, @name, @groupId, @startedBy, @createdAt, @createdAt)`,

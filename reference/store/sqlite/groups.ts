@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
-import type { GroupRow, GroupStore } from '../store.ts'
+import type { GroupRow, SyncGroupStore } from '../store.ts'
 
-export function sqliteGroupStore(db: Database): GroupStore {
+export function sqliteGroupStore(db: Database): SyncGroupStore {
   const insertGroup = db.prepare<[string, string]>(`INSERT INTO groups (group_id, name) VALUES (?, ?)`)
   const insertMember = db.prepare<[string, string]>(
     `INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`,

@@ -1,10 +1,10 @@
 import type { Database } from 'better-sqlite3'
-import type { OfferRow, OfferStore } from '../store.ts'
+import type { OfferRow, SyncOfferStore } from '../store.ts'
 
 const columns = `offer_id AS offerId, from_user_id AS fromUserId, to_user_id AS toUserId,
   message, created_at AS createdAt`
 
-export function sqliteOfferStore(db: Database): OfferStore {
+export function sqliteOfferStore(db: Database): SyncOfferStore {
   const insert = db.prepare<OfferRow>(
     `INSERT INTO friendship_offers (offer_id, from_user_id, to_user_id, message, created_at)
      VALUES (@offerId, @fromUserId, @toUserId, @message, @createdAt)

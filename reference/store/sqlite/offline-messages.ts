@@ -1,11 +1,11 @@
 import type { Database } from 'better-sqlite3'
-import type { OfflineMessageRow, OfflineMessageStore } from '../store.ts'
+import type { OfflineMessageRow, SyncOfflineMessageStore } from '../store.ts'
 
 const columns = `message_id AS messageId, from_user_id AS fromUserId, from_name AS fromName,
   to_user_id AS toUserId, body, sent_at AS sentAt`
 
 /** GRIDIM-OFFL: held until the recipient's side acknowledges them, never deleted on read. */
-export function sqliteOfflineMessageStore(db: Database): OfflineMessageStore {
+export function sqliteOfflineMessageStore(db: Database): SyncOfflineMessageStore {
   const insert = db.prepare<OfflineMessageRow>(
     `INSERT INTO offline_messages (message_id, to_user_id, from_user_id, from_name, body, sent_at)
      VALUES (@messageId, @toUserId, @fromUserId, @fromName, @body, @sentAt)

@@ -1,10 +1,10 @@
 import type { Database } from 'better-sqlite3'
-import type { NewRegion, RegionRow, RegionStore } from '../store.ts'
+import type { NewRegion, RegionRow, SyncRegionStore } from '../store.ts'
 
 const columns = `region_id AS regionId, name, kind, public_key AS publicKey, url,
   lease_expires_at AS leaseExpiresAt`
 
-export function sqliteRegionStore(db: Database): RegionStore {
+export function sqliteRegionStore(db: Database): SyncRegionStore {
   const provision = db.prepare<NewRegion, RegionRow>(
     `INSERT INTO regions (region_id, name, kind, public_key)
      VALUES (@regionId, @name, @kind, @publicKey)

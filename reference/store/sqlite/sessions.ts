@@ -1,10 +1,10 @@
 import type { Database } from 'better-sqlite3'
-import type { SessionPlacement, SessionRow, SessionStore } from '../store.ts'
+import type { SessionPlacement, SessionRow, SyncSessionStore } from '../store.ts'
 
 const columns = `session_id AS sessionId, user_id AS userId, secret_hash AS secretHash,
   region_id AS regionId, started_at AS startedAt`
 
-export function sqliteSessionStore(db: Database): SessionStore {
+export function sqliteSessionStore(db: Database): SyncSessionStore {
   const insert = db.prepare<SessionRow>(
     `INSERT INTO sessions (session_id, user_id, secret_hash, region_id, started_at)
      VALUES (@sessionId, @userId, @secretHash, @regionId, @startedAt)`,

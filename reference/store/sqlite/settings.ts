@@ -1,9 +1,9 @@
 import type { Database } from 'better-sqlite3'
-import type { Settings, SettingsStore } from '../store.ts'
+import type { Settings, SyncSettingsStore } from '../store.ts'
 
 const fields = ['leaseSeconds', 'groupIdleSeconds', 'replayWindowSeconds', 'clientIdleSeconds', 'handoverSeconds', 'keepAliveSeconds'] as const
 
-export function sqliteSettingsStore(db: Database): SettingsStore {
+export function sqliteSettingsStore(db: Database): SyncSettingsStore {
   const read = db.prepare<[], Settings>(
     `SELECT lease_seconds AS leaseSeconds, group_idle_seconds AS groupIdleSeconds,
        replay_window_seconds AS replayWindowSeconds, client_idle_seconds AS clientIdleSeconds,

@@ -1,10 +1,10 @@
 import type { Database } from 'better-sqlite3'
-import type { UserRow, UserStore } from '../store.ts'
+import type { UserRow, SyncUserStore } from '../store.ts'
 
 const columns = `user_id AS userId, first_name AS firstName, last_name AS lastName,
   password_hash AS passwordHash, password_salt AS passwordSalt, created_at AS createdAt`
 
-export function sqliteUserStore(db: Database): UserStore {
+export function sqliteUserStore(db: Database): SyncUserStore {
   const insert = db.prepare<UserRow>(
     `INSERT INTO users (user_id, first_name, last_name, password_hash, password_salt, created_at)
      VALUES (@userId, @firstName, @lastName, @passwordHash, @passwordSalt, @createdAt)
