@@ -212,7 +212,7 @@ export async function startEmbeddedTarget (options: EmbeddedOptions = {}): Promi
       await grid.gateway?.stop()
       await Promise.all(grid.regions.map(async (r, i) => { if (!killed.has(i)) await r.stop() }))
       await grid.userServer.stop()
-      grid.store.close()
+      await grid.store.close()
       await links.close()
       rmSync(dataDir, { recursive: true, force: true })
       await server?.stop()

@@ -38,6 +38,7 @@ t.test('learnFrom provisions the waiting region whose key signed the request, on
   const isKnown = (id: string): boolean => known.has(id)
 
   t.notOk(await learnFrom(lease('taken'), waiting, isKnown), 'an id already in the directory is judged by the user server')
+  t.notOk(await learnFrom(lease('taken'), waiting, async (id) => known.has(id)), 'the directory may answer asynchronously (the store does)')
   t.notOk(await learnFrom(lease('r-9', 'r-9', generateKeyPair().privateKey), waiting, isKnown), 'a stranger\'s key claims nothing')
   t.notOk(await learnFrom({ method: 'PUT', url: `${US}/r-9/lease`, headers: {} }, waiting, isKnown), 'an unsigned request claims nothing')
   t.ok(await learnFrom(lease('r-1'), waiting, isKnown))

@@ -50,10 +50,10 @@ export type Unidentified = { key: KeyObject, learn: (regionId: string) => Promis
  * Given the regions still waiting for their id, finds the one that signed a lease request for an
  * id not yet in the directory (`known`), and lets it learn that id. Returns whether one did.
  */
-export async function learnFrom (request: IncomingRequest, waiting: Set<Unidentified>, known: (regionId: string) => boolean): Promise<boolean> {
+export async function learnFrom (request: IncomingRequest, waiting: Set<Unidentified>, known: (regionId: string) => boolean | Promise<boolean>): Promise<boolean> {
   if (waiting.size === 0) return false
   const regionId = claimedRegionId(request)
-  if (regionId === undefined || known(regionId)) return false
+  if (regionId === undefined || await known(regionId)) return false
   for (const region of waiting) {
     if (!signedWith(request, region.key)) continue
     waiting.delete(region)

@@ -40,7 +40,7 @@ export type SimulatedUserServer = {
   /** Provisions a region in the directory with its public key (adminProvisionRegion). */
   provisionRegion: (region: { regionId: string, name: string, publicKey: string }) => Promise<void>
   /** Whether the directory has this region. */
-  hasRegion: (regionId: string) => boolean
+  hasRegion: (regionId: string) => Promise<boolean>
   /**
    * Runs `hook` on every request before the user server handles it (to learn a region's id from
    * its first lease request, learn-region-id.ts). Returns the stop function.
@@ -77,7 +77,7 @@ export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5, pu
     return { store, server }
   }
   let current = await open(port)
-  current.store.updateSettings({ leaseSeconds })
+  await current.store.updateSettings({ leaseSeconds })
   /** Where it listens (a restart keeps the port); what everyone calls is `url`. */
   const listenUrl = current.server.url
   const url = publicUrl ?? listenUrl
@@ -93,7 +93,7 @@ export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5, pu
     async provisionRegion ({ regionId, name, publicKey }) {
       await admin.call(url, 'adminProvisionRegion', { headers: { authorization: `Bearer ${adminToken}` }, body: { regionId, name, kind: 'region', publicKey } })
     },
-    hasRegion: (regionId) => current.store.getRegion(regionId) !== null,
+    hasRegion: async (regionId) => await current.store.getRegion(regionId) !== null,
     beforeRequest (hook) {
       hooks.add(hook)
       return () => { hooks.delete(hook) }
@@ -105,13 +105,13 @@ export async function startSimulatedUserServer ({ port = 0, leaseSeconds = 5, pu
     },
     async restart (downMs = 0) {
       await current.server.stop()
-      current.store.close()
+      await current.store.close()
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs))
       current = await open(Number(new URL(listenUrl).port))
     },
     async stop () {
       await current.server.stop()
-      current.store.close()
+      await current.store.close()
       rmSync(dataDir, { recursive: true, force: true })
     }
   }

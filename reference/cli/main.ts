@@ -144,7 +144,7 @@ async function userServer (v: Record<string, any>): Promise<void> {
     store, ...keys, adminToken: token, host: v.host, port: int(v.port, 'port'), logger: createLogger({ role: 'user-server' }), gatewayDomain: v['gateway-domain']
   })
   const url = await server.start()
-  onSignal(async () => { await server.stop(); store.close() })
+  onSignal(async () => { await server.stop(); await store.close() })
   console.log(JSON.stringify({ ready: { role: 'user-server', url, publicKey: exportPublicKey(keys.publicKey) } }))
 }
 

@@ -86,7 +86,7 @@ export async function startGrid (options: GridOptions) {
   }
   let us = await openUserServer(basePort)
   options.onListening?.('user-server', us.url)
-  if (options.settings) us.store.updateSettings(options.settings)
+  if (options.settings) await us.store.updateSettings(options.settings)
   /** Where it listens (a restart keeps the port); what the other roles call may be a proxy in front of it. */
   const userServerListenUrl = us.url
   const userServerUrl = options.publicUrls?.userServer ?? us.url
@@ -153,7 +153,7 @@ export async function startGrid (options: GridOptions) {
       // A gateway that refuses to start (GRIDIM-XMPP-58, -59) leaves nothing of the grid running.
       for (const region of regions) await region.stop()
       await us.server.stop()
-      us.store.close()
+      await us.store.close()
       throw err
     }
   }
@@ -177,7 +177,7 @@ export async function startGrid (options: GridOptions) {
      */
     async restartUserServer (downMs = 0) {
       await us.server.stop()
-      us.store.close()
+      await us.store.close()
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs))
       us = await openUserServer(Number(new URL(userServerListenUrl).port))
     },
@@ -202,7 +202,7 @@ export async function startGrid (options: GridOptions) {
       if (!gatewayDown) await gateway?.stop()
       for (const region of regions) await region.stop()
       await us.server.stop()
-      us.store.close()
+      await us.store.close()
     }
   }
 }

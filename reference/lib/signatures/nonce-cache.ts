@@ -2,12 +2,26 @@
 // the request that carried it would be refused anyway (created + window), in insertion order so
 // that both expiry sweeps and the size cap cost O(1) amortized per request.
 
+/**
+ * Where the nonces a verifier has accepted are remembered. NonceCache keeps them in this
+ * process's memory; user-server instances sharing one database need a registry they share, so
+ * that a request replayed to another instance is refused too (issue 16) — its answer may then be
+ * a promise.
+ */
+export interface NonceRegistry {
+  /**
+   * Remembers key until `until` (UNIX seconds). Answers false, and changes nothing, when key is
+   * already remembered and live at `now`: the request is a replay.
+   */
+  remember (key: string, until: number, now: number): boolean | Promise<boolean>
+}
+
 export type NonceCacheOptions = {
   /** Hard cap; past it the oldest nonces are forgotten first. */
   maxEntries?: number
 }
 
-export class NonceCache {
+export class NonceCache implements NonceRegistry {
   readonly maxEntries: number
   /** nonce → UNIX seconds until which it must not be accepted again. Map keeps insertion order. */
   readonly #entries = new Map<string, number>()

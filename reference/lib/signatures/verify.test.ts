@@ -5,7 +5,7 @@ import { contentDigest } from './content-digest.ts'
 import { signBase } from './ed25519.ts'
 import type { HttpFields, HttpRequest } from './http-message.ts'
 import { generateKeyPair } from './keys.ts'
-import { NonceCache } from './nonce-cache.ts'
+import { NonceCache, type NonceRegistry } from './nonce-cache.ts'
 import { signRequest, type SignOptions } from './sign.ts'
 import { signatureBase } from './signature-base.ts'
 import { signatureInput, type SignatureParams } from './signature-params.ts'
@@ -184,6 +184,44 @@ t.test('GRIDIM-SEC: a forged request does not use up the nonce of the genuine on
   const forged = { ...genuine, method: 'DELETE' }
   await t.rejects(verifyRequest(forged, options({ nonceCache })), { code: 'bad-signature' })
   await t.resolves(verifyRequest(genuine, options({ nonceCache })))
+})
+
+/** A registry another process keeps (a database's, issue 16): it answers later, through a promise. */
+class RemoteRegistry implements NonceRegistry {
+  readonly asked: Array<{ key: string, until: number, now: number }> = []
+  readonly #seen = new Map<string, number>()
+  constructor (readonly refuse: (key: string) => boolean = () => false) {}
+  async remember (key: string, until: number, now: number): Promise<boolean> {
+    await new Promise((resolve) => setImmediate(resolve))
+    this.asked.push({ key, until, now })
+    if (this.refuse(key)) return false
+    const live = this.#seen.get(key)
+    if (live !== undefined && live >= now) return false
+    this.#seen.set(key, until)
+    return true
+  }
+}
+
+t.test('GRIDIM-SEC: a registry answering asynchronously decides the replay (issue 16)', async (t) => {
+  const refusing = new RemoteRegistry((key) => key === 'region-1\ntaken-nonce-of-22-chars')
+  await t.rejects(verifyRequest(signed({ nonce: 'taken-nonce-of-22-chars' }), options({ nonceCache: refusing })),
+    { code: 'replayed-request', status: 401, message: 'this nonce was already used' }, 'a key the registry refuses is a replay')
+  t.same(refusing.asked, [{ key: 'region-1\ntaken-nonce-of-22-chars', until: NOW + 60, now: NOW }], 'asked with the signer, the nonce and the end of the window')
+  await t.resolves(verifyRequest(signed({ nonce: 'other-nonce-of-22-chars' }), options({ nonceCache: refusing })), 'another key it takes')
+
+  // Two verifiers (two user-server instances) sharing one registry: a replay to the other is refused.
+  const shared = new RemoteRegistry()
+  const request = signed({ nonce: 'shared-nonce-of-22-char' })
+  await t.resolves(verifyRequest(request, options({ nonceCache: shared })))
+  await t.rejects(verifyRequest(request, options({ nonceCache: shared, now: NOW + 5 })), { code: 'replayed-request' }, 'the same request at the other instance')
+
+  const forged = { ...signed({ nonce: 'forged-nonce-of-22-char' }), method: 'DELETE' }
+  const untouched = new RemoteRegistry()
+  await t.rejects(verifyRequest(forged, options({ nonceCache: untouched })), { code: 'bad-signature' })
+  t.same(untouched.asked, [], 'a forged request is not remembered')
+
+  const down: NonceRegistry = { remember: async () => { throw new Error('the database is down') } }
+  await t.rejects(verifyRequest(signed(), options({ nonceCache: down })), { message: 'the database is down' }, 'a registry that fails fails the verification: nothing is taken as fresh')
 })
 
 t.test('GRIDIM-SEC-16: a nonce of 22 to 128 base64url characters is accepted', async (t) => {

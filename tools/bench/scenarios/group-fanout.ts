@@ -60,9 +60,9 @@ export const groupFanout: Scenario = {
     const groupIds: string[] = []
     const grid = await startLightGrid({
       users: sizes.members, friends: 0, regions: sizes.regions, label: 'G', placement: 'round-robin', cpuProfDir: options.cpuProfDir,
-      beforeStart: (fixture) => {
-        signOnDirectly(fixture.dbPath, fixture.users, fixture.regions)
-        for (let s = 0; s < sizes.sessions; s++) groupIds.push(createGroup(fixture.dbPath, `Bench group ${s + 1}`, fixture.users.map((u) => u.userId)))
+      beforeStart: async (fixture) => {
+        await signOnDirectly(fixture.dbPath, fixture.users, fixture.regions)
+        for (let s = 0; s < sizes.sessions; s++) groupIds.push(await createGroup(fixture.dbPath, `Bench group ${s + 1}`, fixture.users.map((u) => u.userId)))
       }
     })
     try {

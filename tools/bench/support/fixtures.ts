@@ -90,41 +90,41 @@ export async function buildFixture (options: FixtureOptions): Promise<Fixture> {
   const gatewayKey = gateway === undefined ? undefined : loadOrCreateKeyPair(gateway.keyFile).publicKey
   const store: Store = openSqliteStore(dbPath)
   try {
-    store.transaction(() => {
-      if (options.settings) store.updateSettings(options.settings)
-      if (gateway !== undefined) store.provisionRegion({ regionId: gateway.regionId, name: gateway.name, kind: 'gateway', publicKey: exportPublicKey(gatewayKey!) })
-      for (const r of regions) store.provisionRegion({ regionId: r.regionId, name: r.name, kind: 'region', publicKey: exportPublicKey(r.publicKey) })
+    await store.transaction(async (tx) => {
+      if (options.settings) await tx.updateSettings(options.settings)
+      if (gateway !== undefined) await tx.provisionRegion({ regionId: gateway.regionId, name: gateway.name, kind: 'gateway', publicKey: exportPublicKey(gatewayKey!) })
+      for (const r of regions) await tx.provisionRegion({ regionId: r.regionId, name: r.name, kind: 'region', publicKey: exportPublicKey(r.publicKey) })
       const now = Date.now()
-      for (const u of users) store.createUser({ userId: u.userId, firstName: u.firstName, lastName: u.lastName, ...hash, createdAt: now })
-      for (const [a, b] of friendships) store.createFriendship(users[a]!.userId, users[b]!.userId, 1, 1)
+      for (const u of users) await tx.createUser({ userId: u.userId, firstName: u.firstName, lastName: u.lastName, ...hash, createdAt: now })
+      for (const [a, b] of friendships) await tx.createFriendship(users[a]!.userId, users[b]!.userId, 1, 1)
     })
   } finally {
-    store.close()
+    await store.close()
   }
   return { dbPath, keyFile, users, regions, friendships, ...(gateway === undefined ? {} : { gateway }) }
 }
 
 /** Writes sessions for users straight into the store (for scenarios that do not time sign-on). */
-export function signOnDirectly (dbPath: string, users: FixtureUser[], regions: FixtureRegion[]): void {
+export async function signOnDirectly (dbPath: string, users: FixtureUser[], regions: FixtureRegion[]): Promise<void> {
   const store = openSqliteStore(dbPath)
   try {
-    store.transaction(() => {
+    await store.transaction(async (tx) => {
       const now = Date.now()
-      for (const u of users) store.createSession({ sessionId: randomUUID(), userId: u.userId, secretHash: 'bench-fixture', regionId: regions[u.region]!.regionId, startedAt: now })
+      for (const u of users) await tx.createSession({ sessionId: randomUUID(), userId: u.userId, secretHash: 'bench-fixture', regionId: regions[u.region]!.regionId, startedAt: now })
     })
   } finally {
-    store.close()
+    await store.close()
   }
 }
 
 /** A group with these members (for the group fan-out). */
-export function createGroup (dbPath: string, name: string, memberIds: readonly string[]): string {
+export async function createGroup (dbPath: string, name: string, memberIds: readonly string[]): Promise<string> {
   const store = openSqliteStore(dbPath)
   try {
     const groupId = randomUUID()
-    store.createGroup({ groupId, name, memberIds: [...memberIds] })
+    await store.createGroup({ groupId, name, memberIds: [...memberIds] })
     return groupId
   } finally {
-    store.close()
+    await store.close()
   }
 }

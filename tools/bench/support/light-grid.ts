@@ -20,10 +20,10 @@ export type LightGrid = {
   stop: () => Promise<void>
 }
 
-export async function startLightGrid (options: Omit<FixtureOptions, 'dir'> & { cpuProfDir?: string, beforeStart?: (fixture: Fixture) => void }): Promise<LightGrid> {
+export async function startLightGrid (options: Omit<FixtureOptions, 'dir'> & { cpuProfDir?: string, beforeStart?: (fixture: Fixture) => void | Promise<void> }): Promise<LightGrid> {
   const dir = mkdtempSync(join(tmpdir(), 'gridim-bench-'))
   const fixture = await buildFixture({ ...options, dir, settings: { leaseSeconds: 3600, ...options.settings } })
-  options.beforeStart?.(fixture)
+  await options.beforeStart?.(fixture)
   const userServer = await forkChild<UserServerIpc>(join(REPO_ROOT, 'tools/bench/support/user-server-child.ts'), {
     name: 'user-server', cpuProfDir: options.cpuProfDir, args: ['--db', fixture.dbPath, '--key-file', fixture.keyFile, '--admin-token', randomBytes(16).toString('hex')]
   })

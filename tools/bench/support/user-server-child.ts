@@ -26,5 +26,5 @@ export type UserServerIpc = typeof handlers
 
 serveIpc({ url, publicKey: exportPublicKey(keys.publicKey) }, handlers, async () => {
   await server.stop()
-  store.close()
+  await store.close()
 })
