@@ -149,6 +149,20 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE settings ADD COLUMN keep_alive_seconds INTEGER NOT NULL DEFAULT 15 CHECK (keep_alive_seconds > 0);
     `,
   },
+  {
+    // Issue 16: facts every user-server process must see alike (store.ts SyncRecentStore).
+    name: 'recent facts',
+    sql: `
+      CREATE TABLE recent_facts (
+        kind  TEXT NOT NULL,
+        key   TEXT NOT NULL,
+        value TEXT NOT NULL,
+        until INTEGER NOT NULL,
+        PRIMARY KEY (kind, key)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX recent_facts_by_expiry ON recent_facts (until);
+    `,
+  },
 ]
 
 export function configureConnection(db: Database): void {

@@ -15,6 +15,7 @@ import { sqliteFriendshipStore } from './sqlite/friendships.ts'
 import { sqliteGroupSessionStore } from './sqlite/group-sessions.ts'
 import { sqliteGroupStore } from './sqlite/groups.ts'
 import { sqliteOfferStore } from './sqlite/offers.ts'
+import { sqliteRecentStore } from './sqlite/recent.ts'
 import { sqliteOfflineMessageStore } from './sqlite/offline-messages.ts'
 import { sqliteRegionStore } from './sqlite/regions.ts'
 import { sqliteSessionStore } from './sqlite/sessions.ts'
@@ -23,8 +24,8 @@ import { sqliteUserStore } from './sqlite/users.ts'
 
 /** Reads, which leave `version()` alone; any other method counts as a change (a new one too, until listed). */
 const READ = /^(get|list|find)[A-Z]|^acknowledgedSince$/
-/** Not a change: the idle clock. */
-const UNCOUNTED = new Set(['touch'])
+/** Not changes to what anything is derived from: the idle clock, the recent facts. */
+const UNCOUNTED = new Set(['touch', 'claimRecent', 'putRecent', 'takeRecent', 'purgeRecent'])
 
 type Method = (...args: unknown[]) => unknown
 
@@ -72,7 +73,8 @@ export function openSqliteStore (path: string): Store {
       ...sqliteOfflineMessageStore(db),
       ...sqliteGroupStore(db),
       ...sqliteGroupSessionStore(db),
-      ...sqliteSettingsStore(db)
+      ...sqliteSettingsStore(db),
+      ...sqliteRecentStore(db)
     }
   } catch (error) {
     db.close()

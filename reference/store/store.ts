@@ -141,6 +141,28 @@ export interface SyncGroupSessionStore {
   closeGroupSession(groupSessionId: string, reason: GroupSessionCloseReason, closedAt: number): boolean
 }
 
+/**
+ * Short-lived facts that every user-server process must see alike (issue 16): a signature nonce
+ * already accepted (GRIDIM-SEC), the first answer to a group message (GRIDIM-GRP-15), a hand-over
+ * that may be undone or confirmed once (GRIDIM-LOC-15..17). Each is a (kind, key) with a text
+ * value that lives until `until` (epoch ms); an expired one is as good as absent.
+ */
+export interface SyncRecentStore {
+  /**
+   * Stores the fact unless a live one holds (kind, key): then that one's value is returned and
+   * nothing changes. Null means this caller's value is now the fact — of two racing callers,
+   * exactly one gets null.
+   */
+  claimRecent(kind: string, key: string, value: string, until: number, now: number): string | null
+  getRecent(kind: string, key: string, now: number): string | null
+  /** Stores or replaces the fact. */
+  putRecent(kind: string, key: string, value: string, until: number): void
+  /** Removes the fact and returns its value when it was live: of two racing callers, one gets it. */
+  takeRecent(kind: string, key: string, now: number): string | null
+  /** Forgets facts that expired before `before`; returns how many. */
+  purgeRecent(before: number): number
+}
+
 export interface SyncSettingsStore {
   getSettings(): Settings
   /** Applies the given fields (positive integers) and returns the result. */
@@ -159,10 +181,11 @@ export type OfflineMessageStore = Async<SyncOfflineMessageStore>
 export type GroupStore = Async<SyncGroupStore>
 export type GroupSessionStore = Async<SyncGroupSessionStore>
 export type SettingsStore = Async<SyncSettingsStore>
+export type RecentStore = Async<SyncRecentStore>
 
 /** Every area's methods, synchronously: what one SQLite connection does. */
 export type SyncStoreAreas = SyncUserStore & SyncRegionStore & SyncSessionStore & SyncFriendshipStore & SyncOfferStore &
-  SyncOfflineMessageStore & SyncGroupStore & SyncGroupSessionStore & SyncSettingsStore
+  SyncOfflineMessageStore & SyncGroupStore & SyncGroupSessionStore & SyncSettingsStore & SyncRecentStore
 
 export type StoreAreas = Async<SyncStoreAreas>
 
@@ -175,8 +198,8 @@ export interface Store extends StoreAreas {
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>
   /**
    * A number that grows with every call of a method that may change the store — all but the
-   * reads (get…, list…, find…, acknowledgedSince) and `touch`, which only moves a group
-   * session's idle clock. What the user server derives from reads and keeps (a group session's
+   * reads (get…, list…, find…, acknowledgedSince), `touch`, which only moves a group
+   * session's idle clock, and the recent facts (SyncRecentStore). What the user server derives from reads and keeps (a group session's
    * destinations) is current while this number has not moved. Null when other processes change
    * the store too (a shared database): then nothing derived may be kept.
    */
