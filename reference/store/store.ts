@@ -199,8 +199,8 @@ export interface Store extends StoreAreas {
   /**
    * A number that grows with every call of a method that may change the store — all but the
    * reads (get…, list…, find…, acknowledgedSince), `touch`, which only moves a group
-   * session's idle clock, and the recent facts (SyncRecentStore). What the user server derives from reads and keeps (a group session's
-   * destinations) is current while this number has not moved. Null when other processes change
+   * session's idle clock, and the recent facts (SyncRecentStore). What the user server derives
+   * from reads and keeps (a group session's destinations) is current while this number has not moved. Null when other processes change
    * the store too (a shared database): then nothing derived may be kept.
    */
   version(): number | null
