@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createLogger, PeerClient } from '../lib/http/index.ts'
 import { exportPublicKey, importPublicKey } from '../lib/signatures/index.ts'
-import { openSqliteStore } from '../store/index.ts'
+import { openPostgresStore, openSqliteStore, type Store } from '../store/index.ts'
 import { createUserServer } from '../user-server/index.ts'
 import { createRegion } from '../region/index.ts'
 import { seedDemo } from '../grid/demo.ts'
@@ -20,7 +20,8 @@ const HELP = `gridim — the GridIM reference grid
 Usage:
   gridim grid         [--data DIR] [--regions N] [--host H] [--port P] [--admin-token T]
                       [--gateway-domain D] [--bosh-allow-origin ORIGIN]... [JABBER]
-  gridim user-server  [--data DIR] [--host H] [--port P] [--admin-token T] [--gateway-domain D]
+  gridim user-server  [--data DIR] [--store STORE] [--key-file FILE] [--public-url URL]
+                      [--host H] [--port P] [--admin-token T] [--gateway-domain D]
   gridim region       --user-server URL [--data DIR] [--name NAME] [--region-id UUID] [--key-file FILE]
                       [--host H] [--port P] [--admin-token T] [--public-url URL]
   gridim gateway      --user-server URL [--data DIR] [--gateway-domain D] [--region-id UUID]
@@ -34,6 +35,12 @@ gateway is an XEP-0114 component of (its component port, shared secret and own d
 grid         user server (SQLite under --data, default ./data) and --regions regions (default 3)
              on loopback, with demo users; prints the URLs, the users and the admin token.
 user-server  the user server alone. --admin-token (or GRIDIM_ADMIN_TOKEN) guards /admin.
+             --store (GRIDIM_STORE): an SQLite file (default DIR/user-server.sqlite) or a
+             PostgreSQL database, postgres://USER@HOST:PORT/DB. Several instances may share one
+             PostgreSQL database behind a load balancer: give them the same --store,
+             --admin-token and --key-file (the user server's signing key, default
+             DIR/keys/user-server.pem, created if missing), and as --public-url the balancer's
+             URL, which regions use and signatures are checked against (GRIDIM-SEC-4).
 region       one region. With --admin-token it provisions itself at the user server first;
              otherwise an operator provisions its public key (printed at start) beforehand.
              It keeps the messages it accepted in DIR/region-<regionId>.sqlite (--data, default
@@ -66,6 +73,7 @@ const options = {
   name: { type: 'string' },
   'region-id': { type: 'string' },
   'key-file': { type: 'string' },
+  store: { type: 'string', default: process.env.GRIDIM_STORE },
   'public-url': { type: 'string' },
   'gateway-domain': { type: 'string', default: process.env.GRIDIM_GATEWAY_DOMAIN ?? 'grid.localhost' },
   jabber: { type: 'string', default: process.env.GRIDIM_JABBER },
@@ -133,15 +141,22 @@ async function grid (v: Record<string, any>): Promise<void> {
   ].join('\n'))
 }
 
+/** --store: a PostgreSQL URL, or an SQLite file (default DIR/user-server.sqlite). */
+async function openStore (store: string | undefined, dataDir: string): Promise<Store> {
+  if (store !== undefined && /^postgres(ql)?:\/\//.test(store)) return await openPostgresStore(store)
+  // SQLite creates a file, not the directories above it; `gridim grid` makes them too (start-grid.ts).
+  mkdirSync(dataDir, { recursive: true })
+  return openSqliteStore(store === undefined ? join(dataDir, 'user-server.sqlite') : resolve(store))
+}
+
 async function userServer (v: Record<string, any>): Promise<void> {
   const dataDir = resolve(v.data)
   const token = v['admin-token'] ?? (() => { throw new Error('--admin-token (or GRIDIM_ADMIN_TOKEN) is required') })()
-  // SQLite creates a file, not the directories above it; `gridim grid` makes them too (start-grid.ts).
-  mkdirSync(dataDir, { recursive: true })
-  const store = openSqliteStore(join(dataDir, 'user-server.sqlite'))
-  const keys = loadOrCreateKeyPair(join(dataDir, 'keys', 'user-server.pem'))
+  const store = await openStore(v.store, dataDir)
+  const keys = loadOrCreateKeyPair(resolve(v['key-file'] ?? join(dataDir, 'keys', 'user-server.pem')))
   const server = createUserServer({
-    store, ...keys, adminToken: token, host: v.host, port: int(v.port, 'port'), logger: createLogger({ role: 'user-server' }), gatewayDomain: v['gateway-domain']
+    store, ...keys, adminToken: token, host: v.host, port: int(v.port, 'port'), logger: createLogger({ role: 'user-server' }), gatewayDomain: v['gateway-domain'],
+    ...(v['public-url'] === undefined ? {} : { publicUrl: publicUrl(v['public-url']) })
   })
   const url = await server.start()
   onSignal(async () => { await server.stop(); await store.close() })
