@@ -33,7 +33,7 @@ t.test('over loopback: regions sign to the user server, and its notices to them 
   const url = await us.start()
   t.teardown(async () => {
     await us.stop()
-    store.close()
+    await store.close()
   })
   const admin = new PeerClient()
   const headers = { authorization: 'Bearer secret' }

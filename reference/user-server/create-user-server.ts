@@ -68,7 +68,8 @@ export function createUserServer (options: UserServerOptions) {
   const noticeDelayMs = options.faults?.has('notices-held-to-combine') === true ? 3000 : 0
   const courier = new Courier(peer, metrics, logger, locate, { groupRetryDelaysMs: options.groupRetryDelaysMs, noticeDelayMs, faults: options.faults })
   // The fault keeps them where a restart loses them, as the reference once did (in memory).
-  const acknowledged = new AcknowledgedIds(options.faults?.has('acknowledged-ids-in-memory') === true ? openSqliteStore(':memory:') : store)
+  const inMemory = options.faults?.has('acknowledged-ids-in-memory') === true
+  const acknowledged = new AcknowledgedIds(inMemory ? openSqliteStore(':memory:') : store, inMemory)
   const ctx: UserServerContext = {
     store,
     now,
@@ -95,7 +96,7 @@ export function createUserServer (options: UserServerOptions) {
   registerOperations(server, { document: 'user-server', handlers: handlers(userServerRoutes, ctx, metrics), authenticators })
   registerOperations(server, { document: 'admin', handlers: handlers(adminRoutes, ctx, metrics), authenticators })
 
-  let stopSweeper: (() => void) | undefined
+  let stopSweeper: (() => Promise<void>) | undefined
   return {
     server,
     metrics,
@@ -109,12 +110,12 @@ export function createUserServer (options: UserServerOptions) {
       return server.info.uri
     },
     async stop (): Promise<void> {
-      stopSweeper?.()
+      await stopSweeper?.()
       ctx.redelivery.stop()
       await server.stop()
     },
     /** Runs the lease and idle sweepers once, as the timer does. */
-    sweep: (at: number = now()): SweepResult => sweep(ctx, at),
+    sweep: async (at: number = now()): Promise<SweepResult> => await sweep(ctx, at),
     /** Resolves when every request queued for regions has been answered (or has failed). */
     idle: (): Promise<void> => courier.idle()
   }

@@ -5,10 +5,10 @@ import { harness } from './test-support.ts'
 
 t.test('GRIDIM-ERR-7: the first fault in the order of chapter 14 decides the code', async (t) => {
   const h = harness(t)
-  const [home, other] = [h.region(), h.region()]
-  const lapsed = h.region({ lease: false })
+  const [home, other] = [await h.region(), await h.region()]
+  const lapsed = await h.region({ lease: false })
   const [ada, bob, cy] = await Promise.all(['Ada', 'Bob', 'Cy'].map((n) => h.user(n)))
-  h.friends(ada, bob)
+  await h.friends(ada, bob)
   await h.signOn(ada, home)
   const { sessionId } = await h.signOn(cy, other)
   const cases: Array<[string, () => ReturnType<typeof h.signed>, string]> = [

@@ -7,15 +7,15 @@ import { harness, noticesIn } from './test-support.ts'
 
 t.test('the thirteen flows of the seed, seen from the user server', async (t) => {
   const h = harness(t)
-  const [ra, rb, rc] = [h.region({ name: 'A' }), h.region({ name: 'B' }), h.region({ name: 'C' })]
-  const gateway = h.region({ kind: 'gateway', name: 'Gateway' })
+  const [ra, rb, rc] = [await h.region({ name: 'A' }), await h.region({ name: 'B' }), await h.region({ name: 'C' })]
+  const gateway = await h.region({ kind: 'gateway', name: 'Gateway' })
   const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((n) => h.user(n, 'Seed')))
   const d = (await h.signed(gateway, 'GET', '/users?jid=dana%40jabber.example')).body
-  h.friends(a, b)
-  h.friends(a, c)
-  h.store.createFriendship(a.userId, d.userId, 1, 1)
+  await h.friends(a, b)
+  await h.friends(a, c)
+  await h.store.createFriendship(a.userId, d.userId, 1, 1)
   const group = { groupId: crypto.randomUUID(), name: 'Seed group', memberIds: [a.userId, b.userId, c.userId, d.userId] }
-  h.store.createGroup(group)
+  await h.store.createGroup(group)
   const step = async () => {
     const requests = await h.delivered()
     h.clearSent()
@@ -38,7 +38,7 @@ t.test('the thirteen flows of the seed, seen from the user server', async (t) =>
   t.notOk(flow3.some((r) => r.url === rb.url), 'flow 3: nothing goes to B\'s region')
 
   // Flows 6–7: A signs off; B, C and D are told, each through its own region.
-  const aSession = h.store.getSessionByUser(a.userId)!
+  const aSession = (await h.store.getSessionByUser(a.userId))!
   t.equal((await h.signed(ra, 'DELETE', `/sessions/${aSession.sessionId}`)).statusCode, 204)
   const flow6 = await step()
   t.same(flow6.map((r) => r.url).sort(), [rb.url, rc.url, gateway.url].sort(), 'flow 6: one request per region')

@@ -55,7 +55,7 @@ export function harness (t: Teardown, options: HarnessOptions = {}) {
   })
   t.teardown(async () => {
     await us.stop()
-    store.close()
+    await store.close()
   })
   let regions = 0
 
@@ -70,24 +70,26 @@ export function harness (t: Teardown, options: HarnessOptions = {}) {
     clearSent () { sent.length = 0 },
 
     /** A provisioned region holding a current lease (unless lease is false). */
-    region (options: { kind?: RegionKind, lease?: boolean, name?: string } = {}): TestRegion {
+    async region (options: { kind?: RegionKind, lease?: boolean, name?: string } = {}): Promise<TestRegion> {
       const pair = generateKeyPair()
       const n = ++regions
       const region = { regionId: randomUUID(), name: options.name ?? `Region ${n}`, url: `http://region-${n}.test`, ...pair }
-      store.provisionRegion({ regionId: region.regionId, name: region.name, kind: options.kind ?? 'region', publicKey: exportPublicKey(pair.publicKey) })
-      if (options.lease !== false) h.lease(region)
+      await store.provisionRegion({ regionId: region.regionId, name: region.name, kind: options.kind ?? 'region', publicKey: exportPublicKey(pair.publicKey) })
+      if (options.lease !== false) await h.lease(region)
       return region
     },
-    lease (region: TestRegion, seconds = store.getSettings().leaseSeconds) {
-      store.renewLease(region.regionId, region.url, clock.now + seconds * 1000)
+    /** Renews the region's lease for `seconds`, by default the settings' leaseSeconds. */
+    async lease (region: TestRegion, seconds?: number) {
+      const expiresAt = clock.now + (seconds ?? (await store.getSettings()).leaseSeconds) * 1000
+      await store.renewLease(region.regionId, region.url, expiresAt)
     },
     async user (firstName: string, lastName = 'Tester'): Promise<TestUser> {
       const userId = randomUUID()
-      store.createUser({ userId, firstName, lastName, ...await (passwordHash ??= hashPassword(PASSWORD)), createdAt: clock.now })
+      await store.createUser({ userId, firstName, lastName, ...await (passwordHash ??= hashPassword(PASSWORD)), createdAt: clock.now })
       return { userId, firstName, lastName, name: `${firstName} ${lastName}` }
     },
-    friends (a: TestUser, b: TestUser, ab = 1, ba = 1) {
-      store.createFriendship(a.userId, b.userId, ab, ba)
+    async friends (a: TestUser, b: TestUser, ab = 1, ba = 1) {
+      await store.createFriendship(a.userId, b.userId, ab, ba)
     },
 
     /** A request signed by `signer` (a region, or any key and key id). */
@@ -142,12 +144,13 @@ interface Asserts {
 export async function expectRefusals (t: Asserts, h: Harness, cases: readonly Refusal[], snapshot: () => unknown = () => null): Promise<void> {
   await h.us.idle()
   h.clearSent()
-  const before = JSON.stringify(snapshot())
+  // `snapshot` may answer with a promise (it reads the store): awaited either way.
+  const before = JSON.stringify(await snapshot())
   for (const [name, send, status, code] of cases) {
     const res = await send()
     t.equal(res.statusCode, status, `${name}: status`)
     t.equal(res.body?.code, code, `${name}: code`)
   }
-  t.equal(JSON.stringify(snapshot()), before, 'nothing changed')
+  t.equal(JSON.stringify(await snapshot()), before, 'nothing changed')
   t.same(await h.delivered(), [], 'nothing was sent')
 }

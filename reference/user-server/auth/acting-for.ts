@@ -17,15 +17,15 @@ export function signerOf (input: Signed): string {
 }
 
 /** GRIDIM-LEASE-7: refuse, changing nothing, a region whose lease is not current. */
-export function requireCurrentLease (ctx: Pick<UserServerContext, 'store' | 'now'>, regionId: string): void {
-  if (!leaseIsCurrent(ctx.store.getRegion(regionId), ctx.now())) {
+export async function requireCurrentLease (ctx: Pick<UserServerContext, 'store' | 'now'>, regionId: string): Promise<void> {
+  if (!leaseIsCurrent(await ctx.store.getRegion(regionId), ctx.now())) {
     throw new GridImError('lease-expired', `region ${regionId} holds no current lease; renew it first`)
   }
 }
 
 /** GRIDIM-ERR-4: a user the request names must exist. */
-export function requireUser (ctx: UserServerContext, userId: string): UserRow {
-  const user = ctx.store.getUser(userId)
+export async function requireUser (ctx: UserServerContext, userId: string): Promise<UserRow> {
+  const user = await ctx.store.getUser(userId)
   if (user === null) throw new GridImError('unknown-user', `no user ${userId}`)
   return user
 }
@@ -34,12 +34,12 @@ export function requireUser (ctx: UserServerContext, userId: string): UserRow {
  * GRIDIM-SEC-8, GRIDIM-ROLE-1: the signing region hosts the user — it is the region of the
  * user's session or, for a foreign user without one, the gateway, which hosts every foreign user.
  */
-export function requireHosted (ctx: UserServerContext, input: Signed, user: UserRow): SessionRow | null {
-  const session = ctx.store.getSessionByUser(user.userId)
+export async function requireHosted (ctx: UserServerContext, input: Signed, user: UserRow): Promise<SessionRow | null> {
+  const session = await ctx.store.getSessionByUser(user.userId)
   const signer = signerOf(input)
   const hosted = session !== null
     ? session.regionId === signer
-    : isForeignUser(user) && ctx.store.getRegion(signer)?.kind === 'gateway'
+    : isForeignUser(user) && (await ctx.store.getRegion(signer))?.kind === 'gateway'
   if (!hosted) throw new GridImError('not-your-agent', `the signing region does not host user ${user.userId}`)
   return session
 }
@@ -48,7 +48,7 @@ export function requireHosted (ctx: UserServerContext, input: Signed, user: User
  * The acting user exists and the signing region hosts them. Only for operations that name no
  * other thing: GRIDIM-ERR-7 checks the existence of everything a request names before authority.
  */
-export function requireAgent (ctx: UserServerContext, input: Signed, userId: string): { user: UserRow, session: SessionRow | null } {
-  const user = requireUser(ctx, userId)
-  return { user, session: requireHosted(ctx, input, user) }
+export async function requireAgent (ctx: UserServerContext, input: Signed, userId: string): Promise<{ user: UserRow, session: SessionRow | null }> {
+  const user = await requireUser(ctx, userId)
+  return { user, session: await requireHosted(ctx, input, user) }
 }

@@ -15,7 +15,7 @@ export function withLeaseCheck (verify: Authenticator, server: Server, ctx: Pick
     const operationId = server.match(raw.method.toLowerCase() as Parameters<Server['match']>[0], new URL(raw.url).pathname)?.settings.id
     // The fault sign-on-without-lease: signOn checks the signature and not the lease.
     const exempt = WITHOUT_LEASE.has(operationId ?? '') || (operationId === 'signOn' && ctx.faults.has('sign-on-without-lease'))
-    if (principal.kind === 'peer' && !exempt) requireCurrentLease(ctx, principal.keyId)
+    if (principal.kind === 'peer' && !exempt) await requireCurrentLease(ctx, principal.keyId)
     return principal
   }
 }

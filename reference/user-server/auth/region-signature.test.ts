@@ -7,7 +7,7 @@ type Harness = ReturnType<typeof harness>
 
 /** A getRegion request signed for `signedFor`, injected as if it arrived at `arrivedAt` (its Host). */
 async function getRegion (h: Harness, signedFor: string, arrivedAt: string) {
-  const region = h.region()
+  const region = await h.region()
   const path = `/regions/${region.regionId}`
   const headers = signRequest({ method: 'GET', url: signedFor + path, headers: {} }, { keyId: region.regionId, privateKey: region.privateKey })
   const res = await h.us.server.inject({ method: 'GET', url: arrivedAt + path, headers: { ...headers } })

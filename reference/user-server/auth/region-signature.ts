@@ -4,7 +4,7 @@
 import type { KeyObject } from 'node:crypto'
 import { NO_FAULTS, type Fault } from '../../lib/faults.ts'
 import { signatureAuthenticator, type Authenticator } from '../../lib/http/index.ts'
-import { importPublicKey } from '../../lib/signatures/index.ts'
+import { importPublicKey, NonceCache } from '../../lib/signatures/index.ts'
 import type { Store } from '../../store/index.ts'
 
 export type RegionSignatureOptions = {
@@ -48,15 +48,17 @@ export class RegionKeyCache {
 
 export function regionSignatureAuthenticator ({ store, baseUrl, faults = NO_FAULTS }: RegionSignatureOptions): Authenticator {
   const keys = new RegionKeyCache()
-  const verify = signatureAuthenticator({
-    resolveKey: async (keyId) => keys.key(keyId, store.getRegion(keyId)?.publicKey ?? null),
-    windowSeconds: () => store.getSettings().replayWindowSeconds,
-    faults
-  })
-  return (raw) => {
+  const nonceCache = new NonceCache()
+  const resolveKey = async (keyId: string): Promise<KeyObject | null> => keys.key(keyId, (await store.getRegion(keyId))?.publicKey ?? null)
+  return async (raw) => {
+    // GRIDIM-LIM-15: the replay window as the settings have it now. The store answers
+    // asynchronously and signatureAuthenticator reads the window synchronously, so it is read
+    // here and handed over; the nonce cache is one for every request.
+    const { replayWindowSeconds } = await store.getSettings()
+    const verify = signatureAuthenticator({ resolveKey, windowSeconds: () => replayWindowSeconds, nonceCache, faults })
     // The user-server-verifies-host-header fault trusts the Host the request names.
-    if (faults.has('user-server-verifies-host-header')) return verify(raw)
+    if (faults.has('user-server-verifies-host-header')) return await verify(raw)
     const { pathname, search } = new URL(raw.url)
-    return verify({ ...raw, url: baseUrl().replace(/\/$/, '') + pathname + search })
+    return await verify({ ...raw, url: baseUrl().replace(/\/$/, '') + pathname + search })
   }
 }

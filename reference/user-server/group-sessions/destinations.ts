@@ -5,7 +5,8 @@
 // GRIDIM-GRP-12, GRIDIM-GRP-17: what a message goes to is still the membership and placement at
 // its acceptance — an entry is used only while nothing in the store changed since it was made
 // (Store.version: a join, a leave, a sign-on or sign-off, a move, a lease renewed or ended...)
-// and every lease it relies on is still current (GRIDIM-LEASE-4).
+// and every lease it relies on is still current (GRIDIM-LEASE-4). A store shared with other
+// processes cannot say whether anything changed (its version is null): then nothing is kept.
 import type { Store } from '../../store/index.ts'
 import type { Locate } from '../notices/locator.ts'
 import { groupByRegion, type Target } from '../notices/routing.ts'
@@ -31,8 +32,10 @@ export class GroupDestinationCache {
   constructor (private readonly store: Store, private readonly locate: Locate, private readonly now: () => number) {}
 
   /** The session's members and destinations as the store has them now. */
-  of (groupSessionId: string): GroupDestinations {
+  async of (groupSessionId: string): Promise<GroupDestinations> {
     const version = this.store.version()
+    // A store shared with other processes (version null) changes unseen: nothing is kept.
+    if (version === null) return await this.#build(groupSessionId, this.now())
     // Any change makes every entry stale: dropping them all keeps the map to the sessions in use.
     if (version !== this.#version) {
       this.#entries.clear()
@@ -41,19 +44,21 @@ export class GroupDestinationCache {
     const at = this.now()
     const kept = this.#entries.get(groupSessionId)
     if (kept !== undefined && at < kept.validUntil) return kept
-    const entry = this.#build(groupSessionId, at)
-    this.#entries.set(groupSessionId, entry)
+    const entry = await this.#build(groupSessionId, at)
+    // Kept only if nothing changed while it was built (it awaited the store): it may have read
+    // part of the store before a change and part after.
+    if (this.store.version() === version) this.#entries.set(groupSessionId, entry)
     return entry
   }
 
-  #build (groupSessionId: string, at: number): Entry {
-    const { members } = this.store.listMembers(groupSessionId)
-    const located = this.locate(members)
+  async #build (groupSessionId: string, at: number): Promise<Entry> {
+    const { members } = await this.store.listMembers(groupSessionId)
+    const located = await this.locate(members)
     const byRegion = groupByRegion(members, (userId) => located.get(userId)).map((d) => ({ ...d, itemsBytes: Buffer.byteLength(JSON.stringify(d.items)) }))
     // The first lease among the destinations to lapse ends the entry: from then on its region
     // is no destination (GRIDIM-LEASE-4) — and its members may be at the gateway instead.
     let validUntil = Number.POSITIVE_INFINITY
-    for (const { target } of byRegion) validUntil = Math.min(validUntil, this.store.getRegion(target.regionId)?.leaseExpiresAt ?? at)
+    for (const { target } of byRegion) validUntil = Math.min(validUntil, (await this.store.getRegion(target.regionId))?.leaseExpiresAt ?? at)
     return { members, memberSet: new Set(members), byRegion, validUntil }
   }
 }

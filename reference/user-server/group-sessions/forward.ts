@@ -23,8 +23,8 @@ export function groupDeliveries (shared: Omit<GroupMessageDelivery, 'toUserIds'>
 }
 
 /** Queues the forwards; returns the number of destination regions (GRIDIM-GRP-14). */
-export function forwardGroupMessage (ctx: UserServerContext, session: GroupSessionRow, sender: UserRow, message: GroupMessage): number {
-  const { byRegion } = ctx.groupDestinations.of(session.groupSessionId)
+export async function forwardGroupMessage (ctx: UserServerContext, session: GroupSessionRow, sender: UserRow, message: GroupMessage): Promise<number> {
+  const { byRegion } = await ctx.groupDestinations.of(session.groupSessionId)
   const destinations = ctx.faults.has('group-forward-per-member') ? byRegion.flatMap((d) => d.items.map((userId) => ({ ...d, items: [userId], itemsBytes: Buffer.byteLength(JSON.stringify([userId])) }))) : byRegion
   const shared = {
     groupSessionId: session.groupSessionId,

@@ -7,13 +7,13 @@ import type { UserServerContext } from '../context.ts'
 import type { NoticeBatch } from '../notices/notice-batch.ts'
 
 /** The store lists open sessions through its idle query, given no age limit. */
-export function openGroupSessions (store: Store): GroupSessionRow[] {
-  return store.listIdleGroupSessions(Number.MAX_SAFE_INTEGER)
+export async function openGroupSessions (store: Store): Promise<GroupSessionRow[]> {
+  return await store.listIdleGroupSessions(Number.MAX_SAFE_INTEGER)
 }
 
-export function isEligible (store: Store, session: GroupSessionRow, userId: string): boolean {
-  if (session.groupId !== null) return store.getGroup(session.groupId)?.memberIds.includes(userId) ?? false
-  const { members, left } = store.listMembers(session.groupSessionId)
+export async function isEligible (store: Store, session: GroupSessionRow, userId: string): Promise<boolean> {
+  if (session.groupId !== null) return (await store.getGroup(session.groupId))?.memberIds.includes(userId) ?? false
+  const { members, left } = await store.listMembers(session.groupSessionId)
   return members.includes(userId) || left.includes(userId)
 }
 
@@ -21,25 +21,25 @@ export function isEligible (store: Store, session: GroupSessionRow, userId: stri
  * GRIDIM-GRP-9, GRIDIM-GRP-11: the member leaves; those remaining are told, and a session left
  * with fewer than two members ends.
  */
-export function leaveGroupSession (ctx: UserServerContext, session: GroupSessionRow, userId: string, batch: NoticeBatch): void {
+export async function leaveGroupSession (ctx: UserServerContext, session: GroupSessionRow, userId: string, batch: NoticeBatch): Promise<void> {
   const { store } = ctx
   const { groupSessionId } = session
-  if (!store.removeMember(groupSessionId, userId)) return
-  const { members } = store.listMembers(groupSessionId)
+  if (!await store.removeMember(groupSessionId, userId)) return
+  const { members } = await store.listMembers(groupSessionId)
   for (const member of members) batch.add(member, { type: 'groupSessionMemberLeft', groupSessionId, userId })
-  if (members.length < (ctx.faults.has('group-session-kept-with-one-member') ? 1 : 2) && store.closeGroupSession(groupSessionId, 'ended', ctx.now())) {
+  if (members.length < (ctx.faults.has('group-session-kept-with-one-member') ? 1 : 2) && await store.closeGroupSession(groupSessionId, 'ended', ctx.now())) {
     for (const member of members) batch.add(member, { type: 'groupSessionClosed', groupSessionId, reason: 'ended' })
   }
 }
 
 /** GRIDIM-GRP-10: users whose sessions ended leave every group session, as if by leaving. */
-export function leaveAllGroupSessions (ctx: UserServerContext, userIds: ReadonlySet<string>, batch: NoticeBatch): void {
+export async function leaveAllGroupSessions (ctx: UserServerContext, userIds: ReadonlySet<string>, batch: NoticeBatch): Promise<void> {
   if (userIds.size === 0) return
-  for (const session of openGroupSessions(ctx.store)) {
-    for (const member of ctx.store.listMembers(session.groupSessionId).members) {
+  for (const session of await openGroupSessions(ctx.store)) {
+    for (const member of (await ctx.store.listMembers(session.groupSessionId)).members) {
       if (!userIds.has(member)) continue
-      const current = ctx.store.getGroupSession(session.groupSessionId)
-      if (current?.closedAt === null) leaveGroupSession(ctx, current, member, batch)
+      const current = await ctx.store.getGroupSession(session.groupSessionId)
+      if (current?.closedAt === null) await leaveGroupSession(ctx, current, member, batch)
     }
   }
 }

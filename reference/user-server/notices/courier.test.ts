@@ -30,7 +30,7 @@ t.test('GRIDIM-SIGN-16: requests to one region go one at a time, in order; regio
   const { peer, log, calls } = recorder((url) => url === r1.url
     ? new Promise((resolve) => gates.push(() => resolve({ accepted: 1, notHere: [] })))
     : { accepted: 1, notHere: [] })
-  const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map())
+  const courier = new Courier(peer, new Metrics(), createLogger(), async () => new Map())
   const delivery = { groupSessionId: 'g', messageId: 'm', fromUserId: 'a', fromName: 'A A', body: 'hi', sentAt: '2024-01-01T00:00:00.000Z', toUserIds: ['b'] }
   courier.deliverNotices(r1, [notice('b')])
   courier.deliverGroupMessage(r1, delivery)
@@ -52,7 +52,7 @@ t.test('batched links: notices queued while a request to the region is in flight
   const gates: Array<() => void> = []
   const { peer, calls } = recorder((url, _op, body) => new Promise((resolve) => gates.push(() => resolve({ accepted: body.notices.length, notHere: url === r1.url ? ['c'] : [] }))))
   const where = new Map([['c', r2]])
-  const courier = new Courier(peer, new Metrics(), createLogger(), () => where)
+  const courier = new Courier(peer, new Metrics(), createLogger(), async () => where)
   courier.deliverNotices(r1, [notice('b')])
   await new Promise((resolve) => setImmediate(resolve))
   t.equal(calls.length, 1, 'the first goes at once')
@@ -73,7 +73,7 @@ t.test('batched links: notices queued while a request to the region is in flight
 t.test('GRIDIM-LIM-6, GRIDIM-SIGN-14: notices join a waiting request only whole and within the limit', async (t) => {
   const gates: Array<() => void> = []
   const { peer, calls } = recorder((_url, _op, body) => new Promise((resolve) => gates.push(() => resolve({ accepted: body.notices.length, notHere: [] }))))
-  const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map())
+  const courier = new Courier(peer, new Metrics(), createLogger(), async () => new Map())
   courier.deliverNotices(r1, [notice('first')])
   await new Promise((resolve) => setImmediate(resolve))
   courier.deliverNotices(r1, Array.from({ length: 300 }, (_, i) => notice(`a${i}`)))
@@ -95,7 +95,7 @@ t.test('a region that fails is logged and nothing else breaks', async (t) => {
     return { accepted: 1, notHere: [] }
   })
   const metrics = new Metrics()
-  const courier = new Courier(peer, metrics, logger, () => new Map())
+  const courier = new Courier(peer, metrics, logger, async () => new Map())
   courier.deliverNotices(r1, [notice('b')])
   courier.deliverNotices(r2, [notice('c')])
   await courier.idle()
@@ -109,7 +109,7 @@ t.test('GRIDIM-SIGN-17, GRIDIM-GRP-18: users not here are looked up once and sen
     return operationId === 'deliverNotices' ? { accepted: 1, notHere: ['c', 'd'] } : { delivered: ['b'], notHere: ['c', 'd'] }
   })
   // c moved to r2; d is still placed at r1 (nothing to do) — and a second notHere is not chased.
-  const courier = new Courier(peer, new Metrics(), createLogger(), (ids) => new Map(ids.flatMap((id) => id === 'c' ? [[id, r2]] : id === 'd' ? [[id, r1]] : [])))
+  const courier = new Courier(peer, new Metrics(), createLogger(), async (ids) => new Map(ids.flatMap((id) => id === 'c' ? [[id, r2]] : id === 'd' ? [[id, r1]] : [])))
   courier.deliverNotices(r1, [notice('b'), notice('c'), notice('d')])
   courier.deliverGroupMessage(r1, { groupSessionId: 'g', messageId: 'm', fromUserId: 'a', fromName: 'A A', body: 'hi', sentAt: '2024-01-01T00:00:00.000Z', toUserIds: ['b', 'c', 'd'] })
   await courier.idle()
@@ -122,7 +122,7 @@ t.test('GRIDIM-SIGN-17, GRIDIM-GRP-18: users not here are looked up once and sen
 
 t.test('GRIDIM-LIM-6: a batch over the limit is split', async (t) => {
   const { peer, calls } = recorder((_url, _op, body) => ({ accepted: body.notices.length, notHere: [] }))
-  const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map())
+  const courier = new Courier(peer, new Metrics(), createLogger(), async () => new Map())
   courier.deliverNotices(r1, Array.from({ length: 501 }, (_, i) => notice(`u${i}`)))
   await courier.idle()
   t.same(calls.map((c) => c.body.notices.length), [500, 1])
@@ -137,7 +137,7 @@ t.test('GRIDIM-OFFL-10: an instant message redelivery reports its outcome', asyn
   const outcomes = []
   for (const answer of answers) {
     const { peer } = recorder(answer)
-    outcomes.push(await new Courier(peer, new Metrics(), createLogger(), () => new Map()).deliverInstantMessage(r1, message))
+    outcomes.push(await new Courier(peer, new Metrics(), createLogger(), async () => new Map()).deliverInstantMessage(r1, message))
   }
   t.same(outcomes, ['delivered', 'duplicate', 'agent-not-here', 'failed'])
 })
@@ -146,7 +146,7 @@ t.test('GRIDIM-GRP-19: a group message is retried twice on a transient failure, 
   const delivery = { groupSessionId: 'g', messageId: 'm', fromUserId: 'a', fromName: 'A A', body: 'hi', sentAt: '2024-01-01T00:00:00.000Z', toUserIds: ['b'] }
   for (const [code, expected] of [['unavailable', 3], ['forbidden', 1]] as const) {
     const { peer, calls } = recorder(() => { throw new GridImError(code) })
-    const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map(), { groupRetryDelaysMs: [1, 1] })
+    const courier = new Courier(peer, new Metrics(), createLogger(), async () => new Map(), { groupRetryDelaysMs: [1, 1] })
     courier.deliverGroupMessage(r1, delivery)
     await courier.idle()
     t.equal(calls.length, expected, code)
@@ -164,7 +164,7 @@ t.test('GRIDIM-GRP-27, -28, -29: group messages that wait for a region go in one
       resolve(batchAnswers.shift()!(body))
     } catch (err) { reject(err) }
   })))
-  const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map([['c', r2]]), { groupRetryDelaysMs: [1, 1] })
+  const courier = new Courier(peer, new Metrics(), createLogger(), async () => new Map([['c', r2]]), { groupRetryDelaysMs: [1, 1] })
   const drain = async (): Promise<void> => {
     const settled = courier.idle()
     let done = false
@@ -203,7 +203,7 @@ t.test('GRIDIM-GRP-30: a batch of group messages stays within 50 deliveries and 
     const { peer, calls } = recorder((_url, op, body) => new Promise((resolve) => gates.push(() => resolve(op === 'deliverGroupMessage'
       ? { delivered: [], notHere: [] }
       : { results: body.deliveries.map((d: any) => ({ groupSessionId: d.groupSessionId, messageId: d.messageId, delivered: [], notHere: [] })) }))))
-    const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map(), { faults })
+    const courier = new Courier(peer, new Metrics(), createLogger(), async () => new Map(), { faults })
     const big = 'x'.repeat(1000)
     courier.deliverGroupMessage(r1, { groupSessionId: 'g', messageId: 'first', fromUserId: 'a', fromName: 'A A', body: 'hi', sentAt: '2024-01-01T00:00:00.000Z', toUserIds: ['b'] })
     await new Promise((resolve) => setImmediate(resolve))
@@ -227,7 +227,7 @@ t.test('GRIDIM-GRP-30: large group messages are bounded by bytes before count', 
   const { peer, calls } = recorder((_url, op, body) => new Promise((resolve) => gates.push(() => resolve(op === 'deliverGroupMessage'
     ? { delivered: [], notHere: [] }
     : { results: body.deliveries.map((d: any) => ({ groupSessionId: d.groupSessionId, messageId: d.messageId, delivered: [], notHere: [] })) }))))
-  const courier = new Courier(peer, new Metrics(), createLogger(), () => new Map())
+  const courier = new Courier(peer, new Metrics(), createLogger(), async () => new Map())
   const members = Array.from({ length: 40 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
   const message = (messageId: string) => ({ groupSessionId: 'g', messageId, fromUserId: 'a', fromName: 'A A', body: 'x'.repeat(1000), sentAt: '2024-01-01T00:00:00.000Z', toUserIds: members })
   courier.deliverGroupMessage(r1, message('first'))

@@ -100,7 +100,7 @@ export class Courier {
     const answer = await this.#send(target, 'deliverNotices', () => this.peer.call(target.url, 'deliverNotices', { body: { notices } }))
     const notHere = answer?.notHere ?? []
     if (notHere.length === 0 || this.#faults.has('not-here-notices-dropped')) return
-    for (const { target: next, userIds } of reroutes(notHere, target.regionId, this.#regionOf(notHere))) {
+    for (const { target: next, userIds } of reroutes(notHere, target.regionId, await this.#regionOf(notHere))) {
       const ids = new Set(userIds)
       const follow = items.filter((i) => ids.has(i.notice.toUserId) && i.reroutable(i.notice)).map((i) => i.notice)
       if (follow.length > 0) this.deliverNotices(next, follow, () => false)
@@ -130,13 +130,18 @@ export class Courier {
       // The fault: what waited goes newest first.
       const items = this.#faults.has('group-batch-newest-first') ? [...queued.items].reverse() : queued.items
       const results = items.length === 1 ? await this.#sendGroupMessage(target, items[0]!.delivery) : await this.#sendGroupMessages(target, items)
-      items.forEach((item, i) => {
+      const follow = items.flatMap((item, i) => {
         const notHere = results[i]
-        if (!item.reroute || notHere === undefined || notHere.length === 0 || this.#faults.has('not-here-group-messages-dropped')) return
-        for (const { target: next, userIds } of reroutes(notHere, target.regionId, this.#regionOf(notHere))) {
+        return !item.reroute || notHere === undefined || notHere.length === 0 || this.#faults.has('not-here-group-messages-dropped') ? [] : [{ item, notHere }]
+      })
+      if (follow.length === 0) return
+      // Located together, once: the re-routes are then queued in the order of the deliveries, with nothing in between.
+      const regionOf = await this.#regionOf([...new Set(follow.flatMap((f) => f.notHere))])
+      for (const { item, notHere } of follow) {
+        for (const { target: next, userIds } of reroutes(notHere, target.regionId, regionOf)) {
           this.deliverGroupMessage(next, { ...item.delivery, toUserIds: userIds }, false)
         }
-      })
+      }
     })
     this.#openGroup.set(target.regionId, queued)
   }
@@ -199,8 +204,8 @@ export class Courier {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending])
   }
 
-  #regionOf (userIds: readonly string[]): (userId: string) => Target | undefined {
-    const located = this.locate(userIds)
+  async #regionOf (userIds: readonly string[]): Promise<(userId: string) => Target | undefined> {
+    const located = await this.locate(userIds)
     return (userId) => located.get(userId)
   }
 

@@ -28,10 +28,10 @@ export class NoticeBatch {
   }
 
   /** Sends the batch: one request per destination region. Returns how many regions. */
-  send (): number {
+  async send (): Promise<number> {
     if (this.#sent) throw new Error('a notice batch is sent once')
     this.#sent = true
-    const located = this.locate([...new Set(this.#entries.filter((e) => !e.at).map((e) => e.notice.toUserId))])
+    const located = await this.locate([...new Set(this.#entries.filter((e) => !e.at).map((e) => e.notice.toUserId))])
     const byRegion = groupByRegion(this.#entries, (e) => e.at ?? located.get(e.notice.toUserId))
     // A notice addressed to a region explicitly is for that region only: never re-routed.
     const explicit = new Set(this.#entries.filter((e) => e.at).map((e) => e.notice.noticeId))

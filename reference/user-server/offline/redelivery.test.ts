@@ -9,7 +9,7 @@ t.test('GRIDIM-OFFL-10: retries grow to at most 5 minutes', async (t) => {
 
 t.test('GRIDIM-OFFL-10: a failed redelivery is retried while the recipient can be reached', async (t) => {
   const h = harness(t)
-  const [home, away] = [h.region(), h.region()]
+  const [home, away] = [await h.region(), await h.region()]
   const [ada, bob] = [await h.user('Ada'), await h.user('Bob')]
   await h.signOn(ada, home)
   await h.signOn(bob, away)
@@ -19,14 +19,14 @@ t.test('GRIDIM-OFFL-10: a failed redelivery is retried while the recipient can b
   })
   const messageId = crypto.randomUUID()
   await h.signed(home, 'POST', '/offline-messages', { messageId, fromUserId: ada.userId, fromName: ada.name, toUserId: bob.userId, body: 'hi', sentAt: '2024-01-01T00:00:00Z' })
-  for (let i = 0; i < 40 && h.store.listOffline(bob.userId, 10).messages.length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100))
-  t.same(h.store.listOffline(bob.userId, 10).messages, [], 'delivered on the retry, then deleted')
+  for (let i = 0; i < 40 && (await h.store.listOffline(bob.userId, 10)).messages.length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+  t.same((await h.store.listOffline(bob.userId, 10)).messages, [], 'delivered on the retry, then deleted')
   t.equal((await h.delivered('deliverInstantMessage')).length, 2)
 })
 
 t.test('no redelivery once the recipient is offline: the next sign-on brings the message', async (t) => {
   const h = harness(t)
-  const home = h.region()
+  const home = await h.region()
   const [ada, bob] = [await h.user('Ada'), await h.user('Bob')]
   await h.signOn(ada, home)
   await h.signed(home, 'POST', '/offline-messages', { messageId: crypto.randomUUID(), fromUserId: ada.userId, fromName: ada.name, toUserId: bob.userId, body: 'hi', sentAt: '2024-01-01T00:00:00Z' })
@@ -36,7 +36,7 @@ t.test('no redelivery once the recipient is offline: the next sign-on brings the
 
 t.test('a redelivery answered after the user server stopped leaves the store alone (it may be closed)', async (t) => {
   const h = harness(t)
-  const [home, away] = [h.region(), h.region()]
+  const [home, away] = [await h.region(), await h.region()]
   const [ada, bob] = [await h.user('Ada'), await h.user('Bob')]
   await h.signOn(ada, home)
   await h.signOn(bob, away)
@@ -50,5 +50,5 @@ t.test('a redelivery answered after the user server stopped leaves the store alo
   await h.delivered('deliverInstantMessage')
   await stopping
   t.ok(stopping, 'the delivery was attempted')
-  t.equal(h.store.listOffline(bob.userId, 10).messages.length, 1, 'still stored: nothing is acknowledged after stop')
+  t.equal((await h.store.listOffline(bob.userId, 10)).messages.length, 1, 'still stored: nothing is acknowledged after stop')
 })

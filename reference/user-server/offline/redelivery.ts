@@ -35,7 +35,7 @@ export class Redelivery {
 
   /** Attempts delivery now if the recipient can be reached. */
   start (message: OfflineMessageRow): void {
-    void this.#attempt(message, 0)
+    this.#run(message, 0)
   }
 
   stop (): void {
@@ -44,24 +44,32 @@ export class Redelivery {
     this.#timers.clear()
   }
 
+  /** An attempt nobody awaits: a failure (the store's, say) is logged, never left unhandled. */
+  #run (message: OfflineMessageRow, attempt: number): void {
+    this.#attempt(message, attempt).catch((error: unknown) => {
+      this.deps.logger.error('redelivery failed', { messageId: message.messageId, attempt, error: (error as Error).message })
+    })
+  }
+
   async #attempt (message: OfflineMessageRow, attempt: number): Promise<void> {
     this.#timers.delete(message.messageId)
     // Stopped: the store may already be closed (a timer or an answer can outlive stop()).
     if (this.#stopped) return
-    const target = this.deps.locate([message.toUserId]).get(message.toUserId)
+    const target = (await this.deps.locate([message.toUserId])).get(message.toUserId)
+    if (this.#stopped) return
     // Acknowledged by the recipient's region meanwhile (it came with a sign-on or a page).
-    if (this.deps.acknowledged.has(message.messageId, this.deps.now())) return
-    if (target === undefined) return
+    if (await this.deps.acknowledged.has(message.messageId, this.deps.now())) return
+    if (target === undefined || this.#stopped) return
     const outcome = await this.deps.courier.deliverInstantMessage(target, messageToWire(message))
     if (this.#stopped) return
     if (outcome === 'delivered' || outcome === 'duplicate') {
-      if (this.deps.store.acknowledge(message.toUserId, [message.messageId]) > 0) {
-        this.deps.acknowledged.remember(message.messageId, this.deps.now())
+      if (await this.deps.store.acknowledge(message.toUserId, [message.messageId]) > 0) {
+        await this.deps.acknowledged.remember(message.messageId, this.deps.now())
       }
       return
     }
     this.deps.logger.debug('redelivery will be retried', { messageId: message.messageId, attempt, outcome })
-    const timer = setTimeout(() => { void this.#attempt(message, attempt + 1) }, retryDelay(attempt))
+    const timer = setTimeout(() => { this.#run(message, attempt + 1) }, retryDelay(attempt))
     timer.unref()
     this.#timers.set(message.messageId, timer)
   }

@@ -5,12 +5,12 @@ import type { UserServerContext } from '../context.ts'
 import { presenceNotice, reachableAmong } from '../sessions/online.ts'
 import { presenceAudience } from './rules.ts'
 
-export function announceMove (ctx: UserServerContext, userId: string): void {
-  const user = ctx.store.getUser(userId)
+export async function announceMove (ctx: UserServerContext, userId: string): Promise<void> {
+  const user = await ctx.store.getUser(userId)
   if (user === null) return
-  const grants = ctx.store.listFriends(userId)
-  const audience = presenceAudience(grants, reachableAmong(ctx, grants.map((g) => g.friendId)))
+  const grants = await ctx.store.listFriends(userId)
+  const audience = presenceAudience(grants, await reachableAmong(ctx, grants.map((g) => g.friendId)))
   const batch = ctx.batch()
   for (const friendId of audience) batch.add(friendId, presenceNotice(user, 'offline')).add(friendId, presenceNotice(user, 'online'))
-  batch.send()
+  await batch.send()
 }

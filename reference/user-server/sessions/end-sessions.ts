@@ -1,6 +1,7 @@
 // What follows when sessions end — by sign-off, a lapsed or ended lease, or replacement by a
 // newer sign-on. The caller has already removed the sessions from the store; this adds the
-// consequences to the change's notice batch.
+// consequences to the change's notice batch. Inside the change's transaction, ctx.store is the
+// transaction's store (`{ ...ctx, store: tx }`): everything here reads and writes through it.
 import type { SessionRow } from '../../store/index.ts'
 import type { UserServerContext } from '../context.ts'
 import { leaveAllGroupSessions } from '../group-sessions/membership.ts'
@@ -13,17 +14,17 @@ export type EndOptions = {
   announceOffline: boolean
 }
 
-export function sessionsEnded (ctx: UserServerContext, ended: readonly SessionRow[], batch: NoticeBatch, options: EndOptions): void {
+export async function sessionsEnded (ctx: UserServerContext, ended: readonly SessionRow[], batch: NoticeBatch, options: EndOptions): Promise<void> {
   const { store } = ctx
   if (options.announceOffline) {
     for (const session of ended) {
-      const user = store.getUser(session.userId)
+      const user = await store.getUser(session.userId)
       if (user === null) continue
-      const grants = store.listFriends(session.userId)
+      const grants = await store.listFriends(session.userId)
       // Users whose sessions ended in the same change are already offline in the store.
-      const isReachable = reachableAmong(ctx, grants.map((g) => g.friendId))
+      const isReachable = await reachableAmong(ctx, grants.map((g) => g.friendId))
       for (const toUserId of presenceAudience(grants, isReachable)) batch.add(toUserId, presenceNotice(user, 'offline'))
     }
   }
-  leaveAllGroupSessions(ctx, new Set(ended.map((s) => s.userId)), batch)
+  await leaveAllGroupSessions(ctx, new Set(ended.map((s) => s.userId)), batch)
 }

@@ -3,20 +3,20 @@
 import type { UserServerContext } from '../context.ts'
 
 /** Returns the number of sessions closed. */
-export function closeIdleGroupSessions (ctx: UserServerContext, now: number): number {
-  const { store } = ctx
-  const idleSince = now - store.getSettings().groupIdleSeconds * 1000
+export async function closeIdleGroupSessions (ctx: UserServerContext, now: number): Promise<number> {
+  const idleSince = now - (await ctx.store.getSettings()).groupIdleSeconds * 1000
   const batch = ctx.batch()
-  let closed = 0
-  store.transaction(() => {
-    for (const session of store.listIdleGroupSessions(idleSince)) {
-      if (!store.closeGroupSession(session.groupSessionId, 'idle', now)) continue
-      closed++
-      for (const member of store.listMembers(session.groupSessionId).members) {
+  const closed = await ctx.store.transaction(async (tx) => {
+    let count = 0
+    for (const session of await tx.listIdleGroupSessions(idleSince)) {
+      if (!await tx.closeGroupSession(session.groupSessionId, 'idle', now)) continue
+      count++
+      for (const member of (await tx.listMembers(session.groupSessionId)).members) {
         batch.add(member, { type: 'groupSessionClosed', groupSessionId: session.groupSessionId, reason: 'idle' })
       }
     }
+    return count
   })
-  batch.send()
+  await batch.send()
   return closed
 }

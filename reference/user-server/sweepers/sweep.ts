@@ -10,23 +10,31 @@ export type SweepResult = { lapsedRegions: number, endedSessions: number, closed
 /** GRIDIM-OFFL-12: a region may return what a session left unread for 7 days after its sign-on. */
 export const PLACEMENT_DAYS = 7
 
-export function sweep (ctx: UserServerContext, now: number): SweepResult {
-  const lapsed = ctx.faults.has('lapsed-leases-ignored') ? [] : ctx.store.listExpiredLeases(now).map((r) => r.regionId)
-  const endedSessions = endLeases(ctx, lapsed)
-  const closedGroupSessions = closeIdleGroupSessions(ctx, now)
-  ctx.store.purgePlacements(now - PLACEMENT_DAYS * 24 * 3600_000)
+export async function sweep (ctx: UserServerContext, now: number): Promise<SweepResult> {
+  const lapsed = ctx.faults.has('lapsed-leases-ignored') ? [] : (await ctx.store.listExpiredLeases(now)).map((r) => r.regionId)
+  const endedSessions = await endLeases(ctx, lapsed)
+  const closedGroupSessions = await closeIdleGroupSessions(ctx, now)
+  await ctx.store.purgePlacements(now - PLACEMENT_DAYS * 24 * 3600_000)
   return { lapsedRegions: lapsed.length, endedSessions, closedGroupSessions }
 }
 
-/** Sweeps on a timer that does not keep the process alive; returns the stop function. */
-export function startSweeper (ctx: UserServerContext, intervalMs: number): () => void {
+/**
+ * Sweeps on a timer that does not keep the process alive; returns the stop function, which
+ * resolves once a sweep in flight has ended (so that the store is not closed under it). A tick
+ * that comes while the previous sweep still runs (the store is slow, or busy) is skipped: two
+ * sweeps at once would find the same lapsed leases and idle sessions.
+ */
+export function startSweeper (ctx: UserServerContext, intervalMs: number): () => Promise<void> {
+  let running: Promise<void> | null = null
   const timer = setInterval(() => {
-    try {
-      sweep(ctx, ctx.now())
-    } catch (error) {
+    if (running !== null) return
+    running = sweep(ctx, ctx.now()).then(() => {}, (error: unknown) => {
       ctx.logger.error('sweep failed', { error: (error as Error).message })
-    }
+    }).finally(() => { running = null })
   }, intervalMs)
   timer.unref()
-  return () => clearInterval(timer)
+  return async () => {
+    clearInterval(timer)
+    await running
+  }
 }

@@ -15,21 +15,21 @@ export function isForeignUser (user: Pick<UserRow, 'lastName'>): boolean {
 }
 
 /** GRIDIM-ID-11: the foreign user of a JID, recorded on first use. */
-export function foreignUser (store: Store, jid: string, now: number): UserRow {
+export async function foreignUser (store: Store, jid: string, now: number): Promise<UserRow> {
   const bare = normaliseBareJid(jid)
   const userId = uuidV5(bare)
-  const existing = store.getUser(userId)
+  const existing = await store.getUser(userId)
   if (existing !== null) return existing
   const row: UserRow = { userId, firstName: bare, lastName: '', passwordHash: '', passwordSalt: '', createdAt: now }
-  store.createUser(row)
-  return store.getUser(userId) ?? row
+  await store.createUser(row)
+  return await store.getUser(userId) ?? row
 }
 
 /** A JID at the gateway domain names the grid user `first.last` (GRIDIM-ID-9), or nobody. */
-export function gridUserOfJid (store: Store, jid: string, gatewayDomain: string): UserRow | null {
+export async function gridUserOfJid (store: Store, jid: string, gatewayDomain: string): Promise<UserRow | null> {
   const [local, domain] = normaliseBareJid(jid).split('@') as [string, string]
   if (domain !== gatewayDomain.toLowerCase()) return null
   const parts = local.split('.')
   if (parts.length !== 2 || parts.some((p) => !/^[a-z0-9]{1,31}$/.test(p))) return null
-  return store.findUserByName(parts[0]!, parts[1]!)
+  return await store.findUserByName(parts[0]!, parts[1]!)
 }
