@@ -4,10 +4,10 @@ import type { UserServerContext } from '../context.ts'
 import { pendingOfferFor } from './answer-offer.ts'
 
 export function declineFriendshipOffer (ctx: UserServerContext): HandlerFor<'user-server', 'declineFriendshipOffer', PeerPrincipal> {
-  return (input) => {
-    const { offer, offeree } = pendingOfferFor(ctx, input)
-    if (!ctx.faults.has('declined-offer-kept')) ctx.store.deleteOffer(offer.offerId)
-    ctx.batch().add(offer.fromUserId, { type: 'friendshipDeclined', offerId: offer.offerId, byUserId: offeree.userId }).send()
+  return async (input) => {
+    const { offer, offeree } = await pendingOfferFor(ctx, input)
+    if (!ctx.faults.has('declined-offer-kept')) await ctx.store.deleteOffer(offer.offerId)
+    await ctx.batch().add(offer.fromUserId, { type: 'friendshipDeclined', offerId: offer.offerId, byUserId: offeree.userId }).send()
     return { status: 204 }
   }
 }
