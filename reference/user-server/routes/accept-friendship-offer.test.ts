@@ -3,7 +3,7 @@ import { expectRefusals, harness, noticesIn } from '../test-support.ts'
 
 t.test('GRIDIM-FRND-8: acceptance grants CanSeeOnline both ways; the offerer gets accepted and presence in one request', async (t) => {
   const h = harness(t)
-  const [home, away] = [h.region(), h.region()]
+  const [home, away] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   await h.signOn(ada, home)
@@ -14,8 +14,8 @@ t.test('GRIDIM-FRND-8: acceptance grants CanSeeOnline both ways; the offerer get
   const res = await h.signed(away, 'POST', `/friendship-offers/${offerId}/accept`, { userId: bob.userId })
   t.equal(res.statusCode, 200)
   t.same(res.body, { userId: ada.userId, name: 'Ada Tester', rightsGranted: 1, rightsReceived: 1, online: true })
-  t.same(h.store.getFriendship(ada.userId, bob.userId), { userId: ada.userId, friendId: bob.userId, rightsGranted: 1, rightsReceived: 1 })
-  t.equal(h.store.getOffer(offerId), null)
+  t.same(await h.store.getFriendship(ada.userId, bob.userId), { userId: ada.userId, friendId: bob.userId, rightsGranted: 1, rightsReceived: 1 })
+  t.equal(await h.store.getOffer(offerId), null)
   const requests = await h.delivered()
   t.same(requests.map((r) => r.url), [home.url], 'one request, to the offerer\'s region')
   t.match(noticesIn(requests), [
@@ -26,7 +26,7 @@ t.test('GRIDIM-FRND-8: acceptance grants CanSeeOnline both ways; the offerer get
 
 t.test('an offer the other way is settled by the acceptance', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   await h.signOn(ada, region)
@@ -34,12 +34,12 @@ t.test('an offer the other way is settled by the acceptance', async (t) => {
   const { offerId } = (await h.signed(region, 'POST', '/friendship-offers', { fromUserId: ada.userId, toUserId: bob.userId })).body
   await h.signed(region, 'POST', '/friendship-offers', { fromUserId: bob.userId, toUserId: ada.userId })
   t.equal((await h.signed(region, 'POST', `/friendship-offers/${offerId}/accept`, { userId: bob.userId })).statusCode, 200)
-  t.same(h.store.listOpenOffers(ada.userId), [])
+  t.same(await h.store.listOpenOffers(ada.userId), [])
 })
 
 t.test('acceptFriendshipOffer refusals', async (t) => {
   const h = harness(t)
-  const [home, away] = [h.region(), h.region()]
+  const [home, away] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   const cy = await h.user('Cy')
@@ -48,7 +48,7 @@ t.test('acceptFriendshipOffer refusals', async (t) => {
   await h.signOn(cy, away)
   const { offerId } = (await h.signed(home, 'POST', '/friendship-offers', { fromUserId: ada.userId, toUserId: bob.userId })).body
   const stale = (await h.signed(home, 'POST', '/friendship-offers', { fromUserId: ada.userId, toUserId: cy.userId })).body.offerId
-  h.friends(ada, cy)
+  await h.friends(ada, cy)
   const accept = (signer: typeof home | null, id: string, body: unknown) => () => h.signed(signer, 'POST', `/friendship-offers/${id}/accept`, body)
   await expectRefusals(t, h, [
     ['schema-invalid body', accept(away, offerId, { userId: 'bob' }), 400, 'invalid-request'],
@@ -57,5 +57,5 @@ t.test('acceptFriendshipOffer refusals', async (t) => {
     ['GRIDIM-FRND-6: not the offeree', accept(away, offerId, { userId: cy.userId }), 403, 'forbidden'],
     ['GRIDIM-FRND-7: unknown offer', accept(away, crypto.randomUUID(), { userId: bob.userId }), 404, 'unknown-offer'],
     ['already friends', accept(away, stale, { userId: cy.userId }), 409, 'already-friends']
-  ], () => [h.store.getOffer(offerId), h.store.getOffer(stale), h.store.getFriendship(ada.userId, bob.userId)])
+  ], async () => [await h.store.getOffer(offerId), await h.store.getOffer(stale), await h.store.getFriendship(ada.userId, bob.userId)])
 })

@@ -3,7 +3,7 @@ import { expectRefusals, harness, noticesIn } from '../test-support.ts'
 
 t.test('GRIDIM-FRND-9: a decline deletes the offer, answers 204 and tells the offerer', async (t) => {
   const h = harness(t)
-  const [home, away] = [h.region(), h.region()]
+  const [home, away] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   await h.signOn(ada, home)
@@ -13,8 +13,8 @@ t.test('GRIDIM-FRND-9: a decline deletes the offer, answers 204 and tells the of
   h.clearSent()
   const res = await h.signed(away, 'POST', `/friendship-offers/${offerId}/decline`, { userId: bob.userId })
   t.equal(res.statusCode, 204)
-  t.equal(h.store.getOffer(offerId), null)
-  t.equal(h.store.getFriendship(ada.userId, bob.userId), null)
+  t.equal(await h.store.getOffer(offerId), null)
+  t.equal(await h.store.getFriendship(ada.userId, bob.userId), null)
   const requests = await h.delivered()
   t.same(requests.map((r) => r.url), [home.url])
   t.match(noticesIn(requests), [{ type: 'friendshipDeclined', toUserId: ada.userId, offerId, byUserId: bob.userId }])
@@ -23,7 +23,7 @@ t.test('GRIDIM-FRND-9: a decline deletes the offer, answers 204 and tells the of
 
 t.test('declineFriendshipOffer refusals', async (t) => {
   const h = harness(t)
-  const [home, away] = [h.region(), h.region()]
+  const [home, away] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   await h.signOn(ada, home)
