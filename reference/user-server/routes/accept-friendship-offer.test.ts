@@ -59,3 +59,34 @@ t.test('acceptFriendshipOffer refusals', async (t) => {
     ['already friends', accept(away, stale, { userId: cy.userId }), 409, 'already-friends']
   ], async () => [await h.store.getOffer(offerId), await h.store.getOffer(stale), await h.store.getFriendship(ada.userId, bob.userId)])
 })
+
+t.test('two acceptances of one offer checked at once (two instances, say): one is accepted, and the offerer is told once', async (t) => {
+  const h = harness(t)
+  const [home, away] = [await h.region(), await h.region()]
+  const ada = await h.user('Ada')
+  const bob = await h.user('Bob')
+  await h.signOn(ada, home)
+  await h.signOn(bob, away)
+  const { offerId } = (await h.signed(home, 'POST', '/friendship-offers', { fromUserId: ada.userId, toUserId: bob.userId })).body
+  await h.us.idle()
+  h.clearSent()
+  // Each acceptance waits after its "not yet friends" check until the other has made it too, as
+  // two instances on one database may: both go on to accept.
+  const getFriendship = h.store.getFriendship
+  let checked = 0
+  let bothChecked!: () => void
+  const gate = new Promise<void>((resolve) => { bothChecked = resolve })
+  h.store.getFriendship = async (a, b) => {
+    const found = await getFriendship(a, b)
+    if (++checked === 2) bothChecked()
+    await gate
+    return found
+  }
+  const accept = () => h.signed(away, 'POST', `/friendship-offers/${offerId}/accept`, { userId: bob.userId })
+  const answers = await Promise.all([accept(), accept()])
+  t.equal(checked, 2, 'both passed the check before either accepted')
+  t.same(answers.map((r) => r.statusCode).sort(), [200, 409], 'one accepted, one refused')
+  t.equal(answers.find((r) => r.statusCode === 409)?.body.code, 'already-friends')
+  t.same(await h.store.getFriendship(ada.userId, bob.userId), { userId: ada.userId, friendId: bob.userId, rightsGranted: 1, rightsReceived: 1 })
+  t.equal(noticesIn(await h.delivered()).filter((n) => n.type === 'friendshipAccepted').length, 1, 'the offerer is told once')
+})
