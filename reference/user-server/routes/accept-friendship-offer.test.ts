@@ -90,3 +90,42 @@ t.test('two acceptances of one offer checked at once (two instances, say): one i
   t.same(await h.store.getFriendship(ada.userId, bob.userId), { userId: ada.userId, friendId: bob.userId, rightsGranted: 1, rightsReceived: 1 })
   t.equal(noticesIn(await h.delivered()).filter((n) => n.type === 'friendshipAccepted').length, 1, 'the offerer is told once')
 })
+
+t.test('an acceptance and a decline of one offer read at once: one answer settles it, the other is refused', async (t) => {
+  const h = harness(t)
+  const [home, away] = [await h.region(), await h.region()]
+  const ada = await h.user('Ada')
+  const bob = await h.user('Bob')
+  await h.signOn(ada, home)
+  await h.signOn(bob, away)
+  const { offerId } = (await h.signed(home, 'POST', '/friendship-offers', { fromUserId: ada.userId, toUserId: bob.userId })).body
+  await h.us.idle()
+  h.clearSent()
+  // Each answer waits after reading the offer until the other has read it too.
+  const getOffer = h.store.getOffer
+  let read = 0
+  let bothRead!: () => void
+  const gate = new Promise<void>((resolve) => { bothRead = resolve })
+  h.store.getOffer = async (id) => {
+    const found = await getOffer(id)
+    if (++read === 2) bothRead()
+    await gate
+    return found
+  }
+  const answer = (verb: string) => h.signed(away, 'POST', `/friendship-offers/${offerId}/${verb}`, { userId: bob.userId })
+  const [accepted, declined] = await Promise.all([answer('accept'), answer('decline')])
+  t.equal(read, 2, 'both read the offer before either settled it')
+  const notices = noticesIn(await h.delivered()).map((n) => n.type).filter((type) => type !== 'presence')
+  const friendship = await h.store.getFriendship(ada.userId, bob.userId)
+  if (accepted.statusCode === 200) {
+    t.equal(declined.body?.code, 'unknown-offer', 'the decline came too late')
+    t.not(friendship, null)
+    t.same(notices, ['friendshipAccepted'])
+  } else {
+    t.equal(accepted.body?.code, 'unknown-offer', 'the acceptance came too late')
+    t.equal(declined.statusCode, 204)
+    t.equal(friendship, null, 'and made no friendship')
+    t.same(notices, ['friendshipDeclined'])
+  }
+  t.same(await h.store.listOpenOffers(bob.userId), [])
+})

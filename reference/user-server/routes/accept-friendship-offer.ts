@@ -19,10 +19,10 @@ export function acceptFriendshipOffer (ctx: UserServerContext): HandlerFor<'user
     const offerer = await requireUser(ctx, offer.fromUserId)
     if (await store.getFriendship(offerer.userId, offeree.userId) !== null) throw new GridImError('already-friends', 'the users are already friends')
     await store.transaction(async (tx) => {
-      // Checked again here: another instance may have settled the same offer since (issue 16);
-      // the refusal rolls back, so the offers stay as they were.
+      // Checked again here: another answer (another request, or another instance) may have
+      // settled the offer since it was read. A refusal rolls back: nothing changes.
       if (!await tx.createFriendship(offerer.userId, offeree.userId, rights, rights)) throw new GridImError('already-friends', 'the users are already friends')
-      await tx.deleteOffer(offer.offerId)
+      if (!await tx.deleteOffer(offer.offerId)) throw new GridImError('unknown-offer', `no pending offer ${offer.offerId}`)
       // An offer the other way is settled too.
       const reverse = await tx.findOpenOffer(offeree.userId, offerer.userId)
       if (reverse !== null) await tx.deleteOffer(reverse.offerId)

@@ -39,3 +39,32 @@ t.test('declineFriendshipOffer refusals', async (t) => {
     ['unknown offer', decline(away, crypto.randomUUID(), { userId: bob.userId }), 404, 'unknown-offer']
   ], () => h.store.getOffer(offerId))
 })
+
+t.test('two declines of one offer read at once (two instances, say): one is refused, and the offerer is told once', async (t) => {
+  const h = harness(t)
+  const [home, away] = [await h.region(), await h.region()]
+  const ada = await h.user('Ada')
+  const bob = await h.user('Bob')
+  await h.signOn(ada, home)
+  await h.signOn(bob, away)
+  const { offerId } = (await h.signed(home, 'POST', '/friendship-offers', { fromUserId: ada.userId, toUserId: bob.userId })).body
+  await h.us.idle()
+  h.clearSent()
+  // Each decline waits after reading the offer until the other has read it too.
+  const getOffer = h.store.getOffer
+  let read = 0
+  let bothRead!: () => void
+  const gate = new Promise<void>((resolve) => { bothRead = resolve })
+  h.store.getOffer = async (id) => {
+    const found = await getOffer(id)
+    if (++read === 2) bothRead()
+    await gate
+    return found
+  }
+  const decline = () => h.signed(away, 'POST', `/friendship-offers/${offerId}/decline`, { userId: bob.userId })
+  const answers = await Promise.all([decline(), decline()])
+  t.equal(read, 2, 'both read the offer before either deleted it')
+  t.same(answers.map((r) => r.statusCode).sort(), [204, 404], 'one declined, one refused')
+  t.equal(answers.find((r) => r.statusCode === 404)?.body.code, 'unknown-offer')
+  t.equal(noticesIn(await h.delivered()).filter((n) => n.type === 'friendshipDeclined').length, 1, 'the offerer is told once')
+})
