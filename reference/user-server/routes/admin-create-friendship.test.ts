@@ -3,7 +3,7 @@ import { expectRefusals, harness, noticesIn } from '../test-support.ts'
 
 t.test('an operator makes two users friends with the given rights; presence follows at once', async (t) => {
   const h = harness(t)
-  const [r1, r2] = [h.region(), h.region()]
+  const [r1, r2] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   await h.signOn(ada, r1)
@@ -13,7 +13,7 @@ t.test('an operator makes two users friends with the given rights; presence foll
   const res = await h.admin('POST', '/admin/friendships', body)
   t.equal(res.statusCode, 201)
   t.same(res.body, body)
-  t.same(h.store.getFriendship(ada.userId, bob.userId), { userId: ada.userId, friendId: bob.userId, rightsGranted: 3, rightsReceived: 0 })
+  t.same(await h.store.getFriendship(ada.userId, bob.userId), { userId: ada.userId, friendId: bob.userId, rightsGranted: 3, rightsReceived: 0 })
   const requests = await h.delivered()
   t.same(requests.map((r) => r.url), [r2.url], 'only Bob may see Ada')
   t.match(noticesIn(requests), [{ type: 'presence', toUserId: bob.userId, userId: ada.userId, status: 'online' }])
@@ -24,7 +24,7 @@ t.test('adminCreateFriendship refusals', async (t) => {
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   const cy = await h.user('Cy')
-  h.friends(ada, cy)
+  await h.friends(ada, cy)
   const make = (userIds: string[], rights: unknown = { ab: 1, ba: 1 }, token?: string) => () => h.admin('POST', '/admin/friendships', { userIds, rights }, token)
   await expectRefusals(t, h, [
     ['the same user twice', make([ada.userId, ada.userId]), 400, 'invalid-request'],
@@ -32,5 +32,5 @@ t.test('adminCreateFriendship refusals', async (t) => {
     ['wrong token', make([ada.userId, bob.userId], undefined, 'x'), 401, 'unauthenticated'],
     ['unknown user', make([ada.userId, crypto.randomUUID()]), 404, 'unknown-user'],
     ['already friends', make([cy.userId, ada.userId]), 409, 'already-friends']
-  ], () => [h.store.listFriends(ada.userId), h.store.listFriends(bob.userId)])
+  ], async () => [await h.store.listFriends(ada.userId), await h.store.listFriends(bob.userId)])
 })

@@ -7,7 +7,7 @@ t.test('an operator creates a group', async (t) => {
   const res = await h.admin('POST', '/admin/groups', { name: 'Analysts', memberIds: [a.userId, b.userId] })
   t.equal(res.statusCode, 201)
   t.match(res.body, { name: 'Analysts', memberIds: [a.userId, b.userId] })
-  t.same(h.store.getGroup(res.body.groupId), res.body)
+  t.same(await h.store.getGroup(res.body.groupId), res.body)
 })
 
 t.test('adminCreateGroup refusals', async (t) => {

@@ -5,11 +5,11 @@ import { requireUser } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 
 export function adminCreateGroup (ctx: UserServerContext): HandlerFor<'admin', 'adminCreateGroup'> {
-  return (input) => {
+  return async (input) => {
     const { name, memberIds } = input.body
-    for (const id of memberIds) requireUser(ctx, id)
+    for (const id of memberIds) await requireUser(ctx, id)
     const group = { groupId: randomUUID(), name, memberIds }
-    ctx.store.createGroup(group)
+    await ctx.store.createGroup(group)
     return { status: 201, body: group }
   }
 }

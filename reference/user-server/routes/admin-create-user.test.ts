@@ -7,17 +7,17 @@ t.test('an operator creates a user; the password is kept only as a scrypt hash (
   const res = await h.admin('POST', '/admin/users', { firstName: 'Ada', lastName: 'Lovelace', password: 'analytical-engine' })
   t.equal(res.statusCode, 201)
   t.match(res.body, { firstName: 'Ada', lastName: 'Lovelace', name: 'Ada Lovelace', userId: /^[0-9a-f-]{36}$/ })
-  const row = h.store.getUser(res.body.userId)!
+  const row = (await h.store.getUser(res.body.userId))!
   t.not(row.passwordHash, 'analytical-engine')
   t.ok(await verifyPassword('analytical-engine', row))
 })
 
 t.test('a throwaway grid\'s user server hashes and verifies at the cost it is given', async (t) => {
   const h = harness(t, { passwordCost: THROWAWAY_GRID_PASSWORD_COST })
-  const region = h.region()
+  const region = await h.region()
   const res = await h.admin('POST', '/admin/users', { firstName: 'Ada', lastName: 'Lovelace', password: 'analytical-engine' })
   t.equal(res.statusCode, 201)
-  const row = h.store.getUser(res.body.userId)!
+  const row = (await h.store.getUser(res.body.userId))!
   t.ok(await verifyPassword('analytical-engine', row, THROWAWAY_GRID_PASSWORD_COST))
   t.notOk(await verifyPassword('analytical-engine', row), 'not hashed at the interactive cost')
   const signOn = (password: string) => h.signed(region, 'POST', '/sessions', { firstName: 'Ada', lastName: 'Lovelace', password, regionId: region.regionId })
@@ -39,7 +39,7 @@ t.test('adminCreateUser refusals', async (t) => {
 
 t.test('a region signature is no admin token', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const res = await h.signed(region, 'POST', '/admin/users', { firstName: 'Bob', lastName: 'B', password: 'x' })
   t.equal(res.statusCode, 401)
   t.equal(res.body.code, 'unauthenticated')

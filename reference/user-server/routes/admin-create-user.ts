@@ -17,15 +17,15 @@ export function adminCreateUser (ctx: UserServerContext): HandlerFor<'admin', 'a
       if (jid.endsWith(`@${ctx.gatewayDomain.toLowerCase()}`)) {
         throw new GridImError('invalid-request', `${jid} is at the gateway domain: grid users are created by name and password`)
       }
-      const user = foreignUser(ctx.store, jid, ctx.now())
+      const user = await foreignUser(ctx.store, jid, ctx.now())
       return { status: 201, body: { userId: user.userId, name: user.firstName } }
     }
     const { firstName, lastName, password } = request
     const taken = () => new GridImError('invalid-request', `the name ${firstName} ${lastName} is taken`)
-    if (ctx.store.findUserByName(firstName, lastName) !== null) throw taken()
+    if (await ctx.store.findUserByName(firstName, lastName) !== null) throw taken()
     const userId = randomUUID()
     const hash = await hashPassword(password, ctx.passwordCost)
-    if (!ctx.store.createUser({ userId, firstName, lastName, ...hash, createdAt: ctx.now() })) throw taken()
+    if (!await ctx.store.createUser({ userId, firstName, lastName, ...hash, createdAt: ctx.now() })) throw taken()
     return { status: 201, body: { userId, firstName, lastName, name: displayName({ firstName, lastName }) } }
   }
 }

@@ -5,7 +5,7 @@ t.test('an operator reads the settings', async (t) => {
   const h = harness(t)
   const res = await h.admin('GET', '/admin/settings')
   t.equal(res.statusCode, 200)
-  t.same(res.body, h.store.getSettings())
+  t.same(res.body, await h.store.getSettings())
 })
 
 t.test('adminGetSettings refusals', async (t) => {

@@ -3,5 +3,5 @@ import type { HandlerFor } from '../../lib/http/index.ts'
 import type { UserServerContext } from '../context.ts'
 
 export function adminGetSettings (ctx: UserServerContext): HandlerFor<'admin', 'adminGetSettings'> {
-  return () => ({ body: ctx.store.getSettings() })
+  return async () => ({ body: await ctx.store.getSettings() })
 }

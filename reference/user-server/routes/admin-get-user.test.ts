@@ -3,7 +3,7 @@ import { expectRefusals, harness } from '../test-support.ts'
 
 t.test('GRIDIM-SIGN-4: the user shows online at the region from the moment of sign-on', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const ada = await h.user('Ada')
   t.same((await h.admin('GET', `/admin/users/${ada.userId}`)).body, { userId: ada.userId, name: 'Ada Tester', online: false })
   const { sessionId } = await h.signOn(ada, region)

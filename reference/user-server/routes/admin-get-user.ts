@@ -6,9 +6,9 @@ import type { UserServerContext } from '../context.ts'
 import { displayName } from '../conversions.ts'
 
 export function adminGetUser (ctx: UserServerContext): HandlerFor<'admin', 'adminGetUser'> {
-  return ({ params }) => {
-    const user = requireUser(ctx, params.userId)
-    const session = ctx.store.getSessionByUser(user.userId)
+  return async ({ params }) => {
+    const user = await requireUser(ctx, params.userId)
+    const session = await ctx.store.getSessionByUser(user.userId)
     const body: Schema<'AdminUser'> = { userId: user.userId, name: displayName(user), online: session !== null }
     if (session !== null) Object.assign(body, { regionId: session.regionId, sessionId: session.sessionId })
     return { body }

@@ -6,20 +6,20 @@ t.test('an operator inspects the offline store, oldest first, deleting nothing',
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   for (const [i, sentAt] of [2000, 1000].entries()) {
-    h.store.storeOffline({ messageId: crypto.randomUUID(), fromUserId: ada.userId, fromName: ada.name, toUserId: bob.userId, body: `m${i}`, sentAt })
+    await h.store.storeOffline({ messageId: crypto.randomUUID(), fromUserId: ada.userId, fromName: ada.name, toUserId: bob.userId, body: `m${i}`, sentAt })
   }
   const res = await h.admin('GET', `/admin/users/${bob.userId}/offline-messages`)
   t.equal(res.statusCode, 200)
   t.same(res.body.messages.map((m: any) => m.body), ['m1', 'm0'])
   t.equal(res.body.more, false)
-  t.equal(h.store.listOffline(bob.userId, 10).messages.length, 2)
+  t.equal((await h.store.listOffline(bob.userId, 10)).messages.length, 2)
 })
 
 t.test('GRIDIM-LIM-10: a page holds at most 50 messages', async (t) => {
   const h = harness(t)
   const ada = await h.user('Ada')
   for (let i = 0; i < 51; i++) {
-    h.store.storeOffline({ messageId: crypto.randomUUID(), fromUserId: ada.userId, fromName: ada.name, toUserId: ada.userId, body: 'x', sentAt: i })
+    await h.store.storeOffline({ messageId: crypto.randomUUID(), fromUserId: ada.userId, fromName: ada.name, toUserId: ada.userId, body: 'x', sentAt: i })
   }
   const res = await h.admin('GET', `/admin/users/${ada.userId}/offline-messages`)
   t.equal(res.statusCode, 200)

@@ -7,9 +7,9 @@ import { messageToWire } from '../conversions.ts'
 import { OFFLINE_PAGE_SIZE } from '../limits.ts'
 
 export function adminListOfflineMessages (ctx: UserServerContext): HandlerFor<'admin', 'adminListOfflineMessages'> {
-  return ({ params }) => {
-    const user = requireUser(ctx, params.userId)
-    const page = ctx.store.listOffline(user.userId, OFFLINE_PAGE_SIZE)
+  return async ({ params }) => {
+    const user = await requireUser(ctx, params.userId)
+    const page = await ctx.store.listOffline(user.userId, OFFLINE_PAGE_SIZE)
     return { body: { messages: page.messages.map(messageToWire), more: page.more } }
   }
 }

@@ -9,7 +9,7 @@ t.test('an operator provisions a region (201) and rotates its key (200), keeping
   t.equal(res.statusCode, 201)
   t.match(res.body, { name: 'Babbage Plaza', kind: 'region', url: null, publicKey: first, online: false })
   const { regionId } = res.body
-  h.store.renewLease(regionId, 'http://r.test', h.clock.now + 10_000)
+  await h.store.renewLease(regionId, 'http://r.test', h.clock.now + 10_000)
   const second = exportPublicKey(generateKeyPair().publicKey)
   const again = await h.admin('POST', '/admin/regions', { regionId, name: 'Babbage Plaza', kind: 'region', publicKey: second })
   t.equal(again.statusCode, 200)
@@ -18,7 +18,7 @@ t.test('an operator provisions a region (201) and rotates its key (200), keeping
 
 t.test('a re-provisioned key is used for the next signed request (GRIDIM-SEC-7)', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const fresh = generateKeyPair()
   await h.admin('POST', '/admin/regions', { regionId: region.regionId, name: region.name, kind: 'region', publicKey: exportPublicKey(fresh.publicKey) })
   t.equal((await h.signed(region, 'GET', `/regions/${region.regionId}`)).body.code, 'bad-signature', 'the old key no longer verifies')

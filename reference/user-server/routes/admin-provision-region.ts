@@ -8,15 +8,15 @@ import type { UserServerContext } from '../context.ts'
 import { regionView } from './region-view.ts'
 
 export function adminProvisionRegion (ctx: UserServerContext): HandlerFor<'admin', 'adminProvisionRegion'> {
-  return (input) => {
+  return async (input) => {
     const { name, kind, publicKey, regionId = randomUUID() } = input.body
     try {
       importPublicKey(publicKey)
     } catch {
       throw new GridImError('invalid-request', 'publicKey is not an Ed25519 public key')
     }
-    const existed = ctx.store.getRegion(regionId) !== null
-    const region = ctx.store.provisionRegion({ regionId, name, kind, publicKey })
+    const existed = await ctx.store.getRegion(regionId) !== null
+    const region = await ctx.store.provisionRegion({ regionId, name, kind, publicKey })
     const body = regionView(region, ctx.now())
     return existed ? { status: 200, body } : { status: 201, body }
   }

@@ -8,10 +8,10 @@ t.test('GRIDIM-LIM-15: new settings apply at once', async (t) => {
   t.equal(res.statusCode, 200)
   // The client timers, left out, keep their values (GRIDIM-LIM-26).
   t.same(res.body, { ...settings, clientIdleSeconds: 120, handoverSeconds: 60, keepAliveSeconds: 15 })
-  t.same(h.store.getSettings(), res.body)
+  t.same(await h.store.getSettings(), res.body)
   const timers = await h.admin('PUT', '/admin/settings', { ...settings, clientIdleSeconds: 3, handoverSeconds: 4, keepAliveSeconds: 5 })
   t.same(timers.body, { ...settings, clientIdleSeconds: 3, handoverSeconds: 4, keepAliveSeconds: 5 }, 'and given, they change')
-  const region = h.region({ lease: false })
+  const region = await h.region({ lease: false })
   const lease = await h.signed(region, 'PUT', `/regions/${region.regionId}/lease`, { url: region.url, kind: 'region', name: region.name })
   t.equal(lease.body.leaseSeconds, 5, 'the next renewal uses the new lease length')
 })

@@ -7,13 +7,13 @@ import type { UserServerContext } from '../context.ts'
 import { SETTING_RANGES } from '../limits.ts'
 
 export function adminUpdateSettings (ctx: UserServerContext): HandlerFor<'admin', 'adminUpdateSettings'> {
-  return (input) => {
+  return async (input) => {
     const settings = input.body
     for (const [field, [min, max]] of Object.entries(SETTING_RANGES)) {
       const value = settings[field as keyof typeof settings]
       // clientIdleSeconds and handoverSeconds may be left out: they keep their values.
       if (value !== undefined && (value < min || value > max)) throw new GridImError('invalid-request', `${field} must be from ${min} to ${max}`)
     }
-    return { body: ctx.store.updateSettings(settings) }
+    return { body: await ctx.store.updateSettings(settings) }
   }
 }

@@ -9,12 +9,12 @@ import type { UserServerContext } from '../context.ts'
 /** Accepting and declining take the same: the offer in the path, the offeree in the body. */
 type OfferAnswerInput = Pick<OperationInput<AllOperations['acceptFriendshipOffer'] | AllOperations['declineFriendshipOffer'], PeerPrincipal>, 'params' | 'body' | 'principal'>
 
-export function pendingOfferFor (ctx: UserServerContext, input: OfferAnswerInput): { offer: OfferRow, offeree: UserRow } {
+export async function pendingOfferFor (ctx: UserServerContext, input: OfferAnswerInput): Promise<{ offer: OfferRow, offeree: UserRow }> {
   const { userId } = input.body
-  const offeree = requireUser(ctx, userId)
-  const offer = ctx.store.getOffer(input.params.offerId)
+  const offeree = await requireUser(ctx, userId)
+  const offer = await ctx.store.getOffer(input.params.offerId)
   if (offer === null) throw new GridImError('unknown-offer', `no pending offer ${input.params.offerId}`)
-  requireHosted(ctx, input, offeree)
+  await requireHosted(ctx, input, offeree)
   if (offer.toUserId !== userId && !ctx.faults.has('offer-answered-by-anyone')) throw new GridImError('forbidden', 'only the offeree answers an offer')
   return { offer, offeree }
 }

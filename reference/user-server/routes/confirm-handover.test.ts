@@ -16,18 +16,18 @@ async function movedAda (h: Harness, from: TestRegion, to: TestRegion, firstName
 
 t.test('GRIDIM-LOC-16: the entering region gets the hand-over it was sent confirmed', async (t) => {
   const h = harness(t)
-  const [from, to] = [h.region(), h.region()]
+  const [from, to] = [await h.region(), await h.region()]
   const { ada, session, confirm } = await movedAda(h, from, to)
   const res = await confirm(to)
   t.equal(res.statusCode, 200)
   t.same(res.body, { sessionId: session.sessionId, userId: ada.userId, regionId: to.regionId })
-  t.equal(h.store.getSession(session.sessionId)!.regionId, to.regionId, 'the session stays where it was placed')
+  t.equal((await h.store.getSession(session.sessionId))!.regionId, to.regionId, 'the session stays where it was placed')
   t.same(await h.delivered(), [], 'nobody is told')
 })
 
 t.test('GRIDIM-LOC-17: a confirmation is single use, and the hand-over is then no longer undone', async (t) => {
   const h = harness(t)
-  const [from, to] = [h.region(), h.region()]
+  const [from, to] = [await h.region(), await h.region()]
   const { session, confirm } = await movedAda(h, from, to)
   t.equal((await confirm(to)).statusCode, 200)
   const again = await confirm(to)
@@ -35,13 +35,13 @@ t.test('GRIDIM-LOC-17: a confirmation is single use, and the hand-over is then n
   t.equal(again.body.code, 'not-your-agent')
   const back = await h.signed(from, 'PUT', `/sessions/${session.sessionId}/location`, { regionId: from.regionId })
   t.equal(back.body.code, 'not-your-agent', 'GRIDIM-LOC-15 ends with the confirmation')
-  t.equal(h.store.getSession(session.sessionId)!.regionId, to.regionId)
+  t.equal((await h.store.getSession(session.sessionId))!.regionId, to.regionId)
 })
 
 t.test('GRIDIM-LOC-16, GRIDIM-ERR-5: every other confirmation is refused and spends nothing', async (t) => {
   const h = harness(t)
-  const [from, to, other] = [h.region(), h.region(), h.region()]
-  const lapsed = h.region({ lease: false })
+  const [from, to, other] = [await h.region(), await h.region(), await h.region()]
+  const lapsed = await h.region({ lease: false })
   const { session, confirm } = await movedAda(h, from, to)
   const brook = await h.user('Brook')
   const brookSession = await h.signOn(brook, other)
@@ -69,11 +69,11 @@ t.test('GRIDIM-LOC-16, GRIDIM-ERR-5: every other confirmation is refused and spe
 
 t.test('GRIDIM-LOC-16: a move is confirmable for 60 seconds; undone, it is gone', async (t) => {
   const h = harness(t)
-  const [from, to] = [h.region(), h.region()]
+  const [from, to] = [await h.region(), await h.region()]
   const late = await movedAda(h, from, to)
   h.clock.now += 60_000
-  h.lease(from)
-  h.lease(to)
+  await h.lease(from)
+  await h.lease(to)
   t.equal((await late.confirm(to)).body.code, 'not-your-agent', 'not after 60 s')
 
   const undone = await movedAda(h, from, to, 'Cyd')
@@ -84,7 +84,7 @@ t.test('GRIDIM-LOC-16: a move is confirmable for 60 seconds; undone, it is gone'
 
 t.test('the fault handover-confirmed-twice keeps the move after a confirmation (conformance/variants only)', async (t) => {
   const h = harness(t, { faults: new Set(['handover-confirmed-twice']) })
-  const [from, to] = [h.region(), h.region()]
+  const [from, to] = [await h.region(), await h.region()]
   const { confirm } = await movedAda(h, from, to)
   t.equal((await confirm(to)).statusCode, 200)
   t.equal((await confirm(to)).statusCode, 200)
@@ -93,10 +93,10 @@ t.test('the fault handover-confirmed-twice keeps the move after a confirmation (
 
 t.test('GRIDIM-SEC-14: a stored secret hash of another length never matches (and never throws)', async (t) => {
   const h = harness(t)
-  const [from, to] = [h.region(), h.region()]
+  const [from, to] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const sessionId = crypto.randomUUID()
-  h.store.createSession({ sessionId, userId: ada.userId, secretHash: 'h', regionId: from.regionId, startedAt: h.clock.now })
+  await h.store.createSession({ sessionId, userId: ada.userId, secretHash: 'h', regionId: from.regionId, startedAt: h.clock.now })
   t.equal((await h.signed(from, 'PUT', `/sessions/${sessionId}/location`, { regionId: to.regionId })).statusCode, 204)
   const res = await h.signed(to, 'POST', `/sessions/${sessionId}/handover`, { userId: ada.userId, fromRegionId: from.regionId, sessionSecret: 'A'.repeat(43) })
   t.equal(res.statusCode, 403)

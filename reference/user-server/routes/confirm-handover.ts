@@ -18,14 +18,14 @@ function secretMatches (secretHash: string, given: string): boolean {
 
 export function confirmHandover (ctx: UserServerContext): HandlerFor<'user-server', 'confirmHandover', PeerPrincipal> {
   const { store } = ctx
-  return (input) => {
+  return async (input) => {
     const sessionId = input.params.sessionId
     const { userId, fromRegionId, sessionSecret } = input.body
-    const session = store.getSession(sessionId)
+    const session = await store.getSession(sessionId)
     if (session === null) throw new GridImError('unknown-session', `no session ${sessionId}`)
     // GRIDIM-ERR-4, GRIDIM-ERR-7: whatever the request names must exist, before any authority.
-    requireUser(ctx, userId)
-    if (store.getRegion(fromRegionId) === null) throw new GridImError('unknown-region', `no region ${fromRegionId}`)
+    await requireUser(ctx, userId)
+    if (await store.getRegion(fromRegionId) === null) throw new GridImError('unknown-region', `no region ${fromRegionId}`)
     const signer = signerOf(input)
     const handover = ctx.handovers.get(sessionId, ctx.now())
     // One answer for every reason, so a guess learns nothing about which part was wrong.

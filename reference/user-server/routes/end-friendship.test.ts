@@ -3,18 +3,18 @@ import { expectRefusals, harness, noticesIn } from '../test-support.ts'
 
 t.test('GRIDIM-FRND-12: ending removes both rows, answers 204 and tells the former friend', async (t) => {
   const h = harness(t)
-  const [home, away] = [h.region(), h.region()]
+  const [home, away] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
-  h.friends(ada, bob)
+  await h.friends(ada, bob)
   await h.signOn(bob, away)
   await h.signOn(ada, home)
   await h.us.idle()
   h.clearSent()
   const res = await h.signed(home, 'DELETE', `/users/${ada.userId}/friends/${bob.userId}`)
   t.equal(res.statusCode, 204)
-  t.same(h.store.listFriends(ada.userId), [])
-  t.same(h.store.listFriends(bob.userId), [], 'GRIDIM-FRND-1: symmetric')
+  t.same(await h.store.listFriends(ada.userId), [])
+  t.same(await h.store.listFriends(bob.userId), [], 'GRIDIM-FRND-1: symmetric')
   const requests = await h.delivered()
   t.same(requests.map((r) => r.url), [away.url])
   t.match(noticesIn(requests), [{ type: 'friendshipEnded', toUserId: bob.userId, friendId: ada.userId }])
@@ -23,11 +23,11 @@ t.test('GRIDIM-FRND-12: ending removes both rows, answers 204 and tells the form
 
 t.test('endFriendship refusals', async (t) => {
   const h = harness(t)
-  const [home, other] = [h.region(), h.region()]
+  const [home, other] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   const cy = await h.user('Cy')
-  h.friends(ada, bob)
+  await h.friends(ada, bob)
   await h.signOn(ada, home)
   await expectRefusals(t, h, [
     ['friendId not a UUID', () => h.signed(home, 'DELETE', `/users/${ada.userId}/friends/bob`), 400, 'invalid-request'],

@@ -7,12 +7,12 @@ import type { UserServerContext } from '../context.ts'
 import { notFriends } from './not-friends.ts'
 
 export function endFriendship (ctx: UserServerContext): HandlerFor<'user-server', 'endFriendship', PeerPrincipal> {
-  return (input) => {
-    const user = requireUser(ctx, input.params.userId)
-    const friend = requireUser(ctx, input.params.friendId)
-    requireHosted(ctx, input, user)
-    if (!ctx.store.endFriendship(user.userId, friend.userId)) throw notFriends(ctx)
-    if (!ctx.faults.has('friendship-end-not-notified')) ctx.batch().add(friend.userId, { type: 'friendshipEnded', friendId: user.userId }).send()
+  return async (input) => {
+    const user = await requireUser(ctx, input.params.userId)
+    const friend = await requireUser(ctx, input.params.friendId)
+    await requireHosted(ctx, input, user)
+    if (!await ctx.store.endFriendship(user.userId, friend.userId)) throw notFriends(ctx)
+    if (!ctx.faults.has('friendship-end-not-notified')) await ctx.batch().add(friend.userId, { type: 'friendshipEnded', friendId: user.userId }).send()
     return { status: 204 }
   }
 }

@@ -6,12 +6,12 @@ import type { UserServerContext } from '../context.ts'
 import { endLeases } from '../sweepers/end-leases.ts'
 
 export function endRegionLease (ctx: UserServerContext): HandlerFor<'user-server', 'endRegionLease', PeerPrincipal> {
-  return (input) => {
+  return async (input) => {
     const regionId = input.params.regionId
-    if (ctx.store.getRegion(regionId) === null) throw new GridImError('unknown-region', `no region ${regionId}`)
+    if (await ctx.store.getRegion(regionId) === null) throw new GridImError('unknown-region', `no region ${regionId}`)
     if (signerOf(input) !== regionId) throw new GridImError('forbidden', 'a region ends only its own lease')
     // The fault end-lease-keeps-sessions: the lease is not ended, so its sessions wait for a lapse.
-    if (!ctx.faults.has('end-lease-keeps-sessions')) endLeases(ctx, [regionId])
+    if (!ctx.faults.has('end-lease-keeps-sessions')) await endLeases(ctx, [regionId])
     return { status: 204 }
   }
 }

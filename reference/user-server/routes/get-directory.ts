@@ -9,9 +9,9 @@ export const USER_SERVER_KEY_ID = 'user-server'
 
 export function getDirectory (ctx: UserServerContext): HandlerFor<'user-server', 'getDirectory'> {
   const publicKey = exportPublicKey(ctx.publicKey)
-  return () => {
+  return async () => {
     // GRIDIM-LIM-26: the regions' client timers are published with the replay window.
-    const { leaseSeconds, replayWindowSeconds, clientIdleSeconds, handoverSeconds, keepAliveSeconds } = ctx.store.getSettings()
+    const { leaseSeconds, replayWindowSeconds, clientIdleSeconds, handoverSeconds, keepAliveSeconds } = await ctx.store.getSettings()
     return { body: { keyId: USER_SERVER_KEY_ID, publicKey, leaseSeconds, replayWindowSeconds, clientIdleSeconds, handoverSeconds, keepAliveSeconds, gatewayDomain: ctx.gatewayDomain } }
   }
 }

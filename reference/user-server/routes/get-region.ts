@@ -5,8 +5,8 @@ import type { UserServerContext } from '../context.ts'
 import { regionView } from './region-view.ts'
 
 export function getRegion (ctx: UserServerContext): HandlerFor<'user-server', 'getRegion', PeerPrincipal> {
-  return ({ params }) => {
-    const region = ctx.store.getRegion(params.regionId)
+  return async ({ params }) => {
+    const region = await ctx.store.getRegion(params.regionId)
     if (region === null) throw new GridImError('unknown-region', `no region ${params.regionId}`)
     return { body: regionView(region, ctx.now()) }
   }

@@ -9,13 +9,13 @@ import { groupSessionView } from '../group-sessions/view.ts'
 import { openGroupSession } from './open-group-session.ts'
 
 export function joinGroupSession (ctx: UserServerContext): HandlerFor<'user-server', 'joinGroupSession', PeerPrincipal> {
-  return (input) => {
-    const user = requireUser(ctx, input.params.userId)
-    const session = openGroupSession(ctx, input.params.groupSessionId)
-    requireHosted(ctx, input, user)
-    if (!isEligible(ctx.store, session, user.userId)) throw new GridImError('not-a-member', `${user.userId} may not join this group session`)
-    ctx.store.addMember(session.groupSessionId, user.userId)
-    if (!ctx.faults.has('group-idle-not-reset-by-join')) ctx.store.touch(session.groupSessionId, ctx.now())
-    return { body: groupSessionView(ctx, session) }
+  return async (input) => {
+    const user = await requireUser(ctx, input.params.userId)
+    const session = await openGroupSession(ctx, input.params.groupSessionId)
+    await requireHosted(ctx, input, user)
+    if (!await isEligible(ctx.store, session, user.userId)) throw new GridImError('not-a-member', `${user.userId} may not join this group session`)
+    await ctx.store.addMember(session.groupSessionId, user.userId)
+    if (!ctx.faults.has('group-idle-not-reset-by-join')) await ctx.store.touch(session.groupSessionId, ctx.now())
+    return { body: await groupSessionView(ctx, session) }
   }
 }
