@@ -10,18 +10,18 @@ import { checkMessageBytes } from '../limits.ts'
 
 export function offerFriendship (ctx: UserServerContext): HandlerFor<'user-server', 'offerFriendship', PeerPrincipal> {
   const { store } = ctx
-  return (input) => {
+  return async (input) => {
     const { fromUserId, toUserId, message } = input.body
     checkMessageBytes(message, 'the offer message')
     if (fromUserId === toUserId && !ctx.faults.has('self-friendship-offer-accepted')) throw new GridImError('invalid-request', 'a user cannot offer friendship to itself')
-    const from = requireUser(ctx, fromUserId)
-    requireUser(ctx, toUserId)
-    requireHosted(ctx, input, from)
-    if (store.getFriendship(fromUserId, toUserId) !== null) throw new GridImError('already-friends', 'the users are already friends')
-    const pending = store.findOpenOffer(fromUserId, toUserId)
+    const from = await requireUser(ctx, fromUserId)
+    await requireUser(ctx, toUserId)
+    await requireHosted(ctx, input, from)
+    if (await store.getFriendship(fromUserId, toUserId) !== null) throw new GridImError('already-friends', 'the users are already friends')
+    const pending = await store.findOpenOffer(fromUserId, toUserId)
     if (pending !== null && !ctx.faults.has('repeated-offer-creates-another')) return { status: 200, body: { offerId: pending.offerId } }
-    const offer = store.createOffer({ offerId: randomUUID(), fromUserId, toUserId, message: message ?? null, createdAt: ctx.now() })
-    ctx.batch().add(toUserId, {
+    const offer = await store.createOffer({ offerId: randomUUID(), fromUserId, toUserId, message: message ?? null, createdAt: ctx.now() })
+    await ctx.batch().add(toUserId, {
       type: 'friendshipOffer', offerId: offer.offerId, fromUserId, fromName: displayName(from),
       ...(message === undefined ? {} : { message })
     }).send()

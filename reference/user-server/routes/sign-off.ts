@@ -3,20 +3,23 @@ import { GridImError } from '../../lib/errors/index.ts'
 import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { signerOf } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
+import { locator } from '../notices/locator.ts'
 import { sessionsEnded } from '../sessions/end-sessions.ts'
 
 export function signOff (ctx: UserServerContext): HandlerFor<'user-server', 'signOff', PeerPrincipal> {
   const { store } = ctx
-  return (input) => {
-    const session = store.getSession(input.params.sessionId)
+  return async (input) => {
+    const session = await store.getSession(input.params.sessionId)
     if (session === null) throw new GridImError('unknown-session', `no session ${input.params.sessionId}`)
     if (session.regionId !== signerOf(input)) throw new GridImError('not-your-agent', 'the session is placed at another region')
     const batch = ctx.batch()
-    store.transaction(() => {
-      store.endSession(session.sessionId)
-      sessionsEnded(ctx, [session], batch, { announceOffline: true })
+    await store.transaction(async (tx) => {
+      await tx.endSession(session.sessionId)
+      // Only tx inside: the outer store, and ctx.locate bound to it, wait for the transaction to
+      // end; the friends to tell are located in it, as before, where the session has ended.
+      await sessionsEnded({ ...ctx, store: tx, locate: locator(tx, ctx.now) }, [session], batch, { announceOffline: true })
     })
-    batch.send()
+    await batch.send()
     return { status: 204 }
   }
 }
