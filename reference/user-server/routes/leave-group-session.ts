@@ -3,7 +3,6 @@ import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireHosted, requireUser } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 import { leaveGroupSession as leave } from '../group-sessions/membership.ts'
-import { locator } from '../notices/locator.ts'
 import { openGroupSession, requireMember } from './open-group-session.ts'
 
 export function leaveGroupSession (ctx: UserServerContext): HandlerFor<'user-server', 'leaveGroupSession', PeerPrincipal> {
@@ -13,8 +12,7 @@ export function leaveGroupSession (ctx: UserServerContext): HandlerFor<'user-ser
     await requireHosted(ctx, input, user)
     await requireMember(ctx, session, user.userId)
     const batch = ctx.batch()
-    // Only tx inside: the outer store (and ctx.locate, bound to it) waits for the transaction to end.
-    await ctx.store.transaction(async (tx) => await leave({ ...ctx, store: tx, locate: locator(tx, ctx.now) }, session, user.userId, batch))
+    await ctx.store.transaction(async (tx) => await leave({ ...ctx, store: tx }, session, user.userId, batch))
     await batch.send()
     return { status: 204 }
   }

@@ -3,7 +3,6 @@ import { GridImError } from '../../lib/errors/index.ts'
 import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { signerOf } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
-import { locator } from '../notices/locator.ts'
 import { sessionsEnded } from '../sessions/end-sessions.ts'
 
 export function signOff (ctx: UserServerContext): HandlerFor<'user-server', 'signOff', PeerPrincipal> {
@@ -15,9 +14,7 @@ export function signOff (ctx: UserServerContext): HandlerFor<'user-server', 'sig
     const batch = ctx.batch()
     await store.transaction(async (tx) => {
       await tx.endSession(session.sessionId)
-      // Only tx inside: the outer store, and ctx.locate bound to it, wait for the transaction to
-      // end; the friends to tell are located in it, as before, where the session has ended.
-      await sessionsEnded({ ...ctx, store: tx, locate: locator(tx, ctx.now) }, [session], batch, { announceOffline: true })
+      await sessionsEnded({ ...ctx, store: tx }, [session], batch, { announceOffline: true })
     })
     await batch.send()
     return { status: 204 }

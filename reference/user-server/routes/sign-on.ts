@@ -13,7 +13,7 @@ import { signerOf } from '../auth/acting-for.ts'
 import type { UserServerContext } from '../context.ts'
 import { displayName, messageToWire } from '../conversions.ts'
 import { OFFLINE_PAGE_SIZE } from '../limits.ts'
-import { locator, regionTarget } from '../notices/locator.ts'
+import { regionTarget } from '../notices/locator.ts'
 import { friendRow } from '../presence/friend-row.ts'
 import { presenceAudience } from '../presence/rules.ts'
 import { sessionsEnded } from '../sessions/end-sessions.ts'
@@ -54,11 +54,10 @@ export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'sign
     const sessionId = (ctx.faults.has('session-id-reused') ? (await store.getSessionByUser(userId))?.sessionId : undefined) ?? randomUUID()
     const sessionSecret = newSessionSecret()
     const batch = ctx.batch()
-    // Only tx inside: the outer store, and ctx.locate bound to it, wait for the transaction to end.
     await store.transaction(async (tx) => {
       const replaced = await tx.createSession({ sessionId, userId, secretHash: hashSessionSecret(sessionSecret), regionId: body.regionId, startedAt: ctx.now() })
       if (replaced === null) return
-      await sessionsEnded({ ...ctx, store: tx, locate: locator(tx, ctx.now) }, [replaced], batch, { announceOffline: false })
+      await sessionsEnded({ ...ctx, store: tx }, [replaced], batch, { announceOffline: false })
       const earlier = replaced.regionId === body.regionId ? undefined : await regionTarget(tx, replaced.regionId, ctx.now())
       if (earlier !== undefined) batch.addAt(earlier, userId, presenceNotice(user, 'offline'))
     })
