@@ -34,6 +34,27 @@ t.test('GRIDIM-FRND-4, GRIDIM-FRND-5: a repeated offer answers 200 with the pend
   t.equal((await h.store.listOpenOffers(bob.userId)).length, 1)
 })
 
+t.test('GRIDIM-FRND-4: a repeat arriving while the first offer is being made gets that offer, not another', async (t) => {
+  const h = harness(t)
+  const home = await h.region()
+  const ada = await h.user('Ada')
+  const bob = await h.user('Bob')
+  await h.signOn(ada, home)
+  // A store that takes its time, as one across a network does: both look for a pending offer
+  // before either has made one, unless the look and the making are one transaction.
+  const find = h.store.findOpenOffer.bind(h.store)
+  h.store.findOpenOffer = async (...args) => {
+    const found = await find(...args)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    return found
+  }
+  const body = { fromUserId: ada.userId, toUserId: bob.userId }
+  const answers = await Promise.all([1, 2].map(() => h.signed(home, 'POST', '/friendship-offers', body)))
+  t.same(answers.map((a) => a.statusCode).sort(), [200, 201])
+  t.equal(answers[0]!.body.offerId, answers[1]!.body.offerId)
+  t.equal((await h.store.listOpenOffers(bob.userId)).length, 1)
+})
+
 t.test('offerFriendship refusals', async (t) => {
   const h = harness(t)
   const [home, other] = [await h.region(), await h.region()]

@@ -17,10 +17,15 @@ export function offerFriendship (ctx: UserServerContext): HandlerFor<'user-serve
     const from = await requireUser(ctx, fromUserId)
     await requireUser(ctx, toUserId)
     await requireHosted(ctx, input, from)
-    if (await store.getFriendship(fromUserId, toUserId) !== null) throw new GridImError('already-friends', 'the users are already friends')
-    const pending = await store.findOpenOffer(fromUserId, toUserId)
-    if (pending !== null && !ctx.faults.has('repeated-offer-creates-another')) return { status: 200, body: { offerId: pending.offerId } }
-    const offer = await store.createOffer({ offerId: randomUUID(), fromUserId, toUserId, message: message ?? null, createdAt: ctx.now() })
+    // Looked for and made in one transaction: a repeat arriving meanwhile finds the offer pending
+    // (GRIDIM-FRND-4) instead of making another.
+    const { offer, made } = await store.transaction(async (tx) => {
+      if (await tx.getFriendship(fromUserId, toUserId) !== null) throw new GridImError('already-friends', 'the users are already friends')
+      const pending = await tx.findOpenOffer(fromUserId, toUserId)
+      if (pending !== null && !ctx.faults.has('repeated-offer-creates-another')) return { offer: pending, made: false }
+      return { offer: await tx.createOffer({ offerId: randomUUID(), fromUserId, toUserId, message: message ?? null, createdAt: ctx.now() }), made: true }
+    })
+    if (!made) return { status: 200, body: { offerId: offer.offerId } }
     await ctx.batch().add(toUserId, {
       type: 'friendshipOffer', offerId: offer.offerId, fromUserId, fromName: displayName(from),
       ...(message === undefined ? {} : { message })
