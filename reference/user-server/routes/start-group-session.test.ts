@@ -64,6 +64,27 @@ t.test('GRIDIM-GRP-5: starting a group whose session is open answers 200 with it
   t.ok(res.body.members.some((m: any) => m.userId === c.userId))
 })
 
+t.test('GRIDIM-GRP-5: two starts of a group at once make one session', async (t) => {
+  const h = harness(t)
+  const region = await h.region()
+  const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((n) => h.user(n)))
+  const group = { groupId: crypto.randomUUID(), name: 'G', memberIds: [a.userId, b.userId, c.userId] }
+  await h.store.createGroup(group)
+  for (const user of [a, b, c]) await h.signOn(user, region)
+  // A store that takes its time, as one across a network does: both look for the group's open
+  // session before either has made one, unless the look and the making are one transaction.
+  const list = h.store.listIdleGroupSessions.bind(h.store)
+  h.store.listIdleGroupSessions = async (...args) => {
+    const found = await list(...args)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    return found
+  }
+  const answers = await Promise.all([a, c].map((u) => h.signed(region, 'POST', '/group-sessions', { startedBy: u.userId, groupId: group.groupId })))
+  t.same(answers.map((r) => r.statusCode).sort(), [200, 201])
+  t.equal(answers[0]!.body.groupSessionId, answers[1]!.body.groupSessionId)
+  t.same((answers.find((r) => r.statusCode === 200)?.body.members ?? []).map((m: any) => m.userId).sort(), [a, b, c].map((u) => u.userId).sort(), 'the second starter joined')
+})
+
 t.test('startGroupSession refusals', async (t) => {
   const h = harness(t)
   const [home, other] = [await h.region(), await h.region()]

@@ -39,22 +39,26 @@ export function startGroupSession (ctx: UserServerContext): HandlerFor<'user-ser
     const request = input.body
     const starter = await requireUser(ctx, request.startedBy)
     const { eligible, name } = await eligibility(ctx, starter, request, input)
-    // GRIDIM-GRP-5: a group has one open session; starting it again joins it.
-    const open = request.groupId === undefined ? undefined : (await openGroupSessions(store)).find((s) => s.groupId === request.groupId)
-    if (open !== undefined && !ctx.faults.has('second-session-per-group')) {
-      await store.addMember(open.groupSessionId, starter.userId)
-      await store.touch(open.groupSessionId, ctx.now())
-      return { status: 200, body: await groupSessionView(ctx, open) }
-    }
-    const isReachable = await reachableAmong(ctx, eligible)
-    const members = [starter.userId, ...eligible.filter((id) => id !== starter.userId && isReachable(id))]
-    // The fault group-session-member-cap: a cap of 64 members, below the 100 every user server accepts (GRIDIM-LIM-7).
-    if (ctx.faults.has('group-session-member-cap') && members.length > 64) throw new GridImError('invalid-request', 'group sessions are limited to 64 members')
     const groupSessionId = randomUUID()
-    await store.transaction(async (tx) => {
+    // GRIDIM-GRP-5: a group has one open session; starting it again joins it. Looked for and
+    // made in one transaction, so that two starts at once make one session.
+    const started = await store.transaction(async (tx) => {
+      const open = request.groupId === undefined ? undefined : (await openGroupSessions(tx)).find((s) => s.groupId === request.groupId)
+      if (open !== undefined && !ctx.faults.has('second-session-per-group')) {
+        await tx.addMember(open.groupSessionId, starter.userId)
+        await tx.touch(open.groupSessionId, ctx.now())
+        return { joined: open }
+      }
+      const isReachable = await reachableAmong({ ...ctx, store: tx }, eligible)
+      const members = [starter.userId, ...eligible.filter((id) => id !== starter.userId && isReachable(id))]
+      // The fault group-session-member-cap: a cap of 64 members, below the 100 every user server accepts (GRIDIM-LIM-7).
+      if (ctx.faults.has('group-session-member-cap') && members.length > 64) throw new GridImError('invalid-request', 'group sessions are limited to 64 members')
       await tx.createGroupSession({ groupSessionId, name, groupId: request.groupId ?? null, startedBy: starter.userId, memberIds: eligible, createdAt: ctx.now() })
       for (const id of eligible) if (!members.includes(id)) await tx.removeMember(groupSessionId, id)
+      return { members }
     })
+    if (started.joined !== undefined) return { status: 200, body: await groupSessionView(ctx, started.joined) }
+    const { members } = started
     const invitation = {
       type: 'groupSessionInvitation' as const, groupSessionId, name, startedBy: starter.userId, members: await groupMembers(store, members),
       ...(request.groupId === undefined ? {} : { groupId: request.groupId })
