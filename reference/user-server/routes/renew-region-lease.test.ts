@@ -25,6 +25,22 @@ t.test('GRIDIM-LEASE-9: a renewal after an unswept lapse does not restore the la
   t.equal(await h.store.getSessionByUser(ada.userId), null)
 })
 
+t.test('GRIDIM-ROLE-5: of two gateways renewing at once, one gets the lease', async (t) => {
+  const h = harness(t)
+  const gateways = [await h.region({ kind: 'gateway', lease: false }), await h.region({ kind: 'gateway', lease: false })]
+  // A store that takes its time, as one across a network does: both look for a gateway holding
+  // a lease before either has taken one, unless the lease is taken after a look in its transaction.
+  const list = h.store.listRegions.bind(h.store)
+  h.store.listRegions = async (...args) => {
+    const found = await list(...args)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    return found
+  }
+  const answers = await Promise.all(gateways.map((g) => h.signed(g, 'PUT', `/regions/${g.regionId}/lease`, { url: g.url, kind: 'gateway', name: g.name })))
+  t.same(answers.map((r) => r.statusCode).sort(), [200, 403])
+  t.equal((await list()).filter((r) => r.kind === 'gateway' && r.leaseExpiresAt !== null).length, 1)
+})
+
 t.test('renewRegionLease refusals', async (t) => {
   const h = harness(t)
   const region = await h.region()
