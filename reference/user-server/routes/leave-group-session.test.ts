@@ -3,10 +3,10 @@ import { expectRefusals, harness, noticesIn } from '../test-support.ts'
 
 t.test('GRIDIM-GRP-9, GRIDIM-GRP-11: leaving tells the rest; below two members the session ends', async (t) => {
   const h = harness(t)
-  const [r1, r2] = [h.region(), h.region()]
+  const [r1, r2] = [await h.region(), await h.region()]
   const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((n) => h.user(n)))
-  h.friends(a, b)
-  h.friends(a, c)
+  await h.friends(a, b)
+  await h.friends(a, c)
   await h.signOn(a, r1)
   await h.signOn(b, r2)
   await h.signOn(c, r2)
@@ -24,24 +24,24 @@ t.test('GRIDIM-GRP-9, GRIDIM-GRP-11: leaving tells the rest; below two members t
   requests = await h.delivered()
   t.same(noticesIn(requests).map((n) => [n.type, n.toUserId]), [['groupSessionMemberLeft', a.userId], ['groupSessionClosed', a.userId]])
   t.equal(requests.length, 1, 'one change, one request')
-  t.equal(h.store.getGroupSession(groupSessionId)!.closeReason, 'ended')
+  t.equal((await h.store.getGroupSession(groupSessionId))!.closeReason, 'ended')
 })
 
 t.test('GRIDIM-GRP-10: a member who signs off leaves every group session', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((n) => h.user(n)))
-  h.friends(a, b)
-  h.friends(a, c)
+  await h.friends(a, b)
+  await h.friends(a, c)
   await h.signOn(a, region)
   await h.signOn(b, region)
   await h.signOn(c, region)
   const { groupSessionId } = (await h.signed(region, 'POST', '/group-sessions', { startedBy: a.userId, participantIds: [b.userId, c.userId] })).body
-  const session = h.store.getSessionByUser(c.userId)!
+  const session = (await h.store.getSessionByUser(c.userId))!
   await h.us.idle()
   h.clearSent()
   await h.signed(region, 'DELETE', `/sessions/${session.sessionId}`)
-  t.same(h.store.listMembers(groupSessionId).members, [a.userId, b.userId])
+  t.same((await h.store.listMembers(groupSessionId)).members, [a.userId, b.userId])
   const requests = await h.delivered()
   t.equal(requests.length, 1, 'presence and group notices of one sign-off in one request')
   t.same(noticesIn(requests).map((n) => n.type).sort(), ['groupSessionMemberLeft', 'groupSessionMemberLeft', 'presence'])
@@ -49,9 +49,9 @@ t.test('GRIDIM-GRP-10: a member who signs off leaves every group session', async
 
 t.test('leaveGroupSession refusals', async (t) => {
   const h = harness(t)
-  const [r1, r2] = [h.region(), h.region()]
+  const [r1, r2] = [await h.region(), await h.region()]
   const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((n) => h.user(n)))
-  h.friends(a, b)
+  await h.friends(a, b)
   await h.signOn(a, r1)
   await h.signOn(b, r1)
   await h.signOn(c, r2)

@@ -6,14 +6,14 @@ import { leaveGroupSession as leave } from '../group-sessions/membership.ts'
 import { openGroupSession, requireMember } from './open-group-session.ts'
 
 export function leaveGroupSession (ctx: UserServerContext): HandlerFor<'user-server', 'leaveGroupSession', PeerPrincipal> {
-  return (input) => {
-    const user = requireUser(ctx, input.params.userId)
-    const session = openGroupSession(ctx, input.params.groupSessionId)
-    requireHosted(ctx, input, user)
-    requireMember(ctx, session, user.userId)
+  return async (input) => {
+    const user = await requireUser(ctx, input.params.userId)
+    const session = await openGroupSession(ctx, input.params.groupSessionId)
+    await requireHosted(ctx, input, user)
+    await requireMember(ctx, session, user.userId)
     const batch = ctx.batch()
-    ctx.store.transaction(() => leave(ctx, session, user.userId, batch))
-    batch.send()
+    await ctx.store.transaction(async (tx) => await leave({ ...ctx, store: tx }, session, user.userId, batch))
+    await batch.send()
     return { status: 204 }
   }
 }

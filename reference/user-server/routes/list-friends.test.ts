@@ -3,12 +3,12 @@ import { expectRefusals, harness } from '../test-support.ts'
 
 t.test('GRIDIM-PRES-2: rights both ways as set; online only where granted', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const ada = await h.user('Ada')
   const bob = await h.user('Bob', 'Babbage')
   const cy = await h.user('Cy', 'Curie')
-  h.friends(ada, bob, 7, 1)
-  h.friends(ada, cy, 1, 6)
+  await h.friends(ada, bob, 7, 1)
+  await h.friends(ada, cy, 1, 6)
   await h.signOn(bob, region)
   await h.signOn(cy, region)
   await h.signOn(ada, region)
@@ -22,7 +22,7 @@ t.test('GRIDIM-PRES-2: rights both ways as set; online only where granted', asyn
 
 t.test('listFriends refusals', async (t) => {
   const h = harness(t)
-  const [region, other] = [h.region(), h.region()]
+  const [region, other] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   await h.signOn(ada, region)
   await expectRefusals(t, h, [

@@ -6,10 +6,10 @@ import { friendRow } from '../presence/friend-row.ts'
 import { onlineAmong } from '../sessions/online.ts'
 
 export function listFriends (ctx: UserServerContext): HandlerFor<'user-server', 'listFriends', PeerPrincipal> {
-  return (input) => {
-    const { user } = requireAgent(ctx, input, input.params.userId)
-    const rows = ctx.store.listFriends(user.userId)
-    const isOnline = onlineAmong(ctx.store, rows.map((r) => r.friendId))
+  return async (input) => {
+    const { user } = await requireAgent(ctx, input, input.params.userId)
+    const rows = await ctx.store.listFriends(user.userId)
+    const isOnline = await onlineAmong(ctx.store, rows.map((r) => r.friendId))
     return { body: rows.map((row) => friendRow(ctx, row, isOnline)) }
   }
 }

@@ -3,11 +3,11 @@ import { expectRefusals, harness } from '../test-support.ts'
 
 t.test('GRIDIM-OFFL-5, GRIDIM-OFFL-6, GRIDIM-LIM-10: oldest first, 50 a page, nothing deleted by reading', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   for (let i = 0; i < 52; i++) {
-    h.store.storeOffline({ messageId: crypto.randomUUID(), fromUserId: ada.userId, fromName: ada.name, toUserId: bob.userId, body: `m${i}`, sentAt: 1_700_000_000_000 + i })
+    await h.store.storeOffline({ messageId: crypto.randomUUID(), fromUserId: ada.userId, fromName: ada.name, toUserId: bob.userId, body: `m${i}`, sentAt: 1_700_000_000_000 + i })
   }
   const session = await h.signOn(bob, region)
   t.equal(session.offlineMessages.length, 50, 'GRIDIM-SIGN-3: the first page comes with the sign-on')
@@ -22,7 +22,7 @@ t.test('GRIDIM-OFFL-5, GRIDIM-OFFL-6, GRIDIM-LIM-10: oldest first, 50 a page, no
 
 t.test('listOfflineMessages refusals', async (t) => {
   const h = harness(t)
-  const [region, other] = [h.region(), h.region()]
+  const [region, other] = [await h.region(), await h.region()]
   const bob = await h.user('Bob')
   await h.signOn(bob, region)
   await expectRefusals(t, h, [

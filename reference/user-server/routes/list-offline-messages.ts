@@ -6,9 +6,9 @@ import { messageToWire } from '../conversions.ts'
 import { OFFLINE_PAGE_SIZE } from '../limits.ts'
 
 export function listOfflineMessages (ctx: UserServerContext): HandlerFor<'user-server', 'listOfflineMessages', PeerPrincipal> {
-  return (input) => {
-    const { user } = requireAgent(ctx, input, input.params.userId)
-    const page = ctx.store.listOffline(user.userId, OFFLINE_PAGE_SIZE)
+  return async (input) => {
+    const { user } = await requireAgent(ctx, input, input.params.userId)
+    const page = await ctx.store.listOffline(user.userId, OFFLINE_PAGE_SIZE)
     return { body: { messages: page.messages.map(messageToWire), more: page.more } }
   }
 }

@@ -3,11 +3,11 @@ import { expectRefusals, harness } from '../test-support.ts'
 
 t.test('GRIDIM-LOC-2, GRIDIM-LOC-3: where a user can be reached, and whether the asker may see it', async (t) => {
   const h = harness(t)
-  const [home, away] = [h.region(), h.region({ kind: 'gateway' })]
+  const [home, away] = [await h.region(), await h.region({ kind: 'gateway' })]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   const cy = await h.user('Cy')
-  h.friends(bob, ada, 1, 0)
+  await h.friends(bob, ada, 1, 0)
   await h.signOn(ada, home)
   const ask = (userId: string) => h.signed(home, 'GET', `/users/${userId}/location?for=${ada.userId}`)
   t.same((await ask(bob.userId)).body, { userId: bob.userId, online: false, canSeeOnline: true }, 'offline friend who grants it')
@@ -19,19 +19,19 @@ t.test('GRIDIM-LOC-2, GRIDIM-LOC-3: where a user can be reached, and whether the
 
 t.test('GRIDIM-LOC-3: a user at a region whose lease lapsed cannot be reached', async (t) => {
   const h = harness(t)
-  const home = h.region()
-  const away = h.region()
+  const home = await h.region()
+  const away = await h.region()
   const [ada, bob] = [await h.user('Ada'), await h.user('Bob')]
   await h.signOn(ada, home)
   await h.signOn(bob, away)
-  h.clock.now += h.store.getSettings().leaseSeconds * 1000
-  h.lease(home)
+  h.clock.now += (await h.store.getSettings()).leaseSeconds * 1000
+  await h.lease(home)
   t.same((await h.signed(home, 'GET', `/users/${bob.userId}/location?for=${ada.userId}`)).body, { userId: bob.userId, online: false, canSeeOnline: false })
 })
 
 t.test('locateUser refusals', async (t) => {
   const h = harness(t)
-  const [home, other] = [h.region(), h.region()]
+  const [home, other] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   await h.signOn(ada, home)

@@ -9,19 +9,19 @@ import { canSeeOnline } from '../presence/rules.ts'
 
 export function locateUser (ctx: UserServerContext): HandlerFor<'user-server', 'locateUser', PeerPrincipal> {
   const { store } = ctx
-  return (input) => {
+  return async (input) => {
     const asUserId = input.query.for
     const userId = input.params.userId
-    const asUser = requireUser(ctx, asUserId)
-    requireUser(ctx, userId)
-    requireHosted(ctx, input, asUser)
-    const grant = store.getFriendship(userId, asUserId)?.rightsGranted ?? null
-    const target = ctx.locate([userId]).get(userId)
+    const asUser = await requireUser(ctx, asUserId)
+    await requireUser(ctx, userId)
+    await requireHosted(ctx, input, asUser)
+    const grant = (await store.getFriendship(userId, asUserId))?.rightsGranted ?? null
+    const target = (await ctx.locate([userId])).get(userId)
     const body: UserLocation = { userId, online: target !== undefined, canSeeOnline: canSeeOnline(grant) }
     if (target !== undefined) {
       body.regionId = target.regionId
       body.regionUrl = target.url
-      body.kind = store.getRegion(target.regionId)!.kind
+      body.kind = (await store.getRegion(target.regionId))!.kind
     }
     return { body }
   }

@@ -4,7 +4,7 @@ import { foreignUserId } from '../users/foreign-users.ts'
 
 t.test('GRIDIM-ID-7: a name is found ignoring case and reported as created', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const ada = await h.user('Ada', 'Lovelace')
   const res = await h.signed(region, 'GET', '/users?name=ADA%20lovelace')
   t.equal(res.statusCode, 200)
@@ -13,7 +13,7 @@ t.test('GRIDIM-ID-7: a name is found ignoring case and reported as created', asy
 
 t.test('GRIDIM-ID-11: a JID at the gateway domain names the grid user', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const ada = await h.user('Ada', 'Lovelace')
   const res = await h.signed(region, 'GET', '/users?jid=ada.lovelace%40GRID.example')
   t.equal(res.statusCode, 200)
@@ -23,17 +23,17 @@ t.test('GRIDIM-ID-11: a JID at the gateway domain names the grid user', async (t
 
 t.test('GRIDIM-ID-10, GRIDIM-ID-11: any other JID names a foreign user, recorded on first use', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const res = await h.signed(region, 'GET', '/users?jid=Dana%40Jabber.example')
   t.equal(res.statusCode, 200)
   t.same(res.body, { userId: foreignUserId('dana@jabber.example'), name: 'dana@jabber.example' })
-  t.ok(h.store.getUser(res.body.userId), 'recorded')
+  t.ok(await h.store.getUser(res.body.userId), 'recorded')
   t.same((await h.signed(region, 'GET', '/users?jid=dana%40jabber.example')).body, res.body, 'the same user again')
 })
 
 t.test('GRIDIM-XMPP-49: a user id gives the user back, a foreign user named by its JID', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const ada = await h.user('Ada', 'Lovelace')
   const dana = (await h.signed(region, 'GET', '/users?jid=dana%40jabber.example')).body
   t.same((await h.signed(region, 'GET', `/users?userId=${dana.userId}`)).body, { userId: dana.userId, name: 'dana@jabber.example' })
@@ -42,7 +42,7 @@ t.test('GRIDIM-XMPP-49: a user id gives the user back, a foreign user named by i
 
 t.test('lookupUser refusals', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   await expectRefusals(t, h, [
     ['neither name nor jid', () => h.signed(region, 'GET', '/users'), 400, 'invalid-request'],
     ['both name and jid', () => h.signed(region, 'GET', '/users?name=Ada%20Lovelace&jid=a%40b'), 400, 'invalid-request'],

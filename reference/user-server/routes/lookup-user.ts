@@ -11,19 +11,19 @@ import { displayName } from '../conversions.ts'
 import { foreignUser, gridUserOfJid, isForeignUser } from '../users/foreign-users.ts'
 
 export function lookupUser (ctx: UserServerContext): HandlerFor<'user-server', 'lookupUser', PeerPrincipal> {
-  return ({ query }) => {
+  return async ({ query }) => {
     const { name, jid, userId } = query
     if ([name, jid, userId].filter((q) => q !== undefined).length !== 1) throw new GridImError('invalid-request', 'give exactly one of name, jid and userId')
     let user: UserRow | null
     if (name !== undefined) {
       const [firstName, lastName] = name.split(' ') as [string, string]
-      user = ctx.store.findUserByName(firstName, lastName)
+      user = await ctx.store.findUserByName(firstName, lastName)
     } else if (userId !== undefined) {
-      user = ctx.store.getUser(userId)
+      user = await ctx.store.getUser(userId)
     } else if (jid!.toLowerCase().endsWith(`@${ctx.gatewayDomain.toLowerCase()}`)) {
-      user = gridUserOfJid(ctx.store, jid!, ctx.gatewayDomain)
+      user = await gridUserOfJid(ctx.store, jid!, ctx.gatewayDomain)
     } else {
-      user = foreignUser(ctx.store, jid!, ctx.now())
+      user = await foreignUser(ctx.store, jid!, ctx.now())
     }
     if (user === null) throw new GridImError('unknown-user', `no user ${name ?? jid ?? userId}`)
     const summary: Schema<'UserSummary'> = { userId: user.userId, name: displayName(user) }

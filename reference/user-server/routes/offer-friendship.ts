@@ -10,18 +10,23 @@ import { checkMessageBytes } from '../limits.ts'
 
 export function offerFriendship (ctx: UserServerContext): HandlerFor<'user-server', 'offerFriendship', PeerPrincipal> {
   const { store } = ctx
-  return (input) => {
+  return async (input) => {
     const { fromUserId, toUserId, message } = input.body
     checkMessageBytes(message, 'the offer message')
     if (fromUserId === toUserId && !ctx.faults.has('self-friendship-offer-accepted')) throw new GridImError('invalid-request', 'a user cannot offer friendship to itself')
-    const from = requireUser(ctx, fromUserId)
-    requireUser(ctx, toUserId)
-    requireHosted(ctx, input, from)
-    if (store.getFriendship(fromUserId, toUserId) !== null) throw new GridImError('already-friends', 'the users are already friends')
-    const pending = store.findOpenOffer(fromUserId, toUserId)
-    if (pending !== null && !ctx.faults.has('repeated-offer-creates-another')) return { status: 200, body: { offerId: pending.offerId } }
-    const offer = store.createOffer({ offerId: randomUUID(), fromUserId, toUserId, message: message ?? null, createdAt: ctx.now() })
-    ctx.batch().add(toUserId, {
+    const from = await requireUser(ctx, fromUserId)
+    await requireUser(ctx, toUserId)
+    await requireHosted(ctx, input, from)
+    // Looked for and made in one transaction: a repeat arriving meanwhile finds the offer pending
+    // (GRIDIM-FRND-4) instead of making another.
+    const { offer, made } = await store.transaction(async (tx) => {
+      if (await tx.getFriendship(fromUserId, toUserId) !== null) throw new GridImError('already-friends', 'the users are already friends')
+      const pending = await tx.findOpenOffer(fromUserId, toUserId)
+      if (pending !== null && !ctx.faults.has('repeated-offer-creates-another')) return { offer: pending, made: false }
+      return { offer: await tx.createOffer({ offerId: randomUUID(), fromUserId, toUserId, message: message ?? null, createdAt: ctx.now() }), made: true }
+    })
+    if (!made) return { status: 200, body: { offerId: offer.offerId } }
+    await ctx.batch().add(toUserId, {
       type: 'friendshipOffer', offerId: offer.offerId, fromUserId, fromName: displayName(from),
       ...(message === undefined ? {} : { message })
     }).send()

@@ -6,12 +6,12 @@ function message (from: TestUser, to: TestUser, body = 'left unread') {
   return { messageId: crypto.randomUUID(), fromUserId: from.userId, fromName: from.name, toUserId: to.userId, body, sentAt: '2024-11-24T14:32:05.000Z' }
 }
 
-const inbox = (h: Harness, user: TestUser) => h.store.listOffline(user.userId, 100).messages.map((m) => m.messageId)
+const inbox = async (h: Harness, user: TestUser) => (await h.store.listOffline(user.userId, 100)).messages.map((m) => m.messageId)
 
 async function setUp (t: Parameters<typeof harness>[0]) {
   const h = harness(t)
-  const home = h.region()
-  const other = h.region()
+  const home = await h.region()
+  const other = await h.region()
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   const session = await h.signOn(bob, home)
@@ -28,7 +28,7 @@ t.test('GRIDIM-OFFL-12: the region hosting the session returns a message; it is 
   t.same(first.body, { stored: 1 }, 'the same id twice in one request is stored once')
   const again = await h.signed(home, 'POST', `/sessions/${sessionId}/unread-messages`, { messages: [m] })
   t.same([again.statusCode, again.body], [200, { stored: 0 }])
-  t.same(inbox(h, bob), [m.messageId])
+  t.same(await inbox(h, bob), [m.messageId])
 })
 
 t.test('GRIDIM-OFFL-12: a message stored and deleted before is stored again, and redelivered while the user can be reached', async (t) => {
@@ -39,7 +39,7 @@ t.test('GRIDIM-OFFL-12: a message stored and deleted before is stored again, and
   h.respondWith(() => undefined)
   t.equal((await h.signed(other, 'POST', '/offline-messages', m)).statusCode, 201)
   await h.delivered()
-  t.same(inbox(h, bob), [], 'redelivered and deleted')
+  t.same(await inbox(h, bob), [], 'redelivered and deleted')
   h.clearSent()
   h.respondWith(({ operationId }) => operationId === 'deliverInstantMessage' ? { status: 'delivered' } : undefined)
   const res = await h.signed(home, 'POST', `/sessions/${sessionId}/unread-messages`, { messages: [m] })
@@ -56,13 +56,13 @@ t.test('GRIDIM-OFFL-12: a region the session moved from may still return what it
   t.equal((await h.signed(other, 'DELETE', `/sessions/${sessionId}`)).statusCode, 204)
   const late = message(ada, bob, 'after the move')
   t.equal((await h.signed(other, 'POST', `/sessions/${sessionId}/unread-messages`, { messages: [late] })).statusCode, 200, 'the region it ended at')
-  t.same(inbox(h, bob).sort(), [early.messageId, late.messageId].sort())
+  t.same((await inbox(h, bob)).sort(), [early.messageId, late.messageId].sort())
 })
 
 t.test('GRIDIM-OFFL-12, GRIDIM-ERR-5, GRIDIM-ERR-7: refusals change nothing', async (t) => {
   const { h, home, other, ada, bob, sessionId } = await setUp(t)
   const adaSession = (await h.signOn(ada, other)).sessionId as string
-  const stranger = h.region()
+  const stranger = await h.region()
   const path = (id: string) => `/sessions/${id}/unread-messages`
   await expectRefusals(t, h, [
     ['a region that never hosted the session', () => h.signed(stranger, 'POST', path(sessionId), { messages: [message(ada, bob)] }), 403, 'not-your-agent'],
@@ -72,19 +72,19 @@ t.test('GRIDIM-OFFL-12, GRIDIM-ERR-5, GRIDIM-ERR-7: refusals change nothing', as
     ['a body over 1023 bytes', () => h.signed(home, 'POST', path(sessionId), { messages: [message(ada, bob, 'é'.repeat(600))] }), 400, 'message-too-long'],
     ['no messages', () => h.signed(home, 'POST', path(sessionId), { messages: [] }), 400, 'invalid-request'],
     ['unsigned', () => h.signed(null, 'POST', path(sessionId), { messages: [message(ada, bob)] }), 401, 'unauthenticated']
-  ], () => [inbox(h, ada), inbox(h, bob)])
+  ], async () => [await inbox(h, ada), await inbox(h, bob)])
 })
 
 t.test('GRIDIM-OFFL-12: placements of ended sessions are kept 7 days, then forgotten', async (t) => {
   const { h, home, ada, bob, sessionId } = await setUp(t)
   t.equal((await h.signed(home, 'DELETE', `/sessions/${sessionId}`)).statusCode, 204)
   h.clock.now += 6 * 24 * 3600_000
-  h.lease(home)
-  h.us.sweep(h.clock.now)
+  await h.lease(home)
+  await h.us.sweep(h.clock.now)
   t.equal((await h.signed(home, 'POST', `/sessions/${sessionId}/unread-messages`, { messages: [message(ada, bob)] })).statusCode, 200, 'after 6 days')
   h.clock.now += 2 * 24 * 3600_000
-  h.lease(home)
-  h.us.sweep(h.clock.now)
+  await h.lease(home)
+  await h.us.sweep(h.clock.now)
   const res = await h.signed(home, 'POST', `/sessions/${sessionId}/unread-messages`, { messages: [message(ada, bob)] })
   t.same([res.statusCode, res.body.code], [404, 'unknown-session'], 'after 8 days')
 })

@@ -11,7 +11,7 @@ import { checkMessageBytes } from '../limits.ts'
 
 export function returnUnreadMessages (ctx: UserServerContext): HandlerFor<'user-server', 'returnUnreadMessages', PeerPrincipal> {
   const { store } = ctx
-  return (input) => {
+  return async (input) => {
     const sessionId = input.params.sessionId
     const { messages } = input.body
     // The fault unread-batch-capped: a per-route cap of 16 KiB, below the 65 536 bytes every role accepts (GRIDIM-LIM-4).
@@ -20,7 +20,7 @@ export function returnUnreadMessages (ctx: UserServerContext): HandlerFor<'user-
     }
     for (const message of messages) checkMessageBytes(message.body, 'the message body')
     // GRIDIM-ERR-7: the session must exist (or have existed) before authority is checked.
-    const placements = store.listPlacements(sessionId)
+    const placements = await store.listPlacements(sessionId)
     if (placements.length === 0) throw new GridImError('unknown-session', `no session ${sessionId} in the last 7 days`)
     const hosted = placements.some((p) => p.regionId === signerOf(input))
     if (!hosted && !ctx.faults.has('returned-unread-from-any-region')) {
@@ -30,10 +30,14 @@ export function returnUnreadMessages (ctx: UserServerContext): HandlerFor<'user-
     const stranger = messages.find((m) => m.toUserId !== userId)
     if (stranger !== undefined) throw new GridImError('not-your-agent', `message ${stranger.messageId} is not addressed to the session's user`)
     const rows = messages.map(messageFromWire)
-    const stored = store.transaction(() => rows.filter((row) => store.storeOffline(row) === 'stored'))
+    const stored = await store.transaction(async (tx) => {
+      const out: typeof rows = []
+      for (const row of rows) if (await tx.storeOffline(row) === 'stored') out.push(row)
+      return out
+    })
     for (const row of stored) {
       // A message deleted on acknowledgement before is wanted again: forget that it was.
-      ctx.acknowledged.forget(row.messageId)
+      await ctx.acknowledged.forget(row.messageId)
       ctx.redelivery.start(row)
     }
     return { body: { stored: stored.length } }

@@ -3,10 +3,10 @@ import { expectRefusals, harness, noticesIn } from '../test-support.ts'
 
 t.test('GRIDIM-FRND-10, GRIDIM-PRES-6: revoking CanSeeOnline sends rightsChanged and offline in one request', async (t) => {
   const h = harness(t)
-  const [home, away] = [h.region(), h.region()]
+  const [home, away] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
-  h.friends(ada, bob, 3, 1)
+  await h.friends(ada, bob, 3, 1)
   await h.signOn(bob, away)
   await h.signOn(ada, home)
   await h.us.idle()
@@ -14,7 +14,7 @@ t.test('GRIDIM-FRND-10, GRIDIM-PRES-6: revoking CanSeeOnline sends rightsChanged
   const res = await h.signed(home, 'PUT', `/users/${ada.userId}/friends/${bob.userId}/rights`, { rights: 2 })
   t.equal(res.statusCode, 200)
   t.same(res.body, { userId: bob.userId, name: 'Bob Tester', rightsGranted: 2, rightsReceived: 1, online: true })
-  t.equal(h.store.getFriendship(ada.userId, bob.userId)!.rightsGranted, 2)
+  t.equal((await h.store.getFriendship(ada.userId, bob.userId))!.rightsGranted, 2)
   const requests = await h.delivered()
   t.equal(requests.length, 1)
   t.match(noticesIn(requests), [
@@ -25,10 +25,10 @@ t.test('GRIDIM-FRND-10, GRIDIM-PRES-6: revoking CanSeeOnline sends rightsChanged
 
 t.test('GRIDIM-PRES-6: granting CanSeeOnline sends online at once; other bits send rightsChanged alone', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
-  h.friends(ada, bob, 0, 0)
+  await h.friends(ada, bob, 0, 0)
   await h.signOn(bob, region)
   await h.signOn(ada, region)
   h.clearSent()
@@ -37,16 +37,16 @@ t.test('GRIDIM-PRES-6: granting CanSeeOnline sends online at once; other bits se
   h.clearSent()
   await h.signed(region, 'PUT', `/users/${ada.userId}/friends/${bob.userId}/rights`, { rights: 7 })
   t.same(noticesIn(await h.delivered()).map((n) => n.type), ['rightsChanged'], 'CanModifyObjects is carried as set')
-  t.equal(h.store.getFriendship(ada.userId, bob.userId)!.rightsGranted, 7)
+  t.equal((await h.store.getFriendship(ada.userId, bob.userId))!.rightsGranted, 7)
 })
 
 t.test('setFriendRights refusals', async (t) => {
   const h = harness(t)
-  const [home, other] = [h.region(), h.region()]
+  const [home, other] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   const cy = await h.user('Cy')
-  h.friends(ada, bob)
+  await h.friends(ada, bob)
   await h.signOn(ada, home)
   const set = (signer: typeof home | null, friendId: string, body: unknown) => () => h.signed(signer, 'PUT', `/users/${ada.userId}/friends/${friendId}/rights`, body)
   await expectRefusals(t, h, [

@@ -9,20 +9,20 @@ import { onlineAmong, presenceNotice, reachableAmong } from '../sessions/online.
 
 export function setFriendRights (ctx: UserServerContext): HandlerFor<'user-server', 'setFriendRights', PeerPrincipal> {
   const { store } = ctx
-  return (input) => {
+  return async (input) => {
     const { rights } = input.body
-    const user = requireUser(ctx, input.params.userId)
-    const friend = requireUser(ctx, input.params.friendId)
-    requireHosted(ctx, input, user)
-    const before = store.getFriendship(user.userId, friend.userId)
+    const user = await requireUser(ctx, input.params.userId)
+    const friend = await requireUser(ctx, input.params.friendId)
+    await requireHosted(ctx, input, user)
+    const before = await store.getFriendship(user.userId, friend.userId)
     if (before === null) throw notFriends(ctx)
-    store.setRights(user.userId, friend.userId, rights)
-    const isOnline = onlineAmong(store, [friend.userId])
+    await store.setRights(user.userId, friend.userId, rights)
+    const isOnline = await onlineAmong(store, [friend.userId])
     const batch = ctx.batch().add(friend.userId, { type: 'rightsChanged', friendId: user.userId, rights })
     // The granter is hosted by the signing region, so online.
-    const status = presenceAfterRightsChange(before.rightsGranted, rights, true, reachableAmong(ctx, [friend.userId])(friend.userId))
+    const status = presenceAfterRightsChange(before.rightsGranted, rights, true, (await reachableAmong(ctx, [friend.userId]))(friend.userId))
     if (status !== null && !(status === 'offline' && ctx.faults.has('rights-change-without-presence'))) batch.add(friend.userId, presenceNotice(user, status))
-    batch.send()
+    await batch.send()
     const row = { friendId: friend.userId, firstName: friend.firstName, lastName: friend.lastName, rightsGranted: rights, rightsReceived: before.rightsReceived }
     return { body: friendView(row, isOnline) }
   }

@@ -3,21 +3,21 @@ import { expectRefusals, harness, noticesIn } from '../test-support.ts'
 
 t.test('GRIDIM-SIGN-10, GRIDIM-SIGN-11: sign-off answers 204 and tells friends granted CanSeeOnline', async (t) => {
   const h = harness(t)
-  const [home, away] = [h.region(), h.region()]
+  const [home, away] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   const cy = await h.user('Cy')
   const dee = await h.user('Dee')
-  h.friends(ada, bob, 1, 1)
-  h.friends(ada, cy, 0, 1)
-  h.friends(ada, dee, 1, 1)
+  await h.friends(ada, bob, 1, 1)
+  await h.friends(ada, cy, 0, 1)
+  await h.friends(ada, dee, 1, 1)
   await h.signOn(bob, away)
   await h.signOn(cy, away)
   const session = await h.signOn(ada, home)
   h.clearSent()
   const res = await h.signed(home, 'DELETE', `/sessions/${session.sessionId}`)
   t.equal(res.statusCode, 204)
-  t.equal(h.store.getSessionByUser(ada.userId), null)
+  t.equal(await h.store.getSessionByUser(ada.userId), null)
   const requests = await h.delivered()
   t.equal(requests.length, 1)
   t.match(noticesIn(requests), [{ type: 'presence', toUserId: bob.userId, userId: ada.userId, name: 'Ada Tester', status: 'offline' }])
@@ -26,8 +26,8 @@ t.test('GRIDIM-SIGN-10, GRIDIM-SIGN-11: sign-off answers 204 and tells friends g
 
 t.test('signOff refusals', async (t) => {
   const h = harness(t)
-  const home = h.region()
-  const other = h.region()
+  const home = await h.region()
+  const other = await h.region()
   const ada = await h.user('Ada')
   const { sessionId } = await h.signOn(ada, home)
   await expectRefusals(t, h, [

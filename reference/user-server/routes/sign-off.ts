@@ -7,16 +7,16 @@ import { sessionsEnded } from '../sessions/end-sessions.ts'
 
 export function signOff (ctx: UserServerContext): HandlerFor<'user-server', 'signOff', PeerPrincipal> {
   const { store } = ctx
-  return (input) => {
-    const session = store.getSession(input.params.sessionId)
+  return async (input) => {
+    const session = await store.getSession(input.params.sessionId)
     if (session === null) throw new GridImError('unknown-session', `no session ${input.params.sessionId}`)
     if (session.regionId !== signerOf(input)) throw new GridImError('not-your-agent', 'the session is placed at another region')
     const batch = ctx.batch()
-    store.transaction(() => {
-      store.endSession(session.sessionId)
-      sessionsEnded(ctx, [session], batch, { announceOffline: true })
+    await store.transaction(async (tx) => {
+      await tx.endSession(session.sessionId)
+      await sessionsEnded({ ...ctx, store: tx }, [session], batch, { announceOffline: true })
     })
-    batch.send()
+    await batch.send()
     return { status: 204 }
   }
 }

@@ -1,9 +1,9 @@
 import t from 'tap'
-import { harness, noticesIn, PASSWORD, type Reply } from '../test-support.ts'
+import { harness, noticesIn, PASSWORD, type Reply, type TestRegion } from '../test-support.ts'
 
 t.test('GRIDIM-SIGN-3, GRIDIM-SIGN-4: a sign-on answers 201 with the session and places the user at the region', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const ada = await h.user('Ada', 'Lovelace')
   const res = await h.signed(region, 'POST', '/sessions', { firstName: 'ada', lastName: 'LOVELACE', password: PASSWORD, regionId: region.regionId })
   t.equal(res.statusCode, 201)
@@ -14,7 +14,7 @@ t.test('GRIDIM-SIGN-3, GRIDIM-SIGN-4: a sign-on answers 201 with the session and
   t.same(body.friends, [])
   t.same(body.offlineMessages, [])
   t.equal(body.moreOfflineMessages, false)
-  const session = h.store.getSessionByUser(ada.userId)
+  const session = await h.store.getSessionByUser(ada.userId)
   t.equal(session?.sessionId, body.sessionId)
   t.equal(session?.regionId, region.regionId)
   t.not(session?.secretHash, body.sessionSecret, 'the secret itself is not stored')
@@ -22,7 +22,7 @@ t.test('GRIDIM-SIGN-3, GRIDIM-SIGN-4: a sign-on answers 201 with the session and
 
 t.test('GRIDIM-SIGN-2: an unknown name and a wrong password get the same invalid-credentials', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   await h.user('Ada', 'Lovelace')
   for (const [firstName, password] of [['Ada', 'wrong'], ['Nobody', PASSWORD]]) {
     const res = await h.signed(region, 'POST', '/sessions', { firstName, lastName: 'Lovelace', password, regionId: region.regionId })
@@ -30,17 +30,18 @@ t.test('GRIDIM-SIGN-2: an unknown name and a wrong password get the same invalid
     t.equal(res.body.code, 'invalid-credentials')
     t.equal(res.body.detail, 'unknown name or wrong password')
   }
-  t.equal(h.store.listOnlineUsers([]).length, 0)
+  t.equal((await h.store.listOnlineUsers([])).length, 0)
 })
 
 t.test('GRIDIM-SIGN-6, GRIDIM-PRES-3: friends granted CanSeeOnline are told, one request per destination region', async (t) => {
   const h = harness(t)
-  const regions = Array.from({ length: 10 }, () => h.region())
-  const home = h.region()
+  const regions: TestRegion[] = []
+  for (let i = 0; i < 10; i++) regions.push(await h.region())
+  const home = await h.region()
   const ada = await h.user('Ada')
   for (let i = 0; i < 50; i++) {
     const friend = await h.user(`Friend${i}`)
-    h.friends(ada, friend)
+    await h.friends(ada, friend)
     await h.signOn(friend, regions[i % 10]!)
   }
   const stranger = await h.user('Stranger')
@@ -61,12 +62,12 @@ t.test('GRIDIM-SIGN-6, GRIDIM-PRES-3: friends granted CanSeeOnline are told, one
 
 t.test('GRIDIM-PRES-1, GRIDIM-PRES-2: the friend list shows online only where the friend grants CanSeeOnline', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const ada = await h.user('Ada')
   const open = await h.user('Open')
   const hidden = await h.user('Hidden')
-  h.friends(ada, open, 1, 1)
-  h.friends(ada, hidden, 1, 2)
+  await h.friends(ada, open, 1, 1)
+  await h.friends(ada, hidden, 1, 2)
   await h.signOn(open, region)
   await h.signOn(hidden, region)
   h.clearSent()
@@ -77,13 +78,13 @@ t.test('GRIDIM-PRES-1, GRIDIM-PRES-2: the friend list shows online only where th
 
 t.test('GRIDIM-SIGN-7: pending friendship offers are notified to the user at sign-on, with the presence notices', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   const cy = await h.user('Cy')
-  h.friends(ada, cy)
+  await h.friends(ada, cy)
   await h.signOn(cy, region)
-  h.store.createOffer({ offerId: crypto.randomUUID(), fromUserId: bob.userId, toUserId: ada.userId, message: 'hi', createdAt: 0 })
+  await h.store.createOffer({ offerId: crypto.randomUUID(), fromUserId: bob.userId, toUserId: ada.userId, message: 'hi', createdAt: 0 })
   h.clearSent()
   await h.signOn(ada, region)
   const requests = await h.delivered()
@@ -96,16 +97,16 @@ t.test('GRIDIM-SIGN-7: pending friendship offers are notified to the user at sig
 
 t.test('GRIDIM-SIGN-8: a new sign-on replaces the old session; only the old region is told', async (t) => {
   const h = harness(t)
-  const [first, second] = [h.region(), h.region()]
+  const [first, second] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
-  h.friends(ada, bob)
+  await h.friends(ada, bob)
   await h.signOn(bob, second)
   const old = await h.signOn(ada, first)
   h.clearSent()
   const fresh = await h.signOn(ada, second)
   t.not(fresh.sessionId, old.sessionId, 'GRIDIM-ID-3: a new session id')
-  t.equal(h.store.getSession(old.sessionId), null)
+  t.equal(await h.store.getSession(old.sessionId), null)
   const requests = await h.delivered()
   const toFirst = requests.filter((r) => r.url === first.url)
   t.equal(toFirst.length, 1)
@@ -117,9 +118,9 @@ t.test('GRIDIM-SIGN-8: a new sign-on replaces the old session; only the old regi
 
 t.test('signOn refusals change nothing', async (t) => {
   const h = harness(t)
-  const region = h.region()
-  const other = h.region()
-  const lapsed = h.region({ lease: false })
+  const region = await h.region()
+  const other = await h.region()
+  const lapsed = await h.region({ lease: false })
   const ada = await h.user('Ada')
   const valid = { firstName: 'Ada', lastName: 'Tester', password: PASSWORD, regionId: region.regionId }
   const cases: Array<[string, () => Promise<Reply>, number, string]> = [
@@ -137,13 +138,13 @@ t.test('signOn refusals change nothing', async (t) => {
     t.equal(res.statusCode, status, name)
     t.equal(res.body.code, code, name)
   }
-  t.equal(h.store.getSessionByUser(ada.userId), null)
+  t.equal(await h.store.getSessionByUser(ada.userId), null)
   t.same(await h.delivered(), [])
 })
 
 t.test('GRIDIM-SIGN-8, GRIDIM-SIGN-17: the earlier region\'s offline notice is never re-routed to the new region', async (t) => {
   const h = harness(t)
-  const [first, second] = [h.region(), h.region()]
+  const [first, second] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   await h.signOn(ada, first)
   h.respondWith(({ url, body }) => url === first.url ? { accepted: 0, notHere: body.notices.map((n: any) => n.toUserId) } : undefined)

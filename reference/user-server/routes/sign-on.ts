@@ -28,12 +28,12 @@ import { foreignUser } from '../users/foreign-users.ts'
 async function identify (ctx: UserServerContext, signer: string, body: Schema<'SignOnRequest'>): Promise<UserRow> {
   if (body.jid !== undefined) {
     const atGatewayDomain = body.jid.toLowerCase().endsWith(`@${ctx.gatewayDomain.toLowerCase()}`)
-    if (ctx.store.getRegion(signer)?.kind !== 'gateway' || atGatewayDomain) {
+    if ((await ctx.store.getRegion(signer))?.kind !== 'gateway' || atGatewayDomain) {
       throw new GridImError('forbidden', 'only the gateway signs on foreign users, by a JID outside the gateway domain')
     }
-    return foreignUser(ctx.store, body.jid, ctx.now())
+    return await foreignUser(ctx.store, body.jid, ctx.now())
   }
-  const user = ctx.store.findUserByName(body.firstName, body.lastName)
+  const user = await ctx.store.findUserByName(body.firstName, body.lastName)
   if (user === null && ctx.faults.has('unknown-name-as-unknown-user')) throw new GridImError('unknown-user', `no user named ${body.firstName} ${body.lastName}`)
   if (!await verifyPassword(body.password, user, ctx.passwordCost) || user === null) {
     throw new GridImError('invalid-credentials', 'unknown name or wrong password')
@@ -46,41 +46,41 @@ export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'sign
   return async (input) => {
     const body = input.body
     const signer = signerOf(input)
-    if (store.getRegion(body.regionId) === null) throw new GridImError('unknown-region', `no region ${body.regionId}`)
+    if (await store.getRegion(body.regionId) === null) throw new GridImError('unknown-region', `no region ${body.regionId}`)
     if (signer !== body.regionId) throw new GridImError('forbidden', 'a region signs users on only at itself')
     const user = await identify(ctx, signer, body)
     const { userId } = user
     // The fault session-id-reused: a sign-on that replaces a session refreshes it in place, keeping its id.
-    const sessionId = (ctx.faults.has('session-id-reused') ? store.getSessionByUser(userId)?.sessionId : undefined) ?? randomUUID()
+    const sessionId = (ctx.faults.has('session-id-reused') ? (await store.getSessionByUser(userId))?.sessionId : undefined) ?? randomUUID()
     const sessionSecret = newSessionSecret()
     const batch = ctx.batch()
-    store.transaction(() => {
-      const replaced = store.createSession({ sessionId, userId, secretHash: hashSessionSecret(sessionSecret), regionId: body.regionId, startedAt: ctx.now() })
+    await store.transaction(async (tx) => {
+      const replaced = await tx.createSession({ sessionId, userId, secretHash: hashSessionSecret(sessionSecret), regionId: body.regionId, startedAt: ctx.now() })
       if (replaced === null) return
-      sessionsEnded(ctx, [replaced], batch, { announceOffline: false })
-      const earlier = replaced.regionId === body.regionId ? undefined : regionTarget(store, replaced.regionId, ctx.now())
+      await sessionsEnded({ ...ctx, store: tx }, [replaced], batch, { announceOffline: false })
+      const earlier = replaced.regionId === body.regionId ? undefined : await regionTarget(tx, replaced.regionId, ctx.now())
       if (earlier !== undefined) batch.addAt(earlier, userId, presenceNotice(user, 'offline'))
     })
 
-    const friends = store.listFriends(userId)
+    const friends = await store.listFriends(userId)
     const friendIds = friends.map((f) => f.friendId)
-    const isOnline = onlineAmong(store, friendIds)
-    const isReachable = reachableAmong(ctx, friendIds)
+    const isOnline = await onlineAmong(store, friendIds)
+    const isReachable = await reachableAmong(ctx, friendIds)
     // The fault sign-on-presence-ignores-rights tells every reachable friend, whatever the user grants them.
     const audience = ctx.faults.has('sign-on-presence-ignores-rights') ? friendIds.filter(isReachable) : presenceAudience(friends, isReachable)
     for (const friendId of audience) batch.add(friendId, presenceNotice(user, 'online'))
-    if (ctx.faults.has('presence-to-friends-of-friends')) for (const f of friendIds) for (const ff of store.listFriends(f)) if (ff.friendId !== userId) batch.add(ff.friendId, presenceNotice(user, 'online'))
-    for (const offer of ctx.faults.has('pending-offers-not-renotified') ? [] : store.listOpenOffers(userId)) {
-      const from = store.getUser(offer.fromUserId)
+    if (ctx.faults.has('presence-to-friends-of-friends')) for (const f of friendIds) for (const ff of await store.listFriends(f)) if (ff.friendId !== userId) batch.add(ff.friendId, presenceNotice(user, 'online'))
+    for (const offer of ctx.faults.has('pending-offers-not-renotified') ? [] : await store.listOpenOffers(userId)) {
+      const from = await store.getUser(offer.fromUserId)
       if (from === null) continue
       batch.add(userId, {
         type: 'friendshipOffer', offerId: offer.offerId, fromUserId: offer.fromUserId, fromName: displayName(from),
         ...(offer.message === null ? {} : { message: offer.message })
       })
     }
-    const page = store.listOffline(userId, ctx.faults.has('sign-on-page-unbounded') ? Number.MAX_SAFE_INTEGER : OFFLINE_PAGE_SIZE)
-    if (ctx.faults.has('offline-deleted-on-read')) store.acknowledge(userId, page.messages.map((m) => m.messageId))
-    batch.send()
+    const page = await store.listOffline(userId, ctx.faults.has('sign-on-page-unbounded') ? Number.MAX_SAFE_INTEGER : OFFLINE_PAGE_SIZE)
+    if (ctx.faults.has('offline-deleted-on-read')) await store.acknowledge(userId, page.messages.map((m) => m.messageId))
+    await batch.send()
     return {
       status: 201,
       body: {

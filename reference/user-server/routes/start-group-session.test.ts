@@ -3,10 +3,10 @@ import { expectRefusals, harness, noticesIn } from '../test-support.ts'
 
 t.test('seed step 12, GRIDIM-GRP-6, GRIDIM-GRP-7: a group session invites reachable members, one request per region', async (t) => {
   const h = harness(t)
-  const [r1, r2, r3] = [h.region(), h.region(), h.region()]
+  const [r1, r2, r3] = [await h.region(), await h.region(), await h.region()]
   const [a, b, c, d, e] = await Promise.all(['A', 'B', 'C', 'D', 'E'].map((n) => h.user(n)))
   const group = { groupId: crypto.randomUUID(), name: 'Analysts', memberIds: [a, b, c, d, e].map((u) => u.userId) }
-  h.store.createGroup(group)
+  await h.store.createGroup(group)
   await h.signOn(a, r1)
   await h.signOn(b, r2)
   await h.signOn(c, r3)
@@ -28,12 +28,12 @@ t.test('seed step 12, GRIDIM-GRP-6, GRIDIM-GRP-7: a group session invites reacha
 
 t.test('GRIDIM-GRP-1: an ad-hoc session from friends behaves like a group session', async (t) => {
   const h = harness(t)
-  const [r1, r2] = [h.region(), h.region()]
+  const [r1, r2] = [await h.region(), await h.region()]
   const ada = await h.user('Ada', 'Lovelace')
   const bob = await h.user('Bob', 'Babbage')
   const cy = await h.user('Cy', 'Curie')
-  h.friends(ada, bob)
-  h.friends(ada, cy)
+  await h.friends(ada, bob)
+  await h.friends(ada, cy)
   await h.signOn(ada, r1)
   await h.signOn(bob, r2)
   h.clearSent()
@@ -50,10 +50,10 @@ t.test('GRIDIM-GRP-1: an ad-hoc session from friends behaves like a group sessio
 
 t.test('GRIDIM-GRP-5: starting a group whose session is open answers 200 with it, the starter a member', async (t) => {
   const h = harness(t)
-  const region = h.region()
+  const region = await h.region()
   const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((n) => h.user(n)))
   const group = { groupId: crypto.randomUUID(), name: 'G', memberIds: [a.userId, b.userId, c.userId] }
-  h.store.createGroup(group)
+  await h.store.createGroup(group)
   await h.signOn(a, region)
   await h.signOn(b, region)
   const first = (await h.signed(region, 'POST', '/group-sessions', { startedBy: a.userId, groupId: group.groupId })).body
@@ -64,15 +64,36 @@ t.test('GRIDIM-GRP-5: starting a group whose session is open answers 200 with it
   t.ok(res.body.members.some((m: any) => m.userId === c.userId))
 })
 
+t.test('GRIDIM-GRP-5: two starts of a group at once make one session', async (t) => {
+  const h = harness(t)
+  const region = await h.region()
+  const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((n) => h.user(n)))
+  const group = { groupId: crypto.randomUUID(), name: 'G', memberIds: [a.userId, b.userId, c.userId] }
+  await h.store.createGroup(group)
+  for (const user of [a, b, c]) await h.signOn(user, region)
+  // A store that takes its time, as one across a network does: both look for the group's open
+  // session before either has made one, unless the look and the making are one transaction.
+  const list = h.store.listIdleGroupSessions.bind(h.store)
+  h.store.listIdleGroupSessions = async (...args) => {
+    const found = await list(...args)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    return found
+  }
+  const answers = await Promise.all([a, c].map((u) => h.signed(region, 'POST', '/group-sessions', { startedBy: u.userId, groupId: group.groupId })))
+  t.same(answers.map((r) => r.statusCode).sort(), [200, 201])
+  t.equal(answers[0]!.body.groupSessionId, answers[1]!.body.groupSessionId)
+  t.same((answers.find((r) => r.statusCode === 200)?.body.members ?? []).map((m: any) => m.userId).sort(), [a, b, c].map((u) => u.userId).sort(), 'the second starter joined')
+})
+
 t.test('startGroupSession refusals', async (t) => {
   const h = harness(t)
-  const [home, other] = [h.region(), h.region()]
+  const [home, other] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
   const cy = await h.user('Cy')
-  h.friends(ada, bob)
+  await h.friends(ada, bob)
   const group = { groupId: crypto.randomUUID(), name: 'G', memberIds: [bob.userId, cy.userId] }
-  h.store.createGroup(group)
+  await h.store.createGroup(group)
   await h.signOn(ada, home)
   const start = (signer: typeof home | null, body: unknown) => () => h.signed(signer, 'POST', '/group-sessions', body)
   await expectRefusals(t, h, [

@@ -9,21 +9,21 @@ import { messageFromWire } from '../conversions.ts'
 import { checkMessageBytes } from '../limits.ts'
 
 export function storeOfflineMessage (ctx: UserServerContext): HandlerFor<'user-server', 'storeOfflineMessage', PeerPrincipal> {
-  return (input) => {
+  return async (input) => {
     const message = input.body
     checkMessageBytes(message.body, 'the message body')
-    const from = requireUser(ctx, message.fromUserId)
-    requireUser(ctx, message.toUserId)
-    requireHosted(ctx, input, from)
+    const from = await requireUser(ctx, message.fromUserId)
+    await requireUser(ctx, message.toUserId)
+    await requireHosted(ctx, input, from)
     // The fault offline-store-friends-only: strangers' messages are refused, as an anti-spam measure GRIDIM-OFFL-3 rules out.
-    if (ctx.faults.has('offline-store-friends-only') && ctx.store.getFriendship(from.userId, message.toUserId) === null) {
+    if (ctx.faults.has('offline-store-friends-only') && await ctx.store.getFriendship(from.userId, message.toUserId) === null) {
       throw new GridImError('not-friends', 'only friends may leave offline messages')
     }
     const repeat = { status: 200, body: { stored: true } } as const
     if (ctx.faults.has('offline-store-drops-messages')) return { status: 201, body: { stored: true } }
-    if (ctx.acknowledged.has(message.messageId, ctx.now())) return repeat
+    if (await ctx.acknowledged.has(message.messageId, ctx.now())) return repeat
     const row = messageFromWire(message)
-    if (ctx.store.storeOffline(row) === 'duplicate') return repeat
+    if (await ctx.store.storeOffline(row) === 'duplicate') return repeat
     ctx.redelivery.start(row)
     return { status: 201, body: { stored: true } }
   }

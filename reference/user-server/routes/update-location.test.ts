@@ -3,42 +3,42 @@ import { expectRefusals, harness } from '../test-support.ts'
 
 t.test('GRIDIM-LOC-8, GRIDIM-LOC-9: the session moves, keeps its id and secret, and nobody is told', async (t) => {
   const h = harness(t)
-  const [from, to] = [h.region(), h.region()]
+  const [from, to] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const bob = await h.user('Bob')
-  h.friends(ada, bob)
+  await h.friends(ada, bob)
   await h.signOn(bob, from)
   const session = await h.signOn(ada, from)
-  const before = h.store.getSession(session.sessionId)!
+  const before = (await h.store.getSession(session.sessionId))!
   await h.us.idle()
   h.clearSent()
   const res = await h.signed(from, 'PUT', `/sessions/${session.sessionId}/location`, { regionId: to.regionId })
   t.equal(res.statusCode, 204)
-  t.same(h.store.getSession(session.sessionId), { ...before, regionId: to.regionId })
+  t.same(await h.store.getSession(session.sessionId), { ...before, regionId: to.regionId })
   t.same(await h.delivered(), [])
 })
 
 t.test('GRIDIM-LOC-15: the region left may take the session back once', async (t) => {
   const h = harness(t)
-  const [from, to] = [h.region(), h.region()]
+  const [from, to] = [await h.region(), await h.region()]
   const ada = await h.user('Ada')
   const { sessionId } = await h.signOn(ada, from)
   await h.signed(from, 'PUT', `/sessions/${sessionId}/location`, { regionId: to.regionId })
   const back = await h.signed(from, 'PUT', `/sessions/${sessionId}/location`, { regionId: from.regionId })
   t.equal(back.statusCode, 204)
-  t.equal(h.store.getSession(sessionId)!.regionId, from.regionId)
+  t.equal((await h.store.getSession(sessionId))!.regionId, from.regionId)
   await h.signed(from, 'PUT', `/sessions/${sessionId}/location`, { regionId: to.regionId })
   h.clock.now += 61_000
-  h.lease(from)
-  h.lease(to)
+  await h.lease(from)
+  await h.lease(to)
   t.equal((await h.signed(from, 'PUT', `/sessions/${sessionId}/location`, { regionId: from.regionId })).body.code, 'not-your-agent', 'not after 60 s')
 })
 
 t.test('updateLocation refusals', async (t) => {
   const h = harness(t)
-  const [from, to, other] = [h.region(), h.region(), h.region()]
-  const lapsed = h.region({ lease: false })
-  const gateway = h.region({ kind: 'gateway' })
+  const [from, to, other] = [await h.region(), await h.region(), await h.region()]
+  const lapsed = await h.region({ lease: false })
+  const gateway = await h.region({ kind: 'gateway' })
   const ada = await h.user('Ada')
   const { sessionId } = await h.signOn(ada, from)
   const path = `/sessions/${sessionId}/location`

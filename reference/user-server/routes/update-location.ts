@@ -9,20 +9,20 @@ import { announceMove } from '../presence/announce-move.ts'
 
 export function updateLocation (ctx: UserServerContext): HandlerFor<'user-server', 'updateLocation', PeerPrincipal> {
   const { store } = ctx
-  return (input) => {
+  return async (input) => {
     const sessionId = input.params.sessionId
     const to = input.body.regionId
-    const session = store.getSession(sessionId)
+    const session = await store.getSession(sessionId)
     if (session === null) throw new GridImError('unknown-session', `no session ${sessionId}`)
     const signer = signerOf(input)
     const now = ctx.now()
-    if (regionTarget(store, to, now) === undefined) throw new GridImError('unknown-region', `region ${to} holds no current lease`)
+    if (await regionTarget(store, to, now) === undefined) throw new GridImError('unknown-region', `region ${to} holds no current lease`)
     // GRIDIM-LOC-15: the region the session just left may take it back once, for 60 s.
     const undo = session.regionId !== signer && to === signer && ctx.handovers.get(sessionId, now)?.fromRegionId === signer
     if (session.regionId !== signer && !undo) throw new GridImError('not-your-agent', 'the session is placed at another region')
-    if (store.getRegion(to)!.kind === 'gateway') throw new GridImError('forbidden', 'agents cannot move into the gateway')
-    store.moveSession(sessionId, to)
-    if (ctx.faults.has('move-announced-to-friends')) announceMove(ctx, session.userId)
+    if ((await store.getRegion(to))!.kind === 'gateway') throw new GridImError('forbidden', 'agents cannot move into the gateway')
+    await store.moveSession(sessionId, to)
+    if (ctx.faults.has('move-announced-to-friends')) await announceMove(ctx, session.userId)
     if (undo) ctx.handovers.delete(sessionId)
     else if (to !== session.regionId) ctx.handovers.set(sessionId, { fromRegionId: session.regionId }, now)
     return { status: 204 }
