@@ -52,8 +52,12 @@ export interface SyncRegionStore {
   listRegions(): RegionRow[]
   /** Null when the region was never provisioned (GRIDIM-LEASE). */
   renewLease(regionId: string, url: string, expiresAt: number): RegionRow | null
-  /** True when the region held a lease. */
-  endLease(regionId: string): boolean
+  /**
+   * True when the region held a lease, which is now ended. With `lapsedBy`, only a lease that
+   * expired at or before it: a sweeper that found the lease lapsed leaves alone one renewed
+   * since (by another request, or another instance).
+   */
+  endLease(regionId: string, lapsedBy?: number): boolean
   /** Regions whose lease has lapsed (expiresAt <= now) and was not yet ended. */
   listExpiredLeases(now: number): RegionRow[]
 }

@@ -10,7 +10,7 @@ import type { Locate } from './notices/locator.ts'
 import type { NoticeBatch } from './notices/notice-batch.ts'
 import type { AcknowledgedIds } from './offline/acknowledged-ids.ts'
 import type { Redelivery } from './offline/redelivery.ts'
-import type { RecentMap } from './recent.ts'
+import type { Recent } from './recent-facts.ts'
 
 /** The answer to a group message (user-server.yaml GroupMessageSent), kept to answer a repeat alike. */
 export type GroupMessageSent = Schema<'GroupMessageSent'>
@@ -36,11 +36,11 @@ export type UserServerContext = {
   /** messageIds deleted on acknowledgement in the last 24 hours (GRIDIM-OFFL-2). */
   acknowledged: AcknowledgedIds
   /** First answers to group messages, by `groupSessionId messageId` (GRIDIM-GRP-15). */
-  groupReplies: RecentMap<GroupMessageSent>
+  groupReplies: Recent<GroupMessageSent>
   /** Each group session's members and destination regions while nothing changed (issue 15). */
   groupDestinations: GroupDestinationCache
   /** The last unconfirmed move of each session, by sessionId, for 60 s (GRIDIM-LOC-15..17). */
-  handovers: RecentMap<Handover>
+  handovers: Recent<Handover>
   /** scrypt's cost for passwords (GRIDIM-SEC-12): RFC 7914's interactive one except in throwaway grids. */
   passwordCost: PasswordCost
   /** Deliberate bugs for conformance/variants only; empty otherwise (reference/lib/faults.ts). */

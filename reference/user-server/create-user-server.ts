@@ -4,6 +4,7 @@
 import type { KeyObject } from 'node:crypto'
 import { NO_FAULTS, type Fault } from '../lib/faults.ts'
 import { createServer, PeerClient, registerOperations, signerFor, type HttpTimeouts, type Logger } from '../lib/http/index.ts'
+import { NonceCache } from '../lib/signatures/index.ts'
 import { INTERACTIVE_PASSWORD_COST, openSqliteStore, type PasswordCost, type Store } from '../store/index.ts'
 import { adminTokenAuthenticator } from './auth/admin-token.ts'
 import { withLeaseCheck } from './auth/lease-check.ts'
@@ -16,7 +17,8 @@ import { locator } from './notices/locator.ts'
 import { NoticeBatch } from './notices/notice-batch.ts'
 import { AcknowledgedIds } from './offline/acknowledged-ids.ts'
 import { Redelivery } from './offline/redelivery.ts'
-import { DAY_MS, RecentMap } from './recent.ts'
+import { DAY_MS } from './recent.ts'
+import { recentInMemory, recentInStore, storeNonces } from './recent-facts.ts'
 import { USER_SERVER_KEY_ID } from './routes/get-directory.ts'
 import { adminRoutes, handlers, userServerRoutes } from './routes/index.ts'
 import { startSweeper, sweep, type SweepResult } from './sweepers/sweep.ts'
@@ -60,6 +62,8 @@ export type UserServer = ReturnType<typeof createUserServer>
 
 export function createUserServer (options: UserServerOptions) {
   const { store, logger } = options
+  // A store other instances share (PostgreSQL): what one instance remembers, all must (issue 16).
+  const shared = store.version() === null
   const now = options.now ?? Date.now
   const metrics = new Metrics()
   const peer = options.peer ?? new PeerClient({ signer: signerFor(USER_SERVER_KEY_ID, options.privateKey) })
@@ -81,16 +85,16 @@ export function createUserServer (options: UserServerOptions) {
     batch: () => new NoticeBatch(courier, locate),
     redelivery: new Redelivery({ store, courier, locate, acknowledged, now, logger }),
     acknowledged,
-    groupReplies: new RecentMap(DAY_MS),
+    groupReplies: shared ? recentInStore(store, 'group-reply', DAY_MS) : recentInMemory(DAY_MS),
     groupDestinations: new GroupDestinationCache(store, locate, now),
-    handovers: new RecentMap(60_000),
+    handovers: shared ? recentInStore(store, 'handover', 60_000) : recentInMemory(60_000),
     passwordCost: options.passwordCost ?? INTERACTIVE_PASSWORD_COST,
     faults: options.faults ?? NO_FAULTS
   }
 
   const server = createServer({ host: options.host, port: options.port, logger, timeouts: options.httpTimeouts, faults: ctx.faults })
   const authenticators = {
-    gridimSignature: withLeaseCheck(regionSignatureAuthenticator({ store, baseUrl: () => options.publicUrl ?? server.info.uri, faults: ctx.faults }), server, ctx),
+    gridimSignature: withLeaseCheck(regionSignatureAuthenticator({ store, nonces: shared ? storeNonces(store) : new NonceCache(), baseUrl: () => options.publicUrl ?? server.info.uri, faults: ctx.faults }), server, ctx),
     adminToken: adminTokenAuthenticator(options.adminToken)
   }
   registerOperations(server, { document: 'user-server', handlers: handlers(userServerRoutes, ctx, metrics), authenticators })

@@ -20,7 +20,7 @@ export interface Recent<V> {
 }
 
 /** In this process's memory. */
-export function inMemory<V> (ttlMs: number): Recent<V> {
+export function recentInMemory<V> (ttlMs: number): Recent<V> {
   const map = new RecentMap<V>(ttlMs)
   return {
     claim: async (key, value, now) => {
@@ -39,7 +39,7 @@ export function inMemory<V> (ttlMs: number): Recent<V> {
 }
 
 /** In the store every instance shares, as JSON under `kind`. */
-export function inStore<V> (store: RecentStore, kind: string, ttlMs: number): Recent<V> {
+export function recentInStore<V> (store: RecentStore, kind: string, ttlMs: number): Recent<V> {
   const parse = (text: string | null): V | undefined => (text === null ? undefined : JSON.parse(text) as V)
   return {
     claim: async (key, value, now) => parse(await store.claimRecent(kind, key, JSON.stringify(value), now + ttlMs, now)),

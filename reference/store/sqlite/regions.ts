@@ -17,8 +17,9 @@ export function sqliteRegionStore(db: Database): SyncRegionStore {
   const renew = db.prepare<[string, number, string], RegionRow>(
     `UPDATE regions SET url = ?, lease_expires_at = ? WHERE region_id = ? RETURNING ${columns}`,
   )
-  const end = db.prepare<[string]>(
-    `UPDATE regions SET lease_expires_at = NULL WHERE region_id = ? AND lease_expires_at IS NOT NULL`,
+  const end = db.prepare<[string, number]>(
+    `UPDATE regions SET lease_expires_at = NULL
+     WHERE region_id = ? AND lease_expires_at IS NOT NULL AND lease_expires_at <= ?`,
   )
   const expired = db.prepare<[number], RegionRow>(
     `SELECT ${columns} FROM regions
@@ -31,7 +32,7 @@ export function sqliteRegionStore(db: Database): SyncRegionStore {
     getRegion: (regionId) => byId.get(regionId) ?? null,
     listRegions: () => all.all(),
     renewLease: (regionId, url, expiresAt) => renew.get(url, expiresAt, regionId) ?? null,
-    endLease: (regionId) => end.run(regionId).changes === 1,
+    endLease: (regionId, lapsedBy = Number.MAX_SAFE_INTEGER) => end.run(regionId, lapsedBy).changes === 1,
     listExpiredLeases: (now) => expired.all(now),
   }
 }

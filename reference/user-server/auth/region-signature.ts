@@ -4,7 +4,7 @@
 import type { KeyObject } from 'node:crypto'
 import { NO_FAULTS, type Fault } from '../../lib/faults.ts'
 import { signatureAuthenticator, type Authenticator } from '../../lib/http/index.ts'
-import { importPublicKey, NonceCache } from '../../lib/signatures/index.ts'
+import { importPublicKey, NonceCache, type NonceRegistry } from '../../lib/signatures/index.ts'
 import type { Store } from '../../store/index.ts'
 
 export type RegionSignatureOptions = {
@@ -15,6 +15,8 @@ export type RegionSignatureOptions = {
    * and query, whatever Host the request arrived with.
    */
   baseUrl: () => string
+  /** Where accepted nonces are remembered: in memory, or in a store every instance shares. */
+  nonces?: NonceRegistry
   /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
   faults?: ReadonlySet<Fault>
 }
@@ -46,16 +48,16 @@ export class RegionKeyCache {
   }
 }
 
-export function regionSignatureAuthenticator ({ store, baseUrl, faults = NO_FAULTS }: RegionSignatureOptions): Authenticator {
+export function regionSignatureAuthenticator ({ store, nonces = new NonceCache(), baseUrl, faults = NO_FAULTS }: RegionSignatureOptions): Authenticator {
   const keys = new RegionKeyCache()
-  const nonceCache = new NonceCache()
-  const resolveKey = async (keyId: string): Promise<KeyObject | null> => keys.key(keyId, (await store.getRegion(keyId))?.publicKey ?? null)
+  const verify = signatureAuthenticator({
+    resolveKey: async (keyId) => keys.key(keyId, (await store.getRegion(keyId))?.publicKey ?? null),
+    // GRIDIM-LIM-15: the replay window as the settings have it now.
+    windowSeconds: async () => (await store.getSettings()).replayWindowSeconds,
+    nonceCache: nonces,
+    faults
+  })
   return async (raw) => {
-    // GRIDIM-LIM-15: the replay window as the settings have it now. The store answers
-    // asynchronously and signatureAuthenticator reads the window synchronously, so it is read
-    // here and handed over; the nonce cache is one for every request.
-    const { replayWindowSeconds } = await store.getSettings()
-    const verify = signatureAuthenticator({ resolveKey, windowSeconds: () => replayWindowSeconds, nonceCache, faults })
     // The user-server-verifies-host-header fault trusts the Host the request names.
     if (faults.has('user-server-verifies-host-header')) return await verify(raw)
     const { pathname, search } = new URL(raw.url)

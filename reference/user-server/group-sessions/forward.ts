@@ -22,8 +22,10 @@ export function groupDeliveries (shared: Omit<GroupMessageDelivery, 'toUserIds'>
   return destinations.map(({ target, items, itemsBytes }) => ({ target, delivery: { ...shared, toUserIds: items as string[] }, bytes: base + itemsBytes }))
 }
 
-/** Queues the forwards; returns the number of destination regions (GRIDIM-GRP-14). */
-export async function forwardGroupMessage (ctx: UserServerContext, session: GroupSessionRow, sender: UserRow, message: GroupMessage): Promise<number> {
+export type GroupForward = { target: Target, delivery: GroupMessageDelivery, bytes: number }
+
+/** What a message goes out as: one delivery per destination region (GRIDIM-GRP-14 counts them). */
+export async function groupForwards (ctx: UserServerContext, session: GroupSessionRow, sender: UserRow, message: GroupMessage): Promise<GroupForward[]> {
   const { byRegion } = await ctx.groupDestinations.of(session.groupSessionId)
   const destinations = ctx.faults.has('group-forward-per-member') ? byRegion.flatMap((d) => d.items.map((userId) => ({ ...d, items: [userId], itemsBytes: Buffer.byteLength(JSON.stringify([userId])) }))) : byRegion
   const shared = {
@@ -34,6 +36,10 @@ export async function forwardGroupMessage (ctx: UserServerContext, session: Grou
     body: message.body,
     sentAt: message.sentAt
   }
-  for (const { target, delivery, bytes } of groupDeliveries(shared, destinations)) ctx.courier.deliverGroupMessage(target, delivery, true, bytes)
-  return destinations.length
+  return groupDeliveries(shared, destinations)
+}
+
+/** Hands the forwards to the courier. */
+export function sendGroupForwards (ctx: Pick<UserServerContext, 'courier'>, forwards: readonly GroupForward[]): void {
+  for (const { target, delivery, bytes } of forwards) ctx.courier.deliverGroupMessage(target, delivery, true, bytes)
 }

@@ -27,7 +27,8 @@ export function confirmHandover (ctx: UserServerContext): HandlerFor<'user-serve
     await requireUser(ctx, userId)
     if (await store.getRegion(fromRegionId) === null) throw new GridImError('unknown-region', `no region ${fromRegionId}`)
     const signer = signerOf(input)
-    const handover = ctx.handovers.get(sessionId, ctx.now())
+    const now = ctx.now()
+    const handover = await ctx.handovers.get(sessionId, now)
     // One answer for every reason, so a guess learns nothing about which part was wrong.
     const confirmed = session.userId === userId &&
       session.regionId === signer &&
@@ -35,7 +36,10 @@ export function confirmHandover (ctx: UserServerContext): HandlerFor<'user-serve
       secretMatches(session.secretHash, sessionSecret)
     if (!confirmed) throw new GridImError('not-your-agent', `no unconfirmed hand-over of session ${sessionId} from region ${fromRegionId} to the signing region`)
     // GRIDIM-LOC-17: single use; the hand-over is complete and no longer undone (GRIDIM-LOC-15).
-    if (!ctx.faults.has('handover-confirmed-twice')) ctx.handovers.delete(sessionId)
+    // Taken, not only read: of two confirmations at once (on two instances) one gets it.
+    if (!ctx.faults.has('handover-confirmed-twice') && (await ctx.handovers.take(sessionId, now))?.fromRegionId !== fromRegionId) {
+      throw new GridImError('not-your-agent', `no unconfirmed hand-over of session ${sessionId} from region ${fromRegionId} to the signing region`)
+    }
     return { body: { sessionId, userId, regionId: signer } }
   }
 }

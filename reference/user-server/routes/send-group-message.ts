@@ -5,13 +5,13 @@ import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireHosted, requireUser } from '../auth/acting-for.ts'
 import type { GroupMessageSent, UserServerContext } from '../context.ts'
 import { timestamp } from '../conversions.ts'
-import { forwardGroupMessage } from '../group-sessions/forward.ts'
+import { groupForwards, sendGroupForwards } from '../group-sessions/forward.ts'
 import { checkMessageBytes } from '../limits.ts'
 import { openGroupSession, requireMember } from './open-group-session.ts'
 
 export function sendGroupMessage (ctx: UserServerContext): HandlerFor<'user-server', 'sendGroupMessage', PeerPrincipal> {
-  // First answers still being worked out, by the same key as groupReplies: forwarding awaits the
-  // store, and a repeat arriving meanwhile must wait for the first answer, not forward again.
+  // First answers still being worked out in this process, by the same key as groupReplies: a
+  // repeat arriving meanwhile waits for the first answer instead of forwarding again.
   const answering = new Map<string, Promise<GroupMessageSent>>()
   return async (input) => {
     const { fromUserId, messageId, body } = input.body
@@ -22,20 +22,26 @@ export function sendGroupMessage (ctx: UserServerContext): HandlerFor<'user-serv
     await requireMember(ctx, session, fromUserId)
     const now = ctx.now()
     const key = `${session.groupSessionId} ${messageId}`
-    // From here to answering.set nothing awaits: a message is either first or a repeat.
-    const first = ctx.groupReplies.get(key, now) ?? answering.get(key)
-    if (first !== undefined) return { body: await first }
+    // From here to answering.set nothing awaits: in this process a message is either first or a repeat.
+    const pending = answering.get(key)
+    if (pending !== undefined) return { body: await pending }
     const answer = (async (): Promise<GroupMessageSent> => {
+      const earlier = await ctx.groupReplies.get(key, now)
+      if (earlier !== undefined) return earlier
       if (!ctx.faults.has('group-idle-not-reset-by-message')) await ctx.store.touch(session.groupSessionId, now)
-      const destinations = await forwardGroupMessage(ctx, session, sender, { messageId, body, sentAt: timestamp(now) })
+      const forwards = await groupForwards(ctx, session, sender, { messageId, body, sentAt: timestamp(now) })
       // The fault group-destinations-counts-members answers with the number of members instead.
-      return { messageId, destinations: ctx.faults.has('group-destinations-counts-members') ? (await ctx.store.listMembers(session.groupSessionId)).members.length : destinations }
+      const sent = { messageId, destinations: ctx.faults.has('group-destinations-counts-members') ? (await ctx.store.listMembers(session.groupSessionId)).members.length : forwards.length }
+      // Claimed before anything goes out: of two instances given the same message at once, one
+      // forwards it and both answer alike (GRIDIM-GRP-15).
+      const claimed = await ctx.groupReplies.claim(key, sent, now)
+      if (claimed !== undefined) return claimed
+      sendGroupForwards(ctx, forwards)
+      return sent
     })()
     answering.set(key, answer)
     try {
-      const sent = await answer
-      ctx.groupReplies.set(key, sent, now)
-      return { body: sent }
+      return { body: await answer }
     } finally {
       answering.delete(key)
     }

@@ -18,13 +18,13 @@ export function updateLocation (ctx: UserServerContext): HandlerFor<'user-server
     const now = ctx.now()
     if (await regionTarget(store, to, now) === undefined) throw new GridImError('unknown-region', `region ${to} holds no current lease`)
     // GRIDIM-LOC-15: the region the session just left may take it back once, for 60 s.
-    const undo = session.regionId !== signer && to === signer && ctx.handovers.get(sessionId, now)?.fromRegionId === signer
+    const undo = session.regionId !== signer && to === signer && (await ctx.handovers.get(sessionId, now))?.fromRegionId === signer
     if (session.regionId !== signer && !undo) throw new GridImError('not-your-agent', 'the session is placed at another region')
     if ((await store.getRegion(to))!.kind === 'gateway') throw new GridImError('forbidden', 'agents cannot move into the gateway')
     await store.moveSession(sessionId, to)
     if (ctx.faults.has('move-announced-to-friends')) await announceMove(ctx, session.userId)
-    if (undo) ctx.handovers.delete(sessionId)
-    else if (to !== session.regionId) ctx.handovers.set(sessionId, { fromRegionId: session.regionId }, now)
+    if (undo) await ctx.handovers.take(sessionId, now)
+    else if (to !== session.regionId) await ctx.handovers.set(sessionId, { fromRegionId: session.regionId }, now)
     return { status: 204 }
   }
 }

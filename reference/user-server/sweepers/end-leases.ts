@@ -5,14 +5,18 @@ import type { SessionRow } from '../../store/index.ts'
 import type { UserServerContext } from '../context.ts'
 import { sessionsEnded } from '../sessions/end-sessions.ts'
 
-/** Returns the number of sessions ended. */
-export async function endLeases (ctx: UserServerContext, regionIds: readonly string[]): Promise<number> {
+/**
+ * Returns the number of sessions ended. With `lapsedBy` (the sweeper) a lease renewed since it
+ * was found lapsed is left alone, and so are its sessions; of two instances sweeping at once,
+ * one ends each lease.
+ */
+export async function endLeases (ctx: UserServerContext, regionIds: readonly string[], lapsedBy?: number): Promise<number> {
   if (regionIds.length === 0) return 0
   const batch = ctx.batch()
   const ended = await ctx.store.transaction(async (tx) => {
     const sessions: SessionRow[] = []
     for (const regionId of regionIds) {
-      await tx.endLease(regionId)
+      if (!await tx.endLease(regionId, lapsedBy) && lapsedBy !== undefined) continue
       sessions.push(...await tx.endSessionsAtRegion(regionId))
     }
     await sessionsEnded({ ...ctx, store: tx }, sessions, batch, { announceOffline: true })

@@ -12,9 +12,10 @@ export const PLACEMENT_DAYS = 7
 
 export async function sweep (ctx: UserServerContext, now: number): Promise<SweepResult> {
   const lapsed = ctx.faults.has('lapsed-leases-ignored') ? [] : (await ctx.store.listExpiredLeases(now)).map((r) => r.regionId)
-  const endedSessions = await endLeases(ctx, lapsed)
+  const endedSessions = await endLeases(ctx, lapsed, now)
   const closedGroupSessions = await closeIdleGroupSessions(ctx, now)
   await ctx.store.purgePlacements(now - PLACEMENT_DAYS * 24 * 3600_000)
+  await ctx.store.purgeRecent(now)
   return { lapsedRegions: lapsed.length, endedSessions, closedGroupSessions }
 }
 
