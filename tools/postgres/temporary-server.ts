@@ -6,7 +6,7 @@
  * through `runuser -u postgres --`.
  */
 import { execFile } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { accessSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
@@ -57,12 +57,22 @@ function run(command: string, args: string[], timeoutMs: number): Promise<string
   })
 }
 
+/**
+ * Whether the process runs. The postmaster is no child of ours (pg_ctl detaches it), and where
+ * pid 1 does not reap orphans an exited one lingers as a zombie, which signal 0 still reaches.
+ */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch {
     return false
+  }
+  try {
+    // Field 3 of /proc/<pid>/stat, after the parenthesized command name: Z is a zombie, X dead.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '')
+  } catch {
+    return true
   }
 }
 
@@ -82,6 +92,23 @@ function postgresUser(): { uid: number; gid: number } {
   }
   const fields = line.split(':')
   return { uid: Number(fields[2]), gid: Number(fields[3]) }
+}
+
+/**
+ * Where the data directory goes: a non-durable server's data is thrown away anyway, so it goes
+ * to memory (/dev/shm) when there is one — copying the template cluster there takes a tenth
+ * of the time it takes on this machine's disk, and every write after it is cheaper too.
+ */
+function scratchRoot(durable: boolean): string {
+  if (!durable) {
+    try {
+      accessSync('/dev/shm', constants.W_OK | constants.X_OK)
+      if (statSync('/dev/shm').isDirectory()) return '/dev/shm'
+    } catch {
+      // no shared memory directory: the temp dir will do
+    }
+  }
+  return tmpdir()
 }
 
 type PgRun = (name: string, args: string[], timeoutMs: number) => Promise<string>
@@ -131,7 +158,7 @@ export async function startTemporaryPostgres(options: TemporaryPostgresOptions =
   const asRoot = process.getuid?.() === 0
   const owner = asRoot ? postgresUser() : null
 
-  const dir = mkdtempSync(join(tmpdir(), 'gridim-postgres-'))
+  const dir = mkdtempSync(join(scratchRoot(durable), 'gridim-postgres-'))
   const data = join(dir, 'data')
   const log = join(dir, 'postgres.log')
   if (owner !== null) chownSync(dir, owner.uid, owner.gid)
