@@ -3,7 +3,7 @@
  * with its own pool, as two user-server processes have), its migrations, its number parsing.
  * The behaviour it shares with SQLite is tested on both, under sqlite/ and transactions.test.ts.
  */
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { openPostgresStore } from './postgres-store.ts'
@@ -13,10 +13,10 @@ import type { SessionRow, Store } from './store.ts'
 import { addRegion, addUser, addUsers, freshSchemaUrl, skipPostgres, testPostgres } from './test-support.ts'
 
 if (skipPostgres) {
-  t.skip('PostgreSQL store', { skip: 'GRIDIM_SKIP_POSTGRES=1' })
+  t.test('PostgreSQL store', { skip: 'GRIDIM_SKIP_POSTGRES=1' }, async () => {})
 } else {
   /** Two "processes" on one fresh schema, closed when t ends. */
-  const twoProcesses = async (t: Parameters<Parameters<typeof t.test>[1]>[0]): Promise<[Store, Store, string]> => {
+  const twoProcesses = async (t: Test): Promise<[Store, Store, string]> => {
     const url = await freshSchemaUrl((await testPostgres()).url)
     const a = await openPostgresStore(url, { poolSize: 8 })
     const b = await openPostgresStore(url, { poolSize: 8 })

@@ -36,11 +36,12 @@ export interface TemporaryPostgresOptions {
   durable?: boolean
   /** Name of the database created for the caller; default `gridim`. */
   database?: string
+  /** Where the versions' directories are; default /usr/lib/postgresql (Debian's layout). */
+  installRoot?: string
 }
 
 /** The newest installed PostgreSQL's bin directory, or null when none is installed. */
-export function findPostgresBin(): string | null {
-  const root = '/usr/lib/postgresql'
+export function findPostgresBin(root = '/usr/lib/postgresql'): string | null {
   if (!existsSync(root)) return null
   const versions = readdirSync(root)
     .filter((v) => /^\d+(\.\d+)?$/.test(v) && existsSync(join(root, v, 'bin', 'initdb')) && existsSync(join(root, v, 'bin', 'pg_ctl')))
@@ -61,7 +62,7 @@ function run(command: string, args: string[], timeoutMs: number): Promise<string
  * Whether the process runs. The postmaster is no child of ours (pg_ctl detaches it), and where
  * pid 1 does not reap orphans an exited one lingers as a zombie, which signal 0 still reaches.
  */
-function alive(pid: number): boolean {
+export function processRuns(pid: number): boolean {
   try {
     process.kill(pid, 0)
   } catch {
@@ -149,9 +150,10 @@ async function initdb(bin: string, owner: { uid: number; gid: number } | null, p
 }
 
 export async function startTemporaryPostgres(options: TemporaryPostgresOptions = {}): Promise<TemporaryPostgres> {
-  const bin = findPostgresBin()
+  const installRoot = options.installRoot ?? '/usr/lib/postgresql'
+  const bin = findPostgresBin(installRoot)
   if (bin === null) {
-    throw new Error(`PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); install it with: ${INSTALL_COMMAND}`)
+    throw new Error(`PostgreSQL is not installed (no ${installRoot}/*/bin/initdb); install it with: ${INSTALL_COMMAND}`)
   }
   const durable = options.durable ?? true
   const database = options.database ?? 'gridim'
@@ -172,9 +174,9 @@ export async function startTemporaryPostgres(options: TemporaryPostgresOptions =
       if (existsSync(join(data, 'postmaster.pid'))) {
         await pgRun('pg_ctl', ['stop', '-D', data, '-m', 'fast', '-w', '-t', '10'], 15_000).catch(() => {})
       }
-      if (pid > 0 && alive(pid) && !(await waitFor(() => !alive(pid), 2_000))) {
+      if (pid > 0 && processRuns(pid) && !(await waitFor(() => !processRuns(pid), 2_000))) {
         process.kill(pid, 'SIGKILL')
-        await waitFor(() => !alive(pid), 5_000)
+        await waitFor(() => !processRuns(pid), 5_000)
       }
     } finally {
       rmSync(dir, { recursive: true, force: true })
