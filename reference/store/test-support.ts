@@ -42,7 +42,8 @@ let server: Promise<TemporaryPostgres> | null = null
 /** This test file's temporary PostgreSQL, started on first use and stopped when the file ends. */
 export function testPostgres(): Promise<TemporaryPostgres> {
   if (server === null) {
-    server = startTemporaryPostgres({ durable: false })
+    // Not the C locale: what depends on the locale (case folding) must not pass by luck.
+    server = startTemporaryPostgres({ durable: false, locale: 'C.utf8' })
     const started = server
     tap.teardown(async () => {
       await (await started.catch(() => null))?.stop()

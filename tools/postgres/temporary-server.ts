@@ -22,8 +22,8 @@ export interface TemporaryPostgres {
   port: number
   /** Data directory, log file and socket live under it. */
   dir: string
-  /** Creates another empty database on the same server and returns its URL. */
-  createDatabase(name: string): Promise<string>
+  /** Creates another empty database on the same server (in the given locale) and returns its URL. */
+  createDatabase(name: string, locale?: string): Promise<string>
   /** Stops the server (bounded in time) and removes its directory. */
   stop(): Promise<void>
 }
@@ -36,6 +36,11 @@ export interface TemporaryPostgresOptions {
   durable?: boolean
   /** Name of the database created for the caller; default `gridim`. */
   database?: string
+  /**
+   * Locale of the caller's database (e.g. `C.utf8`), to exercise locale-dependent behaviour;
+   * default the cluster's, C.
+   */
+  locale?: string
   /** Where the versions' directories are; default /usr/lib/postgresql (Debian's layout). */
   installRoot?: string
 }
@@ -200,17 +205,18 @@ export async function startTemporaryPostgres(options: TemporaryPostgresOptions =
     pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0])
 
     const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`
-    const createDatabase = async (name: string): Promise<string> => {
+    const createDatabase = async (name: string, locale?: string): Promise<string> => {
       const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 })
       await client.connect()
       try {
-        await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`)
+        const withLocale = locale === undefined ? '' : ` LOCALE '${locale.replaceAll("'", "''")}' TEMPLATE template0`
+        await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"${withLocale}`)
       } finally {
         await client.end()
       }
       return `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(name)}`
     }
-    const url = await createDatabase(database)
+    const url = await createDatabase(database, options.locale)
     return { url, pid, port, dir, createDatabase, stop }
   } catch (error) {
     await stop()

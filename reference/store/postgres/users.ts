@@ -16,9 +16,12 @@ export function postgresUserStore(db: Db): UserStore {
     getUser: async (userId) =>
       (await db.query<UserRow>(`SELECT ${columns} FROM users WHERE user_id = $1`, [userId])).rows[0] ?? null,
     // lower() under COLLATE "C" folds ASCII only, as SQLite's NOCASE does, and matches the index.
+    // The parameters say so too: under the database's own locale (say en_US.UTF-8) lower($1)
+    // would fold É to é while the stored name's lower() keeps É, and Émile would not find Émile.
     findUserByName: async (firstName, lastName) =>
       (await db.query<UserRow>(
-        `SELECT ${columns} FROM users WHERE lower(first_name) = lower($1) AND lower(last_name) = lower($2)`,
+        `SELECT ${columns} FROM users
+         WHERE lower(first_name) = lower($1 COLLATE "C") AND lower(last_name) = lower($2 COLLATE "C")`,
         [firstName, lastName],
       )).rows[0] ?? null,
   }

@@ -38,6 +38,22 @@ eachStore(t, (t, fresh) => {
     }
   })
 
+  t.test('only ASCII letters are folded: names beyond ASCII match as written (SQLite NOCASE)', async (t) => {
+    const store = await fresh(t)
+    const emile = user('Émile', 'Ørsted')
+    await store.createUser(emile)
+    const cases: [string, string, boolean][] = [
+      ['Émile', 'Ørsted', true],
+      ['ÉMILE', 'ØRSTED', true],
+      ['émile', 'Ørsted', false],
+      ['Émile', 'ørsted', false],
+    ]
+    for (const [first, last, found] of cases) {
+      t.equal((await store.findUserByName(first, last))?.userId, found ? emile.userId : undefined, `${first} ${last}`)
+    }
+    t.equal(await store.createUser(user('émile', 'Ørsted')), true, 'a name differing beyond ASCII is another name')
+  })
+
   t.test('a name taken in any case is refused and nothing changes', async (t) => {
     const store = await fresh(t)
     const ann = user('Ann', 'Lee')
