@@ -7,6 +7,13 @@
  * under READ COMMITTED in SQL: sign-ons of one user are serialized by an advisory lock, endings
  * and closings are conditional UPDATE/DELETE whose row count or RETURNING tells the one process
  * that won, duplicates meet ON CONFLICT. `version()` is null: other processes change the store.
+ *
+ * One difference from SQLite inside `transaction(fn)`: a method of several statements runs in
+ * a savepoint and, failing, undoes only itself (as on SQLite), but a single statement that fails
+ * (a foreign key naming a user that does not exist — a caller bug by the Store's conventions)
+ * leaves the PostgreSQL transaction aborted: what fn does next on tx rejects, and the
+ * transaction rolls back. Wrapping every statement in a savepoint would cost two round trips
+ * each and a subtransaction per write.
  */
 import pg from 'pg'
 import type { Store, StoreAreas } from './store.ts'

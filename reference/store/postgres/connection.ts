@@ -46,8 +46,9 @@ export function clientDb(client: pg.PoolClient, isOpen: () => boolean): Db {
         return result
       } catch (error) {
         if (isOpen()) {
-          await client.query(`ROLLBACK TO SAVEPOINT ${name}`)
-          await client.query(`RELEASE SAVEPOINT ${name}`)
+          // Should even this fail (the connection lost), the caller's error is the one to see;
+          // the transaction's own ROLLBACK follows.
+          await client.query(`ROLLBACK TO SAVEPOINT ${name}`).then(() => client.query(`RELEASE SAVEPOINT ${name}`)).catch(() => {})
         }
         throw error
       }
