@@ -174,7 +174,17 @@ export async function startTemporaryPostgres(options: TemporaryPostgresOptions =
     asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, name), ...args], timeoutMs) : run(join(bin, name), args, timeoutMs)
 
   let pid = 0
+  // A test process that exits without stopping its server (an uncaught error, process.exit)
+  // must not leave a postmaster behind. 'exit' handlers run synchronously: SIGQUIT is
+  // PostgreSQL's immediate shutdown, which still frees its shared memory (SIGKILL would leave
+  // segments in /dev/shm).
+  const onExit = (): void => {
+    if (pid > 0 && processRuns(pid)) process.kill(pid, 'SIGQUIT')
+    rmSync(dir, { recursive: true, force: true })
+  }
+  process.once('exit', onExit)
   const stop = async (): Promise<void> => {
+    process.removeListener('exit', onExit)
     try {
       if (existsSync(join(data, 'postmaster.pid'))) {
         await pgRun('pg_ctl', ['stop', '-D', data, '-m', 'fast', '-w', '-t', '10'], 15_000).catch(() => {})
