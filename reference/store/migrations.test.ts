@@ -16,9 +16,9 @@ t.test('a new database is migrated to the latest version, and migrating again ch
   t.end()
 })
 
-t.test('reopening a store file applies no migration twice and keeps WAL, foreign keys and busy timeout', (t) => {
+t.test('reopening a store file applies no migration twice and keeps WAL, foreign keys and busy timeout', async (t) => {
   const path = join(tempDir(t), 'grid.db')
-  for (let open = 0; open < 3; open++) openSqliteStore(path).close()
+  for (let open = 0; open < 3; open++) await openSqliteStore(path).close()
 
   const db = new Database(path)
   t.teardown(() => db.close())
@@ -28,7 +28,6 @@ t.test('reopening a store file applies no migration twice and keeps WAL, foreign
   t.equal(db.pragma('foreign_keys', { simple: true }), 1)
   t.equal(db.pragma('busy_timeout', { simple: true }), 5000)
   t.same(migrate(db), { from: migrations.length, to: migrations.length })
-  t.end()
 })
 
 t.test('later migrations apply on top of earlier ones, each step counted in user_version', (t) => {
