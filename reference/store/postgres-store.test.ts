@@ -152,6 +152,20 @@ if (skipPostgres) {
     t.same(wins, { endLease: rounds, endSession: rounds, endSessionsAtRegion: rounds, closeGroupSession: rounds, removeMember: rounds, acknowledge: rounds, storeOffline: rounds })
   })
 
+  t.test('racing processes: of two claims of one recent fact exactly one wins, and both see its value', async (t) => {
+    const [a, b] = await twoProcesses(t)
+    for (let round = 0; round < 20; round++) {
+      const key = randomUUID()
+      const [fromA, fromB] = await Promise.all([a.claimRecent('group-reply', key, 'a', 1000, 1), b.claimRecent('group-reply', key, 'b', 1000, 1)])
+      const winners = [fromA, fromB].filter((held) => held === null).length
+      t.equal(winners, 1, `round ${round}: one claim wins`)
+      const value = fromA === null ? 'a' : 'b'
+      t.equal(fromA === null ? fromB : fromA, value, 'the loser answers the winner\'s value')
+      const [takenA, takenB] = await Promise.all([a.takeRecent('group-reply', key, 2), b.takeRecent('group-reply', key, 2)])
+      t.equal([takenA, takenB].filter((v) => v === value).length, 1, 'one take gets it')
+    }
+  })
+
   t.test('racing processes: one friendship and one open offer, whichever way round, without deadlock', async (t) => {
     const [a, b] = await twoProcesses(t)
     for (let round = 0; round < 10; round++) {

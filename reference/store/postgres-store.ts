@@ -24,6 +24,7 @@ import { postgresGroupStore } from './postgres/groups.ts'
 import { migratePostgres } from './postgres/migrations.ts'
 import { postgresOfferStore } from './postgres/offers.ts'
 import { postgresOfflineMessageStore } from './postgres/offline-messages.ts'
+import { postgresRecentStore } from './postgres/recent.ts'
 import { postgresRegionStore } from './postgres/regions.ts'
 import { postgresSessionStore } from './postgres/sessions.ts'
 import { postgresSettingsStore } from './postgres/settings.ts'
@@ -56,6 +57,7 @@ function areas(db: Db): StoreAreas {
     ...postgresGroupStore(db),
     ...postgresGroupSessionStore(db),
     ...postgresSettingsStore(db),
+    ...postgresRecentStore(db),
   }
 }
 

@@ -137,6 +137,20 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX acknowledged_by_age ON acknowledged_messages (acknowledged_at);
     `,
   },
+  {
+    // Facts every user-server instance must see alike (store.ts SyncRecentStore).
+    name: 'recent facts',
+    sql: `
+      CREATE TABLE recent_facts (
+        kind  TEXT COLLATE "C" NOT NULL,
+        key   TEXT COLLATE "C" NOT NULL,
+        value TEXT NOT NULL,
+        until BIGINT NOT NULL,
+        PRIMARY KEY (kind, key)
+      );
+      CREATE INDEX recent_facts_by_expiry ON recent_facts (until);
+    `,
+  },
 ]
 
 /** Key of the advisory lock that migrations run under (any constant no other code uses). */

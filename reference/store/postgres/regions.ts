@@ -24,10 +24,11 @@ export function postgresRegionStore(db: Db): RegionStore {
       )).rows[0] ?? null,
     // Conditional: when two processes end the same lease at once, the second waits for the
     // first's row lock, finds the lease gone and changes nothing — exactly one sees true.
-    endLease: async (regionId) =>
+    endLease: async (regionId, lapsedBy = Number.MAX_SAFE_INTEGER) =>
       (await db.query(
-        'UPDATE regions SET lease_expires_at = NULL WHERE region_id = $1 AND lease_expires_at IS NOT NULL',
-        [regionId],
+        `UPDATE regions SET lease_expires_at = NULL
+         WHERE region_id = $1 AND lease_expires_at IS NOT NULL AND lease_expires_at <= $2`,
+        [regionId, lapsedBy],
       )).rowCount === 1,
     listExpiredLeases: async (now) =>
       (await db.query<RegionRow>(
