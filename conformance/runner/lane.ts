@@ -30,19 +30,48 @@ export type LaneAnswer = { kind: 'ready' } | { kind: 'closed' } | { kind: 'resul
  * tool sees only this thread). Closing it closes the grids.
  */
 export function gridsLane (targets: readonly Target[]): Lane {
-  const free = [...targets]
+  const lane = growingGridsLane(targets.length)
+  for (const t of targets) lane.add(t)
+  return lane
+}
+
+/**
+ * A lane of `grids` grids that join as each one starts (`add`): a flow given to it meanwhile waits
+ * for a grid still to come, so flows replay on the first grid while the others are starting.
+ * Closing it closes the grids added, also those added after (a start still under way).
+ */
+export function growingGridsLane (grids: number): Lane & { add: (target: Target) => void } {
+  const all: Target[] = []
+  const free: Target[] = []
+  const waiting: Array<(t: Target) => void> = []
+  let closed = false
+  const release = (t: Target): void => {
+    const next = waiting.shift()
+    if (next !== undefined) next(t)
+    else free.push(t)
+  }
   return {
-    flowsAtOnce: targets.length,
+    flowsAtOnce: grids,
+    add: (target) => {
+      all.push(target)
+      if (closed) target.close().catch(() => {})
+      else release(target)
+    },
     runFlow: async (flow, options) => {
-      const target = free.pop()
-      if (target === undefined) throw new Error(`more flows at once than this lane's ${targets.length} grids`)
+      if (closed) throw new Error('the lane is closed')
+      // A flow may wait only for a grid still starting: no two flows ever share one.
+      const target = free.pop() ?? (waiting.length < grids - all.length ? await new Promise<Target>((resolve) => { waiting.push(resolve) }) : undefined)
+      if (target === undefined) throw new Error(`more flows at once than this lane's ${grids} grids`)
       try {
         return await runFlow(flow, target, options)
       } finally {
-        free.push(target)
+        release(target)
       }
     },
-    close: async () => { await Promise.all(targets.map(async (t) => { await t.close() })) }
+    close: async () => {
+      closed = true
+      await Promise.all(all.map(async (t) => { await t.close() }))
+    }
   }
 }
 
