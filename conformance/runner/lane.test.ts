@@ -2,7 +2,8 @@
 // against a grid of its own, reports what stops it, and closes its grid when asked.
 import t from 'tap'
 import { loadFlows } from '../../tools/spec/flows.ts'
-import { embeddedLane } from './lane.ts'
+import type { Target } from '../target/target.ts'
+import { embeddedLane, growingGridsLane } from './lane.ts'
 
 const flow = (id: string) => loadFlows().flows.find((f) => f.flow.id === id)!
 
@@ -31,4 +32,29 @@ t.test('a lane with two grids replays two flows at once, not three', async (t) =
   const [a, b, c] = await Promise.allSettled([lane.runFlow(flow('09-a-messages-b'), {}), lane.runFlow(flow('x-lease-renewal'), {}), lane.runFlow(flow('01-a-signs-on'), {})])
   for (const r of [a, b]) t.same(r.status === 'fulfilled' ? r.value.checks.filter((c) => c.status !== 'pass').map((c) => c.message) : [String(r.reason)], [], 'passes on a grid of its own')
   t.match(c, { status: 'rejected', reason: { message: /more flows at once than this lane's 2 grids/ } })
+})
+
+t.test('a lane whose grids are still starting: a flow waits for one to come, never shares one', async (t) => {
+  // Bare targets: no capabilities, so a flow that needs one is impossible at once, without a network call.
+  const closed: string[] = []
+  const bare = (name: string): Target => ({ name, userServerUrl: 'http://127.0.0.1:1', adminToken: 'x', regions: [], capabilities: new Set(), close: async () => { closed.push(name) } })
+  const needy = loadFlows().flows.find((f) => (f.flow.needs ?? []).length > 0)!
+  const lane = growingGridsLane(2)
+  t.equal(lane.flowsAtOnce, 2)
+  let ran = 0
+  const first = lane.runFlow(needy, {}).then((r) => { ran++; return r })
+  const second = lane.runFlow(needy, {}).then((r) => { ran++; return r })
+  await t.rejects(lane.runFlow(needy, {}), /more flows at once than this lane's 2 grids/, 'no more waiting than grids to come')
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  t.equal(ran, 0, 'nothing runs before a grid is up')
+  lane.add(bare('g1'))
+  t.equal((await Promise.race([first, second])).checks.every((c) => c.status === 'impossible'), true, 'the first grid takes a waiting flow')
+  await Promise.all([first, second])
+  t.equal(ran, 2, 'and the other once that one is free again')
+  lane.add(bare('g2'))
+  await lane.close()
+  t.same(closed.sort(), ['g1', 'g2'], 'closing closes every grid added')
+  lane.add(bare('g3'))
+  t.same(closed.sort(), ['g1', 'g2', 'g3'], 'and one that comes after')
+  await t.rejects(lane.runFlow(needy, {}), /the lane is closed/)
 })

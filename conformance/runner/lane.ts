@@ -3,6 +3,7 @@
 // that the lanes use every core (a flow's replay and the grid it judges are JavaScript: one
 // thread each would hold the whole run to one core).
 import { Worker } from 'node:worker_threads'
+import { DOCUMENTS, loadDocument, loadedDocuments } from '../../reference/lib/contract/load-openapi.ts'
 import type { LoadedFlow } from '../../tools/spec/flows.ts'
 import type { ClientInterface } from '../lib/client-session.ts'
 import type { EmbeddedOptions } from '../target/embedded.ts'
@@ -30,19 +31,48 @@ export type LaneAnswer = { kind: 'ready' } | { kind: 'closed' } | { kind: 'resul
  * tool sees only this thread). Closing it closes the grids.
  */
 export function gridsLane (targets: readonly Target[]): Lane {
-  const free = [...targets]
+  const lane = growingGridsLane(targets.length)
+  for (const t of targets) lane.add(t)
+  return lane
+}
+
+/**
+ * A lane of `grids` grids that join as each one starts (`add`): a flow given to it meanwhile waits
+ * for a grid still to come, so flows replay on the first grid while the others are starting.
+ * Closing it closes the grids added, also those added after (a start still under way).
+ */
+export function growingGridsLane (grids: number): Lane & { add: (target: Target) => void } {
+  const all: Target[] = []
+  const free: Target[] = []
+  const waiting: Array<(t: Target) => void> = []
+  let closed = false
+  const release = (t: Target): void => {
+    const next = waiting.shift()
+    if (next !== undefined) next(t)
+    else free.push(t)
+  }
   return {
-    flowsAtOnce: targets.length,
+    flowsAtOnce: grids,
+    add: (target) => {
+      all.push(target)
+      if (closed) target.close().catch(() => {})
+      else release(target)
+    },
     runFlow: async (flow, options) => {
-      const target = free.pop()
-      if (target === undefined) throw new Error(`more flows at once than this lane's ${targets.length} grids`)
+      if (closed) throw new Error('the lane is closed')
+      // A flow may wait only for a grid still starting: no two flows ever share one.
+      const target = free.pop() ?? (waiting.length < grids - all.length ? await new Promise<Target>((resolve) => { waiting.push(resolve) }) : undefined)
+      if (target === undefined) throw new Error(`more flows at once than this lane's ${grids} grids`)
       try {
         return await runFlow(flow, target, options)
       } finally {
-        free.push(target)
+        release(target)
       }
     },
-    close: async () => { await Promise.all(targets.map(async (t) => { await t.close() })) }
+    close: async () => {
+      closed = true
+      await Promise.all(all.map(async (t) => { await t.close() }))
+    }
   }
 }
 
@@ -60,10 +90,16 @@ export async function embeddedLane (options: EmbeddedOptions, grids = 1): Promis
   const self = new URL(import.meta.url)
   const entry = new URL(`./lane-worker${self.pathname.endsWith('.ts') ? '.ts' : '.js'}`, self)
   const tsx = entry.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : undefined
+  // The OpenAPI documents go along, read here once (this thread's grid reads them anyway) and
+  // copied (milliseconds): the worker adopts them before its modules load and reads no YAML
+  // (~0.7 s of CPU per thread otherwise).
+  const openapi = new URL(`../../reference/lib/contract/load-openapi${self.pathname.endsWith('.ts') ? '.ts' : '.js'}`, self).href
+  for (const name of DOCUMENTS) loadDocument(name)
+  const documents = loadedDocuments()
   const code = 'const { workerData } = require(\'node:worker_threads\');' +
-    '(async () => { if (workerData.tsx) (await import(workerData.tsx)).register(); await import(workerData.entry) })()' +
+    '(async () => { if (workerData.tsx) (await import(workerData.tsx)).register(); (await import(workerData.openapi)).adoptDocuments(workerData.documents); await import(workerData.entry) })()' +
     '.catch((err) => { require(\'node:worker_threads\').parentPort.postMessage({ kind: \'error\', message: String(err && err.stack || err) }) })'
-  const worker = new Worker(code, { eval: true, workerData: { tsx, entry: entry.href, options, grids } })
+  const worker = new Worker(code, { eval: true, workerData: { tsx, entry: entry.href, openapi, documents, options, grids } })
   const waiting = new Map<number, { resolve: (r: FlowResult) => void, reject: (e: Error) => void }>()
   let next = 0
   let closed: (() => void) | undefined

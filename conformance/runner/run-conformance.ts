@@ -5,8 +5,9 @@
 import { defaultXmpp, isInstalled, startEmbeddedTarget, type EmbeddedOptions } from '../target/embedded.ts'
 import { loadTargetFile } from '../target/target-file.ts'
 import type { Target } from '../target/target.ts'
+import { embeddedLane, type Lane } from './lane.ts'
 import type { RunResult } from './results.ts'
-import { runSuite, type ExpectedFailure, type SuiteOptions } from './run-suite.ts'
+import { flowsAtOnce, runSuite, startForks, type ExpectedFailure, type SuiteOptions } from './run-suite.ts'
 
 /**
  * What to test: a target file (YAML or JSON, conformance/README.md), the reference grid started
@@ -20,24 +21,40 @@ export type ConformanceOptions = SuiteOptions & {
   onTarget?: (target: Target) => void
 }
 
-type Opened = { target: Target, expectedFailures: ExpectedFailure[], owned: boolean }
+type Opened = { target: Target, expectedFailures: ExpectedFailure[], owned: boolean, forks?: Array<Promise<Lane>> }
 
-async function open (what: ConformanceTarget): Promise<Opened> {
+async function open (what: ConformanceTarget, options: ConformanceOptions): Promise<Opened> {
   if ('file' in what) return { ...await loadTargetFile(what.file), owned: true }
   if ('embedded' in what) {
     const xmpp = what.embedded.xmpp ?? defaultXmpp()
     if (xmpp !== 'none' && !isInstalled(xmpp)) throw new Error(`${xmpp} is not installed (sudo apt-get install -y ${xmpp}), or run with --xmpp simulated`)
-    return { target: await startEmbeddedTarget({ ...what.embedded, xmpp }), expectedFailures: [], owned: true }
+    const embedded = { ...what.embedded, xmpp }
+    // The forks' worker threads start beside the embedded grid rather than after it (its own
+    // start takes a second or two): the lanes that hold most flows join that much sooner.
+    // A fork made in this thread (`lanes: this-thread`) would only compete with the grid.
+    const concurrency = flowsAtOnce(embedded.lanes !== 'this-thread', options, options.flows?.length ?? Infinity)
+    const forks = concurrency > 1 ? startForks(async (n) => await embeddedLane(embedded, n), concurrency) : undefined
+    try {
+      return { target: await startEmbeddedTarget(embedded), expectedFailures: [], owned: true, forks }
+    } catch (err) {
+      await Promise.all((forks ?? []).map(async (f) => { await (await f.catch(() => undefined))?.close() }))
+      throw err
+    }
   }
   return { target: what, expectedFailures: [], owned: false }
 }
 
 /** Replays the flows (all, or `options.flows`) against the target; the target file's expected failures come first. */
 export async function runConformance (what: ConformanceTarget, options: ConformanceOptions = {}): Promise<RunResult> {
-  const { target, expectedFailures, owned } = await open(what)
+  const { target, expectedFailures, owned, forks } = await open(what, options)
   try {
-    options.onTarget?.(target)
-    return await runSuite(target, { ...options, expectedFailures: [...expectedFailures, ...options.expectedFailures ?? []] })
+    try {
+      options.onTarget?.(target)
+    } catch (err) {
+      await Promise.all((forks ?? []).map(async (f) => { await (await f.catch(() => undefined))?.close() }))
+      throw err
+    }
+    return await runSuite(target, { ...options, expectedFailures: [...expectedFailures, ...options.expectedFailures ?? []], ...(forks === undefined ? {} : { forks }) })
   } finally {
     if (owned) await target.close()
   }

@@ -25,6 +25,32 @@ export function withRefusals (message: string, refusals: readonly Refusal[]): st
 /** `clientInterface`: how the flow's users reach their regions unless their actor says (ClientSession); http by default. */
 export type RunFlowOptions = { eventTimeoutMs?: number, onCheck?: (check: Check) => void, clientInterface?: ClientInterface }
 
+/** How long a flow that restarted the user server waits, at most, for the target's leases to be held again. */
+const LEASES_BACK_MS = 10_000
+
+/**
+ * Waits (at most `ms`) until every region of the target and its gateway have renewed their lease
+ * with success after this moment. A flow that kept the user server down longer than a lease
+ * leaves the leases lapsed until each role's next renewal; the next flow on this grid, whichever
+ * it is (run-suite.ts replays flows in any order), must find them held as a fresh grid's are —
+ * not, say, a gateway with no lease where a flow expects one. Only where the traffic is seen.
+ */
+async function untilLeasesRenewed (target: Target, ms: number): Promise<void> {
+  const left = new Set([...target.regions.map((r) => r.regionId), target.gateway?.regionId].filter((id): id is string => id !== undefined))
+  if (target.observe === undefined || left.size === 0) return
+  const since = Date.now()
+  await new Promise<void>((resolve) => {
+    let stop = (): void => {}
+    const done = (): void => { clearTimeout(timer); stop(); resolve() }
+    const timer = setTimeout(done, ms)
+    stop = target.observe!((x) => {
+      if (x.operationId !== 'renewRegionLease' || x.status !== 200 || (x.sentAt ?? x.at) < since || x.keyId === undefined) return
+      left.delete(x.keyId)
+      if (left.size === 0) done()
+    })
+  })
+}
+
 export async function runFlow ({ flow, file }: LoadedFlow, target: Target, options: RunFlowOptions = {}): Promise<FlowResult> {
   const started = Date.now()
   const checks: Check[] = []
@@ -167,6 +193,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     for (const cleanup of ctx.cleanups) await cleanup().catch(() => {})
     await restore().catch(() => {})
     for (const index of ctx.killed) await target.reviveRegion?.(index)
+    if (flow.steps.some((s) => s.do !== undefined && 'call' in s.do && s.do.call === 'restartUserServer')) await untilLeasesRenewed(target, LEASES_BACK_MS)
     await ctx.stopSimulated()
     stopValidating()
     addFrameViolations()

@@ -98,13 +98,18 @@ t.test('the target\'s own lane replays flows while the forks are still starting'
 
 t.test('flows that wait start first', async (t) => {
   const byId = new Map(loadFlows().flows.map((f) => [f.flow.id, f]))
-  t.ok(waitsFor(byId.get('x-lease-renewal')!) > 0, 'wait-idle and settings')
-  t.ok(waitsFor(byId.get('x-slow-clients-cut-off')!) > 0, 'probe-slow-clients')
-  t.ok(waitsFor(byId.get('x-region-dies')!) > 0, 'killRegion')
-  t.ok(waitsFor(byId.get('x-bad-input-refused')!) > 0, 'a long poll')
-  t.ok(waitsFor(byId.get('x-peer-never-answers')!) >= 10, 'a black hole: the 10 s of GRIDIM-LIM-16')
-  t.ok(waitsFor(byId.get('x-client-timers-from-settings')!) >= 9, 'a burst of reads once a second')
-  t.equal(waitsFor(byId.get('01-a-signs-on')!), 0)
+  const seconds = (id: string): number => waitsFor(byId.get(id)!)
+  t.ok(seconds('x-lease-renewal') >= 8, 'wait-idle and settings')
+  t.ok(seconds('x-slow-clients-cut-off') >= 8, 'probe-slow-clients')
+  t.ok(seconds('x-region-dies') >= 4, 'killRegion')
+  t.ok(seconds('x-peer-never-answers') >= 10, 'a black hole: the 10 s of GRIDIM-LIM-16')
+  t.ok(seconds('x-client-timers-from-settings') >= 9, 'a burst of reads once a second')
+  t.ok(seconds('x-peer-never-answers') > seconds('x-slow-clients-cut-off'), 'the longest wait first')
+  // A long poll's `wait` is a bound: answered by what the flow does, or refused at once (31 s).
+  t.ok(seconds('x-bad-input-refused') < 2, 'a long poll refused at once is no wait')
+  t.ok(seconds('x-long-poll-and-stream-held') < 2, 'nor one answered by an event')
+  t.ok(seconds('x-group-session-of-a-hundred') > 5, 'a hundred steps take seconds')
+  t.ok(seconds('01-a-signs-on') < 1, 'a short flow, last')
 })
 
 t.test('the flows beyond the target\'s own one are spread over at most one fork per core', async (t) => {

@@ -28,6 +28,11 @@ export type SuiteOptions = {
   concurrency?: number
   /** How the flows' users reach their regions (`--client-interface`): HTTP unless `stream`. */
   clientInterface?: ClientInterface
+  /**
+   * Forks already starting (runConformance starts an embedded grid's beside the grid itself, see
+   * startForks): used instead of `target.fork`, and closed like the forks it makes.
+   */
+  forks?: Array<Promise<Lane>>
 }
 
 /**
@@ -73,19 +78,29 @@ export function selectFlows (all: LoadedFlow[], names?: string[]): LoadedFlow[] 
   return all.filter((f) => names.some((n) => f.flow.id === n || f.file === n || f.file === `${n}.yaml`))
 }
 
+/** What a step (or a user of the setup) adds to waitsFor's estimate of a flow's seconds. */
+const STEP_SECONDS = 0.05
+
 /**
- * The waits a flow is made of (time passing is what it tests): flows with them start first, so
- * that the longest chain of waits does not begin last. Only the order of starting; results keep
- * the flow order.
+ * The seconds a flow takes, estimated: its waits (time passing is what it tests) and a little for
+ * each step. The longest start first, so that the longest chain of waits does not begin last.
+ * Only the order of starting; results keep the flow order.
  */
 export function waitsFor (loaded: LoadedFlow): number {
   const { flow } = loaded
   let seconds = Object.keys(flow.setup?.settings ?? {}).length > 0 ? 2 : 0
+  // Every step and every user set up costs a little (signatures, the store, the other flows'
+  // CPU beside it): a flow of a hundred steps takes seconds without waiting once.
+  seconds += STEP_SECONDS * (flow.steps.length + (flow.setup?.users?.length ?? 0))
   for (const step of flow.steps) {
     if (step.do === undefined || !('call' in step.do)) continue
     const args = step.do.args ?? {}
     if (step.do.call === 'wait-idle') seconds += Number(args.seconds ?? 0)
-    else if (step.do.call === 'probe-slow-clients') seconds += 10
+    // A long poll is answered by what the flow does next (held beside the steps that are
+    // counted, or by an event), or refused at once (a `wait` above the limit): its `wait` is
+    // a bound, not a wait.
+    else if (step.do.call === 'clientListEvents') continue
+    else if (step.do.call === 'probe-slow-clients') seconds += 8
     else if (step.do.call === 'restartUserServer') seconds += Number(args.downSeconds ?? 0)
     else if (step.do.call === 'killRegion') seconds += 2
     // A request into a black hole is given up only after GRIDIM-LIM-16's 10 s.
@@ -122,8 +137,45 @@ async function settle (running: Array<Promise<void>>): Promise<void> {
   if (failed !== undefined) throw failed.reason
 }
 
+/**
+ * How many flows run at once: one for a serial run or a target that cannot fork, else the
+ * concurrency asked for, bounded by the number of flows (`flowCount`, once known).
+ */
+export function flowsAtOnce (canFork: boolean, options: Pick<SuiteOptions, 'serial' | 'concurrency'>, flowCount: number): number {
+  if (options.serial === true || !canFork) return 1
+  return Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, flowCount))
+}
+
+/**
+ * The forks of a run, started at once: each is a worker thread that loads the modules and starts
+ * its grids (seconds), so the earlier they start, the sooner their lanes join. `forkOf` is
+ * `target.fork`, or what will be that of a target still starting (runConformance).
+ */
+export function startForks (forkOf: (flowsAtOnce: number) => Promise<Lane>, concurrency: number): Array<Promise<Lane>> {
+  return forkSizes(concurrency, availableParallelism()).map((n) => {
+    const lane = forkOf(n)
+    lane.catch(() => {}) // awaited (and its failure reported) by the run; not unhandled meanwhile
+    return lane
+  })
+}
+
 export async function runSuite (target: Target, options: SuiteOptions = {}): Promise<RunResult> {
   const started = Date.now()
+  // The forks first: their threads start while this one reads and checks the flow files. A
+  // selection of flows bounds how many run at once before the files are read.
+  let forks = options.forks
+  const atOnce = flowsAtOnce(target.fork !== undefined, options, options.flows?.length ?? Infinity)
+  if (forks === undefined && atOnce > 1) forks = startForks(target.fork!, atOnce)
+  try {
+    return await replayAll(target, options, started, forks ?? [])
+  } finally {
+    // Every fork is closed once it has started, whether the run used it or not (it failed
+    // before the first flow, or turned out to have a single flow).
+    await Promise.all((forks ?? []).map(async (f) => { await (await f.catch(() => undefined))?.close() }))
+  }
+}
+
+async function replayAll (target: Target, options: SuiteOptions, started: number, starting: Array<Promise<Lane>>): Promise<RunResult> {
   const { flows, problems } = loadFlows()
   if (problems.length > 0) throw new Error(`the flow files do not validate: ${problems.map((p) => `${p.file}: ${p.message}`).join('; ')}`)
   const chosen = selectFlows(flows, options.flows)
@@ -134,13 +186,11 @@ export async function runSuite (target: Target, options: SuiteOptions = {}): Pro
     results[index] = { ...raw, checks: applyExpectations(raw.checks, options.expectedFailures ?? []) }
     order.finished(index, results[index])
   }
-  const concurrency = options.serial === true || target.fork === undefined ? 1 : Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, chosen.length))
-  if (concurrency === 1) {
+  if (flowsAtOnce(target.fork !== undefined || starting.length > 0, options, chosen.length) === 1 || starting.length === 0) {
     for (let i = 0; i < chosen.length; i++) await replay(i, inThisThread(target))
   } else {
     // Longest waits first (stable: ties keep the flow order); each lane takes the next flow when free.
     const queue = chosen.map((f, i) => ({ i, waits: waitsFor(f) })).sort((a, b) => b.waits - a.waits || a.i - b.i).map((x) => x.i)
-    const forks: Lane[] = []
     // As many loops on each lane as it takes flows at once; each ends when the queue is empty.
     let stopped = false
     const loops = async (lane: Lane): Promise<void> => {
@@ -155,22 +205,17 @@ export async function runSuite (target: Target, options: SuiteOptions = {}): Pro
     }
     // The target's own lane starts at once, the longest waits first, while the forks start
     // (seconds: a worker loads the modules and starts its grids); each fork joins when open.
-    const forked = async (flowsAtOnce: number): Promise<void> => {
+    const forked = async (fork: Promise<Lane>): Promise<void> => {
       let lane: Lane
       try {
-        lane = await target.fork!(flowsAtOnce)
+        lane = await fork
       } catch (err) {
         stopped = true
         throw new Error(`could not start another instance of the target: ${(err as Error).message}`)
       }
-      forks.push(lane)
       if (!stopped) await loops(lane)
     }
-    try {
-      await settle([loops(inThisThread(target)), ...forkSizes(concurrency, availableParallelism()).map(forked)])
-    } finally {
-      await Promise.all(forks.map(async (f) => { await f.close() }))
-    }
+    await settle([loops(inThisThread(target)), ...starting.map(forked)])
   }
   return { target: target.name, clientInterface: options.clientInterface ?? 'http', startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, flows: results }
 }
