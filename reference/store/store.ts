@@ -203,6 +203,8 @@ export interface SyncGroupOutboxStore {
   renewGroupOutbox(owner: string, outboxIds: readonly number[], claimedUntil: number): number
   /** Deletes the rows; returns how many there were. */
   deleteGroupOutbox(outboxIds: readonly number[]): number
+  /** The first `limit` rows, oldest first, whoever holds them (what an operator or a test looks at). */
+  listGroupOutbox(limit: number): GroupOutboxRow[]
 }
 
 export interface SyncSettingsStore {

@@ -39,5 +39,7 @@ export function postgresGroupOutboxStore(db: Db): GroupOutboxStore {
         : (await db.query('UPDATE group_outbox SET claimed_until = $1 WHERE owner = $2 AND outbox_id = ANY($3::bigint[])', [claimedUntil, owner, outboxIds])).rowCount ?? 0,
     deleteGroupOutbox: async (outboxIds) =>
       outboxIds.length === 0 ? 0 : (await db.query('DELETE FROM group_outbox WHERE outbox_id = ANY($1::bigint[])', [outboxIds])).rowCount ?? 0,
+    listGroupOutbox: async (limit) =>
+      (await db.query<Row>('SELECT * FROM group_outbox ORDER BY outbox_id LIMIT $1', [limit])).rows.map(toRow),
   }
 }

@@ -18,6 +18,8 @@ eachStore(t, (t, fresh) => {
     t.equal(await store.deleteGroupOutbox([ids[0]!, 12345]), 1, 'only the rows that exist')
     t.equal(await store.deleteGroupOutbox([ids[0]!]), 0, 'deleted once')
     t.equal(await store.deleteGroupOutbox([]), 0)
+    t.same((await store.listGroupOutbox(10)).map((r) => [r.outboxId, r.regionId, r.owner, r.claimedUntil]), [[ids[1], 'r2', 'p1', 1000], [later[0], 'r1', 'p1', 1000]], 'listed oldest first')
+    t.equal((await store.listGroupOutbox(1)).length, 1, 'at most limit')
     const claimed = await store.claimGroupOutbox('p2', 1000, 100, 10)
     t.same(claimed, [
       { outboxId: ids[1], regionId: 'r2', url: 'http://r2', delivery: row('r2', 'm1').delivery, owner: 'p2', claimedUntil: 1100 },

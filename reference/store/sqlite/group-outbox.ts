@@ -19,6 +19,7 @@ export function sqliteGroupOutboxStore(db: Database): SyncGroupOutboxStore {
   const renew = db.prepare<[number, string, string]>(
     'UPDATE group_outbox SET claimed_until = ? WHERE owner = ? AND outbox_id IN (SELECT value FROM json_each(?))',
   )
+  const list = db.prepare<[number], Row>('SELECT * FROM group_outbox ORDER BY outbox_id LIMIT ?')
   const remove = db.prepare<[string]>('DELETE FROM group_outbox WHERE outbox_id IN (SELECT value FROM json_each(?))')
 
   const add = db.transaction((rows: readonly NewGroupOutboxRow[], owner: string, claimedUntil: number): number[] =>
@@ -32,5 +33,6 @@ export function sqliteGroupOutboxStore(db: Database): SyncGroupOutboxStore {
     renewGroupOutbox: (owner, outboxIds, claimedUntil) =>
       outboxIds.length === 0 ? 0 : renew.run(claimedUntil, owner, JSON.stringify(outboxIds)).changes,
     deleteGroupOutbox: (outboxIds) => (outboxIds.length === 0 ? 0 : remove.run(JSON.stringify(outboxIds)).changes),
+    listGroupOutbox: (limit) => list.all(limit).map(toRow),
   }
 }
