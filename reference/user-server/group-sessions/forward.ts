@@ -39,7 +39,7 @@ export async function groupForwards (ctx: UserServerContext, session: GroupSessi
   return groupDeliveries(shared, destinations)
 }
 
-/** Hands the forwards to the courier. */
-export function sendGroupForwards (ctx: Pick<UserServerContext, 'courier'>, forwards: readonly GroupForward[]): void {
-  for (const { target, delivery, bytes } of forwards) ctx.courier.deliverGroupMessage(target, delivery, true, bytes)
+/** Hands the forwards to the courier, each with its row in the group outbox when it has one (GRIDIM-GRP-31). */
+export function sendGroupForwards (ctx: Pick<UserServerContext, 'courier'>, forwards: readonly GroupForward[], outboxIds?: readonly number[]): void {
+  forwards.forEach(({ target, delivery, bytes }, i) => ctx.courier.deliverGroupMessage(target, delivery, true, bytes, outboxIds?.[i]))
 }
