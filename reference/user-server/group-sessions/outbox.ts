@@ -44,7 +44,7 @@ export class GroupOutbox {
       const earlier = await ctx.groupReplies.claim(key, sent, now)
       return earlier !== undefined ? { earlier } : { outboxIds: undefined }
     }
-    const rows = forwards.map(({ target, delivery }) => ({ regionId: target.regionId, url: target.url, delivery: JSON.stringify(delivery) }))
+    const rows = forwards.map(({ target, json }) => ({ regionId: target.regionId, url: target.url, delivery: json() }))
     const until = now + this.leaseMs
     let outboxIds: number[]
     if (ctx.store.version() === null) {
