@@ -9,7 +9,8 @@ import type { Fault } from '../../lib/faults.ts'
 import type { Store } from '../../store/index.ts'
 import { postgresStore, skipPostgres } from '../../store/test-support.ts'
 import { harness, type Harness, type SentRequest } from '../test-support.ts'
-import { GROUP_OUTBOX_LEASE_MS } from './outbox.ts'
+import { createLogger } from '../../lib/http/index.ts'
+import { GROUP_OUTBOX_LEASE_MS, GroupOutbox } from './outbox.ts'
 
 const never = new Promise<never>(() => {})
 
@@ -166,4 +167,23 @@ t.test('PostgreSQL: the claim of the answer and the rows commit together; anothe
   t.same(sent.filter((d) => d.startsWith(r1.url)), [`${r1.url} m1`, `${r1.url} m2`], 'r1: once each, in order')
   t.same(sent.filter((d) => d.startsWith(r2.url)), [`${r2.url} m1`, `${r2.url} m2`], 'r2: likewise')
   t.same(await outbox(store), [], 'deleted once delivered')
+})
+
+t.test('rows settled close together are deleted in one statement, and held until then', async (t) => {
+  const h = harness(t)
+  const calls: number[][] = []
+  const store = { ...h.store, deleteGroupOutbox: async (ids: readonly number[]) => { calls.push([...ids]); return await h.store.deleteGroupOutbox(ids) } } as Store
+  const box = new GroupOutbox(store, createLogger())
+  const ids = await h.store.addGroupOutbox([1, 2, 3].map((i) => ({ regionId: `r${i}`, url: `http://r${i}`, delivery: '{}' })), 'dead', 10)
+  const resent: number[] = []
+  t.equal(await box.sweep({ deliverGroupMessage: (...args) => { resent.push(args[4]!) } }, 20), 3, 'a dead process\'s rows, taken over')
+  t.same(resent, ids, 'in order, each with its row')
+  box.settled([ids[0]!])
+  box.settled([ids[1]!, ids[2]!])
+  t.same(calls, [], 'not at once')
+  await box.sweep({ deliverGroupMessage: () => t.fail('none is sent again') }, 1000)
+  t.same((await h.store.listGroupOutbox(10)).map((r) => r.claimedUntil), [1000 + box.leaseMs, 1000 + box.leaseMs, 1000 + box.leaseMs], 'renewed while waiting to be deleted')
+  await box.flushed()
+  t.same(calls, [ids], 'one delete for the three')
+  t.same(await h.store.listGroupOutbox(10), [])
 })
