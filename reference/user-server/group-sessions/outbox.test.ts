@@ -100,6 +100,19 @@ t.test('the rows of a dead instance are sent by another once their claim lapsed,
   t.same(await second.delivered(), sent, 'nothing sent a second time')
 })
 
+t.test('a dead instance\'s row goes to where its region is now', async (t) => {
+  const { h, r2, send } = await session(t)
+  h.respondWith((r) => r.operationId.startsWith('deliverGroupMessage') ? never : undefined)
+  await send('m1')
+  // r2 restarted elsewhere and renewed its lease from there.
+  const moved = { ...r2, url: 'http://region-2-restarted.test' }
+  await h.lease(moved)
+  const second = harness(t, { store: h.store })
+  second.clock.now = h.clock.now + GROUP_OUTBOX_LEASE_MS
+  await second.us.sweep()
+  t.same(deliveries(await second.delivered()).sort(), [`${h.sent[0]!.url} m1`, `${moved.url} m1`].sort())
+})
+
 t.test('the instance that delivers renews its rows: a slow region is not sent the same message by a sweep', async (t) => {
   const { h, send } = await session(t)
   const gates: Array<() => void> = []

@@ -122,10 +122,16 @@ export class GroupOutbox {
   async sweep (courier: Pick<Courier, 'deliverGroupMessage'>, now: number): Promise<number> {
     if (this.#held.size > 0) await this.store.renewGroupOutbox(this.owner, [...this.#held], now + this.leaseMs)
     const rows = await this.store.claimGroupOutbox(this.owner, now, this.leaseMs, CLAIM_LIMIT)
+    // A region restarted meanwhile may have renewed its lease at another address: sent there.
+    const urls = new Map<string, string>()
+    for (const regionId of new Set(rows.map((r) => r.regionId))) {
+      const url = (await this.store.getRegion(regionId))?.url
+      if (url != null) urls.set(regionId, url)
+    }
     for (const row of rows) {
       this.#held.add(row.outboxId)
       const delivery = JSON.parse(row.delivery) as GroupMessageDelivery
-      courier.deliverGroupMessage({ regionId: row.regionId, url: row.url }, delivery, true, Buffer.byteLength(row.delivery), row.outboxId)
+      courier.deliverGroupMessage({ regionId: row.regionId, url: urls.get(row.regionId) ?? row.url }, delivery, true, Buffer.byteLength(row.delivery), row.outboxId)
     }
     if (rows.length > 0) this.logger.info('group messages sent again from the outbox', { rows: rows.length })
     return rows.length
