@@ -89,7 +89,7 @@ t.test('kill -9 of the user server after it answered a group message: started ag
   // Same --data, same port. The dead process's rows lapse (10 s) and the new one sends them.
   const restartedAt = Date.now()
   await grid.restartUserServer()
-  await b.waitFor(is.groupMessage(groupSessionId, 'answered, then the crash'), 30_000, 'B gets the message answered before the crash')
+  await b.waitFor(is.groupMessage(groupSessionId, 'answered, then the crash'), 45_000, 'B gets the message answered before the crash')
   t.ok(proxy.forwarded > forwardedBefore, 'it went through the proxy after the restart')
   t.comment(`sent again ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart`)
   await a.waitFor(is.groupMessage(groupSessionId, 'answered, then the crash'), 10_000, 'A, the sender, gets it too')
