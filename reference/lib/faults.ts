@@ -362,6 +362,10 @@ export type Fault =
  * - `not-here-group-messages-dropped`: likewise for `notHere` of a deliverGroupMessage answer (breaks GRIDIM-GRP-18).
  * - `group-batch-newest-first`: the user server sends the group messages that waited for a region newest first, in
  *   one deliverGroupMessages (breaks GRIDIM-GRP-16).
+ * - `group-forward-not-durable`: the user server answers sendGroupMessage having kept the deliveries in memory only,
+ *   not in the group outbox, so a crash before the regions took them loses them (breaks GRIDIM-GRP-31). No flow
+ *   catches it: the runner's restart-user-server is a graceful stop, and the embedded target's stopped server goes on
+ *   delivering what it queued; reference/user-server/group-sessions/outbox.test.ts does.
  */
 export type UserServerFault =
   | 'self-friendship-offer-accepted'
@@ -399,6 +403,7 @@ export type UserServerFault =
   | 'not-here-notices-dropped'
   | 'not-here-group-messages-dropped'
   | 'group-batch-newest-first'
+  | 'group-forward-not-durable'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

@@ -163,6 +163,21 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX recent_facts_by_expiry ON recent_facts (until);
     `,
   },
+  {
+    name: 'group outbox',
+    // No foreign key to regions: the row is written on every group message, and a region is never deleted.
+    sql: `
+      CREATE TABLE group_outbox (
+        outbox_id     INTEGER PRIMARY KEY AUTOINCREMENT,
+        region_id     TEXT NOT NULL,
+        url           TEXT NOT NULL,
+        delivery      TEXT NOT NULL,
+        owner         TEXT NOT NULL,
+        claimed_until INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX group_outbox_by_claim ON group_outbox (claimed_until, outbox_id);
+    `,
+  },
 ]
 
 export function configureConnection(db: Database): void {

@@ -166,6 +166,27 @@ if (skipPostgres) {
     }
   })
 
+  t.test('racing processes: lapsed group outbox rows are claimed by one process each, none left out, while rows are added', async (t) => {
+    const [a, b] = await twoProcesses(t)
+    const delivery = (i: number) => ({ regionId: `r${i % 3}`, url: 'http://r', delivery: `{"messageId":"m${i}"}` })
+    const ids: number[] = []
+    for (let i = 0; i < 200; i += 4) ids.push(...await a.addGroupOutbox([0, 1, 2, 3].map((k) => delivery(i + k)), 'dead', 10))
+    const got: Record<string, number[]> = { a: [], b: [] }
+    // Both sweep in small bites at once while a third owner keeps adding rows that are held.
+    const sweeper = async (store: Store, owner: string) => {
+      for (;;) {
+        const rows = await store.claimGroupOutbox(owner, 100, 1000, 7)
+        if (rows.length === 0) return
+        got[owner]!.push(...rows.map((r) => r.outboxId))
+        t.ok(rows.every((r) => r.owner === owner && r.claimedUntil === 1100), 'claimed for this owner')
+      }
+    }
+    await Promise.all([sweeper(a, 'a'), sweeper(b, 'b'), (async () => { for (let i = 0; i < 20; i++) await b.addGroupOutbox([delivery(1000 + i)], 'alive', 5000) })()])
+    t.ok(got.a!.length > 0 && got.b!.length > 0, `both took some (a ${got.a!.length}, b ${got.b!.length})`)
+    t.same([...got.a!, ...got.b!].sort((x, y) => x - y), ids, 'every lapsed row exactly once, none of the held ones')
+    t.same(await a.claimGroupOutbox('c', 1099, 1000, 1000), [], 'all held now')
+  })
+
   t.test('racing processes: one friendship and one open offer, whichever way round, without deadlock', async (t) => {
     const [a, b] = await twoProcesses(t)
     for (let round = 0; round < 10; round++) {

@@ -21,6 +21,7 @@ import { inTransaction, poolDb, type Db } from './postgres/connection.ts'
 import { postgresFriendshipStore } from './postgres/friendships.ts'
 import { postgresGroupSessionStore } from './postgres/group-sessions.ts'
 import { postgresGroupStore } from './postgres/groups.ts'
+import { postgresGroupOutboxStore } from './postgres/group-outbox.ts'
 import { migratePostgres } from './postgres/migrations.ts'
 import { postgresOfferStore } from './postgres/offers.ts'
 import { postgresOfflineMessageStore } from './postgres/offline-messages.ts'
@@ -58,6 +59,7 @@ function areas(db: Db): StoreAreas {
     ...postgresGroupSessionStore(db),
     ...postgresSettingsStore(db),
     ...postgresRecentStore(db),
+    ...postgresGroupOutboxStore(db),
   }
 }
 

@@ -14,6 +14,7 @@ import type { Store, SyncStoreAreas } from './store.ts'
 import { sqliteFriendshipStore } from './sqlite/friendships.ts'
 import { sqliteGroupSessionStore } from './sqlite/group-sessions.ts'
 import { sqliteGroupStore } from './sqlite/groups.ts'
+import { sqliteGroupOutboxStore } from './sqlite/group-outbox.ts'
 import { sqliteOfferStore } from './sqlite/offers.ts'
 import { sqliteRecentStore } from './sqlite/recent.ts'
 import { sqliteOfflineMessageStore } from './sqlite/offline-messages.ts'
@@ -24,8 +25,9 @@ import { sqliteUserStore } from './sqlite/users.ts'
 
 /** Reads, which leave `version()` alone; any other method counts as a change (a new one too, until listed). */
 const READ = /^(get|list|find)[A-Z]|^acknowledgedSince$/
-/** Not changes to what anything is derived from: the idle clock, the recent facts. */
-const UNCOUNTED = new Set(['touch', 'claimRecent', 'putRecent', 'takeRecent', 'purgeRecent'])
+/** Not changes to what anything is derived from: the idle clock, the recent facts, the group outbox. */
+const UNCOUNTED = new Set(['touch', 'claimRecent', 'putRecent', 'takeRecent', 'purgeRecent',
+  'addGroupOutbox', 'claimGroupOutbox', 'renewGroupOutbox', 'deleteGroupOutbox'])
 
 type Method = (...args: unknown[]) => unknown
 
@@ -74,7 +76,8 @@ export function openSqliteStore (path: string): Store {
       ...sqliteGroupStore(db),
       ...sqliteGroupSessionStore(db),
       ...sqliteSettingsStore(db),
-      ...sqliteRecentStore(db)
+      ...sqliteRecentStore(db),
+      ...sqliteGroupOutboxStore(db)
     }
   } catch (error) {
     db.close()

@@ -167,6 +167,46 @@ export interface SyncRecentStore {
   purgeRecent(before: number): number
 }
 
+/** A group message's delivery to one region, waiting in the outbox (GRIDIM-GRP-31). */
+export type NewGroupOutboxRow = {
+  regionId: string
+  /** Where the region was when the message was accepted. */
+  url: string
+  /** The GroupMessageDelivery, as JSON. */
+  delivery: string
+}
+
+export type GroupOutboxRow = NewGroupOutboxRow & {
+  /** Grows with every row stored: the order the messages were accepted in. */
+  outboxId: number
+  /** The user-server process that is delivering it. */
+  owner: string
+  /** Epoch ms; once it has passed, any process may claim the row and send it again. */
+  claimedUntil: number
+}
+
+/**
+ * Group messages accepted and not yet taken by a destination region (GRIDIM-GRP-31): a row per
+ * message and region, stored before the sender is answered and deleted once the region answered
+ * (or the user server gave up on it). The process that stored a row holds it while delivering
+ * it and renews its claim; rows of a process that died lapse and another claims them.
+ */
+export interface SyncGroupOutboxStore {
+  /** Stores the rows, owned by `owner` until `claimedUntil`; their outboxIds, in the order given. */
+  addGroupOutbox(rows: readonly NewGroupOutboxRow[], owner: string, claimedUntil: number): number[]
+  /**
+   * Claims for `owner`, until now + leaseMs, at most `limit` rows whose claim has lapsed
+   * (claimedUntil <= now), oldest first; of processes claiming at once, each row goes to one.
+   */
+  claimGroupOutbox(owner: string, now: number, leaseMs: number, limit: number): GroupOutboxRow[]
+  /** Extends the claim of those of the rows that `owner` still holds; returns how many. */
+  renewGroupOutbox(owner: string, outboxIds: readonly number[], claimedUntil: number): number
+  /** Deletes the rows; returns how many there were. */
+  deleteGroupOutbox(outboxIds: readonly number[]): number
+  /** The first `limit` rows, oldest first, whoever holds them (what an operator or a test looks at). */
+  listGroupOutbox(limit: number): GroupOutboxRow[]
+}
+
 export interface SyncSettingsStore {
   getSettings(): Settings
   /** Applies the given fields (positive integers) and returns the result. */
@@ -186,10 +226,11 @@ export type GroupStore = Async<SyncGroupStore>
 export type GroupSessionStore = Async<SyncGroupSessionStore>
 export type SettingsStore = Async<SyncSettingsStore>
 export type RecentStore = Async<SyncRecentStore>
+export type GroupOutboxStore = Async<SyncGroupOutboxStore>
 
 /** Every area's methods, synchronously: what one SQLite connection does. */
 export type SyncStoreAreas = SyncUserStore & SyncRegionStore & SyncSessionStore & SyncFriendshipStore & SyncOfferStore &
-  SyncOfflineMessageStore & SyncGroupStore & SyncGroupSessionStore & SyncSettingsStore & SyncRecentStore
+  SyncOfflineMessageStore & SyncGroupStore & SyncGroupSessionStore & SyncSettingsStore & SyncRecentStore & SyncGroupOutboxStore
 
 export type StoreAreas = Async<SyncStoreAreas>
 
@@ -203,7 +244,7 @@ export interface Store extends StoreAreas {
   /**
    * A number that grows with every call of a method that may change the store — all but the
    * reads (get…, list…, find…, acknowledgedSince), `touch`, which only moves a group
-   * session's idle clock, and the recent facts (SyncRecentStore). What the user server derives
+   * session's idle clock, the recent facts (SyncRecentStore) and the group outbox (SyncGroupOutboxStore). What the user server derives
    * from reads and keeps (a group session's destinations) is current while this number has not moved. Null when other processes change
    * the store too (a shared database): then nothing derived may be kept.
    */

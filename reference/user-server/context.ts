@@ -5,6 +5,7 @@ import type { Fault } from '../lib/faults.ts'
 import type { Logger } from '../lib/http/index.ts'
 import type { PasswordCost, Store } from '../store/index.ts'
 import type { GroupDestinationCache } from './group-sessions/destinations.ts'
+import type { GroupOutbox } from './group-sessions/outbox.ts'
 import type { Courier } from './notices/courier.ts'
 import type { Locate } from './notices/locator.ts'
 import type { NoticeBatch } from './notices/notice-batch.ts'
@@ -37,6 +38,8 @@ export type UserServerContext = {
   acknowledged: AcknowledgedIds
   /** First answers to group messages, by `groupSessionId messageId` (GRIDIM-GRP-15). */
   groupReplies: Recent<GroupMessageSent>
+  /** Group messages answered and not yet taken by their regions (GRIDIM-GRP-31). */
+  groupOutbox: GroupOutbox
   /** Each group session's members and destination regions while nothing changed (issue 15). */
   groupDestinations: GroupDestinationCache
   /** The last unconfirmed move of each session, by sessionId, for 60 s (GRIDIM-LOC-15..17). */

@@ -12,6 +12,7 @@ import { regionSignatureAuthenticator } from './auth/region-signature.ts'
 import type { UserServerContext } from './context.ts'
 import { Metrics } from './metrics.ts'
 import { GroupDestinationCache } from './group-sessions/destinations.ts'
+import { GroupOutbox } from './group-sessions/outbox.ts'
 import { Courier, type Peer } from './notices/courier.ts'
 import { locator } from './notices/locator.ts'
 import { NoticeBatch } from './notices/notice-batch.ts'
@@ -46,6 +47,8 @@ export type UserServerOptions = {
   sweepIntervalMs?: number
   /** Pauses before retrying a group message to a region that failed (default 0.5 s, 2 s). */
   groupRetryDelaysMs?: readonly number[]
+  /** How long a group outbox row stays this process's without a renewal (GRIDIM-GRP-31); default 10 s. */
+  groupOutboxLeaseMs?: number
   /** GRIDIM-LIM-17..19: header, request and idle timeouts; tests shorten them. */
   httpTimeouts?: Partial<HttpTimeouts>
   /**
@@ -70,7 +73,10 @@ export function createUserServer (options: UserServerOptions) {
   const locate = locator(store, now)
   // The fault notices-held-to-combine holds each batch of notices 3 s, to combine it with later ones.
   const noticeDelayMs = options.faults?.has('notices-held-to-combine') === true ? 3000 : 0
-  const courier = new Courier(peer, metrics, logger, locate, { groupRetryDelaysMs: options.groupRetryDelaysMs, noticeDelayMs, faults: options.faults })
+  const groupOutbox = new GroupOutbox(store, logger, options.groupOutboxLeaseMs)
+  const courier = new Courier(peer, metrics, logger, locate, {
+    groupRetryDelaysMs: options.groupRetryDelaysMs, noticeDelayMs, faults: options.faults, groupSettled: (ids) => groupOutbox.settled(ids)
+  })
   // The fault keeps them where a restart loses them, as the reference once did (in memory).
   const inMemory = options.faults?.has('acknowledged-ids-in-memory') === true
   const acknowledged = new AcknowledgedIds(inMemory ? openSqliteStore(':memory:') : store, inMemory)
@@ -86,6 +92,7 @@ export function createUserServer (options: UserServerOptions) {
     redelivery: new Redelivery({ store, courier, locate, acknowledged, now, logger }),
     acknowledged,
     groupReplies: shared ? recentInStore(store, 'group-reply', DAY_MS) : recentInMemory(DAY_MS),
+    groupOutbox,
     groupDestinations: new GroupDestinationCache(store, locate, now),
     handovers: shared ? recentInStore(store, 'handover', 60_000) : recentInMemory(60_000),
     passwordCost: options.passwordCost ?? INTERACTIVE_PASSWORD_COST,
@@ -117,10 +124,15 @@ export function createUserServer (options: UserServerOptions) {
       await stopSweeper?.()
       ctx.redelivery.stop()
       await server.stop()
+      await groupOutbox.flushed()
     },
     /** Runs the lease and idle sweepers once, as the timer does. */
     sweep: async (at: number = now()): Promise<SweepResult> => await sweep(ctx, at),
-    /** Resolves when every request queued for regions has been answered (or has failed). */
-    idle: (): Promise<void> => courier.idle()
+    /** Resolves when every request queued for regions has been answered (or has failed), and the group outbox rows they settled are deleted. */
+    idle: async (): Promise<void> => {
+      await courier.idle()
+      await groupOutbox.flushed()
+    },
+    groupOutbox
   }
 }

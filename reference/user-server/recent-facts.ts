@@ -11,8 +11,11 @@ import { RecentMap } from './recent.ts'
 
 /** A memory of facts by key, each kept `ttlMs`. */
 export interface Recent<V> {
-  /** Remembers value unless a live fact holds key: that one is returned (of racing callers, one gets undefined). */
-  claim: (key: string, value: V, now: number) => Promise<V | undefined>
+  /**
+   * Remembers value unless a live fact holds key: that one is returned (of racing callers, one
+   * gets undefined). `via`: the transaction to claim in, when the facts are in the store.
+   */
+  claim: (key: string, value: V, now: number, via?: RecentStore) => Promise<V | undefined>
   get: (key: string, now: number) => Promise<V | undefined>
   set: (key: string, value: V, now: number) => Promise<void>
   /** Forgets the fact and returns it when it was live (of racing callers, one gets it). */
@@ -42,7 +45,7 @@ export function recentInMemory<V> (ttlMs: number): Recent<V> {
 export function recentInStore<V> (store: RecentStore, kind: string, ttlMs: number): Recent<V> {
   const parse = (text: string | null): V | undefined => (text === null ? undefined : JSON.parse(text) as V)
   return {
-    claim: async (key, value, now) => parse(await store.claimRecent(kind, key, JSON.stringify(value), now + ttlMs, now)),
+    claim: async (key, value, now, via = store) => parse(await via.claimRecent(kind, key, JSON.stringify(value), now + ttlMs, now)),
     get: async (key, now) => parse(await store.getRecent(kind, key, now)),
     set: async (key, value, now) => { await store.putRecent(kind, key, JSON.stringify(value), now + ttlMs) },
     take: async (key, now) => parse(await store.takeRecent(kind, key, now))

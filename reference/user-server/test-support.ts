@@ -35,10 +35,14 @@ export function defaultAnswer ({ operationId, body }: SentRequest): unknown {
  * `publicUrl: null` leaves the base URL to the listening address; `faults` only for fault tests;
  * `passwordCost` the user server's (h.user's users are hashed at the default cost whatever it is).
  */
-export type HarnessOptions = { faults?: ReadonlySet<Fault>, publicUrl?: string | null, passwordCost?: PasswordCost }
+export type HarnessOptions = {
+  faults?: ReadonlySet<Fault>, publicUrl?: string | null, passwordCost?: PasswordCost,
+  /** Another server's store (a second instance on it); the test that opened it closes it. */
+  store?: Store
+}
 
 export function harness (t: Teardown, options: HarnessOptions = {}) {
-  const store: Store = openSqliteStore(':memory:')
+  const store: Store = options.store ?? openSqliteStore(':memory:')
   const keys = generateKeyPair()
   const clock = { now: Date.now() }
   const sent: SentRequest[] = []
@@ -55,7 +59,7 @@ export function harness (t: Teardown, options: HarnessOptions = {}) {
   })
   t.teardown(async () => {
     await us.stop()
-    await store.close()
+    if (options.store === undefined) await store.close()
   })
   let regions = 0
 

@@ -151,6 +151,20 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX recent_facts_by_expiry ON recent_facts (until);
     `,
   },
+  {
+    name: 'group outbox',
+    sql: `
+      CREATE TABLE group_outbox (
+        outbox_id     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        region_id     TEXT COLLATE "C" NOT NULL,
+        url           TEXT NOT NULL,
+        delivery      TEXT NOT NULL,
+        owner         TEXT COLLATE "C" NOT NULL,
+        claimed_until BIGINT NOT NULL
+      );
+      CREATE INDEX group_outbox_by_claim ON group_outbox (claimed_until, outbox_id);
+    `,
+  },
 ]
 
 /** Key of the advisory lock that migrations run under (any constant no other code uses). */

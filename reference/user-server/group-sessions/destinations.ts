@@ -20,8 +20,11 @@ export type GroupDestinations = {
   readonly byRegion: readonly Destination[]
 }
 
-/** A region and its members; `itemsBytes`: the members' ids as a JSON array, in bytes (GRIDIM-GRP-30 counts bytes). */
-export type Destination = { readonly target: Target, readonly items: readonly string[], readonly itemsBytes: number }
+/**
+ * A region and its members; `itemsBytes`: the members' ids as a JSON array, in bytes (GRIDIM-GRP-30
+ * counts bytes); `itemsJson`, when kept, that array (each message's outbox rows hold it, GRIDIM-GRP-31).
+ */
+export type Destination = { readonly target: Target, readonly items: readonly string[], readonly itemsBytes: number, readonly itemsJson?: string }
 
 type Entry = GroupDestinations & { validUntil: number }
 
@@ -54,7 +57,10 @@ export class GroupDestinationCache {
   async #build (groupSessionId: string, at: number): Promise<Entry> {
     const { members } = await this.store.listMembers(groupSessionId)
     const located = await this.locate(members)
-    const byRegion = groupByRegion(members, (userId) => located.get(userId)).map((d) => ({ ...d, itemsBytes: Buffer.byteLength(JSON.stringify(d.items)) }))
+    const byRegion = groupByRegion(members, (userId) => located.get(userId)).map((d) => {
+      const itemsJson = JSON.stringify(d.items)
+      return { ...d, itemsJson, itemsBytes: Buffer.byteLength(itemsJson) }
+    })
     // The first lease among the destinations to lapse ends the entry: from then on its region
     // is no destination (GRIDIM-LEASE-4) — and its members may be at the gateway instead.
     let validUntil = Number.POSITIVE_INFINITY

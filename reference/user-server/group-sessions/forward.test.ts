@@ -9,5 +9,8 @@ t.test('GRIDIM-GRP-30: each delivery\'s size is its JSON\'s, in bytes, though se
   t.same(out.map((d) => d.target.regionId), ['r0', 'r1', 'r2'])
   for (const { delivery, bytes } of out) t.equal(bytes, Buffer.byteLength(JSON.stringify(delivery)), JSON.stringify(delivery.toUserIds))
   t.same(out[1]!.delivery, { ...shared, toUserIds: ['c', 'd', 'é'] })
+  for (const { delivery, json } of out) t.equal(json(), JSON.stringify(delivery), 'GRIDIM-GRP-31: the outbox row\'s JSON is the delivery\'s')
+  const cached = groupDeliveries(shared, destinations.map((d) => ({ ...d, itemsJson: JSON.stringify(d.items) })))
+  for (const { delivery, json } of cached) t.equal(json(), JSON.stringify(delivery), 'made from the cached ids too')
   t.end()
 })

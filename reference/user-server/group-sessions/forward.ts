@@ -15,19 +15,30 @@ export type GroupMessage = Pick<GroupMessageDelivery, 'messageId' | 'body' | 'se
  * One delivery per destination, with its JSON's size in bytes (what a batch is bounded by,
  * GRIDIM-GRP-30): the part every region gets is serialised once per message, not once per region.
  */
-export function groupDeliveries (shared: Omit<GroupMessageDelivery, 'toUserIds'>, destinations: readonly Destination[]): Array<{ target: Target, delivery: GroupMessageDelivery, bytes: number }> {
+export function groupDeliveries (shared: Omit<GroupMessageDelivery, 'toUserIds'>, destinations: readonly Destination[]): GroupForward[] {
   // `[]` stands where each region's members go: same keys, same order as each delivery below.
-  const base = Buffer.byteLength(JSON.stringify({ ...shared, toUserIds: [] })) - 2
+  const empty = JSON.stringify({ ...shared, toUserIds: [] })
+  const base = Buffer.byteLength(empty) - 2
+  const head = empty.slice(0, -3)
   // Shared by every message while the session is unchanged: read, never changed, downstream.
-  return destinations.map(({ target, items, itemsBytes }) => ({ target, delivery: { ...shared, toUserIds: items as string[] }, bytes: base + itemsBytes }))
+  return destinations.map(({ target, items, itemsBytes, itemsJson }) => ({
+    target,
+    delivery: { ...shared, toUserIds: items as string[] },
+    bytes: base + itemsBytes,
+    json: () => head + (itemsJson ?? JSON.stringify(items)) + '}'
+  }))
 }
 
-export type GroupForward = { target: Target, delivery: GroupMessageDelivery, bytes: number }
+/** `json()`: the delivery as JSON, made from the message's shared part and the region's cached ids. */
+export type GroupForward = { target: Target, delivery: GroupMessageDelivery, bytes: number, json: () => string }
 
 /** What a message goes out as: one delivery per destination region (GRIDIM-GRP-14 counts them). */
 export async function groupForwards (ctx: UserServerContext, session: GroupSessionRow, sender: UserRow, message: GroupMessage): Promise<GroupForward[]> {
   const { byRegion } = await ctx.groupDestinations.of(session.groupSessionId)
-  const destinations = ctx.faults.has('group-forward-per-member') ? byRegion.flatMap((d) => d.items.map((userId) => ({ ...d, items: [userId], itemsBytes: Buffer.byteLength(JSON.stringify([userId])) }))) : byRegion
+  const destinations = ctx.faults.has('group-forward-per-member') ? byRegion.flatMap((d) => d.items.map((userId) => {
+    const itemsJson = JSON.stringify([userId])
+    return { ...d, items: [userId], itemsJson, itemsBytes: Buffer.byteLength(itemsJson) }
+  })) : byRegion
   const shared = {
     groupSessionId: session.groupSessionId,
     messageId: message.messageId,
@@ -39,7 +50,7 @@ export async function groupForwards (ctx: UserServerContext, session: GroupSessi
   return groupDeliveries(shared, destinations)
 }
 
-/** Hands the forwards to the courier. */
-export function sendGroupForwards (ctx: Pick<UserServerContext, 'courier'>, forwards: readonly GroupForward[]): void {
-  for (const { target, delivery, bytes } of forwards) ctx.courier.deliverGroupMessage(target, delivery, true, bytes)
+/** Hands the forwards to the courier, each with its row in the group outbox when it has one (GRIDIM-GRP-31). */
+export function sendGroupForwards (ctx: Pick<UserServerContext, 'courier'>, forwards: readonly GroupForward[], outboxIds?: readonly number[]): void {
+  forwards.forEach(({ target, delivery, bytes }, i) => ctx.courier.deliverGroupMessage(target, delivery, true, bytes, outboxIds?.[i]))
 }

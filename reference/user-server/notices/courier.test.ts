@@ -154,6 +154,35 @@ t.test('GRIDIM-GRP-19: a group message is retried twice on a transient failure, 
   }
 })
 
+t.test('GRIDIM-GRP-31: the outbox rows of a request are settled once it is answered or given up on, re-routes carrying none', async (t) => {
+  const message = (messageId: string, toUserIds = ['b']) => ({ groupSessionId: 'g', messageId, fromUserId: 'a', fromName: 'A A', body: 'hi', sentAt: '2024-01-01T00:00:00.000Z', toUserIds })
+  const gates: Array<() => void> = []
+  const { peer, calls } = recorder((url, operationId, body) => {
+    if (url === r2.url) throw new GridImError('forbidden')
+    const answer = operationId === 'deliverGroupMessages'
+      ? { results: body.deliveries.map((d: any) => ({ groupSessionId: d.groupSessionId, messageId: d.messageId, delivered: [], notHere: d.toUserIds })) }
+      : { delivered: body.toUserIds, notHere: [] }
+    return new Promise((resolve) => gates.push(() => resolve(answer)))
+  })
+  const settled: number[][] = []
+  const courier = new Courier(peer, new Metrics(), createLogger(), async () => new Map([['c', r2]]), { groupRetryDelaysMs: [1, 1], groupSettled: (ids) => settled.push(ids) })
+  courier.deliverGroupMessage(r1, message('m1'), true, undefined, 11)
+  await new Promise((resolve) => setImmediate(resolve))
+  courier.deliverGroupMessage(r1, message('m2', ['c']), true, undefined, 12)
+  courier.deliverGroupMessage(r1, message('m3'))
+  courier.deliverGroupMessage(r1, message('m4', ['c']), true, undefined, 14)
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(settled, [], 'nothing before an answer')
+  gates.shift()!()
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(settled, [[11]], 'the first request answered')
+  gates.shift()!()
+  await courier.idle()
+  t.same(settled, [[11], [12, 14]], 'the batch, without the message that had no row')
+  t.same(calls.filter((c) => c.url === r2.url).map((c) => c.body.deliveries?.map((d: any) => d.messageId) ?? [c.body.messageId]).flat(), ['m2', 'm4'],
+    'c followed to r2, which refuses: given up on, as before, with no row to settle')
+})
+
 t.test('GRIDIM-GRP-27, -28, -29: group messages that wait for a region go in one deliverGroupMessages, each settled by its own result', async (t) => {
   const gates: Array<() => void> = []
   const groupMessage = (messageId: string, toUserIds = ['b']) => ({ groupSessionId: 'g', messageId, fromUserId: 'a', fromName: 'A A', body: 'hi', sentAt: '2024-01-01T00:00:00.000Z', toUserIds })

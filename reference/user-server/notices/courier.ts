@@ -20,8 +20,11 @@ export type DeliveryOutcome = 'delivered' | 'duplicate' | 'agent-not-here' | 'fa
 type QueuedNotice = { notice: Notice, reroutable: (notice: Notice) => boolean }
 /** A deliverNotices queued for a region and not yet sent: later notices for that region join it. */
 type OpenNotices = { url: string, items: QueuedNotice[] }
-/** A group message queued for a region, with whether members found elsewhere are followed (GRIDIM-GRP-18). */
-type QueuedDelivery = { delivery: GroupMessageDelivery, reroute: boolean }
+/**
+ * A group message queued for a region, with whether members found elsewhere are followed
+ * (GRIDIM-GRP-18), and its row in the group outbox when it has one (GRIDIM-GRP-31).
+ */
+type QueuedDelivery = { delivery: GroupMessageDelivery, reroute: boolean, outboxId?: number }
 /** Group messages queued for a region and not yet sent: later ones for that region join them (GRIDIM-GRP-28). */
 type OpenDeliveries = { url: string, items: QueuedDelivery[], bytes: number }
 type GroupResult = Schema<'GroupMessageResult'>
@@ -41,6 +44,12 @@ export type CourierOptions = {
   groupRetryDelaysMs?: readonly number[]
   /** Only under the fault notices-held-to-combine: how long a batch of notices waits before it goes (GRIDIM-SIGN-15 says it must not). */
   noticeDelayMs?: number
+  /**
+   * Told the group outbox rows (GRIDIM-GRP-31) whose delivery is settled: the region answered,
+   * or the courier gave up on it as it does on a message without a row. Called once per
+   * request, with every row it carried.
+   */
+  groupSettled?: (outboxIds: number[]) => void
 }
 
 export class Courier {
@@ -54,6 +63,7 @@ export class Courier {
   readonly #groupRetryDelaysMs: readonly number[]
   readonly #noticeDelayMs: number
   readonly #faults: ReadonlySet<Fault>
+  readonly #groupSettled: (outboxIds: number[]) => void
 
   constructor (
     private readonly peer: Peer,
@@ -65,6 +75,7 @@ export class Courier {
     this.#groupRetryDelaysMs = options.groupRetryDelaysMs ?? [500, 2000]
     this.#noticeDelayMs = options.noticeDelayMs ?? 0
     this.#faults = options.faults ?? NO_FAULTS
+    this.#groupSettled = options.groupSettled ?? (() => {})
   }
 
   /**
@@ -114,22 +125,28 @@ export class Courier {
    * flight join those waiting last in its queue; when their turn comes they go together in one
    * deliverGroupMessages, in the order accepted (GRIDIM-GRP-16) — one alone as deliverGroupMessage.
    * `jsonBytes`: the delivery's JSON in bytes, when the caller knows it without serialising it again.
+   * `outboxId`: its row in the group outbox, settled once the region answered or was given up on.
    */
-  deliverGroupMessage (target: Target, delivery: GroupMessageDelivery, reroute = true, jsonBytes = Buffer.byteLength(JSON.stringify(delivery))): void {
+  deliverGroupMessage (target: Target, delivery: GroupMessageDelivery, reroute = true, jsonBytes = Buffer.byteLength(JSON.stringify(delivery)), outboxId?: number): void {
     // With its comma in the deliveries array (GRIDIM-GRP-30).
     const bytes = jsonBytes + 1
     const open = this.#openGroup.get(target.regionId)
+    const item: QueuedDelivery = outboxId === undefined ? { delivery, reroute } : { delivery, reroute, outboxId }
     if (open !== undefined && open.url === target.url && open.items.length < MAX_GROUP_DELIVERIES && open.bytes + bytes <= MAX_GROUP_BYTES) {
-      open.items.push({ delivery, reroute })
+      open.items.push(item)
       open.bytes += bytes
       return
     }
-    const queued: OpenDeliveries = { url: target.url, items: [{ delivery, reroute }], bytes }
+    const queued: OpenDeliveries = { url: target.url, items: [item], bytes }
     this.#enqueue(target.regionId, async () => {
       if (this.#openGroup.get(target.regionId) === queued) this.#openGroup.delete(target.regionId)
       // The fault: what waited goes newest first.
       const items = this.#faults.has('group-batch-newest-first') ? [...queued.items].reverse() : queued.items
       const results = items.length === 1 ? await this.#sendGroupMessage(target, items[0]!.delivery) : await this.#sendGroupMessages(target, items)
+      // Delivered or given up on: either way this region is done with them. The re-routes below
+      // have no rows: they follow members who moved, and are sent at once.
+      const settled = items.flatMap((item) => item.outboxId === undefined ? [] : [item.outboxId])
+      if (settled.length > 0) this.#groupSettled(settled)
       const follow = items.flatMap((item, i) => {
         const notHere = results[i]
         return !item.reroute || notHere === undefined || notHere.length === 0 || this.#faults.has('not-here-group-messages-dropped') ? [] : [{ item, notHere }]

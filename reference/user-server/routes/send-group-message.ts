@@ -1,4 +1,4 @@
-// sendGroupMessage — seed steps 12.4 and 13; GRIDIM-GRP-12..17, GRIDIM-LIM-1. Forwarded once
+// sendGroupMessage — seed steps 12.4 and 13; GRIDIM-GRP-12..17, GRIDIM-GRP-31, GRIDIM-LIM-1. Forwarded once
 // per destination region; a repeat of the same messageId gets the first answer and forwards
 // nothing (GRIDIM-GRP-15). Accepting a message resets the idle timer (GRIDIM-GRP-22).
 import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
@@ -33,10 +33,11 @@ export function sendGroupMessage (ctx: UserServerContext): HandlerFor<'user-serv
       // The fault group-destinations-counts-members answers with the number of members instead.
       const sent = { messageId, destinations: ctx.faults.has('group-destinations-counts-members') ? (await ctx.store.listMembers(session.groupSessionId)).members.length : forwards.length }
       // Claimed before anything goes out: of two instances given the same message at once, one
-      // forwards it and both answer alike (GRIDIM-GRP-15).
-      const claimed = await ctx.groupReplies.claim(key, sent, now)
-      if (claimed !== undefined) return claimed
-      sendGroupForwards(ctx, forwards)
+      // forwards it and both answer alike (GRIDIM-GRP-15). Stored with the claim, before the
+      // answer: forwarded even if this process dies now (GRIDIM-GRP-31).
+      const accepted = await ctx.groupOutbox.accept(ctx, key, sent, forwards, now)
+      if ('earlier' in accepted) return accepted.earlier
+      sendGroupForwards(ctx, forwards, accepted.outboxIds)
       return sent
     })()
     answering.set(key, answer)

@@ -5,6 +5,7 @@ import type { Store } from '../../store/index.ts'
 import { memoryStore } from '../../store/test-support.ts'
 import type { UserServerContext } from '../context.ts'
 import { Metrics } from '../metrics.ts'
+import { GroupOutbox } from '../group-sessions/outbox.ts'
 import { Courier } from '../notices/courier.ts'
 import { locator } from '../notices/locator.ts'
 import { NoticeBatch } from '../notices/notice-batch.ts'
@@ -120,7 +121,7 @@ t.test('the timer starts no sweep while the previous one runs, and stopping wait
   const logger = createLogger({}, () => {})
   const locate = locator(slow, Date.now)
   const courier = new Courier({ call: async () => ({ body: {} }) } as never, new Metrics(), logger, locate)
-  const ctx = { store: slow, now: Date.now, faults: NO_FAULTS, logger, locate, batch: () => new NoticeBatch(courier, locate) } as unknown as UserServerContext
+  const ctx = { store: slow, now: Date.now, faults: NO_FAULTS, logger, locate, courier, groupOutbox: new GroupOutbox(slow, logger), batch: () => new NoticeBatch(courier, locate) } as unknown as UserServerContext
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
   shut()

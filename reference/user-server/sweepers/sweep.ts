@@ -1,5 +1,6 @@
 // The user server's clockwork: lapsed leases (GRIDIM-LEASE-6 — within 5 s of expiry, so a
-// sweep every second is ample) and idle group sessions (GRIDIM-GRP-22). Settings are read on
+// sweep every second is ample), idle group sessions (GRIDIM-GRP-22), and the group outbox
+// (GRIDIM-GRP-31: this process's rows renewed, a dead one's sent again). Settings are read on
 // every sweep, so an admin change applies at once (GRIDIM-LIM-15).
 import type { UserServerContext } from '../context.ts'
 import { closeIdleGroupSessions } from './close-idle-group-sessions.ts'
@@ -11,6 +12,8 @@ export type SweepResult = { lapsedRegions: number, endedSessions: number, closed
 export const PLACEMENT_DAYS = 7
 
 export async function sweep (ctx: UserServerContext, now: number): Promise<SweepResult> {
+  // First: a renewal held up by a failure below would let another instance send this one's rows again.
+  await ctx.groupOutbox.sweep(ctx.courier, now)
   const lapsed = ctx.faults.has('lapsed-leases-ignored') ? [] : (await ctx.store.listExpiredLeases(now)).map((r) => r.regionId)
   const endedSessions = await endLeases(ctx, lapsed, now)
   const closedGroupSessions = await closeIdleGroupSessions(ctx, now)
