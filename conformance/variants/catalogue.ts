@@ -392,4 +392,5 @@ export const variants: readonly Variant[] = [
  * third party's server is checked for; keep this list short.
  */
 export const provedElsewhere: Readonly<Record<string, string>> = {
+  'group-forward-not-durable': 'reference/user-server/group-sessions/outbox.test.ts and reference/e2e/group-outbox-crash.test.ts: only a crash of the user server between its answer and the forward shows it, and no runner action crashes the target\'s user server (restart-user-server is a graceful stop)'
 }
