@@ -5,7 +5,7 @@ import { parseChaosArgs } from './args.ts'
 t.test('defaults are the larger size', async (t) => {
   t.same(parseChaosArgs([]), {
     pairs: 10, ratePerSecond: 50, phaseSeconds: 10, leaseSeconds: 15, sendDeadlineSeconds: 60, readPauseMs: 200, quietSeconds: 10, json: false,
-    userServers: 0, churners: 5, groupRatePerSecond: 50 / 3, deadSeconds: 10
+    userServers: 0, churners: 5, groupRatePerSecond: 50 / 3, deadSeconds: 10, killInstance: true
   })
 })
 

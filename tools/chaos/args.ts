@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import type { ChaosParams } from './scenario.ts'
 
 /** The instances run's own sizes (0 user servers: the single user server on SQLite, scenario.ts). */
-export type InstancesArgs = { userServers: number, churners: number, groupRatePerSecond: number, deadSeconds: number }
+export type InstancesArgs = { userServers: number, churners: number, groupRatePerSecond: number, deadSeconds: number, killInstance: boolean }
 
 export const CHAOS_HELP = `npm run chaos -- [options]
 
@@ -20,6 +20,7 @@ export const CHAOS_HELP = `npm run chaos -- [options]
   --churners N        with --user-servers: recipients who sign off and on again (default half the pairs)
   --group-rate N      with --user-servers: group messages per second (default a third of --rate)
   --dead SECONDS      with --user-servers: how long the instance stays dead before R2 is killed (default --phase)
+  --no-instance-kill  with --user-servers: the same run without killing an instance (a control)
   --json              print the result as JSON too
   -h, --help          this text`
 
@@ -38,6 +39,7 @@ export function parseChaosArgs (argv: string[]): ChaosParams & InstancesArgs & {
       churners: { type: 'string' },
       'group-rate': { type: 'string' },
       dead: { type: 'string' },
+      'no-instance-kill': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false }
     }
   })
@@ -60,6 +62,7 @@ export function parseChaosArgs (argv: string[]): ChaosParams & InstancesArgs & {
     churners,
     groupRatePerSecond: values['group-rate'] === undefined ? rate / 3 : positive('group-rate', values['group-rate'], false),
     deadSeconds: values.dead === undefined ? phase : positive('dead', values.dead, false),
+    killInstance: !values['no-instance-kill'],
     pairs,
     ratePerSecond: rate,
     phaseSeconds: phase,

@@ -32,6 +32,8 @@ export type InstancesChaosParams = ChaosParams & {
   groupRatePerSecond: number
   /** How long the killed instance stays dead before the R2 step (which it stays dead through). */
   deadSeconds: number
+  /** False: the same run without killing the instance (to tell what the kill causes from what sign-offs alone do). */
+  killInstance?: boolean
 }
 
 export const INSTANCES_TEST_SIZE: InstancesChaosParams = {
@@ -186,9 +188,12 @@ export async function runInstancesChaos (params: InstancesChaosParams): Promise<
     await sendMore(params.phaseSeconds, 'steady traffic')
 
     const victim = cluster.instances[0]!
-    mark(`kill -9 user-server instance 1 of ${cluster.instances.length} (port ${victim.port})`)
-    await victim.kill()
-    instanceKilledAt = Date.now()
+    const killInstance = params.killInstance ?? true
+    if (killInstance) {
+      mark(`kill -9 user-server instance 1 of ${cluster.instances.length} (port ${victim.port})`)
+      await victim.kill()
+      instanceKilledAt = Date.now()
+    } else mark('(no instance killed: --no-instance-kill)')
     await sendMore(params.deadSeconds, 'traffic with one instance dead')
 
     mark('sign-offs stop, each churner signed off')
@@ -212,10 +217,12 @@ export async function runInstancesChaos (params: InstancesChaosParams): Promise<
     await until(() => pairs.every((p, i) => p.recipient.logins > loginsBefore[i]!), 60_000, 'every recipient signed on again at R2')
     mark('every recipient signed on again at R2')
 
-    mark('restart user-server instance 1')
-    await victim.start()
-    instanceBackAt = Date.now()
-    mark('instance 1 ready again')
+    if (killInstance) {
+      mark('restart user-server instance 1')
+      await victim.start()
+      instanceBackAt = Date.now()
+      mark('instance 1 ready again')
+    }
     await sendMore(params.phaseSeconds, 'steady traffic through every instance')
 
     mark('traffic stops; waiting for every send to get its outcome')

@@ -18,11 +18,11 @@ async function main (argv: string[]): Promise<number> {
     console.error(`${(err as Error).message}\n\n${HELP}`)
     return 2
   }
-  const { json, userServers, churners, groupRatePerSecond, deadSeconds, ...chaos } = params
+  const { json, userServers, churners, groupRatePerSecond, deadSeconds, killInstance, ...chaos } = params
   const m = machine()
   console.log(`GridIM chaos run — ${m.date}\n${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, load average ${m.loadAverage.join(' ')}\n`)
   const log = (line: string): void => { process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`) }
-  if (userServers > 0) return await instances({ ...chaos, userServers, churners, groupRatePerSecond, deadSeconds, log }, json)
+  if (userServers > 0) return await instances({ ...chaos, userServers, churners, groupRatePerSecond, deadSeconds, killInstance, log }, json)
   const result = await runChaos({ ...chaos, log })
   for (const table of chaosTables(result)) console.log(formatTable(table) + '\n')
   if (result.lost.length > 0) console.log(`lost (first ${result.lost.length}): ${result.lost.map((l) => `${l.messageId} ${l.outcome} at ${(l.startedAtMs / 1000).toFixed(1)} s`).join('; ')}\n`)
