@@ -54,6 +54,9 @@ export class Inbox {
   /** An instant message, live or from the offline store; null when the recipient is not here. */
   instantMessage (im: InstantMessage, from: MessageSource = 'region'): LocalResult | null {
     if (this.seen(im.messageId, from)) {
+      // The user server deletes a redelivered message answered duplicate (GRIDIM-OFFL-4): a copy
+      // taken from the offline store is ours to return now, not one it still holds.
+      if (from === 'user-server') this.#store.adopt(im.messageId)
       this.#metrics.duplicate++
       return 'duplicate'
     }

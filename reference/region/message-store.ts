@@ -68,6 +68,7 @@ export class MessageStore {
       bind: db.prepare<[string, string]>(`UPDATE accepted_messages SET session_id = ? WHERE user_id = ? AND session_id = '${PENDING}'`),
       read: db.prepare<[string, number]>("UPDATE accepted_messages SET state = 'read' WHERE session_id = ? AND state = 'unread' AND cursor <= ?"),
       unread: db.prepare<[string], { message: string }>("SELECT message FROM accepted_messages WHERE session_id = ? AND state = 'unread' ORDER BY cursor"),
+      adopt: db.prepare<[string]>("UPDATE accepted_messages SET origin = 'live' WHERE message_id = ? AND origin = 'offline'"),
       dropOffline: db.prepare<[string]>("DELETE FROM accepted_messages WHERE session_id = ? AND state = 'unread' AND origin = 'offline'"),
       toReturn: db.prepare<[string]>("UPDATE accepted_messages SET state = 'returning' WHERE session_id = ? AND state = 'unread'"),
       forget: db.prepare<[string]>("DELETE FROM accepted_messages WHERE session_id = ? AND state = 'unread'"),
@@ -83,6 +84,16 @@ export class MessageStore {
       purge: db.prepare<[number]>("DELETE FROM accepted_messages WHERE state = 'read' AND accepted_at < ?")
     }
     this.#statements.purge.run(now() - DEDUP_MS)
+  }
+
+  /**
+   * A stored message this region holds from a sign-on or a page (origin offline) was also
+   * redelivered by the user server and answered `duplicate`: the user server deletes it on that
+   * answer (GRIDIM-OFFL-4), so it is this region's to keep from now on — returned if its session
+   * leaves it unread (GRIDIM-OFFL-11), not dropped as one the user server still holds.
+   */
+  adopt (messageId: string): void {
+    this.#statements.adopt.run(messageId)
   }
 
   /** The state of a kept messageId and its session; a read one is forgotten after 24 hours. */

@@ -57,3 +57,35 @@ t.test('a failed page fetch is not retried in a loop, but at the next read', asy
   t.equal(calls, 2)
   t.notOk(agent.moreOffline)
 })
+
+// The race the chaos run with sign-offs found: a message stored just as its recipient signs on
+// comes with the sign-on's page (origin offline) and, from the user server's redelivery
+// (GRIDIM-OFFL-10), again — answered duplicate, on which the user server deletes it
+// (GRIDIM-OFFL-4). If the session then ends before its client read it, dropping it as "still
+// held by the user server" lost it: it is the region's now, and goes back (GRIDIM-OFFL-11).
+t.test('GRIDIM-OFFL-4/-11: a stored message the user server redelivered and was told duplicate is returned if left unread, not dropped', async (t) => {
+  const agents = new Agents()
+  const messages = new MessageStore()
+  const inbox = new Inbox(agents, new LocationCache(), createMetrics(), { messages })
+  const offline = new OfflineMessages(inbox, userServerCaller(new FakePeer(() => ({ deleted: 1 })), USER_SERVER_URL), silentLogger)
+  const agent = agents.admit({ sessionId: uuid(), sessionSecret: 'x'.repeat(43), userId: uuid(), name: 'Ada Lovelace', friends: [] })
+  const im = (body: string) => ({ messageId: uuid(), fromUserId: uuid(), fromName: 'Cyd Carter', toUserId: agent.userId, body, sentAt: '2024-11-24T09:15:00Z' })
+  const [redelivered, onlyStored] = [im('redelivered too'), im('only on the page')]
+  offline.take(agent, [redelivered, onlyStored], false)
+  t.equal(inbox.instantMessage(redelivered, 'user-server'), 'duplicate')
+  t.equal(messages.endSession(agent.sessionId), 1, 'one message to return')
+  t.same(messages.returning().flatMap((r) => r.messages.map((m) => m.body)), ['redelivered too'],
+    'the redelivered one goes back; the one the user server still holds is dropped')
+})
+
+t.test('a duplicate from a region (a sender\'s retry) leaves a stored copy as the user server\'s', async (t) => {
+  const agents = new Agents()
+  const messages = new MessageStore()
+  const inbox = new Inbox(agents, new LocationCache(), createMetrics(), { messages })
+  const offline = new OfflineMessages(inbox, userServerCaller(new FakePeer(() => ({ deleted: 1 })), USER_SERVER_URL), silentLogger)
+  const agent = agents.admit({ sessionId: uuid(), sessionSecret: 'x'.repeat(43), userId: uuid(), name: 'Ada Lovelace', friends: [] })
+  const stored = { messageId: uuid(), fromUserId: uuid(), fromName: 'Cyd Carter', toUserId: agent.userId, body: 'stored', sentAt: '2024-11-24T09:15:00Z' }
+  offline.take(agent, [stored], false)
+  t.equal(inbox.instantMessage(stored, 'region'), 'duplicate')
+  t.equal(messages.endSession(agent.sessionId), 0, 'nothing to return: the user server still holds it')
+})

@@ -28,6 +28,8 @@ export type ChaosClientOptions = {
   /** Pause after each page of events, as a client busy showing them (0: poll again at once). */
   readPauseMs?: number
   onEvent?: (event: ClientEvent, client: ChaosClient) => void
+  /** Called after each sign-on, before the session is used (a group member rejoins its session here). */
+  onSignOn?: (session: ClientSession, client: ChaosClient) => Promise<void>
 }
 
 export type PresenceSeen = { status: string, at: number }
@@ -40,12 +42,18 @@ export class ChaosClient {
   readonly signOns: number[] = []
   /** Why each session was dropped: the code of the answer that showed it dead. */
   readonly drops: string[] = []
+  /** Codes a sign-off (clientLogout) was refused with, other than 401. */
+  readonly signOffRefusals: string[] = []
   /** Every presence event read, per friend, with the time the client read it. */
   readonly presence = new Map<string, PresenceSeen[]>()
   readonly #options: ChaosClientOptions
   #current: ClientSession | undefined
   #loggingIn: Promise<ClientSession> | undefined
   #stopped = false
+  /** Signed off by its user (signOff): no session until signOnAgain. */
+  #away = false
+  /** When the last event poll that succeeded was sent: the session was alive then. */
+  aliveAt = 0
   #reading: Promise<void> | undefined
   readonly #wakers = new Set<() => void>()
 
@@ -59,6 +67,8 @@ export class ChaosClient {
 
   /** The current session, logging in (and retrying while the grid cannot answer) when there is none. */
   async session (): Promise<ClientSession> {
+    while (this.#away && !this.#stopped) await this.pause(60_000)
+    if (this.#stopped && this.#away) throw new Error('stopped while signed off')
     if (this.#current !== undefined) return this.#current
     // Concurrent callers share one sign-on.
     this.#loggingIn ??= this.#login().then((s) => { this.#current = s; return s }).finally(() => { this.#loggingIn = undefined })
@@ -70,6 +80,38 @@ export class ChaosClient {
     if (this.#current !== stale) return
     this.#current = undefined
     this.drops.push(why)
+  }
+
+  get signedOff (): boolean { return this.#away }
+
+  /**
+   * The user signs off (clientLogout), repeated while the grid cannot answer, as a client whose
+   * user closed it; 401 means the session has ended anyway. Until signOnAgain the client holds
+   * no session: its reader waits and a send to it is stored for later.
+   */
+  async signOff (): Promise<void> {
+    this.#away = true
+    for (let backoff = 100; !this.#stopped; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
+      const current = this.#current ?? await this.#loggingIn?.catch(() => undefined)
+      if (current === undefined) return
+      try {
+        await current.call('clientLogout')
+        break
+      } catch (err) {
+        // 401: the session had ended anyway. Anything else refused leaves the region's agent
+        // in place (it is reattached when the user server cannot be told): recorded, not hidden.
+        if (disposition(err) === 'fail') this.signOffRefusals.push((err as GridImError).code)
+        if (disposition(err) !== 'retry') break
+        await new Promise((resolve) => setTimeout(resolve, backoff))
+      }
+    }
+    if (this.#current !== undefined) this.drop(this.#current, 'signed off')
+  }
+
+  /** Ends signOff: the next session() signs on again. */
+  signOnAgain (): void {
+    this.#away = false
+    for (const wake of this.#wakers) wake()
   }
 
   /** The friend's last presence as this client was told it (undefined: never told). */
@@ -105,6 +147,7 @@ export class ChaosClient {
       try {
         const session = await ClientSession.login(regionUrl, user.firstName, user.lastName, user.password)
         this.signOns.push(Date.now())
+        await this.#options.onSignOn?.(session, this)
         return session
       } catch (err) {
         // A wrong password is a harness bug, not chaos; a stopped client gives up.
@@ -124,7 +167,9 @@ export class ChaosClient {
         return // stopped while logging in
       }
       try {
+        const polledAt = Date.now()
         const events = await session.poll(this.#options.waitSeconds ?? 5)
+        this.aliveAt = polledAt
         for (const event of events) this.#seen(event)
         backoff = 100
         if (events.length > 0 && this.#options.readPauseMs) await this.pause(this.#options.readPauseMs)

@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import { PeerClient } from '../../reference/lib/http/index.ts'
 import { startRole, type RoleProcess } from '../../reference/e2e/processes.ts'
 import type { ChaosUser } from './client.ts'
+import { startUserServerCluster, type UserServerCluster } from '../cluster/user-server-cluster.ts'
+import { startTemporaryPostgres, type TemporaryPostgres } from '../postgres/temporary-server.ts'
 
 /** One role that can crash and come back as itself. */
 export class Role {
@@ -54,7 +56,12 @@ export class Role {
 
 export type ChaosGrid = {
   dataDir: string
+  /** The user server's URL as regions know it: the process's own, or the balancer's. */
+  userServerUrl: string
+  /** The single user server on SQLite (userServers 0); absent with a cluster. */
   userServer: Role
+  /** N user-server instances on PostgreSQL behind HAProxy (userServers ≥ 1). */
+  cluster?: UserServerCluster
   /** The senders' region. */
   r1: Role
   /** The recipients' region. */
@@ -62,50 +69,81 @@ export type ChaosGrid = {
   createUser: (label: string) => Promise<ChaosUser>
   /** A friendship granting both ways CanSeeOnline (right 1), so presence flows and outcomes are not masked. */
   befriend: (a: ChaosUser, b: ChaosUser) => Promise<void>
+  /** The messageIds the user server holds for the user offline (the first page), for the report of a loss. */
+  offlineMessageIds: (userId: string) => Promise<string[]>
+  /** A group of these users (whose members may start its group session); its groupId. */
+  createGroup: (name: string, members: ChaosUser[]) => Promise<string>
   /** Stops every process still running (SIGTERM, then SIGKILL) and removes the data. */
   stop: () => Promise<void>
 }
 
-export async function startChaosGrid ({ leaseSeconds }: { leaseSeconds: number }): Promise<ChaosGrid> {
+/**
+ * `userServers` 0 (the default): one user server on its own SQLite file. N ≥ 1: N instances on
+ * one temporary PostgreSQL database behind HAProxy (tools/cluster), which regions know by the
+ * balancer's URL; an instance killed comes back on its own port.
+ */
+export async function startChaosGrid ({ leaseSeconds, userServers = 0 }: { leaseSeconds: number, userServers?: number }): Promise<ChaosGrid> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridim-chaos-'))
   const adminToken = randomBytes(16).toString('hex')
   const dir = (name: string): string => { const d = join(dataDir, name); mkdirSync(d, { recursive: true }); return d }
   const userServer = new Role('user server', ['user-server', '--data', dir('user-server'), '--admin-token', adminToken])
-  const roles: Role[] = [userServer]
-  // Should the harness itself exit early (a test timeout, Ctrl-C), no role outlives it.
-  const killAll = (): void => { for (const role of roles) role.killNow() }
+  const roles: Role[] = userServers === 0 ? [userServer] : []
+  let postgres: TemporaryPostgres | undefined
+  let cluster: UserServerCluster | undefined
+  // Should the harness itself exit early (a test timeout, Ctrl-C), no role outlives it (the
+  // temporary PostgreSQL takes itself down when this process exits).
+  const killAll = (): void => {
+    for (const role of roles) role.killNow()
+    for (const instance of cluster?.instances ?? []) if (instance.running) instance.process.child.kill('SIGKILL')
+  }
   process.once('exit', killAll)
   const stop = async (): Promise<void> => {
     process.removeListener('exit', killAll)
     for (const role of [...roles].reverse()) await role.stop()
+    await cluster?.stop()
+    await postgres?.stop()
     rmSync(dataDir, { recursive: true, force: true })
   }
+  let userServerUrl = ''
   const peer = new PeerClient()
   const headers = { authorization: `Bearer ${adminToken}` }
   /** Called once the user server is up: its URL is in the region's arguments. */
   const region = (name: string): Role => {
     const data = dir(name.toLowerCase())
-    const role = new Role(name, ['region', '--user-server', userServer.url, '--admin-token', adminToken, '--name', `Chaos ${name}`,
+    const role = new Role(name, ['region', '--user-server', userServerUrl, '--admin-token', adminToken, '--name', `Chaos ${name}`,
       '--region-id', randomUUID(), '--key-file', join(data, 'region.pem'), '--data', data])
     roles.push(role)
     return role
   }
   try {
-    await userServer.start()
-    const settings = (await peer.call(userServer.url, 'adminGetSettings', { headers })).body
-    await peer.call(userServer.url, 'adminUpdateSettings', { headers, body: { ...settings, leaseSeconds } })
+    if (userServers === 0) {
+      await userServer.start()
+      userServerUrl = userServer.url
+    } else {
+      postgres = await startTemporaryPostgres({ durable: false })
+      cluster = await startUserServerCluster({ instances: userServers, store: postgres.url, adminToken, dataDir: dir('user-server') })
+      userServerUrl = cluster.url
+    }
+    const settings = (await peer.call(userServerUrl, 'adminGetSettings', { headers })).body
+    await peer.call(userServerUrl, 'adminUpdateSettings', { headers, body: { ...settings, leaseSeconds } })
     const r1 = region('R1')
     const r2 = region('R2')
     await Promise.all([r1.start(), r2.start()])
     const tag = randomBytes(3).toString('hex')
     return {
-      dataDir, userServer, r1, r2, stop,
+      dataDir, userServerUrl, userServer, cluster, r1, r2, stop,
       async createUser (label) {
         const user = { firstName: `${label}${tag}`, lastName: 'Chaos', password: randomBytes(9).toString('base64url') }
-        return { ...user, userId: (await peer.call(userServer.url, 'adminCreateUser', { headers, body: user })).body.userId }
+        return { ...user, userId: (await peer.call(userServerUrl, 'adminCreateUser', { headers, body: user })).body.userId }
       },
       async befriend (a, b) {
-        await peer.call(userServer.url, 'adminCreateFriendship', { headers, body: { userIds: [a.userId, b.userId], rights: { ab: 1, ba: 1 } } })
+        await peer.call(userServerUrl, 'adminCreateFriendship', { headers, body: { userIds: [a.userId, b.userId], rights: { ab: 1, ba: 1 } } })
+      },
+      async offlineMessageIds (userId) {
+        return (await peer.call(userServerUrl, 'adminListOfflineMessages', { headers, params: { userId } })).body.messages.map((m) => m.messageId)
+      },
+      async createGroup (name, members) {
+        return (await peer.call(userServerUrl, 'adminCreateGroup', { headers, body: { name, memberIds: members.map((m) => m.userId) } })).body.groupId
       }
     }
   } catch (err) {
