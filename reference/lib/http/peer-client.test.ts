@@ -4,6 +4,8 @@
 import t, { type Test } from 'tap'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { generateKeyPair } from '../signatures/index.ts'
+import { signerFor } from './peer-auth.ts'
 import { PeerClient, retryAfterMs } from './peer-client.ts'
 
 async function serve (t: Test, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string, server: Server, sockets: Set<Socket> }> {
@@ -57,6 +59,25 @@ t.test('a kept-alive connection the peer closed is retried once on a fresh one',
   // A dropped request on a fresh connection is not retried: it fails as unavailable.
   const { url: url2 } = await serve(t, (req) => { req.socket.destroy() })
   await t.rejects(client.call(url2, 'adminUpdateSettings', { body: settings }), { code: 'unavailable', message: /socket hang up/ })
+})
+
+t.test('a signed request sent again on a fresh connection is signed anew: the first may have reached the peer (a balancer\'s dead instance) and spent its nonce', async (t) => {
+  const signatures: string[] = []
+  const { url } = await serve(t, (req, res) => {
+    signatures.push(String(req.headers['signature-input']))
+    req.resume()
+    if (signatures.length === 2) { req.socket.destroy(); return }
+    problem(res, 200, { regionId: 'r', name: 'R', kind: 'region', publicKey: 'k', url: 'http://r', leaseExpiresAt: 1 })
+  })
+  const { privateKey } = generateKeyPair()
+  const client = new PeerClient({ signer: signerFor('r', privateKey) })
+  const lease = { params: { regionId: '00000000-0000-4000-8000-000000000001' }, body: { url: 'http://r' } }
+  await client.callUnchecked(url, 'renewRegionLease', lease)
+  await client.callUnchecked(url, 'renewRegionLease', lease)
+  t.equal(signatures.length, 3, 'the dropped request was sent again')
+  const nonce = (input: string): string | undefined => /nonce="([^"]+)"/.exec(input)?.[1]
+  t.ok(nonce(signatures[1]!), 'signed')
+  t.not(nonce(signatures[2]!), nonce(signatures[1]!), 'with a nonce of its own')
 })
 
 t.test('a request the peer held and then cut is not sent again, kept-alive connection or not (GRIDIM-LIM-20)', async (t) => {

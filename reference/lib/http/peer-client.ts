@@ -140,14 +140,19 @@ function sendOnce (url: URL, method: string, headers: Record<string, string>, bo
   })
 }
 
-/** One request; once more on a fresh connection when a kept-alive one turns out closed (the peer restarted). */
-async function send (url: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
+/**
+ * One request; once more on a fresh connection when a kept-alive one turns out closed (the peer
+ * restarted), with the headers `again()` gives: a signed request is signed anew, since the first
+ * may have reached the peer after all — a balancer that lost the instance it had passed it to
+ * closes the connection the same way — and its nonce may be spent there (GRIDIM-SEC-5).
+ */
+async function send (url: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number, again: () => Record<string, string> = () => headers): Promise<RawResponse> {
   const target = new URL(url)
   try {
     return await sendOnce(target, method, headers, body, timeoutMs)
   } catch (err) {
     if (!(err as { staleConnection?: boolean }).staleConnection) throw err
-    return await sendOnce(target, method, headers, body, timeoutMs)
+    return await sendOnce(target, method, again(), body, timeoutMs)
   }
 }
 
@@ -212,7 +217,8 @@ export class PeerClient {
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...options.headers }
     if (body !== undefined) headers['content-type'] = 'application/json'
     const request: OutgoingRequest = { method: op.method, url, headers, body }
-    if (this.#options.signer && op.security.includes('gridimSignature')) Object.assign(headers, this.#options.signer(request))
+    const signer = op.security.includes('gridimSignature') ? this.#options.signer : undefined
+    if (signer !== undefined) Object.assign(headers, signer(request))
     this.#options.onRequest?.(operationId, url)
     const sentAt = Date.now()
     const report = (status: number, responseBody?: unknown, responseContentType?: string): void => {
@@ -224,7 +230,8 @@ export class PeerClient {
 
     let response: RawResponse
     try {
-      response = await send(url, op.method, headers, body, options.timeoutMs ?? this.#options.timeoutMs ?? 10_000)
+      const resigned = signer === undefined ? undefined : () => ({ ...headers, ...signer(request) })
+      response = await send(url, op.method, headers, body, options.timeoutMs ?? this.#options.timeoutMs ?? 10_000, resigned)
     } catch (err) {
       report(0)
       throw new GridImError('unavailable', `${operationId} to ${new URL(url).host} failed: ${(err as Error).message}`)
