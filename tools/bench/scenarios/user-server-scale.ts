@@ -27,7 +27,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const FULL = { users: 1000, friends: 50, regions: 100, concurrency: 32, loadConcurrency: 32, loadSeconds: 10, instances: [1, 2, 3], bigUsers: 100_000, bigFriends: 50 }
+const FULL = { users: 1000, friends: 50, regions: 100, concurrency: 16, loadConcurrency: 32, loadSeconds: 10, instances: [1, 2, 3], bigUsers: 100_000, bigFriends: 50 }
 const SMOKE = { users: 40, friends: 6, regions: 4, concurrency: 8, loadConcurrency: 4, loadSeconds: 1, instances: [1, 2], bigUsers: 2_000, bigFriends: 6 }
 
 /** CPU so far (ms, user + system) of the server processes of one configuration. */
@@ -190,6 +190,10 @@ async function storm (d: Deployment, fixture: Fixture, regions: LightRegion[], r
   const seen = new Set<string>()
   let duplicates = 0
   let scanned = 0
+  // A friendship can be told only when both signed on.
+  const hosted = new Set(regions.flatMap((r) => [...r.hosted]))
+  const both = (): Array<[number, number]> => friendships.filter(([a, b]) => hosted.has(users[a]!.userId) && hosted.has(users[b]!.userId))
+  const expected = both().length
   const told = (): number => {
     for (; scanned < recorder.notices.length; scanned++) {
       for (const x of recorder.notices[scanned]!.notices) {
@@ -199,15 +203,15 @@ async function storm (d: Deployment, fixture: Fixture, regions: LightRegion[], r
         seen.add(key)
       }
     }
-    return friendships.filter(([a, b]) => seen.has(`${users[a]!.userId}>${users[b]!.userId}`) || seen.has(`${users[b]!.userId}>${users[a]!.userId}`)).length
+    return both().filter(([a, b]) => seen.has(`${users[a]!.userId}>${users[b]!.userId}`) || seen.has(`${users[b]!.userId}>${users[a]!.userId}`)).length
   }
-  await waitUntil(() => told() >= friendships.length, 60_000, 'every friendship told', 50).catch((error: Error) => log(`scale: ${d.label}: ${error.message} (${told()} of ${friendships.length})`))
+  await waitUntil(() => told() >= expected, 60_000, 'every friendship told', 50).catch((error: Error) => log(`scale: ${d.label}: ${error.message} (${told()} of ${expected})`))
   const count = (): number => recorder.notices.reduce((n, r) => n + r.notices.filter((x) => x.type === 'presence').length, 0)
   const cpu = minus(cpuOf(d), cpu0)
   const signedOn = users.length - failures
   const covered = told()
   const bothWays = friendships.filter(([a, b]) => seen.has(`${users[a]!.userId}>${users[b]!.userId}`) && seen.has(`${users[b]!.userId}>${users[a]!.userId}`)).length
-  return { signedOn, failures, seconds, rate: signedOn / seconds, latencyMs: summarize(latencies), notices: count(), noticesExpected: friendships.length, covered, bothWays, duplicates, cpuMs: cpu, cpuMsPerSignOn: perOp(cpu, signedOn, 1) }
+  return { signedOn, failures, seconds, rate: signedOn / seconds, latencyMs: summarize(latencies), notices: count(), noticesExpected: expected, covered, bothWays, duplicates, cpuMs: cpu, cpuMsPerSignOn: perOp(cpu, signedOn, 1) }
 }
 
 /** Each user's friends (indexes), for locateUser between friends. */
