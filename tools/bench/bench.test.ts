@@ -11,6 +11,8 @@ import { groupFanout } from './scenarios/group-fanout.ts'
 import { imThroughput } from './scenarios/im-throughput.ts'
 import { SCENARIOS } from './scenarios/index.ts'
 import { signOnStorm } from './scenarios/sign-on-storm.ts'
+import { userServerScale } from './scenarios/user-server-scale.ts'
+import { skipPostgres } from '../../reference/store/test-support.ts'
 import { skipXmppServers } from '../xmpp-servers/index.ts'
 
 // The whole file runs five scenarios, each with real processes; the .taprc default is too short.
@@ -34,7 +36,7 @@ function checkShape (t: Test, result: ScenarioResult, name: string): void {
 t.test('every scenario has a distinct name for --only', async (t) => {
   const names = SCENARIOS.map((s) => s.name)
   t.same([...new Set(names)], names)
-  t.same(names, ['im', 'storm', 'bosh', 'group', 'conformance', 'costs'])
+  t.same(names, ['im', 'storm', 'bosh', 'group', 'conformance', 'costs', 'scale'])
 })
 
 t.test('1:1 IM: grid, Prosody and the echo ceiling deliver every message they are sent', { skip, timeout: 300_000 }, async (t) => {
@@ -141,4 +143,30 @@ t.test('costs: every piece of a message is measured', { timeout: 120_000 }, asyn
   const clients = result.data.clients as Array<{ client: string, cpuUs: number, callsPerSecond: number }>
   t.same(clients.map((c) => c.client.split(' ')[0]), ['node:http,', 'PeerClient.call', 'openapi-fetch', 'openapi-fetch'], 'the typed clients beside the lean untyped one')
   for (const c of clients) t.ok(c.cpuUs > 0 && c.callsPerSecond > 0, `${c.client}: a positive cost and rate`)
+})
+
+t.test('scale: SQLite and PostgreSQL × n sign everyone on, answer every locateUser and lease, and the CPU of each process is counted', { skip: skipPostgres && 'GRIDIM_SKIP_POSTGRES=1', timeout: 300_000 }, async (t) => {
+  const result = await smoke(userServerScale)
+  checkShape(t, result, 'scale')
+  const { users, instances, bigUsers } = result.params as { users: number, instances: number[], bigUsers: number }
+  const configs = result.data.configs as any[]
+  t.same(configs.map((c) => c.label), ['SQLite × 1', ...instances.map((n) => `PostgreSQL × ${n}`)])
+  for (const c of configs) {
+    t.equal(c.storm.signedOn, users, `${c.label}: everyone signed on`)
+    t.equal(c.storm.covered, c.storm.noticesExpected, `${c.label}: every friendship's presence was told`)
+    t.equal(c.storm.duplicates, 0, `${c.label}: no presence notice twice`)
+    t.ok(c.storm.cpuMs.userServer > 0, `${c.label}: the user server's CPU was counted`)
+    for (const phase of ['locate', 'lease']) {
+      t.equal(c[phase].errors, 0, `${c.label} ${phase}: no errors`)
+      t.ok(c[phase].ops > 0 && c[phase].cpuUsPerOp.userServer > 0, `${c.label} ${phase}: operations done, CPU counted`)
+    }
+    const onPostgres = c.label.startsWith('PostgreSQL')
+    t.equal(c.storm.cpuMs.postgres > 0, onPostgres, `${c.label}: PostgreSQL CPU counted exactly when it is used`)
+    t.equal(c.backends !== null && c.backends > 0, onPostgres, `${c.label}: backends counted on PostgreSQL`)
+  }
+  const big = result.data.big as any
+  t.equal(big.users, bigUsers)
+  t.equal(big.locate.errors, 0, 'locateUser over the big database: every answer found the user online')
+  t.ok(big.queries.every((q: any) => q.medianMs > 0), 'every store call timed')
+  t.equal(result.targets[0]!.met, true)
 })

@@ -6,5 +6,6 @@ import { groupFanout } from './group-fanout.ts'
 import { boshSessions } from './bosh-sessions.ts'
 import { conformanceTime } from './conformance-time.ts'
 import { costs } from './costs.ts'
+import { userServerScale } from './user-server-scale.ts'
 
-export const SCENARIOS: Scenario[] = [imThroughput, signOnStorm, boshSessions, groupFanout, conformanceTime, costs]
+export const SCENARIOS: Scenario[] = [imThroughput, signOnStorm, boshSessions, groupFanout, conformanceTime, costs, userServerScale]

@@ -87,21 +87,32 @@ export async function buildFixture (options: FixtureOptions): Promise<Fixture> {
     }
   }
   const gateway = options.gateway ? { regionId: randomUUID(), name: 'Bench gateway', keyFile: join(options.dir, 'keys', 'gateway.pem') } : undefined
-  const gatewayKey = gateway === undefined ? undefined : loadOrCreateKeyPair(gateway.keyFile).publicKey
+  if (gateway !== undefined) loadOrCreateKeyPair(gateway.keyFile)
+  const fixture: Fixture = { dbPath, keyFile, users, regions, friendships, ...(gateway === undefined ? {} : { gateway }) }
   const store: Store = openSqliteStore(dbPath)
   try {
-    await store.transaction(async (tx) => {
-      if (options.settings) await tx.updateSettings(options.settings)
-      if (gateway !== undefined) await tx.provisionRegion({ regionId: gateway.regionId, name: gateway.name, kind: 'gateway', publicKey: exportPublicKey(gatewayKey!) })
-      for (const r of regions) await tx.provisionRegion({ regionId: r.regionId, name: r.name, kind: 'region', publicKey: exportPublicKey(r.publicKey) })
-      const now = Date.now()
-      for (const u of users) await tx.createUser({ userId: u.userId, firstName: u.firstName, lastName: u.lastName, ...hash, createdAt: now })
-      for (const [a, b] of friendships) await tx.createFriendship(users[a]!.userId, users[b]!.userId, 1, 1)
-    })
+    await writeFixture(store, fixture, { settings: options.settings, hash })
   } finally {
     await store.close()
   }
-  return { dbPath, keyFile, users, regions, friendships, ...(gateway === undefined ? {} : { gateway }) }
+  return fixture
+}
+
+/**
+ * Writes a fixture's settings, regions, users and friendships into a store, in one transaction
+ * (through the Store interface, so the same fixture goes into SQLite or PostgreSQL).
+ */
+export async function writeFixture (store: Store, fixture: Fixture, options: { settings?: FixtureOptions['settings'], hash?: Awaited<ReturnType<typeof hashPassword>> } = {}): Promise<void> {
+  const hash = options.hash ?? await hashPassword(FIXTURE_PASSWORD)
+  const { users, regions, friendships, gateway } = fixture
+  await store.transaction(async (tx) => {
+    if (options.settings) await tx.updateSettings(options.settings)
+    if (gateway !== undefined) await tx.provisionRegion({ regionId: gateway.regionId, name: gateway.name, kind: 'gateway', publicKey: exportPublicKey(loadOrCreateKeyPair(gateway.keyFile).publicKey) })
+    for (const r of regions) await tx.provisionRegion({ regionId: r.regionId, name: r.name, kind: 'region', publicKey: exportPublicKey(r.publicKey) })
+    const now = Date.now()
+    for (const u of users) await tx.createUser({ userId: u.userId, firstName: u.firstName, lastName: u.lastName, ...hash, createdAt: now })
+    for (const [a, b] of friendships) await tx.createFriendship(users[a]!.userId, users[b]!.userId, 1, 1)
+  })
 }
 
 /** Writes sessions for users straight into the store (for scenarios that do not time sign-on). */
