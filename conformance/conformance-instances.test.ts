@@ -6,10 +6,11 @@
 // after another. The runner plays the Jabber server the gateway links to (`jabberServer:
 // { simulated: true }`), so the XMPP flows run too.
 //
-// Every check passes or is impossible with a stated reason: a target file names URLs only, so
-// what the runner can do only to roles it runs itself (crash or stop a region, restart the user
-// server, watch traffic between roles, stand between them, sign as the user server, restart the
-// gateway) is impossible here; conformance.test.ts runs those flows against the embedded grid.
+// Every check passes or is impossible with a stated reason. A target file names URLs only; this
+// test runs the processes, so it also lets the runner crash, stop and restart regions, restart
+// the user server and sign as it. What needs the runner inside the grid — watching the traffic
+// between roles, standing between them, restarting the gateway — stays impossible here;
+// conformance.test.ts runs those flows against the embedded grid.
 // GRIDIM_SKIP_POSTGRES=1 skips it (no PostgreSQL or HAProxy on the machine).
 import t, { type Test } from 'tap'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -18,6 +19,7 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { stringify } from 'yaml'
 import { startProcessGrid } from '../reference/e2e/process-grid.ts'
+import { loadOrCreateKeyPair } from '../reference/grid/keys.ts'
 import { startTemporaryPostgres } from '../tools/postgres/temporary-server.ts'
 import { freePorts } from '../tools/xmpp-servers/free-port.ts'
 import { loadFlows } from '../tools/spec/flows.ts'
@@ -81,6 +83,21 @@ async function run (t: Test): Promise<void> {
   const { target, expectedFailures } = await loadTargetFile(targetFile)
   t.teardown(() => target.close())
   t.ok(await target.jabberServer?.link?.restore(), 'the gateway linked to the runner\'s Jabber server')
+  // What a file cannot give but this test can, since it runs the grid: crash, stop and start a
+  // region again (same id, key, data and port), restart the whole user server (every instance,
+  // down for a while, so leases lapse), and sign as the user server with the key the instances
+  // share. The flows that need them run against two instances too.
+  Object.assign(target, {
+    killRegion: async (i: number) => { await grid.endRegion(i, { crash: true }) },
+    stopRegion: async (i: number) => { await grid.endRegion(i) },
+    reviveRegion: async (i: number) => { await grid.restartRegion(i) },
+    restartUserServer: async (downMs?: number) => { await grid.restartUserServer(downMs) },
+    userServerKey: loadOrCreateKeyPair(join(grid.dataDir, 'keys', 'user-server.pem')).privateKey
+  })
+  for (const capability of ['kill-region', 'stop-region', 'restart-user-server', 'sign-as-user-server']) {
+    target.capabilities.add(capability)
+    delete target.missing?.[capability]
+  }
   t.comment(`grid up in ${Date.now() - began} ms: user server ${grid.userServerUrl} (instances on ${grid.cluster!.instances.map((i) => i.port).join(', ')}), PostgreSQL ${postgres.url}`)
 
   const flows = loadFlows().flows.map((f) => f.flow.id)

@@ -32,7 +32,15 @@ export type ProcessGrid = {
   admin: <K extends AdminOperationId>(operationId: K, ...args: CallArgs<AllOperations[K]>) => Promise<CallResultFor<AllOperations[K]>['body']>
   createUser: (label: string) => Promise<TestUser>
   login: (user: TestUser, region: number) => Promise<ClientSession>
-  restartUserServer: () => Promise<void>
+  /** Stops the user server (every instance of a cluster), waits downMs, starts it again on the same address. */
+  restartUserServer: (downMs?: number) => Promise<void>
+  /**
+   * Ends region i (SIGKILL with `crash`, else SIGTERM) and starts it again with the same
+   * identity, key, data and address, as a supervisor would; `regions[i]` is then the new process.
+   */
+  restartRegion: (index: number, options?: { crash?: boolean, downMs?: number }) => Promise<void>
+  /** Ends region i (SIGKILL with `crash`) and leaves it down until restartRegion. */
+  endRegion: (index: number, options?: { crash?: boolean }) => Promise<void>
   stop: () => Promise<void>
 }
 
@@ -101,13 +109,28 @@ export async function startProcessGrid ({ regions = 3, leaseSeconds, groupIdleSe
       return { ...user, userId: created.userId }
     },
     login: (user, region) => ClientSession.login(started[region]!.ready.url, user.firstName, user.lastName, user.password),
-    async restartUserServer () {
+    async endRegion (index, { crash = false } = {}) {
+      const region = started[index]!
+      await (crash ? region.kill() : region.stop())
+    },
+    async restartRegion (index, { crash = false, downMs = 0 } = {}) {
+      const region = started[index]!
+      await (crash ? region.kill() : region.stop())
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs))
+      // Same id (so the same key file under --data), same port: its peers and leases know it there.
+      started[index] = await startRole(['region', '--user-server', userServerUrl, '--admin-token', adminToken,
+        '--name', region.ready.name, '--region-id', region.ready.regionId, '--data', dataDir, '--port', new URL(region.ready.url).port])
+    },
+    async restartUserServer (downMs = 0) {
       if (cluster !== undefined) {
         for (const instance of cluster.instances) await instance.stop()
+        if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs))
         for (const instance of cluster.instances) await instance.start()
+        await cluster.healthy()
         return
       }
       await userServer.stop()
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs))
       userServer = await startRole([...userServerArgs, '--port', port])
     },
     async stop () {
