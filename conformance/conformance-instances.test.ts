@@ -37,7 +37,14 @@ const KNOWN_BUGS: Array<{ flow: string, requirement: string, bug: string }> = [
   {
     flow: 'x-xmpp-group-room',
     requirement: 'GRIDIM-XMPP-42',
-    bug: 'with two user-server instances, D\'s second join (step 8) comes back registration-required "sign on first": the gateway signs D on again and its agent is ended at once (issue 16, conformance-instances report)'
+    // The gateway takes a stanza's HostedUser when it arrives (create-gateway.ts, users.ensure)
+    // and queues it behind the one before. D's muc-leave signs D off, and the user record is
+    // forgotten once the signOff is answered (sessions.ts #ended, users.remove); D's muc-join,
+    // which arrived meanwhile, then signs D on under a new record (foreignAvailable's users.ensure)
+    // while #joinAs goes on with the old one, whose agent is unset. The window is as long as the
+    // user server takes to answer signOff: a millisecond on one SQLite process, long enough on
+    // two PostgreSQL instances behind HAProxy for the runner's join to fall into it.
+    bug: 'gateway: a muc-join queued behind the muc-leave that signs a foreign user off is refused registration-required ("sign on first"): #joinAs uses the HostedUser the stanza arrived with, not the one foreignAvailable signed on (reference/gateway/from-xmpp.ts)'
   }
 ]
 
