@@ -22,6 +22,8 @@ t.test('the configuration names every backend with a health check', async (t) =>
   t.match(config, /server instance2 127\.0\.0\.1:2 check/)
   t.match(config, /option httpchk GET \/directory/)
   t.match(config, /retry-on conn-failure\n/, 'only a failed connection is retried')
+  t.match(config, /timeout http-request 10s\n/, 'a header section not complete in 10 s is cut (GRIDIM-LIM-17), a silent connection too')
+  t.match(config, /timeout http-keep-alive 5s\n/, 'an idle kept-alive connection is closed after 5 s (GRIDIM-LIM-19)')
 })
 
 t.test('round-robin over the instances, and on without one that stopped', { skip }, async (t) => {

@@ -41,7 +41,12 @@ export function haproxyConfig (port: number, backends: readonly string[], server
     '  timeout connect 2s',
     `  timeout client ${serverTimeoutMs}ms`,
     `  timeout server ${serverTimeoutMs}ms`,
-    '  timeout http-keep-alive 10s',
+    // The balancer is what callers see as the user server, so it keeps chapter 13's connection
+    // timers (GRIDIM-LIM-17, -19): a header section not complete 10 s after the connection opened
+    // or the last answer, a kept-alive connection idle 5 s, is closed — the reference's own
+    // defaults. Without them a silent connection or a slowloris stayed open for `timeout client`.
+    '  timeout http-request 10s',
+    '  timeout http-keep-alive 5s',
     // Only a connection that failed is tried again, on another instance: the request never reached one.
     '  retries 3',
     '  retry-on conn-failure',

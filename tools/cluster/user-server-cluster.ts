@@ -26,6 +26,8 @@ export type UserServerCluster = {
   url: string
   balancer: Balancer
   instances: UserServerInstance[]
+  /** Resolves once the balancer reaches every instance (after instances were started again). */
+  healthy: () => Promise<void>
   stop: () => Promise<void>
 }
 
@@ -67,7 +69,7 @@ export async function startUserServerCluster (options: UserServerClusterOptions)
     await stop()
     throw error
   }
-  return { url, balancer, instances, stop }
+  return { url, balancer, instances, healthy: async () => { await waitAllHealthy(url, instances.length) }, stop }
 }
 
 async function startInstance (port: number, args: string[], env: Record<string, string> = {}): Promise<UserServerInstance> {
