@@ -33,20 +33,7 @@ import type { GatewayEndpoint } from './target/target.ts'
  * fixed yet: reported as TODO (visible in every run), not hidden as impossible. Remove an entry
  * with its fix; a check listed here that passes is simply a pass.
  */
-const KNOWN_BUGS: Array<{ flow: string, requirement: string, bug: string }> = [
-  {
-    flow: 'x-xmpp-group-room',
-    requirement: 'GRIDIM-XMPP-42',
-    // The gateway takes a stanza's HostedUser when it arrives (create-gateway.ts, users.ensure)
-    // and queues it behind the one before. D's muc-leave signs D off, and the user record is
-    // forgotten once the signOff is answered (sessions.ts #ended, users.remove); D's muc-join,
-    // which arrived meanwhile, then signs D on under a new record (foreignAvailable's users.ensure)
-    // while #joinAs goes on with the old one, whose agent is unset. The window is as long as the
-    // user server takes to answer signOff: a millisecond on one SQLite process, long enough on
-    // two PostgreSQL instances behind HAProxy for the runner's join to fall into it.
-    bug: 'gateway: a muc-join queued behind the muc-leave that signs a foreign user off is refused registration-required ("sign on first"): #joinAs uses the HostedUser the stanza arrived with, not the one foreignAvailable signed on (reference/gateway/from-xmpp.ts)'
-  }
-]
+const KNOWN_BUGS: Array<{ flow: string, requirement: string, bug: string }> = []
 
 const skip = process.env.GRIDIM_SKIP_POSTGRES === '1' ? 'GRIDIM_SKIP_POSTGRES=1' : false
 

@@ -296,9 +296,11 @@ export class Inbound {
     if (user.kind !== 'foreign') return await this.#join(user, groupSessionId, el)
     const from = String(el.attrs.from)
     const to = String(el.attrs.to)
-    await this.#sessions.foreignAvailable(from, to)
+    // The user as signed on now: the record the stanza arrived with may be one a sign-off that
+    // finished meanwhile (a leave queued before this join) has forgotten.
+    const hosted = await this.#sessions.foreignAvailable(from, to)
     try {
-      await this.#join(user, groupSessionId, el)
+      await this.#join(hosted, groupSessionId, el)
     } catch (err) {
       await this.#sessions.foreignUnavailable(from, to)
       throw err

@@ -1,7 +1,7 @@
 // A real load balancer in front of several user-server instances (issue 16): HAProxy from
 // Debian, with a configuration written to a temporary directory, listening on a free loopback
 // port. Requests go round-robin; an instance that stops answering its health check
-// (`GET /directory`) is taken out within about a second, and a request whose connection to an
+// (`GET /directory`, three misses a second apart) is taken out, and a request whose connection to an
 // instance failed is sent to another one — only then: a request an instance may have begun to
 // handle is never sent twice (its signature's nonce would be refused as a replay anyway).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -58,7 +58,11 @@ export function haproxyConfig (port: number, backends: readonly string[], server
     '  balance roundrobin',
     '  option httpchk GET /directory',
     '  http-check expect status 200',
-    '  default-server inter 500ms fastinter 250ms downinter 500ms fall 2 rise 1',
+    // A dead instance refuses connections, which the retry above passes over at once; the check
+    // only stops sending it new ones. So it may be patient with a busy instance (a 2-core box
+    // under a sign-on storm answered a check late, and two misses took both instances out: 503).
+    '  timeout check 2s',
+    '  default-server inter 1s fastinter 500ms downinter 1s fall 3 rise 1',
     ...backends.map((b, i) => `  server instance${i + 1} ${b} check`),
     ''
   ].join('\n')
