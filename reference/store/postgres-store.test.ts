@@ -187,6 +187,34 @@ if (skipPostgres) {
     t.same(await a.claimGroupOutbox('c', 1099, 1000, 1000), [], 'all held now')
   })
 
+  t.test('a group session\'s or a group\'s row lock holds another process\'s transaction until the first ends', async (t) => {
+    const [a, b] = await twoProcesses(t)
+    const [u1, u2] = await addUsers(a, 'Lou', 'Lea') as [string, string]
+    const groupSessionId = randomUUID()
+    await a.createGroupSession({ groupSessionId, name: 'g', groupId: null, startedBy: u1, memberIds: [u1, u2], createdAt: 1 })
+    const groupId = randomUUID()
+    await a.createGroup({ groupId, name: 'G', memberIds: [u1, u2] })
+    for (const [what, lock] of [['group session', (s: Store) => s.lockGroupSession(groupSessionId)], ['group', (s: Store) => s.lockGroup(groupId)]] as const) {
+      const order: string[] = []
+      let locked!: () => void
+      const firstLocked = new Promise<void>((resolve) => { locked = resolve })
+      const first = a.transaction(async (tx) => {
+        await lock(tx)
+        order.push('first locked')
+        locked()
+        await new Promise((resolve) => setTimeout(resolve, 150))
+        order.push('first ends')
+      })
+      await firstLocked
+      const second = b.transaction(async (tx) => {
+        await lock(tx)
+        order.push('second locked')
+      })
+      await Promise.all([first, second])
+      t.same(order, ['first locked', 'first ends', 'second locked'], what)
+    }
+  })
+
   t.test('racing processes: one friendship and one open offer, whichever way round, without deadlock', async (t) => {
     const [a, b] = await twoProcesses(t)
     for (let round = 0; round < 10; round++) {

@@ -26,7 +26,7 @@ import { sqliteUserStore } from './sqlite/users.ts'
 /** Reads, which leave `version()` alone; any other method counts as a change (a new one too, until listed). */
 const READ = /^(get|list|find)[A-Z]|^acknowledgedSince$/
 /** Not changes to what anything is derived from: the idle clock, the recent facts, the group outbox. */
-const UNCOUNTED = new Set(['touch', 'claimRecent', 'putRecent', 'takeRecent', 'purgeRecent',
+const UNCOUNTED = new Set(['touch', 'lockGroup', 'lockGroupSession', 'claimRecent', 'putRecent', 'takeRecent', 'purgeRecent',
   'addGroupOutbox', 'claimGroupOutbox', 'renewGroupOutbox', 'deleteGroupOutbox'])
 
 type Method = (...args: unknown[]) => unknown

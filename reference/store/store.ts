@@ -126,6 +126,12 @@ export interface SyncOfflineMessageStore {
 export interface SyncGroupStore {
   createGroup(group: GroupRow): void
   getGroup(groupId: string): GroupRow | null
+  /**
+   * Inside a transaction: holds the group's row (starting its one open session, GRIDIM-GRP-5) until the transaction ends, so that other processes'
+   * transactions that lock it too wait for this one (PostgreSQL: SELECT … FOR UPDATE). A no-op on
+   * SQLite, whose transactions one process runs one at a time anyway.
+   */
+  lockGroup(groupId: string): void
 }
 
 export interface SyncGroupSessionStore {
@@ -137,12 +143,22 @@ export interface SyncGroupSessionStore {
   /** Marks the member as left; true when they were a current member. */
   removeMember(groupSessionId: string, userId: string): boolean
   listMembers(groupSessionId: string): GroupSessionMembers
+  /**
+   * Inside a transaction: holds the group session's row (a leave that may close it, GRIDIM-GRP-11) until the transaction ends, so that other processes'
+   * transactions that lock it too wait for this one (PostgreSQL: SELECT … FOR UPDATE). A no-op on
+   * SQLite, whose transactions one process runs one at a time anyway.
+   */
+  lockGroupSession(groupSessionId: string): void
   /** Records activity, which postpones the idle timeout. */
   touch(groupSessionId: string, lastActivityAt: number): void
   /** Open sessions with no activity since before `olderThan`. */
   listIdleGroupSessions(olderThan: number): GroupSessionRow[]
-  /** True when the session was open. */
-  closeGroupSession(groupSessionId: string, reason: GroupSessionCloseReason, closedAt: number): boolean
+  /**
+   * True when the session was open, and is now closed. With `idleSince`, only a session still
+   * without activity since before it: the idle sweeper leaves alone one that a message or a join
+   * (on another instance) made active after it was listed.
+   */
+  closeGroupSession(groupSessionId: string, reason: GroupSessionCloseReason, closedAt: number, idleSince?: number): boolean
 }
 
 /**

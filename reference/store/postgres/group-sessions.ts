@@ -32,6 +32,9 @@ export function postgresGroupSessionStore(db: Db): GroupSessionStore {
          WHERE group_session_id = $1 AND user_id = $2 AND NOT left_session`,
         [groupSessionId, userId],
       )).rowCount === 1,
+    lockGroupSession: async (groupSessionId) => {
+      await db.query('SELECT 1 FROM group_sessions WHERE group_session_id = $1 FOR UPDATE', [groupSessionId])
+    },
     listMembers: async (groupSessionId) => {
       const rows = (await db.query<{ userId: string; left: boolean }>(
         `SELECT user_id AS "userId", left_session AS "left" FROM group_session_members
@@ -55,10 +58,13 @@ export function postgresGroupSessionStore(db: Db): GroupSessionStore {
         [olderThan],
       )).rows,
     // Conditional: of two processes closing the same session at once, exactly one sees true.
-    closeGroupSession: async (groupSessionId, reason, closedAt) =>
+    // With idleSince, PostgreSQL checks last_activity_at again on the row as it is when it updates
+    // it: a touch committed after the sweeper listed the session keeps it open.
+    closeGroupSession: async (groupSessionId, reason, closedAt, idleSince = Number.MAX_SAFE_INTEGER) =>
       (await db.query(
-        'UPDATE group_sessions SET closed_at = $1, close_reason = $2 WHERE group_session_id = $3 AND closed_at IS NULL',
-        [closedAt, reason, groupSessionId],
+        `UPDATE group_sessions SET closed_at = $1, close_reason = $2
+         WHERE group_session_id = $3 AND closed_at IS NULL AND last_activity_at < $4`,
+        [closedAt, reason, groupSessionId, idleSince],
       )).rowCount === 1,
   }
 }

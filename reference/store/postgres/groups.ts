@@ -11,6 +11,9 @@ export function postgresGroupStore(db: Db): GroupStore {
           await tx.query('INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [group.groupId, userId])
         }
       }),
+    lockGroup: async (groupId) => {
+      await db.query('SELECT 1 FROM groups WHERE group_id = $1 FOR UPDATE', [groupId])
+    },
     getGroup: async (groupId) => {
       const group = (await db.query<{ groupId: string; name: string }>(
         'SELECT group_id AS "groupId", name FROM groups WHERE group_id = $1',

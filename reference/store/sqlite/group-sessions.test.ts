@@ -10,6 +10,16 @@ const start = async (store: Store, memberIds: string[], createdAt = 100, groupId
 }
 
 eachStore(t, (t, fresh) => {
+  t.test('closeGroupSession with idleSince closes only a session still idle since before it', async (t) => {
+    const store = await fresh(t)
+    const session = await start(store, await addUsers(store, 'Ida', 'Ike'), 100)
+    await store.touch(session.groupSessionId, 500)
+    t.equal(await store.closeGroupSession(session.groupSessionId, 'idle', 600, 400), false, 'active at 500, after the sweeper\'s 400: left open')
+    t.equal((await store.getGroupSession(session.groupSessionId))?.closedAt, null)
+    t.equal(await store.closeGroupSession(session.groupSessionId, 'idle', 700, 501), true)
+    t.equal(await store.closeGroupSession(session.groupSessionId, 'ended', 800), false, 'closed once')
+  })
+
   t.test('a started session is open, active since its creation, with its members (GRIDIM-GRP)', async (t) => {
     const store = await fresh(t)
     const [ann, bob] = [await addUser(store, 'Ann'), await addUser(store, 'Bob')]

@@ -34,9 +34,9 @@ export function sqliteGroupSessionStore(db: Database): SyncGroupSessionStore {
     `SELECT ${columns} FROM group_sessions
      WHERE closed_at IS NULL AND last_activity_at < ? ORDER BY last_activity_at, group_session_id`,
   )
-  const close = db.prepare<[number, GroupSessionCloseReason, string]>(
+  const close = db.prepare<[number, GroupSessionCloseReason, string, number]>(
     `UPDATE group_sessions SET closed_at = ?, close_reason = ?
-     WHERE group_session_id = ? AND closed_at IS NULL`,
+     WHERE group_session_id = ? AND closed_at IS NULL AND last_activity_at < ?`,
   )
 
   const create = db.transaction((session: NewGroupSession) => {
@@ -49,6 +49,7 @@ export function sqliteGroupSessionStore(db: Database): SyncGroupSessionStore {
     getGroupSession: (groupSessionId) => byId.get(groupSessionId) ?? null,
     addMember: (groupSessionId, userId) => join.run(groupSessionId, userId).changes === 1,
     removeMember: (groupSessionId, userId) => leave.run(groupSessionId, userId).changes === 1,
+    lockGroupSession: () => {},
     listMembers: (groupSessionId) => {
       const result = { members: [] as string[], left: [] as string[] }
       for (const row of members.all(groupSessionId)) (row.left ? result.left : result.members).push(row.userId)
@@ -58,7 +59,7 @@ export function sqliteGroupSessionStore(db: Database): SyncGroupSessionStore {
       touch.run(lastActivityAt, groupSessionId)
     },
     listIdleGroupSessions: (olderThan) => idle.all(olderThan),
-    closeGroupSession: (groupSessionId, reason, closedAt) =>
-      close.run(closedAt, reason, groupSessionId).changes === 1,
+    closeGroupSession: (groupSessionId, reason, closedAt, idleSince = Number.MAX_SAFE_INTEGER) =>
+      close.run(closedAt, reason, groupSessionId, idleSince).changes === 1,
   }
 }

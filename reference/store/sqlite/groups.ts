@@ -20,6 +20,7 @@ export function sqliteGroupStore(db: Database): SyncGroupStore {
 
   return {
     createGroup: (group) => create.immediate(group),
+    lockGroup: () => {},
     getGroup: (groupId) => {
       const group = byId.get(groupId)
       return group ? { ...group, memberIds: members.all(groupId) } : null

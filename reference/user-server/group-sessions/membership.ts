@@ -24,6 +24,9 @@ export async function isEligible (store: Store, session: GroupSessionRow, userId
 export async function leaveGroupSession (ctx: UserServerContext, session: GroupSessionRow, userId: string, batch: NoticeBatch): Promise<void> {
   const { store } = ctx
   const { groupSessionId } = session
+  // Two leaves at once on two instances would each count the other still there, and neither
+  // close a session left with one member: the second waits for the first.
+  await store.lockGroupSession(groupSessionId)
   if (!await store.removeMember(groupSessionId, userId)) return
   const { members } = await store.listMembers(groupSessionId)
   for (const member of members) batch.add(member, { type: 'groupSessionMemberLeft', groupSessionId, userId })

@@ -63,9 +63,10 @@ export class Redelivery {
     const outcome = await this.deps.courier.deliverInstantMessage(target, messageToWire(message))
     if (this.#stopped) return
     if (outcome === 'delivered' || outcome === 'duplicate') {
-      if (await this.deps.store.acknowledge(message.toUserId, [message.messageId]) > 0) {
-        await this.deps.acknowledged.remember(message.messageId, this.deps.now())
-      }
+      // Deleted and remembered together, as an acknowledgement does (GRIDIM-OFFL-2).
+      await this.deps.store.transaction(async (tx) => {
+        if (await tx.acknowledge(message.toUserId, [message.messageId]) > 0) await this.deps.acknowledged.remember(message.messageId, this.deps.now(), tx)
+      })
       return
     }
     this.deps.logger.debug('redelivery will be retried', { messageId: message.messageId, attempt, outcome })

@@ -14,8 +14,14 @@ export function joinGroupSession (ctx: UserServerContext): HandlerFor<'user-serv
     const session = await openGroupSession(ctx, input.params.groupSessionId)
     await requireHosted(ctx, input, user)
     if (!await isEligible(ctx.store, session, user.userId)) throw new GridImError('not-a-member', `${user.userId} may not join this group session`)
-    await ctx.store.addMember(session.groupSessionId, user.userId)
-    if (!ctx.faults.has('group-idle-not-reset-by-join')) await ctx.store.touch(session.groupSessionId, ctx.now())
+    // Added only while the session is still open: a last leave on another instance may close it
+    // between the check above and here; the session's row lock orders the two.
+    await ctx.store.transaction(async (tx) => {
+      await tx.lockGroupSession(session.groupSessionId)
+      await openGroupSession({ ...ctx, store: tx }, session.groupSessionId)
+      await tx.addMember(session.groupSessionId, user.userId)
+      if (!ctx.faults.has('group-idle-not-reset-by-join')) await tx.touch(session.groupSessionId, ctx.now())
+    })
     return { body: await groupSessionView(ctx, session) }
   }
 }

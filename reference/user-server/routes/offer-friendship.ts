@@ -23,7 +23,11 @@ export function offerFriendship (ctx: UserServerContext): HandlerFor<'user-serve
       if (await tx.getFriendship(fromUserId, toUserId) !== null) throw new GridImError('already-friends', 'the users are already friends')
       const pending = await tx.findOpenOffer(fromUserId, toUserId)
       if (pending !== null && !ctx.faults.has('repeated-offer-creates-another')) return { offer: pending, made: false }
-      return { offer: await tx.createOffer({ offerId: randomUUID(), fromUserId, toUserId, message: message ?? null, createdAt: ctx.now() }), made: true }
+      const offerId = randomUUID()
+      // On a shared store another instance may have made it meanwhile: createOffer then answers
+      // that one, which is a repeat here too (GRIDIM-FRND-4).
+      const offer = await tx.createOffer({ offerId, fromUserId, toUserId, message: message ?? null, createdAt: ctx.now() })
+      return { offer, made: offer.offerId === offerId }
     })
     if (!made) return { status: 200, body: { offerId: offer.offerId } }
     await ctx.batch().add(toUserId, {

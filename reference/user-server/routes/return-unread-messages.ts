@@ -32,14 +32,16 @@ export function returnUnreadMessages (ctx: UserServerContext): HandlerFor<'user-
     const rows = messages.map(messageFromWire)
     const stored = await store.transaction(async (tx) => {
       const out: typeof rows = []
-      for (const row of rows) if (await tx.storeOffline(row) === 'stored') out.push(row)
+      for (const row of rows) {
+        if (await tx.storeOffline(row) !== 'stored') continue
+        out.push(row)
+        // A message deleted on acknowledgement before is wanted again: forget that it was, in
+        // the same transaction, so a crash cannot leave it stored and marked acknowledged.
+        await ctx.acknowledged.forget(row.messageId, tx)
+      }
       return out
     })
-    for (const row of stored) {
-      // A message deleted on acknowledgement before is wanted again: forget that it was.
-      await ctx.acknowledged.forget(row.messageId)
-      ctx.redelivery.start(row)
-    }
+    for (const row of stored) ctx.redelivery.start(row)
     return { body: { stored: stored.length } }
   }
 }

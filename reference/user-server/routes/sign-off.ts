@@ -13,8 +13,10 @@ export function signOff (ctx: UserServerContext): HandlerFor<'user-server', 'sig
     if (session.regionId !== signerOf(input)) throw new GridImError('not-your-agent', 'the session is placed at another region')
     const batch = ctx.batch()
     await store.transaction(async (tx) => {
-      await tx.endSession(session.sessionId)
-      await sessionsEnded({ ...ctx, store: tx }, [session], batch, { announceOffline: true })
+      // Only the session this request ended: one replaced meanwhile by a sign-on (on another
+      // instance) or ended by a lapsed lease is not announced offline again.
+      const ended = await tx.endSession(session.sessionId)
+      if (ended !== null) await sessionsEnded({ ...ctx, store: tx }, [ended], batch, { announceOffline: true })
     })
     await batch.send()
     return { status: 204 }

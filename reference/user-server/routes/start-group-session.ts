@@ -43,6 +43,8 @@ export function startGroupSession (ctx: UserServerContext): HandlerFor<'user-ser
     // GRIDIM-GRP-5: a group has one open session; starting it again joins it. Looked for and
     // made in one transaction, so that two starts at once make one session.
     const started = await store.transaction(async (tx) => {
+      // On a shared store, two starts on two instances each find none open unless the second waits.
+      if (request.groupId !== undefined) await tx.lockGroup(request.groupId)
       const open = request.groupId === undefined ? undefined : (await openGroupSessions(tx)).find((s) => s.groupId === request.groupId)
       if (open !== undefined && !ctx.faults.has('second-session-per-group')) {
         await tx.addMember(open.groupSessionId, starter.userId)

@@ -9,7 +9,7 @@ export async function closeIdleGroupSessions (ctx: UserServerContext, now: numbe
   const closed = await ctx.store.transaction(async (tx) => {
     let count = 0
     for (const session of await tx.listIdleGroupSessions(idleSince)) {
-      if (!await tx.closeGroupSession(session.groupSessionId, 'idle', now)) continue
+      if (!await tx.closeGroupSession(session.groupSessionId, 'idle', now, idleSince)) continue
       count++
       for (const member of (await tx.listMembers(session.groupSessionId)).members) {
         batch.add(member, { type: 'groupSessionClosed', groupSessionId: session.groupSessionId, reason: 'idle' })
