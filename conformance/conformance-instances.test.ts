@@ -52,7 +52,12 @@ async function run (t: Test): Promise<void> {
   // file is loaded, after the gateway started, which links at its next retry (GRIDIM-XMPP-3).
   const [componentPort] = await freePorts(1)
   const gatewayDomain = 'grid.localhost'
-  const jabber = { domain: 'jabber.localhost', port: componentPort!, secret: randomBytes(16).toString('hex') }
+  // The link's timers as the embedded grid has them, declared in the target file, so that the
+  // flows that break or silence the link wait a second, not the defaults' minute.
+  const jabber = {
+    domain: 'jabber.localhost', port: componentPort!, secret: randomBytes(16).toString('hex'),
+    timings: 'keep-alive=250,idle-ping=300,ping-timeout=1500,ack-delay=200,retry-start=50,retry-max=500'
+  }
   const grid = await startProcessGrid({
     regions: 3,
     // The embedded grid's lease: a crashed region is noticed soon; flows that test lapses set shorter ones.
@@ -67,7 +72,7 @@ async function run (t: Test): Promise<void> {
     name: 'reference grid, user server: 2 instances on PostgreSQL behind HAProxy',
     userServer: { url: grid.userServerUrl, adminToken: grid.adminToken },
     regions: grid.regions.map((r) => ({ url: r.ready.url, name: r.ready.name, regionId: r.ready.regionId })),
-    gateway: { url: grid.gateway!.ready.url, domain: gatewayDomain, regionId: grid.gateway!.ready.regionId },
+    gateway: { url: grid.gateway!.ready.url, domain: gatewayDomain, regionId: grid.gateway!.ready.regionId, linkTimings: { idlePingMs: 300, pingTimeoutMs: 1500, retryStartMs: 50 } },
     jabberServer: { simulated: true, domain: jabber.domain, componentPort: jabber.port, secret: jabber.secret },
     // The reference regions batch what waits for a busy link (GRIDIM-IM-32), as in the embedded grid.
     capabilities: ['admin-settings', 'batching-sender']

@@ -27,11 +27,13 @@ Usage:
                       [--host H] [--port P] [--admin-token T] [--public-url URL]
   gridim gateway      --user-server URL [--data DIR] [--gateway-domain D] [--region-id UUID]
                       [--key-file FILE] [--host H] [--port P] [--admin-token T]
-                      [--bosh-allow-origin ORIGIN]... [JABBER]
+                      [--bosh-allow-origin ORIGIN]... [JABBER] [--jabber-timings T]
   gridim help
 
 JABBER = --jabber HOST:PORT --jabber-secret SECRET --jabber-domain DOMAIN: the Jabber server the
 gateway is an XEP-0114 component of (its component port, shared secret and own domain).
+--jabber-timings keep-alive=MS,idle-ping=MS,ping-timeout=MS,ack-delay=MS,retry-start=MS,retry-max=MS
+(any of them; GRIDIM_JABBER_TIMINGS): the link's timers, shorter than the defaults for a test grid.
 
 grid         user server (SQLite under --data, default ./data) and --regions regions (default 3)
              on loopback, with demo users; prints the URLs, the users and the admin token.
@@ -80,6 +82,7 @@ const options = {
   jabber: { type: 'string', default: process.env.GRIDIM_JABBER },
   'jabber-secret': { type: 'string', default: process.env.GRIDIM_JABBER_SECRET },
   'jabber-domain': { type: 'string', default: process.env.GRIDIM_JABBER_DOMAIN },
+  'jabber-timings': { type: 'string', default: process.env.GRIDIM_JABBER_TIMINGS },
   'bosh-allow-origin': { type: 'string', multiple: true, default: process.env.GRIDIM_BOSH_ALLOW_ORIGIN === undefined ? [] : [process.env.GRIDIM_BOSH_ALLOW_ORIGIN] },
   help: { type: 'boolean', short: 'h' }
 } as const
@@ -119,7 +122,36 @@ function jabberLink (v: Record<string, any>): JabberServerLink | undefined {
   if (match === null || v['jabber-secret'] === undefined || v['jabber-domain'] === undefined) {
     throw new Error('--jabber HOST:PORT, --jabber-secret and --jabber-domain go together')
   }
-  return { host: match[1]!, port: int(match[2]!, 'jabber port'), secret: v['jabber-secret'], serverDomain: v['jabber-domain'] }
+  const timings = v['jabber-timings'] === undefined ? undefined : jabberTimings(v['jabber-timings'])
+  return { host: match[1]!, port: int(match[2]!, 'jabber port'), secret: v['jabber-secret'], serverDomain: v['jabber-domain'], ...(timings === undefined ? {} : { timings }) }
+}
+
+const TIMING_KEYS = ['keep-alive', 'idle-ping', 'ping-timeout', 'ack-delay', 'retry-start', 'retry-max'] as const
+
+/**
+ * --jabber-timings keep-alive=MS,idle-ping=MS,ping-timeout=MS,ack-delay=MS,retry-start=MS,retry-max=MS
+ * (any of them): the component link's timers, shorter than the defaults for a test grid whose
+ * target file declares them (conformance: gateway.linkTimings).
+ */
+export function jabberTimings (value: string): NonNullable<JabberServerLink['timings']> {
+  const ms: Partial<Record<(typeof TIMING_KEYS)[number], number>> = {}
+  for (const pair of value.split(',')) {
+    const [key, text] = pair.split('=') as [string, string | undefined]
+    const n = Number(text)
+    if (!(TIMING_KEYS as readonly string[]).includes(key) || text === undefined || !Number.isInteger(n) || n <= 0) {
+      throw new Error(`--jabber-timings takes ${TIMING_KEYS.map((k) => `${k}=MS`).join(',')} (positive whole milliseconds, any of them), got ${value}`)
+    }
+    ms[key as (typeof TIMING_KEYS)[number]] = n
+  }
+  return {
+    ...(ms['keep-alive'] === undefined ? {} : { keepAliveMs: ms['keep-alive'] }),
+    ...(ms['idle-ping'] === undefined ? {} : { idlePingMs: ms['idle-ping'] }),
+    ...(ms['ping-timeout'] === undefined ? {} : { pingTimeoutMs: ms['ping-timeout'] }),
+    ...(ms['ack-delay'] === undefined ? {} : { ackDelayMs: ms['ack-delay'] }),
+    ...(ms['retry-start'] === undefined && ms['retry-max'] === undefined
+      ? {}
+      : { backoff: { ...(ms['retry-start'] === undefined ? {} : { initialMs: ms['retry-start'] }), ...(ms['retry-max'] === undefined ? {} : { maxMs: ms['retry-max'] }) } })
+  }
 }
 
 async function grid (v: Record<string, any>): Promise<void> {

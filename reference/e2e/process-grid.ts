@@ -49,7 +49,7 @@ export type ProcessGridOptions = {
   leaseSeconds?: number
   groupIdleSeconds?: number
   /** Start `gridim gateway` too, linked to this Jabber server when given (component port, secret, domain). */
-  gateway?: { domain: string, port?: number, jabber?: { port: number, secret: string, domain: string } }
+  gateway?: { domain: string, port?: number, jabber?: { port: number, secret: string, domain: string, timings?: string } }
   /** The user server as `instances` processes on the PostgreSQL database `store` (postgres://…) behind HAProxy. */
   userServerCluster?: { instances: number, store: string }
 }
@@ -83,7 +83,10 @@ export async function startProcessGrid ({ regions = 3, leaseSeconds, groupIdleSe
         '--name', `E2E Region ${i + 1}`, '--data', dataDir, '--port', '0']))
     }
     if (gateway) {
-      const jabber = gateway.jabber ? ['--jabber', `127.0.0.1:${gateway.jabber.port}`, '--jabber-secret', gateway.jabber.secret, '--jabber-domain', gateway.jabber.domain] : []
+      const jabber = gateway.jabber
+        ? ['--jabber', `127.0.0.1:${gateway.jabber.port}`, '--jabber-secret', gateway.jabber.secret, '--jabber-domain', gateway.jabber.domain,
+            ...(gateway.jabber.timings === undefined ? [] : ['--jabber-timings', gateway.jabber.timings])]
+        : []
       gatewayProcess = await startRole(['gateway', '--user-server', userServerUrl, '--admin-token', adminToken, '--gateway-domain', gateway.domain, '--data', dataDir, '--port', String(gateway.port ?? 0), ...jabber])
     }
   } catch (err) {
