@@ -27,7 +27,8 @@ export function offerFriendship (ctx: UserServerContext): HandlerFor<'user-serve
       // On a shared store another instance may have made it meanwhile: createOffer then answers
       // that one, which is a repeat here too (GRIDIM-FRND-4).
       const offer = await tx.createOffer({ offerId, fromUserId, toUserId, message: message ?? null, createdAt: ctx.now() })
-      return { offer, made: offer.offerId === offerId }
+      // The fault repeated-offer-creates-another answers and notifies the repeat as a new offer.
+      return { offer, made: offer.offerId === offerId || ctx.faults.has('repeated-offer-creates-another') }
     })
     if (!made) return { status: 200, body: { offerId: offer.offerId } }
     await ctx.batch().add(toUserId, {
