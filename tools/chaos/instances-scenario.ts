@@ -19,7 +19,7 @@ import { ChaosClient, type ChaosUser } from './client.ts'
 import { GroupLedger, GroupTraffic, rejoin, type GroupCounts } from './group.ts'
 import { startChaosGrid, type ChaosGrid } from './grid.ts'
 import { Ledger } from './ledger.ts'
-import type { ChaosParams, ChaosResult, PresenceCheck } from './scenario.ts'
+import { noGhosts, type ChaosParams, type ChaosResult } from './scenario.ts'
 import { Traffic, type Pair } from './traffic.ts'
 import { until } from './until.ts'
 
@@ -299,18 +299,6 @@ export async function runInstancesChaos (params: InstancesChaosParams): Promise<
     await until(() => churned.every((p) => told(p) !== null), limitMs, 'every friend told the churners are offline').catch(() => {})
     const offlineAfterMs = churned.map(told)
     const shownOnline = churned.filter((p) => p.sender.lastPresence(p.recipient.user.userId)?.status === 'online').length
-    return { offlineAfterMs, limitMs, shownOnline, ok: offlineAfterMs.every((ms) => ms !== null && ms <= limitMs) && shownOnline === 0 }
-  }
-
-  async function noGhosts (pairs: Pair[], killedAt: number, leaseSeconds: number): Promise<PresenceCheck> {
-    const limitMs = (leaseSeconds + 7) * 1000
-    const toldOffline = (p: Pair): number | null => {
-      const last = p.sender.lastPresence(p.recipient.user.userId)
-      return last !== undefined && last.status === 'offline' && last.at >= killedAt ? last.at - killedAt : null
-    }
-    await until(() => pairs.every((p) => toldOffline(p) !== null), limitMs + 5000, 'every sender told its recipient is offline').catch(() => {})
-    const offlineAfterMs = pairs.map(toldOffline)
-    const shownOnline = pairs.filter((p) => p.sender.lastPresence(p.recipient.user.userId)?.status === 'online').length
     return { offlineAfterMs, limitMs, shownOnline, ok: offlineAfterMs.every((ms) => ms !== null && ms <= limitMs) && shownOnline === 0 }
   }
 }

@@ -152,20 +152,20 @@ export async function runChaos (params: ChaosParams): Promise<ChaosResult> {
     await grid.stop()
     await Promise.all(stopping)
   }
+}
 
-  /**
-   * No ghosts (GRIDIM-LEASE-6): once R2's lease has lapsed, every sender has been told its
-   * recipient is offline. Waits for that (bounded) and measures how long each one took.
-   */
-  async function noGhosts (pairs: Pair[], killedAt: number, leaseSeconds: number): Promise<PresenceCheck> {
-    const limitMs = (leaseSeconds + 7) * 1000
-    const toldOffline = (p: Pair): number | null => {
-      const last = p.sender.lastPresence(p.recipient.user.userId)
-      return last !== undefined && last.status === 'offline' && last.at >= killedAt ? last.at - killedAt : null
-    }
-    await until(() => pairs.every((p) => toldOffline(p) !== null), limitMs + 5000, 'every sender told its recipient is offline').catch(() => {})
-    const offlineAfterMs = pairs.map(toldOffline)
-    const shownOnline = pairs.filter((p) => p.sender.lastPresence(p.recipient.user.userId)?.status === 'online').length
-    return { offlineAfterMs, limitMs, shownOnline, ok: offlineAfterMs.every((ms) => ms !== null && ms <= limitMs) && shownOnline === 0 }
+/**
+ * No ghosts (GRIDIM-LEASE-6): once R2's lease has lapsed, every sender has been told its
+ * recipient is offline. Waits for that (bounded) and measures how long each one took.
+ */
+export async function noGhosts (pairs: Pair[], killedAt: number, leaseSeconds: number): Promise<PresenceCheck> {
+  const limitMs = (leaseSeconds + 7) * 1000
+  const toldOffline = (p: Pair): number | null => {
+    const last = p.sender.lastPresence(p.recipient.user.userId)
+    return last !== undefined && last.status === 'offline' && last.at >= killedAt ? last.at - killedAt : null
   }
+  await until(() => pairs.every((p) => toldOffline(p) !== null), limitMs + 5000, 'every sender told its recipient is offline').catch(() => {})
+  const offlineAfterMs = pairs.map(toldOffline)
+  const shownOnline = pairs.filter((p) => p.sender.lastPresence(p.recipient.user.userId)?.status === 'online').length
+  return { offlineAfterMs, limitMs, shownOnline, ok: offlineAfterMs.every((ms) => ms !== null && ms <= limitMs) && shownOnline === 0 }
 }
