@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { parse } from 'yaml'
+import { parseYaml } from '../../reference/lib/read-yaml.ts'
 import { loadFlows } from '../../tools/spec/flows.ts'
 import { toHtml } from '../report/html.ts'
 import { toJson } from '../report/json.ts'
@@ -150,7 +150,7 @@ export async function main (argv: string[]): Promise<number> {
   // warnings on purpose. GRIDIM_LOG=info (or debug) shows them.
   if (!values.target) process.env.GRIDIM_LOG ??= 'error'
   const what: ConformanceTarget = values.target ? { file: resolve(values.target) } : { embedded: { xmpp: values.xmpp as XmppChoice | undefined } }
-  const expectedFailures: ExpectedFailure[] = values.expectations ? parse(readFileSync(values.expectations, 'utf8')) ?? [] : []
+  const expectedFailures: ExpectedFailure[] = values.expectations ? (parseYaml(readFileSync(values.expectations, 'utf8'), values.expectations) as ExpectedFailure[] | null) ?? [] : []
 
   // Progress on stderr, so stdout stays a clean report.
   const progress = (s: string): void => { process.stderr.write(s) }

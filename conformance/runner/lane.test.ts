@@ -3,7 +3,7 @@
 import t from 'tap'
 import { loadFlows } from '../../tools/spec/flows.ts'
 import type { Target } from '../target/target.ts'
-import { embeddedLane, growingGridsLane } from './lane.ts'
+import { embeddedLane, growingGridsLane, startedGridsLane } from './lane.ts'
 
 const flow = (id: string) => loadFlows().flows.find((f) => f.flow.id === id)!
 
@@ -57,4 +57,36 @@ t.test('a lane whose grids are still starting: a flow waits for one to come, nev
   lane.add(bare('g3'))
   t.same(closed.sort(), ['g1', 'g2', 'g3'], 'and one that comes after')
   await t.rejects(lane.runFlow(needy, {}), /the lane is closed/)
+})
+
+t.test('grids started here one after another: open with the first, and one that fails fails the flows waiting for it', async (t) => {
+  const closed: string[] = []
+  const bare = (name: string): Target => ({ name, userServerUrl: 'http://127.0.0.1:1', adminToken: 'x', regions: [], capabilities: new Set(), close: async () => { closed.push(name) } })
+  const needy = loadFlows().flows.find((f) => (f.flow.needs ?? []).length > 0)!
+  await t.rejects(startedGridsLane(2, async () => { throw new Error('no port') }), /no port/, 'the first does not start: the lane does not open')
+
+  let n = 0
+  const lane = await startedGridsLane(3, async () => {
+    if (++n === 1) return bare('g1')
+    throw new Error('the second grid did not start')
+  })
+  t.equal(lane.flowsAtOnce, 3)
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  t.equal(n, 2, 'no third start after a failed one')
+  // The first flow takes the grid that started; the others would wait for grids that will not come.
+  const results = await Promise.allSettled([lane.runFlow(needy, {}), lane.runFlow(needy, {}), lane.runFlow(needy, {})])
+  t.equal(results[0]!.status, 'fulfilled', 'the grid that started replays')
+  t.match(results.slice(1), [{ reason: { message: /could not start an embedded grid: the second grid did not start/ } }, { reason: { message: /could not start an embedded grid/ } }], 'a flow that would wait for a grid that failed fails with why')
+  await lane.close()
+  t.same(closed, ['g1'], 'closing closes the grid that started')
+})
+
+t.test('a growing lane told no more grids will come fails the flows waiting for one', async (t) => {
+  const needy = loadFlows().flows.find((f) => (f.flow.needs ?? []).length > 0)!
+  const lane = growingGridsLane(2)
+  const waiting = lane.runFlow(needy, {})
+  lane.fail(new Error('gone'))
+  await t.rejects(waiting, /gone/)
+  await t.rejects(lane.runFlow(needy, {}), /gone/)
+  await lane.close()
 })

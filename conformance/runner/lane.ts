@@ -41,14 +41,16 @@ export function gridsLane (targets: readonly Target[]): Lane {
  * for a grid still to come, so flows replay on the first grid while the others are starting.
  * Closing it closes the grids added, also those added after (a start still under way).
  */
-export function growingGridsLane (grids: number): Lane & { add: (target: Target) => void } {
+export function growingGridsLane (grids: number): Lane & { add: (target: Target) => void, fail: (err: Error) => void } {
   const all: Target[] = []
   const free: Target[] = []
-  const waiting: Array<(t: Target) => void> = []
+  const waiting: Array<{ resolve: (t: Target) => void, reject: (err: Error) => void }> = []
   let closed = false
+  /** Why no more grids will join: a flow that would wait for one fails with it. */
+  let failed: Error | undefined
   const release = (t: Target): void => {
     const next = waiting.shift()
-    if (next !== undefined) next(t)
+    if (next !== undefined) next.resolve(t)
     else free.push(t)
   }
   return {
@@ -58,10 +60,15 @@ export function growingGridsLane (grids: number): Lane & { add: (target: Target)
       if (closed) target.close().catch(() => {})
       else release(target)
     },
+    fail: (err) => {
+      failed = err
+      for (const w of waiting.splice(0)) w.reject(err)
+    },
     runFlow: async (flow, options) => {
       if (closed) throw new Error('the lane is closed')
       // A flow may wait only for a grid still starting: no two flows ever share one.
-      const target = free.pop() ?? (waiting.length < grids - all.length ? await new Promise<Target>((resolve) => { waiting.push(resolve) }) : undefined)
+      const target = free.pop() ?? (failed === undefined && waiting.length < grids - all.length ? await new Promise<Target>((resolve, reject) => { waiting.push({ resolve, reject }) }) : undefined)
+      if (target === undefined && failed !== undefined) throw failed
       if (target === undefined) throw new Error(`more flows at once than this lane's ${grids} grids`)
       try {
         return await runFlow(flow, target, options)
@@ -76,6 +83,43 @@ export function growingGridsLane (grids: number): Lane & { add: (target: Target)
   }
 }
 
+/**
+ * A lane of `grids` grids that `start` starts one after another in this thread, each taking flows
+ * as soon as it is up; open (resolved) once the first is. A grid that does not start fails the
+ * lane: before the first, its opening; after, the flows waiting for a grid.
+ */
+export async function startedGridsLane (grids: number, start: () => Promise<Target>): Promise<Lane> {
+  const lane = growingGridsLane(grids)
+  let closing: Promise<void> | undefined
+  let first: ((err?: Error) => void) | undefined
+  const opened = new Promise<void>((resolve, reject) => { first = (err) => { if (err === undefined) resolve(); else reject(err) } })
+  const starting = (async () => {
+    for (let i = 0; i < grids && closing === undefined; i++) {
+      lane.add(await start())
+      if (i === 0) first?.()
+    }
+  })()
+  starting.catch((err: Error) => {
+    first?.(err)
+    lane.fail(new Error(`could not start an embedded grid: ${err.message}`))
+  })
+  await opened
+  return {
+    flowsAtOnce: grids,
+    runFlow: lane.runFlow,
+    close: async () => {
+      closing ??= starting.catch(() => {}).then(async () => { await lane.close() })
+      await closing
+    }
+  }
+}
+
+/** The bundle of the worker's sources (tools/bin/bundle.js, plain JavaScript beside them), if one is to be used. */
+async function bundledEntry (entry: URL): Promise<URL | undefined> {
+  const { bundled } = await import(new URL('../../tools/bin/bundle.js', import.meta.url).href) as { bundled: (entry: URL) => Promise<URL | undefined> }
+  return await bundled(entry)
+}
+
 /** The target's own lane: flows replay in this thread. Closing it leaves the target to its owner. */
 export function inThisThread (target: Target): Lane {
   return { flowsAtOnce: 1, runFlow: async (flow, options) => await runFlow(flow, target, options), close: async () => {} }
@@ -88,18 +132,20 @@ export function inThisThread (target: Target): Lane {
  */
 export async function embeddedLane (options: EmbeddedOptions, grids = 1): Promise<Lane> {
   const self = new URL(import.meta.url)
-  const entry = new URL(`./lane-worker${self.pathname.endsWith('.ts') ? '.ts' : '.js'}`, self)
-  const tsx = entry.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : undefined
+  const source = self.pathname.endsWith('.ts')
+  const entry = new URL(`./lane-worker${source ? '.ts' : '.js'}`, self)
+  // From the sources, the worker loads one bundle of them (tools/bin/bundle.js: ~2.5 s of CPU
+  // less per thread than through tsx), or registers tsx where no bundle is to be used.
+  const bundle = source ? await bundledEntry(entry) : undefined
+  const tsx = source && bundle === undefined ? import.meta.resolve('tsx/esm/api') : undefined
   // The OpenAPI documents go along, read here once (this thread's grid reads them anyway) and
-  // copied (milliseconds): the worker adopts them before its modules load and reads no YAML
-  // (~0.7 s of CPU per thread otherwise).
-  const openapi = new URL(`../../reference/lib/contract/load-openapi${self.pathname.endsWith('.ts') ? '.ts' : '.js'}`, self).href
+  // copied (milliseconds): the worker adopts them before its grids start and reads no YAML.
   for (const name of DOCUMENTS) loadDocument(name)
   const documents = loadedDocuments()
   const code = 'const { workerData } = require(\'node:worker_threads\');' +
-    '(async () => { if (workerData.tsx) (await import(workerData.tsx)).register(); (await import(workerData.openapi)).adoptDocuments(workerData.documents); await import(workerData.entry) })()' +
+    '(async () => { if (workerData.tsx) (await import(workerData.tsx)).register(); await import(workerData.bundle ?? workerData.entry) })()' +
     '.catch((err) => { require(\'node:worker_threads\').parentPort.postMessage({ kind: \'error\', message: String(err && err.stack || err) }) })'
-  const worker = new Worker(code, { eval: true, workerData: { tsx, entry: entry.href, openapi, documents, options, grids } })
+  const worker = new Worker(code, { eval: true, workerData: { tsx, entry: entry.href, bundle: bundle?.href, documents, options, grids } })
   const waiting = new Map<number, { resolve: (r: FlowResult) => void, reject: (e: Error) => void }>()
   let next = 0
   let closed: (() => void) | undefined

@@ -5,7 +5,7 @@
 import { defaultXmpp, isInstalled, startEmbeddedTarget, type EmbeddedOptions } from '../target/embedded.ts'
 import { loadTargetFile } from '../target/target-file.ts'
 import type { Target } from '../target/target.ts'
-import { embeddedLane, type Lane } from './lane.ts'
+import { embeddedLane, startedGridsLane, type Lane } from './lane.ts'
 import type { RunResult } from './results.ts'
 import { flowsAtOnce, runSuite, startForks, type ExpectedFailure, type SuiteOptions } from './run-suite.ts'
 
@@ -30,12 +30,18 @@ async function open (what: ConformanceTarget, options: ConformanceOptions): Prom
     if (xmpp !== 'none' && !isInstalled(xmpp)) throw new Error(`${xmpp} is not installed (sudo apt-get install -y ${xmpp}), or run with --xmpp simulated`)
     const embedded = { ...what.embedded, xmpp }
     // The forks' worker threads start beside the embedded grid rather than after it (its own
-    // start takes a second or two): the lanes that hold most flows join that much sooner.
-    // A fork made in this thread (`lanes: this-thread`) would only compete with the grid.
+    // start takes a second or two): the lanes that hold most flows join that much sooner. This
+    // thread's share of grids starts after its own grid, one at a time. A run asked to stay in
+    // this thread (`lanes: this-thread`) forks through the target once it is open.
     const concurrency = flowsAtOnce(embedded.lanes !== 'this-thread', options, options.flows?.length ?? Infinity)
-    const forks = concurrency > 1 ? startForks(async (n) => await embeddedLane(embedded, n), concurrency) : undefined
+    const own = startEmbeddedTarget(embedded)
+    const here = async (n: number): Promise<Lane> => {
+      await own.catch(() => {})
+      return await startedGridsLane(n, async () => await startEmbeddedTarget(embedded))
+    }
+    const forks = concurrency > 1 ? startForks(async (n) => await embeddedLane(embedded, n), concurrency, here) : undefined
     try {
-      return { target: await startEmbeddedTarget(embedded), expectedFailures: [], owned: true, forks }
+      return { target: await own, expectedFailures: [], owned: true, forks }
     } catch (err) {
       await Promise.all((forks ?? []).map(async (f) => { await (await f.catch(() => undefined))?.close() }))
       throw err

@@ -113,9 +113,18 @@ t.test('flows that wait start first', async (t) => {
 })
 
 t.test('the flows beyond the target\'s own one are spread over at most one fork per core', async (t) => {
-  t.same(forkSizes(1, 2), [])
-  t.same(forkSizes(2, 2), [1])
-  t.same(forkSizes(8, 2), [4, 3])
-  t.same(forkSizes(8, 1), [7])
-  t.same(forkSizes(3, 8), [1, 1])
+  t.same(forkSizes(1, 2), { here: 0, workers: [] })
+  t.same(forkSizes(2, 2), { here: 0, workers: [1] })
+  t.same(forkSizes(8, 2), { here: 0, workers: [4, 3] })
+  t.same(forkSizes(8, 1), { here: 0, workers: [7] })
+  t.same(forkSizes(3, 8), { here: 0, workers: [1, 1] })
+})
+
+t.test('with grids of its own, this thread takes its share and a worker each further core', async (t) => {
+  t.same(forkSizes(12, 2, true), { here: 5, workers: [6] }, 'six grids a thread, the target\'s among this one\'s')
+  t.same(forkSizes(13, 2, true), { here: 6, workers: [6] })
+  t.same(forkSizes(12, 1, true), { here: 11, workers: [] }, 'one core: every grid in this thread')
+  t.same(forkSizes(12, 4, true), { here: 2, workers: [3, 3, 3] })
+  t.same(forkSizes(3, 8, true), { here: 0, workers: [1, 1] }, 'never more threads than flows')
+  t.same(forkSizes(1, 2, true), { here: 0, workers: [] })
 })

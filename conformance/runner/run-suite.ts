@@ -43,15 +43,20 @@ export type SuiteOptions = {
 export const DEFAULT_CONCURRENCY = 12
 
 /**
- * How the flows beyond the target's own one are spread over forks: one fork (a worker thread)
- * per core at most, each with as many grids as its share of the flows run at once — the run's
- * JavaScript spread over the cores, and no more threads than there are cores to run them.
+ * How the flows beyond the target's own one are spread: each thread (this one, whose share
+ * counts the target's own grid, and a worker per further core) takes an equal share of the flows
+ * run at once, so the run's JavaScript uses every core and no more threads than there are cores
+ * (each costs its own modules, schemas and JIT warm-up: ~4 s of CPU a thread). `here` is this
+ * thread's share beyond the target's grid; without grids of this thread's own (`shareThisThread`
+ * false: a target that can only fork into workers) the rest goes to a worker per core.
  */
-export function forkSizes (concurrency: number, cores: number): number[] {
+export function forkSizes (concurrency: number, cores: number, shareThisThread = false): { here: number, workers: number[] } {
   const rest = concurrency - 1
-  if (rest <= 0) return []
-  const forks = Math.max(1, Math.min(cores, rest))
-  return Array.from({ length: forks }, (_, i) => Math.floor(rest / forks) + (i < rest % forks ? 1 : 0))
+  if (rest <= 0) return { here: 0, workers: [] }
+  const spread = (n: number, parts: number): number[] => Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0))
+  if (!shareThisThread) return { here: 0, workers: spread(rest, Math.max(1, Math.min(cores, rest))) }
+  const [mine = 1, ...workers] = spread(concurrency, Math.max(1, Math.min(cores, concurrency)))
+  return { here: mine - 1, workers }
 }
 
 function expected (check: Check, list: ExpectedFailure[]): boolean {
@@ -147,16 +152,17 @@ export function flowsAtOnce (canFork: boolean, options: Pick<SuiteOptions, 'seri
 }
 
 /**
- * The forks of a run, started at once: each is a worker thread that loads the modules and starts
- * its grids (seconds), so the earlier they start, the sooner their lanes join. `forkOf` is
- * `target.fork`, or what will be that of a target still starting (runConformance).
+ * The forks of a run, started at once: each worker thread loads the modules and starts its grids
+ * (seconds), so the earlier they start, the sooner their lanes join. `forkOf` is `target.fork`, or
+ * what will be that of a target still starting (runConformance); `here`, when given, starts this
+ * thread's share of grids beside the target's own (forkSizes).
  */
-export function startForks (forkOf: (flowsAtOnce: number) => Promise<Lane>, concurrency: number): Array<Promise<Lane>> {
-  return forkSizes(concurrency, availableParallelism()).map((n) => {
-    const lane = forkOf(n)
-    lane.catch(() => {}) // awaited (and its failure reported) by the run; not unhandled meanwhile
-    return lane
-  })
+export function startForks (forkOf: (flowsAtOnce: number) => Promise<Lane>, concurrency: number, here?: (flowsAtOnce: number) => Promise<Lane>): Array<Promise<Lane>> {
+  const sizes = forkSizes(concurrency, availableParallelism(), here !== undefined)
+  const lanes = [...sizes.workers.map(forkOf), ...(sizes.here > 0 && here !== undefined ? [here(sizes.here)] : [])]
+  // Each is awaited (and its failure reported) by the run; not unhandled meanwhile.
+  for (const lane of lanes) lane.catch(() => {})
+  return lanes
 }
 
 export async function runSuite (target: Target, options: SuiteOptions = {}): Promise<RunResult> {

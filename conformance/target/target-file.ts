@@ -19,7 +19,7 @@
 //
 // conformance/README.md describes both, and the placeholders of a command.
 import { readFileSync } from 'node:fs'
-import { parse } from 'yaml'
+import { parseYaml } from '../../reference/lib/read-yaml.ts'
 import type { ExpectedFailure } from '../runner/run-suite.ts'
 import { placeholdersOf } from './region-process.ts'
 import { startRegionsTarget, type RegionUnderTest } from './regions-target.ts'
@@ -56,7 +56,7 @@ function regionsOnly (file: string, data: TargetFile): RegionUnderTest[] {
 const LINK_FAULTS_MISSING = 'the roles of a grid under test know one another by URLs the runner does not choose, so it cannot stand between them; a regions-only target (userServer: { simulated: true }) or the embedded grid can'
 
 export async function loadTargetFile (file: string): Promise<{ target: Target, expectedFailures: ExpectedFailure[] }> {
-  const data = parse(readFileSync(file, 'utf8')) as TargetFile
+  const data = parseYaml(readFileSync(file, 'utf8'), file) as TargetFile
   if (!Array.isArray(data?.regions) || data.regions.length === 0) throw new Error(`${file}: at least one region is required`)
   const expectedFailures = data.expectedFailures ?? []
   const us = data.userServer

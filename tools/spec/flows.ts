@@ -1,7 +1,7 @@
 // Loads the flows (spec/flows/*.yaml) and checks each against the flow schema.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parse } from 'yaml'
+import { parseYaml } from '../../reference/lib/read-yaml.ts'
 import { createAjv } from '../../reference/lib/contract/ajv.ts'
 import { Flow } from '../../spec/flows/schema.ts'
 import { SPEC_DIR } from './requirements.ts'
@@ -18,7 +18,7 @@ export function loadFlows (dir = FLOWS_DIR): { flows: LoadedFlow[], problems: Fl
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
     let data: unknown
     try {
-      data = parse(readFileSync(join(dir, file), 'utf8'))
+      data = parseYaml(readFileSync(join(dir, file), 'utf8'), file)
     } catch (err) {
       problems.push({ file, message: `not YAML: ${(err as Error).message}` })
       continue

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parse } from 'yaml'
+import { parseYaml } from '../read-yaml.ts'
 
 export const OPENAPI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../openapi')
 
@@ -49,7 +49,7 @@ export function adoptDocuments (documents: Record<string, OpenApiDocument>): voi
 }
 
 function readYaml (file: string): any {
-  return parse(readFileSync(file, 'utf8'))
+  return parseYaml(readFileSync(file, 'utf8'), file)
 }
 
 function bundle (file: string): OpenApiDocument {

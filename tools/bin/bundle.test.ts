@@ -1,0 +1,66 @@
+// tools/bin/bundle.js: the repository's TypeScript as one cached module, each file keeping its
+// own import.meta.url, built again when one of its files changes. In this process: tap gives every
+// child process coverage, which turns bundles off there.
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import t, { type Test } from 'tap'
+import { bundled } from './bundle.js'
+
+/** A folder of its own inside the repository, outside node_modules (whose files are packages). */
+function fixture (t: Test): string {
+  const parent = fileURLToPath(new URL('../../.tap/', import.meta.url))
+  mkdirSync(parent, { recursive: true })
+  const dir = mkdtempSync(join(parent, 'bundle-test-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  mkdirSync(join(dir, 'sub'))
+  writeFileSync(join(dir, 'a.ts'), "import { b } from './sub/b.ts'\nexport const own: string = import.meta.url\nexport const other = b\n")
+  writeFileSync(join(dir, 'sub/b.ts'), "export const b: string = import.meta.url + '#1'\n")
+  return dir
+}
+
+/** Runs `body` as a process without coverage would (NODE_V8_COVERAGE unset), restoring it after. */
+function withoutCoverage (t: Test): void {
+  const saved = process.env.NODE_V8_COVERAGE
+  delete process.env.NODE_V8_COVERAGE
+  t.teardown(() => { if (saved !== undefined) process.env.NODE_V8_COVERAGE = saved })
+}
+
+/** A fresh copy of the bundle's module (a query of its own: ES modules are cached by URL). */
+async function load (url: URL | undefined, n: number): Promise<{ own: string, other: string }> {
+  if (url === undefined) throw new Error('no bundle')
+  return await import(`${url.href}?${n}`) as { own: string, other: string }
+}
+
+t.test('a bundle keeps each file\'s own import.meta.url and is reused until a file changes', async (t) => {
+  withoutCoverage(t)
+  const dir = fixture(t)
+  const entry = pathToFileURL(join(dir, 'a.ts'))
+  const url = await bundled(entry)
+  t.teardown(() => { for (const f of [url!, new URL(url!.href.replace(/\.mjs$/, '.inputs.json'))]) rmSync(f, { force: true }) })
+  t.match(url?.pathname, /\/node_modules\/\.cache\/gridim\/.+a\.mjs$/)
+  const first = await load(url, 1)
+  t.equal(first.own, entry.href, 'the entry\'s own URL, not the bundle\'s')
+  t.equal(first.other, `${pathToFileURL(join(dir, 'sub/b.ts')).href}#1`, 'an imported file\'s own URL')
+  const built = statSync(url!).mtimeMs
+
+  const [again, meanwhile] = await Promise.all([bundled(entry), bundled(entry)])
+  t.equal(again?.href, url?.href)
+  t.equal(meanwhile?.href, url?.href)
+  t.equal(statSync(again!).mtimeMs, built, 'nothing changed: the cached bundle, not built again')
+
+  writeFileSync(join(dir, 'sub/b.ts'), "export const b: string = import.meta.url + '#2, changed'\n")
+  const changed = await load(await bundled(entry), 2)
+  t.equal(changed.other, `${pathToFileURL(join(dir, 'sub/b.ts')).href}#2, changed`, 'an imported file changed: built again')
+})
+
+t.test('no bundle where coverage is collected or GRIDIM_NO_BUNDLE is set: the caller uses tsx', async (t) => {
+  const dir = fixture(t)
+  const entry = pathToFileURL(join(dir, 'a.ts'))
+  process.env.NODE_V8_COVERAGE ??= join(dir, 'coverage')
+  t.equal(await bundled(entry), undefined, 'coverage')
+  withoutCoverage(t)
+  process.env.GRIDIM_NO_BUNDLE = '1'
+  t.teardown(() => { delete process.env.GRIDIM_NO_BUNDLE })
+  t.equal(await bundled(entry), undefined, 'GRIDIM_NO_BUNDLE')
+})
