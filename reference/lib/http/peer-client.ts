@@ -102,12 +102,13 @@ export function retryAfterMs (value: string | undefined, now = Date.now()): numb
   return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }
 
-function sendOnce (url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
+function sendOnce (url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number, fresh = false): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const protocol = url.protocol === 'https:' ? 'https:' : 'http:'
     const req = (protocol === 'https:' ? httpsRequest : httpRequest)(url, {
       method,
-      agent: AGENTS[protocol],
+      // A fresh connection is one of its own: the pool's other idle ones may be as stale.
+      agent: fresh ? false : AGENTS[protocol],
       headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }
     })
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
@@ -152,7 +153,7 @@ async function send (url: string, method: string, headers: Record<string, string
     return await sendOnce(target, method, headers, body, timeoutMs)
   } catch (err) {
     if (!(err as { staleConnection?: boolean }).staleConnection) throw err
-    return await sendOnce(target, method, again(), body, timeoutMs)
+    return await sendOnce(target, method, again(), body, timeoutMs, true)
   }
 }
 
