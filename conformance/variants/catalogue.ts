@@ -64,6 +64,12 @@ export const variants: readonly Variant[] = [
     bug: 'a region that drops what a replaced session left unread'
   },
   {
+    fault: 'redelivered-duplicate-dropped', area: 'grid',
+    flow: 'x-redelivered-duplicate-returned',
+    requirement: 'GRIDIM-OFFL-11',
+    bug: 'a region that drops at session end a stored message the user server redelivered and was told duplicate, as one the user server still holds'
+  },
+  {
     fault: 'returned-unread-from-any-region', area: 'grid',
     flow: 'x-unread-return-rules',
     requirement: 'GRIDIM-OFFL-12',

@@ -25,6 +25,9 @@
  * - `unread-dropped-on-logout`: a region deletes what a session left unread when its client logs out,
  *   instead of returning it to the offline store (breaks GRIDIM-OFFL-11).
  * - `unread-dropped-on-replacement`: likewise when a newer sign-on elsewhere replaces the session (breaks GRIDIM-SIGN-20).
+ * - `redelivered-duplicate-dropped`: a region that answers the user server's redelivery of a stored message it already
+ *   holds (from a sign-on) `duplicate` still takes the message for one the user server keeps, and drops it when the
+ *   session ends unread, though the user server deleted it on that answer (breaks GRIDIM-OFFL-11).
  * - `returned-unread-from-any-region`: the user server stores messages returned for a session by a region
  *   that never hosted it (breaks GRIDIM-OFFL-12).
  * - `user-server-verifies-host-header`: the user server forms `@target-uri` from the request's Host header,
@@ -213,6 +216,7 @@ export type Fault =
   | 'handover-confirmed-twice'
   | 'unread-dropped-on-logout'
   | 'unread-dropped-on-replacement'
+  | 'redelivered-duplicate-dropped'
   | 'returned-unread-from-any-region'
   | 'user-server-verifies-host-header'
   | 'any-digest-algorithm'

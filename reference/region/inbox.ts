@@ -56,7 +56,7 @@ export class Inbox {
     if (this.seen(im.messageId, from)) {
       // The user server deletes a redelivered message answered duplicate (GRIDIM-OFFL-4): a copy
       // taken from the offline store is ours to return now, not one it still holds.
-      if (from === 'user-server') this.#store.adopt(im.messageId)
+      if (from === 'user-server' && !this.#faults.has('redelivered-duplicate-dropped')) this.#store.adopt(im.messageId)
       this.#metrics.duplicate++
       return 'duplicate'
     }

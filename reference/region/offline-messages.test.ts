@@ -89,3 +89,16 @@ t.test('a duplicate from a region (a sender\'s retry) leaves a stored copy as th
   t.equal(inbox.instantMessage(stored, 'region'), 'duplicate')
   t.equal(messages.endSession(agent.sessionId), 0, 'nothing to return: the user server still holds it')
 })
+
+t.test('the fault redelivered-duplicate-dropped leaves the redelivered message as the user server\'s, so it is dropped unread (breaks GRIDIM-OFFL-11)', async (t) => {
+  const agents = new Agents()
+  const messages = new MessageStore()
+  const inbox = new Inbox(agents, new LocationCache(), createMetrics(), { messages, faults: new Set(['redelivered-duplicate-dropped']) })
+  const offline = new OfflineMessages(inbox, userServerCaller(new FakePeer(() => ({ deleted: 1 })), USER_SERVER_URL), silentLogger)
+  const agent = agents.admit({ sessionId: uuid(), sessionSecret: 'x'.repeat(43), userId: uuid(), name: 'Ada Lovelace', friends: [] })
+  const redelivered = { messageId: uuid(), fromUserId: uuid(), fromName: 'Cyd Carter', toUserId: agent.userId, body: 'redelivered too', sentAt: '2024-11-24T09:15:00Z' }
+  offline.take(agent, [redelivered], false)
+  t.equal(inbox.instantMessage(redelivered, 'user-server'), 'duplicate')
+  t.equal(messages.endSession(agent.sessionId), 0, 'nothing to return: the message is lost')
+  t.same(messages.returning(), [])
+})
