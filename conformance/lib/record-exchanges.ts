@@ -20,8 +20,10 @@ export function recordExchanges (server: Server, onExchange: (exchange: Observed
   server.events.on('response', (request: Request) => {
     const operationId = request.route.settings.id
     if (operationId === undefined) return
-    const response = request.response as ResponseObject
-    const source = response.source
+    // A request read and then left unanswered (a scripted cut) has no response object: status 0,
+    // as a caller records a call that got no answer.
+    const response = typeof request.response === 'object' && request.response !== null ? request.response as ResponseObject : undefined
+    const source = response?.source
     const keyId = /keyid="([^"]*)"/.exec(String(request.headers['signature-input'] ?? ''))?.[1]
     const exchange: ObservedExchange = {
       operationId,
@@ -29,10 +31,10 @@ export function recordExchanges (server: Server, onExchange: (exchange: Observed
       url: request.url.href,
       keyId,
       requestBody: parsed(request.payload),
-      status: response.statusCode,
+      status: response?.statusCode ?? 0,
       // A stream (an event stream) is not a JSON body; everything else is the object sent.
       responseBody: source !== null && typeof source === 'object' && 'pipe' in source ? undefined : source ?? undefined,
-      responseContentType: String(response.headers['content-type'] ?? '') || undefined,
+      responseContentType: String(response?.headers['content-type'] ?? '') || undefined,
       sentAt: request.info.received,
       at: Date.now()
     }

@@ -78,3 +78,16 @@ t.test('an exchange `within` bound counts only requests sent in time, and stops 
     /expected at least one deliverNotices from US to US within 0\.2 s of the step's start, saw 0/)
   t.ok(Date.now() - began < 2000, 'the bound, not the event timeout, ends the wait')
 })
+
+t.test('an exchange `status` counts only the exchanges answered with it', async (t) => {
+  const observing: Target = { ...target, observe: () => () => {}, keyIdUrl: () => 'http://127.0.0.1:9' }
+  const ctx = new FlowContext({ ...flow, actors: { ...flow.actors, US: { kind: 'user-server' } } }, observing, 10_000)
+  const startedAt = Date.now()
+  const exchange = (status: number) => ({ operationId: 'deliverNotices', method: 'POST', url: 'http://127.0.0.1:9/x', keyId: 'user-server', status, sentAt: startedAt, at: startedAt })
+  const state = { exchanges: [exchange(0), exchange(401)], startedAt }
+  await check(ctx, { kind: 'exchange', operation: 'deliverNotices', from: 'US', to: 'US', status: 401, count: 1 }, state)
+  await check(ctx, { kind: 'exchange', operation: 'deliverNotices', from: 'US', to: 'US', status: 0, count: 1 }, state)
+  await check(ctx, { kind: 'exchange', operation: 'deliverNotices', from: 'US', to: 'US', status: 200, count: 0 }, state)
+  await t.rejects(check(ctx, { kind: 'exchange', operation: 'deliverNotices', from: 'US', to: 'US', status: 401, count: 0 }, state),
+    /expected 0 deliverNotices from US to US answered 401, saw 1/)
+})

@@ -39,6 +39,7 @@ function eventType (type: string): ClientEventType {
 
 function exchangesOf (ctx: FlowContext, state: StepState, e: Extract<Expectation, { kind: 'exchange' }>, withinMs?: number): ObservedExchange[] {
   return state.exchanges.filter((x) => x.operationId === e.operation &&
+    (e.status === undefined || x.status === e.status) &&
     (withinMs === undefined || (x.sentAt ?? x.at) <= (state.startedAt ?? 0) + withinMs) &&
     roleName(ctx, x.url) === e.to &&
     roleName(ctx, x.keyId === undefined ? undefined : ctx.target.keyIdUrl?.(x.keyId)) === e.from)
@@ -141,7 +142,8 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
       const boundMs = expect.within === undefined ? undefined : expect.within * 1000
       const deadline = boundMs === undefined ? Date.now() + ctx.eventTimeoutMs : (state.startedAt ?? Date.now()) + boundMs + 100
       const late = boundMs === undefined ? '' : ` within ${expect.within} s of the step's start`
-      const fail = (n: number): Error => new Error(`expected ${expect.count ?? 'at least one'} ${expect.operation} from ${expect.from} to ${expect.to}${late}, saw ${n}; ${exchangesSeen(ctx, state, 8, expect.operation)}`)
+      const answered = expect.status === undefined ? '' : ` answered ${expect.status}`
+      const fail = (n: number): Error => new Error(`expected ${expect.count ?? 'at least one'} ${expect.operation} from ${expect.from} to ${expect.to}${answered}${late}, saw ${n}; ${exchangesSeen(ctx, state, 8, expect.operation)}`)
       for (;;) {
         const n = exchangeCount(ctx, state, expect, boundMs)
         if (expect.count === undefined ? n > 0 : n === expect.count) break

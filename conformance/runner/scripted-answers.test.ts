@@ -2,9 +2,19 @@
 // usual again; a script that is not one refuses to start.
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
+import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import { readAnswers } from './scripted-answers.ts'
 import { startSimulatedRegion } from './simulated-region.ts'
 import { spoilBearer } from './spoil-bearer.ts'
+
+/** A Signature-Input naming `keyId` and `nonce`: a played region reads them, and verifies no signature. */
+const signatureInput = (keyId: string, nonce: string): string => `gridim=("@method" "@target-uri" "content-digest");created=${Math.floor(Date.now() / 1000)};keyid="${keyId}";nonce="${nonce}";alg="ed25519"`
+
+/** Waits (bounded: 5 s) until `done` holds: a played region records an exchange once its answer has gone. */
+async function until (done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+}
 
 t.test('a script that is not a list of {status, code} is refused before any request', async (t) => {
   const cases: Array<[string, unknown, RegExp]> = [
@@ -126,4 +136,58 @@ t.test('whenDelaying tells when a delayed answer is being held, and gives up aft
   t.equal(await sim.script.whenDelaying(1, 10), true, 'at once while held')
   t.same(await (await answer).json(), { status: 'delivered' })
   t.equal(sim.script.delaying, 0)
+})
+
+t.test('a scripted cut reads the request and closes the connection unanswered; the request counts as received', async (t) => {
+  const cases: Array<[unknown, RegExp]> = [
+    [[{ cut: 'yes' }], /cut is true/],
+    [[{ cut: false }], /cut is true/],
+    [[{ cut: true, status: 200 }], /takes no status/],
+    [[{ cut: true, status: 503, code: 'unavailable', retryAfter: 1 }], /takes no status, code, retryAfter/],
+    [[{ cut: true, delayMs: 0 }], /delayMs/]
+  ]
+  for (const [raw, message] of cases) t.throws(() => readAnswers('deliverInstantMessage', raw), message, JSON.stringify(raw))
+  t.same(readAnswers('deliverNotices', [{ cut: true }, { cut: true, delayMs: 10 }]), [{ cut: true }, { cut: true, delayMs: 10 }], 'any operation may be cut')
+  const seen: ObservedExchange[] = []
+  const sim = await startSimulatedRegion('RX', 'region', (x) => seen.push(x))
+  t.teardown(sim.stop)
+  sim.script.set('deliverInstantMessage', readAnswers('deliverInstantMessage', [{ cut: true }, { status: 200 }]))
+  const im = { messageId: randomUUID(), fromUserId: randomUUID(), fromName: 'Ada Lovelace', toUserId: randomUUID(), body: 'hello', sentAt: '2025-01-01T00:00:00Z' }
+  const send = async (nonce: string): Promise<Response> => await fetch(new URL('/instant-messages', sim.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'signature-input': signatureInput('r1', nonce) },
+    body: JSON.stringify(im)
+  })
+  await t.rejects(send('first-nonce-of-r1-xxxx'), 'no answer: the connection closed')
+  t.match(sim.received, [{ operationId: 'deliverInstantMessage', keyId: 'r1', nonce: 'first-nonce-of-r1-xxxx', body: im, cut: true }], 'received all the same, with its nonce')
+  const answered = await send('second-nonce-of-r1-xxx')
+  t.same([answered.status, await answered.json()], [200, { status: 'delivered' }], 'the next scripted answer is the next request\'s')
+  await until(() => seen.length >= 2)
+  t.same(seen.map((x) => x.status), [0, 200], 'the cut exchange is recorded with status 0: no answer')
+})
+
+t.test('like any region, a played one refuses a nonce it has received from the same keyid with 401 replayed-request, before any scripted answer', async (t) => {
+  const seen: ObservedExchange[] = []
+  const sim = await startSimulatedRegion('RX', 'region', (x) => seen.push(x))
+  t.teardown(sim.stop)
+  sim.script.set('deliverInstantMessage', readAnswers('deliverInstantMessage', [{ status: 200 }]))
+  const im = { messageId: randomUUID(), fromUserId: randomUUID(), fromName: 'Ada Lovelace', toUserId: randomUUID(), body: 'hello', sentAt: '2025-01-01T00:00:00Z' }
+  const send = async (keyId: string | undefined, nonce: string | undefined): Promise<{ status: number, type: string | null, body: { code?: string, status?: unknown } }> => {
+    const res = await fetch(new URL('/instant-messages', sim.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(keyId === undefined || nonce === undefined ? {} : { 'signature-input': signatureInput(keyId, nonce) }) },
+      body: JSON.stringify(im)
+    })
+    return { status: res.status, type: res.headers.get('content-type'), body: await res.json() as { code?: string } }
+  }
+  t.same((await send('r1', 'nonce-one-of-r1-xxxxxx')).body, { status: 'delivered' }, 'a nonce the first time: the scripted answer')
+  const replay = await send('r1', 'nonce-one-of-r1-xxxxxx')
+  t.same([replay.status, replay.body.code, replay.body.status], [401, 'replayed-request', 401], 'the same nonce from the same keyid again')
+  t.match(replay.type, /^application\/problem\+json/)
+  t.equal((await send('r2', 'nonce-one-of-r1-xxxxxx')).body.code, 'agent-not-here', 'another keyid\'s nonce is its own; the script is used up')
+  t.equal((await send(undefined, undefined)).body.code, 'agent-not-here', 'an unsigned request has no nonce to spend')
+  t.equal((await send(undefined, undefined)).body.code, 'agent-not-here', 'nor has a second one')
+  t.same(sim.received.map((r) => [r.keyId, r.nonce]), [['r2', 'nonce-one-of-r1-xxxxxx'], [undefined, undefined], [undefined, undefined]], 'the handler\'s records carry the nonce')
+  await until(() => sim.refusals.since(0).some((r) => r.code === 'replayed-request'))
+  t.match(sim.refusals.since(0).find((r) => r.code === 'replayed-request'), { by: 'RX', keyId: 'r1', status: 401 }, 'logged as a refusal')
 })

@@ -1,8 +1,9 @@
 // How a region the runner plays answers when a flow tells it to misbehave on purpose (issue 14):
 // a peer that fails once and then recovers, that answers a 5xx, or a refusal code this version of
-// the spec does not define — answers an ordinary peer may give and the reference never gives
-// itself. The answers are used in order, one per request of the operation; once they run out the
-// region answers as usual (conformance/runner/simulated-region.ts).
+// the spec does not define, or that reads a request and closes the connection unanswered — answers
+// an ordinary peer may give and the reference never gives itself. The answers are used in order,
+// one per request of the operation; once they run out the region answers as usual
+// (conformance/runner/simulated-region.ts).
 import type { Request, ResponseToolkit, Server } from '@hapi/hapi'
 import { PROBLEM_TYPE_PREFIX } from '../../reference/lib/errors/index.ts'
 
@@ -16,10 +17,19 @@ export type ScriptedResult = { messageId: string, status?: 'delivered' | 'duplic
  * with its `results` entry (by messageId, in the request's order, as an ordinary region does),
  * agent-not-here for a message it does not name.
  */
-export type ScriptedAnswer = { status: number, code?: string, retryAfter?: number, delayMs?: number, results?: ScriptedResult[] }
+export type ScriptedReply = { status: number, code?: string, retryAfter?: number, delayMs?: number, results?: ScriptedResult[] }
+
+/**
+ * Or no answer at all: the request is read, then the connection closed (`delayMs` after it came
+ * when given), as a peer that crashes does, or a balancer that loses the instance it passed the
+ * request to. The request was received all the same: its nonce is spent (GRIDIM-SEC-5).
+ */
+export type ScriptedCut = { cut: true, delayMs?: number }
+
+export type ScriptedAnswer = ScriptedReply | ScriptedCut
 
 /** The success bodies a scripted 2xx can carry: only operations whose success says something. */
-const SUCCESS: Readonly<Record<string, (payload: unknown, answer: ScriptedAnswer) => object>> = {
+const SUCCESS: Readonly<Record<string, (payload: unknown, answer: ScriptedReply) => object>> = {
   deliverInstantMessage: () => ({ status: 'delivered' }),
   deliverInstantMessages: (payload, answer) => {
     const messages = (parsed(payload) as { messages?: Array<{ messageId: string }> } | null)?.messages ?? []
@@ -58,23 +68,34 @@ function readResults (raw: unknown): ScriptedResult[] {
   })
 }
 
+function readDelay (delayMs: unknown): { delayMs?: number } {
+  if (delayMs === undefined) return {}
+  if (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs < 1 || delayMs > MAX_DELAY_MS) {
+    throw new Error(`delayMs is a whole number of milliseconds from 1 to ${MAX_DELAY_MS}, got ${String(delayMs)}`)
+  }
+  return { delayMs }
+}
+
 /** Reads a flow's `answers` argument; anything else is a clear error, before any request is made. */
 export function readAnswers (operationId: string, raw: unknown): ScriptedAnswer[] {
-  if (!Array.isArray(raw) || raw.length === 0) throw new Error('answers must be a non-empty list of {status, code}')
-  return raw.map((a: unknown) => {
-    const { status, code, retryAfter, delayMs, results } = (a ?? {}) as { status?: unknown, code?: unknown, retryAfter?: unknown, delayMs?: unknown, results?: unknown }
+  if (!Array.isArray(raw) || raw.length === 0) throw new Error('answers must be a non-empty list of {status, code} or {cut: true}')
+  return raw.map((a: unknown): ScriptedAnswer => {
+    const { status, code, retryAfter, delayMs, results, cut } = (a ?? {}) as { status?: unknown, code?: unknown, retryAfter?: unknown, delayMs?: unknown, results?: unknown, cut?: unknown }
+    if (cut !== undefined) {
+      if (cut !== true) throw new Error(`cut is true (the connection closed with no answer) or left out, got ${JSON.stringify(cut)}`)
+      const given = Object.entries({ status, code, retryAfter, results }).filter(([, v]) => v !== undefined).map(([k]) => k)
+      if (given.length > 0) throw new Error(`a cut gives no answer, so it takes no ${given.join(', ')}`)
+      return { cut: true, ...readDelay(delayMs) }
+    }
     if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) throw new Error(`an answer's status must be an HTTP status, got ${String(status)}`)
     if (status < 300 && !(operationId in SUCCESS)) throw new Error(`a scripted success is only defined for ${Object.keys(SUCCESS).join(', ')}`)
     if (status >= 300 && typeof code !== 'string') throw new Error(`an answer of status ${status} needs a problem code`)
     if (retryAfter !== undefined && (status < 400 || typeof retryAfter !== 'number' || !Number.isInteger(retryAfter) || retryAfter < 0 || retryAfter > 30)) {
       throw new Error(`retryAfter is a whole number of seconds from 0 to 30 on an error answer, got ${String(retryAfter)} on ${status}`)
     }
-    if (delayMs !== undefined && (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs < 1 || delayMs > MAX_DELAY_MS)) {
-      throw new Error(`delayMs is a whole number of milliseconds from 1 to ${MAX_DELAY_MS}, got ${String(delayMs)}`)
-    }
+    const slow = readDelay(delayMs)
     if (results !== undefined && (status >= 300 || operationId !== 'deliverInstantMessages')) throw new Error('results are scripted only on a success of deliverInstantMessages')
     const wait = retryAfter === undefined ? {} : { retryAfter: retryAfter as number }
-    const slow = delayMs === undefined ? {} : { delayMs: delayMs as number }
     if (status >= 300) return { status, code: code as string, ...wait, ...slow }
     return { status, ...slow, ...(results === undefined ? {} : { results: readResults(results) }) }
   })
@@ -106,8 +127,11 @@ export class ScriptedAnswers {
     this.#queues.set(operationId, [...answers])
   }
 
-  /** Installs the answers on `server`: a request of a scripted operation is answered before its handler runs. */
-  install (server: Server): void {
+  /**
+   * Installs the answers on `server`: a request of a scripted operation is answered before its
+   * handler runs. `onCut` sees each request read and then left unanswered, as the handler would.
+   */
+  install (server: Server, onCut: (request: Request) => void = () => {}): void {
     server.ext('onPreHandler', async (request: Request, h: ResponseToolkit) => {
       const operationId = request.route.settings.id
       const answer = operationId === undefined ? undefined : this.#queues.get(operationId)?.shift()
@@ -120,6 +144,12 @@ export class ScriptedAnswers {
         } finally {
           this.#delaying--
         }
+      }
+      if ('cut' in answer) {
+        onCut(request)
+        // The whole request was read (hapi reads the body before this point): closed, not answered.
+        request.raw.req.socket.destroy()
+        return h.abandon
       }
       if (answer.code === undefined) return h.response(SUCCESS[operationId!]!(request.payload, answer)).code(answer.status).takeover()
       const problem = { type: PROBLEM_TYPE_PREFIX + answer.code, title: `Scripted ${answer.code}`, status: answer.status, code: answer.code }

@@ -1,9 +1,10 @@
 // A region the runner plays itself (an actor with `simulated: true`): it has its own Ed25519
 // keys (and a second, "next" key for rotation), listens on loopback, answers the region
 // interface as a region that hosts nobody, and records everything it receives — so a flow can
-// check what a user server or region under test sends it.
+// check what a user server or region under test sends it. Like any region, it takes each nonce
+// from a signer once (GRIDIM-SEC-5).
 import { randomUUID, type KeyObject } from 'node:crypto'
-import type { Server } from '@hapi/hapi'
+import type { Request, Server } from '@hapi/hapi'
 import type { DocumentOperations, RegionKind, RequestBody } from '../../reference/lib/contract/types.ts'
 import { GridImError } from '../../reference/lib/errors/index.ts'
 import { createLogger, createServer, registerOperations, type ObservedExchange, type OperationHandlers, type OperationInput } from '../../reference/lib/http/index.ts'
@@ -16,9 +17,32 @@ type RegionOperations = DocumentOperations['region']
 /** The operations a simulated region records: every one it answers that carries a body. */
 type RecordedOperation = 'deliverInstantMessage' | 'deliverInstantMessages' | 'deliverChatState' | 'deliverNotices' | 'deliverGroupMessage' | 'deliverGroupMessages' | 'acceptAgent'
 
-/** A request it received, its body typed by its operation (validated against the contract on the way in). */
-export type Received = { [K in RecordedOperation]: { operationId: K, keyId?: string, body: RequestBody<RegionOperations[K]>, at: number } }[RecordedOperation]
+const RECORDED: ReadonlySet<string> = new Set<RecordedOperation>(['deliverInstantMessage', 'deliverInstantMessages', 'deliverChatState', 'deliverNotices', 'deliverGroupMessage', 'deliverGroupMessages', 'acceptAgent'])
+
+/**
+ * A request it received, its body typed by its operation (validated against the contract on the
+ * way in), with the signature's `keyid` and `nonce`. `cut`: read, and the connection closed with
+ * no answer (a scripted cut; its body was not validated).
+ */
+export type Received = { [K in RecordedOperation]: { operationId: K, keyId?: string, nonce?: string, body: RequestBody<RegionOperations[K]>, at: number, cut?: true } }[RecordedOperation]
 type Receipt = { [K in RecordedOperation]: { operationId: K, body: RequestBody<RegionOperations[K]> } }[RecordedOperation]
+
+/** The `keyid` and `nonce` of a request's Signature-Input, when it names them. */
+function signatureParams (headers: Request['headers']): { keyId?: string, nonce?: string } {
+  const input = String(headers['signature-input'] ?? '')
+  const keyId = /;\s*keyid="([^"]*)"/.exec(input)?.[1]
+  const nonce = /;\s*nonce="([^"]*)"/.exec(input)?.[1]
+  return { ...(keyId === undefined ? {} : { keyId }), ...(nonce === undefined ? {} : { nonce }) }
+}
+
+function parsedBody (payload: unknown): unknown {
+  if (!Buffer.isBuffer(payload)) return undefined
+  try {
+    return JSON.parse(payload.toString('utf8'))
+  } catch {
+    return payload.toString('utf8')
+  }
+}
 
 export type SimulatedRegion = {
   name: string
@@ -49,10 +73,16 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
   const regionId = randomUUID()
   const received: Received[] = []
   const server: Server = createServer({ logger: createLogger({ role: 'simulated-region', name }) })
-  // Signatures are recorded, not enforced: the runner observes what it is sent.
+  // Signatures are recorded, not verified: the runner observes what it is sent. Only a nonce
+  // received before from the same keyid is refused, below, as any region refuses it.
   const record = (headers: OperationInput<unknown>['headers'], receipt: Receipt): void => {
-    const keyId = /keyid="([^"]*)"/.exec(String(headers['signature-input'] ?? ''))?.[1]
-    received.push({ ...receipt, keyId, at: Date.now() })
+    received.push({ ...receipt, ...signatureParams(headers as Request['headers']), at: Date.now() })
+  }
+  // A request read and left unanswered was received all the same.
+  const recordCut = (request: Request): void => {
+    const operationId = request.route.settings.id
+    if (operationId === undefined || !RECORDED.has(operationId)) return
+    received.push({ operationId, body: parsedBody(request.payload), ...signatureParams(request.headers), at: Date.now(), cut: true } as Received)
   }
   const notHere = (userId: string) => new GridImError('agent-not-here', `${userId} is not on ${name}`)
   const handlers: OperationHandlers<'region'> = {
@@ -76,8 +106,20 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
     },
     acceptAgent: (input) => { record(input.headers, { operationId: 'acceptAgent', body: input.body }); throw new GridImError('not-your-agent', `${name} accepts no agents`) }
   }
+  // GRIDIM-SEC-5: a nonce once from a keyid, whatever the answer was, none or scripted (so this
+  // runs before the scripted answers). A nonce is never accepted again even after the replay
+  // window: a signer makes each one anew (GRIDIM-SEC-16, GRIDIM-SEC-18), so none should come twice.
+  const nonces = new Set<string>()
+  server.ext('onPreHandler', (request, h) => {
+    const { keyId, nonce } = signatureParams(request.headers)
+    if (keyId === undefined || nonce === undefined) return h.continue
+    const key = `${keyId} ${nonce}`
+    if (nonces.has(key)) throw new GridImError('replayed-request', `${name} received the nonce ${nonce} from ${keyId} before`)
+    nonces.add(key)
+    return h.continue
+  })
   const script = new ScriptedAnswers()
-  script.install(server)
+  script.install(server, recordCut)
   registerOperations(server, {
     document: 'region',
     authenticators: { gridimSignature: () => ({ kind: 'anonymous' }) },

@@ -201,6 +201,7 @@ export const variants: readonly Variant[] = [
   // wrong (not missing) bearer secret, repeats from the user server, peers that fail and recover,
   // and answers the reference never gives itself (a 500, an unknown code, agent-not-here twice).
   { fault: 'region-reuses-nonces', area: 'security', flow: 'x-unsigned-or-forged-request', requirement: 'GRIDIM-SEC-5', bug: 'a region that accepts a request replayed with the same nonce' },
+  { fault: 'resend-same-signature', area: 'security', flow: 'x-request-sent-again-signed-anew', requirement: 'GRIDIM-SEC-18', bug: 'a region that sends a request again with the first one\'s signature and nonce' },
   { fault: 'bearer-matched-by-prefix', area: 'security', flow: 'x-unsigned-or-forged-request', requirement: 'GRIDIM-CLI-2', bug: 'a region that accepts a session secret cut short' },
   {
     fault: 'region-repeats-notices', area: 'peers',

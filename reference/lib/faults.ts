@@ -68,6 +68,9 @@
  * Region and client-interface faults of the classes a third party's region slipped through (issue 14):
  * - `region-reuses-nonces`: a region checks `created` but remembers no nonce, so a request replayed
  *   within the window is accepted again (breaks GRIDIM-SEC-5).
+ * - `resend-same-signature`: a region that sends a request again on a new connection, because a kept-alive one
+ *   turned out closed, sends it with the first one's headers, signature and nonce, which the receiver may have
+ *   accepted already (breaks GRIDIM-SEC-18).
  * - `bearer-matched-by-prefix`: a region compares a bearer secret only over the length presented, so a
  *   truncated secret authenticates as the session (breaks GRIDIM-CLI-2).
  * - `region-repeats-notices`: a region appends a notice it has already acted on again, not recognising
@@ -236,6 +239,7 @@ export type Fault =
   | 'gateway-ignores-disco-node'
   | 'subscribe-without-nick'
   | 'region-reuses-nonces'
+  | 'resend-same-signature'
   | 'bearer-matched-by-prefix'
   | 'region-repeats-notices'
   | 'region-repeats-group-messages'

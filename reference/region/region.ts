@@ -71,7 +71,7 @@ export type RegionOptions = {
 export function createRegion (options: RegionOptions) {
   const { regionId, name, kind = 'region', logger, now = Date.now } = options
   const metrics = createMetrics()
-  const peer = countingPeer(options.peer ?? new PeerClient({ signer: signerFor(regionId, options.privateKey) }), metrics)
+  const peer = countingPeer(options.peer ?? new PeerClient({ signer: signerFor(regionId, options.privateKey), faults: options.faults }), metrics)
   const faults = options.faults ?? NO_FAULTS
   const messages = new MessageStore(options.messageFile, now)
   // GRIDIM-OFFL-13: every session of an earlier run is over; what it left unread goes back.

@@ -78,6 +78,19 @@ t.test('a signed request sent again on a fresh connection is signed anew: the fi
   const nonce = (input: string): string | undefined => /nonce="([^"]+)"/.exec(input)?.[1]
   t.ok(nonce(signatures[1]!), 'signed')
   t.not(nonce(signatures[2]!), nonce(signatures[1]!), 'with a nonce of its own')
+  // The fault resend-same-signature (GRIDIM-SEC-18): the first one's headers, nonce and all.
+  const faulty = new PeerClient({ signer: signerFor('r', privateKey), faults: new Set(['resend-same-signature']) })
+  signatures.length = 0
+  const { url: url2 } = await serve(t, (req, res) => {
+    signatures.push(String(req.headers['signature-input']))
+    req.resume()
+    if (signatures.length === 2) { req.socket.destroy(); return }
+    problem(res, 200, { regionId: 'r', name: 'R', kind: 'region', publicKey: 'k', url: 'http://r', leaseExpiresAt: 1 })
+  })
+  await faulty.callUnchecked(url2, 'renewRegionLease', lease)
+  await faulty.callUnchecked(url2, 'renewRegionLease', lease)
+  t.equal(signatures.length, 3, 'under the fault too, sent again')
+  t.equal(signatures[2], signatures[1], 'but with the same signature and nonce')
 })
 
 t.test('a request the peer held and then cut is not sent again, kept-alive connection or not (GRIDIM-LIM-20)', async (t) => {

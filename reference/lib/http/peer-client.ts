@@ -5,6 +5,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { GridImError } from '../errors/index.ts'
 import { allOperations, type Operation } from '../contract/operations.ts'
+import type { Fault } from '../faults.ts'
 import type { AllOperations, OperationId, PathParams, QueryParams, RequestBody, SuccessResponse } from '../contract/types.ts'
 
 export type OutgoingRequest = { method: string, url: string, headers: Record<string, string>, body?: string }
@@ -40,6 +41,8 @@ export type PeerClientOptions = {
   timeoutMs?: number
   /** Called once per request sent, for metrics ("requests per sign-on"). */
   onRequest?: (operationId: string, url: string) => void
+  /** Deliberate bugs, only for conformance/variants (reference/lib/faults.ts). */
+  faults?: ReadonlySet<Fault>
 }
 
 let operations: Map<string, Operation> | undefined
@@ -145,7 +148,7 @@ function sendOnce (url: URL, method: string, headers: Record<string, string>, bo
  * One request; once more on a fresh connection when a kept-alive one turns out closed (the peer
  * restarted), with the headers `again()` gives: a signed request is signed anew, since the first
  * may have reached the peer after all — a balancer that lost the instance it had passed it to
- * closes the connection the same way — and its nonce may be spent there (GRIDIM-SEC-5).
+ * closes the connection the same way — and its nonce may be spent there (GRIDIM-SEC-5, GRIDIM-SEC-18).
  */
 async function send (url: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number, again: () => Record<string, string> = () => headers): Promise<RawResponse> {
   const target = new URL(url)
@@ -231,7 +234,8 @@ export class PeerClient {
 
     let response: RawResponse
     try {
-      const resigned = signer === undefined ? undefined : () => ({ ...headers, ...signer(request) })
+      // GRIDIM-SEC-18: sent again, a request is signed anew; the fault sends the first one's headers, nonce and all.
+      const resigned = signer === undefined || this.#options.faults?.has('resend-same-signature') === true ? undefined : () => ({ ...headers, ...signer(request) })
       response = await send(url, op.method, headers, body, options.timeoutMs ?? this.#options.timeoutMs ?? 10_000, resigned)
     } catch (err) {
       report(0)
