@@ -162,10 +162,14 @@ export async function main (argv: string[]): Promise<number> {
     serial: values.serial === true,
     ...(flowsAtOnce === undefined ? {} : { concurrency: flowsAtOnce }),
     clientInterface,
-    onTarget: (opened) => {
+    onTarget: (opened, close) => {
       target = opened
-      // Regions the runner started run in their own process groups: Ctrl-C must stop them too.
-      const interrupted = (): void => { opened.close().finally(() => process.exit(130)) }
+      // Regions and Jabber servers the runner started run in their own process groups: Ctrl-C
+      // must stop them too, the forked grids' as well — within seconds, whatever hangs.
+      const interrupted = (): void => {
+        setTimeout(() => { process.exit(130) }, INTERRUPT_GRACE_MS).unref()
+        close().finally(() => process.exit(130))
+      }
       process.once('SIGINT', interrupted)
       process.once('SIGTERM', interrupted)
     },
@@ -227,6 +231,9 @@ export async function main (argv: string[]): Promise<number> {
  * run that leaves nothing open exits at once.
  */
 const EXIT_GRACE_MS = 500
+
+/** How long Ctrl-C waits for the grids to close before the process ends anyway. */
+const INTERRUPT_GRACE_MS = 10_000
 
 function exitSoon (code: number): void {
   process.exitCode = code

@@ -143,7 +143,7 @@ export async function embeddedLane (options: EmbeddedOptions, grids = 1): Promis
   for (const name of DOCUMENTS) loadDocument(name)
   const documents = loadedDocuments()
   const code = 'const { workerData } = require(\'node:worker_threads\');' +
-    '(async () => { if (workerData.tsx) (await import(workerData.tsx)).register(); await import(workerData.bundle ?? workerData.entry) })()' +
+    '(async () => { if (workerData.tsx) (await import(workerData.tsx)).register(); if (workerData.bundle) process.setSourceMapsEnabled(true); await import(workerData.bundle ?? workerData.entry) })()' +
     '.catch((err) => { require(\'node:worker_threads\').parentPort.postMessage({ kind: \'error\', message: String(err && err.stack || err) }) })'
   const worker = new Worker(code, { eval: true, workerData: { tsx, entry: entry.href, bundle: bundle?.href, documents, options, grids } })
   const waiting = new Map<number, { resolve: (r: FlowResult) => void, reject: (e: Error) => void }>()

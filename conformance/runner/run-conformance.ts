@@ -17,8 +17,11 @@ import { flowsAtOnce, runSuite, startForks, type ExpectedFailure, type SuiteOpti
 export type ConformanceTarget = { file: string } | { embedded: EmbeddedOptions } | Target
 
 export type ConformanceOptions = SuiteOptions & {
-  /** Called once the target is open, before the first flow (to close it on Ctrl-C, or read `missing`). */
-  onTarget?: (target: Target) => void
+  /**
+   * Called once the target is open, before the first flow (to read `missing`, or to stop the run on
+   * Ctrl-C): `close` closes what this run opened — the target if it did, and every grid it forked.
+   */
+  onTarget?: (target: Target, close: () => Promise<void>) => void
 }
 
 type Opened = { target: Target, expectedFailures: ExpectedFailure[], owned: boolean, forks?: Array<Promise<Lane>> }
@@ -36,7 +39,7 @@ async function open (what: ConformanceTarget, options: ConformanceOptions): Prom
     const concurrency = flowsAtOnce(embedded.lanes !== 'this-thread', options, options.flows?.length ?? Infinity)
     const own = startEmbeddedTarget(embedded)
     const here = async (n: number): Promise<Lane> => {
-      await own.catch(() => {})
+      await own // a target that did not start fails the run; no grid beside it is started
       return await startedGridsLane(n, async () => await startEmbeddedTarget(embedded))
     }
     const forks = concurrency > 1 ? startForks(async (n) => await embeddedLane(embedded, n), concurrency, here) : undefined
@@ -53,11 +56,13 @@ async function open (what: ConformanceTarget, options: ConformanceOptions): Prom
 /** Replays the flows (all, or `options.flows`) against the target; the target file's expected failures come first. */
 export async function runConformance (what: ConformanceTarget, options: ConformanceOptions = {}): Promise<RunResult> {
   const { target, expectedFailures, owned, forks } = await open(what, options)
+  const closeForks = async (): Promise<void> => { await Promise.all((forks ?? []).map(async (f) => { await (await f.catch(() => undefined))?.close() })) }
   try {
     try {
-      options.onTarget?.(target)
+      // Each closed whatever another's closing does: one that fails must not cut the others short.
+      options.onTarget?.(target, async () => { await Promise.allSettled([owned ? target.close() : undefined, ...(forks ?? []).map(async (f) => { await (await f.catch(() => undefined))?.close() })]) })
     } catch (err) {
-      await Promise.all((forks ?? []).map(async (f) => { await (await f.catch(() => undefined))?.close() }))
+      await closeForks()
       throw err
     }
     return await runSuite(target, { ...options, expectedFailures: [...expectedFailures, ...options.expectedFailures ?? []], ...(forks === undefined ? {} : { forks }) })

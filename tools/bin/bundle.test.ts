@@ -14,7 +14,7 @@ function fixture (t: Test): string {
   const dir = mkdtempSync(join(parent, 'bundle-test-'))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   mkdirSync(join(dir, 'sub'))
-  writeFileSync(join(dir, 'a.ts'), "import { b } from './sub/b.ts'\nexport const own: string = import.meta.url\nexport const other = b\n")
+  writeFileSync(join(dir, 'a.ts'), "import { b } from './sub/b.ts'\nexport const own: string = import.meta.url\nexport const other = b\nexport const text = \"import.meta.url\" + ' import.meta.url'\n")
   writeFileSync(join(dir, 'sub/b.ts'), "export const b: string = import.meta.url + '#1'\n")
   return dir
 }
@@ -27,9 +27,9 @@ function withoutCoverage (t: Test): void {
 }
 
 /** A fresh copy of the bundle's module (a query of its own: ES modules are cached by URL). */
-async function load (url: URL | undefined, n: number): Promise<{ own: string, other: string }> {
+async function load (url: URL | undefined, n: number): Promise<{ own: string, other: string, text: string }> {
   if (url === undefined) throw new Error('no bundle')
-  return await import(`${url.href}?${n}`) as { own: string, other: string }
+  return await import(`${url.href}?${n}`) as { own: string, other: string, text: string }
 }
 
 t.test('a bundle keeps each file\'s own import.meta.url and is reused until a file changes', async (t) => {
@@ -38,10 +38,11 @@ t.test('a bundle keeps each file\'s own import.meta.url and is reused until a fi
   const entry = pathToFileURL(join(dir, 'a.ts'))
   const url = await bundled(entry)
   t.teardown(() => { for (const f of [url!, new URL(url!.href.replace(/\.mjs$/, '.inputs.json'))]) rmSync(f, { force: true }) })
-  t.match(url?.pathname, /\/node_modules\/\.cache\/gridim\/.+a\.mjs$/)
+  t.match(url?.pathname, /\/node_modules\/\.cache\/gridim\/.+a-[0-9a-f]{8}\.mjs$/)
   const first = await load(url, 1)
   t.equal(first.own, entry.href, 'the entry\'s own URL, not the bundle\'s')
   t.equal(first.other, `${pathToFileURL(join(dir, 'sub/b.ts')).href}#1`, 'an imported file\'s own URL')
+  t.equal(first.text, 'import.meta.url import.meta.url', 'the words in a string are left alone')
   const built = statSync(url!).mtimeMs
 
   const [again, meanwhile] = await Promise.all([bundled(entry), bundled(entry)])
@@ -57,10 +58,24 @@ t.test('a bundle keeps each file\'s own import.meta.url and is reused until a fi
 t.test('no bundle where coverage is collected or GRIDIM_NO_BUNDLE is set: the caller uses tsx', async (t) => {
   const dir = fixture(t)
   const entry = pathToFileURL(join(dir, 'a.ts'))
-  process.env.NODE_V8_COVERAGE ??= join(dir, 'coverage')
-  t.equal(await bundled(entry), undefined, 'coverage')
   withoutCoverage(t)
+  process.env.NODE_V8_COVERAGE = join(dir, 'coverage')
+  t.equal(await bundled(entry), undefined, 'coverage')
+  delete process.env.NODE_V8_COVERAGE
   process.env.GRIDIM_NO_BUNDLE = '1'
   t.teardown(() => { delete process.env.GRIDIM_NO_BUNDLE })
   t.equal(await bundled(entry), undefined, 'GRIDIM_NO_BUNDLE')
+})
+
+t.test('a source esbuild cannot bundle: no bundle, and why, once (the caller then uses tsx, which says where)', async (t) => {
+  withoutCoverage(t)
+  const dir = fixture(t)
+  writeFileSync(join(dir, 'broken.ts'), 'export const x = (\n')
+  const written: string[] = []
+  const write = process.stderr.write
+  process.stderr.write = ((chunk: string) => { written.push(String(chunk)); return true }) as typeof process.stderr.write
+  t.teardown(() => { process.stderr.write = write })
+  t.equal(await bundled(pathToFileURL(join(dir, 'broken.ts'))), undefined)
+  process.stderr.write = write
+  t.match(written.join(''), /gridim: running the sources through tsx: no bundle of \.tap\/bundle-test-[^/]+\/broken\.ts/)
 })

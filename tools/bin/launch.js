@@ -11,7 +11,11 @@ export async function launch (entry) {
   if (existsSync(compiled)) return import(compiled.href)
   const source = new URL(`${entry.href}.ts`)
   const bundle = await bundled(source)
-  if (bundle !== undefined) return import(bundle.href)
+  if (bundle !== undefined) {
+    // Stack traces name the sources' files and lines (the bundle carries their map), as under tsx.
+    process.setSourceMapsEnabled(true)
+    return import(bundle.href)
+  }
   const { register } = await import('tsx/esm/api')
   register()
   return import(source.href)
