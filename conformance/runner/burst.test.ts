@@ -29,3 +29,15 @@ t.test('a burst sends at the pace asked, not after each answer, and counts the r
   t.equal(body.rateLimitedWithoutRetryAfter, 2, 'no header, or a date instead of seconds')
   t.ok(body.spreadMs >= 90 && body.spreadMs < 290, `sent over about 100 ms, not after the slow first answer (${body.spreadMs} ms)`)
 })
+
+t.test('a request of the burst that fails while later ones are still due fails the burst, not the runner', async (t) => {
+  const unhandled: unknown[] = []
+  const note = (reason: unknown): void => { unhandled.push(reason) }
+  process.on('unhandledRejection', note)
+  t.teardown(() => { process.off('unhandledRejection', note) })
+  let n = 0
+  // The first is refused at once (the target went down); the others are due 50 ms apart.
+  await t.rejects(burst(3, 20, async () => { if (n++ === 0) throw new Error('connect ECONNREFUSED'); return { status: 200, body: {} } }), /ECONNREFUSED/)
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  t.same(unhandled, [], 'no rejection left unhandled meanwhile')
+})
