@@ -41,6 +41,8 @@ type StreamOfFlow = { stream: ClientStream, user: string, region: string, taken:
 
 /** A frame of a region that broke the frame rules, for a failed check (run-flow.ts). */
 export type StreamViolation = { user: string, region: string, step: string, violation: FrameViolation }
+/** A request a region the runner plays refused as replayed: its signer sent a nonce again (GRIDIM-SEC-18). */
+export type ReplayedNonce = { step: string, region: string, operationId: string, keyId?: string }
 
 export type UserActor = { name: string, firstName: string, lastName: string, password: string, userId: string, at?: string }
 
@@ -108,6 +110,8 @@ export class FlowContext {
   }
 
   readonly #received = new Set<(exchange: ObservedExchange) => void>()
+  /** What the runner's regions refused as replayed, not taken yet (takeReplayedNonces). */
+  #replayed: ReplayedNonce[] = []
 
   /** Hears every request the roles this flow has the runner play receive. Returns the stop function. */
   onReceived (listener: (exchange: ObservedExchange) => void): () => void {
@@ -121,6 +125,10 @@ export class FlowContext {
       if (!actor.simulated || (actor.kind !== 'region' && actor.kind !== 'gateway')) continue
       const sim = await startSimulatedRegion(name, actor.kind, (x) => {
         this.contract.received(x)
+        // An ordinary region refuses a nonce it has seen (GRIDIM-SEC-5); the signer broke GRIDIM-SEC-18.
+        if (x.status === 401 && (x.responseBody as { code?: unknown } | undefined)?.code === 'replayed-request') {
+          this.#replayed.push({ step: this.step, region: name, operationId: x.operationId, ...(x.keyId === undefined ? {} : { keyId: x.keyId }) })
+        }
         for (const listener of this.#received) listener(x)
       })
       this.simulated.set(name, sim)
@@ -218,6 +226,11 @@ export class FlowContext {
   /** Keeps a stream the flow opened, to judge its frames and close it when the flow ends. */
   addStream (stream: ClientStream, user: string, region: string): void {
     this.streams.push({ stream, user, region, taken: 0 })
+  }
+
+  /** The requests the runner's regions refused as replayed since the last call. */
+  takeReplayedNonces (): ReplayedNonce[] {
+    return this.#replayed.splice(0)
   }
 
   /** What the regions sent on the flow's streams that breaks the frame rules, not taken before. */

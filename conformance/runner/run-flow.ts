@@ -110,6 +110,15 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
       add({ flow: flow.id, step: v.step, outcome: v.violation.requirements.includes('GRIDIM-ROLE-9') ? `every frame ${v.region} sends on ${v.user}'s client stream conforms to ${frameSchemaFile(v.violation.type ?? '')}` : `${v.region} keeps the client stream's rules on ${v.user}'s stream`, requirements: v.violation.requirements, status: 'fail', message: `${v.region} -> ${v.user} ${v.violation.type ?? 'frame'}: ${where}; the frame: ${v.violation.text}`, ...attributeActor(scope, v.region) })
     }
   }
+  // A nonce sent again to a region the runner plays, which refused it as any region would: the
+  // signer's fault, under GRIDIM-SEC-18, whatever the flow was about (a retry of GRIDIM-IM-5 signed
+  // with the first attempt's nonce fails there too, but this names the cause).
+  const addReplayedNonces = (): void => {
+    for (const r of ctx.takeReplayedNonces()) {
+      const signer = signerOf(ctx, r.keyId)?.name ?? r.keyId ?? 'unsigned'
+      add({ flow: flow.id, step: r.step, outcome: `${signer} signs every request it sends, a repeat too, with a nonce of its own`, requirements: ['GRIDIM-SEC-18'], status: 'fail', message: `${r.region} refused ${r.operationId} from ${signer} as replayed-request: its nonce had been received before`, ...attributeActor(scope, signer) })
+    }
+  }
   let restore = async (): Promise<void> => {}
   try {
     try {
@@ -197,6 +206,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     await ctx.stopSimulated()
     stopValidating()
     addFrameViolations()
+    addReplayedNonces()
     for (const c of ctx.contract.checks(flow.id)) add({ ...c, ...attributeActor(scope, c.actor ?? '?') })
   }
   return result()
