@@ -55,7 +55,9 @@ export function forkSizes (concurrency: number, cores: number, shareThisThread =
   if (rest <= 0) return { here: 0, workers: [] }
   const spread = (n: number, parts: number): number[] => Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0))
   if (!shareThisThread) return { here: 0, workers: spread(rest, Math.max(1, Math.min(cores, rest))) }
-  const [mine = 1, ...workers] = spread(concurrency, Math.max(1, Math.min(cores, concurrency)))
+  // A worker costs a second or two of start-up before its first flow: worth it only for a share of
+  // two flows or more (a run of two or three flows stays in this thread).
+  const [mine = 1, ...workers] = spread(concurrency, Math.max(1, Math.min(cores, Math.floor(concurrency / 2))))
   return { here: mine - 1, workers }
 }
 
