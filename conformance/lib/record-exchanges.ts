@@ -5,7 +5,16 @@ import type { Request, ResponseObject, Server } from '@hapi/hapi'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import { refusalOf, type RefusalLog } from './refusals.ts'
 
-function parsed (payload: unknown): unknown {
+/** The `keyid` and `nonce` of a request's Signature-Input, when it names them. */
+export function signatureParams (headers: Record<string, unknown>): { keyId?: string, nonce?: string } {
+  const input = String(headers['signature-input'] ?? '')
+  const keyId = /;\s*keyid="([^"]*)"/.exec(input)?.[1]
+  const nonce = /;\s*nonce="([^"]*)"/.exec(input)?.[1]
+  return { ...(keyId === undefined ? {} : { keyId }), ...(nonce === undefined ? {} : { nonce }) }
+}
+
+/** A request's body as the JSON it carries, or its text; undefined when it has none. */
+export function parsed (payload: unknown): unknown {
   if (!Buffer.isBuffer(payload) || payload.length === 0) return undefined
   const text = payload.toString('utf8')
   try { return JSON.parse(text) } catch { return text }
@@ -24,7 +33,7 @@ export function recordExchanges (server: Server, onExchange: (exchange: Observed
     // as a caller records a call that got no answer.
     const response = typeof request.response === 'object' && request.response !== null ? request.response as ResponseObject : undefined
     const source = response?.source
-    const keyId = /keyid="([^"]*)"/.exec(String(request.headers['signature-input'] ?? ''))?.[1]
+    const { keyId } = signatureParams(request.headers)
     const exchange: ObservedExchange = {
       operationId,
       method: request.method.toUpperCase(),

@@ -114,6 +114,11 @@ export async function startedGridsLane (grids: number, start: () => Promise<Targ
   }
 }
 
+/** Closes a lane once it has started; one that failed to start has nothing to close. */
+export async function closeLane (lane: Promise<Lane>): Promise<void> {
+  await (await lane.catch(() => undefined))?.close()
+}
+
 /** The bundle of the worker's sources (tools/bin/bundle.js, plain JavaScript beside them), if one is to be used. */
 async function bundledEntry (entry: URL): Promise<URL | undefined> {
   const { bundled } = await import(new URL('../../tools/bin/bundle.js', import.meta.url).href) as { bundled: (entry: URL) => Promise<URL | undefined> }

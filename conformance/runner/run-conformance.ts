@@ -5,7 +5,7 @@
 import { defaultXmpp, isInstalled, startEmbeddedTarget, type EmbeddedOptions } from '../target/embedded.ts'
 import { loadTargetFile } from '../target/target-file.ts'
 import type { Target } from '../target/target.ts'
-import { embeddedLane, startedGridsLane, type Lane } from './lane.ts'
+import { closeLane, embeddedLane, startedGridsLane, type Lane } from './lane.ts'
 import type { RunResult } from './results.ts'
 import { flowsAtOnce, runSuite, startForks, type ExpectedFailure, type SuiteOptions } from './run-suite.ts'
 
@@ -46,7 +46,7 @@ async function open (what: ConformanceTarget, options: ConformanceOptions): Prom
     try {
       return { target: await own, expectedFailures: [], owned: true, forks }
     } catch (err) {
-      await Promise.all((forks ?? []).map(async (f) => { await (await f.catch(() => undefined))?.close() }))
+      await Promise.all((forks ?? []).map(closeLane))
       throw err
     }
   }
@@ -56,11 +56,11 @@ async function open (what: ConformanceTarget, options: ConformanceOptions): Prom
 /** Replays the flows (all, or `options.flows`) against the target; the target file's expected failures come first. */
 export async function runConformance (what: ConformanceTarget, options: ConformanceOptions = {}): Promise<RunResult> {
   const { target, expectedFailures, owned, forks } = await open(what, options)
-  const closeForks = async (): Promise<void> => { await Promise.all((forks ?? []).map(async (f) => { await (await f.catch(() => undefined))?.close() })) }
+  const closeForks = async (): Promise<void> => { await Promise.all((forks ?? []).map(closeLane)) }
   try {
     try {
       // Each closed whatever another's closing does: one that fails must not cut the others short.
-      options.onTarget?.(target, async () => { await Promise.allSettled([owned ? target.close() : undefined, ...(forks ?? []).map(async (f) => { await (await f.catch(() => undefined))?.close() })]) })
+      options.onTarget?.(target, async () => { await Promise.allSettled([owned ? target.close() : undefined, ...(forks ?? []).map(closeLane)]) })
     } catch (err) {
       await closeForks()
       throw err

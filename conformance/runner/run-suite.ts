@@ -10,7 +10,7 @@ import { loadFlows, type LoadedFlow } from '../../tools/spec/flows.ts'
 import type { Target } from '../target/target.ts'
 import type { Check, FlowResult, RunResult } from './results.ts'
 import type { ClientInterface } from '../lib/client-session.ts'
-import { inThisThread, type Lane } from './lane.ts'
+import { closeLane, inThisThread, type Lane } from './lane.ts'
 
 /** An expected failure: a whole flow, one step of it, or every check of a requirement. */
 export type ExpectedFailure = { flow?: string, step?: string, requirement?: string, reason?: string }
@@ -179,7 +179,7 @@ export async function runSuite (target: Target, options: SuiteOptions = {}): Pro
   } finally {
     // Every fork is closed once it has started, whether the run used it or not (it failed
     // before the first flow, or turned out to have a single flow).
-    await Promise.all((forks ?? []).map(async (f) => { await (await f.catch(() => undefined))?.close() }))
+    await Promise.all((forks ?? []).map(closeLane))
   }
 }
 

@@ -9,7 +9,7 @@ import type { DocumentOperations, RegionKind, RequestBody } from '../../referenc
 import { GridImError } from '../../reference/lib/errors/index.ts'
 import { createLogger, createServer, registerOperations, type ObservedExchange, type OperationHandlers, type OperationInput } from '../../reference/lib/http/index.ts'
 import { exportPublicKey, generateKeyPair } from '../../reference/lib/signatures/index.ts'
-import { recordExchanges } from '../lib/record-exchanges.ts'
+import { parsed, recordExchanges, signatureParams } from '../lib/record-exchanges.ts'
 import { RefusalLog } from '../lib/refusals.ts'
 import { ScriptedAnswers } from './scripted-answers.ts'
 
@@ -26,23 +26,6 @@ const RECORDED: ReadonlySet<string> = new Set<RecordedOperation>(['deliverInstan
  */
 export type Received = { [K in RecordedOperation]: { operationId: K, keyId?: string, nonce?: string, body: RequestBody<RegionOperations[K]>, at: number, cut?: true } }[RecordedOperation]
 type Receipt = { [K in RecordedOperation]: { operationId: K, body: RequestBody<RegionOperations[K]> } }[RecordedOperation]
-
-/** The `keyid` and `nonce` of a request's Signature-Input, when it names them. */
-function signatureParams (headers: Request['headers']): { keyId?: string, nonce?: string } {
-  const input = String(headers['signature-input'] ?? '')
-  const keyId = /;\s*keyid="([^"]*)"/.exec(input)?.[1]
-  const nonce = /;\s*nonce="([^"]*)"/.exec(input)?.[1]
-  return { ...(keyId === undefined ? {} : { keyId }), ...(nonce === undefined ? {} : { nonce }) }
-}
-
-function parsedBody (payload: unknown): unknown {
-  if (!Buffer.isBuffer(payload)) return undefined
-  try {
-    return JSON.parse(payload.toString('utf8'))
-  } catch {
-    return payload.toString('utf8')
-  }
-}
 
 export type SimulatedRegion = {
   name: string
@@ -82,7 +65,7 @@ export async function startSimulatedRegion (name: string, kind: RegionKind = 're
   const recordCut = (request: Request): void => {
     const operationId = request.route.settings.id
     if (operationId === undefined || !RECORDED.has(operationId)) return
-    received.push({ operationId, body: parsedBody(request.payload), ...signatureParams(request.headers), at: Date.now(), cut: true } as Received)
+    received.push({ operationId, body: parsed(request.payload), ...signatureParams(request.headers), at: Date.now(), cut: true } as Received)
   }
   const notHere = (userId: string) => new GridImError('agent-not-here', `${userId} is not on ${name}`)
   const handlers: OperationHandlers<'region'> = {
