@@ -14,6 +14,12 @@ import { variants as catalogue, type Area } from './catalogue.ts'
 const LEASE_SECONDS = 2
 /** Ample for a lapse; short, since under a fault the awaited event never comes. */
 const EVENT_TIMEOUT_MS = 5000
+/**
+ * Variants run two at a time, each on a grid of its own: a variant's run is mostly waiting (on
+ * leases, on an event a fault never sends), so two overlap their waits and share a core without
+ * slowing each other. GRIDIM_VARIANT_JOBS sets another number (1: one after another).
+ */
+export const VARIANT_JOBS = 2
 
 const checksOf = (run: RunResult): Check[] => run.flows.flatMap((f) => f.checks)
 const failures = (run: RunResult): Check[] => checksOf(run).filter((c) => c.status === 'fail')
@@ -40,6 +46,11 @@ export function selected (area: Area, only: string | undefined = process.env.GRI
   return catalogue.filter((v) => v.area === area && (names === undefined || names.length === 0 || names.includes(v.fault)))
 }
 
+export function variantJobs (setting: string | undefined = process.env.GRIDIM_VARIANT_JOBS): number {
+  const jobs = Number(setting)
+  return setting !== undefined && Number.isInteger(jobs) && jobs >= 1 ? jobs : VARIANT_JOBS
+}
+
 /** Runs the variants of one area: the unbroken reference first, then each fault on its own grid. */
 export function checkVariants (t: Test, area: Area): void {
   const variants = selected(area)
@@ -47,6 +58,7 @@ export function checkVariants (t: Test, area: Area): void {
     t.pass(`no variant of ${area} is selected by GRIDIM_VARIANTS`)
     return
   }
+  t.jobs = variantJobs()
   t.test('the unbroken reference passes every flow the variants are checked with', async (t) => {
     // Over each client interface a variant runs its flow with.
     for (const over of new Set(variants.map((v) => v.clientInterface ?? 'http'))) {
