@@ -78,7 +78,7 @@ export function applyExpectations (checks: Check[], list: ExpectedFailure[]): Ch
   })
 }
 
-export function selectFlows (all: LoadedFlow[], names?: string[]): LoadedFlow[] {
+export function selectFlows (all: readonly LoadedFlow[], names?: string[]): readonly LoadedFlow[] {
   if (!names || names.length === 0) return all
   const unknown = names.filter((n) => !all.some((f) => f.flow.id === n || f.file === n || f.file === `${n}.yaml`))
   if (unknown.length > 0) throw new Error(`no such flow: ${unknown.join(', ')} (see --list)`)
@@ -125,7 +125,7 @@ export function waitsFor (loaded: LoadedFlow): number {
 class InOrder {
   readonly #done = new Map<number, FlowResult>()
   #next = 0
-  constructor (private readonly flows: LoadedFlow[], private readonly options: SuiteOptions) {}
+  constructor (private readonly flows: readonly LoadedFlow[], private readonly options: SuiteOptions) {}
 
   finished (index: number, result: FlowResult): void {
     this.#done.set(index, result)

@@ -17,7 +17,7 @@ export type DocsModel = {
   chapters: string[]
   requirements: Requirement[]
   requirement: Map<string, Requirement>
-  flows: LoadedFlow[]
+  flows: readonly LoadedFlow[]
   operations: Map<string, Operation>
   provedBy: Map<string, Proof[]>
   /** Requirement id → why no flow proves it (spec/protocol/uncovered.md). */

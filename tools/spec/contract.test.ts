@@ -1,5 +1,6 @@
 // GRIDIM contract tests: the spec, the flows and the OpenAPI documents agree with each other.
 import t from 'tap'
+import { loadFlows } from './flows.ts'
 import { contractReport, formatReport } from './report.ts'
 
 const report = contractReport()
@@ -14,6 +15,15 @@ t.test('the normative text parses: ids unique, keywords only inside requirements
 t.test('every flow file validates against the flow schema', async (t) => {
   t.ok(report.flowCount >= 13 + 4, 'the thirteen seed flows and the four assumptions at least')
   t.same(report.flowProblems, [])
+})
+
+t.test('the flows are read once per process and frozen, so no run changes what the next replays', async (t) => {
+  const first = loadFlows()
+  t.equal(loadFlows(), first, 'a second call answers the same flows')
+  const step = first.flows[0]!.flow.steps[0]!
+  t.throws(() => { (step as { id: string }).id = 'changed' }, TypeError, 'a step cannot be changed')
+  t.throws(() => { (first.flows as unknown[]).push({}) }, TypeError, 'nor the list')
+  t.equal(loadFlows().flows[0]!.flow.steps[0]!.id, step.id)
 })
 
 t.test('every requirement id and operationId a flow names exists', async (t) => {

@@ -36,7 +36,7 @@ export type CoverageReport = {
 
 const RUNNER_ACTIONS = new Set(['signOn', 'signOff', 'killRegion', 'stopRegion', 'reviveRegion', 'restartUserServer', 'wait-idle', 'probe-slow-clients', 'post-bosh-body', 'bosh-from-page', 'open-websocket', 'region-answers', 'keep-lease', 'jabber-server', 'restart-gateway', 'await', 'burst', 'partition', 'delay', 'hold', 'hold-answer', 'blackhole', 'await-held', 'heal', 'drop-held', 'open-stream', 'stream-send', 'stream-read', 'close-stream'])
 
-export function computeCoverage (requirements: Requirement[], flows: LoadedFlow[], uncovered: Uncovered[], operationIds: Set<string>): CoverageReport {
+export function computeCoverage (requirements: Requirement[], flows: readonly LoadedFlow[], uncovered: Uncovered[], operationIds: Set<string>): CoverageReport {
   const ids = new Set(requirements.map((r) => r.id))
   const coveredBy = new Map<string, string[]>()
   const unknownReferences: CoverageReport['unknownReferences'] = []

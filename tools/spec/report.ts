@@ -8,7 +8,7 @@ export type ContractReport = {
   requirements: Requirement[]
   specProblems: SpecProblem[]
   flowCount: number
-  flowProblems: FlowProblem[]
+  flowProblems: readonly FlowProblem[]
   operationCount: number
   coverage: CoverageReport
 }
