@@ -1,0 +1,4 @@
+// The conformance-runner group's unit tests, in one process: tools/test/together.ts says which files and why.
+import { runGroup } from '../together.ts'
+
+runGroup('conformance-runner')

@@ -1,0 +1,4 @@
+// The lib-and-store group's unit tests, in one process: tools/test/together.ts says which files and why.
+import { runGroup } from '../together.ts'
+
+runGroup('lib-and-store')

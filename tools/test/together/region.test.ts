@@ -1,0 +1,4 @@
+// The region group's unit tests, in one process: tools/test/together.ts says which files and why.
+import { runGroup } from '../together.ts'
+
+runGroup('region')
