@@ -53,16 +53,36 @@ export class ServerProcess {
   }
 }
 
-/** Live (non-zombie) processes of a process group, read from /proc (Linux). */
+/** The state letter of a /proc/…/stat line ("pid (comm) state ppid pgrp …"; comm may hold spaces) and its process group. */
+function readStat (path: string): { state: string, pgrp: number } {
+  const stat = readFileSync(path, 'utf8')
+  const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return { state: state!, pgrp: Number(pgrp) }
+}
+
+/**
+ * Whether a process still runs: not a zombie, or a zombie whose other threads are still exiting.
+ * A multi-threaded process (ejabberd's beam.smp) shows its leader as a zombie as soon as the
+ * leader's thread is gone, while its other threads may still hold its sockets: a port looked
+ * free, then still answered (seen in CI).
+ */
+function running (pid: string, state: string): boolean {
+  if (state !== 'Z') return true
+  try {
+    return readdirSync(`/proc/${pid}/task`).some((task) => task !== pid && readStat(`/proc/${pid}/task/${task}/stat`).state !== 'Z')
+  } catch {
+    return false
+  }
+}
+
+/** Live processes of a process group, read from /proc (Linux). */
 function liveMembers (pgid: number): number {
   let count = 0
   for (const entry of readdirSync('/proc')) {
     if (!/^[0-9]+$/.test(entry)) continue
     try {
-      // /proc/PID/stat: "pid (comm) state ppid pgrp …"; comm may contain spaces, so split after ')'.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      if (Number(pgrp) === pgid && state !== 'Z') count++
+      const { state, pgrp } = readStat(`/proc/${entry}/stat`)
+      if (pgrp === pgid && running(entry, state)) count++
     } catch {}
   }
   return count
