@@ -19,6 +19,8 @@ t.test('at the cap of 60 s the delay stops doubling', async (t) => {
 t.test('what is wrong is said', async (t) => {
   t.match(judgeBackoff([]), /never connected again/)
   t.match(judgeBackoff([900], 50), /first retry came after 900 ms, more than the start of 50 ms/)
+  t.equal(judgeBackoff([360], 50), BACKOFF_OK, 'a first delay of the start, a fifth and twice the slack passes (a loaded machine)')
+  t.match(judgeBackoff([400], 50), /first retry came after 400 ms/, 'a start that was not started over fails (the least component-backoff-not-reset waits in the test grid)')
   t.match(judgeBackoff([50, 50, 50, 50], 50), /does not double|not about/)
   t.match(judgeBackoff([100, 110, 120], 100), /does not double|not about/)
   t.match(judgeBackoff([50, 400], 50), /more than twice the delay/)
