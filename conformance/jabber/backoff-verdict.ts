@@ -34,7 +34,7 @@ export function judgeBackoff (delays: readonly number[], startMs = RETRY_START_M
   if (delays.length === 0) return 'the component never connected again'
   const start = Math.min(startMs, RETRY_START_MAX_MS)
   const first = delays[0]!
-  if (first > longestDelay(0, start) - MEASURE_SLACK_MS + FIRST_RETRY_SLACK_MS) return `the first retry came after ${first} ms, more than the start of ${start} ms and a fifth`
+  if (first > start * (1 + JITTER) + FIRST_RETRY_SLACK_MS) return `the first retry came after ${first} ms, more than the start of ${start} ms and a fifth`
   for (let i = 1; i < delays.length; i++) {
     const [before, now] = [delays[i - 1]!, delays[i]!]
     const capped = 2 * before * (1 + JITTER) / (1 - JITTER) >= RETRY_CAP_MS

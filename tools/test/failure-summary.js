@@ -3,24 +3,19 @@
 // log names what failed and why, instead of only the coverage table that tap prints last.
 // Exits 0 whatever it finds: it only reports.
 import { readdirSync, readFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const RESULTS = fileURLToPath(new URL('../../.tap/test-results', import.meta.url))
 /** Lines of a failure's YAML diagnostics kept, so one huge diff cannot bury the others. */
 const DIAGNOSTIC_LINES = 40
 
-function * tapFiles (dir) {
-  let entries
+/** The saved results of every test file, as paths relative to RESULTS ([] when there are none). */
+function tapFiles () {
   try {
-    entries = readdirSync(dir, { withFileTypes: true })
+    return readdirSync(RESULTS, { recursive: true }).filter((path) => path.endsWith('.tap')).sort()
   } catch {
-    return
-  }
-  for (const entry of entries) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) yield * tapFiles(path)
-    else if (entry.name.endsWith('.tap')) yield path
+    return []
   }
 }
 
@@ -49,11 +44,11 @@ export function failuresIn (tap) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let failed = 0
-  for (const path of tapFiles(RESULTS)) {
-    const failures = failuresIn(readFileSync(path, 'utf8'))
+  for (const path of tapFiles()) {
+    const failures = failuresIn(readFileSync(join(RESULTS, path), 'utf8'))
     if (failures.length === 0) continue
     failed++
-    console.log(`\n## ${relative(RESULTS, path).replace(/\.tap$/, '')}\n`)
+    console.log(`\n## ${path.replace(/\.tap$/, '')}\n`)
     for (const failure of failures) console.log(failure + '\n')
   }
   console.log(failed === 0 ? 'No failed assertion in .tap/test-results.' : `${failed} test file(s) with failed assertions (above).`)
