@@ -1,13 +1,14 @@
 // The runner's proxy in front of a role: it forwards and records what passes, and misbehaves on
 // order as a network does (partition, delay, hold, hold-answer, blackhole), per signer and operation.
-import { createServer, type Server } from 'node:http'
+import { Agent, createServer, request, type Server } from 'node:http'
 import t, { type Test } from 'tap'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
-import { keyIdOf, LinkProxy, operationOf } from './link-proxy.ts'
+import { frameHead, keyIdOf, LinkProxy, operationOf } from './link-proxy.ts'
 
 /** A role behind the proxy: answers every request with what it got, counts them. */
-async function startRole (): Promise<{ url: string, hits: string[], server: Server }> {
+async function startRole (): Promise<{ url: string, hits: string[], server: Server, connections: () => number }> {
   const hits: string[] = []
+  let connections = 0
   const server = createServer((req, res) => {
     let body = ''
     req.on('data', (c: Buffer) => { body += c.toString('utf8') })
@@ -17,9 +18,24 @@ async function startRole (): Promise<{ url: string, hits: string[], server: Serv
       res.end(JSON.stringify({ status: 'delivered', got: body === '' ? null : JSON.parse(body), host: req.headers.host }))
     })
   })
+  server.on('connection', () => { connections++ })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
   const address = server.address() as { port: number }
-  return { url: `http://127.0.0.1:${address.port}`, hits, server }
+  return { url: `http://127.0.0.1:${address.port}`, hits, server, connections: () => connections }
+}
+
+/** One request over `agent` (one kept-alive connection), with a body of `size` bytes. */
+async function post (url: string, agent: Agent, size = 20, headers: Record<string, string> = {}): Promise<{ status: number, body: any } | { error: string }> {
+  const body = JSON.stringify({ messageId: 'm', pad: 'x'.repeat(Math.max(0, size - 30)) })
+  return await new Promise((resolve) => {
+    const req = request(`${url}/instant-messages`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
+      let text = ''
+      res.on('data', (c: Buffer) => { text += c.toString('utf8') })
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }) })
+    })
+    req.on('error', (err) => { resolve({ error: err.message }) })
+    req.end(body)
+  })
 }
 
 const signed = (keyId: string): Record<string, string> => ({ 'signature-input': `gridim=("@method");keyid="${keyId}";alg="ed25519"` })
@@ -51,6 +67,41 @@ t.test('operations by method and path, signers by keyid', async (t) => {
   t.equal(operationOf('GET', '/nowhere'), undefined)
   t.equal(keyIdOf({ 'signature-input': 'gridim=();keyid="user-server"' }), 'user-server')
   t.equal(keyIdOf({}), undefined)
+})
+
+t.test('a request head gives its method, target, signer and body length; what the framing leaves to HTTP gives nothing', async (t) => {
+  const head = (lines: string[]): Buffer => Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'latin1')
+  t.same(frameHead(head(['PUT /regions/r/lease HTTP/1.1', 'Host: x', 'Content-Length: 12', 'Signature-Input: gridim=();keyid="r1"'])), { method: 'PUT', target: '/regions/r/lease', signatureInput: 'gridim=();keyid="r1"', contentLength: 12 })
+  t.same(frameHead(head(['GET /events?after=3 HTTP/1.1', 'Host: x'])), { method: 'GET', target: '/events?after=3', signatureInput: '', contentLength: 0 }, 'no body without Content-Length')
+  t.equal(frameHead(head(['POST /x HTTP/1.1', 'Transfer-Encoding: chunked'])), undefined, 'a chunked body')
+  t.equal(frameHead(head(['GET /client/stream HTTP/1.1', 'Upgrade: websocket', 'Connection: Upgrade'])), undefined, 'a WebSocket handshake')
+  t.equal(frameHead(head(['POST /x HTTP/1.1', 'Content-Length: 2', 'Content-Length: 3'])), undefined, 'two lengths')
+  t.equal(frameHead(head(['POST /x HTTP/1.1', 'Content-Length: -1'])), undefined, 'a bad length')
+  t.equal(frameHead(head(['garbage'])), undefined, 'no request line')
+})
+
+t.test('without a fault the requests of a kept-alive connection pass as they are, over one connection to the role', async (t) => {
+  const { role, proxy } = await setUp(t)
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  t.teardown(() => { agent.destroy() })
+  for (const size of [20, 200_000, 20]) t.match(await post(proxy.url, agent, size), { status: 200, body: { got: { messageId: 'm' } } }, `a body of ${size} bytes`)
+  t.equal(role.connections(), 1, 'one connection to the role')
+  proxy.add({ kind: 'partition', count: 1 })
+  t.match(await post(proxy.url, agent), { error: String }, 'a fault added later cuts the next request of the same connection')
+  t.match(await post(proxy.url, agent), { status: 200 }, 'the count spent, the next request passes')
+  t.equal(role.hits.length, 4)
+})
+
+t.test('a role that starts again elsewhere gets the next request of a kept-alive connection', async (t) => {
+  const { role, proxy } = await setUp(t)
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  t.teardown(() => { agent.destroy() })
+  t.match(await post(proxy.url, agent), { status: 200 })
+  const again = await startRole()
+  t.teardown(async () => { await new Promise<void>((resolve) => again.server.close(() => resolve())) })
+  proxy.upstream = again.url
+  t.match(await post(proxy.url, agent), { status: 200 })
+  t.same([role.hits.length, again.hits.length], [1, 1])
 })
 
 t.test('forwards a request whole, Host kept, and records the exchange', async (t) => {

@@ -4,8 +4,16 @@
 // passes (for roles whose traffic the runner sees nowhere else) and, on a flow's order, misbehaves
 // as a network does: it cuts the link from one peer (partition), delays it, holds requests or
 // answers until released, or takes a request and never answers (blackhole).
-import { request as httpRequest, createServer, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { connect, type Socket } from 'node:net'
+//
+// A request no fault matches is passed through as bytes: each connection is framed only enough to
+// find where one request ends (its head and Content-Length) and joined to a connection of its own
+// to the role. The first request a fault matches (or that the framing leaves to HTTP: a chunked
+// body, a WebSocket handshake) hands the connection, from that request on, to the proxy's HTTP
+// server, which acts on faults. Clients send the next request on a connection only once the
+// previous answer has come, so a connection handed over has nothing in flight. Passing bytes costs
+// a fraction of parsing and sending every request again (~5 s of CPU in a full run).
+import { request as httpRequest, createServer, Agent, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http'
+import { connect, createServer as createNetServer, type Server, type Socket } from 'node:net'
 import { allOperations, type Operation } from '../../reference/lib/contract/operations.ts'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 
@@ -66,6 +74,31 @@ function endToEnd (headers: IncomingMessage['headers']): Record<string, string |
   return out
 }
 
+/**
+ * What the pass-through needs of a request head: method, target, signer and body length; undefined
+ * for a request it leaves to HTTP (a chunked or otherwise unframed body, an upgrade, a bad head).
+ */
+export function frameHead (head: Buffer): { method: string, target: string, signatureInput: string, contentLength: number } | undefined {
+  const lines = head.toString('latin1').split('\r\n')
+  const [method, target] = lines[0]!.split(' ')
+  if (method === undefined || target === undefined) return undefined
+  let contentLength: number | undefined
+  let signatureInput = ''
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!
+    const colon = line.indexOf(':')
+    if (colon <= 0) continue
+    const name = line.slice(0, colon).trim().toLowerCase()
+    const value = line.slice(colon + 1).trim()
+    if (name === 'content-length') {
+      if (contentLength !== undefined || !/^\d{1,9}$/.test(value)) return undefined
+      contentLength = Number(value)
+    } else if (name === 'transfer-encoding' || name === 'upgrade') return undefined
+    else if (name === 'signature-input') signatureInput = value
+  }
+  return { method, target, signatureInput, contentLength: contentLength ?? 0 }
+}
+
 export type LinkProxyOptions = {
   /** Gets every answered exchange of an operation of the contracts (omit when the runner sees the traffic elsewhere). */
   observe?: (exchange: ObservedExchange) => void
@@ -81,6 +114,9 @@ export class LinkProxy {
   readonly #waiters = new Set<() => void>()
   readonly #sockets = new Set<Socket>()
   readonly #observe: ((exchange: ObservedExchange) => void) | undefined
+  #http: HttpServer | undefined
+  /** The fault a handed-over connection's first request already matched (counted once). */
+  readonly #matched = new WeakMap<Socket, LinkFault>()
 
   constructor (options: LinkProxyOptions = {}) {
     this.#observe = options.observe
@@ -95,9 +131,16 @@ export class LinkProxy {
 
   /** Listens on a free loopback port (or `port`, to keep an address across a restart). */
   async listen (port = 0): Promise<string> {
-    const server = createServer((req, res) => { this.#handle(req, res) })
-    server.on('connection', (socket) => { this.#sockets.add(socket); socket.once('close', () => this.#sockets.delete(socket)) })
-    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => { this.#tunnel(req, socket, head) })
+    // Not listening itself: it is given the connections handed over (#handOver).
+    this.#http = createServer((req, res) => { this.#handle(req, res) })
+    this.#http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => { this.#tunnel(req, socket, head) })
+    // Without Nagle's delay, as HTTP's own sockets: a head and its body go as written.
+    const server = createNetServer({ noDelay: true }, (socket) => {
+      this.#track(socket)
+      // A proxy that records sees every exchange whole: HTTP from the first byte.
+      if (this.#observe !== undefined) this.#handOver(socket, Buffer.alloc(0))
+      else this.#passThrough(socket)
+    })
     await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', () => resolve()) })
     const address = server.address()
     if (address === null || typeof address === 'string') throw new Error('the proxy has no TCP address')
@@ -190,7 +233,9 @@ export class LinkProxy {
       const body = Buffer.concat(chunks)
       const keyId = keyIdOf(req.headers)
       const operationId = operationOf(req.method ?? 'GET', req.url ?? '/')
-      const fault = this.#match(keyId, operationId)
+      const matched = this.#matched.get(req.socket)
+      this.#matched.delete(req.socket)
+      const fault = matched ?? this.#match(keyId, operationId)
       const sentAt = Date.now()
       const forward = (holdAnswer: boolean): void => { this.#forward(req, res, body, { keyId, operationId, sentAt, holdAnswer, owner: fault?.owner }) }
       const drop = (): void => { req.socket.destroy() }
@@ -205,6 +250,95 @@ export class LinkProxy {
     })
   }
 
+  #track (socket: Socket): void {
+    this.#sockets.add(socket)
+    socket.once('close', () => this.#sockets.delete(socket))
+  }
+
+  /** Gives a connection, with the bytes of its next request read so far, to the HTTP server. */
+  #handOver (socket: Socket, pending: Buffer, fault?: LinkFault): void {
+    if (fault !== undefined) this.#matched.set(socket, fault)
+    if (pending.length > 0) socket.unshift(pending)
+    this.#http!.emit('connection', socket)
+  }
+
+  /**
+   * Frames the connection's requests (head, then Content-Length bytes of body) and writes each on
+   * to the role over a connection of its own, the role's answers back as they come — until a
+   * request a fault matches, or one this framing leaves to HTTP, hands the connection over.
+   */
+  #passThrough (socket: Socket): void {
+    let head: Buffer = Buffer.alloc(0)
+    let bodyLeft = 0
+    let upstream: Socket | undefined
+    let upstreamUrl = ''
+    const detach = (): void => {
+      if (upstream === undefined) return
+      upstream.removeAllListeners('close')
+      upstream.unpipe(socket)
+      upstream.destroy()
+      upstream = undefined
+    }
+    const toRole = (): Socket | undefined => {
+      if (upstream !== undefined && !upstream.destroyed && upstreamUrl === this.#upstream) return upstream
+      detach()
+      if (this.#upstream === '') return undefined
+      const target = new URL(this.#upstream)
+      const s = connect({ port: Number(target.port), host: target.hostname, noDelay: true })
+      this.#track(s)
+      // An unreachable or departed role: its peer sees the connection close, as without the proxy.
+      s.on('error', () => { socket.destroy() })
+      s.once('close', () => { socket.destroy() })
+      s.pipe(socket)
+      upstream = s
+      upstreamUrl = this.#upstream
+      return s
+    }
+    const onData = (chunk: Buffer): void => {
+      let rest = chunk
+      while (rest.length > 0) {
+        if (bodyLeft > 0) {
+          const n = Math.min(bodyLeft, rest.length)
+          upstream?.write(rest.subarray(0, n))
+          bodyLeft -= n
+          rest = rest.subarray(n)
+          continue
+        }
+        head = head.length === 0 ? rest : Buffer.concat([head, rest])
+        rest = Buffer.alloc(0)
+        const end = head.indexOf('\r\n\r\n')
+        if (end < 0) {
+          // A head this long is the HTTP server's to refuse.
+          if (head.length > 16 * 1024) { this.#leave(socket, onData, detach, head) }
+          return
+        }
+        const framed = frameHead(head.subarray(0, end + 4))
+        const fault = framed === undefined || this.#faults.length === 0 ? undefined : this.#match(keyIdOf({ 'signature-input': framed.signatureInput }), operationOf(framed.method, framed.target))
+        if (framed === undefined || fault !== undefined) { this.#leave(socket, onData, detach, head, fault); return }
+        const role = toRole()
+        if (role === undefined) { socket.destroy(); return }
+        role.write(head.subarray(0, end + 4))
+        bodyLeft = framed.contentLength
+        rest = head.subarray(end + 4)
+        head = Buffer.alloc(0)
+      }
+    }
+    socket.on('data', onData)
+    socket.on('end', () => { upstream?.end() })
+    socket.on('error', () => {})
+    socket.once('close', () => { upstream?.destroy() })
+  }
+
+  /** Ends the pass-through of a connection (nothing in flight: see above) and hands it over. */
+  #leave (socket: Socket, onData: (chunk: Buffer) => void, detach: () => void, pending: Buffer, fault?: LinkFault): void {
+    socket.removeListener('data', onData)
+    socket.removeAllListeners('end')
+    socket.removeAllListeners('close')
+    socket.once('close', () => this.#sockets.delete(socket))
+    detach()
+    this.#handOver(socket, pending, fault)
+  }
+
   /**
    * A WebSocket handshake (the client stream, GET /client/stream) goes on to the role as it came,
    * and the connection is then the two sockets joined: what a client stream carries is frames
@@ -213,7 +347,7 @@ export class LinkProxy {
   #tunnel (req: IncomingMessage, socket: Socket, head: Buffer): void {
     if (this.#upstream === '') { socket.destroy(); return }
     const target = new URL(this.#upstream)
-    const upstream = connect(Number(target.port), target.hostname)
+    const upstream = connect({ port: Number(target.port), host: target.hostname, noDelay: true })
     this.#sockets.add(upstream)
     upstream.once('close', () => { this.#sockets.delete(upstream); socket.destroy() })
     socket.once('close', () => { upstream.destroy() })
