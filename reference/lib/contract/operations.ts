@@ -4,6 +4,7 @@
 import type { ValidateFunction } from 'ajv'
 import { createAjv, type Ajv } from './ajv.ts'
 import { DOCUMENTS, loadDocument, type DocumentName, type OpenApiDocument } from './load-openapi.ts'
+import { cachedValidator } from './validator-cache.ts'
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const
 
@@ -39,20 +40,35 @@ function rewriteRefs (node: any, base: string): any {
   return out
 }
 
+/** What a document registers with its Ajv: its components' schemas, where every `$ref` points. */
+const definitionsByDoc = new Map<DocumentName, { schema: object, json: string }>()
+
+function definitions (doc: DocumentName): { schema: object, json: string } {
+  let defs = definitionsByDoc.get(doc)
+  if (defs === undefined) {
+    const schema = { $id: schemaId(doc), $defs: rewriteRefs(loadDocument(doc).components?.schemas ?? {}, schemaId(doc)) }
+    defs = { schema, json: JSON.stringify(schema) }
+    definitionsByDoc.set(doc, defs)
+  }
+  return defs
+}
+
 export function ajvFor (doc: DocumentName): Ajv {
   let ajv = ajvByDoc.get(doc)
   if (ajv === undefined) {
-    ajv = createAjv()
-    const schemas = loadDocument(doc).components?.schemas ?? {}
-    ajv.addSchema({ $id: schemaId(doc), $defs: rewriteRefs(schemas, schemaId(doc)) })
+    ajv = createAjv({ standalone: true })
+    ajv.addSchema(definitions(doc).schema)
     ajvByDoc.set(doc, ajv)
   }
   return ajv
 }
 
-/** Compile a schema taken from `doc` (its `$ref`s point into the document's components). */
+/**
+ * The validator of a schema taken from `doc` (its `$ref`s point into the document's components):
+ * compiled once, then loaded by later processes (validator-cache.ts).
+ */
 export function compileSchema (doc: DocumentName, schema: unknown): ValidateFunction {
-  return ajvFor(doc).compile(rewriteRefs(schema, schemaId(doc)))
+  return cachedValidator(definitions(doc).json, rewriteRefs(schema, schemaId(doc)), () => ajvFor(doc))
 }
 
 /**
