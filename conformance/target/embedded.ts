@@ -60,7 +60,7 @@ const SIMULATED_DOMAIN = 'jabber.localhost'
  * time to have a message written to a silent link before the gateway gives the link up
  * (x-xmpp-message-in-flight-resent), even on a loaded machine.
  */
-const LINK_TIMINGS = { keepAliveMs: 250, idlePingMs: 300, pingTimeoutMs: 1500, ackDelayMs: 200, backoff: { initialMs: 50, maxMs: 500 } }
+const LINK_TIMINGS = { keepAliveMs: 1000, idlePingMs: 1000, pingTimeoutMs: 1500, ackDelayMs: 200, backoff: { initialMs: 50, maxMs: 500 } }
 const DECLARED_LINK_TIMINGS = { idlePingMs: LINK_TIMINGS.idlePingMs, pingTimeoutMs: LINK_TIMINGS.pingTimeoutMs, retryStartMs: LINK_TIMINGS.backoff.initialMs }
 
 /** The Jabber server of the run: its component port and domain, its endpoint for the runner, how to stop it. */
