@@ -37,10 +37,11 @@ export type SuiteOptions = {
 
 /**
  * Enough flows at once that their own waits (leases, idle timeouts) overlap: the flows' times add
- * up to ~150–180 s, mostly waiting, so 8 at once could not finish under ~20 s; 12 come near 15 s.
- * More (16) starved the short-lease flows of CPU on a loaded 2-core machine (a region's renewal late).
+ * up to ~190–250 s, mostly waiting. Once the link proxies passed bytes and validators were no
+ * longer compiled per thread (the run's CPU 40 → 34 s), 16 beat 12 by ~2 s on an idle 2-core
+ * machine (22.5 against 24.7 s); before, 16 starved the short-lease flows of CPU on a loaded one.
  */
-export const DEFAULT_CONCURRENCY = 12
+export const DEFAULT_CONCURRENCY = 16
 
 /**
  * How the flows beyond the target's own one are spread: each thread (this one, whose share

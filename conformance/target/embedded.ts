@@ -55,7 +55,8 @@ const SIMULATED_DOMAIN = 'jabber.localhost'
 
 /**
  * The reference gateway's link timers in this grid: far below the spec's bounds (GRIDIM-XMPP-2,
- * -3), so a silent or broken link is noticed and mended within a second or two. The gateway
+ * -3), so a silent or broken link is noticed and mended within seconds (an idle link is pinged
+ * every second, not more often: a run has a dozen gateways, each pinging throughout). The gateway
  * declares them to the runner, which bounds its waits by them. The ping timeout leaves a flow
  * time to have a message written to a silent link before the gateway gives the link up
  * (x-xmpp-message-in-flight-resent), even on a loaded machine.
