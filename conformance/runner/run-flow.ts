@@ -4,6 +4,7 @@ import type { LoadedFlow } from '../../tools/spec/flows.ts'
 import type { ObservedExchange } from '../../reference/lib/http/index.ts'
 import type { Target } from '../target/target.ts'
 import { isFlowRole, roleAt, signerOf } from '../contract/roles.ts'
+import { errorText } from '../lib/error-text.ts'
 import { currentCaller, pathOf } from '../lib/caller.ts'
 import { describeRefusals, type Refusal } from '../lib/refusals.ts'
 import type { ClientInterface } from '../lib/client-session.ts'
@@ -124,7 +125,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
     try {
       restore = await applySetup(ctx)
     } catch (err) {
-      return everyOutcome(err instanceof Impossible ? 'impossible' : 'fail', withRefusals(`setup failed: ${(err as Error).message}`, ctx.refusalsSince(started)))
+      return everyOutcome(err instanceof Impossible ? 'impossible' : 'fail', withRefusals(`setup failed: ${errorText(err)}`, ctx.refusalsSince(started)))
     }
     let broken: string | undefined
     let brokenStatus: 'fail' | 'impossible' = 'fail'
@@ -157,7 +158,7 @@ export async function runFlow ({ flow, file }: LoadedFlow, target: Target, optio
             if ('save' in step.do && step.do.save) ctx.scope[step.do.save] = state.response.body as Record<string, unknown>
           }
         } catch (err) {
-          broken = withRefusals(`step ${step.id} could not be performed: ${(err as Error).message}`, ctx.refusalsSince(stepStarted))
+          broken = withRefusals(`step ${step.id} could not be performed: ${errorText(err)}`, ctx.refusalsSince(stepStarted))
           if (err instanceof Impossible) brokenStatus = 'impossible'
         }
       }
