@@ -309,12 +309,12 @@ export class LinkProxy {
         const end = head.indexOf('\r\n\r\n')
         if (end < 0) {
           // A head this long is the HTTP server's to refuse.
-          if (head.length > 16 * 1024) { this.#leave(socket, onData, detach, head) }
+          if (head.length > 16 * 1024) leave(head)
           return
         }
         const framed = frameHead(head.subarray(0, end + 4))
         const fault = framed === undefined || this.#faults.length === 0 ? undefined : this.#match(keyIdOf({ 'signature-input': framed.signatureInput }), operationOf(framed.method, framed.target))
-        if (framed === undefined || fault !== undefined) { this.#leave(socket, onData, detach, head, fault); return }
+        if (framed === undefined || fault !== undefined) { leave(head, fault); return }
         const role = toRole()
         if (role === undefined) { socket.destroy(); return }
         role.write(head.subarray(0, end + 4))
@@ -323,20 +323,16 @@ export class LinkProxy {
         head = Buffer.alloc(0)
       }
     }
-    socket.on('data', onData)
-    socket.on('end', () => { upstream?.end() })
+    const onEnd = (): void => { upstream?.end() }
+    const onClose = (): void => { upstream?.destroy() }
+    /** Ends the pass-through (nothing in flight: see above) and hands the connection over. */
+    const leave = (pending: Buffer, fault?: LinkFault): void => {
+      socket.off('data', onData).off('end', onEnd).off('close', onClose)
+      detach()
+      this.#handOver(socket, pending, fault)
+    }
+    socket.on('data', onData).on('end', onEnd).on('close', onClose)
     socket.on('error', () => {})
-    socket.once('close', () => { upstream?.destroy() })
-  }
-
-  /** Ends the pass-through of a connection (nothing in flight: see above) and hands it over. */
-  #leave (socket: Socket, onData: (chunk: Buffer) => void, detach: () => void, pending: Buffer, fault?: LinkFault): void {
-    socket.removeListener('data', onData)
-    socket.removeAllListeners('end')
-    socket.removeAllListeners('close')
-    socket.once('close', () => this.#sockets.delete(socket))
-    detach()
-    this.#handOver(socket, pending, fault)
   }
 
   /**

@@ -28,16 +28,17 @@ const KEEP_UNUSED_MS = 3_600_000
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32)
 
-/** Folders made (and pruned) in this thread, by the hash of their definitions. */
-const made = new Set<string>()
+/** Folders made (and pruned) in this thread, by their definitions: each hashed once. */
+const folders = new Map<string, string>()
 /** Whether files can be written here; false after the first failure. */
 let writable = true
 
 function folderFor (definitions: string): string {
-  const name = sha(`${VERSIONS}\n${definitions}`)
-  const dir = join(ROOT, name)
-  if (!made.has(name)) {
-    made.add(name)
+  let dir = folders.get(definitions)
+  if (dir === undefined) {
+    const name = sha(`${VERSIONS}\n${definitions}`)
+    dir = join(ROOT, name)
+    folders.set(definitions, dir)
     try {
       mkdirSync(dir, { recursive: true })
       // In use: its time is what keeps it from the pruning below, by other definitions' threads.
