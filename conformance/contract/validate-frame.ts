@@ -5,7 +5,7 @@
 // exactly as one in a clientListEvents page.
 import type { ValidateFunction } from 'ajv'
 import type { RegionFrame } from '../../openapi/client-stream/frames.ts'
-import { createAjv } from '../../reference/lib/contract/ajv.ts'
+import { cachedSelfContained } from '../../reference/lib/contract/validator-cache.ts'
 import { clientStreamSchemas } from '../../reference/lib/contract/client-stream-schemas.ts'
 
 /** What a region sends, by `type`, and the schema file of each (for a failure's message). */
@@ -16,13 +16,11 @@ export type RegionFrameType = keyof typeof REGION_FRAMES
 export type FrameProblem = { pointer: string, message: string }
 
 const validators = new Map<RegionFrameType, ValidateFunction>()
-let ajv: ReturnType<typeof createAjv> | undefined
 
 function validatorOf (type: RegionFrameType): ValidateFunction {
   let validate = validators.get(type)
   if (validate === undefined) {
-    ajv ??= createAjv()
-    validate = ajv.compile(clientStreamSchemas()[REGION_FRAMES[type]])
+    validate = cachedSelfContained(clientStreamSchemas()[REGION_FRAMES[type]])
     validators.set(type, validate)
   }
   return validate

@@ -4,7 +4,8 @@
 // member or rule it breaks.
 import type { Element } from 'ltx'
 import { iqSchemas, stanzaSchemas, type IqStanza, type Stanza } from '../../openapi/stanzas/index.ts'
-import { createAjv } from '../../reference/lib/contract/ajv.ts'
+import type { ValidateFunction } from 'ajv'
+import { cachedSelfContained } from '../../reference/lib/contract/validator-cache.ts'
 import { XmppError } from '../../reference/xmpp/stanza/index.ts'
 import { iqSchemaOf, isIqName, isMeantAsIq, readIq, type IqName } from './read-iq.ts'
 import { isMeantAs, readAs, schemaOf, type Direction, type StanzaName, type StanzaOf } from './read-as.ts'
@@ -23,8 +24,7 @@ export type StanzaVerdict = {
   problems: string[]
 }
 
-const ajv = createAjv()
-const validators = new Map<ObservedName, ReturnType<typeof ajv.compile>>()
+const validators = new Map<ObservedName, ValidateFunction>()
 
 export function schemaId (name: ObservedName): string {
   return String(schemas[name].$id)
@@ -34,7 +34,7 @@ export function schemaId (name: ObservedName): string {
 export function checkObject (name: ObservedName, value: unknown): string[] {
   let validate = validators.get(name)
   if (validate === undefined) {
-    validate = ajv.compile(JSON.parse(JSON.stringify(schemas[name])))
+    validate = cachedSelfContained(schemas[name])
     validators.set(name, validate)
   }
   if (validate(value)) return []

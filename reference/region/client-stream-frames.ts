@@ -1,9 +1,9 @@
 // The client stream's frames as the region reads them (spec chapter 10, "The client stream"):
 // each text message is one JSON object, checked against the frame schemas of
-// openapi/client-stream/frames.ts (compiled once per process). A frame that is not one of the
+// openapi/client-stream/frames.ts (their validators kept between processes). A frame that is not one of the
 // client's becomes a GridImError, with the frame's `ref` when one could be read (GRIDIM-CLI-42).
 import { FrameRef, type ClientFrame } from '../../openapi/client-stream/frames.ts'
-import { createAjv } from '../lib/contract/ajv.ts'
+import { cachedSelfContained } from '../lib/contract/validator-cache.ts'
 import { clientStreamSchemas, type FrameName } from '../lib/contract/client-stream-schemas.ts'
 import { GridImError } from '../lib/errors/index.ts'
 
@@ -23,9 +23,8 @@ let validators: Map<string, Validate> | undefined
 
 function validatorFor (type: string): Validate | undefined {
   if (validators === undefined) {
-    const ajv = createAjv()
     const schemas = clientStreamSchemas()
-    validators = new Map(Object.entries(CLIENT_FRAMES).map(([frameType, name]) => [frameType, ajv.compile(schemas[name]) as Validate]))
+    validators = new Map(Object.entries(CLIENT_FRAMES).map(([frameType, name]) => [frameType, cachedSelfContained(schemas[name]) as Validate]))
   }
   return validators.get(type)
 }

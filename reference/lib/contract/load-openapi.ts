@@ -1,9 +1,10 @@
 // Loads an OpenAPI document from openapi/ and bundles it: every reference into another file
 // (`./components/common.yaml#/components/schemas/X`) is copied into this document's own
 // components under the same name, so the result is self-contained (`#/components/...` only).
-import { readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { readdirSync, readFileSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { CACHE_ROOT, readCached, sha, useFolder, writeCached } from './cache-files.ts'
 import { parseYaml } from '../read-yaml.ts'
 
 export const OPENAPI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../openapi')
@@ -26,9 +27,48 @@ export function loadDocument (name: DocumentName, dir = OPENAPI_DIR): OpenApiDoc
   const file = resolve(dir, `${name}.yaml`)
   let doc = cache.get(file)
   if (doc === undefined) {
-    doc = bundle(file)
+    doc = keptBundle(file)
     cache.set(file, doc)
   }
+  return doc
+}
+
+/** Changed whenever what bundle() makes of the files changes (the files themselves are hashed). */
+const RECIPE = 1
+
+/** Each folder's kept bundles (cache-files.ts), under a hash of every YAML file in it: worked out once per process. */
+const keptFolders = new Map<string, string>()
+
+function yamlFilesUnder (dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory()
+    ? yamlFilesUnder(join(dir, e.name))
+    : e.name.endsWith('.yaml') ? [join(dir, e.name)] : []).sort()
+}
+
+/**
+ * bundle(file), kept between processes: parsing the YAML costs ~0.2 s of CPU at the start of
+ * every process (a test file, a `gridim` role, the runner), reading the result back milliseconds.
+ * References stay inside the document's folder, so its YAML files are all a bundle depends on.
+ */
+function keptBundle (file: string): OpenApiDocument {
+  const dir = dirname(file)
+  let folder = keptFolders.get(dir)
+  if (folder === undefined) {
+    const files = yamlFilesUnder(dir)
+    folder = useFolder(join(CACHE_ROOT, 'openapi'), sha(JSON.stringify([RECIPE, files.map((f) => [f, readFileSync(f, 'utf8')])])))
+    keptFolders.set(dir, folder)
+  }
+  const kept = join(folder, `${basename(file, '.yaml')}.json`)
+  const text = readCached(kept)
+  if (text !== undefined) {
+    try {
+      return JSON.parse(text) as OpenApiDocument
+    } catch {
+      // Not what this module wrote: bundle the files, and keep the result anew.
+    }
+  }
+  const doc = bundle(file)
+  writeCached(kept, JSON.stringify(doc))
   return doc
 }
 

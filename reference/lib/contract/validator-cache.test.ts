@@ -5,7 +5,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import t from 'tap'
 import { createAjv } from './ajv.ts'
-import { cachedValidator, validatorFile } from './validator-cache.ts'
+import { cachedSelfContained, cachedValidator, validatorFile } from './validator-cache.ts'
 
 const ID = 'urn:gridim:test:validator-cache'
 /** Definitions of this run only: a folder of its own, removed at the end. */
@@ -78,4 +78,21 @@ t.test('another schema, or other definitions, is another file', async (t) => {
   t.not(validatorFile(json, schema), validatorFile(json, { ...schema, minItems: 1 }))
   t.not(dirname(validatorFile(json, schema)), dirname(validatorFile(`${json} `, schema)))
   rmSync(dirname(validatorFile(`${json} `, schema)), { recursive: true, force: true })
+})
+
+t.test('a self-contained schema (TypeBox): kept too, and compiled again without clashing ids', async (t) => {
+  const { Type } = await import('@sinclair/typebox')
+  const Frame = Type.Object({ type: Type.Literal('ping'), ref: Type.String({ minLength: 1 }) }, { $id: `urn:gridim:test:frame:${randomBytes(6).toString('hex')}`, additionalProperties: false })
+  const file = validatorFile('', JSON.parse(JSON.stringify(Frame)))
+  t.teardown(() => { rmSync(file, { force: true }) })
+  const first = cachedSelfContained(Frame)
+  t.ok(existsSync(file), 'kept under the schema without its symbols')
+  // Lost meanwhile (another process pruned it): compiled again, though the $id was compiled here before.
+  rmSync(file)
+  const again = cachedSelfContained(Frame)
+  t.equal(again({ type: 'ping', ref: 'a' }), true)
+  t.equal(first({ type: 'pong', ref: 'a' }), false)
+  t.equal(again({ type: 'ping', ref: '', x: 1 }), false)
+  t.equal(again.errors?.length, 2, 'every error')
+  t.equal(cachedSelfContained(Frame)({ type: 'ping', ref: 'b' }), true, 'and loaded from the file it kept')
 })

@@ -5,13 +5,12 @@
 // its code depends on: the schema, the definitions its `$ref`s reach, the Ajv and ajv-formats
 // versions and the options. Files live beside the packages (node_modules/.cache/gridim), as the
 // command bundles do (tools/bin/bundle.js); where they cannot be written, every process compiles.
-import { createHash, randomBytes } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import type { ValidateFunction } from 'ajv'
 import standaloneCode from 'ajv/dist/standalone/index.js'
-import type { Ajv } from './ajv.ts'
+import { CACHE_ROOT, readCached, sha, useFolder, writeCached } from './cache-files.ts'
+import { createAjv, type Ajv } from './ajv.ts'
 
 const require = createRequire(import.meta.url)
 
@@ -20,37 +19,16 @@ const RECIPE = 1
 
 const VERSIONS = `${RECIPE} ajv ${(require('ajv/package.json') as { version: string }).version} ajv-formats ${(require('ajv-formats/package.json') as { version: string }).version}`
 
-/** node_modules/.cache/gridim/validators, beside the Ajv this process loads. */
-const ROOT = join(dirname(dirname(require.resolve('ajv/package.json'))), '.cache/gridim/validators')
+const ROOT = join(CACHE_ROOT, 'validators')
 
-/** How long a folder of validators for definitions no longer in use is kept. */
-const KEEP_UNUSED_MS = 3_600_000
-
-const sha = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32)
-
-/** Folders made (and pruned) in this thread, by their definitions: each hashed once. */
+/** Folders used in this thread, by their definitions: each hashed once. */
 const folders = new Map<string, string>()
-/** Whether files can be written here; false after the first failure. */
-let writable = true
 
 function folderFor (definitions: string): string {
   let dir = folders.get(definitions)
   if (dir === undefined) {
-    const name = sha(`${VERSIONS}\n${definitions}`)
-    dir = join(ROOT, name)
+    dir = useFolder(ROOT, sha(`${VERSIONS}\n${definitions}`))
     folders.set(definitions, dir)
-    try {
-      mkdirSync(dir, { recursive: true })
-      // In use: its time is what keeps it from the pruning below, by other definitions' threads.
-      const now = new Date()
-      utimesSync(dir, now, now)
-      // Folders of earlier definitions (the documents changed since) go once unused for an hour.
-      for (const other of readdirSync(ROOT)) {
-        if (other !== name && Date.now() - statSync(join(ROOT, other)).mtimeMs > KEEP_UNUSED_MS) rmSync(join(ROOT, other), { recursive: true, force: true })
-      }
-    } catch {
-      writable = false
-    }
   }
   return dir
 }
@@ -61,12 +39,8 @@ export function validatorFile (definitions: string, schema: unknown): string {
 }
 
 function load (file: string, schema: unknown): ValidateFunction | undefined {
-  let code: string
-  try {
-    code = readFileSync(file, 'utf8')
-  } catch {
-    return undefined
-  }
+  const code = readCached(file)
+  if (code === undefined) return undefined
   try {
     const module = { exports: {} as { default?: ValidateFunction } }
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- Ajv's own generated code, as Ajv itself runs it
@@ -77,17 +51,6 @@ function load (file: string, schema: unknown): ValidateFunction | undefined {
     return Object.assign(validate, { schema })
   } catch {
     return undefined
-  }
-}
-
-function save (file: string, code: string): void {
-  if (!writable) return
-  try {
-    const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`
-    writeFileSync(temporary, code)
-    renameSync(temporary, file)
-  } catch {
-    writable = false
   }
 }
 
@@ -103,6 +66,17 @@ export function cachedValidator (definitions: string, schema: unknown, ajv: () =
   if (loaded !== undefined) return loaded
   const instance = ajv()
   const validate = instance.compile(schema as object)
-  save(file, standaloneCode.default(instance, validate))
+  writeCached(file, standaloneCode.default(instance, validate))
   return validate
+}
+
+/**
+ * The validator of a schema that refers to nothing outside itself (a TypeBox schema: the
+ * stanzas', the client stream's frames, the flows'), kept like the contracts' (cachedValidator).
+ * Symbol-keyed members (TypeBox's) are not part of it. Each one not kept yet is compiled by an
+ * Ajv of its own: two callers in one thread may compile the same schema, `$id` and all.
+ */
+export function cachedSelfContained (schema: object): ValidateFunction {
+  const plain = JSON.parse(JSON.stringify(schema)) as object
+  return cachedValidator('', plain, () => createAjv({ standalone: true }))
 }

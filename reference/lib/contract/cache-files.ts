@@ -1,0 +1,59 @@
+// Files kept between processes under node_modules/.cache/gridim (beside the packages, as the
+// command bundles of tools/bin/bundle.js): what every process would otherwise compute again
+// from the same input (the contracts' validators, the parsed flows). Each file is named by a
+// hash of everything it is derived from, so a stale one is never read; where nothing can be
+// written, every process computes.
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+
+const require = createRequire(import.meta.url)
+
+/** node_modules/.cache/gridim, beside the packages this process loads. */
+export const CACHE_ROOT = join(dirname(dirname(require.resolve('ajv/package.json'))), '.cache/gridim')
+
+/** How long a folder no longer in use is kept (see useFolder). */
+const KEEP_UNUSED_MS = 3_600_000
+
+export const sha = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32)
+
+/**
+ * `parent/name`, made if need be and marked in use; the other folders of `parent` unused for an
+ * hour go (they were derived from inputs that have changed since).
+ */
+export function useFolder (parent: string, name: string): string {
+  const dir = join(parent, name)
+  try {
+    mkdirSync(dir, { recursive: true })
+    // In use: its time is what keeps it from the pruning below, by other processes.
+    const now = new Date()
+    utimesSync(dir, now, now)
+    for (const other of readdirSync(parent)) {
+      if (other !== name && Date.now() - statSync(join(parent, other)).mtimeMs > KEEP_UNUSED_MS) rmSync(join(parent, other), { recursive: true, force: true })
+    }
+  } catch {
+    // Read-only: files are neither kept nor found, and every process computes.
+  }
+  return dir
+}
+
+/** The file's text, or undefined when there is none (or it cannot be read). */
+export function readCached (file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+/** Writes the file whole or not at all (a reader never sees half of it); gives up quietly. */
+export function writeCached (file: string, text: string): void {
+  try {
+    const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`
+    writeFileSync(temporary, text)
+    renameSync(temporary, file)
+  } catch {
+    // Not kept: the next process computes it again.
+  }
+}

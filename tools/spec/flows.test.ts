@@ -1,0 +1,36 @@
+// The flows are kept between processes under a hash of the files and the schema: a folder with
+// the same files reads them back (problems too), a changed file is read and checked anew.
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { FLOWS_DIR, loadFlows } from './flows.ts'
+
+function folder (files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gridim-flows-'))
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+  return dir
+}
+
+const good = readdirSync(FLOWS_DIR).find((f) => f.startsWith('09-'))!
+
+t.test('the same files read back the same flows and problems; a changed file is checked anew', async (t) => {
+  const marker = `# ${process.pid} ${Date.now()}\n`
+  const dirs: string[] = []
+  t.teardown(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
+  const make = (files: Record<string, string>): string => { const d = folder(files); dirs.push(d); return d }
+  const files = { 'broken.yaml': `${marker}id: x\ntitle: [`, 'wrong.yaml': `${marker}id: 1\n` }
+  const a = make(files)
+  cpSync(join(FLOWS_DIR, good), join(a, good))
+  const b = make(files)
+  cpSync(join(FLOWS_DIR, good), join(b, good))
+  const first = loadFlows(a)
+  const kept = loadFlows(b)
+  t.equal(first.flows.length, 1)
+  t.same(kept, first, 'read back as read')
+  t.same([...new Set(kept.problems.map((p) => p.file))], ['broken.yaml', 'wrong.yaml'])
+  t.match(kept.problems[0]!.message, /^not YAML/)
+  t.ok(Object.isFrozen(kept.flows[0]!.flow), 'frozen like a fresh read')
+  const c = make({ 'wrong.yaml': `${marker}id: 2\n` })
+  t.same([...new Set(loadFlows(c).problems.map((p) => p.file))], ['wrong.yaml'], 'other files are read themselves')
+})
