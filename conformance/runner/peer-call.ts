@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { request as httpRequest } from 'node:http'
 import type { Operation } from '../../reference/lib/contract/operations.ts'
-import { buildUrl, fetchFresh } from '../../reference/lib/http/index.ts'
+import { buildUrl, send as sendKeptAlive } from '../../reference/lib/http/index.ts'
 import { generateKeyPair, signRequest } from '../../reference/lib/signatures/index.ts'
 import type { SimulatedRegion } from './simulated-region.ts'
 import { PROFILE_SPOILS, spoilSignature, type ProfileSpoil } from './spoil-signature.ts'
@@ -76,15 +76,16 @@ function answer (status: number, text: string, contentType: string | undefined):
   return { status, body: parsed, contentType }
 }
 
+/** As the reference's roles send (PeerClient): node:http over kept-alive connections, the same request again on a stale one. */
 async function send (method: string, url: string, headers: Record<string, string>, body: Buffer | undefined): Promise<PeerAnswer> {
-  const res = await fetchFresh(url, { method, headers, body }, 15_000)
-  const retryAfter = res.headers.get('retry-after')
-  return { ...answer(res.status, await res.text(), res.headers.get('content-type') ?? undefined), ...(retryAfter === null ? {} : { retryAfter }) }
+  const res = await sendKeptAlive(url, method, headers, body, 15_000)
+  return { ...answer(res.status, res.text, res.contentType), ...(res.retryAfter === undefined ? {} : { retryAfter: res.retryAfter }) }
 }
 
 /**
- * node:http, for what fetch will not send: a Host that is not the URL's (GRIDIM-SEC-4), and a
- * body on a GET (GRIDIM-LIM-3). One connection, closed after the answer.
+ * A connection of its own, closed after the answer, for requests that should not leave a kept-alive
+ * connection to whatever the peer makes of them: a spoilt signature profile (a Host that is not
+ * the URL's, GRIDIM-SEC-4), and a body on a GET (GRIDIM-LIM-3).
  */
 async function sendRaw (method: string, url: string, headers: Record<string, string>, body: Buffer | undefined): Promise<PeerAnswer> {
   return await new Promise((resolve, reject) => {
@@ -117,7 +118,7 @@ export async function peerCall (baseUrl: string, operation: Operation, req: Peer
   if (signed) Object.assign(headers, sign(sim, mode, op.method, url, headers, body))
   if (mode === 'bad-digest' && body !== undefined) return await send(op.method, url, headers, Buffer.concat([body, Buffer.from(' ')]))
   if (mode === 'replay') await send(op.method, url, headers, body)
-  // fetch refuses a body on GET or HEAD.
+  // A GET or HEAD with a body: a peer may leave the body unread on the connection.
   if (body !== undefined && (op.method === 'GET' || op.method === 'HEAD')) return await sendRaw(op.method, url, headers, body)
   return await send(op.method, url, headers, body)
 }

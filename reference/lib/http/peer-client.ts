@@ -63,7 +63,7 @@ export type ObservedExchange = {
   at: number
 }
 
-const STALE_CONNECTION = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'])
+const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE'])
 /** How soon a stale kept-alive connection fails: at once, when the request is written to it. */
 const STALE_WITHIN_MS = 1000
 
@@ -91,7 +91,8 @@ const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
  */
 const AGENTS = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) } as const
 
-type RawResponse = { status: number, contentType: string | undefined, text: string, retryAfter?: string }
+/** An answer as it came: status, Content-Type, the body as UTF-8 text, Retry-After. */
+export type RawResponse = { status: number, contentType: string | undefined, text: string, retryAfter?: string }
 
 /**
  * A `Retry-After` field value (RFC 9110 §10.2.3) as milliseconds from `now`: delay-seconds or an
@@ -105,7 +106,7 @@ export function retryAfterMs (value: string | undefined, now = Date.now()): numb
   return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }
 
-function sendOnce (url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number, fresh = false): Promise<RawResponse> {
+function sendOnce (url: URL, method: string, headers: Record<string, string>, body: string | Buffer | undefined, timeoutMs: number, fresh = false): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const protocol = url.protocol === 'https:' ? 'https:' : 'http:'
     const req = (protocol === 'https:' ? httpsRequest : httpRequest)(url, {
@@ -145,33 +146,19 @@ function sendOnce (url: URL, method: string, headers: Record<string, string>, bo
 }
 
 /**
- * One request; once more on a fresh connection when a kept-alive one turns out closed (the peer
- * restarted), with the headers `again()` gives: a signed request is signed anew, since the first
- * may have reached the peer after all — a balancer that lost the instance it had passed it to
- * closes the connection the same way — and its nonce may be spent there (GRIDIM-SEC-5, GRIDIM-SEC-18).
+ * One request over the kept-alive connections; once more on a fresh connection when a kept-alive
+ * one turns out closed (the peer restarted), with the headers `again()` gives: a signed request is
+ * signed anew, since the first may have reached the peer after all — a balancer that lost the
+ * instance it had passed it to closes the connection the same way — and its nonce may be spent
+ * there (GRIDIM-SEC-5, GRIDIM-SEC-18). The conformance runner sends its roles' requests with it.
  */
-async function send (url: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number, again: () => Record<string, string> = () => headers): Promise<RawResponse> {
+export async function send (url: string, method: string, headers: Record<string, string>, body: string | Buffer | undefined, timeoutMs: number, again: () => Record<string, string> = () => headers): Promise<RawResponse> {
   const target = new URL(url)
   try {
     return await sendOnce(target, method, headers, body, timeoutMs)
   } catch (err) {
     if (!(err as { staleConnection?: boolean }).staleConnection) throw err
     return await sendOnce(target, method, again(), body, timeoutMs, true)
-  }
-}
-
-/**
- * fetch, once more on a fresh connection when a kept-alive one turns out closed (the peer
- * restarted): that failure comes at once, before any byte of the request was answered.
- */
-export async function fetchFresh (url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
-  const started = Date.now()
-  try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
-  } catch (err) {
-    // Only a failure at once: a request the peer held and then cut is not sent again (GRIDIM-LIM-20).
-    if (!isStale((err as { cause?: { code?: string } }).cause?.code, started)) throw err
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
   }
 }
 
