@@ -18,16 +18,31 @@ export const USER_SERVER_KEY_ID = 'user-server'
 
 const origin = (url: string): string => new URL(url).origin
 
+/**
+ * The origins of the roles' own URLs, each parsed once: every exchange a thread sees is matched
+ * against the roles of every flow running in it (isFlowRole), which parsed them all each time.
+ */
+const roleOrigins = new Map<string, string>()
+function roleOrigin (url: string): string {
+  let o = roleOrigins.get(url)
+  if (o === undefined) {
+    if (roleOrigins.size >= 10_000) roleOrigins.clear()
+    o = origin(url)
+    roleOrigins.set(url, o)
+  }
+  return o
+}
+
 /** The role serving at `url`, named as the flow names it (US, R1, RX), or the host when unknown. */
 export function roleAt (roles: FlowRoles, url: string): Role {
   const o = origin(url)
   const { target } = roles
-  if (o === origin(target.userServerUrl)) return { name: 'US', underTest: target.playsUserServer !== true }
-  for (const [name, r] of roles.regions) if (origin(r.url) === o) return { name, underTest: true }
-  for (const [name, r] of roles.simulated) if (origin(r.url) === o) return { name, underTest: false }
-  const region = target.regions.find((r) => origin(r.url) === o)
+  if (o === roleOrigin(target.userServerUrl)) return { name: 'US', underTest: target.playsUserServer !== true }
+  for (const [name, r] of roles.regions) if (roleOrigin(r.url) === o) return { name, underTest: true }
+  for (const [name, r] of roles.simulated) if (roleOrigin(r.url) === o) return { name, underTest: false }
+  const region = target.regions.find((r) => roleOrigin(r.url) === o)
   if (region) return { name: region.name, underTest: true }
-  if (target.gateway && origin(target.gateway.url) === o) return { name: 'GW', underTest: true }
+  if (target.gateway && roleOrigin(target.gateway.url) === o) return { name: 'GW', underTest: true }
   return { name: new URL(url).host, underTest: false }
 }
 
@@ -38,9 +53,10 @@ export function roleAt (roles: FlowRoles, url: string): Role {
 export function isFlowRole (roles: FlowRoles, url: string): boolean {
   const o = origin(url)
   const { target } = roles
-  return o === origin(target.userServerUrl) || target.regions.some((r) => origin(r.url) === o) ||
-    (target.gateway !== undefined && origin(target.gateway.url) === o) ||
-    [...roles.simulated.values()].some((r) => origin(r.url) === o)
+  if (o === roleOrigin(target.userServerUrl) || target.regions.some((r) => roleOrigin(r.url) === o) ||
+    (target.gateway !== undefined && roleOrigin(target.gateway.url) === o)) return true
+  for (const r of roles.simulated.values()) if (roleOrigin(r.url) === o) return true
+  return false
 }
 
 /** The role that signed with `keyId`; undefined for an unsigned request (the runner's, or a client's). */
