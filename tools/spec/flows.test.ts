@@ -1,10 +1,10 @@
 // The flows are kept between processes under a hash of the files and the schema: a folder with
 // the same files reads them back (problems too), a changed file is read and checked anew.
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { FLOWS_DIR, loadFlows } from './flows.ts'
+import { FLOWS_DIR, keptFlowsFile, loadFlows } from './flows.ts'
 
 function folder (files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'gridim-flows-'))
@@ -25,12 +25,18 @@ t.test('the same files read back the same flows and problems; a changed file is 
   const b = make(files)
   cpSync(join(FLOWS_DIR, good), join(b, good))
   const first = loadFlows(a)
-  const kept = loadFlows(b)
   t.equal(first.flows.length, 1)
-  t.same(kept, first, 'read back as read')
-  t.same([...new Set(kept.problems.map((p) => p.file))], ['broken.yaml', 'wrong.yaml'])
-  t.match(kept.problems[0]!.message, /^not YAML/)
-  t.ok(Object.isFrozen(kept.flows[0]!.flow), 'frozen like a fresh read')
+  t.same([...new Set(first.problems.map((p) => p.file))], ['broken.yaml', 'wrong.yaml'])
+  t.match(first.problems[0]!.message, /^not YAML/)
+  const names = readdirSync(a).sort()
+  const kept = keptFlowsFile(names, names.map((n) => readFileSync(join(a, n), 'utf8')))
+  t.same(JSON.parse(readFileSync(kept, 'utf8')), first, 'what is kept is what was read')
+  // b's files are a's: loading b reads what a left (marked here, to tell it from a reading).
+  const marked = { ...first, problems: [...first.problems, { file: 'kept.yaml', message: 'kept' }] }
+  writeFileSync(kept, JSON.stringify(marked))
+  const again = loadFlows(b)
+  t.same(again, marked, 'read back, not read again')
+  t.ok(Object.isFrozen(again.flows[0]!.flow), 'frozen like a fresh read')
   const c = make({ 'wrong.yaml': `${marker}id: 2\n` })
   t.same([...new Set(loadFlows(c).problems.map((p) => p.file))], ['wrong.yaml'], 'other files are read themselves')
 })

@@ -50,7 +50,7 @@ const RECIPE = 1
 function readFlows (dir: string): LoadedFlows {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()
   const texts = files.map((file) => readFileSync(join(dir, file), 'utf8'))
-  const kept = join(useFolder(join(CACHE_ROOT, 'flows'), sha(JSON.stringify([RECIPE, Flow, files, texts]))), 'flows.json')
+  const kept = keptFlowsFile(files, texts)
   const cached = readCached(kept)
   if (cached !== undefined) {
     try {
@@ -62,6 +62,11 @@ function readFlows (dir: string): LoadedFlows {
   const read = parseFlows(files, texts)
   writeCached(kept, JSON.stringify(read))
   return read
+}
+
+/** Where what readFlows makes of these files (names and texts) is kept. */
+export function keptFlowsFile (files: readonly string[], texts: readonly string[]): string {
+  return join(useFolder(join(CACHE_ROOT, 'flows'), sha(JSON.stringify([RECIPE, Flow, files, texts]))), 'flows.json')
 }
 
 function parseFlows (files: readonly string[], texts: readonly string[]): LoadedFlows {

@@ -2,7 +2,7 @@
 // (`./components/common.yaml#/components/schemas/X`) is copied into this document's own
 // components under the same name, so the result is self-contained (`#/components/...` only).
 import { readdirSync, readFileSync } from 'node:fs'
-import { basename, dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CACHE_ROOT, readCached, sha, useFolder, writeCached } from './cache-files.ts'
 import { parseYaml } from '../read-yaml.ts'
@@ -45,20 +45,25 @@ function yamlFilesUnder (dir: string): string[] {
     : e.name.endsWith('.yaml') ? [join(dir, e.name)] : []).sort()
 }
 
+/** Where bundle(file) is kept: a folder named by the hash of every YAML file beside it (their paths relative to it, and texts). */
+export function keptBundleFile (file: string): string {
+  const dir = dirname(file)
+  let folder = keptFolders.get(dir)
+  if (folder === undefined) {
+    const files = yamlFilesUnder(dir)
+    folder = useFolder(join(CACHE_ROOT, 'openapi'), sha(JSON.stringify([RECIPE, files.map((f) => [relative(dir, f), readFileSync(f, 'utf8')])])))
+    keptFolders.set(dir, folder)
+  }
+  return join(folder, `${basename(file, '.yaml')}.json`)
+}
+
 /**
  * bundle(file), kept between processes: parsing the YAML costs ~0.2 s of CPU at the start of
  * every process (a test file, a `gridim` role, the runner), reading the result back milliseconds.
  * References stay inside the document's folder, so its YAML files are all a bundle depends on.
  */
 function keptBundle (file: string): OpenApiDocument {
-  const dir = dirname(file)
-  let folder = keptFolders.get(dir)
-  if (folder === undefined) {
-    const files = yamlFilesUnder(dir)
-    folder = useFolder(join(CACHE_ROOT, 'openapi'), sha(JSON.stringify([RECIPE, files.map((f) => [f, readFileSync(f, 'utf8')])])))
-    keptFolders.set(dir, folder)
-  }
-  const kept = join(folder, `${basename(file, '.yaml')}.json`)
+  const kept = keptBundleFile(file)
   const text = readCached(kept)
   if (text !== undefined) {
     try {
