@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { request as httpRequest } from 'node:http'
 import type { Operation } from '../../reference/lib/contract/operations.ts'
-import { buildUrl, send as sendKeptAlive } from '../../reference/lib/http/index.ts'
+import { buildUrl, keptAliveAgents, send as sendKeptAlive } from '../../reference/lib/http/index.ts'
 import { generateKeyPair, signRequest } from '../../reference/lib/signatures/index.ts'
 import type { SimulatedRegion } from './simulated-region.ts'
 import { PROFILE_SPOILS, spoilSignature, type ProfileSpoil } from './spoil-signature.ts'
@@ -76,9 +76,18 @@ function answer (status: number, text: string, contentType: string | undefined):
   return { status, body: parsed, contentType }
 }
 
-/** As the reference's roles send (PeerClient): node:http over kept-alive connections, the same request again on a stale one. */
-async function send (method: string, url: string, headers: Record<string, string>, body: Buffer | undefined): Promise<PeerAnswer> {
-  const res = await sendKeptAlive(url, method, headers, body, 15_000)
+/**
+ * The runner's own kept-alive connections: what a target makes of a spoilt request (a body it
+ * leaves unread, say) stays on them, never on those of the reference's roles in this process.
+ */
+const AGENTS = keptAliveAgents()
+
+/**
+ * As the reference's roles send (PeerClient): node:http over kept-alive connections, once more on
+ * a fresh one when a kept-alive one turns out closed, with the headers `again()` gives.
+ */
+async function send (method: string, url: string, headers: Record<string, string>, body: Buffer | undefined, again?: () => Record<string, string>): Promise<PeerAnswer> {
+  const res = await sendKeptAlive(url, method, headers, body, 15_000, again, AGENTS)
   return { ...answer(res.status, res.text, res.contentType), ...(res.retryAfter === undefined ? {} : { retryAfter: res.retryAfter }) }
 }
 
@@ -116,9 +125,12 @@ export async function peerCall (baseUrl: string, operation: Operation, req: Peer
     return await sendRaw(op.method, url, spoilSignature(mode, { method: op.method, url, headers, body }, { keyId: sim.regionId, privateKey: sim.privateKey }).headers, body)
   }
   if (signed) Object.assign(headers, sign(sim, mode, op.method, url, headers, body))
+  // Sent again on a fresh connection, a correctly signed request is signed anew, as a role's is
+  // (GRIDIM-SEC-18): the first may have been spent at the peer.
+  const again = signed && mode === 'valid' ? () => ({ ...headers, ...sign(sim, mode, op.method, url, headers, body) }) : undefined
   if (mode === 'bad-digest' && body !== undefined) return await send(op.method, url, headers, Buffer.concat([body, Buffer.from(' ')]))
   if (mode === 'replay') await send(op.method, url, headers, body)
   // A GET or HEAD with a body: a peer may leave the body unread on the connection.
   if (body !== undefined && (op.method === 'GET' || op.method === 'HEAD')) return await sendRaw(op.method, url, headers, body)
-  return await send(op.method, url, headers, body)
+  return await send(op.method, url, headers, body, again)
 }

@@ -2,7 +2,7 @@
 // the same files reads them back (problems too), a changed file is read and checked anew.
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import t from 'tap'
 import { FLOWS_DIR, keptFlowsFile, loadFlows } from './flows.ts'
 
@@ -37,6 +37,14 @@ t.test('the same files read back the same flows and problems; a changed file is 
   const again = loadFlows(b)
   t.same(again, marked, 'read back, not read again')
   t.ok(Object.isFrozen(again.flows[0]!.flow), 'frozen like a fresh read')
-  const c = make({ 'wrong.yaml': `${marker}id: 2\n` })
-  t.same([...new Set(loadFlows(c).problems.map((p) => p.file))], ['wrong.yaml'], 'other files are read themselves')
+  t.teardown(() => { rmSync(dirname(kept), { recursive: true, force: true }) })
+  // The same names, one text changed: read and checked anew.
+  const c = make({ ...files, 'wrong.yaml': `${marker}id: x\ntitle: 7\n` })
+  cpSync(join(FLOWS_DIR, good), join(c, good))
+  const changed = loadFlows(c)
+  const keptC = keptFlowsFile(names, names.map((n) => readFileSync(join(c, n), 'utf8')))
+  t.teardown(() => { rmSync(dirname(keptC), { recursive: true, force: true }) })
+  t.not(keptC, kept, 'kept under another name')
+  t.notOk(changed.problems.some((p) => p.file === 'kept.yaml'), 'not the marked file')
+  t.ok(changed.problems.some((p) => p.file === 'wrong.yaml' && /^\/title must be string/.test(p.message)), 'the changed file checked itself', { problems: changed.problems })
 })

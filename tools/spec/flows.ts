@@ -1,9 +1,9 @@
 // Loads the flows (spec/flows/*.yaml) and checks each against the flow schema.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CACHE_ROOT, readCached, sha, useFolder, writeCached } from '../../reference/lib/contract/cache-files.ts'
+import { CACHE_ROOT, packageVersions, readCached, sha, useFolder, writeCached } from '../../reference/lib/contract/cache-files.ts'
 import { parseYaml } from '../../reference/lib/read-yaml.ts'
-import { cachedSelfContained } from '../../reference/lib/contract/validator-cache.ts'
+import { cachedSelfContained, VALIDATOR_VERSIONS } from '../../reference/lib/contract/validator-cache.ts'
 import { Flow } from '../../spec/flows/schema.ts'
 import { SPEC_DIR } from './requirements.ts'
 
@@ -66,7 +66,7 @@ function readFlows (dir: string): LoadedFlows {
 
 /** Where what readFlows makes of these files (names and texts) is kept. */
 export function keptFlowsFile (files: readonly string[], texts: readonly string[]): string {
-  return join(useFolder(join(CACHE_ROOT, 'flows'), sha(JSON.stringify([RECIPE, Flow, files, texts]))), 'flows.json')
+  return join(useFolder(join(CACHE_ROOT, 'flows'), sha(JSON.stringify([RECIPE, VALIDATOR_VERSIONS, packageVersions('js-yaml'), Flow, files, texts]))), 'flows.json')
 }
 
 function parseFlows (files: readonly string[], texts: readonly string[]): LoadedFlows {

@@ -1,7 +1,9 @@
 // Files kept between processes under node_modules/.cache/gridim (beside the packages, as the
 // command bundles of tools/bin/bundle.js): what every process would otherwise compute again
-// from the same input (the contracts' validators, the parsed flows). Each file is named by a
-// hash of everything it is derived from, so a stale one is never read; where nothing can be
+// from the same input (the validators, the bundled OpenAPI documents, the parsed flows). Each
+// file is named by a hash of everything it is derived from: the inputs, the versions of the
+// packages that make it (packageVersions) and a RECIPE number that its module bumps whenever its
+// own way of making it changes. Deleting the folder is always safe; where nothing can be
 // written, every process computes.
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
@@ -17,6 +19,11 @@ export const CACHE_ROOT = join(dirname(dirname(require.resolve('ajv/package.json
 const KEEP_UNUSED_MS = 3_600_000
 
 export const sha = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32)
+
+/** "name version" of each package, as installed here: part of the name of what they make. */
+export function packageVersions (...names: string[]): string {
+  return names.map((name) => `${name} ${(require(`${name}/package.json`) as { version: string }).version}`).join(' ')
+}
 
 /**
  * `parent/name`, made if need be and marked in use; the other folders of `parent` unused for an

@@ -1,7 +1,8 @@
 // The client stream's frame schemas (openapi/client-stream/frames.ts) made self-contained:
 // the TypeBox sources refer to OpenAPI components by relative path, which does not resolve
 // against a frame's URN `$id`; bundled, each frame carries the components it uses in `$defs`.
-// tools/generate emits these; the region (and any client) compiles them once with Ajv.
+// tools/generate emits these; the region (and any client) validates frames with them, their Ajv
+// validators kept between processes (validator-cache.ts).
 import { clientStreamFrames } from '../../../openapi/client-stream/frames.ts'
 import { loadDocument } from './load-openapi.ts'
 

@@ -2,7 +2,7 @@
 // what is read back is what bundling gives, and a changed file is bundled anew.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import t from 'tap'
 import { keptBundleFile, loadDocument, OPENAPI_DIR } from './load-openapi.ts'
 
@@ -24,6 +24,7 @@ t.test('a kept bundle reads back as the bundle; a changed file is bundled anew',
   const first = loadDocument('region', a)
   t.equal(first.info.title, title)
   const kept = keptBundleFile(join(a, 'region.yaml'))
+  t.teardown(() => { for (const d of [a, c]) rmSync(dirname(keptBundleFile(join(d, 'region.yaml'))), { recursive: true, force: true }) })
   t.equal(keptBundleFile(join(b, 'region.yaml')), kept, 'the same files elsewhere are kept under the same name')
   t.same(JSON.parse(readFileSync(kept, 'utf8')), first, 'what is kept is the bundle')
   // b's files are a's: a process loading b reads what a left (marked here, to tell it from a bundling).

@@ -83,10 +83,10 @@ t.test('another schema, or other definitions, is another file', async (t) => {
 t.test('a self-contained schema (TypeBox): kept too, and compiled again without clashing ids', async (t) => {
   const { Type } = await import('@sinclair/typebox')
   const Frame = Type.Object({ type: Type.Literal('ping'), ref: Type.String({ minLength: 1 }) }, { $id: `urn:gridim:test:frame:${randomBytes(6).toString('hex')}`, additionalProperties: false })
-  const file = validatorFile('', JSON.parse(JSON.stringify(Frame)))
-  t.teardown(() => { rmSync(file, { force: true }) })
+  const file = validatorFile(JSON.stringify(Frame), JSON.parse(JSON.stringify(Frame)))
+  t.teardown(() => { rmSync(dirname(file), { recursive: true, force: true }) })
   const first = cachedSelfContained(Frame)
-  t.ok(existsSync(file), 'kept under the schema without its symbols')
+  t.ok(existsSync(file), 'kept under the schema without its symbols, in a folder of its own')
   // Lost meanwhile (another process pruned it): compiled again, though the $id was compiled here before.
   rmSync(file)
   const again = cachedSelfContained(Frame)
@@ -94,5 +94,7 @@ t.test('a self-contained schema (TypeBox): kept too, and compiled again without 
   t.equal(first({ type: 'pong', ref: 'a' }), false)
   t.equal(again({ type: 'ping', ref: '', x: 1 }), false)
   t.equal(again.errors?.length, 2, 'every error')
-  t.equal(cachedSelfContained(Frame)({ type: 'ping', ref: 'b' }), true, 'and loaded from the file it kept')
+  t.ok(existsSync(file), 'kept again')
+  writeFileSync(file, 'module.exports.default = () => false')
+  t.equal(cachedSelfContained(Frame)({ type: 'ping', ref: 'b' }), false, 'a later use loads the kept file (here, one that refuses everything)')
 })

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { ValidateFunction } from 'ajv'
 import standaloneCode from 'ajv/dist/standalone/index.js'
-import { CACHE_ROOT, readCached, sha, useFolder, writeCached } from './cache-files.ts'
+import { CACHE_ROOT, packageVersions, readCached, sha, useFolder, writeCached } from './cache-files.ts'
 import { createAjv, type Ajv } from './ajv.ts'
 
 const require = createRequire(import.meta.url)
@@ -17,7 +17,8 @@ const require = createRequire(import.meta.url)
 /** Changed whenever the way validators are generated or loaded changes, so older files are not used. */
 const RECIPE = 1
 
-const VERSIONS = `${RECIPE} ajv ${(require('ajv/package.json') as { version: string }).version} ajv-formats ${(require('ajv-formats/package.json') as { version: string }).version}`
+/** What a validator's code depends on beside its schemas: this module's recipe and the packages that generate it. */
+export const VALIDATOR_VERSIONS = `${RECIPE} ${packageVersions('ajv', 'ajv-formats')}`
 
 const ROOT = join(CACHE_ROOT, 'validators')
 
@@ -27,7 +28,7 @@ const folders = new Map<string, string>()
 function folderFor (definitions: string): string {
   let dir = folders.get(definitions)
   if (dir === undefined) {
-    dir = useFolder(ROOT, sha(`${VERSIONS}\n${definitions}`))
+    dir = useFolder(ROOT, sha(`${VALIDATOR_VERSIONS}\n${definitions}`))
     folders.set(definitions, dir)
   }
   return dir
@@ -77,6 +78,7 @@ export function cachedValidator (definitions: string, schema: unknown, ajv: () =
  * Ajv of its own: two callers in one thread may compile the same schema, `$id` and all.
  */
 export function cachedSelfContained (schema: object): ValidateFunction {
-  const plain = JSON.parse(JSON.stringify(schema)) as object
-  return cachedValidator('', plain, () => createAjv({ standalone: true }))
+  const json = JSON.stringify(schema)
+  // A folder of its own, named by the schema: one edited since goes with the hour's pruning.
+  return cachedValidator(json, JSON.parse(json) as object, () => createAjv({ standalone: true }))
 }

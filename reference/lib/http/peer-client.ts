@@ -89,7 +89,10 @@ const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
  * 600 µs more CPU per call on this path (`npm run bench -- --only costs`, BENCHMARKS.md), and a
  * region makes one call per message it forwards.
  */
-const AGENTS = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) } as const
+export type Agents = { readonly 'http:': HttpAgent, readonly 'https:': HttpsAgent }
+/** A pool of kept-alive connections of its own (the conformance runner keeps its roles' apart). */
+export const keptAliveAgents = (): Agents => ({ 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) })
+const AGENTS = keptAliveAgents()
 
 /** An answer as it came: status, Content-Type, the body as UTF-8 text, Retry-After. */
 export type RawResponse = { status: number, contentType: string | undefined, text: string, retryAfter?: string }
@@ -106,13 +109,13 @@ export function retryAfterMs (value: string | undefined, now = Date.now()): numb
   return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }
 
-function sendOnce (url: URL, method: string, headers: Record<string, string>, body: string | Buffer | undefined, timeoutMs: number, fresh = false): Promise<RawResponse> {
+function sendOnce (url: URL, method: string, headers: Record<string, string>, body: string | Buffer | undefined, timeoutMs: number, fresh: boolean, agents: Agents): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const protocol = url.protocol === 'https:' ? 'https:' : 'http:'
     const req = (protocol === 'https:' ? httpsRequest : httpRequest)(url, {
       method,
       // A fresh connection is one of its own: the pool's other idle ones may be as stale.
-      agent: fresh ? false : AGENTS[protocol],
+      agent: fresh ? false : agents[protocol],
       headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }
     })
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
@@ -152,13 +155,13 @@ function sendOnce (url: URL, method: string, headers: Record<string, string>, bo
  * instance it had passed it to closes the connection the same way — and its nonce may be spent
  * there (GRIDIM-SEC-5, GRIDIM-SEC-18). The conformance runner sends its roles' requests with it.
  */
-export async function send (url: string, method: string, headers: Record<string, string>, body: string | Buffer | undefined, timeoutMs: number, again: () => Record<string, string> = () => headers): Promise<RawResponse> {
+export async function send (url: string, method: string, headers: Record<string, string>, body: string | Buffer | undefined, timeoutMs: number, again: () => Record<string, string> = () => headers, agents: Agents = AGENTS): Promise<RawResponse> {
   const target = new URL(url)
   try {
-    return await sendOnce(target, method, headers, body, timeoutMs)
+    return await sendOnce(target, method, headers, body, timeoutMs, false, agents)
   } catch (err) {
     if (!(err as { staleConnection?: boolean }).staleConnection) throw err
-    return await sendOnce(target, method, again(), body, timeoutMs, true)
+    return await sendOnce(target, method, again(), body, timeoutMs, true, agents)
   }
 }
 
