@@ -1,7 +1,7 @@
 // Loads the flows (spec/flows/*.yaml) and checks each against the flow schema.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CACHE_ROOT, packageVersions, readCached, sha, useFolder, writeCached } from '../../reference/lib/contract/cache-files.ts'
+import { CACHE_ROOT, keptJson, packageVersions, sha, useFolder } from '../../reference/lib/contract/cache-files.ts'
 import { parseYaml } from '../../reference/lib/read-yaml.ts'
 import { cachedSelfContained, VALIDATOR_VERSIONS } from '../../reference/lib/contract/validator-cache.ts'
 import { Flow } from '../../spec/flows/schema.ts'
@@ -50,18 +50,7 @@ const RECIPE = 1
 function readFlows (dir: string): LoadedFlows {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()
   const texts = files.map((file) => readFileSync(join(dir, file), 'utf8'))
-  const kept = keptFlowsFile(files, texts)
-  const cached = readCached(kept)
-  if (cached !== undefined) {
-    try {
-      return JSON.parse(cached) as LoadedFlows
-    } catch {
-      // Not what this module wrote: read the files instead, and keep the result anew.
-    }
-  }
-  const read = parseFlows(files, texts)
-  writeCached(kept, JSON.stringify(read))
-  return read
+  return keptJson(keptFlowsFile(files, texts), () => parseFlows(files, texts))
 }
 
 /** Where what readFlows makes of these files (names and texts) is kept. */

@@ -18,6 +18,9 @@ export const CACHE_ROOT = join(dirname(dirname(require.resolve('ajv/package.json
 /** How long a folder no longer in use is kept (see useFolder). */
 const KEEP_UNUSED_MS = 3_600_000
 
+/** Parents whose unused folders this process has pruned: once each is enough. */
+const pruned = new Set<string>()
+
 export const sha = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32)
 
 /** "name version" of each package, as installed here: part of the name of what they make. */
@@ -26,8 +29,8 @@ export function packageVersions (...names: string[]): string {
 }
 
 /**
- * `parent/name`, made if need be and marked in use; the other folders of `parent` unused for an
- * hour go (they were derived from inputs that have changed since).
+ * `parent/name`, made if need be and marked in use; the first time a process uses `parent`, the
+ * other folders there unused for an hour go (they were derived from inputs that have changed since).
  */
 export function useFolder (parent: string, name: string): string {
   const dir = join(parent, name)
@@ -36,8 +39,11 @@ export function useFolder (parent: string, name: string): string {
     // In use: its time is what keeps it from the pruning below, by other processes.
     const now = new Date()
     utimesSync(dir, now, now)
-    for (const other of readdirSync(parent)) {
-      if (other !== name && Date.now() - statSync(join(parent, other)).mtimeMs > KEEP_UNUSED_MS) rmSync(join(parent, other), { recursive: true, force: true })
+    if (!pruned.has(parent)) {
+      pruned.add(parent)
+      for (const other of readdirSync(parent)) {
+        if (other !== name && Date.now() - statSync(join(parent, other)).mtimeMs > KEEP_UNUSED_MS) rmSync(join(parent, other), { recursive: true, force: true })
+      }
     }
   } catch {
     // Read-only: files are neither kept nor found, and every process computes.
@@ -52,6 +58,24 @@ export function readCached (file: string): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * The JSON kept in `file`, or, when there is none (or it does not read), what `make` gives, kept
+ * there for the next process.
+ */
+export function keptJson<T> (file: string, make: () => T): T {
+  const text = readCached(file)
+  if (text !== undefined) {
+    try {
+      return JSON.parse(text) as T
+    } catch {
+      // Not what writeCached wrote: made again below, and kept anew.
+    }
+  }
+  const made = make()
+  writeCached(file, JSON.stringify(made))
+  return made
 }
 
 /** Writes the file whole or not at all (a reader never sees half of it); gives up quietly. */

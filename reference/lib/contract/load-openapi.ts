@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CACHE_ROOT, packageVersions, readCached, sha, useFolder, writeCached } from './cache-files.ts'
+import { CACHE_ROOT, keptJson, packageVersions, sha, useFolder } from './cache-files.ts'
 import { parseYaml } from '../read-yaml.ts'
 
 export const OPENAPI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../openapi')
@@ -63,18 +63,7 @@ export function keptBundleFile (file: string): string {
  * References stay inside the document's folder, so its YAML files are all a bundle depends on.
  */
 function keptBundle (file: string): OpenApiDocument {
-  const kept = keptBundleFile(file)
-  const text = readCached(kept)
-  if (text !== undefined) {
-    try {
-      return JSON.parse(text) as OpenApiDocument
-    } catch {
-      // Not what this module wrote: bundle the files, and keep the result anew.
-    }
-  }
-  const doc = bundle(file)
-  writeCached(kept, JSON.stringify(doc))
-  return doc
+  return keptJson(keptBundleFile(file), () => bundle(file))
 }
 
 /**
