@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findBinary } from './find-binary.ts'
 import { freePorts } from './free-port.ts'
-import { runCommand } from './run-command.ts'
 import { ServerProcess } from './server-process.ts'
 import { DEFAULT_DOMAIN, DEFAULT_START_TIMEOUT_MS, mucDomainOf, type RosterItem, type RunningXmppServer, type XmppServerOptions } from './types.ts'
 import { waitForPorts } from './wait-port.ts'
@@ -16,10 +15,7 @@ interface ProsodyLayout { dir: string, domain: string, mucDomain?: string, c2sPo
 
 /** Prosody-only options (the benchmarks use them; the interop tests need none). */
 export interface ProsodyOptions extends XmppServerOptions {
-  /**
-   * Accounts written straight into internal_plain's store before start — thousands in
-   * milliseconds, where `prosodyctl register` (used for `users`) takes a process per account.
-   */
+  /** Accounts written before start beside `users` (the benchmarks' thousands). */
   bulkUsers?: Array<{ user: string, password: string }>
   /** Extra global configuration lines (e.g. `bosh_max_wait = 60`); later lines override earlier ones. */
   extraConfig?: string[]
@@ -28,6 +24,12 @@ export interface ProsodyOptions extends XmppServerOptions {
 /** Prosody's datamanager file-name encoding: every non-alphanumeric byte as %xx (util/datamanager.lua). */
 const encodeName = (s: string): string => s.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 
+/**
+ * Accounts written straight into internal_plain's store, which Prosody reads at every
+ * authentication (mod_storage_internal keeps no cache of key-value stores): before the start or
+ * while it runs, in a millisecond, where `prosodyctl register` is a Lua process of ~50 ms of CPU
+ * an account (~30 of them in a conformance run).
+ */
 async function writeAccounts (dir: string, domain: string, users: Array<{ user: string, password: string }>): Promise<void> {
   if (users.length === 0) return
   const accounts = join(dir, 'data', encodeName(domain), 'accounts')
@@ -80,8 +82,7 @@ export function prosodyRoster (items: RosterItem[]): string {
 /** Starts Prosody; the returned handle's stop() kills it and removes its folder. */
 export async function startProsody (options: ProsodyOptions = {}): Promise<RunningXmppServer & { readonly pid: number | undefined }> {
   const prosody = findBinary('prosody')
-  const prosodyctl = findBinary('prosodyctl')
-  if (prosody === null || prosodyctl === null) throw new Error('prosody is not installed (apt-get install -y prosody)')
+  if (prosody === null) throw new Error('prosody is not installed (apt-get install -y prosody)')
   const domain = options.domain ?? DEFAULT_DOMAIN
   const dir = await mkdtemp(join(tmpdir(), 'gridim-prosody-'))
   const [c2sPort, componentPort, httpPort] = await freePorts(3)
@@ -99,10 +100,7 @@ export async function startProsody (options: ProsodyOptions = {}): Promise<Runni
     await waitForPorts(ports, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS, () => started.exited)
   }
   try {
-    await writeAccounts(dir, domain, options.bulkUsers ?? [])
-    for (const { user, password } of options.users ?? []) {
-      await runCommand(prosodyctl, ['--config', config, 'register', user, domain, password])
-    }
+    await writeAccounts(dir, domain, [...options.bulkUsers ?? [], ...options.users ?? []])
     await launch()
   } catch (error) {
     await proc?.stop()
@@ -117,8 +115,8 @@ export async function startProsody (options: ProsodyOptions = {}): Promise<Runni
     componentPort,
     httpPort,
     get log () { return proc?.tail ?? '' },
-    async register ({ user, password }) {
-      await runCommand(prosodyctl, ['--config', config, 'register', user, domain, password])
+    async register (account) {
+      await writeAccounts(dir, domain, [account])
     },
     // Prosody reads a user's roster from storage at login and keeps it while the user is online.
     async addRosterItem (user, item) {
