@@ -4,7 +4,7 @@
 // XEP-0114 component: a real one (Prosody or ejabberd on free loopback ports) or the runner's own
 // simulated one (conformance/jabber).
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLogger, PeerClient } from '../../reference/lib/http/index.ts'
@@ -106,6 +106,24 @@ function jabberEndpoint (server: RunningXmppServer): JabberServerEndpoint {
  */
 export const EMBEDDED_HTTP_TIMEOUTS = { headersMs: 5_000 }
 
+/**
+ * Where an embedded grid keeps its files: in memory (/dev/shm) when the machine has it and no
+ * TMPDIR is set, else the temporary folder. The grid is thrown away when the run ends; a region
+ * killed (as a crash: its process's memory is gone, its files are not) finds its files as it
+ * would on disk, and the databases' checkpoints cost no disk writes (in a full run, ~0.5 s of
+ * its ~2.5 s of system CPU).
+ */
+export function scratchRoot (env: NodeJS.ProcessEnv = process.env, shm = '/dev/shm'): string {
+  if (env.TMPDIR !== undefined && env.TMPDIR !== '') return tmpdir()
+  try {
+    if (!statSync(shm).isDirectory()) return tmpdir()
+    accessSync(shm, constants.W_OK)
+    return shm
+  } catch {
+    return tmpdir()
+  }
+}
+
 /** `count` embedded grids, all started or none (those that started are closed again). */
 export async function startGrids (options: EmbeddedOptions, count: number): Promise<Target[]> {
   const started = await Promise.allSettled(Array.from({ length: count }, async () => await startEmbeddedTarget(options)))
@@ -122,7 +140,7 @@ export async function startEmbeddedTarget (options: EmbeddedOptions = {}): Promi
   const { regionCount = 3, leaseSeconds = 5, faults, xmpp = 'none' } = options
   const secret = randomBytes(16).toString('hex')
   const server = xmpp === 'none' ? undefined : await startJabberServer(xmpp, secret)
-  const dataDir = mkdtempSync(join(tmpdir(), 'gridim-conformance-'))
+  const dataDir = mkdtempSync(join(scratchRoot(), 'gridim-conformance-'))
   // The user server and every region behind a proxy of the runner (issue 14): their public URLs
   // are the proxies', so flows can cut, delay and hold the links between them. The traffic itself
   // the runner sees in-process (PeerClient.observe), so the proxies record nothing.

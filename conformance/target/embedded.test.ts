@@ -1,0 +1,15 @@
+import t from 'tap'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { scratchRoot } from './embedded.ts'
+
+t.test('an embedded grid keeps its files in memory where it can, and where TMPDIR says when it is set', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gridim-scratch-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  t.equal(scratchRoot({}, dir), dir, 'a writable folder in memory')
+  t.equal(scratchRoot({ TMPDIR: '/somewhere' }, dir), tmpdir(), 'TMPDIR set: the temporary folder')
+  t.equal(scratchRoot({}, join(dir, 'absent')), tmpdir(), 'none: the temporary folder')
+  writeFileSync(join(dir, 'file'), '')
+  t.equal(scratchRoot({}, join(dir, 'file')), tmpdir(), 'not a folder: the temporary folder')
+})
