@@ -3,7 +3,7 @@ import t from 'tap'
 import { loadFlows } from '../../tools/spec/flows.ts'
 import type { Target } from '../target/target.ts'
 import { inThisThread, type Lane } from './lane.ts'
-import { applyExpectations, forkSizes, runSuite, selectFlows, waitsFor } from './run-suite.ts'
+import { applyExpectations, forkSizes, nextOf, runSuite, selectFlows, waitsFor, WAITING_FLOW_SECONDS } from './run-suite.ts'
 import type { Check } from './results.ts'
 import { countByStatus, runPassed } from './results.ts'
 
@@ -110,6 +110,16 @@ t.test('flows that wait start first', async (t) => {
   t.ok(seconds('x-long-poll-and-stream-held') < 2, 'nor one answered by an event')
   t.ok(seconds('x-group-session-of-a-hundred') > 5, 'a hundred steps take seconds')
   t.ok(seconds('01-a-signs-on') < 1, 'a short flow, last')
+})
+
+t.test('a lane whose share of flows that mostly wait is full takes one that works', async (t) => {
+  const long = WAITING_FLOW_SECONDS + 5
+  const queue = [{ index: 4, waits: long }, { index: 0, waits: long }, { index: 2, waits: 0.5 }, { index: 1, waits: 0.2 }]
+  t.equal(nextOf(queue, 0, 2), 0, 'room: the longest wait first')
+  t.equal(nextOf(queue, 1, 2), 0)
+  t.equal(nextOf(queue, 2, 2), 2, 'full: the first that does not mostly wait')
+  t.equal(nextOf(queue.slice(0, 2), 2, 2), 0, 'only waiting flows left: the first all the same')
+  t.equal(nextOf([{ index: 0, waits: WAITING_FLOW_SECONDS }, { index: 1, waits: WAITING_FLOW_SECONDS - 0.01 }], 1, 1), 1, 'the bound itself mostly waits')
 })
 
 t.test('the flows beyond the target\'s own one are spread over at most one fork per core', async (t) => {
