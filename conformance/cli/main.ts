@@ -48,7 +48,7 @@ Usage: gridim-conformance [options]
                        embedded grid replays several flows at once, each on a grid of its own
                        (a target file's flows always run one after another); the results are
                        the same either way, and are reported in flow order
-  --flows-at-once N    how many flows the embedded grid replays at once (default 16); fewer on
+  --flows-at-once N    how many flows the embedded grid replays at once (default 20); fewer on
                        a machine busy with other work, where a flow's short leases could lapse
                        for want of CPU
   -h, --help           this text

@@ -40,8 +40,10 @@ export type SuiteOptions = {
  * up to ~190–250 s, mostly waiting. Once the link proxies passed bytes and validators were no
  * longer compiled per thread (the run's CPU 40 → 34 s), 16 beat 12 by ~2 s on an idle 2-core
  * machine (22.5 against 24.7 s); before, 16 starved the short-lease flows of CPU on a loaded one.
+ * Once flows that mostly wait held no more than WAITING_SHARE of a lane's grids, 20 beat 16 by
+ * ~1 s (three pairs: 17.4 against 18.4 s), 24 no further (17.3 s, 1 s more CPU), 13 lost 1.9 s.
  */
-export const DEFAULT_CONCURRENCY = 16
+export const DEFAULT_CONCURRENCY = 20
 
 /**
  * How the flows beyond the target's own one are spread: each thread (this one, whose share
