@@ -106,6 +106,9 @@ export class XmppActor {
         if (hit !== undefined) { done(); resolve(hit) }
       }
       const timer = setTimeout(() => { done(); reject(new Error(`timed out after ${timeoutMs} ms: ${describe()}`)) }, timeoutMs)
+      // A wait that a flow gave up (a step it no longer awaits) must not keep the run's process
+      // alive once the connections that could end it are closed.
+      timer.unref()
       this.#waiters.add(wake)
     })
   }

@@ -162,6 +162,11 @@ export class BoshSession implements C2sTransport {
     }, seconds * 1000)
   }
 
+  /** The gateway stops: the session ends with it, its timers and held requests with it. */
+  close (): void {
+    this.destroy()
+  }
+
   private destroy (): void {
     if (this.gone) return
     this.gone = true

@@ -114,6 +114,8 @@ export const boshPlugin: Plugin<BoshOptions> = {
     const options = checkOptions(rawOptions)
     const endpoint = new BoshEndpoint(options)
     server.expose('endpoint', endpoint)
+    // A stopped server's sessions end with it: none keeps an inactivity timer (and the process) alive.
+    server.ext('onPostStop', () => { for (const session of [...endpoint.sessions.values()]) session.close() })
     // The bosh-no-cors fault: no preflight answer and no CORS headers, as before GRIDIM-XMPP-56.
     const cors = !options.faults.has('bosh-no-cors')
     server.route({
