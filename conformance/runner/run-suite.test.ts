@@ -3,7 +3,7 @@ import t from 'tap'
 import { loadFlows } from '../../tools/spec/flows.ts'
 import type { Target } from '../target/target.ts'
 import { inThisThread, type Lane } from './lane.ts'
-import { applyExpectations, forkSizes, nextOf, runSuite, selectFlows, waitsFor, WAITING_FLOW_SECONDS } from './run-suite.ts'
+import { applyExpectations, forkSizes, nextOf, runSuite, selectFlows, waitsFor, WAITING_FLOW_SECONDS, WAITING_SHARE } from './run-suite.ts'
 import type { Check } from './results.ts'
 import { countByStatus, runPassed } from './results.ts'
 
@@ -120,6 +120,35 @@ t.test('a lane whose share of flows that mostly wait is full takes one that work
   t.equal(nextOf(queue, 2, 2), 2, 'full: the first that does not mostly wait')
   t.equal(nextOf(queue.slice(0, 2), 2, 2), 0, 'only waiting flows left: the first all the same')
   t.equal(nextOf([{ index: 0, waits: WAITING_FLOW_SECONDS }, { index: 1, waits: WAITING_FLOW_SECONDS - 0.01 }], 1, 1), 1, 'the bound itself mostly waits')
+})
+
+t.test('a lane never holds more flows that mostly wait than its share, and still replays every flow', async (t) => {
+  const needy = loadFlows().flows.filter((f) => (f.flow.needs ?? []).length > 0)
+  const waiting = needy.filter((f) => waitsFor(f) >= WAITING_FLOW_SECONDS).map((f) => f.flow.id)
+  const working = needy.filter((f) => waitsFor(f) < WAITING_FLOW_SECONDS).map((f) => f.flow.id)
+  t.ok(waiting.length >= 6, `enough flows that mostly wait to fill the lane beyond its share: ${waiting.length}`)
+  t.ok(working.length >= 20, `and flows that work, to take instead: ${working.length}`)
+  // A lane of five grids (a share of three) beside the target's own, which takes the flows at
+  // the head of the queue at first and replays them at once (none can run on a bare target).
+  // Each flow takes milliseconds: the lane's other two grids work through the flows that work
+  // for longer than the target's lane takes to clear those that wait.
+  let now = 0
+  let most = 0
+  const lane: Lane = {
+    flowsAtOnce: 5,
+    runFlow: async ({ flow, file }) => {
+      const waits = waiting.includes(flow.id)
+      if (waits) most = Math.max(most, ++now)
+      await new Promise((resolve) => setTimeout(resolve, waits ? 40 : 20))
+      if (waits) now--
+      return { flow: flow.id, title: flow.title, file, checks: [], trace: [], durationMs: 1 }
+    },
+    close: async () => {}
+  }
+  const counts: Counts = { forks: 0, closed: 0, flowsAtOnce: 0 }
+  const run = await runSuite(bareTarget('share', counts), { flows: [...waiting, ...working], concurrency: 6, forks: [Promise.resolve(lane)] })
+  t.equal(most, Math.ceil(5 * WAITING_SHARE), 'the lane held as many as its share, and no more')
+  t.equal(run.flows.length, waiting.length + working.length, 'every flow replayed')
 })
 
 t.test('the flows beyond the target\'s own one are spread over at most one fork per core', async (t) => {

@@ -125,10 +125,11 @@ export function waitsFor (loaded: LoadedFlow): number {
 export const WAITING_FLOW_SECONDS = 3
 
 /**
- * The share of a lane's grids that flows which mostly wait may hold at once. With every grid of
- * a thread waiting, its core idles (the CPU of a 2-core run fell to ~40 % for a second or two,
- * 5–9 s in): the rest of its grids replay the flows that work meanwhile. Over five pairs back to
- * back, 0.6 against none: 18.9 against 19.6 s.
+ * The share of a lane's grids (rounded up) that flows which mostly wait may hold at once. With
+ * every grid of a thread waiting, its core idles (the CPU of a 2-core run fell to ~40 % for a
+ * second or two, 5–9 s in): the rest of its grids replay the flows that work meanwhile. Over
+ * five pairs back to back, 0.6 against none: 18.9 against 19.6 s. A lane of one or two grids
+ * (the target's own, a small run's) is not bounded by it.
  */
 export const WAITING_SHARE = 0.6
 

@@ -4,7 +4,7 @@
 // XEP-0114 component: a real one (Prosody or ejabberd on free loopback ports) or the runner's own
 // simulated one (conformance/jabber).
 import { randomBytes } from 'node:crypto'
-import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { accessSync, constants, mkdtempSync, rmSync, statfsSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLogger, PeerClient } from '../../reference/lib/http/index.ts'
@@ -107,18 +107,26 @@ function jabberEndpoint (server: RunningXmppServer): JabberServerEndpoint {
 export const EMBEDDED_HTTP_TIMEOUTS = { headersMs: 5_000 }
 
 /**
- * Where an embedded grid keeps its files: in memory (/dev/shm) when the machine has it and no
- * TMPDIR is set, else the temporary folder. The grid is thrown away when the run ends; a region
- * killed (as a crash: its process's memory is gone, its files are not) finds its files as it
- * would on disk, and the databases' checkpoints cost no disk writes (in a full run, ~0.5 s of
- * its ~2.5 s of system CPU).
+ * The room an embedded grid's files need in memory to be kept there: twenty grids of a few
+ * databases, each with its write-ahead log, and room to spare. A container's /dev/shm (64 MiB by
+ * default in Docker) has less, and its grids keep their files on disk.
  */
-export function scratchRoot (env: NodeJS.ProcessEnv = process.env, shm = '/dev/shm'): string {
+export const SCRATCH_BYTES_NEEDED = 1024 * 1024 * 1024
+
+/**
+ * Where an embedded grid keeps its files: in memory (/dev/shm) when the machine has it with room
+ * enough and no TMPDIR is set, else the temporary folder. The grid is thrown away when the run
+ * ends; a region killed (as a crash: its process's memory is gone, its files are not) finds its
+ * files as it would on disk, and the databases' checkpoints cost no disk writes (in a full run,
+ * ~0.5 s of its ~2.5 s of system CPU).
+ */
+export function scratchRoot (env: NodeJS.ProcessEnv = process.env, shm = '/dev/shm', needed = SCRATCH_BYTES_NEEDED): string {
   if (env.TMPDIR !== undefined && env.TMPDIR !== '') return tmpdir()
   try {
     if (!statSync(shm).isDirectory()) return tmpdir()
     accessSync(shm, constants.W_OK)
-    return shm
+    const room = statfsSync(shm)
+    return room.bavail * room.bsize >= needed ? shm : tmpdir()
   } catch {
     return tmpdir()
   }

@@ -64,3 +64,15 @@ for (const [serverName, start] of Object.entries(XMPP_SERVERS)) t.test(`two acto
   t.doesNotThrow(() => expectNoStanza(erin, query('chat-message', { body: 'no id' }, mark)), 'a stanza breaking its schema meets no expectation')
   t.ok(recorded.some((r) => r.direction === 'received' && r.element.name === 'iq'), 'IQ answers are recorded too')
 })
+
+t.test('closing an actor ends the waits still pending on it at once, timers and all', async (t) => {
+  let closed = 0
+  const connection = { jid: 'dana@example.test/runner', send: async () => {}, iq: async () => { throw new Error('no IQ here') }, onStanza: () => {}, close: async () => { closed++ } }
+  const dana = new XmppActor({ name: 'D', connection, nextSeq: () => 0, judged: () => true, onRecord: () => {} })
+  const pending = dana.waitFor(() => undefined, 60_000, () => 'a stanza that never comes')
+  await dana.close()
+  await t.rejects(pending, /D's client was closed: a stanza that never comes/, 'the wait ends with the close, not after its minute')
+  t.equal(closed, 1, 'the stream is closed')
+  await dana.close()
+  t.equal(closed, 1, 'once')
+})

@@ -34,6 +34,8 @@ export class XmppActor {
   readonly records: StanzaRecord[] = []
   readonly #options: XmppActorOptions
   readonly #waiters = new Set<() => void>()
+  /** How each wait still pending ends at once: when the actor closes (close). */
+  readonly #giveUps = new Set<() => void>()
   #closed = false
   /** How the stream ended, in the flow's order of stanzas: by the server, or by this client's close. */
   #ended: (StreamEnd & { seq: number, at: number, byClient: boolean }) | undefined
@@ -100,22 +102,26 @@ export class XmppActor {
     const found = pick()
     if (found !== undefined) return found
     return await new Promise<T>((resolve, reject) => {
-      const done = (): void => { clearTimeout(timer); this.#waiters.delete(wake) }
+      const done = (): void => { clearTimeout(timer); this.#waiters.delete(wake); this.#giveUps.delete(giveUp) }
       const wake = (): void => {
         const hit = pick()
         if (hit !== undefined) { done(); resolve(hit) }
       }
+      const giveUp = (): void => { done(); reject(new Error(`${this.name}'s client was closed: ${describe()}`)) }
       const timer = setTimeout(() => { done(); reject(new Error(`timed out after ${timeoutMs} ms: ${describe()}`)) }, timeoutMs)
-      // A wait that a flow gave up (a step it no longer awaits) must not keep the run's process
-      // alive once the connections that could end it are closed.
-      timer.unref()
       this.#waiters.add(wake)
+      this.#giveUps.add(giveUp)
     })
   }
 
+  /**
+   * Closes the client's stream. A wait still pending ends with it (a step's, or one that lost a
+   * Promise.any): none keeps its timer, and so the run's process, going after the flow.
+   */
   async close (): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    for (const giveUp of [...this.#giveUps]) giveUp()
     await this.#options.connection.close()
   }
 

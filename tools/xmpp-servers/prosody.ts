@@ -1,6 +1,6 @@
 // A real Prosody 0.12 on free loopback ports, from a configuration in a temporary folder
 // (settings that matter: /work/shared/xmpp-peers.md).
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findBinary } from './find-binary.ts'
@@ -21,21 +21,33 @@ export interface ProsodyOptions extends XmppServerOptions {
   extraConfig?: string[]
 }
 
-/** Prosody's datamanager file-name encoding: every non-alphanumeric byte as %xx (util/datamanager.lua). */
-const encodeName = (s: string): string => s.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+/** Prosody's datamanager file-name encoding: every byte of the UTF-8 that is not alphanumeric as %xx (util/datamanager.lua). */
+const encodeName = (s: string): string => [...Buffer.from(s, 'utf8')].map((b) => /[A-Za-z0-9]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`).join('')
+
+/** Localparts as Prosody stores them (nodeprep, RFC 6122 §A): lower case; what its accounts here use. */
+const LOCALPART = /^[a-z0-9._-]+$/
+
+function localpart (user: string): string {
+  const lower = user.toLowerCase()
+  if (!LOCALPART.test(lower)) throw new Error(`an account name of letters, digits, '.', '_' and '-' only, not ${JSON.stringify(user)}`)
+  return lower
+}
 
 /**
  * Accounts written straight into internal_plain's store, which Prosody reads at every
  * authentication (mod_storage_internal keeps no cache of key-value stores): before the start or
  * while it runs, in a millisecond, where `prosodyctl register` is a Lua process of ~50 ms of CPU
- * an account (~30 of them in a conformance run).
+ * an account (16 of them in a conformance run).
  */
 async function writeAccounts (dir: string, domain: string, users: Array<{ user: string, password: string }>): Promise<void> {
   if (users.length === 0) return
   const accounts = join(dir, 'data', encodeName(domain), 'accounts')
   await mkdir(accounts, { recursive: true })
   for (const { user, password } of users) {
-    await writeFile(join(accounts, `${encodeName(user.toLowerCase())}.dat`), `return {\n\t["password"] = ${lua(password)};\n};\n`)
+    // Whole or not at all, as Prosody writes its own: a login never reads half a file.
+    const file = join(accounts, `${encodeName(localpart(user))}.dat`)
+    await writeFile(`${file}.tmp`, `return {\n\t["password"] = ${lua(password)};\n};\n`)
+    await rename(`${file}.tmp`, file)
   }
 }
 
@@ -124,7 +136,7 @@ export async function startProsody (options: ProsodyOptions = {}): Promise<Runni
       rosters.set(user, items)
       const folder = join(dir, 'data', encodeName(domain), 'roster')
       await mkdir(folder, { recursive: true })
-      await writeFile(join(folder, `${encodeName(user)}.dat`), prosodyRoster(items))
+      await writeFile(join(folder, `${encodeName(localpart(user))}.dat`), prosodyRoster(items))
     },
     get pid () { return proc?.child.pid },
     async restart () {

@@ -47,6 +47,14 @@ for (const [name, start] of Object.entries(XMPP_SERVERS)) {
       .then(() => undefined, (error: { condition?: string }) => error)
     t.equal(refused?.condition, 'not-authorized', 'a wrong password is refused')
 
+    // Prosody's store has the name in lower case (nodeprep), as `prosodyctl register` stored it.
+    const later = name === 'prosody' ? 'Bob' : 'bob'
+    await server.register({ user: later, password: 'bobpw' })
+    const bob = await startTestClient({ service: `xmpp://127.0.0.1:${server.c2sPort}`, domain: server.domain, username: 'bob', password: 'bobpw', resource: 'test' })
+    t.equal(bob.jid, 'bob@jabber.localhost/test', 'an account made while the server runs logs in at once')
+    await bob.stop()
+    if (name === 'prosody') await t.rejects(server.register({ user: 'no spaces', password: 'x' }), /an account name of letters, digits/, 'a name Prosody could not store is refused')
+
     await server.stop()
     stopped = true
     t.notOk(await portOpen(server.c2sPort), 'the c2s port is closed after stop()')

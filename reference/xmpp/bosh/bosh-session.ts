@@ -162,8 +162,14 @@ export class BoshSession implements C2sTransport {
     }, seconds * 1000)
   }
 
-  /** The gateway stops: the session ends with it, its timers and held requests with it. */
+  /**
+   * The gateway stops: the session ends with it, its timers and held requests with it, and its
+   * user is signed off as when the client goes (GRIDIM-XMPP-10; nothing more once the gateway has
+   * closed its sessions itself).
+   */
   close (): void {
+    if (this.gone) return
+    this.c2s.transportLost()
     this.destroy()
   }
 

@@ -137,9 +137,10 @@ t.test('GRIDIM-XMPP-10: after inactivity seconds without a request the session e
 t.test('a stopped server ends its BOSH sessions: none is left with a timer to keep the process alive', async (t) => {
   const { post, server, endpoint } = await setup(t)
   const { sid } = await login(post)
-  const session = endpoint.sessions.get(sid)!
+  const session = endpoint.sessions.get(sid)! as unknown as { inactivityTimer: { _destroyed: boolean } }
   t.ok(session, 'a session while the server runs')
+  t.equal(session.inactivityTimer._destroyed, false, 'its inactivity timer runs')
   await server.stop()
   t.equal(endpoint.sessions.size, 0, 'no session once it has stopped')
-  t.equal((session as unknown as { held: unknown[] }).held.length, 0, 'nor a request held')
+  t.equal(session.inactivityTimer._destroyed, true, 'nor its timer')
 })
