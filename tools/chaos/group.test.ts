@@ -49,3 +49,21 @@ t.test('a message without an answer is owed to nobody; unknown ids and non-membe
   t.match(ledger.counts(), { sent: 0, errors: 1, errorCodes: { 'replayed-request': 1 }, misdelivered: 2, lost: 0 })
   t.match(ledger.errors(), [{ messageId: 'm', error: 'replayed-request', readBy: 0 }])
 })
+
+t.test('a message an instance may have died holding is due only to members still present when its outbox rows are sent again', async (t) => {
+  const ledger = new GroupLedger({ graceMs: 100 })
+  ledger.joined('stays', 0)
+  ledger.joined('goes', 0)
+  ledger.left('goes', 5_000) // its region dies before the outbox rows lapse
+  ledger.began('near', 'stays', 900)
+  ledger.settled('near', 950) // answered 50 ms before the death at 1000: its forward may not have left
+  ledger.began('after', 'stays', 3_000)
+  ledger.settled('after', 3_010) // begun after the death: forwarded at once by the survivor
+  ledger.began('before', 'stays', 100)
+  ledger.settled('before', 200) // answered more than the grace before it: forwarded already
+  t.same(ledger.expectedReaders(ledger.get('near')!).sort(), ['goes', 'stays'], 'before any death is known, both are due')
+  ledger.instanceDied(1_000, 11_000)
+  t.same(ledger.expectedReaders(ledger.get('near')!), ['stays'], 'after it, only who is still present when the rows are sent')
+  t.same(ledger.expectedReaders(ledger.get('after')!).sort(), ['goes', 'stays'], 'a message begun after the death is not put off')
+  t.same(ledger.expectedReaders(ledger.get('before')!).sort(), ['goes', 'stays'], 'nor one answered well before it')
+})

@@ -6,6 +6,9 @@
 // from outside — a member counts for a message when it was in the session from before the send
 // began until `graceMs` after the sender was told it was sent (the time the forward takes), and
 // its session was seen alive then. Anything a member read beyond that is reported, not an error.
+// A message whose forward may have been left to a user-server instance that then died reaches the
+// regions only once that instance's outbox rows lapse (GRIDIM-GRP-31), seconds later: it is due
+// only to the members still present then (instanceDied).
 import { randomUUID } from 'node:crypto'
 import type { ClientSession } from '../../conformance/lib/client-session.ts'
 import { GridImError } from '../../reference/lib/errors/index.ts'
@@ -56,6 +59,8 @@ export class GroupLedger {
   readonly #sends = new Map<string, GroupSendRecord>()
   /** userId → membership intervals as the harness saw them (from: answer of start/join; to: sign-off or last sign of life). */
   readonly #membership = new Map<string, Interval[]>()
+  /** Instances that died: when, and how long their outbox rows take to be sent by another. */
+  readonly #deaths: Array<{ at: number, outboxMs: number }> = []
   /** `${reader} ${messageId}` → reads. */
   readonly #reads = new Map<string, number>()
   #misdelivered = 0
@@ -104,10 +109,27 @@ export class GroupLedger {
     this.#reads.set(key, (this.#reads.get(key) ?? 0) + 1)
   }
 
-  /** The members who must read `r`: in the session throughout [startedAt, answeredAt + grace]. */
+  /**
+   * A user-server instance died at `at`. A message begun before then and answered less than the
+   * grace before it (or after it: a repeat answered from the dead instance's claim) may have its
+   * forwards only in that instance's outbox rows, which another instance sends once they lapse,
+   * `outboxMs` later (GRIDIM-GRP-31). A member gone meanwhile is not sent it later (GRIDIM-GRP-20).
+   */
+  instanceDied (at: number, outboxMs: number): void {
+    this.#deaths.push({ at, outboxMs })
+  }
+
+  /**
+   * The members who must read `r`: in the session throughout [startedAt, answeredAt + grace], or,
+   * for a message whose forwards an instance's death may have put off (instanceDied), until the
+   * grace after its outbox rows are sent again.
+   */
   expectedReaders (r: GroupSendRecord): string[] {
     if (r.answeredAt === undefined) return []
-    const until = r.answeredAt + this.graceMs
+    let until = r.answeredAt + this.graceMs
+    for (const death of this.#deaths) {
+      if (r.startedAt <= death.at && death.at < r.answeredAt + this.graceMs) until = Math.max(until, death.at + death.outboxMs + this.graceMs)
+    }
     return [...this.#membership].filter(([, intervals]) => intervals.some((i) => i.from <= r.startedAt && (i.to === null || i.to >= until))).map(([userId]) => userId)
   }
 

@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { ClientSession } from '../../conformance/lib/client-session.ts'
 import { ChaosClient, type ChaosUser } from './client.ts'
+import { GROUP_OUTBOX_LEASE_MS } from '../../reference/user-server/group-sessions/outbox.ts'
 import { GroupLedger, GroupTraffic, rejoin, type GroupCounts } from './group.ts'
 import { startChaosGrid, type ChaosGrid } from './grid.ts'
 import { Ledger } from './ledger.ts'
@@ -193,6 +194,8 @@ export async function runInstancesChaos (params: InstancesChaosParams): Promise<
       mark(`kill -9 user-server instance 1 of ${cluster.instances.length} (port ${victim.port})`)
       await victim.kill()
       instanceKilledAt = Date.now()
+      // Its outbox rows are sent by the survivor once they lapse, at its next sweep (default 1 s).
+      groupLedger.instanceDied(instanceKilledAt, GROUP_OUTBOX_LEASE_MS + 1000)
     } else mark('(no instance killed: --no-instance-kill)')
     await sendMore(params.deadSeconds, 'traffic with one instance dead')
 

@@ -42,7 +42,8 @@ export function instancesChaosTables (result: InstancesChaosResult): Table[] {
     columns: ['sent', 'member reads due', 'read', 'lost', 'messages with a loss', 'duplicated', 'read beyond due', 'errors', 'retries', 'misdelivered', 'pending'],
     rows: [[g.sent, g.expected, g.read, g.lost, g.lostMessages, g.duplicated, g.readBeyondExpected, g.errors, g.retries, g.misdelivered, g.pending]],
     notes: [
-      'member reads due: (member, message) for each member in the session from before the send until 2 s after its answer, its session alive then;',
+      'member reads due: (member, message) for each member in the session from before the send until 2 s after its answer (for a message the killed instance may',
+      '  have held, until 2 s after its outbox rows lapse and are sent again, GRIDIM-GRP-31), its session alive then;',
       `read: of those, read (each messageId once per member); duplicated: raw repeats hidden by messageId${Object.keys(g.errorCodes).length ? `; errors: ${Object.entries(g.errorCodes).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}.`,
       ...(result.rejoinRefusals.length ? [`rejoins refused: ${result.rejoinRefusals.map((r) => `${r.code} at ${(r.atMs / 1000).toFixed(1)} s`).join(', ')}`] : [])
     ]
