@@ -25,7 +25,7 @@ for (const flow of run.flows) {
       const name = `step ${c.step}: ${c.outcome} [${c.requirements.join(', ')}]`
       if (c.status === 'pass') t.pass(name)
       else if (c.status === 'skip') t.pass(name, { skip: `${c.status}: ${c.message ?? ''}` })
-      else t.fail(name, { status: c.status, message: c.message, requirements: c.requirements.map((id) => `${id}: ${requirementText(id)}`), trace: flow.trace.slice(-20) })
+      else t.fail(name, { status: c.status, why: c.message, requirements: c.requirements.map((id) => `${id}: ${requirementText(id)}`), trace: flow.trace.slice(-20) })
     }
   })
 }

@@ -40,7 +40,8 @@ export function testXmppFlows (server: 'prosody' | 'ejabberd'): void {
           else {
             t.fail(name, {
               status: c.status,
-              message: c.message,
+              // Not `message`: tap takes that key as the assertion's own and prints it nowhere.
+              why: c.message,
               requirements: c.requirements.map((id) => `${id}: ${requirementText(id)}`),
               trace: flow.trace.filter((e) => e.operationId !== 'renewRegionLease').slice(-40).map((e) => `${e.from} -> ${e.to} ${e.operationId}${e.status === undefined ? '' : ` ${e.status}`}`)
             })

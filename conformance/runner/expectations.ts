@@ -57,14 +57,21 @@ export function gapsMs (exchanges: readonly ObservedExchange[]): number[] {
 
 /** What traffic the step did see instead (issue 14): the last few exchanges, who to whom, and their status. */
 export function exchangesSeen (ctx: FlowContext, state: StepState, last = 8, operation?: string): string {
-  // Lease renewals go on all the time: named only by their number, unless they are what was expected.
-  const renewals = operation === 'renewRegionLease' ? [] : state.exchanges.filter((x) => x.operationId === 'renewRegionLease' && x.status < 400)
-  const others = state.exchanges.filter((x) => !renewals.includes(x))
-  const also = renewals.length === 0 ? '' : ` (and ${renewals.length} lease renewal${renewals.length === 1 ? '' : 's'})`
+  // Lease renewals and the directory reads that follow them go on all the time: named only by
+  // their number, unless they are what was expected (a wait of seconds would show nothing else).
+  const background = (op: string): string | undefined => op === operation ? undefined : op === 'renewRegionLease' ? 'lease renewal' : op === 'getDirectory' ? 'directory read' : undefined
+  const counted = new Map<string, number>()
+  const others: ObservedExchange[] = []
+  for (const x of state.exchanges) {
+    const kind = x.status < 400 ? background(x.operationId) : undefined
+    if (kind === undefined) others.push(x)
+    else counted.set(kind, (counted.get(kind) ?? 0) + 1)
+  }
+  const also = counted.size === 0 ? '' : ` (and ${[...counted].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ')})`
   if (others.length === 0) return `the step saw no other service-to-service exchange${also}`
   const shown = others.slice(-last).map((x) =>
     `${signerOf(ctx, x.keyId)?.name ?? 'unsigned'} -> ${roleAt(ctx, x.url).name} ${x.operationId} ${x.status}`)
-  return `the step saw ${others.length} exchanges${also}, the last ${shown.length}: ${shown.join(', ')}`
+  return `the step saw ${others.length} exchange${others.length === 1 ? '' : 's'}${also}, the last ${shown.length}: ${shown.join(', ')}`
 }
 
 /** Resolves when the expectation holds; throws an Error saying what was seen when it does not. */

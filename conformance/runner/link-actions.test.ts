@@ -47,6 +47,14 @@ t.test('bad arguments are refused with a clear error', async (t) => {
   await t.rejects(perform(ctx, { call: 'delay', args: { to: 'US' } }), /a delay needs ms/)
   await t.rejects(perform(ctx, { call: 'await-held', args: { to: 'US', count: 0 } }), /count ≥ 1/)
   await t.rejects(perform(ctx, { call: 'await-held', args: { to: 'US' } }), /held 0 of 1 within 300 ms/)
+  await t.rejects(perform(ctx, { call: 'await-held', args: { to: 'US', atMostMs: -5 } }), /atMostMs > 0/)
+})
+
+t.test('await-held with atMostMs goes on quietly when nothing was held by then', async (t) => {
+  const { ctx } = await setUp(t)
+  const began = Date.now()
+  t.match(await perform(ctx, { call: 'await-held', args: { to: 'US', atMostMs: 50 } }), { status: 200, body: { held: 0 } })
+  t.ok(Date.now() - began >= 45, 'it waited for the bound')
 })
 
 t.test('a role with no proxy in front of it makes the step impossible', async (t) => {

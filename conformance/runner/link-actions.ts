@@ -52,14 +52,19 @@ export async function linkAction (ctx: FlowContext, call: LinkAction, args: Reco
     // Until the link holds `count` requests or answers: the window a flow aims at is open.
     const n = Number(count ?? 1)
     if (!Number.isInteger(n) || n < 1) throw new Error(`await-held needs a count ≥ 1, got ${String(count)}`)
+    // `atMostMs`: a target may rightly send nothing for the link to hold (a gateway that needs no
+    // lookup to act on a stanza): then the wait ends quietly after that long and the flow goes on.
+    const atMostMs = args.atMostMs === undefined ? undefined : Number(args.atMostMs)
+    if (atMostMs !== undefined && !(Number.isInteger(atMostMs) && atMostMs > 0)) throw new Error(`await-held needs atMostMs > 0 (milliseconds), got ${String(args.atMostMs)}`)
+    const waitMs = atMostMs ?? ctx.eventTimeoutMs
     // A region the runner plays holds the requests whose scripted answer it delays (region-answers `delayMs`).
     const sim = typeof to === 'string' ? ctx.simulated.get(to) : undefined
     if (sim !== undefined) {
-      if (!await sim.script.whenDelaying(n, ctx.eventTimeoutMs)) throw new Error(`${to} held ${sim.script.delaying} of ${n} requests within ${ctx.eventTimeoutMs} ms`)
+      if (!await sim.script.whenDelaying(n, waitMs) && atMostMs === undefined) throw new Error(`${to} held ${sim.script.delaying} of ${n} requests within ${waitMs} ms`)
       return { status: 200, body: { held: sim.script.delaying } }
     }
     const proxy = proxyOf(ctx, to)
-    if (!await proxy.whenHolding(n, ctx.eventTimeoutMs, ctx.flow.id)) throw new Error(`the link to ${String(to)} held ${proxy.heldFor(ctx.flow.id)} of ${n} within ${ctx.eventTimeoutMs} ms`)
+    if (!await proxy.whenHolding(n, waitMs, ctx.flow.id) && atMostMs === undefined) throw new Error(`the link to ${String(to)} held ${proxy.heldFor(ctx.flow.id)} of ${n} within ${waitMs} ms`)
     return { status: 200, body: { held: proxy.heldFor(ctx.flow.id) } }
   }
   const operationIds = operation === undefined ? undefined : (Array.isArray(operation) ? operation : [operation]).map(String)

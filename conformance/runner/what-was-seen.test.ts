@@ -19,6 +19,11 @@ t.test('an exchange expectation that fails lists the step\'s exchanges, who to w
   const exchanges = [renewal, renewal, x('renewRegionLease', 'http://127.0.0.1:1/regions/r1/lease', 401, 'r1'), x('getRegionStatus', 'http://127.0.0.1:2/status', 200)]
   t.equal(exchangesSeen(ctx, { exchanges }), 'the step saw 2 exchanges (and 2 lease renewals), the last 2: R1 -> US renewRegionLease 401, unsigned -> R1 getRegionStatus 200')
   t.equal(exchangesSeen(ctx, { exchanges }, 1), 'the step saw 2 exchanges (and 2 lease renewals), the last 1: unsigned -> R1 getRegionStatus 200')
+  // The directory reads that follow renewals are counted apart too, so that a long wait still names what else happened.
+  const directory = x('getDirectory', 'http://127.0.0.1:1/directory', 200)
+  const long = [x('lookupUser', 'http://127.0.0.1:1/users', 200, 'r1'), directory, renewal, directory, renewal, directory]
+  t.equal(exchangesSeen(ctx, { exchanges: long }, 1), 'the step saw 1 exchange (and 3 directory reads, 2 lease renewals), the last 1: R1 -> US lookupUser 200')
+  t.equal(exchangesSeen(ctx, { exchanges: [directory] }, 8, 'getDirectory'), 'the step saw 1 exchange, the last 1: unsigned -> US getDirectory 200')
 })
 
 t.test('a failure\'s message is followed by the refusals of the runner\'s roles, when there are any', async (t) => {

@@ -59,6 +59,8 @@ export class XmppUsers {
   #seq = 0
   #since = 0
   #step = 'setup'
+  /** Where each step's window would begin: the first sequence number after its start (`sinceStep`). */
+  readonly #stepStarts = new Map<string, number>()
 
   constructor (ctx: FlowContext) {
     this.#ctx = ctx
@@ -82,6 +84,7 @@ export class XmppUsers {
    */
   startStep (stepId: string, acts: boolean): void {
     this.#step = stepId
+    this.#stepStarts.set(stepId, this.#seq)
     if (acts) this.#since = this.#seq
   }
 
@@ -271,9 +274,11 @@ export class XmppUsers {
     return { status: 200, body: query }
   }
 
-  #query (e: { stanza: string, match?: Record<string, unknown> }): StanzaQuery {
+  #query (e: { stanza: string, match?: Record<string, unknown>, sinceStep?: string }): StanzaQuery {
     if (!isStanzaName(e.stanza) && !isIqName(e.stanza)) throw new Error(`no stanza schema ${e.stanza}`)
-    return { name: e.stanza, match: resolveValue(e.match ?? {}, this.#ctx.scope), since: this.#since, claimed: this.claimed }
+    const since = e.sinceStep === undefined ? this.#since : this.#stepStarts.get(e.sinceStep)
+    if (since === undefined) throw new Error(`sinceStep ${e.sinceStep}: no such step has begun in this flow`)
+    return { name: e.stanza, match: resolveValue(e.match ?? {}, this.#ctx.scope), since, claimed: this.claimed }
   }
 
   async expect (e: Extract<Expectation, { kind: 'stanza' }>): Promise<void> {

@@ -136,6 +136,12 @@ export const variants: readonly Variant[] = [
     bug: 'a gateway that answers a friend\'s subscribe with subscribed and a new subscribe'
   },
   {
+    fault: 'gateway-answers-later-offers', area: 'xmpp',
+    flow: 'x-xmpp-answer-before-offer',
+    requirement: 'GRIDIM-XMPP-63',
+    bug: 'a gateway whose unsubscribed, sent before an offer was made, declines it once the gateway gets round to it'
+  },
+  {
     fault: 'subscribe-without-nick', area: 'xmpp',
     flow: 'x-friendship-over-xmpp',
     requirement: 'GRIDIM-XMPP-62',

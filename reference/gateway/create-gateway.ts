@@ -122,7 +122,8 @@ export function createGateway (options: GatewayOptions) {
       },
       onPresence: async (stream, el) => {
         const user = userOf(stream)
-        await users.inOrder(user, async () => { await inbound.presence(user, el) })
+        const pending = new Map(user.offers) // GRIDIM-XMPP-63: the offers this stanza can answer
+        await users.inOrder(user, async () => { await inbound.presence(user, el, pending) })
       },
       onIq: async (stream, el) => await inbound.iq(userOf(stream), el),
       sessionEnded: async (stream) => { await sessions.streamEnded(stream) }
@@ -144,11 +145,12 @@ export function createGateway (options: GatewayOptions) {
     }
     const jid = normaliseBareJid(from)
     const user = users.ensure({ userId: foreignUserId(jid), name: jid, jid, kind: 'foreign' })
+    const pending = new Map(user.offers) // GRIDIM-XMPP-63: the offers this stanza can answer
     void users.inOrder(user, async () => {
       try {
         if (el.attrs.type !== 'error') await inbound.recordForeign(user) // GRIDIM-XMPP-47
         if (el.name === 'message') return await inbound.message(user, el)
-        if (el.name === 'presence') return await inbound.presence(user, el)
+        if (el.name === 'presence') return await inbound.presence(user, el, pending)
         if (el.name !== 'iq') return
         const answer = await inbound.iq(user, el)
         if (answer !== undefined) return toJabberServer(answer)

@@ -75,12 +75,13 @@ export class Inbound {
     await this.#send.instantMessage(user, target.userId, body.getText(), messageIdOf(el, user.jid))
   }
 
-  async presence (user: HostedUser, el: Element): Promise<void> {
+  /** `pending`: the user's offers as they were when the stanza arrived (GRIDIM-XMPP-63). */
+  async presence (user: HostedUser, el: Element, pending: ReadonlyMap<string, string>): Promise<void> {
     const type = el.attrs.type
     const to = typeof el.attrs.to === 'string' ? el.attrs.to : undefined
     if (type === 'error') return
     if (type === 'probe') return await this.#probe(user, el)
-    if (type === 'subscribe' || type === 'subscribed' || type === 'unsubscribe' || type === 'unsubscribed') return await this.#subscription(user, type, el)
+    if (type === 'subscribe' || type === 'subscribed' || type === 'unsubscribe' || type === 'unsubscribed') return await this.#subscription(user, type, el, pending)
     const room = to === undefined ? undefined : this.#gw.addresses.roomOf(to)
     if (room !== undefined && to !== undefined && resourceOf(to) !== undefined) {
       if (type === 'unavailable') {
@@ -200,12 +201,18 @@ export class Inbound {
    * Where the gateway is the contact's server it keeps RFC 6121 §3.1.3–§3.1.6: a request from a
    * contact already subscribed gets the auto-reply and nothing more, an approval nobody asked for
    * is ignored — else an auto-approving client and the gateway answer each other for ever.
+   * GRIDIM-XMPP-63: an answer answers what was pending when it arrived (`pending`), never an offer
+   * made while it waited its turn — such as a server's auto-reply to an earlier `unsubscribe`,
+   * which would otherwise decline a new offer the user has not even seen.
    */
-  async #subscription (user: HostedUser, type: 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed', el: Element): Promise<void> {
+  async #subscription (user: HostedUser, type: 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed', el: Element, pending: ReadonlyMap<string, string>): Promise<void> {
     const { region, addresses } = this.#gw
     const target = await this.#resolve(String(el.attrs.to ?? ''))
     if (target.userId === user.userId) return
-    const offerId = user.offers.get(target.userId)
+    // The gateway-answers-later-offers fault: the offers as they are now, after the awaits.
+    const offerId = (region.faults.has('gateway-answers-later-offers') ? user.offers : pending).get(target.userId)
+    /** The answered offer is no longer pending (unless a newer one from the same user took its place). */
+    const answered = (): void => { if (user.offers.get(target.userId) === offerId) user.offers.delete(target.userId) }
     switch (type) {
       case 'subscribe': {
         const friends = await this.#friends(user)
@@ -231,17 +238,16 @@ export class Inbound {
           friend = await region.userServer('acceptFriendshipOffer', { params: { offerId }, body: { userId: user.userId } })
         } catch (err) {
           // Answered meanwhile (from another resource, or the offer is gone): nothing pending now.
-          if (err instanceof GridImError && (err.code === 'unknown-offer' || err.code === 'already-friends')) return void user.offers.delete(target.userId)
+          if (err instanceof GridImError && (err.code === 'unknown-offer' || err.code === 'already-friends')) return answered()
           throw err
         }
-        user.offers.delete(target.userId)
+        answered()
         return this.#accepted(user, friend)
       }
       case 'unsubscribed':
         if (offerId !== undefined) {
           await region.userServer('declineFriendshipOffer', { params: { offerId }, body: { userId: user.userId } })
-          user.offers.delete(target.userId)
-          return
+          return answered()
         }
         return await this.#cancel(user, target.userId)
       case 'unsubscribe':

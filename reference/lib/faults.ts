@@ -64,6 +64,9 @@
  *   room's own info and no node (breaks GRIDIM-XMPP-61).
  * - `subscribe-without-nick`: the gateway's `subscribe` for a friendship offer carries no XEP-0172 `<nick/>`
  *   (breaks GRIDIM-XMPP-62).
+ * - `gateway-answers-later-offers`: the gateway looks up the offer a `subscribed` or `unsubscribed` answers once it
+ *   has resolved the addressee, not as the stanza arrived, so an answer that waited (a server's auto-reply to an
+ *   earlier `unsubscribe`) accepts or declines an offer made meanwhile (breaks GRIDIM-XMPP-63).
  *
  * Region and client-interface faults of the classes a third party's region slipped through (issue 14):
  * - `region-reuses-nonces`: a region checks `created` but remembers no nonce, so a request replayed
@@ -238,6 +241,7 @@ export type Fault =
   | 'gateway-no-roster-push-on-accept'
   | 'gateway-ignores-disco-node'
   | 'subscribe-without-nick'
+  | 'gateway-answers-later-offers'
   | 'region-reuses-nonces'
   | 'resend-same-signature'
   | 'bearer-matched-by-prefix'

@@ -191,10 +191,13 @@ const StanzaExpectation = Type.Object({
   kind: Type.Literal('stanza'),
   for: Name,
   stanza: StanzaName,
-  match: Type.Optional(Args)
+  match: Type.Optional(Args),
+  sinceStep: Type.Optional(Type.String({
+    description: 'The id of an earlier step: stanzas received since that step began count, instead of since the latest step whose `do` can change state — for a stanza a target may rightly send before or after a later runner action (a heal).'
+  }))
 }, {
   additionalProperties: false,
-  description: 'Met by a stanza the xmpp-user `for` received that reads as this schema and matches: one not used by an earlier expectation, received since the latest step whose `do` can change state (anything but a GET) began.'
+  description: 'Met by a stanza the xmpp-user `for` received that reads as this schema and matches: one not used by an earlier expectation, received since the latest step whose `do` can change state (anything but a GET) began, or since `sinceStep` began.'
 })
 
 const NoStanzaExpectation = Type.Object({
