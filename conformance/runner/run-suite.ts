@@ -124,6 +124,8 @@ export function waitsFor (loaded: LoadedFlow): number {
 /** A flow whose estimated seconds (waitsFor) reach this mostly waits: a lane's grid sits idle. */
 export const WAITING_FLOW_SECONDS = 3
 
+const mostlyWaits = (q: Queued): boolean => q.waits >= WAITING_FLOW_SECONDS
+
 /**
  * The share of a lane's grids (rounded up) that flows which mostly wait may hold at once. With
  * every grid of a thread waiting, its core idles (the CPU of a 2-core run fell to ~40 % for a
@@ -142,7 +144,7 @@ export type Queued = { index: number, waits: number }
  */
 export function nextOf (queue: readonly Queued[], waiting: number, cap: number): number {
   if (waiting < cap) return 0
-  const working = queue.findIndex((q) => q.waits < WAITING_FLOW_SECONDS)
+  const working = queue.findIndex((q) => !mostlyWaits(q))
   return working < 0 ? 0 : working
 }
 
@@ -237,7 +239,7 @@ async function replayAll (target: Target, options: SuiteOptions, started: number
       await settle(Array.from({ length: lane.flowsAtOnce }, async () => {
         try {
           for (let next = take(); next !== undefined; next = take()) {
-            const waits = next.waits >= WAITING_FLOW_SECONDS
+            const waits = mostlyWaits(next)
             if (waits) waiting++
             try {
               await replay(next.index, lane)

@@ -156,16 +156,14 @@ export class BoshSession implements C2sTransport {
 
   private resetInactivity (seconds: number): void {
     clearTimeout(this.inactivityTimer)
-    this.inactivityTimer = setTimeout(() => {
-      this.c2s.transportLost() // GRIDIM-XMPP-10: the user is signed off
-      this.destroy()
-    }, seconds * 1000)
+    // GRIDIM-XMPP-10: the user is signed off, as when the gateway stops.
+    this.inactivityTimer = setTimeout(() => { this.close() }, seconds * 1000)
   }
 
   /**
-   * The gateway stops: the session ends with it, its timers and held requests with it, and its
-   * user is signed off as when the client goes (GRIDIM-XMPP-10; nothing more once the gateway has
-   * closed its sessions itself).
+   * The session ends, its timers and held requests with it, and its user is signed off
+   * (GRIDIM-XMPP-10): after `inactivity` seconds without a request, or when the gateway stops
+   * (nothing more then once the gateway has closed its sessions itself).
    */
   close (): void {
     if (this.gone) return
