@@ -47,7 +47,8 @@ t.test('bad arguments are refused with a clear error', async (t) => {
   await t.rejects(perform(ctx, { call: 'delay', args: { to: 'US' } }), /a delay needs ms/)
   await t.rejects(perform(ctx, { call: 'await-held', args: { to: 'US', count: 0 } }), /count ≥ 1/)
   await t.rejects(perform(ctx, { call: 'await-held', args: { to: 'US' } }), /held 0 of 1 within 300 ms/)
-  await t.rejects(perform(ctx, { call: 'await-held', args: { to: 'US', atMostMs: -5 } }), /atMostMs > 0/)
+  await t.rejects(perform(ctx, { call: 'await-held', args: { to: 'US', atMostMs: -5 } }), /atMostMs, a whole number of milliseconds > 0/)
+  await t.rejects(perform(ctx, { call: 'await-held', args: { to: 'US', atMostMs: true } }), /got true/)
 })
 
 t.test('await-held with atMostMs goes on quietly when nothing was held by then', async (t) => {

@@ -54,8 +54,8 @@ export async function linkAction (ctx: FlowContext, call: LinkAction, args: Reco
     if (!Number.isInteger(n) || n < 1) throw new Error(`await-held needs a count ≥ 1, got ${String(count)}`)
     // `atMostMs`: a target may rightly send nothing for the link to hold (a gateway that needs no
     // lookup to act on a stanza): then the wait ends quietly after that long and the flow goes on.
-    const atMostMs = args.atMostMs === undefined ? undefined : Number(args.atMostMs)
-    if (atMostMs !== undefined && !(Number.isInteger(atMostMs) && atMostMs > 0)) throw new Error(`await-held needs atMostMs > 0 (milliseconds), got ${String(args.atMostMs)}`)
+    const atMostMs = args.atMostMs === undefined ? undefined : typeof args.atMostMs === 'number' ? args.atMostMs : NaN
+    if (atMostMs !== undefined && !(Number.isInteger(atMostMs) && atMostMs > 0)) throw new Error(`await-held needs atMostMs, a whole number of milliseconds > 0, got ${String(args.atMostMs)}`)
     const waitMs = atMostMs ?? ctx.eventTimeoutMs
     // A region the runner plays holds the requests whose scripted answer it delays (region-answers `delayMs`).
     const sim = typeof to === 'string' ? ctx.simulated.get(to) : undefined

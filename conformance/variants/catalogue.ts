@@ -142,6 +142,18 @@ export const variants: readonly Variant[] = [
     bug: 'a gateway whose unsubscribed, sent before an offer was made, declines it once the gateway gets round to it'
   },
   {
+    fault: 'gateway-reads-offers-when-handled', area: 'xmpp',
+    flow: 'x-xmpp-answer-before-offer',
+    requirement: 'GRIDIM-XMPP-63',
+    bug: 'a gateway that notes the offers a client\'s unsubscribed can answer only once the client\'s earlier stanzas are handled'
+  },
+  {
+    fault: 'gateway-answers-answered-offers', area: 'xmpp',
+    flow: 'x-xmpp-answer-before-offer',
+    requirement: 'GRIDIM-XMPP-63',
+    bug: 'a gateway whose unsubscribed right after subscribed declines the offer just accepted instead of ending the friendship'
+  },
+  {
     fault: 'subscribe-without-nick', area: 'xmpp',
     flow: 'x-friendship-over-xmpp',
     requirement: 'GRIDIM-XMPP-62',

@@ -22,6 +22,13 @@ import { GridSender } from './outbound-grid.ts'
 import { Sessions } from './sessions.ts'
 import { checkGatewayDomain, componentRefusal } from './start-up-checks.ts'
 
+const NO_OFFERS: ReadonlyMap<string, string> = new Map()
+
+/** `subscribed` and `unsubscribed`: the presence stanzas that may answer an offer (GRIDIM-XMPP-17). */
+function isAnswer (el: Element): boolean {
+  return el.name === 'presence' && (el.attrs.type === 'subscribed' || el.attrs.type === 'unsubscribed')
+}
+
 export type JabberServerLink = {
   host: string
   port: number
@@ -108,6 +115,13 @@ export function createGateway (options: GatewayOptions) {
       return { jid, name: f.name, subscription: 'both' as const }
     })
   }
+  /**
+   * GRIDIM-XMPP-63: a subscription answer can answer only the offers pending when it arrived, so
+   * they are copied then — for a client's stanza when its stream hands it over, before it waits
+   * behind the stream's earlier stanzas.
+   */
+  const offersAtArrival = new WeakMap<Element, ReadonlyMap<string, string>>()
+  const offersOf = (user: HostedUser, el: Element): ReadonlyMap<string, string> => isAnswer(el) ? new Map(user.offers) : NO_OFFERS
   const c2s = new C2sServer({
     domain: addresses.domain,
     authenticate: async (username, password) => await sessions.login(username, password),
@@ -120,9 +134,14 @@ export function createGateway (options: GatewayOptions) {
         const user = userOf(stream)
         await users.inOrder(user, async () => { await inbound.message(user, el) })
       },
+      arrived: (stream, el) => {
+        // The gateway-reads-offers-when-handled fault: no snapshot here, so onPresence takes it late.
+        const user = users.get(stream.userId)
+        if (isAnswer(el) && user?.stream === stream && !region.context.faults.has('gateway-reads-offers-when-handled')) offersAtArrival.set(el, new Map(user.offers))
+      },
       onPresence: async (stream, el) => {
         const user = userOf(stream)
-        const pending = new Map(user.offers) // GRIDIM-XMPP-63: the offers this stanza can answer
+        const pending = offersAtArrival.get(el) ?? offersOf(user, el)
         await users.inOrder(user, async () => { await inbound.presence(user, el, pending) })
       },
       onIq: async (stream, el) => await inbound.iq(userOf(stream), el),
@@ -145,7 +164,7 @@ export function createGateway (options: GatewayOptions) {
     }
     const jid = normaliseBareJid(from)
     const user = users.ensure({ userId: foreignUserId(jid), name: jid, jid, kind: 'foreign' })
-    const pending = new Map(user.offers) // GRIDIM-XMPP-63: the offers this stanza can answer
+    const pending = offersOf(user, el) // GRIDIM-XMPP-63: on arrival, before it waits its turn
     void users.inOrder(user, async () => {
       try {
         if (el.attrs.type !== 'error') await inbound.recordForeign(user) // GRIDIM-XMPP-47

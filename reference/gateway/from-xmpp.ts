@@ -209,8 +209,15 @@ export class Inbound {
     const { region, addresses } = this.#gw
     const target = await this.#resolve(String(el.attrs.to ?? ''))
     if (target.userId === user.userId) return
-    // The gateway-answers-later-offers fault: the offers as they are now, after the awaits.
-    const offerId = (region.faults.has('gateway-answers-later-offers') ? user.offers : pending).get(target.userId)
+    // Pending when the stanza arrived and still pending now: not one made while it waited, nor one
+    // an earlier stanza answered meanwhile. The gateway-answers-later-offers fault: as they are now.
+    const atArrival = pending.get(target.userId)
+    // The gateway-answers-answered-offers fault: as they were, even one answered since.
+    const offerId = region.faults.has('gateway-answers-later-offers')
+      ? user.offers.get(target.userId)
+      : region.faults.has('gateway-answers-answered-offers')
+        ? atArrival
+        : (atArrival !== undefined && user.offers.get(target.userId) === atArrival ? atArrival : undefined)
     /** The answered offer is no longer pending (unless a newer one from the same user took its place). */
     const answered = (): void => { if (user.offers.get(target.userId) === offerId) user.offers.delete(target.userId) }
     switch (type) {
@@ -246,8 +253,14 @@ export class Inbound {
       }
       case 'unsubscribed':
         if (offerId !== undefined) {
-          await region.userServer('declineFriendshipOffer', { params: { offerId }, body: { userId: user.userId } })
-          return answered()
+          try {
+            await region.userServer('declineFriendshipOffer', { params: { offerId }, body: { userId: user.userId } })
+            return answered()
+          } catch (err) {
+            // Answered meanwhile elsewhere: nothing pending now, so a cancellation (GRIDIM-XMPP-19).
+            if (!(err instanceof GridImError && err.code === 'unknown-offer') || region.faults.has('gateway-answers-answered-offers')) throw err
+            answered()
+          }
         }
         return await this.#cancel(user, target.userId)
       case 'unsubscribe':

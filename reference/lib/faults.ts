@@ -67,6 +67,12 @@
  * - `gateway-answers-later-offers`: the gateway looks up the offer a `subscribed` or `unsubscribed` answers once it
  *   has resolved the addressee, not as the stanza arrived, so an answer that waited (a server's auto-reply to an
  *   earlier `unsubscribe`) accepts or declines an offer made meanwhile (breaks GRIDIM-XMPP-63).
+ * - `gateway-reads-offers-when-handled`: the gateway notes the offers a client's `subscribed` or `unsubscribed` can
+ *   answer when it starts handling the stanza, not when the stream hands it over, so one queued behind the client's
+ *   earlier stanzas answers an offer made meanwhile (breaks GRIDIM-XMPP-63).
+ * - `gateway-answers-answered-offers`: a client's `unsubscribed` right after its `subscribed` declines the offer the
+ *   `subscribed` has just accepted (and is refused `unknown-offer`) instead of ending the new friendship (breaks
+ *   GRIDIM-XMPP-63).
  *
  * Region and client-interface faults of the classes a third party's region slipped through (issue 14):
  * - `region-reuses-nonces`: a region checks `created` but remembers no nonce, so a request replayed
@@ -242,6 +248,8 @@ export type Fault =
   | 'gateway-ignores-disco-node'
   | 'subscribe-without-nick'
   | 'gateway-answers-later-offers'
+  | 'gateway-reads-offers-when-handled'
+  | 'gateway-answers-answered-offers'
   | 'region-reuses-nonces'
   | 'resend-same-signature'
   | 'bearer-matched-by-prefix'

@@ -36,3 +36,17 @@ t.test('every MUST is proved by a flow step or listed as uncovered, and the list
   t.same(report.coverage.staleUncovered, [], 'listed as uncovered but proved')
   t.same(report.coverage.unknownUncovered, [], 'uncovered list names unknown ids')
 })
+
+t.test('every stanza expectation\'s sinceStep names an earlier step of its flow', async (t) => {
+  const wrong: string[] = []
+  for (const { flow } of loadFlows().flows) {
+    flow.steps.forEach((step, i) => {
+      const earlier = new Set(flow.steps.slice(0, i).map((s) => s.id))
+      for (const o of step.outcomes) {
+        const since = o.expect?.kind === 'stanza' ? o.expect.sinceStep : undefined
+        if (since !== undefined && !earlier.has(since)) wrong.push(`${flow.id} step ${step.id}: sinceStep ${since}`)
+      }
+    })
+  }
+  t.same(wrong, [])
+})

@@ -64,6 +64,7 @@ export class C2sSession implements C2sSessionHandle {
   element (el: Element): void {
     if (this.state === 'closed') return
     if (++this.pending > (this.options.maxPending ?? 100)) return this.fail(new StreamError('resource-constraint', 'too many stanzas waiting'))
+    if (this.state === 'bound') this.options.gridPort.arrived?.(this, el)
     this.chain = this.chain.then(() => this.handle(el)).catch((error: unknown) => {
       this.fail(error instanceof StreamError ? error : new StreamError('internal-server-error'))
     }).finally(() => { this.pending-- })

@@ -47,6 +47,11 @@ export interface GridPort {
   onMessage (session: C2sSessionHandle, stanza: Element): Promise<void> | void
   onPresence (session: C2sSessionHandle, stanza: Element): Promise<void> | void
   /**
+   * A stanza of a bound stream has just arrived, before it waits its turn behind the stream's
+   * earlier stanzas: what must be judged as of its arrival is read here (GRIDIM-XMPP-63).
+   */
+  arrived? (session: C2sSessionHandle, stanza: Element): void
+  /**
    * An IQ the c2s layer does not answer itself (it answers bind, session, roster get, ping and
    * disco#info to the server). Return the answer (type result or error), or undefined for
    * <service-unavailable/> (RFC 6120 §8.4). IQs of type result/error are passed with no answer.
