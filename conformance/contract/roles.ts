@@ -16,33 +16,35 @@ export type Role = { name: string, underTest: boolean }
 /** GRIDIM-ROLE-8: the user server signs with the key id `user-server`. */
 export const USER_SERVER_KEY_ID = 'user-server'
 
-const origin = (url: string): string => new URL(url).origin
-
 /**
- * The origins of the roles' own URLs, each parsed once: every exchange a thread sees is matched
- * against the roles of every flow running in it (isFlowRole), which parsed them all each time.
+ * The origin of a URL, each distinct scheme and authority parsed once: every exchange a thread
+ * sees is matched against the roles of every flow running in it (isFlowRole), and the roles' own
+ * URLs against it, which parsed them all each time. The key is the URL up to the path: it has the
+ * URL's authority, so the same origin (a backslash or query there only makes another key).
  */
-const roleOrigins = new Map<string, string>()
-function roleOrigin (url: string): string {
-  let o = roleOrigins.get(url)
+const origins = new Map<string, string>()
+export function originOf (url: string): string {
+  const slash = url.indexOf('/', url.indexOf('//') + 2)
+  const head = slash < 0 ? url : url.slice(0, slash)
+  let o = origins.get(head)
   if (o === undefined) {
-    if (roleOrigins.size >= 10_000) roleOrigins.clear()
-    o = origin(url)
-    roleOrigins.set(url, o)
+    if (origins.size >= 10_000) origins.clear()
+    o = new URL(head).origin
+    origins.set(head, o)
   }
   return o
 }
 
 /** The role serving at `url`, named as the flow names it (US, R1, RX), or the host when unknown. */
 export function roleAt (roles: FlowRoles, url: string): Role {
-  const o = origin(url)
+  const o = originOf(url)
   const { target } = roles
-  if (o === roleOrigin(target.userServerUrl)) return { name: 'US', underTest: target.playsUserServer !== true }
-  for (const [name, r] of roles.regions) if (roleOrigin(r.url) === o) return { name, underTest: true }
-  for (const [name, r] of roles.simulated) if (roleOrigin(r.url) === o) return { name, underTest: false }
-  const region = target.regions.find((r) => roleOrigin(r.url) === o)
+  if (o === originOf(target.userServerUrl)) return { name: 'US', underTest: target.playsUserServer !== true }
+  for (const [name, r] of roles.regions) if (originOf(r.url) === o) return { name, underTest: true }
+  for (const [name, r] of roles.simulated) if (originOf(r.url) === o) return { name, underTest: false }
+  const region = target.regions.find((r) => originOf(r.url) === o)
   if (region) return { name: region.name, underTest: true }
-  if (target.gateway && roleOrigin(target.gateway.url) === o) return { name: 'GW', underTest: true }
+  if (target.gateway && originOf(target.gateway.url) === o) return { name: 'GW', underTest: true }
   return { name: new URL(url).host, underTest: false }
 }
 
@@ -51,11 +53,11 @@ export function roleAt (roles: FlowRoles, url: string): Role {
  * Traffic to anything else (a role of another flow, when flows run at once) is not the flow's.
  */
 export function isFlowRole (roles: FlowRoles, url: string): boolean {
-  const o = origin(url)
+  const o = originOf(url)
   const { target } = roles
-  if (o === roleOrigin(target.userServerUrl) || target.regions.some((r) => roleOrigin(r.url) === o) ||
-    (target.gateway !== undefined && roleOrigin(target.gateway.url) === o)) return true
-  for (const r of roles.simulated.values()) if (roleOrigin(r.url) === o) return true
+  if (o === originOf(target.userServerUrl) || target.regions.some((r) => originOf(r.url) === o) ||
+    (target.gateway !== undefined && originOf(target.gateway.url) === o)) return true
+  for (const r of roles.simulated.values()) if (originOf(r.url) === o) return true
   return false
 }
 

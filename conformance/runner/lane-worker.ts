@@ -3,7 +3,7 @@
 // package build names it in tsconfig.build.json.
 import { parentPort, workerData } from 'node:worker_threads'
 import { adoptDocuments, type OpenApiDocument } from '../../reference/lib/contract/load-openapi.ts'
-import { startEmbeddedTarget, type EmbeddedOptions } from '../target/embedded.ts'
+import { sharedJabberServer, startEmbeddedTarget, type EmbeddedOptions } from '../target/embedded.ts'
 import { startedGridsLane, type LaneAnswer, type LaneRequest } from './lane.ts'
 
 const port = parentPort!
@@ -23,7 +23,9 @@ adoptDocuments(documents)
 // (each start is mostly this thread's CPU, so starting them together finishes none sooner).
 // A grid that does not start before the first ends the lane (the run cannot start); after, the
 // flows given to this lane fail with the reason.
-const opening = startedGridsLane(grids, async () => await startEmbeddedTarget(options))
+// Their gateways link to one Jabber server of this thread's (embedded.ts, SharedJabberServer).
+const jabber = sharedJabberServer(options, grids)
+const opening = startedGridsLane(grids, async () => await startEmbeddedTarget(options, jabber))
 opening.then(
   () => { answer({ kind: 'ready' }) },
   (err: Error) => { answer({ kind: 'error', message: `could not start an embedded grid: ${err.message}` }) }

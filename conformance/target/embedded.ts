@@ -20,6 +20,7 @@ import { Links } from './links.ts'
 import { embeddedLane, gridsLane } from '../runner/lane.ts'
 import type { JabberServerEndpoint, Target } from './target.ts'
 import { notControlled } from './xmpp-sections.ts'
+import { originOf } from '../contract/roles.ts'
 
 export type XmppChoice = 'prosody' | 'ejabberd' | 'simulated' | 'none'
 
@@ -64,10 +65,17 @@ const SIMULATED_DOMAIN = 'jabber.localhost'
 const LINK_TIMINGS = { keepAliveMs: 1000, idlePingMs: 1000, pingTimeoutMs: 1500, ackDelayMs: 200, backoff: { initialMs: 50, maxMs: 500 } }
 const DECLARED_LINK_TIMINGS = { idlePingMs: LINK_TIMINGS.idlePingMs, pingTimeoutMs: LINK_TIMINGS.pingTimeoutMs, retryStartMs: LINK_TIMINGS.backoff.initialMs }
 
-/** The Jabber server of the run: its component port and domain, its endpoint for the runner, how to stop it. */
-type JabberServer = { name: string, componentPort: number, domain: string, endpoint: JabberServerEndpoint, stop: () => Promise<void> }
+/**
+ * A grid's Jabber server: its component port and domain, the gateway domain and secret its
+ * component account has, its endpoint for the runner, and how to let it go (stop it, or give a
+ * shared server's component back).
+ */
+type JabberServer = { name: string, componentPort: number, domain: string, gatewayDomain: string, secret: string, endpoint: JabberServerEndpoint, stop: () => Promise<void> }
 
-async function startJabberServer (choice: Exclude<XmppChoice, 'none'>, secret: string): Promise<JabberServer> {
+type RealServer = Exclude<XmppChoice, 'none' | 'simulated'>
+
+async function startJabberServer (choice: Exclude<XmppChoice, 'none'>): Promise<JabberServer> {
+  const secret = randomBytes(16).toString('hex')
   if (choice === 'simulated') {
     const server = new SimulatedJabberServer({ domain: SIMULATED_DOMAIN, component: { domain: GATEWAY_DOMAIN, secret } })
     const componentPort = await server.listen()
@@ -75,12 +83,74 @@ async function startJabberServer (choice: Exclude<XmppChoice, 'none'>, secret: s
       name: 'the runner\'s simulated Jabber server',
       componentPort,
       domain: server.domain,
+      gatewayDomain: GATEWAY_DOMAIN,
+      secret,
       endpoint: simulatedEndpoint(server, DECLARED_LINK_TIMINGS),
       stop: () => server.close()
     }
   }
   const server = await XMPP_SERVERS[choice]({ components: [{ domain: GATEWAY_DOMAIN, secret }] })
-  return { name: server.name, componentPort: server.componentPort, domain: server.domain, endpoint: jabberEndpoint(server), stop: () => server.stop() }
+  return realJabberServer(server, GATEWAY_DOMAIN, secret, () => server.stop())
+}
+
+function realJabberServer (server: RunningXmppServer, gatewayDomain: string, secret: string, stop: () => Promise<void>): JabberServer {
+  return { name: server.name, componentPort: server.componentPort, domain: server.domain, gatewayDomain, secret, endpoint: jabberEndpoint(server), stop }
+}
+
+/**
+ * One real Jabber server (Prosody, ejabberd) for the grids of one thread, each grid's gateway a
+ * component of its own (grid1.localhost, grid2.localhost, …) with a secret of its own: a run
+ * starts one Prosody a thread instead of one a grid (~0.1 s of CPU each, twenty in a run). Grids
+ * do not meet there: the runner's accounts on it have random names, and a gateway answers only
+ * for its own domain. The server starts with the first grid that takes a component and stops when
+ * the last one gives its component back, so whoever starts the grids need not close it.
+ */
+export class SharedJabberServer {
+  readonly #choice: RealServer
+  readonly #components: Array<{ domain: string, secret: string }>
+  readonly #taken = new Set<number>()
+  #server: Promise<RunningXmppServer> | undefined
+
+  /** `components`: how many grids at most use it at once. */
+  constructor (choice: RealServer, components: number) {
+    this.#choice = choice
+    this.#components = Array.from({ length: components }, (_, i) => ({ domain: `grid${i + 1}.localhost`, secret: randomBytes(16).toString('hex') }))
+  }
+
+  async take (): Promise<JabberServer> {
+    const index = this.#components.findIndex((_, i) => !this.#taken.has(i))
+    if (index < 0) throw new Error(`the thread's ${this.#choice} has components for ${this.#components.length} grids, all in use`)
+    this.#taken.add(index)
+    const { domain, secret } = this.#components[index]!
+    let server: RunningXmppServer
+    try {
+      this.#server ??= XMPP_SERVERS[this.#choice]({ components: this.#components })
+      server = await this.#server
+    } catch (err) {
+      await this.#release(index)
+      throw err
+    }
+    return realJabberServer(server, domain, secret, async () => { await this.#release(index) })
+  }
+
+  async #release (index: number): Promise<void> {
+    this.#taken.delete(index)
+    if (this.#taken.size > 0 || this.#server === undefined) return
+    const server = this.#server
+    this.#server = undefined
+    await server.then(async (s) => { await s.stop() }, () => {})
+  }
+}
+
+/** A grid's own Jabber server, or a component of the thread's shared one when there is one. */
+async function jabberServerFor (choice: Exclude<XmppChoice, 'none'>, shared: SharedJabberServer | undefined): Promise<JabberServer> {
+  return choice !== 'simulated' && shared !== undefined ? await shared.take() : await startJabberServer(choice)
+}
+
+/** The Jabber server the grids of one thread share, when their choice is a real one (the simulated one is a grid's own, in-process). */
+export function sharedJabberServer (options: EmbeddedOptions, grids: number): SharedJabberServer | undefined {
+  const { xmpp = 'none' } = options
+  return xmpp === 'none' || xmpp === 'simulated' || grids < 2 ? undefined : new SharedJabberServer(xmpp, grids)
 }
 
 const NO_XMPP = 'no Jabber server in this run (--xmpp none): run with --xmpp simulated (the runner plays it), or install Prosody (sudo apt-get install -y prosody) or ejabberd and run with --xmpp prosody or --xmpp ejabberd'
@@ -134,7 +204,8 @@ export function scratchRoot (env: NodeJS.ProcessEnv = process.env, shm = '/dev/s
 
 /** `count` embedded grids, all started or none (those that started are closed again). */
 export async function startGrids (options: EmbeddedOptions, count: number): Promise<Target[]> {
-  const started = await Promise.allSettled(Array.from({ length: count }, async () => await startEmbeddedTarget(options)))
+  const jabber = sharedJabberServer(options, count)
+  const started = await Promise.allSettled(Array.from({ length: count }, async () => await startEmbeddedTarget(options, jabber)))
   const targets = started.flatMap((s) => s.status === 'fulfilled' ? [s.value] : [])
   const failed = started.find((s) => s.status === 'rejected')
   if (failed !== undefined) {
@@ -144,10 +215,13 @@ export async function startGrids (options: EmbeddedOptions, count: number): Prom
   return targets
 }
 
-export async function startEmbeddedTarget (options: EmbeddedOptions = {}): Promise<Target> {
+/**
+ * An embedded grid. `jabber`: the Jabber server this thread's grids share (sharedJabberServer),
+ * when the grid is one of several; else the grid starts one of its own.
+ */
+export async function startEmbeddedTarget (options: EmbeddedOptions = {}, jabber?: SharedJabberServer): Promise<Target> {
   const { regionCount = 3, leaseSeconds = 5, faults, xmpp = 'none' } = options
-  const secret = randomBytes(16).toString('hex')
-  const server = xmpp === 'none' ? undefined : await startJabberServer(xmpp, secret)
+  const server = xmpp === 'none' ? undefined : await jabberServerFor(xmpp, jabber)
   const dataDir = mkdtempSync(join(scratchRoot(), 'gridim-conformance-'))
   // The user server and every region behind a proxy of the runner (issue 14): their public URLs
   // are the proxies', so flows can cut, delay and hold the links between them. The traffic itself
@@ -172,7 +246,7 @@ export async function startEmbeddedTarget (options: EmbeddedOptions = {}): Promi
       passwordCost: THROWAWAY_GRID_PASSWORD_COST,
       ...(server === undefined
         ? {}
-        : { gateway: { domain: GATEWAY_DOMAIN, jabberServer: { host: '127.0.0.1', port: server.componentPort, secret, serverDomain: server.domain, timings: LINK_TIMINGS } } })
+        : { gateway: { domain: server.gatewayDomain, jabberServer: { host: '127.0.0.1', port: server.componentPort, secret: server.secret, serverDomain: server.domain, timings: LINK_TIMINGS } } })
     })
   } catch (err) {
     await links.close()
@@ -228,7 +302,7 @@ export async function startEmbeddedTarget (options: EmbeddedOptions = {}): Promi
     // fork's): traffic to this grid's roles, or signed by one of them, may be this grid's. (Every
     // user server signs as `user-server`: a flow keeps what went to its own roles, run-flow.ts.)
     observe: (observer) => PeerClient.observe((x) => {
-      if (origins.has(new URL(x.url).origin) || (x.keyId !== undefined && signers.has(x.keyId))) observer(x)
+      if (origins.has(originOf(x.url)) || (x.keyId !== undefined && signers.has(x.keyId))) observer(x)
     }),
     // More grids like this one, in a thread of their own, for flows replayed at the same time (run-suite.ts).
     fork: async (flowsAtOnce) => options.lanes === 'this-thread' ? gridsLane(await startGrids(options, flowsAtOnce)) : await embeddedLane(options, flowsAtOnce),
