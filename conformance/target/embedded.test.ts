@@ -22,8 +22,9 @@ t.test('an embedded grid keeps its files in memory where it can, and where TMPDI
   t.equal(scratchRoot({}, join(dir, 'file')), tmpdir(), 'not a folder: the temporary folder')
 })
 
-t.test('the grids of a thread share one Prosody, each gateway a component of its own', { skip: skipXmppServers() }, async (t) => {
-  const grids = await startGrids({ xmpp: 'prosody', regionCount: 2 }, 2)
+for (const server of ['prosody', 'ejabberd'] as const) {
+t.test(`the grids of a thread share one ${server}, each gateway a component of its own`, { skip: skipXmppServers() }, async (t) => {
+  const grids = await startGrids({ xmpp: server, regionCount: 2 }, 2)
   let closed = false
   const close = async (): Promise<void> => { if (!closed) { closed = true; await Promise.all(grids.map(async (g) => { await g.close() })) } }
   t.teardown(close)
@@ -39,6 +40,7 @@ t.test('the grids of a thread share one Prosody, each gateway a component of its
   await close()
   t.notOk(await accepts(port), 'and stops when the last grid has closed')
 })
+}
 
 t.test('a shared Jabber server has a component for each grid at once, and starts anew when taken again', { skip: skipXmppServers() }, async (t) => {
   const shared = new SharedJabberServer('prosody', 1)

@@ -32,6 +32,10 @@ export function ejabberdConfig (options: XmppServerOptions, layout: EjabberdLayo
     `  - port: ${layout.componentPort}`,
     '    ip: "127.0.0.1"',
     '    module: ejabberd_service',
+    // A component that authenticates is routed only its own domain: by default ejabberd routes it
+    // every domain of the listener (ejabberd_service's global_routes), so with two components
+    // the one linked last would get the other's stanzas.
+    '    global_routes: false',
     ...(components.length === 0 ? ['    hosts: {}'] : ['    hosts:', ...components]),
     `  - port: ${layout.httpPort}`,
     '    ip: "127.0.0.1"',

@@ -26,6 +26,7 @@ t.test('each configuration names the component, its secret and the MUC service',
   t.match(prosody, 'run_as_root = true')
   const ejabberd = ejabberdConfig(options, layout)
   t.match(ejabberd, '"grid.localhost": { password: "pa\\"ss" }')
+  t.match(ejabberd, 'global_routes: false', 'each component is routed its own domain only')
   t.match(ejabberd, 'mod_muc: { host: "conference.jabber.localhost" }')
 })
 

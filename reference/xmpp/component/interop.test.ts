@@ -92,4 +92,25 @@ for (const [name, start] of Object.entries(XMPP_SERVERS)) {
       await refused.stop()
     }
   })
+
+  // The conformance runner links several grids' gateways to one server (conformance/target/embedded.ts).
+  t.test(`${name}: two components on one server each get only the stanzas for their own domain`, { skip }, async (t) => {
+    const domains = ['grid1.localhost', 'grid2.localhost']
+    const server = await start({ components: domains.map((domain, i) => ({ domain, secret: `secret-${i}` })), users: [{ user: 'dave', password: 'davepw' }] })
+    t.teardown(() => server.stop())
+    const got = new Map<string, string[]>(domains.map((d) => [d, []]))
+    const links = domains.map((domain, i) => component(server, { domain, secret: `secret-${i}` }))
+    for (const [i, link] of links.entries()) {
+      t.teardown(() => link.stop())
+      link.on('stanza', (el) => { if (el.name === 'message') got.get(domains[i]!)!.push(String(el.attrs.to)) })
+      await link.start()
+    }
+    const dave = await startTestClient({ service: `xmpp://127.0.0.1:${server.c2sPort}`, domain: server.domain, username: 'dave', password: 'davepw', resource: 'phone' })
+    t.teardown(() => dave.stop())
+    const sent = new Map<string, string[]>(domains.map((d) => [d, Array.from({ length: 8 }, (_, n) => `user${n}@${d}`)]))
+    for (const to of [...sent.values()].flat()) await dave.xmpp.send(new Element('message', { type: 'chat', to }).c('body').t('hi').up())
+    const deadline = Date.now() + 10_000
+    while ([...got.values()].flat().length < 16 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    for (const d of domains) t.same(got.get(d)!.sort(), sent.get(d)!.sort(), `${d}'s component got its own domain's messages, and only those`)
+  })
 }
