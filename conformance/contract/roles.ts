@@ -19,12 +19,14 @@ export const USER_SERVER_KEY_ID = 'user-server'
 /**
  * The origin of a URL, each distinct scheme and authority parsed once: every exchange a thread
  * sees is matched against the roles of every flow running in it (isFlowRole), and the roles' own
- * URLs against it, which parsed them all each time. The key is the URL up to the path: it has the
- * URL's authority, so the same origin (a backslash or query there only makes another key).
+ * URLs against it. The key is the URL up to the path after its `//`, which holds the whole
+ * authority and so gives the same origin (a backslash or query there only makes another key); a
+ * URL without `//` is its own key.
  */
 const origins = new Map<string, string>()
 export function originOf (url: string): string {
-  const slash = url.indexOf('/', url.indexOf('//') + 2)
+  const authority = url.indexOf('//')
+  const slash = authority < 0 ? -1 : url.indexOf('/', authority + 2)
   const head = slash < 0 ? url : url.slice(0, slash)
   let o = origins.get(head)
   if (o === undefined) {

@@ -2,12 +2,13 @@
 // (conformance/cli/main.ts) is one caller; another project can be another. It opens what it is
 // told to test, replays the flows, closes what it opened and returns the RunResult the
 // reporters (conformance/report) take.
+import { availableParallelism } from 'node:os'
 import { defaultXmpp, isInstalled, sharedJabberServer, startEmbeddedTarget, type EmbeddedOptions } from '../target/embedded.ts'
 import { loadTargetFile } from '../target/target-file.ts'
 import type { Target } from '../target/target.ts'
 import { closeLane, embeddedLane, startedGridsLane, type Lane } from './lane.ts'
 import type { RunResult } from './results.ts'
-import { flowsAtOnce, runSuite, startForks, type ExpectedFailure, type SuiteOptions } from './run-suite.ts'
+import { flowsAtOnce, forkSizes, runSuite, startForks, type ExpectedFailure, type SuiteOptions } from './run-suite.ts'
 
 /**
  * What to test: a target file (YAML or JSON, conformance/README.md), the reference grid started
@@ -36,10 +37,10 @@ async function open (what: ConformanceTarget, options: ConformanceOptions): Prom
     // start takes a second or two): the lanes that hold most flows join that much sooner. This
     // thread's share of grids starts after its own grid, one at a time. A run asked to stay in
     // this thread (`lanes: this-thread`) forks through the target once it is open.
-    // The grids of this thread — its own and its share — link to one Jabber server (at most one
-    // grid for each flow at once, and the target's own).
+    // The grids of this thread — its own and its share of the flows at once (forkSizes) — link
+    // to one Jabber server.
     const concurrency = flowsAtOnce(embedded.lanes !== 'this-thread', options, options.flows?.length ?? Infinity)
-    const jabber = sharedJabberServer(embedded, concurrency > 1 ? concurrency + 1 : 1)
+    const jabber = sharedJabberServer(embedded, concurrency > 1 ? forkSizes(concurrency, availableParallelism(), true).here + 1 : 1)
     const own = startEmbeddedTarget(embedded, jabber)
     const here = async (n: number): Promise<Lane> => {
       await own // a target that did not start fails the run; no grid beside it is started

@@ -14,7 +14,7 @@ import { THROWAWAY_GRID_PASSWORD_COST } from '../../reference/store/index.ts'
 import type { Fault } from '../../reference/lib/faults.ts'
 import { findBinary } from '../../tools/xmpp-servers/find-binary.ts'
 import { XMPP_SERVERS } from '../../tools/xmpp-servers/servers.ts'
-import type { RunningXmppServer } from '../../tools/xmpp-servers/types.ts'
+import type { RunningXmppServer, XmppServerOptions } from '../../tools/xmpp-servers/types.ts'
 import { SimulatedJabberServer, simulatedEndpoint } from '../jabber/simulated-jabber-server.ts'
 import { Links } from './links.ts'
 import { embeddedLane, gridsLane } from '../runner/lane.ts'
@@ -103,17 +103,20 @@ function realJabberServer (server: RunningXmppServer, gatewayDomain: string, sec
  * starts one Prosody a thread instead of one a grid (~0.1 s of CPU each, twenty in a run). Grids
  * do not meet there: the runner's accounts on it have random names, and a gateway answers only
  * for its own domain. The server starts with the first grid that takes a component and stops when
- * the last one gives its component back, so whoever starts the grids need not close it.
+ * the last one gives its component back, so whoever starts the grids need not close it. (A run in
+ * one thread, `lanes: this-thread`, has one for the grids of each startGrids.)
  */
 export class SharedJabberServer {
   readonly #choice: RealServer
+  readonly #start: (options: XmppServerOptions) => Promise<RunningXmppServer>
   readonly #components: Array<{ domain: string, secret: string }>
   readonly #taken = new Set<number>()
   #server: Promise<RunningXmppServer> | undefined
 
-  /** `components`: how many grids at most use it at once. */
-  constructor (choice: RealServer, components: number) {
+  /** `components`: how many grids at most use it at once; `start`: how the server is started (the tests' stand-in). */
+  constructor (choice: RealServer, components: number, start: (options: XmppServerOptions) => Promise<RunningXmppServer> = XMPP_SERVERS[choice]) {
     this.#choice = choice
+    this.#start = start
     this.#components = Array.from({ length: components }, (_, i) => ({ domain: `grid${i + 1}.localhost`, secret: randomBytes(16).toString('hex') }))
   }
 
@@ -124,13 +127,19 @@ export class SharedJabberServer {
     const { domain, secret } = this.#components[index]!
     let server: RunningXmppServer
     try {
-      this.#server ??= XMPP_SERVERS[this.#choice]({ components: this.#components })
+      this.#server ??= this.#start({ components: this.#components })
       server = await this.#server
     } catch (err) {
       await this.#release(index)
       throw err
     }
-    return realJabberServer(server, domain, secret, async () => { await this.#release(index) })
+    // Given back once: the component may be another grid's by a second call.
+    let given = false
+    return realJabberServer(server, domain, secret, async () => {
+      if (given) return
+      given = true
+      await this.#release(index)
+    })
   }
 
   async #release (index: number): Promise<void> {
@@ -221,14 +230,15 @@ export async function startGrids (options: EmbeddedOptions, count: number): Prom
  */
 export async function startEmbeddedTarget (options: EmbeddedOptions = {}, jabber?: SharedJabberServer): Promise<Target> {
   const { regionCount = 3, leaseSeconds = 5, faults, xmpp = 'none' } = options
-  const server = xmpp === 'none' ? undefined : await jabberServerFor(xmpp, jabber)
   const dataDir = mkdtempSync(join(scratchRoot(), 'gridim-conformance-'))
   // The user server and every region behind a proxy of the runner (issue 14): their public URLs
   // are the proxies', so flows can cut, delay and hold the links between them. The traffic itself
   // the runner sees in-process (PeerClient.observe), so the proxies record nothing.
   const links = new Links()
+  let server: JabberServer | undefined
   let grid: Awaited<ReturnType<typeof startGrid>>
   try {
+    server = xmpp === 'none' ? undefined : await jabberServerFor(xmpp, jabber)
     const userServerProxy = await links.front()
     const regionProxies = await Promise.all(Array.from({ length: regionCount }, async () => await links.front()))
     grid = await startGrid({
@@ -254,6 +264,7 @@ export async function startEmbeddedTarget (options: EmbeddedOptions = {}, jabber
     rmSync(dataDir, { recursive: true, force: true })
     throw err
   }
+  const jabberServer = server
   const killed = new Set<number>()
   const gateway = grid.gatewayInfo
   const origins = new Set([grid.userServerUrl, ...grid.regionInfo.map((r) => r.url), ...(gateway === undefined ? [] : [gateway.url])].map((u) => new URL(u).origin))
@@ -310,13 +321,17 @@ export async function startEmbeddedTarget (options: EmbeddedOptions = {}, jabber
       ? grid.userServerUrl
       : grid.regionInfo.find((r) => r.regionId === keyId)?.url ?? (keyId === gateway?.regionId ? gateway.url : undefined),
     async close () {
-      await grid.gateway?.stop()
-      await Promise.all(grid.regions.map(async (r, i) => { if (!killed.has(i)) await r.stop() }))
-      await grid.userServer.stop()
-      await grid.store.close()
-      await links.close()
-      rmSync(dataDir, { recursive: true, force: true })
-      await server?.stop()
+      try {
+        await grid.gateway?.stop()
+        await Promise.all(grid.regions.map(async (r, i) => { if (!killed.has(i)) await r.stop() }))
+        await grid.userServer.stop()
+        await grid.store.close()
+        await links.close()
+        rmSync(dataDir, { recursive: true, force: true })
+      } finally {
+        // A shared server given back whatever failed above: else it would outlive the run.
+        await jabberServer?.stop()
+      }
     }
   }
 }
