@@ -151,11 +151,6 @@ export class SharedJabberServer {
   }
 }
 
-/** A grid's own Jabber server, or a component of the thread's shared one when there is one. */
-async function jabberServerFor (choice: Exclude<XmppChoice, 'none'>, shared: SharedJabberServer | undefined): Promise<JabberServer> {
-  return choice !== 'simulated' && shared !== undefined ? await shared.take() : await startJabberServer(choice)
-}
-
 /** The Jabber server the grids of one thread share, when their choice is a real one (the simulated one is a grid's own, in-process). */
 export function sharedJabberServer (options: EmbeddedOptions, grids: number): SharedJabberServer | undefined {
   const { xmpp = 'none' } = options
@@ -238,7 +233,8 @@ export async function startEmbeddedTarget (options: EmbeddedOptions = {}, jabber
   let server: JabberServer | undefined
   let grid: Awaited<ReturnType<typeof startGrid>>
   try {
-    server = xmpp === 'none' ? undefined : await jabberServerFor(xmpp, jabber)
+    // A component of the thread's shared server when there is one, else a server of the grid's own.
+    server = xmpp === 'none' ? undefined : jabber !== undefined ? await jabber.take() : await startJabberServer(xmpp)
     const userServerProxy = await links.front()
     const regionProxies = await Promise.all(Array.from({ length: regionCount }, async () => await links.front()))
     grid = await startGrid({
@@ -264,10 +260,9 @@ export async function startEmbeddedTarget (options: EmbeddedOptions = {}, jabber
     rmSync(dataDir, { recursive: true, force: true })
     throw err
   }
-  const jabberServer = server
   const killed = new Set<number>()
   const gateway = grid.gatewayInfo
-  const origins = new Set([grid.userServerUrl, ...grid.regionInfo.map((r) => r.url), ...(gateway === undefined ? [] : [gateway.url])].map((u) => new URL(u).origin))
+  const origins = new Set([grid.userServerUrl, ...grid.regionInfo.map((r) => r.url), ...(gateway === undefined ? [] : [gateway.url])].map(originOf))
   const signers = new Set(['user-server', ...grid.regionInfo.map((r) => r.regionId), ...(gateway === undefined ? [] : [gateway.regionId])])
   const name = ['embedded reference grid', ...(server === undefined ? [] : [`with ${server.name}`]), ...(faults?.size ? [`with faults: ${[...faults].join(', ')}`] : [])]
   return {
@@ -330,7 +325,7 @@ export async function startEmbeddedTarget (options: EmbeddedOptions = {}, jabber
         rmSync(dataDir, { recursive: true, force: true })
       } finally {
         // A shared server given back whatever failed above: else it would outlive the run.
-        await jabberServer?.stop()
+        await server?.stop()
       }
     }
   }
