@@ -185,8 +185,11 @@ export function createGateway (options: GatewayOptions) {
     })
   }
 
+  /** Set by an orderly stop: the link it closes is not down, and the log does not say so. */
+  let stopping = false
   /** Graceful: streams closed (their users signed off), link closed, lease ended. */
   const stop = async (): Promise<void> => {
+    stopping = true
     c2s.closeAll(new StreamError('system-shutdown'))
     await sessions.signOffAll()
     await component?.stop()
@@ -204,6 +207,7 @@ export function createGateway (options: GatewayOptions) {
     get regionId (): string { return options.regionId },
     /** Listens (region interface, BOSH, WebSocket), takes the lease, links to the Jabber server. */
     async start (): Promise<string> {
+      stopping = false
       if (!started) {
         started = true
         await region.server.register([
@@ -220,7 +224,10 @@ export function createGateway (options: GatewayOptions) {
         component = new Component({ ...link.timings, host: link.host, port: link.port, secret: link.secret, domain: addresses.domain, serverDomain: link.serverDomain, faults: options.faults })
         component.on('stanza', fromJabberServer)
         component.on('online', () => { logger.info('linked to the Jabber server', { server: link.serverDomain }) })
-        component.on('offline', (error) => { logger.warn('the link to the Jabber server is down', { error: error?.message }) })
+        component.on('offline', (error) => {
+          if (stopping) logger.info('unlinked from the Jabber server', { server: link.serverDomain })
+          else logger.warn('the link to the Jabber server is down', { error: error?.message })
+        })
         component.on('error', (error) => { logger.warn('component link error', { error: error.message }) })
         // GRIDIM-XMPP-59: refused after start-up (say the server's configuration changed): one
         // error in the log, no retries. At start-up the refusal is start()'s error instead.

@@ -112,3 +112,33 @@ t.test('GRIDIM-XMPP-59: a refusal after start-up (the Jabber server came back wi
   t.match(errors[0]!.msg, /refused the component handshake with not-authorized; .*--jabber-secret/)
   t.equal(changed.connections, 1, 'not tried again')
 })
+
+t.test('an orderly stop closes the link without saying it is down; a Jabber server that goes away is', async (t) => {
+  const lines: string[] = []
+  const level = process.env.GRIDIM_LOG
+  process.env.GRIDIM_LOG = 'info'
+  t.teardown(() => { if (level === undefined) delete process.env.GRIDIM_LOG; else process.env.GRIDIM_LOG = level })
+  const logged = (): Array<{ level: string, msg: string }> => lines.map((l) => JSON.parse(l) as { level: string, msg: string }).filter((l) => /Jabber server/.test(l.msg))
+  const start = async (jabber: FakeComponentServer): Promise<Awaited<ReturnType<typeof startGrid>>> => {
+    const port = await jabber.listen()
+    t.teardown(() => jabber.crash())
+    const grid = await startGrid({
+      dataDir: dataDir(t), regionCount: 0, logger: createLogger({}, (line) => { lines.push(line) }),
+      gateway: { domain: GW, jabberServer: { host: '127.0.0.1', port, secret: SECRET, serverDomain: 'jabber.localhost' } }
+    })
+    await until('the link', () => grid.gateway!.component?.online === true)
+    return grid
+  }
+
+  const stopped = await start(new FakeComponentServer(GW, SECRET))
+  await stopped.stop()
+  t.same(logged().map((l) => `${l.level} ${l.msg}`), ['info linked to the Jabber server', 'info unlinked from the Jabber server'])
+
+  lines.length = 0
+  const jabber = new FakeComponentServer(GW, SECRET)
+  const grid = await start(jabber)
+  t.teardown(() => grid.stop())
+  await jabber.crash()
+  await until('the warning', () => logged().some((l) => l.level === 'warn'))
+  t.same(logged().map((l) => `${l.level} ${l.msg}`).slice(0, 2), ['info linked to the Jabber server', 'warn the link to the Jabber server is down'])
+})
