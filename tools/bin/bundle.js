@@ -6,11 +6,14 @@
 // changes: the thread then loads one plain JavaScript file (~0.7 s). Packages stay external and
 // load as they are. Each file keeps its own `import.meta.url`, found from the bundle's own URL
 // (so a moved or copied checkout finds its own files): paths found from it (the OpenAPI
-// documents, the spec) are those of the sources. Coverage is collected per source file, so a
+// documents, the spec) are those of the sources. A checkout whose node_modules is a link to
+// another's (git worktrees sharing one install) shares that cache: its bundles are named after
+// its own folder too, and a file's place is taken from the cache's real path, where Node finds
+// the bundle, so that neither checkout ever runs the other's sources. Coverage is collected per source file, so a
 // process that collects it (NODE_V8_COVERAGE, as tap sets) is not given a bundle; nor is one
 // where a bundle cannot be built or cached (it says why, once): the caller then uses tsx.
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -37,7 +40,7 @@ function stamp (file) {
  * a real expression, not by rewriting the text: `define` turns the expression into a constant the
  * file declares first, found relative to the bundle. Records each file's stamp as it reads it.
  */
-function ownImportMetaUrl (stamps) {
+function ownImportMetaUrl (stamps, cacheReal) {
   return {
     name: 'own-import-meta-url',
     setup (build) {
@@ -45,7 +48,8 @@ function ownImportMetaUrl (stamps) {
         if (args.path.includes(`${'/'}node_modules${'/'}`)) return undefined
         stamps.set(args.path, stamp(args.path))
         const text = await readFile(args.path, 'utf8')
-        const fromBundle = relative(CACHE, args.path).split('\\').join('/')
+        // From the folder Node loads the bundle from: the cache's real path (Node resolves links).
+        const fromBundle = relative(cacheReal, realpathSync(args.path)).split('\\').join('/')
         const loader = /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js'
         // One line, so that the file's own lines keep their numbers in the source map.
         return { contents: `const ${OWN_URL} = new URL(${JSON.stringify(fromBundle)}, ${BUNDLE_URL}).href; ${text}`, loader }
@@ -101,8 +105,9 @@ const builds = new Map()
 
 async function bundle (source) {
   const relativeSource = relative(ROOT, source)
-  // A readable name, and a hash of the path so that `a/b~c.ts` and `a~b/c.ts` differ.
-  const name = `${relativeSource.replace(/\.ts$/, '').replace(/[\\/]/g, '~')}-${createHash('sha256').update(relativeSource).digest('hex').slice(0, 8)}`
+  // A readable name, and a hash of the path so that `a/b~c.ts` and `a~b/c.ts` differ, and of the
+  // checkout's folder, for checkouts that share one cache through a linked node_modules.
+  const name = `${relativeSource.replace(/\.ts$/, '').replace(/[\\/]/g, '~')}-${createHash('sha256').update(`${realpathSync(ROOT)}\0${relativeSource}`).digest('hex').slice(0, 8)}`
   const out = join(CACHE, `${name}.mjs`)
   const inputsFile = join(CACHE, `${name}.inputs.json`)
   let esbuild
@@ -119,6 +124,7 @@ async function bundle (source) {
   const tmp = `${out}.${randomBytes(6).toString('hex')}.tmp.mjs`
   const stamps = new Map()
   for (const file of SETTINGS) stamps.set(join(ROOT, file), stamp(join(ROOT, file)))
+  const cacheReal = realpathSync(CACHE)
   const result = await esbuild.build({
     entryPoints: [source],
     bundle: true,
@@ -133,7 +139,7 @@ async function bundle (source) {
     absWorkingDir: ROOT,
     banner: { js: `const ${BUNDLE_URL} = import.meta.url;` },
     define: { 'import.meta.url': OWN_URL },
-    plugins: [ownImportMetaUrl(stamps)]
+    plugins: [ownImportMetaUrl(stamps, cacheReal)]
   })
   const inputs = {}
   let editedMeanwhile = false

@@ -1,7 +1,9 @@
 // tools/bin/bundle.js: the repository's TypeScript as one cached module, each file keeping its
 // own import.meta.url, built again when one of its files changes. In this process: tap gives every
 // child process coverage, which turns bundles off there.
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import t, { type Test } from 'tap'
@@ -78,4 +80,38 @@ t.test('a source esbuild cannot bundle: no bundle, and why, once (the caller the
   t.equal(await bundled(pathToFileURL(join(dir, 'broken.ts'))), undefined)
   process.stderr.write = write
   t.match(written.join(''), /gridim: running the sources through tsx: no bundle of \.tap\/bundle-test-[^/]+\/broken\.ts/)
+})
+
+t.test('checkouts sharing one node_modules through a link each run their own sources', async (t) => {
+  // Two checkouts (git worktrees, say) whose node_modules link to this repository's: one cache for
+  // both. Each has a.ts, different; each bundle must hold its own, and name its own files.
+  const modules = realpathSync(fileURLToPath(new URL('../../node_modules', import.meta.url)))
+  const checkouts = ['one', 'two'].map((which) => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), `gridim-bundle-${which}-`)))
+    t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+    mkdirSync(join(dir, 'tools/bin'), { recursive: true })
+    copyFileSync(fileURLToPath(new URL('./bundle.js', import.meta.url)), join(dir, 'tools/bin/bundle.js'))
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n')
+    writeFileSync(join(dir, 'tsconfig.json'), '{}\n')
+    symlinkSync(modules, join(dir, 'node_modules'))
+    writeFileSync(join(dir, 'a.ts'), `export const own: string = import.meta.url\nexport const which = '${which}'\n`)
+    return dir
+  })
+  // Both built first, then both loaded, in a process of their own.
+  const script = `delete process.env.NODE_V8_COVERAGE
+delete process.env.GRIDIM_NO_BUNDLE
+const urls = []
+for (const dir of ${JSON.stringify(checkouts)}) {
+  const { bundled } = await import(new URL('tools/bin/bundle.js', 'file://' + dir + '/').href)
+  urls.push(await bundled(new URL('a.ts', 'file://' + dir + '/')))
+}
+const loaded = []
+for (const url of urls) loaded.push({ url: url.href, ...(await import(url.href)) })
+console.log(JSON.stringify(loaded))`
+  // tap gives every child coverage, whatever its env: the script turns it off for itself.
+  const loaded = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as Array<{ url: string, own: string, which: string }>
+  t.teardown(() => { for (const { url } of loaded) for (const f of [url, url.replace(/\.mjs$/, '.inputs.json')]) rmSync(fileURLToPath(f), { force: true }) })
+  t.same(loaded.map((l) => l.which), ['one', 'two'], 'each checkout\'s bundle holds its own a.ts')
+  t.same(loaded.map((l) => l.own), checkouts.map((dir) => pathToFileURL(join(dir, 'a.ts')).href), 'and each file names its own checkout, not the one the cache lives in')
+  t.not(loaded[0]!.url.replace(/.*\//, ''), loaded[1]!.url.replace(/.*\//, ''), 'two bundles, one a checkout')
 })
