@@ -90,7 +90,8 @@ export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'sign
         name: displayName(user),
         friends: friends.map((f) => friendRow(ctx, f, isOnline)),
         offlineMessages: (ctx.faults.has('offline-page-newest-first') ? [...page.messages].reverse() : page.messages).map(messageToWire),
-        moreOfflineMessages: page.more
+        // The fault offline-more-at-full-page: "more" for any full page, without looking past it.
+        moreOfflineMessages: ctx.faults.has('offline-more-at-full-page') ? page.messages.length === OFFLINE_PAGE_SIZE : page.more
       }
     }
   }
