@@ -388,6 +388,8 @@ export type Fault =
  *   delivering what it queued; reference/user-server/group-sessions/outbox.test.ts does.
  * - `offline-more-at-full-page`: signOn reports `moreOfflineMessages` whenever its page is full, without looking
  *   past it, so exactly a page's worth of stored messages is reported as more (breaks GRIDIM-SIGN-3).
+ * - `acknowledge-ignores-recipient`: acknowledgeOfflineMessages deletes the listed ids whoever they are stored for,
+ *   so a region can delete another user's stored messages (breaks GRIDIM-OFFL-7).
  */
 export type UserServerFault =
   | 'self-friendship-offer-accepted'
@@ -427,6 +429,7 @@ export type UserServerFault =
   | 'group-batch-newest-first'
   | 'group-forward-not-durable'
   | 'offline-more-at-full-page'
+  | 'acknowledge-ignores-recipient'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()
