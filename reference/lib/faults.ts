@@ -390,6 +390,8 @@ export type Fault =
  *   past it, so exactly a page's worth of stored messages is reported as more (breaks GRIDIM-SIGN-3).
  * - `acknowledge-ignores-recipient`: acknowledgeOfflineMessages deletes the listed ids whoever they are stored for,
  *   so a region can delete another user's stored messages (breaks GRIDIM-OFFL-7).
+ * - `sign-on-friends-reachable-as-online`: signOn's friend rows show `online` for every friend reachable at a region,
+ *   so a foreign friend who is not signed on, reachable at the gateway, shows online (breaks GRIDIM-SIGN-3).
  */
 export type UserServerFault =
   | 'self-friendship-offer-accepted'
@@ -430,6 +432,7 @@ export type UserServerFault =
   | 'group-forward-not-durable'
   | 'offline-more-at-full-page'
   | 'acknowledge-ignores-recipient'
+  | 'sign-on-friends-reachable-as-online'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()
