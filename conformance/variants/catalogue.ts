@@ -213,6 +213,9 @@ export const variants: readonly Variant[] = [
   { fault: 'acknowledged-count-listed', area: 'sign-on-and-leases', flow: 'x-unread-return-rules', requirement: 'GRIDIM-OFFL-7', bug: 'a user server that counts acknowledged ids it did not delete' },
   { fault: 'group-message-from-non-member', area: 'group-sessions', flow: 'x-group-message-once-per-region', requirement: 'GRIDIM-GRP-12', bug: 'a user server that accepts a group message from a user who left' },
   { fault: 'offline-page-newest-first', area: 'sign-on-and-leases', flow: 'x-offline-volume', requirement: 'GRIDIM-OFFL-5', bug: 'a user server whose sign-on page of stored messages is newest first' },
+  { fault: 'offline-more-at-full-page', area: 'sign-on-and-leases', flow: 'x-offline-full-page', requirement: 'GRIDIM-SIGN-3', bug: 'a user server that reports more stored messages at sign-on whenever its page is full' },
+  { fault: 'acknowledge-ignores-recipient', area: 'sign-on-and-leases', flow: 'x-offline-acknowledged-for-own-user-only', requirement: 'GRIDIM-OFFL-7', bug: 'a user server that deletes, on acknowledgement, messages stored for another user' },
+  { fault: 'sign-on-friends-reachable-as-online', area: 'presence', flow: 'x-foreign-friend-offline-at-sign-on', requirement: 'GRIDIM-SIGN-3', bug: 'a user server whose sign-on friend rows show a reachable foreign friend online though not signed on' },
   { fault: 'offline-store-friends-only', area: 'sign-on-and-leases', flow: 'x-b-never-sees-c', requirement: 'GRIDIM-OFFL-3', bug: 'a user server that stores offline messages only between friends' },
   { fault: 'session-id-reused', area: 'sign-on-and-leases', flow: 'x-sign-on-again-new-session', requirement: 'GRIDIM-ID-3', bug: 'a user server that keeps the sessionId when a user signs on again' },
   // Issue 14: the classes a third party's region slipped through — a replay within the window, a

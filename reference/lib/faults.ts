@@ -386,6 +386,12 @@ export type Fault =
  *   not in the group outbox, so a crash before the regions took them loses them (breaks GRIDIM-GRP-31). No flow
  *   catches it: the runner's restart-user-server is a graceful stop, and the embedded target's stopped server goes on
  *   delivering what it queued; reference/user-server/group-sessions/outbox.test.ts does.
+ * - `offline-more-at-full-page`: signOn reports `moreOfflineMessages` whenever its page is full, without looking
+ *   past it, so exactly a page's worth of stored messages is reported as more (breaks GRIDIM-SIGN-3).
+ * - `acknowledge-ignores-recipient`: acknowledgeOfflineMessages deletes the listed ids whoever they are stored for,
+ *   so a region can delete another user's stored messages (breaks GRIDIM-OFFL-7).
+ * - `sign-on-friends-reachable-as-online`: signOn's friend rows show `online` for every friend reachable at a region,
+ *   so a foreign friend who is not signed on, reachable at the gateway, shows online (breaks GRIDIM-SIGN-3).
  */
 export type UserServerFault =
   | 'self-friendship-offer-accepted'
@@ -424,6 +430,9 @@ export type UserServerFault =
   | 'not-here-group-messages-dropped'
   | 'group-batch-newest-first'
   | 'group-forward-not-durable'
+  | 'offline-more-at-full-page'
+  | 'acknowledge-ignores-recipient'
+  | 'sign-on-friends-reachable-as-online'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

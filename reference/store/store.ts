@@ -111,8 +111,11 @@ export interface SyncOfflineMessageStore {
   storeOffline(message: OfflineMessageRow): 'stored' | 'duplicate'
   /** Oldest first: by sentAt, then in the order stored. */
   listOffline(userId: string, limit: number): OfflinePage
-  /** Deletes the listed messages addressed to userId, ignoring others; returns how many. */
-  acknowledge(userId: string, messageIds: readonly string[]): number
+  /**
+   * Deletes the listed messages addressed to userId, ignoring others; returns how many. Null
+   * deletes them whoever they are addressed to: only the deliberate fault acknowledge-ignores-recipient.
+   */
+  acknowledge(userId: string | null, messageIds: readonly string[]): number
   /** GRIDIM-OFFL-2: remembers that messageId was deleted on acknowledgement at `at` (ms). */
   rememberAcknowledged(messageId: string, at: number): void
   /** Whether messageId was deleted on acknowledgement at or after `since` (ms). */

@@ -29,7 +29,7 @@ export function postgresOfflineMessageStore(db: Db): OfflineMessageStore {
       messageIds.length === 0
         ? 0
         : (await db.query(
-            'DELETE FROM offline_messages WHERE to_user_id = $1 AND message_id = ANY($2::text[])',
+            'DELETE FROM offline_messages WHERE ($1::text IS NULL OR to_user_id = $1) AND message_id = ANY($2::text[])',
             [userId, messageIds],
           )).rowCount ?? 0,
     rememberAcknowledged: async (messageId, at) => {

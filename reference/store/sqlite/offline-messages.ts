@@ -14,9 +14,10 @@ export function sqliteOfflineMessageStore(db: Database): SyncOfflineMessageStore
   const page = db.prepare<[string, number], OfflineMessageRow>(
     `SELECT ${columns} FROM offline_messages WHERE to_user_id = ? ORDER BY sent_at, seq LIMIT ?`,
   )
-  const remove = db.prepare<[string, string]>(
+  // The user id twice: null (the fault acknowledge-ignores-recipient) matches any recipient.
+  const remove = db.prepare<[string | null, string | null, string]>(
     `DELETE FROM offline_messages
-     WHERE to_user_id = ? AND message_id IN (SELECT value FROM json_each(?))`,
+     WHERE (? IS NULL OR to_user_id = ?) AND message_id IN (SELECT value FROM json_each(?))`,
   )
 
   const remember = db.prepare<[string, number]>(
@@ -38,7 +39,7 @@ export function sqliteOfflineMessageStore(db: Database): SyncOfflineMessageStore
       return { messages: more ? rows.slice(0, limit) : rows, more }
     },
     acknowledge: (userId, messageIds) =>
-      messageIds.length === 0 ? 0 : remove.run(userId, JSON.stringify(messageIds)).changes,
+      messageIds.length === 0 ? 0 : remove.run(userId, userId, JSON.stringify(messageIds)).changes,
     rememberAcknowledged: (messageId, at) => {
       remember.run(messageId, at)
     },

@@ -16,7 +16,8 @@ export function acknowledgeOfflineMessages (ctx: UserServerContext): HandlerFor<
     const deleted = await store.transaction(async (tx) => {
       const ids: string[] = []
       for (const id of messageIds) {
-        if (await tx.acknowledge(user.userId, [id]) !== 1) continue
+        // The fault acknowledge-ignores-recipient deletes the id whoever it is stored for.
+        if (await tx.acknowledge(ctx.faults.has('acknowledge-ignores-recipient') ? null : user.userId, [id]) !== 1) continue
         ids.push(id)
         await ctx.acknowledged.remember(id, now, tx)
       }

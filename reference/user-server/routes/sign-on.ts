@@ -88,9 +88,11 @@ export function signOn (ctx: UserServerContext): HandlerFor<'user-server', 'sign
         sessionSecret,
         userId,
         name: displayName(user),
-        friends: friends.map((f) => friendRow(ctx, f, isOnline)),
+        // The fault sign-on-friends-reachable-as-online shows a friend online where it can be reached, not where it is signed on.
+        friends: friends.map((f) => friendRow(ctx, f, ctx.faults.has('sign-on-friends-reachable-as-online') ? isReachable : isOnline)),
         offlineMessages: (ctx.faults.has('offline-page-newest-first') ? [...page.messages].reverse() : page.messages).map(messageToWire),
-        moreOfflineMessages: page.more
+        // The fault offline-more-at-full-page: "more" for any full page, without looking past it.
+        moreOfflineMessages: ctx.faults.has('offline-more-at-full-page') ? page.messages.length === OFFLINE_PAGE_SIZE : page.more
       }
     }
   }
