@@ -204,6 +204,12 @@ export const variants: readonly Variant[] = [
   },
   { fault: 'sign-on-presence-ignores-rights', area: 'presence', flow: 'x-presence-hidden-by-rights', requirement: 'GRIDIM-PRES-1', bug: 'a user server that announces a sign-on to a friend without CanSeeOnline' },
   { fault: 'friend-rows-rights-reversed', area: 'presence', flow: 'x-presence-hidden-by-rights', requirement: 'GRIDIM-PRES-2', bug: 'a user server whose friend rows read the rights the wrong way round' },
+  {
+    fault: 'rights-change-keeps-learned-visibility', area: 'presence',
+    flow: 'x-rights-change-overrides-lookup',
+    requirement: 'GRIDIM-IM-16',
+    bug: 'a region whose message outcomes follow an earlier locateUser\'s canSeeOnline over a newer rightsChanged notice'
+  },
   { fault: 'group-session-closed-unchecked', area: 'group-sessions', flow: 'a2-ad-hoc-session-like-group-session', requirement: 'GRIDIM-GRP-23', bug: 'a user server that accepts messages for a closed group session' },
   { fault: 'move-announced-to-friends', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LOC-9', bug: 'a user server that tells friends of a move as an offline and an online' },
   { fault: 'unread-batch-capped', area: 'sign-on-and-leases', flow: 'x-unread-return-rules', requirement: 'GRIDIM-LIM-4', bug: 'a user server that refuses a returned batch of 63 000 bytes as too large' },

@@ -168,6 +168,8 @@
  *   `keepAliveSeconds` says (breaks GRIDIM-CLI-15 and GRIDIM-LIM-27).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
+ * - `rights-change-keeps-learned-visibility`: a `rightsChanged` notice updates the friend row but not the CanSeeOnline
+ *   an earlier `locateUser` gave, which goes on deciding message outcomes (breaks GRIDIM-IM-16).
  *
  * The gateway's component link, faults a Jabber server that breaks, silences or refuses the link shows (issue 14):
  * - `component-keeps-silent-link`: the gateway pings a silent link but never gives up on it when the ping goes
@@ -264,6 +266,7 @@ export type Fault =
   | 'gateway-no-origin-id'
   | 'chat-state-not-relocated'
   | 'region-hides-not-here'
+  | 'rights-change-keeps-learned-visibility'
   | 'bosh-unknown-sid-bad-request'
   | 'bosh-restricted-xml-as-bad-request'
   | 'gateway-roster-full-jids'

@@ -142,7 +142,7 @@ export class Inbox {
       if (type === 'presence' && notice.status === 'offline') this.#cache.evict(String(notice.userId))
       const agent = this.#agents.byUserId(toUserId)
       if (agent === undefined || agent.log !== log) continue
-      applyNoticeToFriends(agent, notice)
+      applyNoticeToFriends(agent, notice, this.#faults)
       if (type === 'presence' && notice.userId === toUserId && notice.status === 'offline') {
         if (this.#faults.has('unread-dropped-on-replacement')) this.#store.forget(agent.sessionId)
         this.#agents.drop(agent)
