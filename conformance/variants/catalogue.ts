@@ -24,6 +24,12 @@ export const variants: readonly Variant[] = [
   { fault: 'offline-deleted-on-read', area: 'grid', flow: 'x-offline-message-stored-until-acknowledged', requirement: 'GRIDIM-OFFL-6', bug: 'an offline store that deletes messages on read' },
   { fault: 'no-retry-after-agent-not-here', area: 'grid', flow: 'x-stale-location-retried-once', requirement: 'GRIDIM-IM-4', bug: 'a region that never retries after agent-not-here' },
   {
+    fault: 'cache-kept-after-offline-presence', area: 'grid',
+    flow: 'x-offline-message-stored-until-acknowledged',
+    requirement: 'GRIDIM-LOC-5',
+    bug: 'a region that keeps a user\'s cached location after the user\'s offline presence'
+  },
+  {
     fault: 'group-forward-per-member', area: 'grid',
     flow: 'x-group-message-once-per-region',
     requirement: 'GRIDIM-GRP-13',

@@ -168,6 +168,8 @@
  *   `keepAliveSeconds` says (breaks GRIDIM-CLI-15 and GRIDIM-LIM-27).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
+ * - `cache-kept-after-offline-presence`: a region keeps its cached location for a user after a `presence` notice
+ *   with status `offline` about that user, and sends the next message to the region the user left (breaks GRIDIM-LOC-5).
  * - `rights-change-keeps-learned-visibility`: a `rightsChanged` notice updates the friend row but not the CanSeeOnline
  *   an earlier `locateUser` gave, which goes on deciding message outcomes (breaks GRIDIM-IM-16).
  *
@@ -266,6 +268,7 @@ export type Fault =
   | 'gateway-no-origin-id'
   | 'chat-state-not-relocated'
   | 'region-hides-not-here'
+  | 'cache-kept-after-offline-presence'
   | 'rights-change-keeps-learned-visibility'
   | 'bosh-unknown-sid-bad-request'
   | 'bosh-restricted-xml-as-bad-request'
