@@ -221,6 +221,7 @@ export const variants: readonly Variant[] = [
   { fault: 'unread-batch-capped', area: 'sign-on-and-leases', flow: 'x-unread-return-rules', requirement: 'GRIDIM-LIM-4', bug: 'a user server that refuses a returned batch of 63 000 bytes as too large' },
   { fault: 'group-session-member-cap', area: 'group-sessions', flow: 'x-group-session-of-a-hundred', requirement: 'GRIDIM-LIM-7', bug: 'a user server that caps group sessions at 64 members' },
   { fault: 'end-lease-keeps-sessions', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LEASE-10', bug: 'a user server whose endRegionLease ends nothing' },
+  { fault: 'end-lease-keeps-lease-current', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LEASE-10', bug: 'a user server whose endRegionLease ends the sessions but leaves the lease current' },
   { fault: 'second-session-per-group', area: 'group-sessions', flow: 'x-group-session-rules', requirement: 'GRIDIM-GRP-5', bug: 'a user server that opens a second session for a group' },
   { fault: 'acknowledged-count-listed', area: 'sign-on-and-leases', flow: 'x-unread-return-rules', requirement: 'GRIDIM-OFFL-7', bug: 'a user server that counts acknowledged ids it did not delete' },
   { fault: 'group-message-from-non-member', area: 'group-sessions', flow: 'x-group-message-once-per-region', requirement: 'GRIDIM-GRP-12', bug: 'a user server that accepts a group message from a user who left' },

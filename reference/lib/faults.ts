@@ -366,6 +366,8 @@ export type Fault =
  *   (breaks GRIDIM-LIM-7).
  * - `end-lease-keeps-sessions`: endRegionLease answers 204 but ends nothing; the region's sessions wait for the
  *   lease to lapse (breaks GRIDIM-LEASE-10).
+ * - `end-lease-keeps-lease-current`: endRegionLease ends the region's sessions but leaves its lease current, so the
+ *   region's next requests are served as before (breaks GRIDIM-LEASE-10).
  * - `second-session-per-group`: startGroupSession for a group whose session is open opens another (breaks GRIDIM-GRP-5).
  * - `acknowledged-count-listed`: acknowledgeOfflineMessages answers with the number of ids listed, not the number
  *   it deleted (breaks GRIDIM-OFFL-7).
@@ -417,6 +419,7 @@ export type UserServerFault =
   | 'unread-batch-capped'
   | 'group-session-member-cap'
   | 'end-lease-keeps-sessions'
+  | 'end-lease-keeps-lease-current'
   | 'second-session-per-group'
   | 'acknowledged-count-listed'
   | 'group-message-from-non-member'
