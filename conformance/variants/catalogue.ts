@@ -24,6 +24,12 @@ export const variants: readonly Variant[] = [
   { fault: 'offline-deleted-on-read', area: 'grid', flow: 'x-offline-message-stored-until-acknowledged', requirement: 'GRIDIM-OFFL-6', bug: 'an offline store that deletes messages on read' },
   { fault: 'no-retry-after-agent-not-here', area: 'grid', flow: 'x-stale-location-retried-once', requirement: 'GRIDIM-IM-4', bug: 'a region that never retries after agent-not-here' },
   {
+    fault: 'cache-kept-after-offline-presence', area: 'grid',
+    flow: 'x-offline-message-stored-until-acknowledged',
+    requirement: 'GRIDIM-LOC-5',
+    bug: 'a region that keeps a user\'s cached location after the user\'s offline presence'
+  },
+  {
     fault: 'group-forward-per-member', area: 'grid',
     flow: 'x-group-message-once-per-region',
     requirement: 'GRIDIM-GRP-13',
@@ -204,11 +210,18 @@ export const variants: readonly Variant[] = [
   },
   { fault: 'sign-on-presence-ignores-rights', area: 'presence', flow: 'x-presence-hidden-by-rights', requirement: 'GRIDIM-PRES-1', bug: 'a user server that announces a sign-on to a friend without CanSeeOnline' },
   { fault: 'friend-rows-rights-reversed', area: 'presence', flow: 'x-presence-hidden-by-rights', requirement: 'GRIDIM-PRES-2', bug: 'a user server whose friend rows read the rights the wrong way round' },
+  {
+    fault: 'rights-change-keeps-learned-visibility', area: 'presence',
+    flow: 'x-rights-change-overrides-lookup',
+    requirement: 'GRIDIM-IM-16',
+    bug: 'a region whose message outcomes follow an earlier locateUser\'s canSeeOnline over a newer rightsChanged notice'
+  },
   { fault: 'group-session-closed-unchecked', area: 'group-sessions', flow: 'a2-ad-hoc-session-like-group-session', requirement: 'GRIDIM-GRP-23', bug: 'a user server that accepts messages for a closed group session' },
   { fault: 'move-announced-to-friends', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LOC-9', bug: 'a user server that tells friends of a move as an offline and an online' },
   { fault: 'unread-batch-capped', area: 'sign-on-and-leases', flow: 'x-unread-return-rules', requirement: 'GRIDIM-LIM-4', bug: 'a user server that refuses a returned batch of 63 000 bytes as too large' },
   { fault: 'group-session-member-cap', area: 'group-sessions', flow: 'x-group-session-of-a-hundred', requirement: 'GRIDIM-LIM-7', bug: 'a user server that caps group sessions at 64 members' },
   { fault: 'end-lease-keeps-sessions', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LEASE-10', bug: 'a user server whose endRegionLease ends nothing' },
+  { fault: 'end-lease-keeps-lease-current', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LEASE-10', bug: 'a user server whose endRegionLease ends the sessions but leaves the lease current' },
   { fault: 'second-session-per-group', area: 'group-sessions', flow: 'x-group-session-rules', requirement: 'GRIDIM-GRP-5', bug: 'a user server that opens a second session for a group' },
   { fault: 'acknowledged-count-listed', area: 'sign-on-and-leases', flow: 'x-unread-return-rules', requirement: 'GRIDIM-OFFL-7', bug: 'a user server that counts acknowledged ids it did not delete' },
   { fault: 'group-message-from-non-member', area: 'group-sessions', flow: 'x-group-message-once-per-region', requirement: 'GRIDIM-GRP-12', bug: 'a user server that accepts a group message from a user who left' },

@@ -168,6 +168,10 @@
  *   `keepAliveSeconds` says (breaks GRIDIM-CLI-15 and GRIDIM-LIM-27).
  * - `region-hides-not-here`: a region answers notices and group messages as if it hosted every addressee:
  *   nobody in `notHere`, a group member it does not host in `delivered` (breaks GRIDIM-SIGN-18 and GRIDIM-GRP-21).
+ * - `cache-kept-after-offline-presence`: a region keeps its cached location for a user after a `presence` notice
+ *   with status `offline` about that user, and sends the next message to the region the user left (breaks GRIDIM-LOC-5).
+ * - `rights-change-keeps-learned-visibility`: a `rightsChanged` notice updates the friend row but not the CanSeeOnline
+ *   an earlier `locateUser` gave, which goes on deciding message outcomes (breaks GRIDIM-IM-16).
  *
  * The gateway's component link, faults a Jabber server that breaks, silences or refuses the link shows (issue 14):
  * - `component-keeps-silent-link`: the gateway pings a silent link but never gives up on it when the ping goes
@@ -264,6 +268,8 @@ export type Fault =
   | 'gateway-no-origin-id'
   | 'chat-state-not-relocated'
   | 'region-hides-not-here'
+  | 'cache-kept-after-offline-presence'
+  | 'rights-change-keeps-learned-visibility'
   | 'bosh-unknown-sid-bad-request'
   | 'bosh-restricted-xml-as-bad-request'
   | 'gateway-roster-full-jids'
@@ -360,6 +366,8 @@ export type Fault =
  *   (breaks GRIDIM-LIM-7).
  * - `end-lease-keeps-sessions`: endRegionLease answers 204 but ends nothing; the region's sessions wait for the
  *   lease to lapse (breaks GRIDIM-LEASE-10).
+ * - `end-lease-keeps-lease-current`: endRegionLease ends the region's sessions but leaves its lease current, so the
+ *   region's next requests are served as before (breaks GRIDIM-LEASE-10).
  * - `second-session-per-group`: startGroupSession for a group whose session is open opens another (breaks GRIDIM-GRP-5).
  * - `acknowledged-count-listed`: acknowledgeOfflineMessages answers with the number of ids listed, not the number
  *   it deleted (breaks GRIDIM-OFFL-7).
@@ -417,6 +425,7 @@ export type UserServerFault =
   | 'unread-batch-capped'
   | 'group-session-member-cap'
   | 'end-lease-keeps-sessions'
+  | 'end-lease-keeps-lease-current'
   | 'second-session-per-group'
   | 'acknowledged-count-listed'
   | 'group-message-from-non-member'

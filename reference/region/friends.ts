@@ -3,6 +3,7 @@
 // GRIDIM-IM-16: the most recent of a locateUser's canSeeOnline, the friend list and the
 // rightsChanged / friendshipEnded notices decides; a user who is not a friend grants nothing.
 import type { Friend, Notice } from '../lib/contract/types.ts'
+import type { Fault } from '../lib/faults.ts'
 
 /** CanSeeOnline, the first of OpenSimulator's friend rights. */
 export const CAN_SEE_ONLINE = 1
@@ -31,7 +32,7 @@ export function upsertFriend (view: FriendView, friend: Friend): void {
 }
 
 /** Applies what a notice says about the addressee's friends; other notices change nothing. */
-export function applyNoticeToFriends (view: FriendView, notice: Notice): void {
+export function applyNoticeToFriends (view: FriendView, notice: Notice, faults?: ReadonlySet<Fault>): void {
   const friend = (id: unknown): Friend | undefined => view.friends.find((f) => f.userId === id)
   switch (notice.type) {
     case 'presence': {
@@ -52,7 +53,7 @@ export function applyNoticeToFriends (view: FriendView, notice: Notice): void {
       break
     case 'rightsChanged': {
       const rights = Number(notice.rights)
-      view.seesOnline.set(String(notice.friendId), (rights & CAN_SEE_ONLINE) !== 0)
+      if (faults?.has('rights-change-keeps-learned-visibility') !== true) view.seesOnline.set(String(notice.friendId), (rights & CAN_SEE_ONLINE) !== 0)
       const f = friend(notice.friendId)
       if (f === undefined) break
       f.rightsReceived = rights

@@ -139,10 +139,10 @@ export class Inbox {
       const { type, toUserId, ...data } = notice
       log.append(type, data)
       // GRIDIM-LOC-5: a user gone offline is no longer where the cache says.
-      if (type === 'presence' && notice.status === 'offline') this.#cache.evict(String(notice.userId))
+      if (type === 'presence' && notice.status === 'offline' && !this.#faults.has('cache-kept-after-offline-presence')) this.#cache.evict(String(notice.userId))
       const agent = this.#agents.byUserId(toUserId)
       if (agent === undefined || agent.log !== log) continue
-      applyNoticeToFriends(agent, notice)
+      applyNoticeToFriends(agent, notice, this.#faults)
       if (type === 'presence' && notice.userId === toUserId && notice.status === 'offline') {
         if (this.#faults.has('unread-dropped-on-replacement')) this.#store.forget(agent.sessionId)
         this.#agents.drop(agent)

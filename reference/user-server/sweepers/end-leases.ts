@@ -16,7 +16,9 @@ export async function endLeases (ctx: UserServerContext, regionIds: readonly str
   const ended = await ctx.store.transaction(async (tx) => {
     const sessions: SessionRow[] = []
     for (const regionId of regionIds) {
-      if (!await tx.endLease(regionId, lapsedBy) && lapsedBy !== undefined) continue
+      // The fault end-lease-keeps-lease-current: endRegionLease (no lapsedBy) ends the sessions, not the lease.
+      const keepLease = lapsedBy === undefined && ctx.faults.has('end-lease-keeps-lease-current')
+      if (!keepLease && !await tx.endLease(regionId, lapsedBy) && lapsedBy !== undefined) continue
       sessions.push(...await tx.endSessionsAtRegion(regionId))
     }
     await sessionsEnded({ ...ctx, store: tx }, sessions, batch, { announceOffline: true })
