@@ -172,6 +172,7 @@ export const variants: readonly Variant[] = [
   { fault: 'declined-offer-kept', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-9', bug: 'a user server that keeps a declined offer pending' },
   { fault: 'accept-grants-all-rights', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-8', bug: 'a user server that grants CanSeeOnMap too on acceptance' },
   { fault: 'pending-offers-not-renotified', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-SIGN-7', bug: 'a user server that does not tell a signing-on user of pending offers' },
+  { fault: 'set-rights-authority-before-existence', area: 'friendship', flow: 'x-not-your-agent', requirement: 'GRIDIM-ERR-7', bug: 'a user server that checks a setFriendRights caller\'s authority before the friend\'s existence' },
   { fault: 'not-friends-as-forbidden', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-11', bug: 'a user server that answers a change between strangers with forbidden' },
   { fault: 'friendship-end-not-notified', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-12', bug: 'a user server that does not tell the former friend of an ended friendship' },
   { fault: 'unknown-name-as-unknown-user', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-SIGN-2', bug: 'a user server that tells an unknown name from a wrong password at sign-on' },

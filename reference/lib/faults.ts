@@ -331,6 +331,9 @@ export type Fault =
  *   viewers' defaults do, instead of exactly CanSeeOnline (breaks GRIDIM-FRND-8).
  * - `pending-offers-not-renotified`: a sign-on tells the user of no offer still pending; offers made while the user
  *   was online are forgotten (breaks GRIDIM-SIGN-7).
+ * - `set-rights-authority-before-existence`: setFriendRights checks that the signing region hosts the user before
+ *   that the friend exists, so a region that does not host the user, naming a friend who does not exist, is answered
+ *   `not-your-agent` instead of `unknown-user` (breaks GRIDIM-ERR-7).
  * - `not-friends-as-forbidden`: setFriendRights and endFriendship between users who are not friends are refused with
  *   `forbidden` (an authority failure) instead of `not-friends` (breaks GRIDIM-FRND-11).
  * - `friendship-end-not-notified`: endFriendship removes the friendship but tells the former friend nothing (breaks GRIDIM-FRND-12).
@@ -395,6 +398,7 @@ export type UserServerFault =
   | 'accept-grants-all-rights'
   | 'pending-offers-not-renotified'
   | 'not-friends-as-forbidden'
+  | 'set-rights-authority-before-existence'
   | 'friendship-end-not-notified'
   | 'unknown-name-as-unknown-user'
   | 'sign-on-page-unbounded'
