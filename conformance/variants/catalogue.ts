@@ -89,6 +89,8 @@ export const variants: readonly Variant[] = [
     bug: 'a receiver that answers a signature without alg, nonce or created with bad-signature'
   },
   { fault: 'short-nonce-accepted', area: 'security', flow: 'x-signature-profile-enforced', requirement: 'GRIDIM-SEC-16', bug: 'a receiver that accepts a one-character nonce' },
+  { fault: 'long-nonce-accepted', area: 'security', flow: 'x-signature-profile-enforced', requirement: 'GRIDIM-SEC-16', bug: 'a receiver that accepts a nonce of 129 characters' },
+  { fault: 'nonce-forgotten-after-created', area: 'security', flow: 'x-unsigned-or-forged-request', requirement: 'GRIDIM-SEC-5', bug: 'a receiver that remembers a nonce only until its created second, accepting a replay two seconds later' },
   { fault: 'get-body-unlimited', area: 'security', flow: 'x-malformed-http-refused', requirement: 'GRIDIM-LIM-3', bug: 'a role that answers a GET whose body is over 65 536 bytes' },
   { fault: 'bosh-no-cors', area: 'xmpp', flow: 'x-bosh-from-another-origin', requirement: 'GRIDIM-XMPP-56', bug: 'a gateway whose BOSH endpoint answers no CORS preflight and names no allowed origin' },
   {

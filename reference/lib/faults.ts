@@ -37,6 +37,10 @@
  * - `malformed-signature-as-bad-signature`: a signature missing alg, created, keyid or nonce, or a required
  *   component, is refused with bad-signature instead of unauthenticated (breaks GRIDIM-SEC-5 and GRIDIM-SEC-17).
  * - `short-nonce-accepted`: any non-empty nonce is accepted, even one character (breaks GRIDIM-SEC-16).
+ * - `long-nonce-accepted`: a nonce of 22 base64url characters or more is accepted however long, not only up to
+ *   128 (breaks GRIDIM-SEC-16).
+ * - `nonce-forgotten-after-created`: a receiver remembers a nonce only until its `created` second, not for the
+ *   replay window, so a request replayed a second or more later is accepted again (breaks GRIDIM-SEC-5).
  * - `get-body-unlimited`: a GET request's body is never measured, so one over 65 536 bytes is answered as if it
  *   had none (breaks GRIDIM-LIM-3).
  * - `bosh-no-cors`: the gateway's /http-bind answers no CORS preflight (OPTIONS is 404) and labels no answer
@@ -234,6 +238,8 @@ export type Fault =
   | 'any-digest-algorithm'
   | 'malformed-signature-as-bad-signature'
   | 'short-nonce-accepted'
+  | 'long-nonce-accepted'
+  | 'nonce-forgotten-after-created'
   | 'get-body-unlimited'
   | 'bosh-no-cors'
   | 'websocket-get-unrouted'
