@@ -9,8 +9,14 @@ import { generateKeyPair, signRequest } from '../../reference/lib/signatures/ind
 import type { SimulatedRegion } from './simulated-region.ts'
 import { PROFILE_SPOILS, spoilSignature, type ProfileSpoil } from './spoil-signature.ts'
 
-export const SIGNATURE_MODES = ['valid', 'none', 'foreign-key', 'unknown-key', 'stale', 'aged-30s', 'bad-digest', 'replay', 'next-key', ...PROFILE_SPOILS] as const
+export const SIGNATURE_MODES = ['valid', 'none', 'foreign-key', 'unknown-key', 'stale', 'aged-30s', 'bad-digest', 'replay', 'replay-later', 'next-key', ...PROFILE_SPOILS] as const
 export type SignatureMode = typeof SIGNATURE_MODES[number]
+
+/**
+ * `replay-later` sends the identical request again this long after the first: past the first's
+ * `created` second, well inside the smallest replay window a grid may set (5 s, chapter 13).
+ */
+export const REPLAY_LATER_SECONDS = 2
 
 /**
  * `oversized`: the body (the JSON of the arguments, `{}` when the operation takes none, so GET
@@ -129,7 +135,8 @@ export async function peerCall (baseUrl: string, operation: Operation, req: Peer
   // (GRIDIM-SEC-18): the first may have been spent at the peer.
   const again = signed && mode === 'valid' ? () => ({ ...headers, ...sign(sim, mode, op.method, url, headers, body) }) : undefined
   if (mode === 'bad-digest' && body !== undefined) return await send(op.method, url, headers, Buffer.concat([body, Buffer.from(' ')]))
-  if (mode === 'replay') await send(op.method, url, headers, body)
+  if (mode === 'replay' || mode === 'replay-later') await send(op.method, url, headers, body)
+  if (mode === 'replay-later') await new Promise((resolve) => setTimeout(resolve, REPLAY_LATER_SECONDS * 1000))
   // A GET or HEAD with a body: a peer may leave the body unread on the connection.
   if (body !== undefined && (op.method === 'GET' || op.method === 'HEAD')) return await sendRaw(op.method, url, headers, body)
   return await send(op.method, url, headers, body, again)

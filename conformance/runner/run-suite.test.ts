@@ -3,6 +3,7 @@ import t from 'tap'
 import { loadFlows } from '../../tools/spec/flows.ts'
 import type { Target } from '../target/target.ts'
 import { inThisThread, type Lane } from './lane.ts'
+import { REPLAY_LATER_SECONDS } from './peer-call.ts'
 import { applyExpectations, forkSizes, nextOf, runSuite, selectFlows, waitsFor, WAITING_FLOW_SECONDS, WAITING_SHARE } from './run-suite.ts'
 import type { Check } from './results.ts'
 import { countByStatus, runPassed } from './results.ts'
@@ -104,6 +105,7 @@ t.test('flows that wait start first', async (t) => {
   t.ok(seconds('x-region-dies') >= 4, 'killRegion')
   t.ok(seconds('x-peer-never-answers') >= 10, 'a black hole: the 10 s of GRIDIM-LIM-16')
   t.ok(seconds('x-client-timers-from-settings') >= 9, 'a burst of reads once a second')
+  t.ok(seconds('x-unsigned-or-forged-request') >= 2 * REPLAY_LATER_SECONDS, 'two requests replayed later')
   t.ok(seconds('x-peer-never-answers') > seconds('x-slow-clients-cut-off'), 'the longest wait first')
   // A long poll's `wait` is a bound: answered by what the flow does, or refused at once (31 s).
   t.ok(seconds('x-bad-input-refused') < 2, 'a long poll refused at once is no wait')

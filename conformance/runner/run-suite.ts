@@ -11,6 +11,7 @@ import type { Target } from '../target/target.ts'
 import type { Check, FlowResult, RunResult } from './results.ts'
 import type { ClientInterface } from '../lib/client-session.ts'
 import { closeLane, inThisThread, type Lane } from './lane.ts'
+import { REPLAY_LATER_SECONDS } from './peer-call.ts'
 
 /** An expected failure: a whole flow, one step of it, or every check of a requirement. */
 export type ExpectedFailure = { flow?: string, step?: string, requirement?: string, reason?: string }
@@ -117,6 +118,7 @@ export function waitsFor (loaded: LoadedFlow): number {
     else if (step.do.call === 'blackhole') seconds += 10
     else if (step.do.call === 'burst') seconds += Math.max(0, Number(args.count ?? 0) - 1) / Math.max(1, Number(args.perSecond ?? 1))
     else if (typeof args.wait === 'number') seconds += args.wait
+    if (args.signature === 'replay-later') seconds += REPLAY_LATER_SECONDS
   }
   return seconds
 }

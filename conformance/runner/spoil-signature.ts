@@ -7,7 +7,7 @@ import { ALG, contentDigest, signatureBase, signBase } from '../../reference/lib
 import { binary, integer, item, string, type InnerList, type Parameters } from '../../reference/lib/signatures/structured-field.ts'
 import { serializeDictionary } from '../../reference/lib/signatures/structured-field-serialize.ts'
 
-export const PROFILE_SPOILS = ['sha-512-digest', 'no-alg', 'no-nonce', 'no-created', 'short-nonce', 'uncovered-digest', 'other-host'] as const
+export const PROFILE_SPOILS = ['sha-512-digest', 'no-alg', 'no-nonce', 'no-created', 'short-nonce', 'long-nonce', 'uncovered-digest', 'other-host'] as const
 export type ProfileSpoil = typeof PROFILE_SPOILS[number]
 
 /** RFC 3986 authority of a host nobody serves, for `other-host` (GRIDIM-SEC-4). */
@@ -24,11 +24,23 @@ function sha512Digest (body: Buffer): string {
   return `sha-512=:${createHash('sha512').update(body).digest('base64')}:`
 }
 
+/** GRIDIM-SEC-16: 22 to 128 base64url characters. */
+export const LONG_NONCE_LENGTH = 129
+
+/** The nonce a spoil signs with: 128 random bits as base64url, unless the spoil is the nonce's length. */
+export function nonceFor (spoil: ProfileSpoil): string {
+  if (spoil === 'short-nonce') return 'x'
+  // 97 random bytes are 130 base64url characters: every one of the 129 kept is random.
+  if (spoil === 'long-nonce') return randomBytes(97).toString('base64url').slice(0, LONG_NONCE_LENGTH)
+  return randomBytes(16).toString('base64url')
+}
+
 /**
  * A request signed by `keyId`'s `privateKey` with one rule of the GridIM profile broken:
  * - `sha-512-digest`: the Content-Digest holds sha-512 only (GRIDIM-SEC-2, GRIDIM-SEC-15);
  * - `no-alg`, `no-nonce`, `no-created`: that parameter left out (GRIDIM-SEC-17);
  * - `short-nonce`: a one-character nonce (GRIDIM-SEC-16);
+ * - `long-nonce`: a random base64url nonce of 129 characters, one over the limit (GRIDIM-SEC-16);
  * - `uncovered-digest`: a body whose Content-Digest the signature does not cover (GRIDIM-SEC-17);
  * - `other-host`: signed for the same path on another host, and sent naming that host (GRIDIM-SEC-4).
  */
@@ -46,7 +58,7 @@ export function spoilSignature (spoil: ProfileSpoil, request: { method: string, 
   const params: Parameters = new Map()
   if (spoil !== 'no-created') params.set('created', integer(Math.floor(Date.now() / 1000)))
   params.set('keyid', string(signer.keyId))
-  if (spoil !== 'no-nonce') params.set('nonce', string(spoil === 'short-nonce' ? 'x' : randomBytes(16).toString('base64url')))
+  if (spoil !== 'no-nonce') params.set('nonce', string(nonceFor(spoil)))
   if (spoil !== 'no-alg') params.set('alg', string(ALG))
   const input: InnerList = { kind: 'inner-list', items: components.map((name) => item(string(name))), params }
   const signature = signBase(signatureBase({ method, url: signedUrl, headers, body }, input), signer.privateKey)

@@ -95,6 +95,8 @@ export const variants: readonly Variant[] = [
     bug: 'a receiver that answers a signature without alg, nonce or created with bad-signature'
   },
   { fault: 'short-nonce-accepted', area: 'security', flow: 'x-signature-profile-enforced', requirement: 'GRIDIM-SEC-16', bug: 'a receiver that accepts a one-character nonce' },
+  { fault: 'long-nonce-accepted', area: 'security', flow: 'x-signature-profile-enforced', requirement: 'GRIDIM-SEC-16', bug: 'a receiver that accepts a nonce of 129 characters' },
+  { fault: 'nonce-forgotten-after-created', area: 'security', flow: 'x-unsigned-or-forged-request', requirement: 'GRIDIM-SEC-5', bug: 'a receiver that remembers a nonce only until its created second, accepting a replay two seconds later' },
   { fault: 'get-body-unlimited', area: 'security', flow: 'x-malformed-http-refused', requirement: 'GRIDIM-LIM-3', bug: 'a role that answers a GET whose body is over 65 536 bytes' },
   { fault: 'bosh-no-cors', area: 'xmpp', flow: 'x-bosh-from-another-origin', requirement: 'GRIDIM-XMPP-56', bug: 'a gateway whose BOSH endpoint answers no CORS preflight and names no allowed origin' },
   {
@@ -178,6 +180,7 @@ export const variants: readonly Variant[] = [
   { fault: 'declined-offer-kept', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-9', bug: 'a user server that keeps a declined offer pending' },
   { fault: 'accept-grants-all-rights', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-8', bug: 'a user server that grants CanSeeOnMap too on acceptance' },
   { fault: 'pending-offers-not-renotified', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-SIGN-7', bug: 'a user server that does not tell a signing-on user of pending offers' },
+  { fault: 'set-rights-authority-before-existence', area: 'friendship', flow: 'x-not-your-agent', requirement: 'GRIDIM-ERR-7', bug: 'a user server that checks a setFriendRights caller\'s authority before the friend\'s existence' },
   { fault: 'not-friends-as-forbidden', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-11', bug: 'a user server that answers a change between strangers with forbidden' },
   { fault: 'friendship-end-not-notified', area: 'friendship', flow: 'x-friendship-on-the-grid', requirement: 'GRIDIM-FRND-12', bug: 'a user server that does not tell the former friend of an ended friendship' },
   { fault: 'unknown-name-as-unknown-user', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-SIGN-2', bug: 'a user server that tells an unknown name from a wrong password at sign-on' },

@@ -37,6 +37,10 @@
  * - `malformed-signature-as-bad-signature`: a signature missing alg, created, keyid or nonce, or a required
  *   component, is refused with bad-signature instead of unauthenticated (breaks GRIDIM-SEC-5 and GRIDIM-SEC-17).
  * - `short-nonce-accepted`: any non-empty nonce is accepted, even one character (breaks GRIDIM-SEC-16).
+ * - `long-nonce-accepted`: a nonce of 22 base64url characters or more is accepted however long, not only up to
+ *   128 (breaks GRIDIM-SEC-16).
+ * - `nonce-forgotten-after-created`: a receiver remembers a nonce only until its `created` second, not for the
+ *   replay window, so a request replayed a second or more later is accepted again (breaks GRIDIM-SEC-5).
  * - `get-body-unlimited`: a GET request's body is never measured, so one over 65 536 bytes is answered as if it
  *   had none (breaks GRIDIM-LIM-3).
  * - `bosh-no-cors`: the gateway's /http-bind answers no CORS preflight (OPTIONS is 404) and labels no answer
@@ -238,6 +242,8 @@ export type Fault =
   | 'any-digest-algorithm'
   | 'malformed-signature-as-bad-signature'
   | 'short-nonce-accepted'
+  | 'long-nonce-accepted'
+  | 'nonce-forgotten-after-created'
   | 'get-body-unlimited'
   | 'bosh-no-cors'
   | 'websocket-get-unrouted'
@@ -337,6 +343,9 @@ export type Fault =
  *   viewers' defaults do, instead of exactly CanSeeOnline (breaks GRIDIM-FRND-8).
  * - `pending-offers-not-renotified`: a sign-on tells the user of no offer still pending; offers made while the user
  *   was online are forgotten (breaks GRIDIM-SIGN-7).
+ * - `set-rights-authority-before-existence`: setFriendRights checks that the signing region hosts the user before
+ *   that the friend exists, so a region that does not host the user, naming a friend who does not exist, is answered
+ *   `not-your-agent` instead of `unknown-user` (breaks GRIDIM-ERR-7).
  * - `not-friends-as-forbidden`: setFriendRights and endFriendship between users who are not friends are refused with
  *   `forbidden` (an authority failure) instead of `not-friends` (breaks GRIDIM-FRND-11).
  * - `friendship-end-not-notified`: endFriendship removes the friendship but tells the former friend nothing (breaks GRIDIM-FRND-12).
@@ -409,6 +418,7 @@ export type UserServerFault =
   | 'accept-grants-all-rights'
   | 'pending-offers-not-renotified'
   | 'not-friends-as-forbidden'
+  | 'set-rights-authority-before-existence'
   | 'friendship-end-not-notified'
   | 'unknown-name-as-unknown-user'
   | 'sign-on-page-unbounded'

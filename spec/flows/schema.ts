@@ -23,10 +23,12 @@ const StanzaName = Type.Union(
  * foreign user's bare JID), `$GW.domain`, `$GW.regionId`, `$GW.url`; a foreign user's `$D.userId`
  * is derived from its JID (GRIDIM-ID-10) and its `$D.name` is that JID. In `do.args`, `to: <actor>` names the role a region-interface request
  * goes to, and `signature: none | foreign-key | unknown-key | stale | aged-30s | bad-digest |
- * replay | next-key` spoils the request's signature on purpose (`stale`: `created` an hour ago,
- * outside every allowed replay window; `aged-30s`: 30 seconds ago, inside the default window), as do the ways a peer breaks GridIM's
+ * replay | replay-later | next-key` spoils the request's signature on purpose (`stale`: `created` an hour ago,
+ * outside every allowed replay window; `aged-30s`: 30 seconds ago, inside the default window;
+ * `replay`: the identical request sent twice, at once; `replay-later`: the second 2 seconds
+ * after the first, inside every allowed window; the answer is the second's), as do the ways a peer breaks GridIM's
  * profile of it: `sha-512-digest` (a Content-Digest with sha-512 only), `no-alg`, `no-nonce`,
- * `no-created`, `short-nonce` (one character), `uncovered-digest` (a body whose digest the
+ * `no-created`, `short-nonce` (one character), `long-nonce` (129 characters), `uncovered-digest` (a body whose digest the
  * signature does not cover) and `other-host` (signed for the same path on evil.example:1 and
  * sent with `Host: evil.example:1`). `payload: oversized` pads the JSON body (`{}` for an
  * operation without one, GET and DELETE too) with whitespace to 70 000 bytes; `payload:

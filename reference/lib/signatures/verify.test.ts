@@ -232,6 +232,13 @@ t.test('GRIDIM-SEC-16: a nonce of 22 to 128 base64url characters is accepted', a
 t.test('the deliberate faults give the wrong answers they are named after', async (t) => {
   const faulty = (fault: Fault): Partial<VerifyOptions> => ({ faults: new Set([fault]) })
   await t.resolves(verifyRequest(signed({ nonce: 'a' }), options(faulty('short-nonce-accepted'))), 'short-nonce-accepted')
+  await t.resolves(verifyRequest(signed({ nonce: 'a'.repeat(129) }), options(faulty('long-nonce-accepted'))), 'long-nonce-accepted')
+  await t.rejects(verifyRequest(signed({ nonce: 'a' }), options(faulty('long-nonce-accepted'))), { code: 'unauthenticated' }, 'long-nonce-accepted: a short one is still refused')
+  const forgetful = { ...faulty('nonce-forgotten-after-created'), nonceCache: new NonceCache() }
+  const replayed = signed()
+  await t.resolves(verifyRequest(replayed, options(forgetful)))
+  await t.rejects(verifyRequest(replayed, options(forgetful)), { code: 'replayed-request' }, 'nonce-forgotten-after-created: a replay in the same second is refused')
+  await t.resolves(verifyRequest(replayed, options({ ...forgetful, now: NOW + 2 })), 'nonce-forgotten-after-created: two seconds later it is accepted')
   await t.rejects(verifyRequest(signedWith({ alg: undefined }), options(faulty('malformed-signature-as-bad-signature'))), { code: 'bad-signature' })
   const sha512Only = withHeaders(signed(), (h) => { h['content-digest'] = sha512Digest(BODY) })
   await t.rejects(verifyRequest(sha512Only, options(faulty('any-digest-algorithm'))), { code: 'bad-signature' }, 'the digest passes, the signature (over the sha-256 field) does not')

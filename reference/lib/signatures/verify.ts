@@ -37,6 +37,9 @@ export type VerifyOptions = {
  */
 export const NONCE_FORM = /^[A-Za-z0-9_-]{22,128}$/
 
+/** Only for the deliberate fault long-nonce-accepted: no upper bound (GRIDIM-SEC-16 broken). */
+const UNBOUNDED_NONCE_FORM = /^[A-Za-z0-9_-]{22,}$/
+
 export type VerifiedRequest = {
   keyId: string
   created: number
@@ -60,7 +63,8 @@ export async function verifyRequest (request: HttpRequest, options: VerifyOption
   // The malformed-signature-as-bad-signature fault gives the wrong code for what is malformed.
   const malformed = (detail: string): SignatureError =>
     faults.has('malformed-signature-as-bad-signature') ? new BadSignatureError(detail) : new UnauthenticatedError(detail)
-  const profile = profileParams(params, malformed, !faults.has('short-nonce-accepted'))
+  const nonceForm = faults.has('short-nonce-accepted') ? undefined : faults.has('long-nonce-accepted') ? UNBOUNDED_NONCE_FORM : NONCE_FORM
+  const profile = profileParams(params, malformed, nonceForm)
 
   const withBody = hasBody(request)
   const required = options.requiredComponents ?? defaultComponents(withBody)
@@ -90,7 +94,9 @@ export async function verifyRequest (request: HttpRequest, options: VerifyOption
   // Nonces are per signer; "\n" cannot occur in a structured field string, so keys cannot collide.
   // Awaited even when the registry answers at once (NonceCache): the turn of the microtask queue
   // that costs is lost in the Ed25519 verification (no difference measured, issue 16).
-  if (!await options.nonceCache.remember(`${profile.keyid}\n${profile.nonce}`, profile.created + windowSeconds, now)) {
+  // The nonce-forgotten-after-created fault remembers it only until its created second.
+  const until = profile.created + (faults.has('nonce-forgotten-after-created') ? 0 : windowSeconds)
+  if (!await options.nonceCache.remember(`${profile.keyid}\n${profile.nonce}`, until, now)) {
     throw new ReplayedRequestError('this nonce was already used')
   }
   return { keyId: profile.keyid, created: profile.created, components }
@@ -100,13 +106,13 @@ export async function verifyRequest (request: HttpRequest, options: VerifyOption
  * RFC 9421 §3.2.1 (application requirements): GridIM requires alg, created, keyid and nonce,
  * and a nonce of the form GRIDIM-SEC-16 gives; without them the request is unauthenticated.
  */
-function profileParams (params: Partial<SignatureParams>, malformed: (detail: string) => SignatureError, checkNonce: boolean): ProfileParams {
+function profileParams (params: Partial<SignatureParams>, malformed: (detail: string) => SignatureError, nonceForm: RegExp | undefined): ProfileParams {
   const { created, keyid, alg, nonce, expires } = params
   if (alg !== ALG) throw malformed(`alg must be ${ALG}`)
   if (created === undefined) throw malformed('the signature has no created parameter')
   if (keyid === undefined || keyid === '') throw malformed('the signature has no keyid parameter')
   if (nonce === undefined || nonce === '') throw malformed('the signature has no nonce parameter')
-  if (checkNonce && !NONCE_FORM.test(nonce)) throw malformed('the nonce must be 22 to 128 base64url characters (GRIDIM-SEC-16)')
+  if (nonceForm !== undefined && !nonceForm.test(nonce)) throw malformed('the nonce must be 22 to 128 base64url characters (GRIDIM-SEC-16)')
   return { created, keyid, alg, nonce, ...(expires === undefined ? {} : { expires }) }
 }
 

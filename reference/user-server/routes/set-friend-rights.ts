@@ -12,6 +12,8 @@ export function setFriendRights (ctx: UserServerContext): HandlerFor<'user-serve
   return async (input) => {
     const { rights } = input.body
     const user = await requireUser(ctx, input.params.userId)
+    // GRIDIM-ERR-7: existence (the friend) before authority; the fault checks authority first.
+    if (ctx.faults.has('set-rights-authority-before-existence')) await requireHosted(ctx, input, user)
     const friend = await requireUser(ctx, input.params.friendId)
     await requireHosted(ctx, input, user)
     const before = await store.getFriendship(user.userId, friend.userId)
