@@ -212,6 +212,8 @@
  *   the same pair in that batch was refused (breaks GRIDIM-IM-27).
  * - `batch-partial-failure-stored-twice`: a sending region that gets a batch answered with a final refusal for one
  *   message stores every message of that batch at the user server, the delivered ones too (breaks GRIDIM-IM-30).
+ * - `region-retries-once`: a region retries a transient failure of the recipient's region once, not at least
+ *   twice, and then stores the message (breaks GRIDIM-IM-5).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -317,6 +319,7 @@ export type Fault =
   | 'batch-reordered'
   | 'batch-continues-after-pair-failure'
   | 'batch-partial-failure-stored-twice'
+  | 'region-retries-once'
   | UserServerFault
 
 /**
@@ -386,6 +389,12 @@ export type Fault =
  *   not in the group outbox, so a crash before the regions took them loses them (breaks GRIDIM-GRP-31). No flow
  *   catches it: the runner's restart-user-server is a graceful stop, and the embedded target's stopped server goes on
  *   delivering what it queued; reference/user-server/group-sessions/outbox.test.ts does.
+ * - `replaced-session-keeps-group-membership`: a session replaced by a newer sign-on stays a member of its group
+ *   sessions; only a sign-off or a lapsed or ended lease removes the user (breaks GRIDIM-GRP-10).
+ * - `member-left-told-to-leaver`: the user server sends `groupSessionMemberLeft` to the member who left as well as
+ *   to those remaining (breaks GRIDIM-GRP-17).
+ * - `group-idle-not-reset-by-restart`: a startGroupSession that joins the group's open session does not count as
+ *   activity, as a joinGroupSession does (breaks GRIDIM-GRP-22).
  */
 export type UserServerFault =
   | 'self-friendship-offer-accepted'
@@ -424,6 +433,9 @@ export type UserServerFault =
   | 'not-here-group-messages-dropped'
   | 'group-batch-newest-first'
   | 'group-forward-not-durable'
+  | 'replaced-session-keeps-group-membership'
+  | 'member-left-told-to-leaver'
+  | 'group-idle-not-reset-by-restart'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()
