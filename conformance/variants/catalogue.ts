@@ -349,6 +349,12 @@ export const variants: readonly Variant[] = [
   // Timers that activity should reset (issue 14): each one runs from the first event instead of the latest.
   { fault: 'group-idle-not-reset-by-message', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores messages' },
   { fault: 'group-idle-not-reset-by-join', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores joins' },
+  {
+    fault: 'group-idle-not-reset-by-restart', area: 'group-sessions',
+    flow: 'x-group-restart-is-activity',
+    requirement: 'GRIDIM-GRP-22',
+    bug: 'a user server whose group idle time ignores a join through startGroupSession'
+  },
   { fault: 'held-answer-cut-as-idle', area: 'wire', flow: 'x-slow-clients-cut-off', requirement: 'GRIDIM-LIM-20', bug: 'a role that counts a long poll it holds as an idle connection and closes it' },
   { fault: 'client-idle-not-reset-by-poll', area: 'client-interface', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-32', bug: 'a region that signs off a client that only reads, as idle' },
   { fault: 'unread-dropped-on-idle', area: 'client-interface', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-SIGN-21', bug: 'a region that drops what an idle session left unread' },
