@@ -361,6 +361,12 @@ export const variants: readonly Variant[] = [
     requirement: 'GRIDIM-GRP-10',
     bug: 'a user server that keeps a user whose session a newer sign-on replaced in its group sessions'
   },
+  {
+    fault: 'member-left-told-to-leaver', area: 'group-sessions',
+    flow: 'x-member-left-not-told-to-leaver',
+    requirement: 'GRIDIM-GRP-17',
+    bug: 'a user server that tells the member who left a group session that it left'
+  },
   { fault: 'held-answer-cut-as-idle', area: 'wire', flow: 'x-slow-clients-cut-off', requirement: 'GRIDIM-LIM-20', bug: 'a role that counts a long poll it holds as an idle connection and closes it' },
   { fault: 'client-idle-not-reset-by-poll', area: 'client-interface', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-32', bug: 'a region that signs off a client that only reads, as idle' },
   { fault: 'unread-dropped-on-idle', area: 'client-interface', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-SIGN-21', bug: 'a region that drops what an idle session left unread' },
