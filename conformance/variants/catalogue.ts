@@ -248,6 +248,7 @@ export const variants: readonly Variant[] = [
   { fault: 'event-ids-share-a-tick', area: 'peers', flow: 'x-event-ids-order', requirement: 'GRIDIM-CLI-6', bug: 'a region whose events of one millisecond share an id' },
   { fault: 'region-stores-without-retry', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that stores a message at the first 503 instead of retrying' },
   { fault: 'region-gives-up-on-internal', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that takes a peer\'s 500 internal as final' },
+  { fault: 'region-retries-once', area: 'peers', flow: 'x-peer-asks-to-retry-later', requirement: 'GRIDIM-IM-5', bug: 'a region that retries a transient failure once, not twice, and then stores the message' },
   {
     fault: 'region-retries-any-refusal', area: 'peers',
     flow: 'x-peer-region-fails-then-recovers',
