@@ -267,6 +267,7 @@ export const variants: readonly Variant[] = [
   { fault: 'event-ids-share-a-tick', area: 'peers', flow: 'x-event-ids-order', requirement: 'GRIDIM-CLI-6', bug: 'a region whose events of one millisecond share an id' },
   { fault: 'region-stores-without-retry', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that stores a message at the first 503 instead of retrying' },
   { fault: 'region-gives-up-on-internal', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that takes a peer\'s 500 internal as final' },
+  { fault: 'region-retries-once', area: 'peers', flow: 'x-peer-asks-to-retry-later', requirement: 'GRIDIM-IM-5', bug: 'a region that retries a transient failure once, not twice, and then stores the message' },
   {
     fault: 'region-retries-any-refusal', area: 'peers',
     flow: 'x-peer-region-fails-then-recovers',
@@ -368,6 +369,24 @@ export const variants: readonly Variant[] = [
   // Timers that activity should reset (issue 14): each one runs from the first event instead of the latest.
   { fault: 'group-idle-not-reset-by-message', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores messages' },
   { fault: 'group-idle-not-reset-by-join', area: 'group-sessions', flow: 'x-group-idle-reset-by-activity', requirement: 'GRIDIM-GRP-22', bug: 'a user server whose group idle time ignores joins' },
+  {
+    fault: 'group-idle-not-reset-by-restart', area: 'group-sessions',
+    flow: 'x-group-restart-is-activity',
+    requirement: 'GRIDIM-GRP-22',
+    bug: 'a user server whose group idle time ignores a join through startGroupSession'
+  },
+  {
+    fault: 'replaced-session-keeps-group-membership', area: 'group-sessions',
+    flow: 'x-replaced-member-leaves-group-session',
+    requirement: 'GRIDIM-GRP-10',
+    bug: 'a user server that keeps a user whose session a newer sign-on replaced in its group sessions'
+  },
+  {
+    fault: 'member-left-told-to-leaver', area: 'group-sessions',
+    flow: 'x-member-left-not-told-to-leaver',
+    requirement: 'GRIDIM-GRP-17',
+    bug: 'a user server that tells the member who left a group session that it left'
+  },
   { fault: 'held-answer-cut-as-idle', area: 'wire', flow: 'x-slow-clients-cut-off', requirement: 'GRIDIM-LIM-20', bug: 'a role that counts a long poll it holds as an idle connection and closes it' },
   { fault: 'client-idle-not-reset-by-poll', area: 'client-interface', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-32', bug: 'a region that signs off a client that only reads, as idle' },
   { fault: 'unread-dropped-on-idle', area: 'client-interface', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-SIGN-21', bug: 'a region that drops what an idle session left unread' },

@@ -220,6 +220,8 @@
  *   the same pair in that batch was refused (breaks GRIDIM-IM-27).
  * - `batch-partial-failure-stored-twice`: a sending region that gets a batch answered with a final refusal for one
  *   message stores every message of that batch at the user server, the delivered ones too (breaks GRIDIM-IM-30).
+ * - `region-retries-once`: a region retries a transient failure of the recipient's region once, not at least
+ *   twice, and then stores the message (breaks GRIDIM-IM-5).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -329,6 +331,7 @@ export type Fault =
   | 'batch-reordered'
   | 'batch-continues-after-pair-failure'
   | 'batch-partial-failure-stored-twice'
+  | 'region-retries-once'
   | UserServerFault
 
 /**
@@ -409,6 +412,12 @@ export type Fault =
  *   so a region can delete another user's stored messages (breaks GRIDIM-OFFL-7).
  * - `sign-on-friends-reachable-as-online`: signOn's friend rows show `online` for every friend reachable at a region,
  *   so a foreign friend who is not signed on, reachable at the gateway, shows online (breaks GRIDIM-SIGN-3).
+ * - `replaced-session-keeps-group-membership`: a session replaced by a newer sign-on stays a member of its group
+ *   sessions; only a sign-off or a lapsed or ended lease removes the user (breaks GRIDIM-GRP-10).
+ * - `member-left-told-to-leaver`: the user server sends `groupSessionMemberLeft` to the member who left as well as
+ *   to those remaining (breaks GRIDIM-GRP-17).
+ * - `group-idle-not-reset-by-restart`: a startGroupSession that joins the group's open session does not count as
+ *   activity, as a joinGroupSession does (breaks GRIDIM-GRP-22).
  */
 export type UserServerFault =
   | 'self-friendship-offer-accepted'
@@ -452,6 +461,9 @@ export type UserServerFault =
   | 'offline-more-at-full-page'
   | 'acknowledge-ignores-recipient'
   | 'sign-on-friends-reachable-as-online'
+  | 'replaced-session-keeps-group-membership'
+  | 'member-left-told-to-leaver'
+  | 'group-idle-not-reset-by-restart'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

@@ -102,7 +102,8 @@ async function locate (im: InstantMessage, deps: DeliveryDeps): Promise<UserLoca
 /** One destination: `delivered`, `stale` after agent-not-here, `exhausted` after transient failures. */
 async function attempt (im: InstantMessage, location: CachedLocation, deps: DeliveryDeps): Promise<Attempt> {
   if (location.regionId === deps.regionId) return deps.deliverLocally(im) === null ? 'stale' : 'delivered'
-  const attempts = deps.attempts ?? 3
+  // GRIDIM-IM-5: the first attempt and at least two retries; the fault region-retries-once makes one.
+  const attempts = deps.attempts ?? (deps.faults?.has('region-retries-once') === true ? 2 : 3)
   const sleep = deps.sleep ?? pause
   for (let n = 1; ; n++) {
     try {

@@ -29,7 +29,8 @@ export async function leaveGroupSession (ctx: UserServerContext, session: GroupS
   await store.lockGroupSession(groupSessionId)
   if (!await store.removeMember(groupSessionId, userId)) return
   const { members } = await store.listMembers(groupSessionId)
-  for (const member of members) batch.add(member, { type: 'groupSessionMemberLeft', groupSessionId, userId })
+  // GRIDIM-GRP-17: the member who left is no member now, and is not told; the fault member-left-told-to-leaver tells it too.
+  for (const member of ctx.faults.has('member-left-told-to-leaver') ? [...members, userId] : members) batch.add(member, { type: 'groupSessionMemberLeft', groupSessionId, userId })
   if (members.length < (ctx.faults.has('group-session-kept-with-one-member') ? 1 : 2) && await store.closeGroupSession(groupSessionId, 'ended', ctx.now())) {
     for (const member of members) batch.add(member, { type: 'groupSessionClosed', groupSessionId, reason: 'ended' })
   }

@@ -48,7 +48,8 @@ export function startGroupSession (ctx: UserServerContext): HandlerFor<'user-ser
       const open = request.groupId === undefined ? undefined : (await openGroupSessions(tx)).find((s) => s.groupId === request.groupId)
       if (open !== undefined && !ctx.faults.has('second-session-per-group')) {
         await tx.addMember(open.groupSessionId, starter.userId)
-        await tx.touch(open.groupSessionId, ctx.now())
+        // GRIDIM-GRP-22: joining is activity, through startGroupSession too.
+        if (!ctx.faults.has('group-idle-not-reset-by-restart')) await tx.touch(open.groupSessionId, ctx.now())
         return { joined: open }
       }
       const isReachable = await reachableAmong({ ...ctx, store: tx }, eligible)

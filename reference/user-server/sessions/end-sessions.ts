@@ -26,5 +26,6 @@ export async function sessionsEnded (ctx: UserServerContext, ended: readonly Ses
       for (const toUserId of presenceAudience(grants, isReachable)) batch.add(toUserId, presenceNotice(user, 'offline'))
     }
   }
-  await leaveAllGroupSessions(ctx, new Set(ended.map((s) => s.userId)), batch)
+  // GRIDIM-GRP-10: whatever ended the session; the fault replaced-session-keeps-group-membership spares a replaced one.
+  if (options.announceOffline || !ctx.faults.has('replaced-session-keeps-group-membership')) await leaveAllGroupSessions(ctx, new Set(ended.map((s) => s.userId)), batch)
 }
