@@ -345,6 +345,7 @@ export const variants: readonly Variant[] = [
   { fault: 'stream-hello-after-ignored', area: 'client-stream', flow: 'x-client-stream-resume', requirement: 'GRIDIM-CLI-37', bug: 'a region that starts every client stream with all retained events, whatever the hello\'s after' },
   { fault: 'stream-session-end-leaves-open', area: 'client-stream', flow: 'x-client-stream-ack', requirement: 'GRIDIM-CLI-40', bug: 'a region that leaves a client stream open when its session ends' },
   { fault: 'stream-close-not-activity', area: 'client-stream', flow: 'x-client-stream-keepalive', requirement: 'GRIDIM-CLI-41', bug: 'a region that signs off as idle a client that has just closed its last stream' },
+  { fault: 'stream-hello-accepts-handed-over', area: 'client-stream', flow: 'x-handover-read-window', requirement: 'GRIDIM-CLI-35', bug: 'a region that opens a client stream for a session it has handed over' },
   { fault: 'client-rate-limit-below-floor', area: 'client-interface', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-13', bug: 'a region that rate-limits a client session sending 10 requests a second' },
   { fault: 'rate-limited-without-retry-after', area: 'client-interface', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-12', bug: 'a region whose rate-limited refusals carry no Retry-After' },
   // Timers that activity should reset (issue 14): each one runs from the first event instead of the latest.
