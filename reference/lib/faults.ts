@@ -104,6 +104,8 @@
  *   count as the user's having sent a chat state, so the gateway sends that user no standalone chat state (breaks GRIDIM-XMPP-33).
  * - `closed-room-join-as-gone`: a join of the room of a group session that has closed is answered with the user server's
  *   `group-session-closed`, the presence error `gone`, not `item-not-found` (breaks GRIDIM-XMPP-37).
+ * - `gateway-direct-delivery-not-deduplicated`: the gateway hands a message for a foreign user who is not signed on
+ *   to the Jabber server each time it comes, answering a repeated messageId `delivered` and sending it again (breaks GRIDIM-IM-14).
  * - `chat-state-not-relocated`: a region that meets `agent-not-here` relaying a chat state forgets the
  *   location and gives up, with no fresh lookup and no second attempt (breaks GRIDIM-IM-18).
  * - `bosh-unknown-sid-bad-request`: the gateway answers a BOSH request naming an unknown sid with `bad-request`,
@@ -272,6 +274,7 @@ export type Fault =
   | 'gateway-no-origin-id'
   | 'gateway-chat-state-in-message-not-counted'
   | 'closed-room-join-as-gone'
+  | 'gateway-direct-delivery-not-deduplicated'
   | 'chat-state-not-relocated'
   | 'region-hides-not-here'
   | 'bosh-unknown-sid-bad-request'
