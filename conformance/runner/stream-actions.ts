@@ -87,7 +87,8 @@ function streamOf (ctx: FlowContext, name: string): ClientStream {
 /**
  * `open-stream` (as the user `as`, whose session it uses): `stream` names it (default: `as`);
  * `hello`: `valid` (the session's secret), `none` (nothing sent), or a bearer spoil (`truncated`,
- * `altered`); `after`: the hello's cursor; `subprotocol: false` offers none (GRIDIM-CLI-33).
+ * `altered`); `after`: the hello's cursor; `subprotocol: false` offers none (GRIDIM-CLI-33); `at`: a
+ * region to open it at other than the session's (the one the session left, say).
  * `stream-send`: `frames`, each an object or `{raw: text}`, then reads until every ref sent is
  * answered and the stream is quiet. `stream-read`: reads until quiet. Each of the three, with
  * `until: close`, reads until the region closes the stream instead (at most `maxMs`, default
@@ -110,10 +111,13 @@ export async function streamAction (ctx: FlowContext, call: StreamAction, args: 
     const session = ctx.session(as)
     const hello = String(args.hello ?? 'valid')
     if (hello !== 'valid' && hello !== 'none' && !(BEARER_SPOILS as readonly string[]).includes(hello)) throw new Error(`hello is valid, none, or ${BEARER_SPOILS.join(', ')}; got ${hello}`)
-    const region = ctx.regionNameOf(session.regionUrl) ?? 'R1'
+    // `at`: another region than the session's — the one it left, say (GRIDIM-CLI-35).
+    if (args.at !== undefined && !ctx.regions.has(String(args.at))) throw new Error(`at names a region of the target, not ${JSON.stringify(args.at)}`)
+    const regionUrl = args.at === undefined ? session.regionUrl : ctx.urlOf(String(args.at))
+    const region = ctx.regionNameOf(regionUrl) ?? 'R1'
     let stream: ClientStream
     try {
-      stream = await ClientStream.connect(session.regionUrl, {
+      stream = await ClientStream.connect(regionUrl, {
         protocols: args.subprotocol === false ? [] : [CLIENT_STREAM_PROTOCOL],
         onFrame: (record) => { ctx.traceFrame(as, region, record) }
       })

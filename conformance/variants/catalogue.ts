@@ -326,6 +326,9 @@ export const variants: readonly Variant[] = [
     bug: 'a region that gives up on a chat state at the first agent-not-here'
   },
   { fault: 'gateway-no-origin-id', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <origin-id/>' },
+  { fault: 'gateway-chat-state-in-message-not-counted', area: 'xmpp', flow: 'x-xmpp-chat-state-with-message', requirement: 'GRIDIM-XMPP-33', bug: 'a gateway that sends no chat state to an XMPP user whose chat states came inside messages' },
+  { fault: 'closed-room-join-as-gone', area: 'xmpp', flow: 'x-xmpp-group-room', requirement: 'GRIDIM-XMPP-37', bug: 'a gateway that answers a join of a closed group session\'s room with gone, not item-not-found' },
+  { fault: 'gateway-direct-delivery-not-deduplicated', area: 'xmpp', flow: 'x-xmpp-direct-delivery-deduplicated', requirement: 'GRIDIM-IM-14', bug: 'a gateway that hands a repeated message for a foreign user who is not signed on to the Jabber server again' },
   // What XMPP clients observe beyond stanzas: BOSH terminate conditions, stream errors, <iq/> (issue 14).
   { fault: 'bosh-unknown-sid-bad-request', area: 'xmpp-streams', flow: 'x-bosh-terminate-conditions', requirement: 'GRIDIM-XMPP-11', bug: 'a gateway that answers an unknown BOSH sid with bad-request' },
   { fault: 'gateway-ignores-disco-node', area: 'xmpp-streams', flow: 'x-xmpp-room-reserved-nick', requirement: 'GRIDIM-XMPP-61', bug: 'a gateway that answers a room\'s disco#info for x-roomuser-item with the room\'s own info' },
@@ -364,6 +367,8 @@ export const variants: readonly Variant[] = [
   { fault: 'stream-result-wrong-ref', area: 'client-stream', flow: 'x-client-stream-send', requirement: 'GRIDIM-CLI-39', bug: 'a region that answers a stream request with the latest request\'s ref' },
   { fault: 'stream-hello-after-ignored', area: 'client-stream', flow: 'x-client-stream-resume', requirement: 'GRIDIM-CLI-37', bug: 'a region that starts every client stream with all retained events, whatever the hello\'s after' },
   { fault: 'stream-session-end-leaves-open', area: 'client-stream', flow: 'x-client-stream-ack', requirement: 'GRIDIM-CLI-40', bug: 'a region that leaves a client stream open when its session ends' },
+  { fault: 'stream-close-not-activity', area: 'client-stream', flow: 'x-client-stream-keepalive', requirement: 'GRIDIM-CLI-41', bug: 'a region that signs off as idle a client that has just closed its last stream' },
+  { fault: 'stream-hello-accepts-handed-over', area: 'client-stream', flow: 'x-handover-read-window', requirement: 'GRIDIM-CLI-35', bug: 'a region that opens a client stream for a session it has handed over' },
   { fault: 'client-rate-limit-below-floor', area: 'client-interface', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-13', bug: 'a region that rate-limits a client session sending 10 requests a second' },
   { fault: 'rate-limited-without-retry-after', area: 'client-interface', flow: 'x-rate-limits', requirement: 'GRIDIM-LIM-12', bug: 'a region whose rate-limited refusals carry no Retry-After' },
   // Timers that activity should reset (issue 14): each one runs from the first event instead of the latest.

@@ -71,7 +71,8 @@ export class Inbound {
       user.sentChatState = true
       return await this.#send.chatState(user, target.userId, state!)
     }
-    if (state !== undefined) user.sentChatState = true
+    // GRIDIM-XMPP-33: a chat state sent with a body counts too (XEP-0085 §5.1); the fault gateway-chat-state-in-message-not-counted misses it.
+    if (state !== undefined && !this.#gw.region.faults.has('gateway-chat-state-in-message-not-counted')) user.sentChatState = true
     await this.#send.instantMessage(user, target.userId, body.getText(), messageIdOf(el, user.jid))
   }
 
@@ -333,7 +334,8 @@ export class Inbound {
     try {
       session = await this.#gw.region.userServer('joinGroupSession', { params: { groupSessionId, userId: user.userId } })
     } catch (err) {
-      if (err instanceof GridImError && (err.code === 'unknown-group-session' || err.code === 'group-session-closed')) {
+      // The fault closed-room-join-as-gone passes a closed session's group-session-closed on (as `gone`).
+      if (err instanceof GridImError && (err.code === 'unknown-group-session' || (err.code === 'group-session-closed' && !this.#gw.region.faults.has('closed-room-join-as-gone')))) {
         throw new StanzaError('item-not-found', 'no open group session has this room JID')
       }
       throw err

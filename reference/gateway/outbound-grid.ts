@@ -53,7 +53,8 @@ export class GridSender {
     const name = users.nameOf(im.toUserId)
     if (name === undefined || !isForeignName(name)) return null
     if (!this.#gw.linkUp()) throw new GridImError('unavailable', 'the link to the Jabber server is down') // GRIDIM-XMPP-5
-    if (!this.#direct.add(im.messageId) || region.inbox.seen(im.messageId)) return 'duplicate'
+    // GRIDIM-IM-14; the fault gateway-direct-delivery-not-deduplicated sends a repeated messageId again.
+    if (!region.faults.has('gateway-direct-delivery-not-deduplicated') && (!this.#direct.add(im.messageId) || region.inbox.seen(im.messageId))) return 'duplicate'
     const user = users.ensure({ userId: im.toUserId, name, jid: name, kind: 'foreign' })
     eventToStanzas(this.#gw.out, user, { type: 'instantMessage', data: im })
     // GRIDIM-IM-22: written to the component link, so delivered; remembered across restarts.

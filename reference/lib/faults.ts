@@ -104,6 +104,12 @@
  *   `<delay/>`, so it reads as sent just now (breaks GRIDIM-XMPP-27).
  * - `gateway-no-origin-id`: the gateway's chat message carries the messageId as its `id` only, with no
  *   XEP-0359 `<origin-id/>`, which servers may rewrite `id` around (breaks GRIDIM-XMPP-27).
+ * - `gateway-chat-state-in-message-not-counted`: a chat state an XMPP user sends inside a message with a body does not
+ *   count as the user's having sent a chat state, so the gateway sends that user no standalone chat state (breaks GRIDIM-XMPP-33).
+ * - `closed-room-join-as-gone`: a join of the room of a group session that has closed is answered with the user server's
+ *   `group-session-closed`, the presence error `gone`, not `item-not-found` (breaks GRIDIM-XMPP-37).
+ * - `gateway-direct-delivery-not-deduplicated`: the gateway hands a message for a foreign user who is not signed on
+ *   to the Jabber server each time it comes, answering a repeated messageId `delivered` and sending it again (breaks GRIDIM-IM-14).
  * - `chat-state-not-relocated`: a region that meets `agent-not-here` relaying a chat state forgets the
  *   location and gives up, with no fresh lookup and no second attempt (breaks GRIDIM-IM-18).
  * - `bosh-unknown-sid-bad-request`: the gateway answers a BOSH request naming an unknown sid with `bad-request`,
@@ -158,6 +164,10 @@
  * - `stream-hello-after-ignored`: a region starts every client stream with all retained events, whatever
  *   the hello's `after` (breaks GRIDIM-CLI-37).
  * - `stream-session-end-leaves-open`: a region leaves a client stream open, silent, when its session ends (breaks GRIDIM-CLI-40).
+ * - `stream-close-not-activity`: a region counts the close of a client stream as no activity, so a client that closes
+ *   its last stream after holding it open longer than `clientIdleSeconds` is signed off as idle at once (breaks GRIDIM-CLI-41).
+ * - `stream-hello-accepts-handed-over`: a region takes a client stream's `hello` with the secret of a session it has
+ *   handed over, within the read window, as one it hosts, and sends `ready` (breaks GRIDIM-CLI-35).
  * - `client-rate-limit-below-floor`: a region refuses a client session's requests beyond 5 in a second with
  *   `rate-limited` (breaks GRIDIM-LIM-13).
  * - `rate-limited-without-retry-after`: a region refuses a client session's requests beyond 20 in a second with
@@ -274,6 +284,9 @@ export type Fault =
   | 'gateway-message-without-active'
   | 'gateway-stored-message-undated'
   | 'gateway-no-origin-id'
+  | 'gateway-chat-state-in-message-not-counted'
+  | 'closed-room-join-as-gone'
+  | 'gateway-direct-delivery-not-deduplicated'
   | 'chat-state-not-relocated'
   | 'region-hides-not-here'
   | 'cache-kept-after-offline-presence'
@@ -314,6 +327,8 @@ export type Fault =
   | 'stream-result-wrong-ref'
   | 'stream-hello-after-ignored'
   | 'stream-session-end-leaves-open'
+  | 'stream-close-not-activity'
+  | 'stream-hello-accepts-handed-over'
   | 'client-rate-limit-below-floor'
   | 'rate-limited-without-retry-after'
   | 'client-idle-not-reset-by-poll'

@@ -118,7 +118,8 @@ export function serveClientStream (ws: WebSocket, ctx: RegionContext, options: C
     unsubscribe()
     if (agent !== undefined) {
       agent.streams--
-      ctx.agents.touch(agent)
+      // GRIDIM-CLI-41: closing a stream is activity. The fault stream-close-not-activity forgets it.
+      if (!ctx.faults.has('stream-close-not-activity')) ctx.agents.touch(agent)
     }
   }
 
@@ -163,7 +164,8 @@ export function serveClientStream (ws: WebSocket, ctx: RegionContext, options: C
   // GRIDIM-CLI-34, -35
   const hello = (frame: HelloFrame): void => {
     clearTimeout(helloTimer)
-    const found = ctx.agents.bySecret(frame.sessionSecret)
+    // A session handed over is not hosted (GRIDIM-CLI-35); the fault stream-hello-accepts-handed-over takes it.
+    const found = ctx.agents.bySecret(frame.sessionSecret) ?? (ctx.faults.has('stream-hello-accepts-handed-over') ? ctx.agents.departedBySecret(frame.sessionSecret) : undefined)
     if (found === undefined) return fail(new GridImError('unauthenticated', 'Missing, malformed or unknown session secret.'))
     let after: string | undefined
     try {
