@@ -453,6 +453,7 @@ export const variants: readonly Variant[] = [
     requirement: 'GRIDIM-LIM-16',
     bug: 'a region that waits 30 s for a peer that never answers'
   },
+  { fault: 'handover-confirmed-for-any-user', area: 'security', flow: 'x-handover-bound-to-session', requirement: 'GRIDIM-LOC-16', bug: 'a user server that confirms a hand-over naming another user than the session\'s' },
 ]
 
 /**

@@ -232,6 +232,9 @@
  *   message stores every message of that batch at the user server, the delivered ones too (breaks GRIDIM-IM-30).
  * - `region-retries-once`: a region retries a transient failure of the recipient's region once, not at least
  *   twice, and then stores the message (breaks GRIDIM-IM-5).
+ * Faults the second mutation hunt found the suite missing (issue 14):
+ * - `handover-confirmed-for-any-user`: confirmHandover confirms a hand-over whatever `userId` it names, so long as
+ *   that user exists, not only the user the session belongs to (breaks GRIDIM-LOC-16).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -479,6 +482,7 @@ export type UserServerFault =
   | 'replaced-session-keeps-group-membership'
   | 'member-left-told-to-leaver'
   | 'group-idle-not-reset-by-restart'
+  | 'handover-confirmed-for-any-user'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

@@ -30,7 +30,8 @@ export function confirmHandover (ctx: UserServerContext): HandlerFor<'user-serve
     const now = ctx.now()
     const handover = await ctx.handovers.get(sessionId, now)
     // One answer for every reason, so a guess learns nothing about which part was wrong.
-    const confirmed = session.userId === userId &&
+    // The fault handover-confirmed-for-any-user: any existing user's id will do.
+    const confirmed = (session.userId === userId || ctx.faults.has('handover-confirmed-for-any-user')) &&
       session.regionId === signer &&
       handover?.fromRegionId === fromRegionId &&
       secretMatches(session.secretHash, sessionSecret)
