@@ -235,6 +235,8 @@
  * Faults the second mutation hunt found the suite missing (issue 14):
  * - `handover-confirmed-for-any-user`: confirmHandover confirms a hand-over whatever `userId` it names, so long as
  *   that user exists, not only the user the session belongs to (breaks GRIDIM-LOC-16).
+ * - `end-lease-without-lease`: the user server lets a region without a current lease call `endRegionLease`, as it
+ *   does `renewRegionLease`, and answers 204 (breaks GRIDIM-LEASE-7).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -483,6 +485,7 @@ export type UserServerFault =
   | 'member-left-told-to-leaver'
   | 'group-idle-not-reset-by-restart'
   | 'handover-confirmed-for-any-user'
+  | 'end-lease-without-lease'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

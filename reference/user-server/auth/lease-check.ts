@@ -13,8 +13,9 @@ export function withLeaseCheck (verify: Authenticator, server: Server, ctx: Pick
   return async (raw) => {
     const principal = await verify(raw)
     const operationId = server.match(raw.method.toLowerCase() as Parameters<Server['match']>[0], new URL(raw.url).pathname)?.settings.id
-    // The fault sign-on-without-lease: signOn checks the signature and not the lease.
-    const exempt = WITHOUT_LEASE.has(operationId ?? '') || (operationId === 'signOn' && ctx.faults.has('sign-on-without-lease'))
+    // The faults sign-on-without-lease and end-lease-without-lease: signOn, or endRegionLease, checks the signature and not the lease.
+    const exempt = WITHOUT_LEASE.has(operationId ?? '') || (operationId === 'signOn' && ctx.faults.has('sign-on-without-lease')) ||
+      (operationId === 'endRegionLease' && ctx.faults.has('end-lease-without-lease'))
     if (principal.kind === 'peer' && !exempt) await requireCurrentLease(ctx, principal.keyId)
     return principal
   }
