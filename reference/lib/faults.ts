@@ -237,6 +237,8 @@
  *   that user exists, not only the user the session belongs to (breaks GRIDIM-LOC-16).
  * - `end-lease-without-lease`: the user server lets a region without a current lease call `endRegionLease`, as it
  *   does `renewRegionLease`, and answers 204 (breaks GRIDIM-LEASE-7).
+ * - `settings-max-refused`: adminUpdateSettings refuses the top value of each setting's range as out of range
+ *   (breaks GRIDIM-LIM-14).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -486,6 +488,7 @@ export type UserServerFault =
   | 'group-idle-not-reset-by-restart'
   | 'handover-confirmed-for-any-user'
   | 'end-lease-without-lease'
+  | 'settings-max-refused'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

@@ -12,7 +12,8 @@ export function adminUpdateSettings (ctx: UserServerContext): HandlerFor<'admin'
     for (const [field, [min, max]] of Object.entries(SETTING_RANGES)) {
       const value = settings[field as keyof typeof settings]
       // clientIdleSeconds and handoverSeconds may be left out: they keep their values.
-      if (value !== undefined && (value < min || value > max)) throw new GridImError('invalid-request', `${field} must be from ${min} to ${max}`)
+      // The fault settings-max-refused: the top of each range counts as outside it.
+      if (value !== undefined && (value < min || value > max || (value === max && ctx.faults.has('settings-max-refused')))) throw new GridImError('invalid-request', `${field} must be from ${min} to ${max}`)
     }
     return { body: await ctx.store.updateSettings(settings) }
   }
