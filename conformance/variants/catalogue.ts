@@ -456,6 +456,7 @@ export const variants: readonly Variant[] = [
   { fault: 'handover-confirmed-for-any-user', area: 'security', flow: 'x-handover-bound-to-session', requirement: 'GRIDIM-LOC-16', bug: 'a user server that confirms a hand-over naming another user than the session\'s' },
   { fault: 'end-lease-without-lease', area: 'sign-on-and-leases', flow: 'x-region-lease-rules', requirement: 'GRIDIM-LEASE-7', bug: 'a user server that lets a region without a current lease end its lease' },
   { fault: 'settings-max-refused', area: 'grid', flow: 'x-bad-input-refused', requirement: 'GRIDIM-LIM-14', bug: 'a user server that refuses the top value of each setting\'s range' },
+  { fault: 'unknown-keyid-remembered', area: 'security', flow: 'x-unknown-key-asked-again', requirement: 'GRIDIM-SEC-7', bug: 'a region that remembers an unknown keyid and refuses a region provisioned later' },
 ]
 
 /**

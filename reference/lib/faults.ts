@@ -239,6 +239,9 @@
  *   does `renewRegionLease`, and answers 204 (breaks GRIDIM-LEASE-7).
  * - `settings-max-refused`: adminUpdateSettings refuses the top value of each setting's range as out of range
  *   (breaks GRIDIM-LIM-14).
+ * - `unknown-keyid-remembered`: a region remembers a keyid the directory did not know as unknown, and refuses it
+ *   with `unknown-key` without asking again, so a region provisioned after its first request stays refused
+ *   (breaks GRIDIM-SEC-7).
  */
 export type Fault =
   | 'presence-to-friends-of-friends'
@@ -489,6 +492,7 @@ export type UserServerFault =
   | 'handover-confirmed-for-any-user'
   | 'end-lease-without-lease'
   | 'settings-max-refused'
+  | 'unknown-keyid-remembered'
 
 /** No faults: what every production path uses. */
 export const NO_FAULTS: ReadonlySet<Fault> = new Set()

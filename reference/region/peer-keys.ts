@@ -4,6 +4,7 @@
 // asked again next time, so a newly provisioned region is recognised at once.
 import type { KeyObject } from 'node:crypto'
 import { GridImError } from '../lib/errors/index.ts'
+import type { Fault } from '../lib/faults.ts'
 import { importPublicKey } from '../lib/signatures/index.ts'
 import type { UserServer } from './upstream.ts'
 
@@ -17,8 +18,10 @@ export type KeyResolver = {
   refresh: (keyId: string) => Promise<boolean>
 }
 
-export function createKeyResolver (userServer: UserServer, userServerKey?: KeyObject): KeyResolver {
+export function createKeyResolver (userServer: UserServer, userServerKey?: KeyObject, faults: ReadonlySet<Fault> = new Set()): KeyResolver {
   const keys = new Map<string, KeyObject>()
+  /** Only the fault unknown-keyid-remembered fills it: keyids refused once, never asked about again. */
+  const unknown = new Set<string>()
   /** Refetches in flight, shared by the requests that fail at the same time. */
   const refreshing = new Map<string, Promise<boolean>>()
   if (userServerKey !== undefined) keys.set(USER_SERVER_KEY_ID, userServerKey)
@@ -38,8 +41,10 @@ export function createKeyResolver (userServer: UserServer, userServerKey?: KeyOb
     resolve: async (keyId) => {
       const known = keys.get(keyId)
       if (known !== undefined) return known
+      if (unknown.has(keyId)) return null
       const key = await fetchKey(keyId)
       if (key !== null) keys.set(keyId, key)
+      else if (faults.has('unknown-keyid-remembered')) unknown.add(keyId)
       return key
     },
     refresh: async (keyId) => {

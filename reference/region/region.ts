@@ -132,7 +132,7 @@ export function createRegion (options: RegionOptions) {
   registerOperations(server, {
     document: 'region',
     handlers: options.gridHandlers?.(ctx, regionHandlers(ctx)) ?? regionHandlers(ctx),
-    authenticators: { gridimSignature: peerAuthenticator(createKeyResolver(userServer, options.userServerKey), () => url, ctx.faults, () => lease.replayWindowSeconds) }
+    authenticators: { gridimSignature: peerAuthenticator(createKeyResolver(userServer, options.userServerKey, ctx.faults), () => url, ctx.faults, () => lease.replayWindowSeconds) }
   })
   // Chapter 1: the gateway serves everything a region serves except the client interface.
   if (kind === 'region') {
