@@ -110,6 +110,8 @@
  *   `group-session-closed`, the presence error `gone`, not `item-not-found` (breaks GRIDIM-XMPP-37).
  * - `gateway-direct-delivery-not-deduplicated`: the gateway hands a message for a foreign user who is not signed on
  *   to the Jabber server each time it comes, answering a repeated messageId `delivered` and sending it again (breaks GRIDIM-IM-14).
+ * - `gateway-direct-path-no-sender-check`: the gateway hands a region's message for a foreign user who is not signed on
+ *   to the Jabber server without checking that the signing region hosts `fromUserId` (breaks GRIDIM-IM-10).
  * - `chat-state-not-relocated`: a region that meets `agent-not-here` relaying a chat state forgets the
  *   location and gives up, with no fresh lookup and no second attempt (breaks GRIDIM-IM-18).
  * - `bosh-unknown-sid-bad-request`: the gateway answers a BOSH request naming an unknown sid with `bad-request`,
@@ -287,6 +289,7 @@ export type Fault =
   | 'gateway-chat-state-in-message-not-counted'
   | 'closed-room-join-as-gone'
   | 'gateway-direct-delivery-not-deduplicated'
+  | 'gateway-direct-path-no-sender-check'
   | 'chat-state-not-relocated'
   | 'region-hides-not-here'
   | 'cache-kept-after-offline-presence'
