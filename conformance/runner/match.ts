@@ -7,7 +7,9 @@
 // an array with at least one element that matches x, and `{$none: x}` one with none (a log that
 // holds a given event among others it may hold, GRIDIM-CLI-21); `{$distinct: 'id'}` an array whose
 // elements' `id` members all differ (event ids, GRIDIM-CLI-6); `{$atLeast: n}` a number no smaller
-// than n (pings counted over a time, GRIDIM-CLI-43).
+// than n (pings counted over a time, GRIDIM-CLI-43); `{$includes: [x, y]}` an array with, for each
+// of x and y, an element that matches it, in any order and among others (an occupant's status codes,
+// GRIDIM-XMPP-36).
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-([0-9a-fA-F])[0-9a-fA-F]{3}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
 
 function uuidVersions (expected: object): unknown[] | undefined {
@@ -70,6 +72,15 @@ function quantifier (expected: object): { which: '$some' | '$none', element: unk
   return { which: keys[0], element: (expected as Record<string, unknown>)[keys[0]] }
 }
 
+/** `{$includes: [x, …]}`: the list; undefined for any other object. */
+function includes (expected: object): unknown[] | undefined {
+  const keys = Object.keys(expected)
+  if (keys.length !== 1 || keys[0] !== '$includes') return undefined
+  const list = (expected as { $includes: unknown }).$includes
+  if (!Array.isArray(list) || list.length === 0) throw new Error(`$includes takes a non-empty list, got ${JSON.stringify(list)}`)
+  return list
+}
+
 export function matches (actual: unknown, expected: unknown): boolean {
   if (expected === null || typeof expected !== 'object') return Object.is(actual, expected)
   if (!Array.isArray(expected) && absent(expected)) return actual === undefined
@@ -79,6 +90,8 @@ export function matches (actual: unknown, expected: unknown): boolean {
   if (distinct !== undefined) return Array.isArray(actual) && repeated(actual, distinct) === undefined
   const least = Array.isArray(expected) ? undefined : atLeast(expected)
   if (least !== undefined) return typeof actual === 'number' && actual >= least
+  const all = Array.isArray(expected) ? undefined : includes(expected)
+  if (all !== undefined) return Array.isArray(actual) && all.every((e) => actual.some((a) => matches(a, e)))
   const q = Array.isArray(expected) ? undefined : quantifier(expected)
   if (q !== undefined) {
     if (!Array.isArray(actual)) return false
@@ -108,6 +121,12 @@ export function mismatch (actual: unknown, expected: unknown, path = ''): string
     if (!Array.isArray(actual)) return `${path || '(root)'}: expected an array, got ${JSON.stringify(actual)}`
     const twice = repeated(actual, distinct)
     return twice === undefined ? undefined : `${path || '(root)'}: two elements share ${distinct} ${JSON.stringify(twice.value)}`
+  }
+  const all = expected !== null && typeof expected === 'object' && !Array.isArray(expected) ? includes(expected) : undefined
+  if (all !== undefined) {
+    if (!Array.isArray(actual)) return `${path || '(root)'}: expected an array, got ${JSON.stringify(actual)}`
+    const missing = all.find((e) => !actual.some((a) => matches(a, e)))
+    return missing === undefined ? undefined : `${path || '(root)'}: expected an element matching ${JSON.stringify(missing)}, got ${JSON.stringify(actual)}`
   }
   const q = expected !== null && typeof expected === 'object' && !Array.isArray(expected) ? quantifier(expected) : undefined
   if (q !== undefined) {

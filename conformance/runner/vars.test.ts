@@ -92,3 +92,13 @@ t.test('$atLeast matches a number no smaller than its bound (GRIDIM-CLI-43)', as
   t.equal(mismatch({ pings: 2 }, { pings: { $atLeast: 2 } }), undefined)
   t.throws(() => matches(1, { $atLeast: 'two' }), /\$atLeast takes a number/)
 })
+
+t.test('$includes asks for an element matching each listed one, in any order, among others (GRIDIM-XMPP-36)', async (t) => {
+  t.ok(matches({ codes: ['100', '110', '210'] }, { codes: { $includes: ['210', '110'] } }))
+  t.notOk(matches({ codes: ['110'] }, { codes: { $includes: ['110', '210'] } }))
+  t.notOk(matches({}, { codes: { $includes: ['110'] } }))
+  t.equal(mismatch({ codes: ['110', '210'] }, { codes: { $includes: ['110', '210'] } }), undefined)
+  t.equal(mismatch({ codes: ['110'] }, { codes: { $includes: ['110', '210'] } }), '.codes: expected an element matching "210", got ["110"]')
+  t.equal(mismatch({}, { codes: { $includes: ['110'] } }), '.codes: expected an array, got undefined')
+  t.throws(() => matches([], { $includes: [] }), /non-empty list/)
+})

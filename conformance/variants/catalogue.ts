@@ -328,7 +328,9 @@ export const variants: readonly Variant[] = [
   { fault: 'gateway-no-origin-id', area: 'xmpp', flow: 'x-xmpp-stored-message-dated', requirement: 'GRIDIM-XMPP-27', bug: 'a gateway whose chat messages carry no <origin-id/>' },
   { fault: 'gateway-chat-state-in-message-not-counted', area: 'xmpp', flow: 'x-xmpp-chat-state-with-message', requirement: 'GRIDIM-XMPP-33', bug: 'a gateway that sends no chat state to an XMPP user whose chat states came inside messages' },
   { fault: 'closed-room-join-as-gone', area: 'xmpp', flow: 'x-xmpp-group-room', requirement: 'GRIDIM-XMPP-37', bug: 'a gateway that answers a join of a closed group session\'s room with gone, not item-not-found' },
+  { fault: 'muc-self-presence-no-210', area: 'xmpp', flow: '12x-d-joins-group-session-room', requirement: 'GRIDIM-XMPP-36', bug: 'a gateway whose self-presence to a joining occupant carries 110 but not 210' },
   { fault: 'gateway-direct-delivery-not-deduplicated', area: 'xmpp', flow: 'x-xmpp-direct-delivery-deduplicated', requirement: 'GRIDIM-IM-14', bug: 'a gateway that hands a repeated message for a foreign user who is not signed on to the Jabber server again' },
+  { fault: 'gateway-direct-path-no-sender-check', area: 'xmpp', flow: 'x-xmpp-direct-delivery-sender-checked', requirement: 'GRIDIM-IM-10', bug: 'a gateway that hands a foreign user a message from a sender the signing region does not host' },
   // What XMPP clients observe beyond stanzas: BOSH terminate conditions, stream errors, <iq/> (issue 14).
   { fault: 'bosh-unknown-sid-bad-request', area: 'xmpp-streams', flow: 'x-bosh-terminate-conditions', requirement: 'GRIDIM-XMPP-11', bug: 'a gateway that answers an unknown BOSH sid with bad-request' },
   { fault: 'gateway-ignores-disco-node', area: 'xmpp-streams', flow: 'x-xmpp-room-reserved-nick', requirement: 'GRIDIM-XMPP-61', bug: 'a gateway that answers a room\'s disco#info for x-roomuser-item with the room\'s own info' },

@@ -19,7 +19,11 @@ export const PresenceAvailable = Type.Object({
   to: Type.Optional(Jid),
   id: Type.Optional(StanzaId),
   show: Type.Optional(Show),
-  status: Type.Optional(Text)
+  status: Type.Optional(Text),
+  mucStatusCodes: Type.Optional(Type.Array(Type.String({ pattern: '^[1-9][0-9]{2}$' }), {
+    minItems: 1,
+    description: 'XEP-0045 §15.6: the codes of the <status/> elements in the <x xmlns=\'http://jabber.org/protocol/muc#user\'/> of an occupant\'s presence from a room (110: this is you, 210: the room set your nick, §7.2.3), in ascending order; XEP-0045 gives them none.'
+  }))
 }, { $id: 'urn:gridim:stanza:presence-available', additionalProperties: false })
 export type PresenceAvailable = Static<typeof PresenceAvailable>
 

@@ -347,7 +347,9 @@ export class Inbound {
       if (member.userId !== user.userId) this.#gw.send(user, occupantPresence(this.#gw.out, user, groupSessionId, member))
     }
     // XEP-0045 §7.2.3: self-presence last, 110 (this is you) and 210 (the room set your nick).
-    this.#gw.send(user, occupantPresence(this.#gw.out, user, groupSessionId, { userId: user.userId, name: user.name }, ['110', '210']))
+    // The fault muc-self-presence-no-210 leaves 210 out.
+    const codes = this.#gw.region.faults.has('muc-self-presence-no-210') ? ['110'] : ['110', '210']
+    this.#gw.send(user, occupantPresence(this.#gw.out, user, groupSessionId, { userId: user.userId, name: user.name }, codes))
   }
 
   /** GRIDIM-XMPP-40. */

@@ -106,10 +106,14 @@
  *   XEP-0359 `<origin-id/>`, which servers may rewrite `id` around (breaks GRIDIM-XMPP-27).
  * - `gateway-chat-state-in-message-not-counted`: a chat state an XMPP user sends inside a message with a body does not
  *   count as the user's having sent a chat state, so the gateway sends that user no standalone chat state (breaks GRIDIM-XMPP-33).
+ * - `muc-self-presence-no-210`: the self-presence the gateway sends an XMPP user who joins a room carries status code
+ *   110 but not 210, though the room always sets the nick to the user's name (breaks GRIDIM-XMPP-36).
  * - `closed-room-join-as-gone`: a join of the room of a group session that has closed is answered with the user server's
  *   `group-session-closed`, the presence error `gone`, not `item-not-found` (breaks GRIDIM-XMPP-37).
  * - `gateway-direct-delivery-not-deduplicated`: the gateway hands a message for a foreign user who is not signed on
  *   to the Jabber server each time it comes, answering a repeated messageId `delivered` and sending it again (breaks GRIDIM-IM-14).
+ * - `gateway-direct-path-no-sender-check`: the gateway hands a region's message for a foreign user who is not signed on
+ *   to the Jabber server without checking that the signing region hosts `fromUserId` (breaks GRIDIM-IM-10).
  * - `chat-state-not-relocated`: a region that meets `agent-not-here` relaying a chat state forgets the
  *   location and gives up, with no fresh lookup and no second attempt (breaks GRIDIM-IM-18).
  * - `bosh-unknown-sid-bad-request`: the gateway answers a BOSH request naming an unknown sid with `bad-request`,
@@ -296,7 +300,9 @@ export type Fault =
   | 'gateway-no-origin-id'
   | 'gateway-chat-state-in-message-not-counted'
   | 'closed-room-join-as-gone'
+  | 'muc-self-presence-no-210'
   | 'gateway-direct-delivery-not-deduplicated'
+  | 'gateway-direct-path-no-sender-check'
   | 'chat-state-not-relocated'
   | 'region-hides-not-here'
   | 'cache-kept-after-offline-presence'

@@ -49,3 +49,13 @@ t.test('GRIDIM-ERR-12: every code the reference can put on the wire is in chapte
   }
   t.equal(tabled.size, Object.keys(ERROR_CODES).length, 'and the table has no code the reference lacks')
 })
+
+t.test('GRIDIM-ERR-8: every code is reported to XMPP with the condition and type of chapter 14\'s table', async (t) => {
+  const { readFileSync } = await import('node:fs')
+  const table = readFileSync(new URL('../../../spec/protocol/14-errors.md', import.meta.url), 'utf8')
+  const rows = new Map([...table.matchAll(/^\| `([a-z-]+)` \| \d{3} \|.*\| `([a-z-]+)` \| ([a-z]+) \|$/gm)].map((m) => [m[1], { condition: m[2], type: m[3] }]))
+  for (const [code, info] of Object.entries(ERROR_CODES)) {
+    t.strictSame(info.xmpp, rows.get(code), `${code}: ${info.xmpp.condition} ${info.xmpp.type}`)
+  }
+  t.equal(rows.size, Object.keys(ERROR_CODES).length, 'every row of the table was read')
+})

@@ -34,7 +34,7 @@ export const ERROR_CODES = {
   'group-session-closed': { status: 410, title: 'The group session has ended', xmpp: { condition: 'gone', type: 'cancel' } },
   'rate-limited': { status: 429, title: 'Too many requests', xmpp: { condition: 'resource-constraint', type: 'wait' } },
   unavailable: { status: 503, title: 'Temporarily unavailable; retry later', xmpp: { condition: 'service-unavailable', type: 'wait' } },
-  internal: { status: 500, title: 'Internal error', xmpp: { condition: 'internal-server-error', type: 'wait' } }
+  internal: { status: 500, title: 'Internal error', xmpp: { condition: 'internal-server-error', type: 'cancel' } }
 } as const satisfies Record<string, ErrorCodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

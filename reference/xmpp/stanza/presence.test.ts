@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { Show } from '../../../openapi/stanzas/index.ts'
 import { assertReads, assertRejects, assertRoundTrip } from './test-support.ts'
+import { presenceAvailableFromStanza, presenceAvailableToStanza } from './presence.ts'
 
 t.test('broadcast available presence survives object → stanza → object (RFC 6121 §4.2.1)', async (t) => {
   const xml = assertRoundTrip(t, { kind: 'presenceAvailable', from: 'romeo.montague@gw.example/viewer' })
@@ -63,4 +64,13 @@ t.test('presence that breaks the contract is rejected with the matching conditio
   for (const [why, xml, condition] of cases) {
     t.test(why, async (t) => assertRejects(t, xml, condition))
   }
+})
+
+t.test("an occupant's presence from a room carries its XEP-0045 status codes, read in ascending order (§7.2.3, §15.6)", async (t) => {
+  assertRoundTrip(t, { kind: 'presenceAvailable', from: 'room@gw.example/Juliet', to: 'juliet@capulet.lit/balcony', mucStatusCodes: ['110', '210'] })
+  const el = presenceAvailableToStanza({ kind: 'presenceAvailable', from: 'room@gw.example/Juliet' })
+  el.c('x', { xmlns: 'http://jabber.org/protocol/muc#user' }).c('item', { affiliation: 'member', role: 'participant' }).up().c('status', { code: '210' }).up().c('status', { code: '110' })
+  t.strictSame(presenceAvailableFromStanza(el).mucStatusCodes, ['110', '210'])
+  el.getChild('x')!.children = []
+  t.equal(presenceAvailableFromStanza(el).mucStatusCodes, undefined, 'no status codes, no member')
 })

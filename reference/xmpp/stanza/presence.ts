@@ -3,6 +3,7 @@ import { Element } from 'ltx'
 import {
   BareJid, type PresenceAvailable, type PresenceProbe, type PresenceUnavailable, type Show
 } from '../../../openapi/stanzas/index.ts'
+import { NS_MUC_USER } from './ns.ts'
 import { attrs, compact, contentChild, jidAttr, optionalChildText, optionalId, optionalJidAttr } from './read.ts'
 import { StanzaError } from './xmpp-error.ts'
 
@@ -22,7 +23,17 @@ export function presenceAvailableToStanza (presence: PresenceAvailable): Element
   const el = new Element('presence', attrs({ from: presence.from, to: presence.to, id: presence.id }))
   if (presence.show !== undefined) el.c('show').t(presence.show)
   if (presence.status !== undefined) el.c('status').t(presence.status)
+  if (presence.mucStatusCodes !== undefined) {
+    const x = el.c('x', { xmlns: NS_MUC_USER })
+    for (const code of presence.mucStatusCodes) x.c('status', { code })
+  }
   return el
+}
+
+/** XEP-0045 §15.6: the status codes of an occupant's presence from a room, in ascending order. */
+function readMucStatusCodes (el: Element): string[] | undefined {
+  const codes = el.getChild('x', NS_MUC_USER)?.getChildren('status').map((s) => String(s.attrs.code ?? ''))
+  return codes === undefined || codes.length === 0 ? undefined : codes.sort()
 }
 
 export function presenceAvailableFromStanza (el: Element): PresenceAvailable {
@@ -32,7 +43,8 @@ export function presenceAvailableFromStanza (el: Element): PresenceAvailable {
     to: optionalJidAttr(el, 'to'),
     id: optionalId(el),
     show: readShow(el),
-    status: optionalChildText(el, 'status')
+    status: optionalChildText(el, 'status'),
+    mucStatusCodes: readMucStatusCodes(el)
   })
 }
 
