@@ -264,6 +264,7 @@ export const variants: readonly Variant[] = [
   { fault: 'stack-in-5xx', area: 'peers', flow: 'x-peer-fails-teleport', requirement: 'GRIDIM-ERR-6', bug: 'roles that answer a 5xx with the stack trace' },
   { fault: 'shutdown-signs-agents-off', area: 'sign-on-and-leases', flow: 'x-region-shuts-down', requirement: 'GRIDIM-LEASE-13', bug: 'a region that signs each agent off when it shuts down' },
   { fault: 'handover-log-dropped', area: 'client-interface', flow: 'x-handover-read-window', requirement: 'GRIDIM-CLI-21', bug: 'a region that forgets a session as soon as it has handed the agent over' },
+  { fault: 'teleport-to-lapsed-region-unavailable', area: 'client-interface', flow: 'x-teleport-to-unleased-region', requirement: 'GRIDIM-ERR-4', bug: 'a region that answers a teleport to a region holding no current lease unavailable' },
   { fault: 'event-ids-share-a-tick', area: 'peers', flow: 'x-event-ids-order', requirement: 'GRIDIM-CLI-6', bug: 'a region whose events of one millisecond share an id' },
   { fault: 'region-stores-without-retry', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that stores a message at the first 503 instead of retrying' },
   { fault: 'region-gives-up-on-internal', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that takes a peer\'s 500 internal as final' },

@@ -148,6 +148,8 @@
  *   before it ends its lease (breaks GRIDIM-LEASE-13).
  * - `handover-log-dropped`: a region forgets a session as soon as it has handed the agent over, so the client
  *   cannot finish reading the events appended before (breaks GRIDIM-CLI-21).
+ * - `teleport-to-lapsed-region-unavailable`: a region answers a teleport to a region that is provisioned but holds no
+ *   current lease with `unavailable`, as if it were down for a while, not `unknown-region` (breaks GRIDIM-ERR-4).
  * - `event-ids-share-a-tick`: a region takes an event's id from the clock alone, so two events appended in one
  *   millisecond share an id, and reading after the first skips the second (breaks GRIDIM-CLI-6).
  * - `held-answer-cut-as-idle`: a role closes a connection whose answer is not finished within its idle timeout,
@@ -309,6 +311,7 @@ export type Fault =
   | 'stack-in-5xx'
   | 'shutdown-signs-agents-off'
   | 'handover-log-dropped'
+  | 'teleport-to-lapsed-region-unavailable'
   | 'event-ids-share-a-tick'
   | 'component-keeps-silent-link'
   | 'component-backoff-not-reset'
