@@ -381,6 +381,9 @@ export type Fault =
  *   member is left (breaks GRIDIM-GRP-11).
  * - `group-destinations-counts-members`: sendGroupMessage answers with the number of members as `destinations`
  *   instead of the number of destination regions it forwarded to (breaks GRIDIM-GRP-14).
+ * - `group-repeat-key-ignores-session`: sendGroupMessage recognises a repeat by its `messageId` alone, not per session,
+ *   so a message whose `messageId` another session has seen (an XMPP stanza id sent to two rooms) gets that session's
+ *   answer and is forwarded nowhere (breaks GRIDIM-GRP-15).
  * - `session-id-reused`: a sign-on that replaces a session keeps the earlier session's id, refreshing the session
  *   in place, so the earlier id names the new session (breaks GRIDIM-ID-3).
  * - `sign-on-presence-ignores-rights`: a sign-on is announced to every reachable friend, also to those the user
@@ -454,6 +457,7 @@ export type UserServerFault =
   | 'group-session-kept-with-one-member'
   | 'rights-change-without-presence'
   | 'group-destinations-counts-members'
+  | 'group-repeat-key-ignores-session'
   | 'session-id-reused'
   | 'sign-on-presence-ignores-rights'
   | 'friend-rows-rights-reversed'

@@ -21,7 +21,8 @@ export function sendGroupMessage (ctx: UserServerContext): HandlerFor<'user-serv
     await requireHosted(ctx, input, sender)
     await requireMember(ctx, session, fromUserId)
     const now = ctx.now()
-    const key = `${session.groupSessionId} ${messageId}`
+    // GRIDIM-GRP-15: a repeat is the same messageId for the same session; the fault group-repeat-key-ignores-session forgets the session.
+    const key = ctx.faults.has('group-repeat-key-ignores-session') ? messageId : `${session.groupSessionId} ${messageId}`
     // From here to answering.set nothing awaits: in this process a message is either first or a repeat.
     const pending = answering.get(key)
     if (pending !== undefined) return { body: await pending }
