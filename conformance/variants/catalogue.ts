@@ -229,6 +229,7 @@ export const variants: readonly Variant[] = [
   { fault: 'acknowledged-count-listed', area: 'sign-on-and-leases', flow: 'x-unread-return-rules', requirement: 'GRIDIM-OFFL-7', bug: 'a user server that counts acknowledged ids it did not delete' },
   { fault: 'group-message-from-non-member', area: 'group-sessions', flow: 'x-group-message-once-per-region', requirement: 'GRIDIM-GRP-12', bug: 'a user server that accepts a group message from a user who left' },
   { fault: 'group-repeat-key-ignores-session', area: 'group-sessions', flow: 'x-xmpp-same-id-in-two-rooms', requirement: 'GRIDIM-GRP-15', bug: 'a user server that takes the same messageId in another session for a repeat' },
+  { fault: 'group-body-counted-in-chars', area: 'group-sessions', flow: 'x-group-message-bytes-at-user-server', requirement: 'GRIDIM-LIM-1', bug: 'a user server that counts a group message body in characters, not bytes' },
   { fault: 'offline-page-newest-first', area: 'sign-on-and-leases', flow: 'x-offline-volume', requirement: 'GRIDIM-OFFL-5', bug: 'a user server whose sign-on page of stored messages is newest first' },
   { fault: 'offline-more-at-full-page', area: 'sign-on-and-leases', flow: 'x-offline-full-page', requirement: 'GRIDIM-SIGN-3', bug: 'a user server that reports more stored messages at sign-on whenever its page is full' },
   { fault: 'acknowledge-ignores-recipient', area: 'sign-on-and-leases', flow: 'x-offline-acknowledged-for-own-user-only', requirement: 'GRIDIM-OFFL-7', bug: 'a user server that deletes, on acknowledgement, messages stored for another user' },

@@ -384,6 +384,8 @@ export type Fault =
  * - `group-repeat-key-ignores-session`: sendGroupMessage recognises a repeat by its `messageId` alone, not per session,
  *   so a message whose `messageId` another session has seen (an XMPP stanza id sent to two rooms) gets that session's
  *   answer and is forwarded nowhere (breaks GRIDIM-GRP-15).
+ * - `group-body-counted-in-chars`: sendGroupMessage measures the body in characters, not bytes of UTF-8, so a body of
+ *   at most 1023 characters but more than 1023 bytes is accepted and forwarded (breaks GRIDIM-LIM-1).
  * - `session-id-reused`: a sign-on that replaces a session keeps the earlier session's id, refreshing the session
  *   in place, so the earlier id names the new session (breaks GRIDIM-ID-3).
  * - `sign-on-presence-ignores-rights`: a sign-on is announced to every reachable friend, also to those the user
@@ -458,6 +460,7 @@ export type UserServerFault =
   | 'rights-change-without-presence'
   | 'group-destinations-counts-members'
   | 'group-repeat-key-ignores-session'
+  | 'group-body-counted-in-chars'
   | 'session-id-reused'
   | 'sign-on-presence-ignores-rights'
   | 'friend-rows-rights-reversed'
