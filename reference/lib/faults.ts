@@ -152,6 +152,8 @@
  *   before it ends its lease (breaks GRIDIM-LEASE-13).
  * - `handover-log-dropped`: a region forgets a session as soon as it has handed the agent over, so the client
  *   cannot finish reading the events appended before (breaks GRIDIM-CLI-21).
+ * - `teleport-to-lapsed-region-unavailable`: a region answers a teleport to a region that is provisioned but holds no
+ *   current lease with `unavailable`, as if it were down for a while, not `unknown-region` (breaks GRIDIM-ERR-4).
  * - `event-ids-share-a-tick`: a region takes an event's id from the clock alone, so two events appended in one
  *   millisecond share an id, and reading after the first skips the second (breaks GRIDIM-CLI-6).
  * - `held-answer-cut-as-idle`: a role closes a connection whose answer is not finished within its idle timeout,
@@ -325,6 +327,7 @@ export type Fault =
   | 'stack-in-5xx'
   | 'shutdown-signs-agents-off'
   | 'handover-log-dropped'
+  | 'teleport-to-lapsed-region-unavailable'
   | 'event-ids-share-a-tick'
   | 'component-keeps-silent-link'
   | 'component-backoff-not-reset'
@@ -394,6 +397,11 @@ export type Fault =
  *   member is left (breaks GRIDIM-GRP-11).
  * - `group-destinations-counts-members`: sendGroupMessage answers with the number of members as `destinations`
  *   instead of the number of destination regions it forwarded to (breaks GRIDIM-GRP-14).
+ * - `group-repeat-key-ignores-session`: sendGroupMessage recognises a repeat by its `messageId` alone, not per session,
+ *   so a message whose `messageId` another session has seen (an XMPP stanza id sent to two rooms) gets that session's
+ *   answer and is forwarded nowhere (breaks GRIDIM-GRP-15).
+ * - `group-body-counted-in-chars`: sendGroupMessage measures the body in characters, not bytes of UTF-8, so a body of
+ *   at most 1023 characters but more than 1023 bytes is accepted and forwarded (breaks GRIDIM-LIM-1).
  * - `session-id-reused`: a sign-on that replaces a session keeps the earlier session's id, refreshing the session
  *   in place, so the earlier id names the new session (breaks GRIDIM-ID-3).
  * - `sign-on-presence-ignores-rights`: a sign-on is announced to every reachable friend, also to those the user
@@ -467,6 +475,8 @@ export type UserServerFault =
   | 'group-session-kept-with-one-member'
   | 'rights-change-without-presence'
   | 'group-destinations-counts-members'
+  | 'group-repeat-key-ignores-session'
+  | 'group-body-counted-in-chars'
   | 'session-id-reused'
   | 'sign-on-presence-ignores-rights'
   | 'friend-rows-rights-reversed'

@@ -74,7 +74,8 @@ export function sessionHandlers (ctx: RegionContext & { url: () => string }): Cl
       const { regionId } = input.body
       if (regionId === ctx.regionId) return { body: { regionId, regionUrl: ctx.url() } }
       const target = await userServer('getRegion', { params: { regionId } })
-      if (!target.online || target.url === null) throw new GridImError('unknown-region', `Region ${regionId} holds no current lease.`)
+      // GRIDIM-ERR-4: no current lease is unknown-region; the fault teleport-to-lapsed-region-unavailable answers unavailable.
+      if (!target.online || target.url === null) throw new GridImError(ctx.faults.has('teleport-to-lapsed-region-unavailable') ? 'unavailable' : 'unknown-region', `Region ${regionId} holds no current lease.`)
       await userServer('updateLocation', { params: { sessionId: agent.sessionId }, body: { regionId } })
       // GRIDIM-LOC-10: from now on deliveries for the agent here answer agent-not-here.
       agents.detach(agent)

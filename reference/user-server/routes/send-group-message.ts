@@ -1,12 +1,13 @@
 // sendGroupMessage — seed steps 12.4 and 13; GRIDIM-GRP-12..17, GRIDIM-GRP-31, GRIDIM-LIM-1. Forwarded once
 // per destination region; a repeat of the same messageId gets the first answer and forwards
 // nothing (GRIDIM-GRP-15). Accepting a message resets the idle timer (GRIDIM-GRP-22).
+import { GridImError } from '../../lib/errors/index.ts'
 import type { HandlerFor, PeerPrincipal } from '../../lib/http/index.ts'
 import { requireHosted, requireUser } from '../auth/acting-for.ts'
 import type { GroupMessageSent, UserServerContext } from '../context.ts'
 import { timestamp } from '../conversions.ts'
 import { groupForwards, sendGroupForwards } from '../group-sessions/forward.ts'
-import { checkMessageBytes } from '../limits.ts'
+import { checkMessageBytes, MAX_MESSAGE_BYTES } from '../limits.ts'
 import { openGroupSession, requireMember } from './open-group-session.ts'
 
 export function sendGroupMessage (ctx: UserServerContext): HandlerFor<'user-server', 'sendGroupMessage', PeerPrincipal> {
@@ -15,13 +16,16 @@ export function sendGroupMessage (ctx: UserServerContext): HandlerFor<'user-serv
   const answering = new Map<string, Promise<GroupMessageSent>>()
   return async (input) => {
     const { fromUserId, messageId, body } = input.body
-    checkMessageBytes(body, 'the message body')
+    // GRIDIM-LIM-1 counts bytes of UTF-8; the fault group-body-counted-in-chars counts characters, as String length does.
+    if (!ctx.faults.has('group-body-counted-in-chars')) checkMessageBytes(body, 'the message body')
+    else if (body.length > MAX_MESSAGE_BYTES) throw new GridImError('message-too-long', 'the message body is longer than 1023 characters')
     const sender = await requireUser(ctx, fromUserId)
     const session = await openGroupSession(ctx, input.params.groupSessionId)
     await requireHosted(ctx, input, sender)
     await requireMember(ctx, session, fromUserId)
     const now = ctx.now()
-    const key = `${session.groupSessionId} ${messageId}`
+    // GRIDIM-GRP-15: a repeat is the same messageId for the same session; the fault group-repeat-key-ignores-session forgets the session.
+    const key = ctx.faults.has('group-repeat-key-ignores-session') ? messageId : `${session.groupSessionId} ${messageId}`
     // From here to answering.set nothing awaits: in this process a message is either first or a repeat.
     const pending = answering.get(key)
     if (pending !== undefined) return { body: await pending }
