@@ -90,6 +90,9 @@
  *   the repeated `noticeId` (breaks GRIDIM-SIGN-19).
  * - `region-repeats-group-messages`: a region appends a repeated group message again for a member whose
  *   log already holds its `messageId` (breaks GRIDIM-GRP-21).
+ * - `region-group-repeat-ignores-session`: a region takes a group message for a repeat when the member's log
+ *   holds its `messageId` from another session, so a client's one stanza id in two rooms reaches a member
+ *   of both once (breaks GRIDIM-GRP-21).
  * - `region-stores-without-retry`: a region stores a message at the first transient failure of the
  *   recipient's region instead of retrying it (breaks GRIDIM-IM-5).
  * - `region-gives-up-on-internal`: a region retries only `unavailable` and `rate-limited`; a 500
@@ -293,6 +296,7 @@ export type Fault =
   | 'bearer-matched-by-prefix'
   | 'region-repeats-notices'
   | 'region-repeats-group-messages'
+  | 'region-group-repeat-ignores-session'
   | 'region-stores-without-retry'
   | 'region-gives-up-on-internal'
   | 'region-retries-any-refusal'

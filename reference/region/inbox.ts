@@ -106,7 +106,10 @@ export class Inbox {
   groupMessage (delivery: GroupMessageDelivery, userId: string): LocalResult | null {
     const log = this.#agents.logFor(userId)
     if (log === undefined) return null
-    if (!this.#groupMessages.add(`${delivery.messageId} ${userId}`) && !this.#faults.has('region-repeats-group-messages')) {
+    // GRIDIM-GRP-21: a repeat is the same messageId for the same session (a client may give
+    // messages to two rooms one stanza id); the fault region-group-repeat-ignores-session drops the session.
+    const session = this.#faults.has('region-group-repeat-ignores-session') ? '' : delivery.groupSessionId
+    if (!this.#groupMessages.add(`${session} ${delivery.messageId} ${userId}`) && !this.#faults.has('region-repeats-group-messages')) {
       this.#metrics.duplicate++
       return 'duplicate'
     }
