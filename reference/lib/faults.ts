@@ -232,8 +232,17 @@
  *   message stores every message of that batch at the user server, the delivered ones too (breaks GRIDIM-IM-30).
  * - `region-retries-once`: a region retries a transient failure of the recipient's region once, not at least
  *   twice, and then stores the message (breaks GRIDIM-IM-5).
+ * - `sse-last-event-id-not-ack`: a region resumes a clientStreamEvents stream after its Last-Event-ID but does not
+ *   take the header as the client's acknowledgement, so what it read past stays unread (breaks GRIDIM-CLI-10).
+ * - `stream-refusal-plain-json`: a region refuses a client-stream handshake with problem details labelled
+ *   application/json, not application/problem+json (breaks GRIDIM-ERR-1).
+ * - `sse-served-as-text-plain`: a region serves clientStreamEvents as text/plain, which no server-sent events client
+ *   takes for an event stream (breaks GRIDIM-CLI-13).
  */
 export type Fault =
+  | 'sse-last-event-id-not-ack'
+  | 'stream-refusal-plain-json'
+  | 'sse-served-as-text-plain'
   | 'presence-to-friends-of-friends'
   | 'offline-store-drops-messages'
   | 'offline-deleted-on-read'
