@@ -35,16 +35,17 @@ export function countComments (text: string): number {
  * `comments`: how many comment lines came; `longestQuietMs`: the longest time the stream sent
  * nothing, from its answer to the end of reading (GRIDIM-CLI-15).
  */
-export async function readSse (url: string, headers: Record<string, string>, { quietMs = 500, maxMs = 5000 } = {}): Promise<{ status: number, events: SseEvent[], body?: unknown, comments: number, closed: boolean, longestQuietMs: number }> {
+export async function readSse (url: string, headers: Record<string, string>, { quietMs = 500, maxMs = 5000 } = {}): Promise<{ status: number, contentType?: string, events: SseEvent[], body?: unknown, comments: number, closed: boolean, longestQuietMs: number }> {
   const controller = new AbortController()
   const hardStop = setTimeout(() => controller.abort(), maxMs)
   try {
     const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal })
+    const contentType = res.headers.get('content-type') ?? undefined
     if (!res.ok || !res.body) {
       const text = await res.text()
       let body: unknown = text
       try { body = JSON.parse(text) } catch {}
-      return { status: res.status, events: [], body, comments: 0, closed: true, longestQuietMs: 0 }
+      return { status: res.status, contentType, events: [], body, comments: 0, closed: true, longestQuietMs: 0 }
     }
     const reader = res.body.getReader()
     const decoder = new TextDecoder()
@@ -67,7 +68,7 @@ export async function readSse (url: string, headers: Record<string, string>, { q
       text += decoder.decode(chunk.value, { stream: true })
     }
     controller.abort()
-    return { status: res.status, events: parseSse(text), comments: countComments(text), closed, longestQuietMs }
+    return { status: res.status, contentType, events: parseSse(text), comments: countComments(text), closed, longestQuietMs }
   } finally {
     clearTimeout(hardStop)
   }

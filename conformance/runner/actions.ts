@@ -253,7 +253,13 @@ async function clientCall (ctx: FlowContext, op: Operation, as: string | undefin
     const read = await readSse(buildUrl(baseUrl, op, req), req.headers, holdMs === undefined ? {} : { quietMs: holdMs, maxMs: holdMs })
     // `keepAliveWithin`: seconds; whether the stream never went quiet longer (GRIDIM-CLI-15).
     const keptAlive = keepAliveWithin === undefined ? {} : { keptAlive: read.longestQuietMs <= Number(keepAliveWithin) * 1000 }
-    return { status: read.status, body: read.body ?? { events: read.events.map((e) => e.data), comments: read.comments, closed: read.closed, longestQuietMs: read.longestQuietMs, ...keptAlive } }
+    // `lastEventId`: the id field of the last event, which a reconnecting client sends as Last-Event-ID.
+    const lastEventId = read.events.findLast((e) => e.id !== undefined)?.id
+    return {
+      status: read.status,
+      body: read.body ?? { events: read.events.map((e) => e.data), ...(lastEventId === undefined ? {} : { lastEventId }), comments: read.comments, closed: read.closed, longestQuietMs: read.longestQuietMs, ...keptAlive },
+      ...(read.contentType === undefined ? {} : { contentType: read.contentType })
+    }
   }
   const result = await peerCall(baseUrl, op, req, undefined, 'none', payload, method)
   if (method !== undefined) return result

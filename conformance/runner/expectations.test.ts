@@ -57,6 +57,14 @@ t.test('a discreet response is an error answer that reveals no internal detail',
   await t.rejects(check(ctx, { kind: 'response', discreet: true }, { exchanges: [], response: { status: 200, body: {} } }), /expected an error answer/)
 })
 
+t.test('a response `contentType` compares the media type without parameters or case, and fails another or none', async (t) => {
+  const ctx = new FlowContext(flow, target, 100)
+  await check(ctx, { kind: 'response', contentType: 'text/event-stream' }, { exchanges: [], response: { status: 200, body: {}, contentType: 'Text/Event-Stream; charset=utf-8' } })
+  await t.rejects(check(ctx, { kind: 'response', contentType: 'application/problem+json' }, { exchanges: [], response: { status: 400, body: {}, contentType: 'application/json' } }),
+    /expected the media type application\/problem\+json, the answer is labelled application\/json/)
+  await t.rejects(check(ctx, { kind: 'response', contentType: 'text/event-stream' }, { exchanges: [], response: { status: 200, body: {} } }), /labelled with none/)
+})
+
 t.test('a response `within` bound passes an answer in time and fails a late one, saying how late', async (t) => {
   const ctx = new FlowContext(flow, target, 100)
   const startedAt = 10_000

@@ -118,6 +118,10 @@ export async function check (ctx: FlowContext, expect: Expectation, state: StepS
       }
       const m = expect.match === undefined ? undefined : mismatch(state.response.body, resolveValue(expect.match, ctx.scope))
       if (m) throw new Error(`response ${m}`)
+      if (expect.contentType !== undefined) {
+        const got = state.response.contentType?.split(';')[0]!.trim().toLowerCase()
+        if (got !== expect.contentType) throw new Error(`expected the media type ${expect.contentType}, the answer is labelled ${got ?? 'with none'}`)
+      }
       // What an error answer reveals (GRIDIM-ERR-6); a success has nothing of the kind to judge.
       if (expect.discreet === true && state.response.status < 400) throw new Error(`expected an error answer whose details could be judged, got ${state.response.status}`)
       const revealed = expect.discreet === true ? revealedDetail(state.response.body) : undefined

@@ -251,8 +251,20 @@
  * - `unknown-keyid-remembered`: a region remembers a keyid the directory did not know as unknown, and refuses it
  *   with `unknown-key` without asking again, so a region provisioned after its first request stays refused
  *   (breaks GRIDIM-SEC-7).
+ * - `sse-last-event-id-not-ack`: a region resumes a clientStreamEvents stream after its Last-Event-ID but does not
+ *   take the header as the client's acknowledgement, so what it read past stays unread (breaks GRIDIM-CLI-10).
+ * - `stream-refusal-plain-json`: a region refuses a client-stream handshake with problem details labelled
+ *   application/json, not application/problem+json (breaks GRIDIM-ERR-1).
+ * - `sse-served-as-text-plain`: a region serves clientStreamEvents as text/plain, which no server-sent events client
+ *   takes for an event stream (breaks GRIDIM-CLI-13).
+ * - `sse-keep-alive-late`: a region sends an event stream's keep-alive comment only once 1.5 × keepAliveSeconds
+ *   have passed without an event or comment (breaks GRIDIM-CLI-15).
  */
 export type Fault =
+  | 'sse-last-event-id-not-ack'
+  | 'stream-refusal-plain-json'
+  | 'sse-served-as-text-plain'
+  | 'sse-keep-alive-late'
   | 'presence-to-friends-of-friends'
   | 'offline-store-drops-messages'
   | 'offline-deleted-on-read'

@@ -71,18 +71,19 @@ export function eventHandlers (ctx: RegionContext): ClientHandlers {
       const agent = agentOf(ctx.agents, input)
       const header = input.headers['last-event-id']
       const after = checkCursor(agent, Array.isArray(header) ? header[0] : header, 'header Last-Event-ID')
-      await readThrough(ctx, agent, after)
+      if (!ctx.faults.has('sse-last-event-id-not-ack')) await readThrough(ctx, agent, after)
       agent.streams++
       const { stream, close } = openEventStream(agent.log, after, {
         heartbeatMs: ctx.heartbeatSeconds * 1000,
         endsWithLog: !ctx.faults.has('session-end-leaves-polls'),
+        keepAliveLate: ctx.faults.has('sse-keep-alive-late'),
         onClose: () => {
           agent.streams--
           ctx.agents.touch(agent)
         }
       })
       input.request.raw.res.once('close', close)
-      return { stream, contentType: 'text/event-stream', headers: { 'cache-control': 'no-cache' } }
+      return { stream, contentType: ctx.faults.has('sse-served-as-text-plain') ? 'text/plain' : 'text/event-stream', headers: { 'cache-control': 'no-cache' } }
     }
   }
 }

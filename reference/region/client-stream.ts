@@ -65,7 +65,7 @@ export function mountClientStream (server: Server, ctx: RegionContext, options: 
     if (Number(request.headers['content-length'] ?? 0) > MAX_HANDSHAKE_BODY_BYTES) return refuseHandshake(socket, CLIENT_STREAM_PATH, `the handshake carries a body over ${MAX_HANDSHAKE_BODY_BYTES} bytes`, 'body-too-large')
     // GRIDIM-CLI-33
     const problem = handshakeProblemFor(request, CLIENT_STREAM_PROTOCOL, `the WebSocket handshake does not offer the '${CLIENT_STREAM_PROTOCOL}' subprotocol (GRIDIM-CLI-33)`)
-    if (problem !== undefined) return refuseHandshake(socket, CLIENT_STREAM_PATH, problem)
+    if (problem !== undefined) return refuseHandshake(socket, CLIENT_STREAM_PATH, problem, 'invalid-request', ctx.faults.has('stream-refusal-plain-json') ? 'application/json' : undefined)
     wss.handleUpgrade(request, socket, head, (ws) => { serveClientStream(ws, ctx, options) })
   })
   server.ext('onPreStop', () => {

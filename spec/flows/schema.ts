@@ -33,7 +33,7 @@ const StanzaName = Type.Union(
  * sent with `Host: evil.example:1`). `payload: oversized` pads the JSON body (`{}` for an
  * operation without one, GET and DELETE too) with whitespace to 70 000 bytes; `payload:
  * invalid-utf8` sends each U+FFFD of the arguments as the byte 0xFF. None of these is sent as a member.
- * `clientStreamEvents` takes `readSeconds` (read until the region closes the stream, or this long; the answer says `closed`, the number of `comments` and the `longestQuietMs`) and `keepAliveWithin` (seconds: the answer's `keptAlive` says whether the stream never went quiet longer), neither sent. A client operation made without `as` goes to the region named by `at: <region>` and carries
+ * `clientStreamEvents` takes `readSeconds` (read until the region closes the stream, or this long; the answer says `closed`, the number of `comments` and the `longestQuietMs`, and gives the `events` and the `lastEventId`, the id field of the last, which a reconnecting client sends as `Last-Event-ID`) and `keepAliveWithin` (seconds: the answer's `keptAlive` says whether the stream never went quiet longer), neither sent. A client operation made without `as` goes to the region named by `at: <region>` and carries
  * `bearer: <session secret>` as its credentials (a session the runner did not log in itself);
  * neither is sent as a member either. `spoilBearer: truncated | altered` sends `as`'s session
  * secret without its last character, or with it changed (a wrong secret, not a missing one).
@@ -153,6 +153,10 @@ const ResponseExpectation = Type.Object({
   match: Type.Optional(Args),
   discreet: Type.Optional(Type.Literal(true, {
     description: 'The answer is an error answer that reveals no internal detail: no stack trace, query, source file path, network address or URL in any of its strings (GRIDIM-ERR-6).'
+  })),
+  contentType: Type.Optional(Type.String({
+    pattern: '^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$',
+    description: 'The media type the answer is labelled with (its Content-Type without parameters, case aside): application/problem+json for problem details (GRIDIM-ERR-1), text/event-stream for an event stream (GRIDIM-CLI-13).'
   })),
   within: Type.Optional(Type.Number({
     exclusiveMinimum: 0,

@@ -29,12 +29,15 @@ export function handshakeProblemFor (request: IncomingMessage, protocol: string,
 
 export type HandshakeRefusal = 'invalid-request' | 'body-too-large' | 'forbidden'
 
-/** Answers a handshake with problem details and closes the connection. */
-export function refuseHandshake (socket: Duplex, instance: string, detail: string, code: HandshakeRefusal = 'invalid-request'): void {
+/**
+ * Answers a handshake with problem details and closes the connection. `mediaType` is theirs
+ * (GRIDIM-ERR-1) but for the fault stream-refusal-plain-json.
+ */
+export function refuseHandshake (socket: Duplex, instance: string, detail: string, code: HandshakeRefusal = 'invalid-request', mediaType = 'application/problem+json'): void {
   const error = new GridImError(code, detail)
   const body = JSON.stringify(error.toProblem(instance))
   const reason = { 'invalid-request': 'Bad Request', 'body-too-large': 'Content Too Large', forbidden: 'Forbidden' }[code]
-  socket.end(`HTTP/1.1 ${error.status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nSec-WebSocket-Version: 13\r\nConnection: close\r\n\r\n${body}`)
+  socket.end(`HTTP/1.1 ${error.status} ${reason}\r\nContent-Type: ${mediaType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nSec-WebSocket-Version: 13\r\nConnection: close\r\n\r\n${body}`)
 }
 
 /** The pathname a handshake asks for. */
