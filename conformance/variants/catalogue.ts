@@ -374,7 +374,6 @@ export const variants: readonly Variant[] = [
   // Issue 14, the event stream and the client stream's handshake: bugs the mutation hunt found the suite missed.
   { fault: 'stream-refusal-plain-json', area: 'client-stream', flow: 'x-client-stream-hello', requirement: 'GRIDIM-ERR-1', bug: 'a region that labels its refusal of a client-stream handshake application/json' },
   { fault: 'sse-served-as-text-plain', area: 'client-interface', flow: 'x-event-stream-resume', requirement: 'GRIDIM-CLI-13', bug: 'a region that serves clientStreamEvents as text/plain' },
-  { fault: 'sse-keep-alive-late', area: 'client-interface', flow: 'x-client-timers-from-settings', requirement: 'GRIDIM-CLI-15', bug: 'a region that sends an event stream\'s keep-alive comment only after 1.5 × keepAliveSeconds of silence' },
   { fault: 'sse-last-event-id-not-ack', area: 'client-interface', flow: 'x-last-event-id-acknowledges', requirement: 'GRIDIM-CLI-10', bug: 'a region that resumes an event stream after Last-Event-ID without taking it as the client\'s acknowledgement' },
   { fault: 'stream-hello-after-ignored', area: 'client-stream', flow: 'x-client-stream-resume', requirement: 'GRIDIM-CLI-37', bug: 'a region that starts every client stream with all retained events, whatever the hello\'s after' },
   { fault: 'stream-session-end-leaves-open', area: 'client-stream', flow: 'x-client-stream-ack', requirement: 'GRIDIM-CLI-40', bug: 'a region that leaves a client stream open when its session ends' },

@@ -257,14 +257,11 @@
  *   application/json, not application/problem+json (breaks GRIDIM-ERR-1).
  * - `sse-served-as-text-plain`: a region serves clientStreamEvents as text/plain, which no server-sent events client
  *   takes for an event stream (breaks GRIDIM-CLI-13).
- * - `sse-keep-alive-late`: a region sends an event stream's keep-alive comment only once 1.5 × keepAliveSeconds
- *   have passed without an event or comment (breaks GRIDIM-CLI-15).
  */
 export type Fault =
   | 'sse-last-event-id-not-ack'
   | 'stream-refusal-plain-json'
   | 'sse-served-as-text-plain'
-  | 'sse-keep-alive-late'
   | 'presence-to-friends-of-friends'
   | 'offline-store-drops-messages'
   | 'offline-deleted-on-read'

@@ -76,7 +76,6 @@ export function eventHandlers (ctx: RegionContext): ClientHandlers {
       const { stream, close } = openEventStream(agent.log, after, {
         heartbeatMs: ctx.heartbeatSeconds * 1000,
         endsWithLog: !ctx.faults.has('session-end-leaves-polls'),
-        keepAliveLate: ctx.faults.has('sse-keep-alive-late'),
         onClose: () => {
           agent.streams--
           ctx.agents.touch(agent)

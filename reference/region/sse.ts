@@ -27,8 +27,6 @@ export type EventStreamOptions = {
   heartbeatMs: number
   /** False only under the fault session-end-leaves-polls: the stream outlives its session (GRIDIM-CLI-16). */
   endsWithLog?: boolean
-  /** True only under the fault sse-keep-alive-late: a comment waits for 1.5 × heartbeatMs of silence (GRIDIM-CLI-15). */
-  keepAliveLate?: boolean
   onClose?: () => void
 }
 
@@ -56,7 +54,7 @@ export function openEventStream (log: EventLog, after: string | undefined, optio
   }
 
   const heartbeat = setInterval(() => {
-    if (Date.now() - lastSent < (options.keepAliveLate === true ? options.heartbeatMs * 1.5 : options.heartbeatMs / 2)) return
+    if (Date.now() - lastSent < options.heartbeatMs / 2) return
     stream.send(': keep-alive\n\n')
     lastSent = Date.now()
   }, options.heartbeatMs / 2)
