@@ -267,7 +267,7 @@ export const variants: readonly Variant[] = [
   { fault: 'stack-in-5xx', area: 'peers', flow: 'x-peer-fails-teleport', requirement: 'GRIDIM-ERR-6', bug: 'roles that answer a 5xx with the stack trace' },
   { fault: 'shutdown-signs-agents-off', area: 'sign-on-and-leases', flow: 'x-region-shuts-down', requirement: 'GRIDIM-LEASE-13', bug: 'a region that signs each agent off when it shuts down' },
   { fault: 'handover-log-dropped', area: 'client-interface', flow: 'x-handover-read-window', requirement: 'GRIDIM-CLI-21', bug: 'a region that forgets a session as soon as it has handed the agent over' },
-  { fault: 'teleport-to-lapsed-region-unavailable', area: 'client-interface', flow: 'x-teleport-to-unleased-region', requirement: 'GRIDIM-ERR-4', bug: 'a region that answers a teleport to a region holding no current lease unavailable' },
+  { fault: 'teleport-to-lapsed-region-unavailable', area: 'client-interface', flow: 'x-teleport-to-unleased-region', requirement: 'GRIDIM-ERR-2', bug: 'a region that answers a teleport to a region holding no current lease unavailable' },
   { fault: 'event-ids-share-a-tick', area: 'peers', flow: 'x-event-ids-order', requirement: 'GRIDIM-CLI-6', bug: 'a region whose events of one millisecond share an id' },
   { fault: 'region-stores-without-retry', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that stores a message at the first 503 instead of retrying' },
   { fault: 'region-gives-up-on-internal', area: 'peers', flow: 'x-peer-region-fails-then-recovers', requirement: 'GRIDIM-IM-5', bug: 'a region that takes a peer\'s 500 internal as final' },
@@ -373,7 +373,7 @@ export const variants: readonly Variant[] = [
   { fault: 'stream-result-wrong-ref', area: 'client-stream', flow: 'x-client-stream-send', requirement: 'GRIDIM-CLI-39', bug: 'a region that answers a stream request with the latest request\'s ref' },
   // Issue 14, the event stream and the client stream's handshake: bugs the mutation hunt found the suite missed.
   { fault: 'stream-refusal-plain-json', area: 'client-stream', flow: 'x-client-stream-hello', requirement: 'GRIDIM-ERR-1', bug: 'a region that labels its refusal of a client-stream handshake application/json' },
-  { fault: 'sse-served-as-text-plain', area: 'client-interface', flow: 'x-event-stream-resume', requirement: 'GRIDIM-CLI-13', bug: 'a region that serves clientStreamEvents as text/plain' },
+  { fault: 'sse-served-as-text-plain', area: 'client-interface', flow: 'x-event-stream-resume', requirement: 'GRIDIM-ROLE-6', bug: 'a region that serves clientStreamEvents as text/plain' },
   { fault: 'sse-last-event-id-not-ack', area: 'client-interface', flow: 'x-last-event-id-acknowledges', requirement: 'GRIDIM-CLI-10', bug: 'a region that resumes an event stream after Last-Event-ID without taking it as the client\'s acknowledgement' },
   { fault: 'stream-hello-after-ignored', area: 'client-stream', flow: 'x-client-stream-resume', requirement: 'GRIDIM-CLI-37', bug: 'a region that starts every client stream with all retained events, whatever the hello\'s after' },
   { fault: 'stream-session-end-leaves-open', area: 'client-stream', flow: 'x-client-stream-ack', requirement: 'GRIDIM-CLI-40', bug: 'a region that leaves a client stream open when its session ends' },

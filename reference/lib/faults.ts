@@ -156,7 +156,7 @@
  * - `handover-log-dropped`: a region forgets a session as soon as it has handed the agent over, so the client
  *   cannot finish reading the events appended before (breaks GRIDIM-CLI-21).
  * - `teleport-to-lapsed-region-unavailable`: a region answers a teleport to a region that is provisioned but holds no
- *   current lease with `unavailable`, as if it were down for a while, not `unknown-region` (breaks GRIDIM-ERR-4).
+ *   current lease with `unavailable`, as if it were down for a while, not `unknown-region` (breaks GRIDIM-ERR-2).
  * - `event-ids-share-a-tick`: a region takes an event's id from the clock alone, so two events appended in one
  *   millisecond share an id, and reading after the first skips the second (breaks GRIDIM-CLI-6).
  * - `held-answer-cut-as-idle`: a role closes a connection whose answer is not finished within its idle timeout,
@@ -256,7 +256,7 @@
  * - `stream-refusal-plain-json`: a region refuses a client-stream handshake with problem details labelled
  *   application/json, not application/problem+json (breaks GRIDIM-ERR-1).
  * - `sse-served-as-text-plain`: a region serves clientStreamEvents as text/plain, which no server-sent events client
- *   takes for an event stream (breaks GRIDIM-CLI-13).
+ *   takes for an event stream (breaks GRIDIM-ROLE-6).
  */
 export type Fault =
   | 'sse-last-event-id-not-ack'

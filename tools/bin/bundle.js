@@ -4,9 +4,9 @@
 // module and everything it imports from the repository are bundled into one ES module by esbuild
 // (a devDependency, ~0.4 s) and cached in node_modules/.cache/gridim/ until one of those files
 // changes: the thread then loads one plain JavaScript file (~0.7 s). Packages stay external and
-// load as they are. Each file keeps its own `import.meta.url`, found from the bundle's own URL
-// (so a moved or copied checkout finds its own files): paths found from it (the OpenAPI
-// documents, the spec) are those of the sources. A checkout whose node_modules is a link to
+// load as they are. Each file keeps its own `import.meta.url`, found from the bundle's own URL:
+// paths found from it (the OpenAPI documents, the spec) are those of the sources. A bundle's name
+// hashes the checkout's folder, so a moved or copied checkout builds its own (once). A checkout whose node_modules is a link to
 // another's (git worktrees sharing one install) shares that cache: its bundles are named after
 // its own folder too, and a file's place is taken from the cache's real path, where Node finds
 // the bundle, so that neither checkout ever runs the other's sources. Coverage is collected per source file, so a

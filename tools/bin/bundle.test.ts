@@ -2,7 +2,7 @@
 // own import.meta.url, built again when one of its files changes. In this process: tap gives every
 // child process coverage, which turns bundles off there.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -109,8 +109,12 @@ const loaded = []
 for (const url of urls) loaded.push({ url: url.href, ...(await import(url.href)) })
 console.log(JSON.stringify(loaded))`
   // tap gives every child coverage, whatever its env: the script turns it off for itself.
+  // The bundles land in this repository's cache (the checkouts link to its node_modules): removed
+  // whatever the child did, by the name bundle.js gives them (a-<hash>.mjs, .inputs.json).
+  const cache = join(modules, '.cache/gridim')
+  const before = new Set(existsSync(cache) ? readdirSync(cache) : [])
+  t.teardown(() => { for (const f of readdirSync(cache)) if (!before.has(f) && /^a-[0-9a-f]{8}\./.test(f)) rmSync(join(cache, f), { force: true }) })
   const loaded = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as Array<{ url: string, own: string, which: string }>
-  t.teardown(() => { for (const { url } of loaded) for (const f of [url, url.replace(/\.mjs$/, '.inputs.json')]) rmSync(fileURLToPath(f), { force: true }) })
   t.same(loaded.map((l) => l.which), ['one', 'two'], 'each checkout\'s bundle holds its own a.ts')
   t.same(loaded.map((l) => l.own), checkouts.map((dir) => pathToFileURL(join(dir, 'a.ts')).href), 'and each file names its own checkout, not the one the cache lives in')
   t.not(loaded[0]!.url.replace(/.*\//, ''), loaded[1]!.url.replace(/.*\//, ''), 'two bundles, one a checkout')
